@@ -1,0 +1,62 @@
+#include "compiler/lower/conv_tiler.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+
+namespace rknnsim::lower {
+namespace {
+
+uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+void InputRowsFor(const ConvShape& s, uint32_t out_row_begin, uint32_t out_rows, uint32_t& first, uint32_t& last) {
+  const int64_t top = int64_t{out_row_begin} * s.stride_h - s.pad_top;
+  const int64_t bottom = int64_t{out_row_begin + out_rows - 1} * s.stride_h - s.pad_top +
+                         int64_t{s.kernel_h - 1} * s.dilation_h;
+  first = static_cast<uint32_t>(std::max<int64_t>(top, 0));
+  last = static_cast<uint32_t>(std::min<int64_t>(bottom, int64_t{s.in_height} - 1));
+}
+
+std::vector<ConvTile> TileConvolution(const ConvShape& s, const isa::PlatformConfig& p, const std::string& layer_name) {
+  const uint64_t bank = static_cast<uint64_t>(p.cbuf_bank_bytes);
+  const uint64_t group_bytes = uint64_t{s.kernel_h} * s.kernel_w * s.in_channels_aligned * s.kernel_atom * s.elem_bytes;
+  const uint32_t groups = s.kernels_aligned / s.kernel_atom;
+  // Kernel groups per chunk: all if they fit beside one data bank, else as many as do.
+  const uint64_t max_weight_banks = static_cast<uint64_t>(p.cbuf_banks - 1);
+  const uint32_t groups_per_chunk =
+      static_cast<uint32_t>(std::min<uint64_t>(groups, max_weight_banks * bank / std::max<uint64_t>(group_bytes, 1)));
+  if (groups_per_chunk == 0)
+    throw Error("layer '" + layer_name + "': one kernel group needs " + std::to_string(group_bytes) +
+                    " bytes of CBUF, more than the platform's " + std::to_string(max_weight_banks * bank),
+                "reduce the kernel size or input channels of this layer");
+  const uint32_t weight_banks = static_cast<uint32_t>(CeilDiv(groups_per_chunk * group_bytes, bank));
+  const uint32_t data_banks = static_cast<uint32_t>(p.cbuf_banks) - weight_banks;
+  const uint64_t row_bytes = uint64_t{s.in_width} * s.in_channels_aligned * s.elem_bytes;
+  const uint64_t rows_fit = data_banks * bank / std::max<uint64_t>(row_bytes, 1);
+  // Output rows whose input window fits: (n - 1) * stride + (kh - 1) * dilation + 1 <= rows_fit.
+  const uint64_t window = uint64_t{s.kernel_h - 1} * s.dilation_h + 1;
+  if (rows_fit < std::min<uint64_t>(window, s.in_height))
+    throw Error("layer '" + layer_name + "': one output row needs " + std::to_string(window * row_bytes) +
+                    " bytes of input in CBUF, more than the " + std::to_string(data_banks * bank) + " available",
+                "reduce the input width or channels of this layer");
+  const uint32_t rows_per_tile = static_cast<uint32_t>(
+      std::clamp<uint64_t>(rows_fit >= window ? (rows_fit - window) / s.stride_h + 1 : 1, 1, s.out_height));
+
+  std::vector<ConvTile> tiles;
+  for (uint32_t g = 0; g < groups; g += groups_per_chunk)
+    for (uint32_t r = 0; r < s.out_height; r += rows_per_tile) {
+      ConvTile t;
+      t.out_row_begin = r;
+      t.out_rows = std::min(rows_per_tile, s.out_height - r);
+      t.kernel_begin = g * s.kernel_atom;
+      t.kernels = std::min(groups_per_chunk, groups - g) * s.kernel_atom;
+      t.weight_banks = weight_banks;
+      t.data_banks = data_banks;
+      tiles.push_back(t);
+    }
+  return tiles;
+}
+
+}  // namespace rknnsim::lower

@@ -1,0 +1,313 @@
+#include "compiler/lower/lowering.h"
+
+#include <climits>
+
+#include "common/error.h"
+#include "compiler/lower/conv_tiler.h"
+#include "compiler/lower/memory_planner.h"
+#include "compiler/lower/weight_packer.h"
+#include "compiler/ops/op_def.h"
+#include "compiler/ops/op_util.h"
+#include "compiler/quant/arithmetic.h"
+#include "compiler/reference/quant_executor.h"
+
+namespace rknnsim::lower {
+namespace {
+
+constexpr uint64_t kWeightBase = 0x1000;  // keep address 0 unused so a missing address is visible
+constexpr uint64_t kRegionAlign = 4096;
+constexpr uint64_t kBufferAlign = 64;
+
+uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+bool IsAlias(const ir::Node& n) { return n.op == ir::OpKind::kFlatten || n.op == ir::OpKind::kReshape; }
+
+class Lowerer {
+ public:
+  Lowerer(const ir::Graph& g, const isa::PlatformConfig& p, const std::string& target) : g_(g), p_(p) {
+    program_.target = target;
+    program_.platform = p.platform;
+    program_.compute_type = reference::IsFp16Graph(g) ? isa::ElemType::kFp16 : isa::ElemType::kInt8;
+    program_.memory.weight_base = kWeightBase;
+  }
+
+  isa::Program Run() {
+    AssignStorage();
+    PlaceStorage();
+    for (size_t i = 0; i < g_.nodes().size(); ++i) EmitNode(g_.nodes()[i]);
+    for (int id : g_.inputs()) program_.inputs.push_back(Io(id));
+    for (int id : g_.outputs()) program_.outputs.push_back(Io(id));
+    program_.memory.weight_bytes = program_.weights.size();
+    program_.memory.other_bytes = program_.tasks.size() * sizeof(isa::Task);
+    RebaseFeatures();
+    const uint64_t top = program_.DdrBytes();
+    if (p_.dma_address_bits < 64 && top >= (uint64_t{1} << p_.dma_address_bits))
+      throw Error("the model needs " + std::to_string(top) + " bytes of DDR, beyond the NPU's " +
+                  std::to_string(p_.dma_address_bits) + "-bit DMA address range");
+    return std::move(program_);
+  }
+
+ private:
+  uint32_t C2() const { return program_.compute_type == isa::ElemType::kInt8 ? p_.c2_int8 : p_.c2_fp16; }
+  const isa::MacGeometry& Mac() const {
+    return program_.compute_type == isa::ElemType::kInt8 ? p_.mac_int8 : p_.mac_fp16;
+  }
+
+  isa::Surface SurfaceOf(int tensor_id) const {
+    const ir::Tensor& t = g_.tensor(tensor_id);
+    const ir::Shape& s = t.shape;
+    if (s.empty() || s[0] != 1)
+      throw Error("tensor '" + t.name + "' has batch " + (s.empty() ? std::string("?") : std::to_string(s[0])) +
+                      "; only batch 1 is lowered to the NPU",
+                  "export the model with batch size 1");
+    isa::Surface surf;
+    surf.type = program_.compute_type;
+    surf.c2 = C2();
+    if (s.size() == 4) {
+      surf.channels = static_cast<uint32_t>(s[1]), surf.height = static_cast<uint32_t>(s[2]);
+      surf.width = static_cast<uint32_t>(s[3]);
+    } else if (s.size() == 2) {
+      surf.channels = static_cast<uint32_t>(s[1]), surf.height = 1, surf.width = 1;
+    } else {
+      throw Error("tensor '" + t.name + "' is " + std::to_string(s.size()) + "-D; the NPU path handles 2-D and 4-D",
+                  "reshape the model to NCHW");
+    }
+    return surf;
+  }
+
+  // Every activation tensor gets a storage slot; Flatten/Reshape outputs share their input's slot
+  // when the NC1HWC2 bytes are the same (H = W = 1), as the board does for classifier heads.
+  void AssignStorage() {
+    storage_of_.assign(g_.tensors().size(), -1);
+    auto new_slot = [&](int tensor_id, int step) {
+      storage_of_[tensor_id] = static_cast<int>(slots_.size());
+      slots_.push_back({SurfaceOf(tensor_id), {0, step, step}});
+      slots_.back().request.bytes = slots_.back().surface.bytes();
+    };
+    for (int id : g_.inputs()) new_slot(id, -1);
+    for (size_t i = 0; i < g_.nodes().size(); ++i) {
+      const ir::Node& n = g_.nodes()[i];
+      const int step = static_cast<int>(i);
+      for (int in : n.inputs)
+        if (!g_.tensor(in).is_constant) slots_[storage_of_[in]].request.last_use = step;
+      if (IsAlias(n)) {
+        const isa::Surface src = SurfaceOf(n.inputs[0]);
+        if (src.height != 1 || src.width != 1)
+          throw ops::NodeError(n, "a " + std::string(ops::GetOpDef(n.op).onnx_name) +
+                                      " that moves data is not supported on the NPU yet",
+                               "cut the graph before it (outputs=) or keep the tensor 4-D");
+        storage_of_[n.outputs[0]] = storage_of_[n.inputs[0]];
+        continue;
+      }
+      new_slot(n.outputs[0], step);
+    }
+    for (int id : g_.outputs()) slots_[storage_of_[id]].request.last_use = INT_MAX;
+  }
+
+  void PlaceStorage() {
+    std::vector<BufferRequest> requests;
+    for (const Slot& s : slots_) requests.push_back(s.request);
+    const MemoryLayout layout = PlanBuffers(requests, kBufferAlign);
+    offsets_ = layout.offsets;
+    program_.memory.internal_bytes = layout.total_bytes;
+  }
+
+  isa::Surface Placed(int tensor_id) const {
+    isa::Surface s = slots_[storage_of_[tensor_id]].surface;
+    // Relative to the internal region until RebaseFeatures().
+    s.addr = offsets_[storage_of_[tensor_id]];
+    return s;
+  }
+
+  isa::IoTensor Io(int tensor_id) const {
+    const ir::Tensor& t = g_.tensor(tensor_id);
+    isa::IoTensor io;
+    io.name = t.name;
+    io.shape = t.shape;
+    if (!t.quant.empty()) io.scale = t.quant.scale[0], io.zero_point = t.quant.zero_point[0];
+    io.surface = Placed(tensor_id);
+    return io;
+  }
+
+  uint64_t AddWeights(const std::vector<uint8_t>& bytes) {
+    const uint64_t at = AlignUp(program_.weights.size(), kBufferAlign);
+    program_.weights.resize(at);
+    program_.weights.insert(program_.weights.end(), bytes.begin(), bytes.end());
+    return program_.memory.weight_base + at;
+  }
+
+  uint32_t AddLayer(const ir::Node& n, uint64_t macs) {
+    isa::Layer layer;
+    layer.name = std::string(ops::GetOpDef(n.op).onnx_name) + ":" + n.name;
+    layer.op_type = ops::ReportOpType(n);
+    layer.data_type = program_.compute_type == isa::ElemType::kInt8 ? "INT8" : "FLOAT16";
+    layer.target = "NPU";
+    for (int in : n.inputs) layer.input_shapes.push_back(g_.tensor(in).shape);
+    for (int out : n.outputs) layer.output_shapes.push_back(g_.tensor(out).shape);
+    layer.macs = macs;
+    program_.layers.push_back(std::move(layer));
+    return static_cast<uint32_t>(program_.layers.size() - 1);
+  }
+
+  void SetActivation(isa::Task& t, const ir::Node& n) {
+    t.act = static_cast<isa::ActKind>(n.attrs.activation);
+    t.clip_min = n.attrs.clip_min, t.clip_max = n.attrs.clip_max;
+    if (program_.compute_type != isa::ElemType::kInt8) return;
+    const quant::ClampRange r = quant::ActivationRange(n.attrs, g_.tensor(n.outputs[0]).quant);
+    t.clamp_lo = r.lo, t.clamp_hi = r.hi;
+  }
+
+  int32_t Zp(int tensor_id) const {
+    const ir::Tensor& t = g_.tensor(tensor_id);
+    return t.quant.empty() ? 0 : t.quant.zero_point[0];
+  }
+
+  void EmitNode(const ir::Node& n) {
+    switch (n.op) {
+      case ir::OpKind::kConv:
+      case ir::OpKind::kGemm: return EmitConv(n);
+      case ir::OpKind::kAdd: return EmitAdd(n);
+      case ir::OpKind::kMaxPool:
+      case ir::OpKind::kGlobalAveragePool: return EmitPool(n);
+      case ir::OpKind::kFlatten:
+      case ir::OpKind::kReshape: return;  // storage alias, no work
+      case ir::OpKind::kRelu:
+      case ir::OpKind::kClip:
+        throw ops::NodeError(n, "a standalone activation is not lowered to the NPU yet",
+                             "place it directly after a Conv, Gemm or Add so it can be fused");
+    }
+  }
+
+  void EmitConv(const ir::Node& n) {
+    const bool is_gemm = n.op == ir::OpKind::kGemm;
+    if (!is_gemm && n.attrs.group != 1)
+      throw ops::NodeError(n, "grouped/depthwise convolution is not lowered to the NPU yet");
+    isa::Task t;
+    t.op = isa::TaskOp::kConv;
+    t.enable_mask = isa::kUnitCna | isa::kUnitCore | isa::kUnitDpu;
+    t.input = Placed(n.inputs[0]);
+    t.output = Placed(n.outputs[0]);
+    const ir::Shape& ws = g_.tensor(n.inputs[1]).shape;
+    if (!is_gemm) {
+      const ir::Attributes& a = n.attrs;
+      t.kernel_h = static_cast<uint32_t>(ws[2]), t.kernel_w = static_cast<uint32_t>(ws[3]);
+      t.stride_h = static_cast<uint32_t>(a.strides[0]), t.stride_w = static_cast<uint32_t>(a.strides[1]);
+      t.dilation_h = static_cast<uint32_t>(a.dilations[0]), t.dilation_w = static_cast<uint32_t>(a.dilations[1]);
+      t.pad_top = static_cast<uint32_t>(a.pads[0]), t.pad_left = static_cast<uint32_t>(a.pads[1]);
+      t.pad_bottom = static_cast<uint32_t>(a.pads[2]), t.pad_right = static_cast<uint32_t>(a.pads[3]);
+    }
+    const uint32_t in_aligned = t.input.c1() * t.input.c2;
+    t.weight_kernel_atom = static_cast<uint32_t>(Mac().kernels_per_cycle);
+    const PackedLayer packed = PackLayer(g_, n, in_aligned, t.weight_kernel_atom);
+    t.weight_addr = AddWeights(packed.weights);
+    t.weight_bytes = static_cast<uint32_t>(packed.weights.size());
+    t.dpu_table_addr = AddWeights(packed.dpu_table);
+    t.input_zp = Zp(n.inputs[0]);
+    t.output_zp = Zp(n.outputs[0]);
+    SetActivation(t, n);
+    const uint64_t macs = uint64_t{t.output.height} * t.output.width * t.output.channels * ws[1] * t.kernel_h * t.kernel_w;
+    t.layer = AddLayer(n, macs);
+
+    ConvShape shape;
+    shape.in_height = t.input.height, shape.in_width = t.input.width, shape.in_channels_aligned = in_aligned;
+    shape.out_height = t.output.height, shape.kernels_aligned = packed.kernels_aligned;
+    shape.kernel_h = t.kernel_h, shape.kernel_w = t.kernel_w, shape.stride_h = t.stride_h;
+    shape.dilation_h = t.dilation_h, shape.pad_top = t.pad_top;
+    shape.elem_bytes = isa::ElemBytes(program_.compute_type);
+    shape.kernel_atom = t.weight_kernel_atom;
+    for (const ConvTile& tile : TileConvolution(shape, p_, n.name)) {
+      isa::Task part = t;
+      part.out_row_begin = tile.out_row_begin, part.out_rows = tile.out_rows;
+      part.kernel_begin = tile.kernel_begin;
+      part.kernels = std::min(tile.kernels, t.output.channels - std::min(tile.kernel_begin, t.output.channels));
+      if (part.kernels == 0) continue;
+      Push(part);
+    }
+  }
+
+  void EmitAdd(const ir::Node& n) {
+    isa::Task t;
+    t.op = isa::TaskOp::kEltwiseAdd;
+    t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
+    t.input = Placed(n.inputs[0]);
+    t.input2 = Placed(n.inputs[1]);
+    t.output = Placed(n.outputs[0]);
+    t.out_rows = t.output.height, t.kernels = t.output.channels;
+    t.input_zp = Zp(n.inputs[0]), t.input2_zp = Zp(n.inputs[1]), t.output_zp = Zp(n.outputs[0]);
+    if (program_.compute_type == isa::ElemType::kInt8) {
+      const double so = g_.tensor(n.outputs[0]).quant.scale[0];
+      const quant::AddRequant rq = quant::MakeAddRequant(g_.tensor(n.inputs[0]).quant.scale[0] / so,
+                                                         g_.tensor(n.inputs[1]).quant.scale[0] / so);
+      t.scale_a = rq.scale_a, t.scale_b = rq.scale_b, t.shift = rq.shift;
+    }
+    SetActivation(t, n);
+    t.layer = AddLayer(n, 0);
+    Push(t);
+  }
+
+  void EmitPool(const ir::Node& n) {
+    isa::Task t;
+    t.enable_mask = isa::kUnitPpu | isa::kUnitPpuRdma;
+    t.input = Placed(n.inputs[0]);
+    t.output = Placed(n.outputs[0]);
+    t.out_rows = t.output.height, t.kernels = t.output.channels;
+    t.input_zp = Zp(n.inputs[0]), t.output_zp = Zp(n.outputs[0]);
+    if (n.op == ir::OpKind::kMaxPool) {
+      const ir::Attributes& a = n.attrs;
+      t.op = isa::TaskOp::kMaxPool;
+      t.kernel_h = static_cast<uint32_t>(a.kernel[0]), t.kernel_w = static_cast<uint32_t>(a.kernel[1]);
+      t.stride_h = static_cast<uint32_t>(a.strides[0]), t.stride_w = static_cast<uint32_t>(a.strides[1]);
+      t.dilation_h = static_cast<uint32_t>(a.dilations[0]), t.dilation_w = static_cast<uint32_t>(a.dilations[1]);
+      t.pad_top = static_cast<uint32_t>(a.pads[0]), t.pad_left = static_cast<uint32_t>(a.pads[1]);
+      t.pad_bottom = static_cast<uint32_t>(a.pads[2]), t.pad_right = static_cast<uint32_t>(a.pads[3]);
+    } else {
+      t.op = isa::TaskOp::kGlobalAvgPool;
+      t.kernel_h = t.input.height, t.kernel_w = t.input.width;
+      if (program_.compute_type == isa::ElemType::kInt8) {
+        const double hw = double(t.input.height) * t.input.width;
+        const quant::Requant rq = quant::MakeRequant(double(g_.tensor(n.inputs[0]).quant.scale[0]) /
+                                                     (double(g_.tensor(n.outputs[0]).quant.scale[0]) * hw));
+        t.scale_a = rq.scale, t.shift = rq.shift;
+      }
+    }
+    t.layer = AddLayer(n, 0);
+    Push(t);
+  }
+
+  void Push(isa::Task t) { program_.tasks.push_back(t); }
+
+  // Feature addresses were planned relative to the internal region, which starts after the
+  // weight image: DDR = [weights][internal tensors].
+  void RebaseFeatures() {
+    isa::MemoryPlan& m = program_.memory;
+    m.internal_base = AlignUp(m.weight_base + program_.weights.size(), kRegionAlign);
+    for (isa::Task& t : program_.tasks) {
+      t.input.addr += m.internal_base;
+      t.output.addr += m.internal_base;
+      if (t.op == isa::TaskOp::kEltwiseAdd) t.input2.addr += m.internal_base;
+    }
+    for (isa::IoTensor& io : program_.inputs) io.surface.addr += m.internal_base;
+    for (isa::IoTensor& io : program_.outputs) io.surface.addr += m.internal_base;
+  }
+
+  struct Slot {
+    isa::Surface surface;
+    BufferRequest request;
+  };
+
+  const ir::Graph& g_;
+  const isa::PlatformConfig& p_;
+  isa::Program program_;
+  std::vector<int> storage_of_;
+  std::vector<Slot> slots_;
+  std::vector<uint64_t> offsets_;
+
+};
+
+}  // namespace
+
+isa::Program Lower(const ir::Graph& graph, const isa::PlatformConfig& platform, const std::string& target) {
+  return Lowerer(graph, platform, target).Run();
+}
+
+}  // namespace rknnsim::lower

@@ -1,0 +1,64 @@
+// One place per operator: its ONNX name, attribute parsing, shape rule and the two reference
+// kernels (float32, and quantized int8/fp16). compiler/ops/<op>.cc fills one OpDef each; the
+// table in op_table.cc lists them. The frontend, the executors and the reports look ops up here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/graph.h"
+
+namespace rknnsim::ops {
+
+// Attribute access independent of the source format (ONNX today, .rknn later).
+class AttrReader {
+ public:
+  virtual ~AttrReader() = default;
+  virtual bool Has(const std::string& name) const = 0;
+  virtual int64_t Int(const std::string& name, int64_t fallback) const = 0;
+  virtual float Float(const std::string& name, float fallback) const = 0;
+  virtual std::vector<int64_t> Ints(const std::string& name) const = 0;
+  virtual std::string String(const std::string& name, const std::string& fallback) const = 0;
+};
+
+// Values of a node's inputs and its (single) output for the float32 reference.
+struct FloatArgs {
+  const ir::Graph& graph;
+  const ir::Node& node;
+  std::vector<const std::vector<float>*> in;
+  std::vector<float>& out;
+};
+
+// The int8 reference: every activation is int8 with its tensor's quant params; weights are int8
+// per output channel, biases int32 (docs/quantization.md).
+struct Int8Args {
+  const ir::Graph& graph;
+  const ir::Node& node;
+  std::vector<const std::vector<int8_t>*> in;
+  std::vector<int8_t>& out;
+};
+
+// The fp16 reference: activations are fp16 values held as float (each exactly representable).
+using Fp16Args = FloatArgs;
+
+struct OpDef {
+  ir::OpKind kind;
+  const char* onnx_name;
+  // Reads and validates attributes; throws Error naming the node on unsupported settings.
+  void (*parse)(const AttrReader& attrs, const ir::Graph& graph, ir::Node& node);
+  // Output shapes from input shapes (constant inputs are available in the graph).
+  std::vector<ir::Shape> (*infer)(const ir::Graph& graph, const ir::Node& node);
+  void (*run_float)(FloatArgs& args);
+  void (*run_int8)(Int8Args& args);
+  void (*run_fp16)(Fp16Args& args);
+  // The output takes the input's quantization unchanged (pooling max, reshapes, plain ReLU).
+  bool keeps_input_quant;
+};
+
+const OpDef& GetOpDef(ir::OpKind kind);
+const OpDef* FindOnnxOp(const std::string& onnx_name);
+// The OpType the board's perf table prints, with fused activation (e.g. "ConvRelu").
+std::string ReportOpType(const ir::Node& node);
+
+}  // namespace rknnsim::ops

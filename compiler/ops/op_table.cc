@@ -1,0 +1,41 @@
+#include "compiler/ops/op_def.h"
+
+#include <stdexcept>
+
+#include "compiler/ops/op_list.h"
+
+namespace rknnsim::ops {
+namespace {
+
+const std::vector<const OpDef*>& AllOps() {
+  static const std::vector<const OpDef*> ops = {&kConvOp,      &kGemmOp,    &kReluOp,    &kClipOp,
+                                                &kMaxPoolOp,   &kGlobalAveragePoolOp,    &kAddOp,
+                                                &kFlattenOp,   &kReshapeOp};
+  return ops;
+}
+
+}  // namespace
+
+const OpDef& GetOpDef(ir::OpKind kind) {
+  for (const OpDef* op : AllOps())
+    if (op->kind == kind) return *op;
+  throw std::logic_error("op kind without OpDef");
+}
+
+const OpDef* FindOnnxOp(const std::string& onnx_name) {
+  for (const OpDef* op : AllOps())
+    if (onnx_name == op->onnx_name) return op;
+  return nullptr;
+}
+
+std::string ReportOpType(const ir::Node& node) {
+  std::string type = GetOpDef(node.op).onnx_name;
+  switch (node.attrs.activation) {
+    case ir::Activation::kRelu: return type + "Relu";
+    case ir::Activation::kClip: return type + "Clip";
+    case ir::Activation::kNone: return type;
+  }
+  return type;
+}
+
+}  // namespace rknnsim::ops

@@ -1,0 +1,58 @@
+// Small helpers shared by operator descriptions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "compiler/ir/graph.h"
+
+namespace rknnsim::ops {
+
+inline Error NodeError(const ir::Node& node, const std::string& what, const std::string& hint = {}) {
+  return Error("node '" + node.name + "': " + what, hint);
+}
+
+inline const ir::Shape& InputShape(const ir::Graph& g, const ir::Node& n, size_t i) {
+  return g.tensor(n.inputs.at(i)).shape;
+}
+
+// Output extent of a sliding window along one axis (floor mode unless ceil_mode).
+inline int64_t WindowOutput(int64_t in, int64_t kernel, int64_t stride, int64_t pad_begin, int64_t pad_end,
+                            int64_t dilation, bool ceil_mode) {
+  const int64_t span = dilation * (kernel - 1) + 1;
+  const int64_t num = in + pad_begin + pad_end - span;
+  if (num < 0) return 0;
+  return (ceil_mode ? (num + stride - 1) / stride : num / stride) + 1;
+}
+
+// Reads kernel_shape/strides/pads/dilations of a 2-D window op into attrs, with ONNX defaults.
+void ParseWindow2d(const class AttrReader& reader, ir::Node& node, bool has_dilations);
+
+// Requires a 4-D NCHW input; names the node otherwise.
+void Require4d(const ir::Graph& g, const ir::Node& n, size_t input);
+
+}  // namespace rknnsim::ops
+
+namespace rknnsim::ops {
+
+// Typed view of a quantized constant's payload (int8 weights, int32 biases, fp16 bits).
+template <typename T>
+const T* ConstBytesAs(const ir::Tensor& t) {
+  if (t.bytes.size() != static_cast<size_t>(t.num_elements()) * sizeof(T))
+    throw Error("constant '" + t.name + "' has " + std::to_string(t.bytes.size()) + " bytes, expected " +
+                std::to_string(t.num_elements() * static_cast<int64_t>(sizeof(T))));
+  return reinterpret_cast<const T*>(t.bytes.data());
+}
+
+// The fused activation applied to a float value (float32 and fp16 references).
+inline float ApplyActivation(const ir::Attributes& a, float v) {
+  switch (a.activation) {
+    case ir::Activation::kRelu: return v < 0.0f ? 0.0f : v;
+    case ir::Activation::kClip: return v < a.clip_min ? a.clip_min : (v > a.clip_max ? a.clip_max : v);
+    case ir::Activation::kNone: return v;
+  }
+  return v;
+}
+
+}  // namespace rknnsim::ops

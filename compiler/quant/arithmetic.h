@@ -1,0 +1,60 @@
+// The integer arithmetic of the quantized path, exactly as docs/quantization.md states it.
+// The compiler derives register values with these functions; the int8 reference executor applies
+// them. The SystemC kernels re-implement the application side independently (sim/kernels/).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "compiler/ir/op.h"
+#include "compiler/ir/tensor.h"
+
+namespace rknnsim::quant {
+
+// A real multiplier m ≈ scale · 2^-shift with a 16-bit unsigned scale normalized to
+// [2^14, 2^15), the width of the DPU output converter's scale field (HARDWARE.md).
+struct Requant {
+  int32_t scale = 0;
+  int32_t shift = 0;
+};
+Requant MakeRequant(double multiplier);
+
+// Element-wise add: both inputs are scaled to the output scale with one shared shift.
+struct AddRequant {
+  int32_t scale_a = 0;
+  int32_t scale_b = 0;
+  int32_t shift = 0;
+};
+AddRequant MakeAddRequant(double multiplier_a, double multiplier_b);
+
+// Arithmetic shift right rounding half towards +infinity: floor((v + 2^(shift-1)) / 2^shift).
+inline int64_t RoundingShiftRight(int64_t v, int32_t shift) {
+  return shift <= 0 ? v : (v + (int64_t{1} << (shift - 1))) >> shift;
+}
+
+inline int64_t ApplyRequant(int64_t acc, const Requant& r) { return RoundingShiftRight(acc * r.scale, r.shift); }
+
+inline int8_t SaturateInt8(int64_t v) { return static_cast<int8_t>(std::clamp<int64_t>(v, -128, 127)); }
+
+// q = clamp(round_half_away_from_zero(x / scale) + zero_point, -128, 127), in float32.
+inline int8_t QuantizeValue(float x, float scale, int32_t zero_point) {
+  const float r = std::round(x / scale);
+  if (!(r == r)) return SaturateInt8(zero_point);  // NaN input maps to the zero point
+  return SaturateInt8(static_cast<int64_t>(std::clamp(r, -1e6f, 1e6f)) + zero_point);
+}
+inline float DequantizeValue(int8_t q, float scale, int32_t zero_point) {
+  return scale * static_cast<float>(static_cast<int32_t>(q) - zero_point);
+}
+
+// Bounds of the int8 output after the fused activation: [lo, hi] in the output's quant domain.
+struct ClampRange {
+  int32_t lo = -128;
+  int32_t hi = 127;
+};
+ClampRange ActivationRange(const ir::Attributes& attrs, const ir::QuantParams& out);
+
+// Int32 bias of one output channel: round(bias / (s_in * s_w)), saturated to int32.
+int32_t QuantizeBias(float bias, double input_scale, double weight_scale);
+
+}  // namespace rknnsim::quant

@@ -1,0 +1,66 @@
+#include "compiler/quant/dataset.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+#include "common/npy.h"
+
+namespace rknnsim::quant {
+namespace {
+
+std::vector<float> LoadInputArray(const std::string& path, const ir::Tensor& input, const std::string& where) {
+  NpyArray a = ReadNpy(path);
+  if (ir::NumElements(a.shape) != input.num_elements())
+    throw Error(where + "'" + path + "' has shape " + ir::ShapeToString(a.shape) + " but input '" + input.name +
+                    "' needs " + ir::ShapeToString(input.shape),
+                "save an NCHW float32 array of the model's input shape");
+  return std::move(a.data);
+}
+
+std::string DirectoryOf(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+}  // namespace
+
+std::vector<Sample> LoadDataset(const std::string& dataset_txt, const ir::Graph& graph) {
+  std::ifstream in(dataset_txt);
+  if (!in) throw Error("cannot open dataset '" + dataset_txt + "'", "pass a dataset.txt listing one .npy per line");
+  const std::string base = DirectoryOf(dataset_txt);
+  std::vector<Sample> samples;
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    std::istringstream fields(line);
+    std::vector<std::string> files;
+    for (std::string f; fields >> f;) files.push_back(f[0] == '/' ? f : base + f);
+    if (files.empty()) continue;
+    const std::string where = dataset_txt + ":" + std::to_string(line_no) + ": ";
+    if (files.size() != graph.inputs().size())
+      throw Error(where + "line lists " + std::to_string(files.size()) + " file(s) but the model has " +
+                      std::to_string(graph.inputs().size()) + " input(s)",
+                  "put one file per model input on each line, separated by spaces");
+    Sample sample;
+    for (size_t i = 0; i < files.size(); ++i)
+      sample.push_back(LoadInputArray(files[i], graph.tensor(graph.inputs()[i]), where));
+    samples.push_back(std::move(sample));
+  }
+  if (samples.empty()) throw Error("dataset '" + dataset_txt + "' lists no samples");
+  return samples;
+}
+
+Sample LoadInputs(const std::vector<std::string>& npy_paths, const ir::Graph& graph) {
+  if (npy_paths.size() != graph.inputs().size())
+    throw Error("the model has " + std::to_string(graph.inputs().size()) + " input(s), got " +
+                    std::to_string(npy_paths.size()) + " -i file(s)",
+                "pass one -i per model input, in order");
+  Sample sample;
+  for (size_t i = 0; i < npy_paths.size(); ++i)
+    sample.push_back(LoadInputArray(npy_paths[i], graph.tensor(graph.inputs()[i]), ""));
+  return sample;
+}
+
+}  // namespace rknnsim::quant

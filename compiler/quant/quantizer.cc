@@ -1,0 +1,147 @@
+#include "compiler/quant/quantizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "common/fp16.h"
+#include "compiler/ops/op_def.h"
+#include "compiler/ops/op_util.h"
+#include "compiler/quant/arithmetic.h"
+#include "compiler/reference/float_executor.h"
+
+namespace rknnsim::quant {
+namespace {
+
+constexpr float kMinRange = 1e-8f;
+
+bool HasWeights(const ir::Node& node) { return node.op == ir::OpKind::kConv || node.op == ir::OpKind::kGemm; }
+
+template <typename T>
+void StoreBytes(ir::Tensor& t, const std::vector<T>& values) {
+  t.bytes.resize(values.size() * sizeof(T));
+  std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
+}
+
+// Per-output-channel symmetric int8 (zero point 0, range [-127, 127]).
+void QuantizeWeights(ir::Tensor& w) {
+  const int64_t channels = w.shape[0];
+  const int64_t per_channel = w.num_elements() / channels;
+  w.quant = {};
+  w.quant.axis = 0;
+  std::vector<int8_t> q(w.float_data.size());
+  for (int64_t c = 0; c < channels; ++c) {
+    const float* src = w.float_data.data() + c * per_channel;
+    float max_abs = 0.0f;
+    for (int64_t i = 0; i < per_channel; ++i) max_abs = std::max(max_abs, std::fabs(src[i]));
+    const float scale = std::max(max_abs, kMinRange) / 127.0f;
+    w.quant.scale.push_back(scale);
+    w.quant.zero_point.push_back(0);
+    for (int64_t i = 0; i < per_channel; ++i)
+      q[c * per_channel + i] = static_cast<int8_t>(std::clamp(std::round(src[i] / scale), -127.0f, 127.0f));
+  }
+  w.dtype = ir::DType::kInt8;
+  StoreBytes(w, q);
+}
+
+void QuantizeBiasTensor(ir::Tensor& b, float input_scale, const ir::QuantParams& wq) {
+  std::vector<int32_t> q(b.float_data.size());
+  for (size_t c = 0; c < q.size(); ++c) q[c] = QuantizeBias(b.float_data[c], input_scale, wq.scale[c]);
+  b.dtype = ir::DType::kInt32;
+  b.quant = {};
+  for (size_t c = 0; c < q.size(); ++c) b.quant.scale.push_back(input_scale * wq.scale[c]);
+  StoreBytes(b, q);
+}
+
+// docs/quantization.md: the accumulator is 32-bit. Reject layers whose worst case could overflow.
+void CheckAccumulatorBound(const ir::Graph& g, const ir::Node& node) {
+  const ir::Tensor& w = g.tensor(node.inputs[1]);
+  const int64_t channels = w.shape[0], per_channel = w.num_elements() / channels;
+  const auto* q = reinterpret_cast<const int8_t*>(w.bytes.data());
+  const int32_t* bias = node.inputs.size() > 2 ? reinterpret_cast<const int32_t*>(g.tensor(node.inputs[2]).bytes.data()) : nullptr;
+  for (int64_t c = 0; c < channels; ++c) {
+    int64_t bound = bias ? std::llabs(bias[c]) : 0;
+    for (int64_t i = 0; i < per_channel; ++i) bound += 255 * std::abs(int{q[c * per_channel + i]});
+    if (bound > std::numeric_limits<int32_t>::max())
+      throw ops::NodeError(node, "output channel " + std::to_string(c) + " can overflow the 32-bit accumulator",
+                           "split the layer into smaller convolutions");
+  }
+}
+
+}  // namespace
+
+ir::QuantParams AsymmetricInt8(float min, float max) {
+  min = std::min(min, 0.0f);
+  max = std::max(max, 0.0f);
+  if (max - min < kMinRange) max = min + kMinRange;
+  const double scale = (double(max) - double(min)) / 255.0;
+  const double zp = std::clamp(std::round(-128.0 - double(min) / scale), -128.0, 127.0);
+  ir::QuantParams q;
+  q.scale = {static_cast<float>(scale)};
+  q.zero_point = {static_cast<int32_t>(zp)};
+  return q;
+}
+
+std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vector<Sample>& samples) {
+  std::vector<TensorRange> ranges(graph.tensors().size());
+  for (const Sample& sample : samples) {
+    const reference::TensorValues values = reference::RunFloatAll(graph, sample);
+    for (size_t t = 0; t < values.size(); ++t) {
+      if (graph.tensors()[t].is_constant || values[t].empty()) continue;
+      const auto [lo, hi] = std::minmax_element(values[t].begin(), values[t].end());
+      TensorRange& r = ranges[t];
+      r.min = r.seen ? std::min(r.min, *lo) : *lo;
+      r.max = r.seen ? std::max(r.max, *hi) : *hi;
+      r.seen = true;
+    }
+  }
+  return ranges;
+}
+
+void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges) {
+  for (int id : graph.inputs()) {
+    ir::Tensor& t = graph.tensor(id);
+    t.quant = AsymmetricInt8(ranges[id].min, ranges[id].max);
+    t.dtype = ir::DType::kInt8;
+  }
+  for (const ir::Node& node : graph.nodes()) {
+    ir::Tensor& out = graph.tensor(node.outputs[0]);
+    const ir::Tensor& in = graph.tensor(node.inputs[0]);
+    out.quant = ops::GetOpDef(node.op).keeps_input_quant ? in.quant
+                                                         : AsymmetricInt8(ranges[node.outputs[0]].min,
+                                                                          ranges[node.outputs[0]].max);
+    out.dtype = ir::DType::kInt8;
+    if (!HasWeights(node)) continue;
+    ir::Tensor& w = graph.tensor(node.inputs[1]);
+    if (!w.is_constant) throw ops::NodeError(node, "weights must be constant");
+    QuantizeWeights(w);
+    if (node.inputs.size() > 2) QuantizeBiasTensor(graph.tensor(node.inputs[2]), in.quant.scale[0], w.quant);
+    CheckAccumulatorBound(graph, node);
+  }
+}
+
+void ConvertToFp16(ir::Graph& graph) {
+  for (int id : graph.inputs()) graph.tensor(id).dtype = ir::DType::kFloat16;
+  for (const ir::Node& node : graph.nodes()) {
+    graph.tensor(node.outputs[0]).dtype = ir::DType::kFloat16;
+    if (!HasWeights(node)) continue;
+    ir::Tensor& w = graph.tensor(node.inputs[1]);
+    std::vector<uint16_t> half(w.float_data.size());
+    size_t overflow = 0;
+    for (size_t i = 0; i < half.size(); ++i) {
+      half[i] = FloatToHalfBits(w.float_data[i]);
+      overflow += std::isinf(HalfBitsToFloat(half[i])) && !std::isinf(w.float_data[i]);
+    }
+    if (overflow)
+      spdlog::warn("layer '{}': {} weight(s) exceed the fp16 range and become inf (troubleshooting manual §9.15)",
+                   node.name, overflow);
+    w.dtype = ir::DType::kFloat16;
+    StoreBytes(w, half);
+  }
+}
+
+}  // namespace rknnsim::quant

@@ -1,0 +1,31 @@
+// Post-training quantization (RKNN-Toolkit2's quantized_algorithm='normal'): the float reference
+// runs over the calibration samples, per-tensor min/max become asymmetric int8 activation
+// parameters, weights become per-channel symmetric int8, biases int32. Without quantization the
+// graph is converted to fp16 instead (do_quantization=False).
+#pragma once
+
+#include <vector>
+
+#include "compiler/ir/graph.h"
+#include "compiler/quant/dataset.h"
+
+namespace rknnsim::quant {
+
+// Observed float range of every activation tensor over the calibration set.
+struct TensorRange {
+  float min = 0.0f;
+  float max = 0.0f;
+  bool seen = false;
+};
+std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vector<Sample>& samples);
+
+// Asymmetric int8 parameters for a float range (widened to include 0).
+ir::QuantParams AsymmetricInt8(float min, float max);
+
+// Quantizes `graph` in place to int8 from calibration ranges.
+void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges);
+
+// Converts `graph` in place to fp16 activations and weights (biases stay fp32).
+void ConvertToFp16(ir::Graph& graph);
+
+}  // namespace rknnsim::quant

@@ -1,0 +1,42 @@
+#include "compiler/reference/float_executor.h"
+
+#include "common/error.h"
+#include "compiler/ops/op_def.h"
+
+namespace rknnsim::reference {
+
+void CheckInputs(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs) {
+  if (inputs.size() != graph.inputs().size())
+    throw Error("the model has " + std::to_string(graph.inputs().size()) + " input(s), got " +
+                std::to_string(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const ir::Tensor& t = graph.tensor(graph.inputs()[i]);
+    if (static_cast<int64_t>(inputs[i].size()) != t.num_elements())
+      throw Error("input " + std::to_string(i) + " ('" + t.name + "') has " + std::to_string(inputs[i].size()) +
+                      " elements, the model expects shape " + ir::ShapeToString(t.shape),
+                  "pass an NCHW float array of that shape");
+  }
+}
+
+TensorValues RunFloatAll(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs) {
+  CheckInputs(graph, inputs);
+  TensorValues values(graph.tensors().size());
+  for (size_t i = 0; i < inputs.size(); ++i) values[graph.inputs()[i]] = inputs[i];
+  for (size_t t = 0; t < graph.tensors().size(); ++t)
+    if (graph.tensors()[t].is_constant) values[t] = graph.tensors()[t].float_data;
+  for (const ir::Node& node : graph.nodes()) {
+    ops::FloatArgs args{graph, node, {}, values[node.outputs[0]]};
+    for (int in : node.inputs) args.in.push_back(&values[in]);
+    ops::GetOpDef(node.op).run_float(args);
+  }
+  return values;
+}
+
+std::vector<std::vector<float>> RunFloat(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs) {
+  TensorValues values = RunFloatAll(graph, inputs);
+  std::vector<std::vector<float>> outputs;
+  for (int id : graph.outputs()) outputs.push_back(values[id]);
+  return outputs;
+}
+
+}  // namespace rknnsim::reference

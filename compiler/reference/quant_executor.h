@@ -1,0 +1,27 @@
+// The quantized reference executor: runs a quantized IR graph (int8, or fp16 when built without
+// quantization) op by op with the ops' straightforward integer/fp16 kernels. It defines what
+// "bit-exact" means: the SystemC platform must produce the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/ir/graph.h"
+
+namespace rknnsim::reference {
+
+// Raw outputs in the graph's output order: int8 values, or fp16 values held as float.
+struct QuantOutputs {
+  std::vector<std::vector<int8_t>> int8;
+  std::vector<std::vector<float>> fp16;
+};
+
+QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs);
+
+// Dequantized float32 outputs, as `rknn-sim run --reference int8` writes them.
+std::vector<std::vector<float>> DequantizeOutputs(const ir::Graph& graph, const QuantOutputs& raw);
+
+// True when the graph's activations are fp16 rather than int8.
+bool IsFp16Graph(const ir::Graph& graph);
+
+}  // namespace rknnsim::reference

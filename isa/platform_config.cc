@@ -1,0 +1,140 @@
+#include "isa/platform_config.h"
+
+#include <cstdlib>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "common/error.h"
+#include "common/file_io.h"
+
+namespace rknnsim::isa {
+namespace {
+
+const std::set<std::string> kBases = {"trm", "driver", "measured", "inferred", "calibrated", "assumed"};
+
+struct Target {
+  const char* name;
+  const char* platform;
+};
+constexpr Target kTargets[] = {{"rk3566", "rk356x"}, {"rk3568", "rk356x"}, {"rk3588", "rk3588"},
+                               {"rv1103", "rv1106"}, {"rv1106", "rv1106"}};
+
+// Reads a {value, basis, source} leaf at a dotted path, enforcing the evidence rule.
+class LeafReader {
+ public:
+  LeafReader(const YAML::Node& root, std::string what) : root_(root), what_(std::move(what)) {}
+
+  double Number(const std::string& path) const {
+    const YAML::Node leaf = Lookup(path);
+    if (!leaf.IsMap() || !leaf["value"] || !leaf["basis"] || !leaf["source"])
+      throw Error(what_ + ": '" + path + "' must be a map {value, basis, source}",
+                  "every platform parameter states where it comes from");
+    const std::string basis = leaf["basis"].as<std::string>();
+    if (!kBases.count(basis))
+      throw Error(what_ + ": '" + path + "' has basis '" + basis +
+                  "' (expected trm, driver, measured, inferred, calibrated or assumed)");
+    if (leaf["source"].as<std::string>().empty()) throw Error(what_ + ": '" + path + "' has an empty source");
+    try {
+      return leaf["value"].as<double>();
+    } catch (const YAML::Exception&) {
+      throw Error(what_ + ": '" + path + "' value is not a number");
+    }
+  }
+  int Int(const std::string& path) const { return static_cast<int>(Number(path)); }
+
+ private:
+  YAML::Node Lookup(const std::string& path) const {
+    YAML::Node node = YAML::Clone(root_);
+    size_t start = 0;
+    while (true) {
+      const size_t dot = path.find('.', start);
+      const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      if (!node.IsMap() || !node[key]) throw Error(what_ + ": missing key '" + path + "'");
+      node = node[key];
+      if (dot == std::string::npos) return node;
+      start = dot + 1;
+    }
+  }
+  YAML::Node root_;
+  std::string what_;
+};
+
+void Require(bool ok, const std::string& what, const std::string& message) {
+  if (!ok) throw Error(what + ": " + message);
+}
+
+}  // namespace
+
+std::string PlatformForTarget(const std::string& target) {
+  std::string accepted;
+  for (const Target& t : kTargets) {
+    if (target == t.name) return t.platform;
+    accepted += std::string(accepted.empty() ? "" : ", ") + t.name;
+  }
+  throw Error("unknown target platform '" + target + "'", "use one of " + accepted);
+}
+
+std::string ModelsDirectory() {
+  const char* env = std::getenv("RKNN_SIM_MODELS_DIR");
+  return env && *env ? env : RKNN_SIM_DEFAULT_MODELS_DIR;
+}
+
+PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string& what) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw Error(what + ": invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (!root.IsMap() || !root["platform"] || !root["targets"]) throw Error(what + ": missing 'platform' or 'targets'");
+  PlatformConfig p;
+  try {
+    p.platform = root["platform"].as<std::string>();
+    p.targets = root["targets"].as<std::vector<std::string>>();
+    const LeafReader r(root, what);
+    p.cores = r.Int("npu.cores");
+    p.clock_mhz = r.Number("npu.clock_mhz");
+    p.max_tasks_per_submit = r.Int("npu.max_tasks_per_submit");
+    p.dma_address_bits = r.Int("npu.dma_address_bits");
+    p.mac_int8 = {r.Int("npu.mac.int8.input_channels_per_cycle"), r.Int("npu.mac.int8.kernels_per_cycle")};
+    p.mac_fp16 = {r.Int("npu.mac.fp16.input_channels_per_cycle"), r.Int("npu.mac.fp16.kernels_per_cycle")};
+    p.min_cycles_per_output_pixel = r.Int("npu.mac.min_cycles_per_output_pixel");
+    p.c2_int8 = r.Int("npu.feature_c2.int8");
+    p.c2_fp16 = r.Int("npu.feature_c2.fp16");
+    p.cbuf_banks = r.Int("npu.cbuf.banks");
+    p.cbuf_bank_bytes = r.Int("npu.cbuf.bank_kib") * 1024;
+    p.dpu_elements_per_cycle = r.Number("npu.dpu_elements_per_cycle");
+    p.ppu_elements_per_cycle = r.Number("npu.ppu_elements_per_cycle");
+    p.task_overhead_cycles = r.Int("npu.task_overhead_cycles");
+    p.ddr_bandwidth_gbps = r.Number("ddr.bandwidth_gbps");
+    p.ddr_efficiency = r.Number("ddr.efficiency");
+    p.ddr_latency_ns = r.Number("ddr.latency_ns");
+    p.cpu_cores = r.Int("cpu.cores");
+    p.cpu_clock_mhz = r.Number("cpu.clock_mhz");
+    p.cpu_gflops_per_core = r.Number("cpu.gflops_per_core");
+  } catch (const YAML::Exception& e) {
+    throw Error(what + ": " + e.msg);
+  }
+  Require(p.cores >= 1 && p.clock_mhz > 0, what, "cores and clock_mhz must be positive");
+  Require(p.mac_int8.macs_per_cycle() > 0 && p.mac_fp16.macs_per_cycle() > 0, what, "MAC geometry must be positive");
+  Require(p.c2_int8 > 0 && p.c2_fp16 > 0 && p.cbuf_banks > 1 && p.cbuf_bank_bytes > 0, what,
+          "C2 and CBUF sizes must be positive (at least two banks)");
+  Require(p.dpu_elements_per_cycle > 0 && p.ppu_elements_per_cycle > 0, what, "unit throughputs must be positive");
+  Require(p.ddr_bandwidth_gbps > 0 && p.ddr_efficiency > 0 && p.ddr_efficiency <= 1, what,
+          "DDR bandwidth must be positive and efficiency in (0, 1]");
+  Require(p.max_tasks_per_submit > 0 && p.dma_address_bits >= 32 && p.dma_address_bits <= 64, what,
+          "task limit and DMA address width out of range");
+  return p;
+}
+
+PlatformConfig LoadPlatformFile(const std::string& yaml_path) {
+  const std::vector<uint8_t> bytes = ReadFileBytes(yaml_path);
+  return ParsePlatformYaml(std::string(bytes.begin(), bytes.end()), yaml_path);
+}
+
+PlatformConfig LoadPlatformForTarget(const std::string& target) {
+  return LoadPlatformFile(ModelsDirectory() + "/" + PlatformForTarget(target) + "/platform.yaml");
+}
+
+}  // namespace rknnsim::isa

@@ -1,0 +1,57 @@
+// One hardware description, read from models/<platform>/platform.yaml, shared by the compiler
+// (tiling, layouts) and the simulator (timing). No platform number appears anywhere else in code.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rknnsim::isa {
+
+struct MacGeometry {
+  int input_channels_per_cycle = 0;  // Cin atom consumed per cycle
+  int kernels_per_cycle = 0;         // Cout atom produced per cycle
+  int macs_per_cycle() const { return input_channels_per_cycle * kernels_per_cycle; }
+};
+
+struct PlatformConfig {
+  std::string platform;              // directory name: rk356x, rk3588, rv1106
+  std::vector<std::string> targets;  // target names accepted for it
+  int cores = 0;
+  double clock_mhz = 0;
+  int max_tasks_per_submit = 0;
+  int dma_address_bits = 0;
+  MacGeometry mac_int8;
+  MacGeometry mac_fp16;
+  int min_cycles_per_output_pixel = 0;
+  int c2_int8 = 0;
+  int c2_fp16 = 0;
+  int cbuf_banks = 0;
+  int cbuf_bank_bytes = 0;
+  double dpu_elements_per_cycle = 0;
+  double ppu_elements_per_cycle = 0;
+  int task_overhead_cycles = 0;
+  double ddr_bandwidth_gbps = 0;
+  double ddr_efficiency = 0;
+  double ddr_latency_ns = 0;
+  int cpu_cores = 0;
+  double cpu_clock_mhz = 0;
+  double cpu_gflops_per_core = 0;
+
+  // Bytes the NPU's DMA moves per NPU clock cycle at sustained bandwidth.
+  double DdrBytesPerCycle() const { return ddr_bandwidth_gbps * ddr_efficiency * 1e3 / clock_mhz; }
+  int64_t CbufBytes() const { return int64_t{cbuf_banks} * cbuf_bank_bytes; }
+};
+
+// Maps a target name (rk3566, rk3568, rk3588, rv1103, rv1106) to its platform directory name.
+// Throws Error listing the accepted targets otherwise.
+std::string PlatformForTarget(const std::string& target);
+
+// Directory holding models/<platform>/platform.yaml: $RKNN_SIM_MODELS_DIR or the build default.
+std::string ModelsDirectory();
+
+PlatformConfig LoadPlatformForTarget(const std::string& target);
+PlatformConfig LoadPlatformFile(const std::string& yaml_path);
+PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string& what);
+
+}  // namespace rknnsim::isa

@@ -1,0 +1,130 @@
+// The modeled NPU instruction stream: what the compiler emits and the simulator executes.
+// A Program is a list of tasks, each addressed to the units that run it (the bits of RK3588's
+// GLOBAL_OPERATION_ENABLE register), with the fields of the registers that configure them, plus
+// the weight image, the I/O tensor table and the DDR memory plan. Feature maps live in DDR in the
+// native NC1HWC2 layout (HARDWARE.md "Layout and alignment").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rknnsim::isa {
+
+// Unit enable bits, as in GLOBAL_OPERATION_ENABLE (HARDWARE.md, Mesa registers.xml).
+enum UnitBit : uint32_t {
+  kUnitCna = 1u << 0,
+  kUnitCore = 1u << 2,
+  kUnitDpu = 1u << 3,
+  kUnitDpuRdma = 1u << 4,
+  kUnitPpu = 1u << 5,
+  kUnitPpuRdma = 1u << 6,
+};
+
+enum class TaskOp : uint8_t {
+  kConv,           // CNA + CORE + DPU: convolution / fully connected with bias, requant, activation
+  kEltwiseAdd,     // DPU + DPU_RDMA ("flying mode"): element-wise add of two surfaces
+  kMaxPool,        // PPU + PPU_RDMA
+  kGlobalAvgPool,  // PPU + PPU_RDMA, with the DPU-style output converter
+};
+const char* TaskOpName(TaskOp op);
+
+enum class ElemType : uint8_t { kInt8, kFp16 };
+inline uint32_t ElemBytes(ElemType t) { return t == ElemType::kInt8 ? 1 : 2; }
+
+enum class ActKind : uint8_t { kNone, kRelu, kClip };
+
+// An NC1HWC2 feature map in DDR: C1 = ceil(channels / c2) surfaces of height × width atoms of
+// c2 elements each.
+struct Surface {
+  uint64_t addr = 0;
+  uint32_t channels = 0;
+  uint32_t height = 0;
+  uint32_t width = 0;
+  uint32_t c2 = 0;
+  ElemType type = ElemType::kInt8;
+
+  uint32_t c1() const { return (channels + c2 - 1) / c2; }
+  uint64_t line_stride() const { return uint64_t{width} * c2 * ElemBytes(type); }
+  uint64_t surface_stride() const { return line_stride() * height; }
+  uint64_t bytes() const { return surface_stride() * c1(); }
+  // Byte offset of element (c, y, x) from addr.
+  uint64_t Offset(uint32_t c, uint32_t y, uint32_t x) const {
+    return (c / c2) * surface_stride() + y * line_stride() + (uint64_t{x} * c2 + c % c2) * ElemBytes(type);
+  }
+};
+
+struct Task {
+  uint32_t layer = 0;  // index into Program::layers
+  TaskOp op = TaskOp::kConv;
+  uint32_t enable_mask = 0;
+  Surface input;
+  Surface input2;  // element-wise second operand
+  Surface output;
+  // Tile: output rows [out_row_begin, out_row_begin + out_rows) and output channels
+  // [kernel_begin, kernel_begin + kernels) of the layer's output.
+  uint32_t out_row_begin = 0;
+  uint32_t out_rows = 0;
+  uint32_t kernel_begin = 0;
+  uint32_t kernels = 0;
+  // Window (conv and pooling).
+  uint32_t kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  uint32_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  // Convolution weights: packed by the compiler in the layout of docs/isa.md, covering all
+  // kernels of the layer; the task reads the blocks of its kernel range.
+  uint64_t weight_addr = 0;
+  uint32_t weight_bytes = 0;       // whole layer
+  uint32_t weight_kernel_atom = 0; // kernels per weight block (MAC array kernels per cycle)
+  // Per-output-channel DPU table (int8: {bias, scale, shift} int32 triples; fp16: fp32 bias).
+  uint64_t dpu_table_addr = 0;
+  // Output converter (int8).
+  int32_t input_zp = 0, input2_zp = 0, output_zp = 0;
+  int32_t clamp_lo = -128, clamp_hi = 127;
+  int32_t scale_a = 0, scale_b = 0, shift = 0;  // element-wise / pooling requantization
+  // Activation (fp16; int8 activations are the clamp range).
+  ActKind act = ActKind::kNone;
+  float clip_min = 0.0f, clip_max = 0.0f;
+};
+
+// One row of the perf table: a layer of the source model and what it costs to describe.
+struct Layer {
+  std::string name;      // FullName, e.g. "Conv:/conv1/Conv"
+  std::string op_type;   // e.g. "ConvRelu"
+  std::string data_type; // "INT8" / "FLOAT16"
+  std::string target;    // "NPU"
+  std::vector<std::vector<int64_t>> input_shapes;   // NCHW, incl. weights and bias
+  std::vector<std::vector<int64_t>> output_shapes;
+  uint64_t macs = 0;
+};
+
+struct IoTensor {
+  std::string name;
+  std::vector<int64_t> shape;  // the source model's shape (NCHW)
+  float scale = 1.0f;          // int8 quantization (unused for fp16)
+  int32_t zero_point = 0;
+  Surface surface;
+};
+
+struct MemoryPlan {
+  uint64_t weight_base = 0, weight_bytes = 0;
+  uint64_t internal_base = 0, internal_bytes = 0;
+  uint64_t other_bytes = 0;  // the task stream as the runtime keeps it
+};
+
+constexpr uint32_t kProgramVersion = 1;
+
+struct Program {
+  std::string target;    // e.g. rk3566
+  std::string platform;  // e.g. rk356x
+  ElemType compute_type = ElemType::kInt8;
+  std::vector<Layer> layers;
+  std::vector<Task> tasks;
+  std::vector<IoTensor> inputs;
+  std::vector<IoTensor> outputs;
+  std::vector<uint8_t> weights;  // image loaded at memory.weight_base
+  MemoryPlan memory;
+
+  uint64_t DdrBytes() const { return memory.internal_base + memory.internal_bytes; }
+};
+
+}  // namespace rknnsim::isa

@@ -1,0 +1,41 @@
+#include "runtime/converter.h"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "compiler/frontend/onnx_importer.h"
+#include "compiler/lower/lowering.h"
+#include "compiler/passes/fuse_activation.h"
+#include "compiler/quant/quantizer.h"
+
+namespace rknnsim::runtime {
+
+CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options) {
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(options.target);
+  if (options.do_quantization && options.dataset.empty())
+    throw Error("quantization needs a calibration dataset", "pass -d dataset.txt, or --no-quant for an fp16 model");
+  const auto start = std::chrono::steady_clock::now();
+  CompiledModel model;
+  model.source_name = onnx_path;
+  model.graph = frontend::ImportOnnxFile(onnx_path);
+  spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
+               model.graph.inputs().size(), model.graph.outputs().size());
+  const int fused = passes::FuseActivations(model.graph);
+  spdlog::info("fused {} activation(s)", fused);
+  if (options.do_quantization) {
+    const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph);
+    spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());
+    quant::QuantizeInt8(model.graph, quant::CalibrateMinMax(model.graph, samples));
+  } else {
+    quant::ConvertToFp16(model.graph);
+  }
+  model.program = lower::Lower(model.graph, platform, options.target);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info("compiled for {} ({}): {} layers, {} NPU tasks in {:.2f} s", options.target, platform.platform,
+               model.program.layers.size(), model.program.tasks.size(), seconds);
+  return model;
+}
+
+}  // namespace rknnsim::runtime

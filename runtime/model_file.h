@@ -1,0 +1,28 @@
+// The compiled model file (our counterpart of a .rknn): the NPU program for one target plus the
+// quantized reference graph it was lowered from, so `run --reference int8` and the SystemC
+// platform execute the very same compiled model. Versioned, checksummed, validated on load.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/ir/graph.h"
+#include "isa/program.h"
+
+namespace rknnsim::runtime {
+
+struct CompiledModel {
+  std::string source_name;  // the model file it was compiled from (for `info`)
+  ir::Graph graph;          // quantized (int8) or fp16 reference graph
+  isa::Program program;     // NPU tasks, weights, I/O table and memory plan
+};
+
+void SaveModelFile(const std::string& path, const CompiledModel& model);
+std::vector<uint8_t> SerializeModel(const CompiledModel& model);
+
+// Throws Error (one line: what is wrong and at which offset) for a missing, truncated, corrupted,
+// foreign or future-version file.
+CompiledModel LoadModelFile(const std::string& path);
+CompiledModel DeserializeModel(const std::vector<uint8_t>& bytes, const std::string& what);
+
+}  // namespace rknnsim::runtime

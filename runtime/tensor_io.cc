@@ -1,0 +1,60 @@
+#include "runtime/tensor_io.h"
+
+#include <cstring>
+
+#include "common/error.h"
+#include "common/fp16.h"
+#include "compiler/quant/arithmetic.h"
+
+namespace rknnsim::runtime {
+namespace {
+
+// Calls fn(nchw_index, surface_byte_offset) for every element of a batch-1 tensor.
+template <typename Fn>
+void ForEachElement(const isa::Surface& s, Fn fn) {
+  size_t i = 0;
+  for (uint32_t c = 0; c < s.channels; ++c)
+    for (uint32_t y = 0; y < s.height; ++y)
+      for (uint32_t x = 0; x < s.width; ++x) fn(i++, s.Offset(c, y, x));
+}
+
+}  // namespace
+
+std::vector<uint8_t> PackInput(const std::vector<float>& nchw, const isa::IoTensor& io) {
+  const isa::Surface& s = io.surface;
+  if (nchw.size() != uint64_t{s.channels} * s.height * s.width)
+    throw Error("input '" + io.name + "' has " + std::to_string(nchw.size()) + " elements, expected " +
+                std::to_string(uint64_t{s.channels} * s.height * s.width));
+  std::vector<uint8_t> bytes(s.bytes(), 0);
+  if (s.type == isa::ElemType::kInt8) {
+    ForEachElement(s, [&](size_t i, uint64_t off) {
+      bytes[off] = static_cast<uint8_t>(quant::QuantizeValue(nchw[i], io.scale, io.zero_point));
+    });
+  } else {
+    ForEachElement(s, [&](size_t i, uint64_t off) {
+      const uint16_t h = FloatToHalfBits(nchw[i]);
+      std::memcpy(bytes.data() + off, &h, 2);
+    });
+  }
+  return bytes;
+}
+
+std::vector<float> UnpackOutput(const std::vector<uint8_t>& surface, const isa::IoTensor& io) {
+  const isa::Surface& s = io.surface;
+  if (surface.size() != s.bytes()) throw Error("output '" + io.name + "' surface has the wrong size");
+  std::vector<float> nchw(uint64_t{s.channels} * s.height * s.width);
+  if (s.type == isa::ElemType::kInt8) {
+    ForEachElement(s, [&](size_t i, uint64_t off) {
+      nchw[i] = quant::DequantizeValue(static_cast<int8_t>(surface[off]), io.scale, io.zero_point);
+    });
+  } else {
+    ForEachElement(s, [&](size_t i, uint64_t off) {
+      uint16_t h;
+      std::memcpy(&h, surface.data() + off, 2);
+      nchw[i] = HalfBitsToFloat(h);
+    });
+  }
+  return nchw;
+}
+
+}  // namespace rknnsim::runtime

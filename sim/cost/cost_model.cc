@@ -1,0 +1,40 @@
+#include "sim/cost/cost_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rknnsim::sim {
+namespace {
+
+uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+uint64_t CoreCycles(const isa::Task& t, const isa::PlatformConfig& p) {
+  if (t.op != isa::TaskOp::kConv) return 0;
+  const isa::MacGeometry& mac = t.input.type == isa::ElemType::kInt8 ? p.mac_int8 : p.mac_fp16;
+  const uint64_t pixels = uint64_t{t.out_rows} * t.output.width;
+  const uint64_t per_pixel = uint64_t{t.kernel_h} * t.kernel_w *
+                             CeilDiv(t.input.channels, static_cast<uint64_t>(mac.input_channels_per_cycle)) *
+                             CeilDiv(t.kernels, static_cast<uint64_t>(mac.kernels_per_cycle));
+  return pixels * std::max<uint64_t>(per_pixel, static_cast<uint64_t>(p.min_cycles_per_output_pixel));
+}
+
+uint64_t DpuCycles(const isa::Task& t, const isa::PlatformConfig& p) {
+  uint64_t elements = 0;
+  if (t.op == isa::TaskOp::kConv) elements = uint64_t{t.out_rows} * t.output.width * t.kernels;
+  if (t.op == isa::TaskOp::kEltwiseAdd) elements = t.output.bytes() / isa::ElemBytes(t.output.type);
+  return static_cast<uint64_t>(std::ceil(static_cast<double>(elements) / p.dpu_elements_per_cycle));
+}
+
+uint64_t PpuCycles(const isa::Task& t, const isa::PlatformConfig& p) {
+  if (t.op != isa::TaskOp::kMaxPool && t.op != isa::TaskOp::kGlobalAvgPool) return 0;
+  const double elements = static_cast<double>(t.input.bytes() / isa::ElemBytes(t.input.type));
+  return static_cast<uint64_t>(std::ceil(elements / p.ppu_elements_per_cycle));
+}
+
+double DdrTransferCycles(uint64_t bytes, const isa::PlatformConfig& p) {
+  return static_cast<double>(bytes) / p.DdrBytesPerCycle();
+}
+
+}  // namespace rknnsim::sim

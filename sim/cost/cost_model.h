@@ -1,0 +1,25 @@
+// Per-task compute cost of the NPU units, in NPU cycles, from the platform description only.
+// Plain C++ so it is unit-tested without a simulation kernel; the SystemC units charge it.
+#pragma once
+
+#include <cstdint>
+
+#include "isa/platform_config.h"
+#include "isa/program.h"
+
+namespace rknnsim::sim {
+
+// CORE: out pixels × taps × ceil(Cin / Cin-atom) × ceil(kernels / kernel-atom), which is the
+// published RK3588 3×3 formula (GROUND_TRUTH.md), floored at min_cycles_per_output_pixel.
+uint64_t CoreCycles(const isa::Task& task, const isa::PlatformConfig& platform);
+
+// DPU: elements written (and, for element-wise tasks, combined) at dpu_elements_per_cycle.
+uint64_t DpuCycles(const isa::Task& task, const isa::PlatformConfig& platform);
+
+// PPU: input elements read at ppu_elements_per_cycle.
+uint64_t PpuCycles(const isa::Task& task, const isa::PlatformConfig& platform);
+
+// DDR: NPU cycles to move `bytes` at the sustained bandwidth, excluding latency.
+double DdrTransferCycles(uint64_t bytes, const isa::PlatformConfig& platform);
+
+}  // namespace rknnsim::sim

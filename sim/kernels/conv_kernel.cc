@@ -1,0 +1,119 @@
+// CORE: the MAC array. Each output pixel accumulates its taps in (ky, kx, ci) order, with the
+// lanes of a SIMD vector holding neighbouring kernels of a weight group, just as one row of the
+// MAC array broadcasts an input element across kernels. Padding taps are skipped (they hold the
+// zero point, contributing 0).
+#include <cstring>
+
+#include <hwy/highway.h>
+
+#include "common/fp16.h"
+#include "sim/kernels/npu_kernels.h"
+
+namespace rknnsim::sim {
+namespace hn = hwy::HWY_NAMESPACE;
+
+namespace {
+
+struct TapWalker {
+  const isa::Task& t;
+  const FeatureTile& in;
+  uint32_t c1_in, c2_in, cin_aligned, in_w;
+  uint32_t out_w;
+
+  explicit TapWalker(const isa::Task& task, const FeatureTile& tile)
+      : t(task), in(tile), c1_in(task.input.c1()), c2_in(task.input.c2), cin_aligned(c1_in * c2_in),
+        in_w(task.input.width), out_w(task.output.width) {}
+
+  // Calls fn(element_offset_in_tile, weight_offset_of_tap_in_group) for every in-bounds tap of
+  // output pixel (oy, ox), in (ky, kx, ci) order; weight offsets are in elements of one group.
+  template <typename Fn>
+  void ForTaps(uint32_t oy, uint32_t ox, Fn fn) const {
+    const uint32_t atom = t.weight_kernel_atom;
+    for (uint32_t ky = 0; ky < t.kernel_h; ++ky) {
+      const int64_t iy = int64_t{oy} * t.stride_h - t.pad_top + int64_t{ky} * t.dilation_h;
+      if (iy < 0 || iy >= t.input.height) continue;
+      const uint32_t row = static_cast<uint32_t>(iy) - in.first_row;
+      for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
+        const int64_t ix = int64_t{ox} * t.stride_w - t.pad_left + int64_t{kx} * t.dilation_w;
+        if (ix < 0 || ix >= in_w) continue;
+        const size_t tap = (size_t{ky} * t.kernel_w + kx) * cin_aligned;
+        for (uint32_t ci = 0; ci < t.input.channels; ++ci) {
+          const size_t x = ((size_t{ci / c2_in} * in.rows + row) * in_w + static_cast<size_t>(ix)) * c2_in + ci % c2_in;
+          fn(x, (tap + ci) * atom);
+        }
+      }
+    }
+  }
+};
+
+size_t GroupElements(const isa::Task& t) {
+  return size_t{t.kernel_h} * t.kernel_w * t.input.c1() * t.input.c2 * t.weight_kernel_atom;
+}
+
+}  // namespace
+
+void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, int32_t* acc) {
+  const TapWalker walk(t, in);
+  const auto* x = reinterpret_cast<const int8_t*>(in.data);
+  const auto* w = reinterpret_cast<const int8_t*>(weights);
+  const hn::CappedTag<int32_t, 8> d32;
+  const hn::Rebind<int8_t, decltype(d32)> d8;
+  const size_t lanes = hn::Lanes(d32);
+  const uint32_t atom = t.weight_kernel_atom;
+  const int32_t zp = t.input_zp;
+  const size_t group_elems = GroupElements(t);
+  std::vector<int32_t> lane_acc(atom);
+  for (uint32_t oy = 0; oy < t.out_rows; ++oy)
+    for (uint32_t ox = 0; ox < t.output.width; ++ox) {
+      int32_t* pixel = acc + (size_t{oy} * t.output.width + ox) * t.kernels;
+      for (uint32_t g = 0; g < t.kernels; g += atom) {
+        const int8_t* group = w + (g / atom) * group_elems;
+        std::fill(lane_acc.begin(), lane_acc.end(), 0);
+        walk.ForTaps(oy + t.out_row_begin, ox, [&](size_t xi, size_t wi) {
+          const auto xv = hn::Set(d32, int32_t{x[xi]} - zp);
+          size_t k = 0;
+          for (; k + lanes <= atom; k += lanes) {
+            const auto wv = hn::PromoteTo(d32, hn::LoadU(d8, group + wi + k));
+            hn::StoreU(hn::Add(hn::LoadU(d32, lane_acc.data() + k), hn::Mul(xv, wv)), d32, lane_acc.data() + k);
+          }
+          for (; k < atom; ++k) lane_acc[k] += (int32_t{x[xi]} - zp) * group[wi + k];
+        });
+        std::memcpy(pixel + g, lane_acc.data(), sizeof(int32_t) * std::min(atom, t.kernels - g));
+      }
+    }
+}
+
+void ConvAccumulateFp16(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, float* acc) {
+  const TapWalker walk(t, in);
+  const auto* x = reinterpret_cast<const uint16_t*>(in.data);
+  const auto* w = reinterpret_cast<const uint16_t*>(weights);
+  const uint32_t atom = t.weight_kernel_atom;
+  const size_t group_elems = GroupElements(t);
+  // Widen the weights of the task once; fp16 x fp16 products are exact in fp32, so a multiply
+  // then an add per tap gives the same bits as the reference's scalar loop.
+  std::vector<float> wf(size_t{(t.kernels + atom - 1) / atom} * group_elems);
+  for (size_t i = 0; i < wf.size(); ++i) wf[i] = HalfBitsToFloat(w[i]);
+  const hn::CappedTag<float, 8> df;
+  const size_t lanes = hn::Lanes(df);
+  std::vector<float> lane_acc(atom);
+  for (uint32_t oy = 0; oy < t.out_rows; ++oy)
+    for (uint32_t ox = 0; ox < t.output.width; ++ox) {
+      float* pixel = acc + (size_t{oy} * t.output.width + ox) * t.kernels;
+      for (uint32_t g = 0; g < t.kernels; g += atom) {
+        const float* group = wf.data() + (g / atom) * group_elems;
+        std::fill(lane_acc.begin(), lane_acc.end(), 0.0f);
+        walk.ForTaps(oy + t.out_row_begin, ox, [&](size_t xi, size_t wi) {
+          const auto xv = hn::Set(df, HalfBitsToFloat(x[xi]));
+          size_t k = 0;
+          for (; k + lanes <= atom; k += lanes) {
+            const auto sum = hn::Add(hn::LoadU(df, lane_acc.data() + k), hn::Mul(xv, hn::LoadU(df, group + wi + k)));
+            hn::StoreU(sum, df, lane_acc.data() + k);
+          }
+          for (; k < atom; ++k) lane_acc[k] = lane_acc[k] + HalfBitsToFloat(x[xi]) * group[wi + k];
+        });
+        std::memcpy(pixel + g, lane_acc.data(), sizeof(float) * std::min(atom, t.kernels - g));
+      }
+    }
+}
+
+}  // namespace rknnsim::sim

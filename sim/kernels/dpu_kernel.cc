@@ -1,0 +1,89 @@
+// DPU: the output converter of convolutions and the element-wise unit. Integer steps follow
+// docs/quantization.md: bias add, 16-bit scale multiply, shift with round-half-up, zero point,
+// clamp (the fused activation's range, within int8).
+#include <algorithm>
+#include <cstring>
+
+#include "common/fp16.h"
+#include "sim/kernels/npu_kernels.h"
+
+namespace rknnsim::sim {
+namespace {
+
+int64_t ShiftRoundHalfUp(int64_t v, int32_t shift) {
+  if (shift <= 0) return v;
+  return (v + (int64_t{1} << (shift - 1))) >> shift;
+}
+
+int8_t Clamp(int64_t v, const isa::Task& t) {
+  return static_cast<int8_t>(std::clamp<int64_t>(v, t.clamp_lo, t.clamp_hi));
+}
+
+float ActivateFloat(const isa::Task& t, float v) {
+  if (t.act == isa::ActKind::kRelu) return std::max(v, 0.0f);
+  if (t.act == isa::ActKind::kClip) return std::min(std::max(v, t.clip_min), t.clip_max);
+  return v;
+}
+
+// Offset of element (kernel k, tile row r, column x) in a tile laid out like the output surface
+// restricted to rows of the task: [C1][out_rows][W][C2].
+size_t TileOffset(const isa::Task& t, uint32_t k, uint32_t r) {
+  const uint32_t c2 = t.output.c2;
+  return ((size_t{k / c2} * t.out_rows + r) * t.output.width) * c2 + k % c2;
+}
+
+}  // namespace
+
+void ConvOutputInt8(const isa::Task& t, const int32_t* acc, const uint8_t* dpu_table, uint8_t* out) {
+  const uint32_t c2 = t.output.c2;
+  for (uint32_t k = 0; k < t.kernels; ++k) {
+    int32_t entry[3];  // {bias, scale, shift}
+    std::memcpy(entry, dpu_table + size_t{t.kernel_begin + k} * sizeof(entry), sizeof(entry));
+    for (uint32_t r = 0; r < t.out_rows; ++r) {
+      uint8_t* row = out + TileOffset(t, k, r);
+      for (uint32_t x = 0; x < t.output.width; ++x) {
+        const int64_t sum = int64_t{acc[(size_t{r} * t.output.width + x) * t.kernels + k]} + entry[0];
+        row[size_t{x} * c2] = static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * entry[1], entry[2]) + t.output_zp, t));
+      }
+    }
+  }
+}
+
+void ConvOutputFp16(const isa::Task& t, const float* acc, const uint8_t* dpu_table, uint8_t* out) {
+  const uint32_t c2 = t.output.c2;
+  for (uint32_t k = 0; k < t.kernels; ++k) {
+    float bias;
+    std::memcpy(&bias, dpu_table + size_t{t.kernel_begin + k} * sizeof(float), sizeof(float));
+    for (uint32_t r = 0; r < t.out_rows; ++r) {
+      uint8_t* row = out + TileOffset(t, k, r) * 2;
+      for (uint32_t x = 0; x < t.output.width; ++x) {
+        const float v = ActivateFloat(t, acc[(size_t{r} * t.output.width + x) * t.kernels + k] + bias);
+        const uint16_t bits = FloatToHalfBits(v);
+        std::memcpy(row + size_t{x} * c2 * 2, &bits, 2);
+      }
+    }
+  }
+}
+
+// Padding channels of the last C2 atom are computed too; they hold don't-care values that no
+// consumer reads, as on the board.
+void EltwiseAdd(const isa::Task& t, const uint8_t* a, const uint8_t* b, uint8_t* out, uint64_t bytes) {
+  if (t.output.type == isa::ElemType::kInt8) {
+    const auto* qa = reinterpret_cast<const int8_t*>(a);
+    const auto* qb = reinterpret_cast<const int8_t*>(b);
+    for (uint64_t i = 0; i < bytes; ++i) {
+      const int64_t sum = (int64_t{qa[i]} - t.input_zp) * t.scale_a + (int64_t{qb[i]} - t.input2_zp) * t.scale_b;
+      out[i] = static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum, t.shift) + t.output_zp, t));
+    }
+    return;
+  }
+  for (uint64_t i = 0; i + 1 < bytes; i += 2) {
+    uint16_t ha, hb;
+    std::memcpy(&ha, a + i, 2);
+    std::memcpy(&hb, b + i, 2);
+    const uint16_t r = FloatToHalfBits(ActivateFloat(t, HalfBitsToFloat(ha) + HalfBitsToFloat(hb)));
+    std::memcpy(out + i, &r, 2);
+  }
+}
+
+}  // namespace rknnsim::sim

@@ -1,0 +1,39 @@
+// Functional kernels of the NPU units, in plain C++ (Highway SIMD), independent of SystemC and of
+// the reference executor: they work on the native layouts the DMA delivers (NC1HWC2 feature
+// tiles, packed weight groups) and implement docs/quantization.md on their own.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "isa/program.h"
+
+namespace rknnsim::sim {
+
+// Input rows of one conv tile as CNA holds them in CBUF: [C1][rows][W][C2] elements, rows
+// [first_row, first_row + rows) of the input surface.
+struct FeatureTile {
+  const uint8_t* data = nullptr;
+  uint32_t first_row = 0;
+  uint32_t rows = 0;
+};
+
+// CORE: accumulators of a conv task, laid out [out_rows][out_width][task.kernels] (int32 for int8,
+// fp32 for fp16). `weights` holds the kernel groups of the task, as packed in DDR.
+void ConvAccumulateInt8(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, int32_t* acc);
+void ConvAccumulateFp16(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, float* acc);
+
+// DPU output converter for a conv task: bias, requantization/activation, conversion to the
+// output type; writes the tile into `out` laid out as the output surface region [C1][rows][W][C2]
+// restricted to the task's kernels (C1 index relative to kernel_begin / c2).
+void ConvOutputInt8(const isa::Task& task, const int32_t* acc, const uint8_t* dpu_table, uint8_t* out);
+void ConvOutputFp16(const isa::Task& task, const float* acc, const uint8_t* dpu_table, uint8_t* out);
+
+// DPU element-wise add over whole surfaces (same layout for a, b and out).
+void EltwiseAdd(const isa::Task& task, const uint8_t* a, const uint8_t* b, uint8_t* out, uint64_t bytes);
+
+// PPU: max pooling and global average pooling over whole surfaces.
+void MaxPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
+void GlobalAvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
+
+}  // namespace rknnsim::sim

@@ -1,0 +1,82 @@
+// PPU: pooling over NC1HWC2 surfaces, one C2 atom of channels at a time.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "common/fp16.h"
+#include "sim/kernels/npu_kernels.h"
+
+namespace rknnsim::sim {
+namespace {
+
+template <typename T>
+T Load(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+template <typename T>
+void Store(uint8_t* p, T v) {
+  std::memcpy(p, &v, sizeof(T));
+}
+
+// Max of the in-bounds window taps of every output element, comparing decoded values.
+template <typename T, typename Decode>
+void MaxPoolTyped(const isa::Task& t, const uint8_t* in, uint8_t* out, Decode decode) {
+  const isa::Surface& is = t.input;
+  const isa::Surface& os = t.output;
+  for (uint32_t c1 = 0; c1 < os.c1(); ++c1)
+    for (uint32_t oy = 0; oy < os.height; ++oy)
+      for (uint32_t ox = 0; ox < os.width; ++ox)
+        for (uint32_t c = 0; c < os.c2; ++c) {
+          T best{};
+          bool seeded = false;
+          float best_value = 0.0f;
+          for (uint32_t ky = 0; ky < t.kernel_h; ++ky) {
+            const int64_t iy = int64_t{oy} * t.stride_h - t.pad_top + int64_t{ky} * t.dilation_h;
+            if (iy < 0 || iy >= is.height) continue;
+            for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
+              const int64_t ix = int64_t{ox} * t.stride_w - t.pad_left + int64_t{kx} * t.dilation_w;
+              if (ix < 0 || ix >= is.width) continue;
+              const T v = Load<T>(in + is.Offset(c1 * is.c2 + c, static_cast<uint32_t>(iy), static_cast<uint32_t>(ix)));
+              if (!seeded || decode(v) > best_value) best = v, best_value = decode(v), seeded = true;
+            }
+          }
+          Store<T>(out + os.Offset(c1 * os.c2 + c, oy, ox), best);
+        }
+}
+
+}  // namespace
+
+void MaxPool(const isa::Task& t, const uint8_t* in, uint8_t* out) {
+  if (t.input.type == isa::ElemType::kInt8)
+    MaxPoolTyped<int8_t>(t, in, out, [](int8_t v) { return static_cast<float>(v); });
+  else
+    MaxPoolTyped<uint16_t>(t, in, out, [](uint16_t v) { return HalfBitsToFloat(v); });
+}
+
+// int8: sum of (q - zp_in) over the plane, requantized with the task's scale/shift (round half
+// up), plus zp_out, saturated. fp16: fp32 sum in row-major order, divided by H*W, rounded.
+void GlobalAvgPool(const isa::Task& t, const uint8_t* in, uint8_t* out) {
+  const isa::Surface& is = t.input;
+  const isa::Surface& os = t.output;
+  for (uint32_t c = 0; c < is.c1() * is.c2; ++c) {
+    if (is.type == isa::ElemType::kInt8) {
+      int64_t sum = 0;
+      for (uint32_t y = 0; y < is.height; ++y)
+        for (uint32_t x = 0; x < is.width; ++x) sum += int64_t{Load<int8_t>(in + is.Offset(c, y, x))} - t.input_zp;
+      const int64_t scaled = sum * t.scale_a;
+      const int64_t shifted = t.shift > 0 ? (scaled + (int64_t{1} << (t.shift - 1))) >> t.shift : scaled;
+      const int64_t v = std::clamp<int64_t>(shifted + t.output_zp, -128, 127);
+      Store<int8_t>(out + os.Offset(c, 0, 0), static_cast<int8_t>(v));
+    } else {
+      float sum = 0.0f;
+      for (uint32_t y = 0; y < is.height; ++y)
+        for (uint32_t x = 0; x < is.width; ++x) sum += HalfBitsToFloat(Load<uint16_t>(in + is.Offset(c, y, x)));
+      Store<uint16_t>(out + os.Offset(c, 0, 0), FloatToHalfBits(sum / static_cast<float>(is.height * is.width)));
+    }
+  }
+}
+
+}  // namespace rknnsim::sim

@@ -1,0 +1,55 @@
+// CNA: feature and weight DMA into the CBUF. A conv tile's input rows (one burst per C1 surface)
+// and its kernel groups must fit the CBUF, which the compiler's tiler guarantees; a model that
+// violates it is rejected rather than silently simulated.
+#include <algorithm>
+
+#include "sim/platform/units.h"
+
+namespace rknnsim::sim {
+
+Cna::Cna(sc_core::sc_module_name name, const isa::PlatformConfig& platform)
+    : sc_module(name), from_command("from_command"), to_core("to_core"), dma("dma"), platform_(platform) {
+  from_command.register_b_transport(this, &Cna::Load);
+}
+
+void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  TaskExtension* ext = nullptr;
+  trans.get_extension(ext);
+  const isa::Task& t = *ext->task;
+  const isa::Surface& in = t.input;
+  const int64_t top = int64_t{t.out_row_begin} * t.stride_h - t.pad_top;
+  const int64_t bottom = int64_t{t.out_row_begin + t.out_rows - 1} * t.stride_h - t.pad_top +
+                         int64_t{t.kernel_h - 1} * t.dilation_h;
+  const uint32_t first = static_cast<uint32_t>(std::max<int64_t>(top, 0));
+  const uint32_t last = static_cast<uint32_t>(std::min<int64_t>(bottom, int64_t{in.height} - 1));
+  const uint32_t rows = last >= first ? last - first + 1 : 0;
+
+  const uint64_t feature_bytes = uint64_t{in.c1()} * rows * in.line_stride();
+  const uint32_t atom = t.weight_kernel_atom;
+  const uint64_t group_bytes = uint64_t{t.kernel_h} * t.kernel_w * in.c1() * in.c2 * atom * isa::ElemBytes(in.type);
+  const uint64_t weight_bytes = (t.kernels + atom - 1) / atom * group_bytes;
+  const uint64_t weight_offset = uint64_t{t.kernel_begin / atom} * group_bytes;
+  if (feature_bytes + weight_bytes > static_cast<uint64_t>(platform_.CbufBytes()) ||
+      weight_offset + weight_bytes > t.weight_bytes)
+    throw Error("conv task needs " + std::to_string(feature_bytes + weight_bytes) + " bytes of CBUF (have " +
+                    std::to_string(platform_.CbufBytes()) + ") or reads past its weights",
+                "the model file was compiled for another platform or is corrupted; recompile it");
+
+  const bool functional = ext->functional;
+  if (functional) {
+    cbuf_features_.assign(feature_bytes, 0);
+    cbuf_weights_.assign(weight_bytes, 0);
+  }
+  for (uint32_t c1 = 0; c1 < in.c1() && rows; ++c1)
+    dma.Read(in.addr + c1 * in.surface_stride() + first * in.line_stride(),
+             functional ? cbuf_features_.data() + c1 * rows * in.line_stride() : nullptr, rows * in.line_stride(),
+             *ext->timing);
+  dma.Read(t.weight_addr + weight_offset, functional ? cbuf_weights_.data() : nullptr, weight_bytes, *ext->timing);
+
+  ConvWork work;
+  work.input = {cbuf_features_.data(), first, rows};
+  work.weights = cbuf_weights_.data();
+  Forward(to_core, trans, &work, delay);
+}
+
+}  // namespace rknnsim::sim

@@ -1,0 +1,67 @@
+#include "sim/platform/command_processor.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rknnsim::sim {
+
+CommandProcessor::CommandProcessor(sc_core::sc_module_name name, const isa::PlatformConfig& platform)
+    : sc_module(name), to_cna("to_cna"), to_dpu("to_dpu"), to_ppu("to_ppu"), platform_(platform) {
+  SC_HAS_PROCESS(CommandProcessor);
+  SC_THREAD(Run);
+}
+
+void CommandProcessor::Submit(const isa::Program* program, bool functional) {
+  program_ = program;
+  functional_ = functional;
+  records_.clear();
+  error_.clear();
+  pending_ = true;  // the thread may not be waiting yet on the first run
+  submitted_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void CommandProcessor::Run() {
+  while (true) {
+    if (!pending_) sc_core::wait(submitted_);
+    pending_ = false;
+    try {
+      for (uint32_t i = 0; i < program_->tasks.size(); ++i) Execute(i);
+    } catch (const std::exception& e) {
+      error_ = e.what();
+    }
+  }
+}
+
+void CommandProcessor::Execute(uint32_t index) {
+  const isa::Task& task = program_->tasks[index];
+  TaskRecord record;
+  record.task = index;
+  record.start = sc_core::sc_time_stamp();
+  TaskExtension ext;
+  ext.task = &task;
+  ext.timing = &record.timing;
+  ext.functional = functional_;
+
+  tlm::tlm_generic_payload trans;
+  trans.set_command(tlm::TLM_WRITE_COMMAND);
+  trans.set_extension(&ext);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  switch (task.op) {
+    case isa::TaskOp::kConv: to_cna->b_transport(trans, delay); break;
+    case isa::TaskOp::kEltwiseAdd: to_dpu->b_transport(trans, delay); break;
+    case isa::TaskOp::kMaxPool:
+    case isa::TaskOp::kGlobalAvgPool: to_ppu->b_transport(trans, delay); break;
+  }
+  trans.clear_extension(&ext);
+
+  const double cycle_ns = 1e3 / platform_.clock_mhz;
+  const TaskTiming& t = record.timing;
+  record.compute_cycles = std::max({t.core_cycles, t.dpu_cycles, t.ppu_cycles});
+  record.dma_cycles = static_cast<uint64_t>(std::ceil(t.dma.to_seconds() * 1e9 / cycle_ns));
+  const uint64_t cycles = platform_.task_overhead_cycles + std::max(record.compute_cycles, record.dma_cycles);
+  sc_core::wait(sc_core::sc_time(static_cast<double>(cycles) * cycle_ns, sc_core::SC_NS));
+  record.end = sc_core::sc_time_stamp();
+  records_.push_back(record);
+}
+
+}  // namespace rknnsim::sim

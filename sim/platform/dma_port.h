@@ -1,0 +1,49 @@
+// A unit's DMA master: reads and writes DDR through a TLM initiator socket, adding the transfer
+// time to the task's timing record. Functional data moves only when `data` is non-null.
+#pragma once
+
+#include <cstdint>
+
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "common/error.h"
+#include "sim/platform/task_extension.h"
+
+namespace rknnsim::sim {
+
+template <typename Owner>
+class DmaPort {
+ public:
+  explicit DmaPort(const char* name) : socket(name) {}
+
+  tlm_utils::simple_initiator_socket<Owner> socket;
+
+  void Read(uint64_t addr, uint8_t* data, uint64_t len, TaskTiming& timing) {
+    Transfer(tlm::TLM_READ_COMMAND, addr, data, len, timing);
+    timing.bytes_read += len;
+  }
+  void Write(uint64_t addr, uint8_t* data, uint64_t len, TaskTiming& timing) {
+    Transfer(tlm::TLM_WRITE_COMMAND, addr, data, len, timing);
+    timing.bytes_written += len;
+  }
+
+ private:
+  void Transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len, TaskTiming& timing) {
+    tlm::tlm_generic_payload trans;
+    trans.set_command(cmd);
+    trans.set_address(addr);
+    trans.set_data_ptr(data);
+    trans.set_data_length(static_cast<unsigned int>(len));
+    trans.set_streaming_width(static_cast<unsigned int>(len));
+    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    // Transfers of one task are issued back to back on the unit's port.
+    sc_core::sc_time delay = timing.dma;
+    socket->b_transport(trans, delay);
+    if (trans.get_response_status() != tlm::TLM_OK_RESPONSE)
+      throw Error("NPU DMA outside DDR at address " + std::to_string(addr) + " (+" + std::to_string(len) + ")",
+                  "the model file is inconsistent; recompile it");
+    timing.dma = delay;
+  }
+};
+
+}  // namespace rknnsim::sim

@@ -1,0 +1,60 @@
+// DPU: output conversion of conv tiles (bias, requantization, activation, write-back through the
+// DPU's write DMA) and element-wise tasks that read both operands through DPU_RDMA.
+#include "sim/cost/cost_model.h"
+#include "sim/platform/units.h"
+
+namespace rknnsim::sim {
+
+Dpu::Dpu(sc_core::sc_module_name name, const isa::PlatformConfig& platform)
+    : sc_module(name), from_core("from_core"), from_command("from_command"), dma("dma"), platform_(platform) {
+  from_core.register_b_transport(this, &Dpu::ConvOutput);
+  from_command.register_b_transport(this, &Dpu::Eltwise);
+}
+
+void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
+  TaskExtension* ext = nullptr;
+  trans.get_extension(ext);
+  const isa::Task& t = *ext->task;
+  const isa::Surface& out = t.output;
+  const bool functional = ext->functional;
+  const bool is_int8 = out.type == isa::ElemType::kInt8;
+  const uint64_t entry_bytes = is_int8 ? 12 : 4;
+  std::vector<uint8_t> table(functional ? (t.kernel_begin + t.kernels) * entry_bytes : 0);
+  // The table is fetched for the task's kernels only; the kernel offsets index the whole layer.
+  dma.Read(t.dpu_table_addr + t.kernel_begin * entry_bytes,
+           functional ? table.data() + t.kernel_begin * entry_bytes : nullptr, t.kernels * entry_bytes, *ext->timing);
+  ext->timing->dpu_cycles += DpuCycles(t, platform_);
+
+  const uint32_t c1_first = t.kernel_begin / out.c2;
+  const uint32_t c1_count = (t.kernels + out.c2 - 1) / out.c2;
+  const uint64_t tile_surface = uint64_t{t.out_rows} * out.line_stride();
+  std::vector<uint8_t> tile(functional ? c1_count * tile_surface : 0);
+  if (functional) {
+    auto& work = *reinterpret_cast<ConvWork*>(trans.get_data_ptr());
+    if (is_int8)
+      ConvOutputInt8(t, work.acc_int8.data(), table.data(), tile.data());
+    else
+      ConvOutputFp16(t, work.acc_fp16.data(), table.data(), tile.data());
+  }
+  for (uint32_t c = 0; c < c1_count; ++c)
+    dma.Write(out.addr + (c1_first + c) * out.surface_stride() + t.out_row_begin * out.line_stride(),
+              functional ? tile.data() + c * tile_surface : nullptr, tile_surface, *ext->timing);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
+  TaskExtension* ext = nullptr;
+  trans.get_extension(ext);
+  const isa::Task& t = *ext->task;
+  const uint64_t bytes = t.output.bytes();
+  const bool functional = ext->functional;
+  std::vector<uint8_t> a(functional ? bytes : 0), b(functional ? bytes : 0), y(functional ? bytes : 0);
+  dma.Read(t.input.addr, functional ? a.data() : nullptr, bytes, *ext->timing);
+  dma.Read(t.input2.addr, functional ? b.data() : nullptr, bytes, *ext->timing);
+  ext->timing->dpu_cycles += DpuCycles(t, platform_);
+  if (functional) EltwiseAdd(t, a.data(), b.data(), y.data(), bytes);
+  dma.Write(t.output.addr, functional ? y.data() : nullptr, bytes, *ext->timing);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+}  // namespace rknnsim::sim

@@ -1,0 +1,30 @@
+// PPU: pooling, reading its input through PPU_RDMA and writing the result back.
+#include "sim/cost/cost_model.h"
+#include "sim/platform/units.h"
+
+namespace rknnsim::sim {
+
+Ppu::Ppu(sc_core::sc_module_name name, const isa::PlatformConfig& platform)
+    : sc_module(name), from_command("from_command"), dma("dma"), platform_(platform) {
+  from_command.register_b_transport(this, &Ppu::Pool);
+}
+
+void Ppu::Pool(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
+  TaskExtension* ext = nullptr;
+  trans.get_extension(ext);
+  const isa::Task& t = *ext->task;
+  const bool functional = ext->functional;
+  std::vector<uint8_t> in(functional ? t.input.bytes() : 0), out(functional ? t.output.bytes() : 0);
+  dma.Read(t.input.addr, functional ? in.data() : nullptr, t.input.bytes(), *ext->timing);
+  ext->timing->ppu_cycles += PpuCycles(t, platform_);
+  if (functional) {
+    if (t.op == isa::TaskOp::kMaxPool)
+      MaxPool(t, in.data(), out.data());
+    else
+      GlobalAvgPool(t, in.data(), out.data());
+  }
+  dma.Write(t.output.addr, functional ? out.data() : nullptr, t.output.bytes(), *ext->timing);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+}  // namespace rknnsim::sim

@@ -1,0 +1,36 @@
+// What travels with a task through the units: the task itself, whether to compute results
+// (timing-only runs skip the kernels), and the timing each unit adds.
+#pragma once
+
+#include <cstdint>
+
+#include <systemc>
+#include <tlm>
+
+#include "isa/program.h"
+
+namespace rknnsim::sim {
+
+struct TaskTiming {
+  sc_core::sc_time dma;         // time the task's DMA transfers occupy (queueing + transfer + latency)
+  uint64_t core_cycles = 0;     // MAC array
+  uint64_t dpu_cycles = 0;
+  uint64_t ppu_cycles = 0;
+  uint64_t bytes_read = 0;
+  uint64_t bytes_written = 0;
+};
+
+// Payload of a unit-to-unit transaction: the generic payload's data pointer carries the work
+// (CBUF tile, accumulators), this extension the task and its timing record.
+struct TaskExtension : tlm::tlm_extension<TaskExtension> {
+  const isa::Task* task = nullptr;
+  TaskTiming* timing = nullptr;
+  bool functional = true;
+
+  tlm::tlm_extension_base* clone() const override { return new TaskExtension(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const TaskExtension&>(other);
+  }
+};
+
+}  // namespace rknnsim::sim

@@ -1,0 +1,96 @@
+// The NPU's functional units as SystemC modules (NVDLA names in HARDWARE.md): CNA fetches feature
+// rows and weights into the CBUF, CORE multiplies and accumulates, DPU converts/activates and
+// writes back (and runs element-wise tasks on its own), PPU pools. Each handles one task (or
+// tile) per transaction and calls the plain C++ kernels and cost model.
+#pragma once
+
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "isa/platform_config.h"
+#include "sim/kernels/npu_kernels.h"
+#include "sim/platform/dma_port.h"
+#include "sim/platform/task_extension.h"
+
+namespace rknnsim::sim {
+
+// Work handed from CNA to CORE to DPU for one conv tile.
+struct ConvWork {
+  FeatureTile input;
+  const uint8_t* weights = nullptr;
+  std::vector<int32_t> acc_int8;
+  std::vector<float> acc_fp16;
+};
+
+class Dpu : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Dpu> from_core;     // conv output conversion
+  tlm_utils::simple_target_socket<Dpu> from_command;  // element-wise tasks (flying mode)
+  DmaPort<Dpu> dma;
+
+  Dpu(sc_core::sc_module_name name, const isa::PlatformConfig& platform);
+
+ private:
+  void ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  void Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  const isa::PlatformConfig& platform_;
+};
+
+class Core : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Core> from_cna;
+  tlm_utils::simple_initiator_socket<Core> to_dpu;
+
+  Core(sc_core::sc_module_name name, const isa::PlatformConfig& platform);
+
+ private:
+  void Compute(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  const isa::PlatformConfig& platform_;
+};
+
+class Cna : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Cna> from_command;
+  tlm_utils::simple_initiator_socket<Cna> to_core;
+  DmaPort<Cna> dma;
+
+  Cna(sc_core::sc_module_name name, const isa::PlatformConfig& platform);
+
+ private:
+  void Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  const isa::PlatformConfig& platform_;
+  std::vector<uint8_t> cbuf_features_;
+  std::vector<uint8_t> cbuf_weights_;
+};
+
+class Ppu : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Ppu> from_command;
+  DmaPort<Ppu> dma;
+
+  Ppu(sc_core::sc_module_name name, const isa::PlatformConfig& platform);
+
+ private:
+  void Pool(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  const isa::PlatformConfig& platform_;
+};
+
+// Forwards a transaction carrying `data` and the extension of `from` through `socket`.
+template <typename Socket>
+void Forward(Socket& socket, tlm::tlm_generic_payload& from, void* data, sc_core::sc_time& delay) {
+  TaskExtension* ext = nullptr;
+  from.get_extension(ext);
+  tlm::tlm_generic_payload trans;
+  trans.set_command(tlm::TLM_WRITE_COMMAND);
+  trans.set_data_ptr(static_cast<unsigned char*>(data));
+  trans.set_data_length(0);
+  trans.set_extension(ext);
+  socket->b_transport(trans, delay);
+  trans.clear_extension(ext);
+  from.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+}  // namespace rknnsim::sim

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# perf and memory reports: the table names the ONNX nodes, the JSON carries the contract keys.
+# usage: reports.sh RKNN_SIM MODELS_DIR WORK_DIR
+set -euo pipefail
+sim=$1 models=$2 work=$3
+dir=$work/reports
+rm -rf "$dir" && mkdir -p "$dir"
+"$sim" -q convert "$models/bundled/tiny_resnet.onnx" -t rk3588 -d "$models/bundled/dataset.txt" -o "$dir/m.rknnsim"
+"$sim" perf "$dir/m.rknnsim" --json "$dir/perf.json" >"$dir/perf.txt"
+"$sim" memory "$dir/m.rknnsim" --json "$dir/memory.json" >"$dir/memory.txt"
+grep -q "ConvRelu .*Conv:/conv1/Conv" "$dir/perf.txt"
+grep -q "Total Operator Elapsed Per Frame Time(us):" "$dir/perf.txt"
+grep -q "Total Memory Read/Write Per Frame Size(KB):" "$dir/perf.txt"
+grep -q "^Weight Memory:" "$dir/memory.txt"
+/usr/bin/python3 - "$dir/perf.json" "$dir/memory.json" <<'PY'
+import json, sys
+perf, mem = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+keys = {"id", "op_type", "data_type", "target", "input_shapes", "output_shapes", "cycles_ddr", "cycles_npu",
+        "cycles_total", "time_us", "mac_usage", "workload", "rw_kb", "name"}
+assert perf["total_time_us"] > 0 and perf["total_rw_kb"] > 0
+npu = [l for l in perf["layers"] if l["target"] == "NPU"]
+assert len(npu) == 9, len(npu)  # 5 Conv+Relu/Conv, MaxPool, Add, GAP, Gemm (Relu fused, Flatten free)
+for layer in perf["layers"]:
+    assert keys <= set(layer), keys - set(layer)
+assert abs(sum(l["time_us"] for l in npu) - perf["total_time_us"]) < 1e-6 * perf["total_time_us"]
+for k in ("weight_bytes", "internal_bytes", "other_bytes", "total_bytes"):
+    assert mem[k] >= 0
+assert mem["total_bytes"] == mem["weight_bytes"] + mem["internal_bytes"] + mem["other_bytes"]
+assert mem["weight_bytes"] > 18000  # ~18.6k int8 weights plus tables
+print("reports ok")
+PY

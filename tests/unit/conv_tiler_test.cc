@@ -1,0 +1,43 @@
+#include "compiler/lower/conv_tiler.h"
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+
+namespace rknnsim::lower {
+namespace {
+
+isa::PlatformConfig SmallCbuf() {
+  isa::PlatformConfig p;
+  p.cbuf_banks = 4;
+  p.cbuf_bank_bytes = 4096;
+  return p;
+}
+
+TEST(ConvTiler, CoversEveryRowAndKernelOnce) {
+  ConvShape s;
+  s.in_height = 64, s.in_width = 64, s.in_channels_aligned = 16;
+  s.out_height = 64, s.kernels_aligned = 64, s.kernel_h = 3, s.kernel_w = 3, s.pad_top = 1;
+  s.kernel_atom = 32;
+  const auto tiles = TileConvolution(s, SmallCbuf(), "conv");
+  ASSERT_GT(tiles.size(), 1u);
+  std::vector<int> covered(64 * 64, 0);
+  for (const ConvTile& t : tiles) {
+    uint32_t first = 0, last = 0;
+    InputRowsFor(s, t.out_row_begin, t.out_rows, first, last);
+    EXPECT_LE((last - first + 1) * 64u * 16u, t.data_banks * 4096u);  // input rows fit the data banks
+    for (uint32_t r = t.out_row_begin; r < t.out_row_begin + t.out_rows; ++r)
+      for (uint32_t k = t.kernel_begin; k < t.kernel_begin + t.kernels; ++k) ++covered[r * 64 + k];
+  }
+  for (int c : covered) EXPECT_EQ(c, 1);
+}
+
+TEST(ConvTiler, RejectsRowsThatCannotFit) {
+  ConvShape s;
+  s.in_height = 8, s.in_width = 4096, s.in_channels_aligned = 64;
+  s.out_height = 8, s.kernels_aligned = 32, s.kernel_h = 3, s.kernel_w = 3, s.kernel_atom = 32;
+  EXPECT_THROW(TileConvolution(s, SmallCbuf(), "wide"), Error);
+}
+
+}  // namespace
+}  // namespace rknnsim::lower

@@ -1,0 +1,116 @@
+#include "tools/commands.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "common/npy.h"
+#include "compiler/frontend/onnx_importer.h"
+#include "compiler/quant/dataset.h"
+#include "compiler/reference/float_executor.h"
+#include "compiler/reference/quant_executor.h"
+#include "runtime/converter.h"
+#include "runtime/model_file.h"
+#include "runtime/reports.h"
+#include "runtime/tensor_io.h"
+#include "sim/simulator.h"
+
+namespace rknnsim::tools {
+namespace {
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Output files are named by output index and tensor name, e.g. "0_output.npy".
+std::string OutputFileName(size_t index, const std::string& tensor_name) {
+  std::string safe;
+  for (char c : tensor_name) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
+  return std::to_string(index) + "_" + safe + ".npy";
+}
+
+void WriteOutputs(const std::string& dir, const ir::Graph& graph, const std::vector<std::vector<float>>& outputs) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error("cannot create output directory '" + dir + "': " + ec.message());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const ir::Tensor& t = graph.tensor(graph.outputs()[i]);
+    const std::string path = dir + "/" + OutputFileName(i, t.name);
+    WriteNpy(path, t.shape, outputs[i]);
+    spdlog::info("wrote {} {}", path, ir::ShapeToString(t.shape));
+  }
+}
+
+void WriteJson(const std::string& path, const nlohmann::json& json) {
+  std::ofstream out(path);
+  if (!out) throw Error("cannot write '" + path + "'");
+  out << json.dump(2) << "\n";
+}
+
+}  // namespace
+
+int Convert(const CommandOptions& o) {
+  runtime::ConvertOptions options;
+  options.target = o.target;
+  options.dataset = o.dataset;
+  options.do_quantization = !o.no_quant;
+  if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
+  if (o.no_quant) options.dataset.clear();
+  const runtime::CompiledModel model = runtime::ConvertOnnx(o.model, options);
+  runtime::SaveModelFile(o.output, model);
+  spdlog::info("wrote {}", o.output);
+  return 0;
+}
+
+int Run(const CommandOptions& o) {
+  if (o.reference == "float" || EndsWith(o.model, ".onnx")) {
+    if (o.reference != "float")
+      throw Error("'" + o.model + "' is an ONNX model", "compile it with `rknn-sim convert`, or pass --reference float");
+    const ir::Graph graph = frontend::ImportOnnxFile(o.model);
+    const quant::Sample inputs = quant::LoadInputs(o.inputs, graph);
+    WriteOutputs(o.output, graph, reference::RunFloat(graph, inputs));
+    return 0;
+  }
+  const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
+  const quant::Sample inputs = quant::LoadInputs(o.inputs, model.graph);
+  if (o.reference == "int8") {
+    const reference::QuantOutputs raw = reference::RunQuantized(model.graph, inputs);
+    WriteOutputs(o.output, model.graph, reference::DequantizeOutputs(model.graph, raw));
+    return 0;
+  }
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
+  std::vector<std::vector<uint8_t>> packed;
+  for (size_t i = 0; i < inputs.size(); ++i) packed.push_back(runtime::PackInput(inputs[i], model.program.inputs[i]));
+  const sim::SimulationResult result = sim::Simulate(model.program, platform, packed);
+  std::vector<std::vector<float>> outputs;
+  for (size_t i = 0; i < result.outputs.size(); ++i)
+    outputs.push_back(runtime::UnpackOutput(result.outputs[i], model.program.outputs[i]));
+  spdlog::info("simulated {} on {}: {:.1f} us", o.model, model.program.target, result.total_time_us);
+  WriteOutputs(o.output, model.graph, outputs);
+  return 0;
+}
+
+int Perf(const CommandOptions& o) {
+  const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
+  const sim::SimulationResult result = sim::Simulate(model.program, platform, {});
+  const runtime::PerfReport report = runtime::BuildPerfReport(model.program, platform, result);
+  std::printf("Target: %s (%s), NPU %.0f MHz, timing-only simulation\n", model.program.target.c_str(),
+              platform.platform.c_str(), platform.clock_mhz);
+  std::fputs(runtime::FormatPerfTable(report).c_str(), stdout);
+  if (!o.json.empty()) WriteJson(o.json, runtime::PerfToJson(report));
+  return 0;
+}
+
+int Memory(const CommandOptions& o) {
+  const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
+  const runtime::MemoryReport report = runtime::BuildMemoryReport(model.program);
+  std::fputs(runtime::FormatMemoryReport(report).c_str(), stdout);
+  if (!o.json.empty()) WriteJson(o.json, runtime::MemoryToJson(report));
+  return 0;
+}
+
+}  // namespace rknnsim::tools

@@ -1,0 +1,89 @@
+// rknn-sim: the command-line front door. Subcommands and their flags are a contract that users'
+// scripts rely on (README.md): extend them, never change them silently.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <systemc>
+
+#include "common/error.h"
+#include "tools/commands.h"
+
+namespace {
+
+void SetUpLogging(bool verbose, bool quiet) {
+  auto logger = spdlog::stderr_color_mt("rknn-sim");
+  logger->set_pattern("%L %v");
+  logger->set_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+// SystemC's own main() prints a banner before anything else runs; ours silences it first.
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
+int sc_main(int argc, char* argv[]) {
+  using rknnsim::tools::CommandOptions;
+  CLI::App app{"rknn-sim: simulate Rockchip NPUs (RK3566/RK3568, RK3588, RV1103/RV1106) on x86"};
+  app.require_subcommand(1);
+  bool verbose = false, quiet = false;
+  app.add_flag("-v,--verbose", verbose, "Debug logging");
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors");
+  CommandOptions o;
+
+  CLI::App* convert = app.add_subcommand("convert", "Compile an ONNX model for a target platform");
+  convert->add_option("model", o.model, "ONNX model file")->required();
+  convert->add_option("-t,--target", o.target, "rk3566, rk3568, rk3588, rv1103 or rv1106")->required();
+  convert->add_option("-d,--dataset", o.dataset, "dataset.txt listing calibration .npy files (int8)");
+  convert->add_flag("--no-quant", o.no_quant, "Build an fp16 model without quantization");
+  convert->add_option("-o,--output", o.output, "Compiled model file to write")->required();
+
+  CLI::App* run = app.add_subcommand("run", "Run inference on the simulated NPU or a reference executor");
+  run->add_option("model", o.model, "Compiled model file (or ONNX with --reference float)")->required();
+  run->add_option("-i,--input", o.inputs, "Input .npy (float32 NCHW), one per model input, in order")->required();
+  run->add_option("-o,--output-dir", o.output, "Directory for the output .npy files")->required();
+  run->add_option("--reference", o.reference, "Run a reference executor instead: int8 or float")
+      ->check(CLI::IsMember({"int8", "float"}));
+
+  CLI::App* perf = app.add_subcommand("perf", "Per-layer timing table (eval_perf) from a timing-only simulation");
+  perf->add_option("model", o.model, "Compiled model file")->required();
+  perf->add_option("--json", o.json, "Also write the report as JSON");
+
+  CLI::App* memory = app.add_subcommand("memory", "Memory usage (eval_memory) of a compiled model");
+  memory->add_option("model", o.model, "Compiled model file")->required();
+  memory->add_option("--json", o.json, "Also write the report as JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "E rknn-sim: %s (see --help)\n", e.what());
+    return 2;
+  }
+  SetUpLogging(verbose, quiet);
+  const std::string name = app.get_subcommands().front()->get_name();
+  try {
+    if (name == "convert") return rknnsim::tools::Convert(o);
+    if (name == "run") return rknnsim::tools::Run(o);
+    if (name == "perf") return rknnsim::tools::Perf(o);
+    return rknnsim::tools::Memory(o);
+  } catch (const rknnsim::Error& e) {
+    std::fprintf(stderr, "E %s: %s\n", name.c_str(), e.what());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "E %s: internal error: %s\n", name.c_str(), e.what());
+  }
+  return 1;
+}
