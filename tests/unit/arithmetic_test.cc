@@ -46,7 +46,7 @@ TEST(Quantize, AsymmetricRangeIncludesZero) {
   EXPECT_EQ(q.zero_point[0], -128);
   EXPECT_EQ(QuantizeValue(0.0f, q.scale[0], q.zero_point[0]), -128);
   const ir::QuantParams s = AsymmetricInt8(-1.0f, 1.0f);
-  EXPECT_EQ(s.zero_point[0], 0);  // round(-128 + 127.5) = 0 (half away from zero)
+  EXPECT_EQ(s.zero_point[0], -1);  // round(-128 + 127.5) = round(-0.5) = -1 (half away from zero)
 }
 
 TEST(AddRequant, SharesOneShift) {
