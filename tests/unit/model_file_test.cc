@@ -336,10 +336,10 @@ void FixHeader(std::vector<uint8_t>& b) {
 }
 
 std::vector<uint8_t> WithPayload(const flatbuffers::FlatBufferBuilder& fbb) {
-  std::vector<uint8_t> b(kHeader);
+  std::vector<uint8_t> b(kHeader + fbb.GetSize());
   std::memcpy(b.data(), "RKNNSIM", 8);
   PutLe(b, 8, isa::kProgramVersion, 4);
-  b.insert(b.end(), fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  std::memcpy(b.data() + kHeader, fbb.GetBufferPointer(), fbb.GetSize());
   FixHeader(b);
   return b;
 }
