@@ -41,8 +41,10 @@ std::vector<ConvTile> TileConvolution(const ConvShape& s, const isa::PlatformCon
     throw Error("layer '" + layer_name + "': one output row needs " + std::to_string(window * row_bytes) +
                     " bytes of input in CBUF, more than the " + std::to_string(data_banks * bank) + " available",
                 "reduce the input width or channels of this layer");
+  // The whole input fits: one tile of all rows (also when the input is shorter than the window).
+  const uint64_t rows_by_window = rows_fit >= window ? (rows_fit - window) / s.stride_h + 1 : 1;
   const uint32_t rows_per_tile = static_cast<uint32_t>(
-      std::clamp<uint64_t>(rows_fit >= window ? (rows_fit - window) / s.stride_h + 1 : 1, 1, s.out_height));
+      std::clamp<uint64_t>(rows_fit >= s.in_height ? s.out_height : rows_by_window, 1, s.out_height));
 
   std::vector<ConvTile> tiles;
   for (uint32_t g = 0; g < groups; g += groups_per_chunk)

@@ -41,3 +41,17 @@ TEST(ConvTiler, RejectsRowsThatCannotFit) {
 
 }  // namespace
 }  // namespace rknnsim::lower
+
+namespace rknnsim::lower {
+namespace {
+
+TEST(ConvTiler, OneTileWhenTheWholeInputFits) {
+  // A 2-row input under a 3-row window (pads make up the rest) fits at once: no per-row tasks.
+  ConvShape s;
+  s.in_height = 2, s.in_width = 8, s.in_channels_aligned = 16;
+  s.out_height = 2, s.kernels_aligned = 32, s.kernel_h = 3, s.kernel_w = 3, s.pad_top = 1, s.kernel_atom = 32;
+  EXPECT_EQ(TileConvolution(s, SmallCbuf(), "short").size(), 1u);
+}
+
+}  // namespace
+}  // namespace rknnsim::lower
