@@ -18,6 +18,16 @@ enum class OpKind : uint8_t {
   kAdd,
   kFlatten,
   kReshape,
+  // Values above are stored in compiled model files (runtime/model_file.fbs): append only.
+  // Element-wise (compiler/ops/elementwise_*.cc).
+  kSub, kMul, kDiv, kPow, kMin, kMax, kSqrt, kReciprocal, kExp, kLog, kAbs, kNeg, kErf,
+  kLeakyRelu, kPRelu, kSigmoid, kHardSigmoid, kHardSwish, kTanh, kElu, kSoftplus, kCast,
+  // Neural-network ops (compiler/ops/nn_*.cc).
+  kConvTranspose, kMatMul, kAveragePool, kGlobalMaxPool, kBatchNormalization, kInstanceNormalization,
+  kLayerNormalization, kSoftmax, kReduceMean, kReduceMax, kReduceMin, kReduceSum, kArgMax,
+  // Data movement and shape ops (compiler/ops/tensor_*.cc).
+  kConcat, kSplit, kSlice, kGather, kTranspose, kSqueeze, kUnsqueeze, kPad, kResize, kUpsample,
+  kDepthToSpace, kSpaceToDepth, kTile, kExpand, kShape, kConstantOfShape, kRange,
 };
 
 // Activation fused into a producing op by the fusion pass (the board reports e.g. "ConvRelu").
@@ -40,6 +50,18 @@ struct Attributes {
   float clip_min = 0.0f;
   float clip_max = 0.0f;
   std::vector<int64_t> target_shape;  // Reshape
+  // Generic attributes of the wider op set; each op's parse() documents which it uses.
+  std::vector<int64_t> axes;       // Squeeze/Unsqueeze/Reduce*/Slice axes, Transpose perm, Tile repeats, ...
+  std::vector<int64_t> ints;       // op-specific integer list (Split sizes, Slice starts/ends/steps, Pad pads, ...)
+  std::vector<float> floats;       // op-specific float list (Resize scales, Pad value, ...)
+  std::string mode;                // Resize/Pad/DepthToSpace mode
+  std::string coordinate_mode;     // Resize coordinate_transformation_mode
+  std::string nearest_mode;        // Resize nearest_mode
+  float epsilon = 1e-5f;           // normalizations
+  int64_t keepdims = 1;            // Reduce*, ArgMax
+  int64_t blocksize = 0;           // DepthToSpace/SpaceToDepth
+  int64_t to = 0;                  // Cast target (ONNX TensorProto data type)
+  std::vector<int64_t> output_padding;  // ConvTranspose
 };
 
 struct Node {

@@ -175,6 +175,9 @@ class Lowerer {
       case ir::OpKind::kClip:
         throw ops::NodeError(n, "a standalone activation is not lowered to the NPU yet",
                              "place it directly after a Conv, Gemm or Add so it can be fused");
+      default:
+        throw ops::NodeError(n, std::string("operator '") + ops::GetOpDef(n.op).onnx_name +
+                                    "' is not lowered to the NPU yet");
     }
   }
 

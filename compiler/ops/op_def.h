@@ -22,12 +22,14 @@ class AttrReader {
   virtual std::string String(const std::string& name, const std::string& fallback) const = 0;
 };
 
-// Values of a node's inputs and its (single) output for the float32 reference.
+// Values of a node's inputs and outputs for the float32 reference. `out` is the first output;
+// `outputs` holds all of them (Split); kernels resize what they write.
 struct FloatArgs {
   const ir::Graph& graph;
   const ir::Node& node;
   std::vector<const std::vector<float>*> in;
   std::vector<float>& out;
+  std::vector<std::vector<float>*> outputs;
 };
 
 // The int8 reference: every activation is int8 with its tensor's quant params; weights are int8
@@ -50,6 +52,7 @@ struct OpDef {
   // Output shapes from input shapes (constant inputs are available in the graph).
   std::vector<ir::Shape> (*infer)(const ir::Graph& graph, const ir::Node& node);
   void (*run_float)(FloatArgs& args);
+  // Quantized kernels; null while the op has no int8/fp16 form (the quantizer then refuses it).
   void (*run_int8)(Int8Args& args);
   void (*run_fp16)(Fp16Args& args);
   // The output takes the input's quantization unchanged (pooling max, reshapes, plain ReLU).
@@ -57,6 +60,8 @@ struct OpDef {
 };
 
 const OpDef& GetOpDef(ir::OpKind kind);
+// Every registered op (for docs and tests).
+const std::vector<const OpDef*>& AllOps();
 const OpDef* FindOnnxOp(const std::string& onnx_name);
 // The OpType the board's perf table prints, with fused activation (e.g. "ConvRelu").
 std::string ReportOpType(const ir::Node& node);

@@ -1,6 +1,8 @@
 // Every operator description, defined in its own file under compiler/ops/.
 #pragma once
 
+#include <vector>
+
 #include "compiler/ops/op_def.h"
 
 namespace rknnsim::ops {
@@ -14,5 +16,10 @@ extern const OpDef kGlobalAveragePoolOp;
 extern const OpDef kAddOp;
 extern const OpDef kFlattenOp;
 extern const OpDef kReshapeOp;
+
+// Op groups, each registered by its own file so that groups grow independently.
+void AppendElementwiseOps(std::vector<const OpDef*>& ops);  // elementwise_ops.cc
+void AppendNnOps(std::vector<const OpDef*>& ops);           // nn_ops.cc
+void AppendTensorOps(std::vector<const OpDef*>& ops);       // tensor_ops.cc
 
 }  // namespace rknnsim::ops

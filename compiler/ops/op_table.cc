@@ -5,16 +5,17 @@
 #include "compiler/ops/op_list.h"
 
 namespace rknnsim::ops {
-namespace {
-
 const std::vector<const OpDef*>& AllOps() {
-  static const std::vector<const OpDef*> ops = {&kConvOp,      &kGemmOp,    &kReluOp,    &kClipOp,
-                                                &kMaxPoolOp,   &kGlobalAveragePoolOp,    &kAddOp,
-                                                &kFlattenOp,   &kReshapeOp};
+  static const std::vector<const OpDef*> ops = [] {
+    std::vector<const OpDef*> list = {&kConvOp,    &kGemmOp, &kReluOp,    &kClipOp,   &kMaxPoolOp,
+                                      &kGlobalAveragePoolOp, &kAddOp, &kFlattenOp, &kReshapeOp};
+    AppendElementwiseOps(list);
+    AppendNnOps(list);
+    AppendTensorOps(list);
+    return list;
+  }();
   return ops;
 }
-
-}  // namespace
 
 const OpDef& GetOpDef(ir::OpKind kind) {
   for (const OpDef* op : AllOps())

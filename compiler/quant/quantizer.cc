@@ -102,7 +102,18 @@ std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vect
   return ranges;
 }
 
+void RequireQuantizedKernels(const ir::Graph& graph, bool fp16) {
+  for (const ir::Node& node : graph.nodes()) {
+    const ops::OpDef& def = ops::GetOpDef(node.op);
+    if (fp16 ? def.run_fp16 == nullptr : def.run_int8 == nullptr)
+      throw ops::NodeError(node, std::string("operator '") + def.onnx_name + "' has no " + (fp16 ? "fp16" : "int8") +
+                                     " implementation yet",
+                           "cut the graph before it with --outputs, or run it with --reference float");
+  }
+}
+
 void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges) {
+  RequireQuantizedKernels(graph, false);
   for (int id : graph.inputs()) {
     ir::Tensor& t = graph.tensor(id);
     t.quant = AsymmetricInt8(ranges[id].min, ranges[id].max);
@@ -125,6 +136,7 @@ void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges) {
 }
 
 void ConvertToFp16(ir::Graph& graph) {
+  RequireQuantizedKernels(graph, true);
   for (int id : graph.inputs()) graph.tensor(id).dtype = ir::DType::kFloat16;
   for (const ir::Node& node : graph.nodes()) {
     graph.tensor(node.outputs[0]).dtype = ir::DType::kFloat16;

