@@ -19,7 +19,7 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   const auto start = std::chrono::steady_clock::now();
   CompiledModel model;
   model.source_name = onnx_path;
-  model.graph = frontend::ImportOnnxFile(onnx_path);
+  model.graph = frontend::ImportOnnxFile(onnx_path, options.load);
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
   const int fused = passes::FuseActivations(model.graph);

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "compiler/frontend/onnx_importer.h"
 #include "runtime/model_file.h"
 
 namespace rknnsim::runtime {
@@ -11,6 +12,7 @@ struct ConvertOptions {
   std::string target;   // rk3566, rk3568, rk3588, rv1103, rv1106
   std::string dataset;  // dataset.txt for int8; empty with do_quantization = false
   bool do_quantization = true;
+  frontend::OnnxLoadOptions load;  // inputs=, outputs=, input_size_list= of load_onnx
 };
 
 CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options);

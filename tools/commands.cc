@@ -50,6 +50,29 @@ void WriteJson(const std::string& path, const nlohmann::json& json) {
   out << json.dump(2) << "\n";
 }
 
+frontend::OnnxLoadOptions LoadOptions(const CommandOptions& o) {
+  frontend::OnnxLoadOptions load;
+  load.inputs = o.cut_inputs;
+  load.outputs = o.cut_outputs;
+  if (o.input_size_list.empty()) return load;
+  const nlohmann::json shapes = nlohmann::json::parse(o.input_size_list, nullptr, false);
+  auto bad = [&] {
+    return Error("--input-size-list '" + o.input_size_list + "' is not a list of shapes",
+                 "write it like Python: '[[1,3,224,224],[1,10]]'");
+  };
+  if (!shapes.is_array()) throw bad();
+  for (const auto& shape : shapes) {
+    if (!shape.is_array() || shape.empty()) throw bad();
+    ir::Shape dims;
+    for (const auto& d : shape) {
+      if (!d.is_number_integer() || d.get<int64_t>() <= 0) throw bad();
+      dims.push_back(d.get<int64_t>());
+    }
+    load.input_size_list.push_back(dims);
+  }
+  return load;
+}
+
 }  // namespace
 
 int Convert(const CommandOptions& o) {
@@ -57,6 +80,7 @@ int Convert(const CommandOptions& o) {
   options.target = o.target;
   options.dataset = o.dataset;
   options.do_quantization = !o.no_quant;
+  options.load = LoadOptions(o);
   if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
   if (o.no_quant) options.dataset.clear();
   const runtime::CompiledModel model = runtime::ConvertOnnx(o.model, options);
@@ -69,7 +93,7 @@ int Run(const CommandOptions& o) {
   if (o.reference == "float" || EndsWith(o.model, ".onnx")) {
     if (o.reference != "float")
       throw Error("'" + o.model + "' is an ONNX model", "compile it with `rknn-sim convert`, or pass --reference float");
-    const ir::Graph graph = frontend::ImportOnnxFile(o.model);
+    const ir::Graph graph = frontend::ImportOnnxFile(o.model, LoadOptions(o));
     const quant::Sample inputs = quant::LoadInputs(o.inputs, graph);
     WriteOutputs(o.output, graph, reference::RunFloat(graph, inputs));
     return 0;

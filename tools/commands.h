@@ -15,6 +15,9 @@ struct CommandOptions {
   std::vector<std::string> inputs;
   std::string reference;
   std::string json;
+  std::vector<std::string> cut_inputs;   // --inputs
+  std::vector<std::string> cut_outputs;  // --outputs
+  std::string input_size_list;           // --input-size-list, JSON like [[1,3,224,224]]
 };
 
 int Convert(const CommandOptions& o);

@@ -48,12 +48,23 @@ int sc_main(int argc, char* argv[]) {
   convert->add_flag("--no-quant", o.no_quant, "Build an fp16 model without quantization");
   convert->add_option("-o,--output", o.output, "Compiled model file to write")->required();
 
+  auto add_load_options = [&o](CLI::App* cmd) {
+    cmd->add_option("--inputs", o.cut_inputs, "Tensor names that become the model's inputs (load_onnx inputs=)")
+        ->delimiter(',');
+    cmd->add_option("--outputs", o.cut_outputs, "Tensor names that become the model's outputs (load_onnx outputs=)")
+        ->delimiter(',');
+    cmd->add_option("--input-size-list", o.input_size_list,
+                    "Input shapes as JSON, e.g. '[[1,3,224,224]]' (load_onnx input_size_list=)");
+  };
+  add_load_options(convert);
+
   CLI::App* run = app.add_subcommand("run", "Run inference on the simulated NPU or a reference executor");
   run->add_option("model", o.model, "Compiled model file (or ONNX with --reference float)")->required();
   run->add_option("-i,--input", o.inputs, "Input .npy (float32 NCHW), one per model input, in order")->required();
   run->add_option("-o,--output-dir", o.output, "Directory for the output .npy files")->required();
   run->add_option("--reference", o.reference, "Run a reference executor instead: int8 or float")
       ->check(CLI::IsMember({"int8", "float"}));
+  add_load_options(run);
 
   CLI::App* perf = app.add_subcommand("perf", "Per-layer timing table (eval_perf) from a timing-only simulation");
   perf->add_option("model", o.model, "Compiled model file")->required();

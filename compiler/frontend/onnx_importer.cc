@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <limits>
+#include <set>
 #include <unordered_map>
 
 #include <onnx/onnx_pb.h>
@@ -107,21 +108,18 @@ ir::Shape InputShapeOf(const onnx::ValueInfoProto& v) {
   if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape())
     throw Error("graph input '" + v.name() + "' has no static tensor shape",
                 "fix the input shape when exporting (no dynamic axes)");
-  const auto elem = v.type().tensor_type().elem_type();
-  if (elem != onnx::TensorProto::FLOAT)
-    throw Error("graph input '" + v.name() + "' has element type " + std::to_string(elem) + ", expected float32");
   ir::Shape shape;
   for (const auto& d : v.type().tensor_type().shape().dim()) {
     if (!d.has_dim_value() || d.dim_value() <= 0)
       throw Error("graph input '" + v.name() + "' has a dynamic dimension" +
                       (d.has_dim_param() ? " '" + d.dim_param() + "'" : std::string()),
-                  "export with fixed input sizes (no dynamic_axes)");
+                  "fix the input shape with input_size_list (--input-size-list), or export without dynamic_axes");
     shape.push_back(d.dim_value());
   }
   return shape;
 }
 
-void CheckVersions(const onnx::ModelProto& model, const std::string& what) {
+int64_t CheckVersions(const onnx::ModelProto& model, const std::string& what) {
   if (model.ir_version() < kMinIrVersion || model.ir_version() > kMaxIrVersion)
     throw Error(what + ": ONNX IR version " + std::to_string(model.ir_version()) + " is outside the supported range " +
                     std::to_string(kMinIrVersion) + "-" + std::to_string(kMaxIrVersion),
@@ -132,6 +130,7 @@ void CheckVersions(const onnx::ModelProto& model, const std::string& what) {
   if (opset < kMinOpset || opset > kMaxOpset)
     throw Error(what + ": ONNX opset " + std::to_string(opset) + " is not supported (supported: 9-17)",
                 "re-export with torch.onnx.export(..., opset_version=13)");
+  return opset;
 }
 
 // Puts Gemm into the form the kernels expect: constant weights [N, K], alpha and beta folded.
@@ -161,63 +160,134 @@ void CanonicalizeGemm(ir::Graph& g, ir::Node& node) {
   a.alpha = a.beta = 1.0f;
 }
 
-}  // namespace
+// Ops whose output shape depends on the data: the NPU toolchain cannot compile them (manual §7).
+bool IsDataDependentOp(const std::string& op_type) {
+  static const std::set<std::string> ops = {"NonZero", "NonMaxSuppression", "TopK", "Loop", "If", "Scan",
+                                            "Unique", "Compress", "RandomNormal", "RandomUniform"};
+  return ops.count(op_type) != 0;
+}
 
-ir::Graph ImportOnnxBytes(const std::string& bytes, const std::string& what) {
-  onnx::ModelProto model;
-  if (bytes.empty() || !model.ParseFromString(bytes))
-    throw Error(what + ": cannot parse the ONNX protobuf (Error parsing message): the file is truncated, "
-                       "corrupted or not an ONNX model",
-                "check the download or re-export the model");
-  if (!model.has_graph()) throw Error(what + ": the ONNX file holds no graph");
-  CheckVersions(model, what);
-  const onnx::GraphProto& proto = model.graph();
+std::string Join(const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
 
-  ir::Graph g;
-  std::unordered_map<std::string, int> alias;  // Identity/Dropout outputs → their input tensor
-  auto resolve = [&](const std::string& name) {
-    auto it = alias.find(name);
-    return it != alias.end() ? it->second : g.FindTensor(name);
-  };
+class OnnxImporter {
+ public:
+  OnnxImporter(const onnx::GraphProto& proto, std::string what, const OnnxLoadOptions& options)
+      : proto_(proto), what_(std::move(what)), options_(options) {}
 
-  for (const auto& init : proto.initializer()) g.AddTensor(ConvertInitializer(init));
-  for (const auto& in : proto.input()) {
-    if (g.FindTensor(in.name()) >= 0) continue;  // initializers may be listed as inputs (IR < 4)
-    ir::Tensor t;
-    t.name = in.name();
-    t.shape = InputShapeOf(in);
-    g.inputs().push_back(g.AddTensor(std::move(t)));
+  ir::Graph Run(int64_t opset) {
+    g_.set_opset(opset);
+    for (const auto& init : proto_.initializer()) g_.AddTensor(ConvertInitializer(init));
+    AddInputs();
+    const std::vector<bool> needed = NeededNodes();
+    for (int i = 0; i < proto_.node_size(); ++i)
+      if (needed[static_cast<size_t>(i)]) ImportNode(proto_.node(i), i);
+    SetOutputs();
+    RemoveDeadNodes();
+    return std::move(g_);
   }
-  if (g.inputs().empty()) throw Error(what + ": the graph has no inputs");
 
-  int index = 0;
-  for (const onnx::NodeProto& np : proto.node()) {
+ private:
+  int Resolve(const std::string& name) const {
+    auto it = alias_.find(name);
+    return it != alias_.end() ? it->second : g_.FindTensor(name);
+  }
+
+  // Graph inputs: the model's (minus initializers), or the tensors named by `inputs`; shapes from
+  // the model unless input_size_list fixes them.
+  void AddInputs() {
+    std::vector<std::string> names = options_.inputs;
+    std::unordered_map<std::string, const onnx::ValueInfoProto*> declared;
+    for (const auto& in : proto_.input()) declared[in.name()] = &in;
+    if (names.empty())
+      for (const auto& in : proto_.input())
+        if (g_.FindTensor(in.name()) < 0) names.push_back(in.name());
+    if (names.empty()) throw Error(what_ + ": the graph has no inputs");
+    const auto& sizes = options_.input_size_list;
+    if (!sizes.empty() && sizes.size() != names.size())
+      throw Error(what_ + ": input_size_list has " + std::to_string(sizes.size()) + " shape(s) for " +
+                      std::to_string(names.size()) + " input(s) (" + Join(names) + ")",
+                  "give one shape per model input, in order");
+    for (size_t i = 0; i < names.size(); ++i) {
+      ir::Tensor t;
+      t.name = names[i];
+      if (!sizes.empty()) {
+        t.shape = sizes[i];
+        for (int64_t d : t.shape)
+          if (d <= 0) throw Error(what_ + ": input_size_list gives a non-positive dimension for '" + t.name + "'");
+      } else if (declared.count(names[i])) {
+        t.shape = InputShapeOf(*declared[names[i]]);
+      } else {
+        throw Error(what_ + ": the shape of cut input '" + names[i] + "' is unknown",
+                    "pass its shape with input_size_list (--input-size-list)");
+      }
+      if (declared.count(names[i])) CheckInputType(*declared[names[i]]);
+      g_.inputs().push_back(g_.AddTensor(std::move(t)));
+    }
+  }
+
+  void CheckInputType(const onnx::ValueInfoProto& v) const {
+    if (!v.type().has_tensor_type()) throw Error("graph input '" + v.name() + "' is not a tensor");
+    switch (v.type().tensor_type().elem_type()) {
+      case onnx::TensorProto::FLOAT: case onnx::TensorProto::DOUBLE: case onnx::TensorProto::INT64:
+      case onnx::TensorProto::INT32: case onnx::TensorProto::INT8: case onnx::TensorProto::UINT8:
+      case onnx::TensorProto::BOOL:
+        return;
+      default:
+        throw Error("graph input '" + v.name() + "' has unsupported element type " +
+                    std::to_string(v.type().tensor_type().elem_type()), "use float32 inputs");
+    }
+  }
+
+  // Nodes between the inputs and the requested outputs (all nodes without `outputs`).
+  std::vector<bool> NeededNodes() const {
+    std::unordered_map<std::string, int> producer;
+    for (int i = 0; i < proto_.node_size(); ++i)
+      for (const std::string& out : proto_.node(i).output()) producer[out] = i;
+    std::vector<std::string> wanted = options_.outputs;
+    if (wanted.empty())
+      for (const auto& out : proto_.output()) wanted.push_back(out.name());
+    for (const std::string& name : options_.outputs)
+      if (!producer.count(name) && g_.FindTensor(name) < 0)
+        throw Error(what_ + ": output '" + name + "' does not exist in the model",
+                    "use a tensor name shown by netron, e.g. a node's output");
+    std::vector<bool> needed(static_cast<size_t>(proto_.node_size()), false);
+    std::set<std::string> stop(options_.inputs.begin(), options_.inputs.end());
+    std::vector<std::string> stack = wanted;
+    while (!stack.empty()) {
+      const std::string name = stack.back();
+      stack.pop_back();
+      auto it = producer.find(name);
+      if (it == producer.end() || stop.count(name) || needed[static_cast<size_t>(it->second)]) continue;
+      needed[static_cast<size_t>(it->second)] = true;
+      for (const std::string& in : proto_.node(it->second).input())
+        if (!in.empty()) stack.push_back(in);
+    }
+    return needed;
+  }
+
+  void ImportNode(const onnx::NodeProto& np, int index) {
     const std::string name = np.name().empty() ? np.op_type() + "_" + std::to_string(index) : np.name();
-    ++index;
     if (!np.domain().empty() && np.domain() != "ai.onnx")
       throw Error("node '" + name + "': operator domain '" + np.domain() + "' is not supported");
-    if (np.op_type() == "Constant") {
-      const OnnxAttrReader reader(np);
-      if (!reader.Has("value") || np.output_size() != 1)
-        throw Error("node '" + name + "': only Constant with a tensor 'value' is supported");
-      for (const auto& a : np.attribute())
-        if (a.name() == "value") {
-          ir::Tensor t = ConvertInitializer(a.t());
-          t.name = np.output(0);
-          g.AddTensor(std::move(t));
-        }
-      continue;
-    }
+    if (np.op_type() == "Constant") return ImportConstant(np, name);
     if (np.op_type() == "Identity" || np.op_type() == "Dropout") {
-      const int src = np.input_size() ? resolve(np.input(0)) : -1;
+      const int src = np.input_size() ? Resolve(np.input(0)) : -1;
       if (src < 0) throw Error("node '" + name + "': input is not defined before use");
-      alias[np.output(0)] = src;
-      continue;
+      alias_[np.output(0)] = src;
+      return;
     }
     const ops::OpDef* def = ops::FindOnnxOp(np.op_type());
+    if (!def && IsDataDependentOp(np.op_type()))
+      throw Error("node '" + name + "': operator '" + np.op_type() + "' makes tensor shapes depend on the data, "
+                  "which the NPU cannot compile",
+                  "cut the graph before it with outputs= (--outputs) and run that part on the CPU");
     if (!def)
       throw Error("node '" + name + "': operator '" + np.op_type() + "' is not supported",
-                  "cut the graph before it with outputs=, or replace it in the source model");
+                  "cut the graph before it with outputs= (--outputs), or replace it in the source model");
     ir::Node node;
     node.op = def->kind;
     node.name = name;
@@ -226,40 +296,135 @@ ir::Graph ImportOnnxBytes(const std::string& bytes, const std::string& what) {
         node.inputs.push_back(-1);
         continue;
       }
-      const int id = resolve(in);
-      if (id < 0) throw Error("node '" + name + "': input '" + in + "' is not defined before use",
-                              "the graph is not topologically sorted or is incomplete");
+      const int id = Resolve(in);
+      if (id < 0)
+        throw Error("node '" + name + "': input '" + in + "' is not defined before use",
+                    "the graph is not topologically sorted or is incomplete");
       node.inputs.push_back(id);
     }
+    if (np.output_size() < 1) throw ops::NodeError(node, "node has no output");
+    // Placeholder ids so parse() can see how many outputs the node has (Split).
+    node.outputs.assign(static_cast<size_t>(np.output_size()), -1);
     const OnnxAttrReader reader(np);
-    def->parse(reader, g, node);
+    def->parse(reader, g_, node);
     while (!node.inputs.empty() && node.inputs.back() < 0) node.inputs.pop_back();
     for (int id : node.inputs)
       if (id < 0) throw ops::NodeError(node, "an optional input in the middle is not supported");
-    if (node.op == ir::OpKind::kGemm) CanonicalizeGemm(g, node);
-    const std::vector<ir::Shape> shapes = def->infer(g, node);
-    if (np.output_size() < 1) throw ops::NodeError(node, "node has no output");
+    if (node.op == ir::OpKind::kGemm) CanonicalizeGemm(g_, node);
+    const std::vector<ir::Shape> shapes = def->infer(g_, node);
+    node.outputs.clear();
     for (size_t i = 0; i < shapes.size(); ++i) {
       ir::Tensor t;
-      t.name = np.output(static_cast<int>(i));
+      t.name = i < static_cast<size_t>(np.output_size()) ? np.output(static_cast<int>(i)) : name + ":" + std::to_string(i);
       t.shape = shapes[i];
-      node.outputs.push_back(g.AddTensor(std::move(t)));
+      node.outputs.push_back(g_.AddTensor(std::move(t)));
     }
-    g.nodes().push_back(std::move(node));
+    if (IsFoldable(node)) return Fold(node, *def);
+    g_.nodes().push_back(std::move(node));
   }
 
-  for (const auto& out : proto.output()) {
-    const int id = resolve(out.name());
-    if (id < 0) throw Error(what + ": graph output '" + out.name() + "' is not produced by any node");
-    g.outputs().push_back(id);
+  void ImportConstant(const onnx::NodeProto& np, const std::string& name) {
+    if (np.output_size() != 1) throw Error("node '" + name + "': Constant must have one output");
+    for (const auto& a : np.attribute()) {
+      ir::Tensor t;
+      if (a.name() == "value") {
+        t = ConvertInitializer(a.t());
+      } else if (a.name() == "value_float" || a.name() == "value_int") {
+        t.is_constant = true;
+        t.float_data = {a.name() == "value_float" ? a.f() : static_cast<float>(a.i())};
+      } else if (a.name() == "value_floats" || a.name() == "value_ints") {
+        t.is_constant = true;
+        if (a.name() == "value_floats") t.float_data.assign(a.floats().begin(), a.floats().end());
+        for (int64_t v : a.ints()) t.float_data.push_back(static_cast<float>(v));
+        t.shape = {static_cast<int64_t>(t.float_data.size())};
+      } else {
+        continue;
+      }
+      t.name = np.output(0);
+      g_.AddTensor(std::move(t));
+      return;
+    }
+    throw Error("node '" + name + "': Constant without a supported value attribute");
   }
-  if (g.outputs().empty()) throw Error(what + ": the graph has no outputs");
-  return g;
+
+  // All inputs constant (or only the input's static shape is read): evaluate now.
+  bool IsFoldable(const ir::Node& node) const {
+    if (node.op == ir::OpKind::kShape) return true;
+    if (node.inputs.empty()) return node.op == ir::OpKind::kConstantOfShape || node.op == ir::OpKind::kRange;
+    for (int id : node.inputs)
+      if (!g_.tensor(id).is_constant) return false;
+    return true;
+  }
+
+  void Fold(const ir::Node& node, const ops::OpDef& def) {
+    static const std::vector<float> kNoData;
+    std::vector<std::vector<float>> values(node.outputs.size());
+    ops::FloatArgs args{g_, node, {}, values[0], {}};
+    for (int id : node.inputs) args.in.push_back(g_.tensor(id).is_constant ? &g_.tensor(id).float_data : &kNoData);
+    for (auto& v : values) args.outputs.push_back(&v);
+    def.run_float(args);
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      ir::Tensor& t = g_.tensor(node.outputs[i]);
+      if (static_cast<int64_t>(values[i].size()) != t.num_elements())
+        throw ops::NodeError(node, "constant folding produced " + std::to_string(values[i].size()) +
+                                       " values for shape " + ir::ShapeToString(t.shape));
+      t.is_constant = true;
+      t.float_data = std::move(values[i]);
+    }
+  }
+
+  void SetOutputs() {
+    std::vector<std::string> names = options_.outputs;
+    if (names.empty())
+      for (const auto& out : proto_.output()) names.push_back(out.name());
+    for (const std::string& name : names) {
+      const int id = Resolve(name);
+      if (id < 0) throw Error(what_ + ": graph output '" + name + "' is not produced by any node");
+      g_.outputs().push_back(id);
+    }
+    if (g_.outputs().empty()) throw Error(what_ + ": the graph has no outputs");
+  }
+
+  // Drops nodes whose results no output needs (e.g. after folding or cutting).
+  void RemoveDeadNodes() {
+    std::vector<bool> live(g_.tensors().size(), false);
+    for (int id : g_.outputs()) live[static_cast<size_t>(id)] = true;
+    std::vector<ir::Node>& nodes = g_.nodes();
+    std::vector<bool> keep(nodes.size(), false);
+    for (size_t i = nodes.size(); i-- > 0;) {
+      for (int out : nodes[i].outputs) keep[i] = keep[i] || live[static_cast<size_t>(out)];
+      if (keep[i])
+        for (int in : nodes[i].inputs) live[static_cast<size_t>(in)] = true;
+    }
+    std::vector<ir::Node> kept;
+    for (size_t i = 0; i < nodes.size(); ++i)
+      if (keep[i]) kept.push_back(std::move(nodes[i]));
+    nodes = std::move(kept);
+  }
+
+  const onnx::GraphProto& proto_;
+  std::string what_;
+  const OnnxLoadOptions& options_;
+  ir::Graph g_;
+  std::unordered_map<std::string, int> alias_;  // Identity/Dropout outputs → their input tensor
+};
+
+}  // namespace
+
+ir::Graph ImportOnnxBytes(const std::string& bytes, const std::string& what, const OnnxLoadOptions& options) {
+  onnx::ModelProto model;
+  if (bytes.empty() || !model.ParseFromString(bytes))
+    throw Error(what + ": cannot parse the ONNX protobuf (Error parsing message): the file is truncated, "
+                       "corrupted or not an ONNX model",
+                "check the download or re-export the model");
+  if (!model.has_graph()) throw Error(what + ": the ONNX file holds no graph");
+  const int64_t opset = CheckVersions(model, what);
+  return OnnxImporter(model.graph(), what, options).Run(opset);
 }
 
-ir::Graph ImportOnnxFile(const std::string& path) {
+ir::Graph ImportOnnxFile(const std::string& path, const OnnxLoadOptions& options) {
   const std::vector<uint8_t> bytes = ReadFileBytes(path);
-  return ImportOnnxBytes(std::string(bytes.begin(), bytes.end()), path);
+  return ImportOnnxBytes(std::string(bytes.begin(), bytes.end()), path, options);
 }
 
 }  // namespace rknnsim::frontend

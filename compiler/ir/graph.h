@@ -1,6 +1,7 @@
 // A dataflow graph: tensors, nodes in topological order, graph inputs and outputs.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +29,10 @@ class Graph {
   std::vector<int>& outputs() { return outputs_; }
   const std::vector<int>& outputs() const { return outputs_; }
 
+  // The source model's default-domain opset (semantics of some ops changed across opsets).
+  int64_t opset() const { return opset_; }
+  void set_opset(int64_t opset) { opset_ = opset; }
+
   // Index of the node producing each tensor (-1 for graph inputs and constants).
   std::vector<int> Producers() const;
   // Number of node inputs and graph outputs reading each tensor.
@@ -39,6 +44,7 @@ class Graph {
   std::vector<int> inputs_;
   std::vector<int> outputs_;
   std::unordered_map<std::string, int> by_name_;
+  int64_t opset_ = 13;
 };
 
 }  // namespace rknnsim::ir
