@@ -1,5 +1,8 @@
 #include "isa/program.h"
 
+#include <cstdint>
+#include <initializer_list>
+
 namespace rknnsim::isa {
 
 const char* TaskOpName(TaskOp op) {
@@ -10,6 +13,31 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kGlobalAvgPool: return "gap";
   }
   return "?";
+}
+
+namespace {
+
+// Products of 32-bit task fields, saturated so that a corrupted file cannot make them wrap.
+uint64_t SaturatingProduct(std::initializer_list<uint64_t> factors) {
+  unsigned __int128 p = 1;
+  for (uint64_t f : factors) {
+    p *= f;
+    if (p > UINT64_MAX) return UINT64_MAX;
+  }
+  return static_cast<uint64_t>(p);
+}
+
+}  // namespace
+
+uint64_t WeightGroupBytes(const Task& t) {
+  const uint64_t channels = t.conv_mode == ConvMode::kDepthwise ? 1 : uint64_t{t.input.c1()} * t.input.c2;
+  return SaturatingProduct({t.kernel_h, t.kernel_w, channels, t.weight_kernel_atom, ElemBytes(t.input.type)});
+}
+
+uint64_t PackedWeightBytes(const Task& t) {
+  if (t.weight_kernel_atom == 0) return 0;
+  const uint64_t groups = (uint64_t{t.output.channels} + t.weight_kernel_atom - 1) / t.weight_kernel_atom;
+  return SaturatingProduct({groups, WeightGroupBytes(t)});
 }
 
 }  // namespace rknnsim::isa

@@ -34,6 +34,10 @@ inline uint32_t ElemBytes(ElemType t) { return t == ElemType::kInt8 ? 1 : 2; }
 
 enum class ActKind : uint8_t { kNone, kRelu, kClip };
 
+// CNA_CONV_CON1 conv mode (HARDWARE.md): direct convolution, or depthwise (one input channel per
+// kernel). Deconvolution comes later.
+enum class ConvMode : uint8_t { kDirect, kDepthwise };
+
 // An NC1HWC2 feature map in DDR: C1 = ceil(channels / c2) surfaces of height × width atoms of
 // c2 elements each.
 struct Surface {
@@ -84,7 +88,14 @@ struct Task {
   // Activation (fp16; int8 activations are the clamp range).
   ActKind act = ActKind::kNone;
   float clip_min = 0.0f, clip_max = 0.0f;
+  ConvMode conv_mode = ConvMode::kDirect;
 };
+
+// Bytes of one kernel group of a conv layer's packed weights (docs/isa.md): direct convolution
+// (ky, kx, input channel padded to C1*C2, kernel) or depthwise (ky, kx, kernel).
+uint64_t WeightGroupBytes(const Task& task);
+// Bytes of the whole layer's packed weights: kernels padded to the kernel atom.
+uint64_t PackedWeightBytes(const Task& task);
 
 // One row of the perf table: a layer of the source model and what it costs to describe.
 struct Layer {

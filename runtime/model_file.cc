@@ -207,6 +207,7 @@ Off<fb::Task> WriteTask(Builder& b, const isa::Task& t) {
   tb.add_act(static_cast<fb::ActKind>(t.act));
   tb.add_clip_min(t.clip_min);
   tb.add_clip_max(t.clip_max);
+  tb.add_conv_mode(static_cast<fb::ConvMode>(t.conv_mode));
   return tb.Finish();
 }
 
@@ -476,6 +477,7 @@ class Reader {
     out.act = Enum<isa::ActKind>(t->act(), fb::ActKind::MAX, "task activation", t);
     out.clip_min = t->clip_min();
     out.clip_max = t->clip_max();
+    out.conv_mode = Enum<isa::ConvMode>(t->conv_mode(), fb::ConvMode::MAX, "conv mode", t);
     return out;
   }
 
@@ -687,14 +689,9 @@ void ValidateProgram(const isa::Program& p, const Reader& r) {
     if (!RangeInside(t.weight_addr, t.weight_bytes, wbase, wbase + wsize))
       r.Fail(at, who + " weights " + Range(t.weight_addr, t.weight_bytes) + " lie outside the weight region " +
                      Range(wbase, wsize));
-    // The packed layer (compiler/lower/weight_packer.h): kernels padded to the atom, input
-    // channels to the input surface's C1*C2, one element per (kernel, ky, kx, channel).
-    const uint64_t atom = t.weight_kernel_atom;
-    const uint64_t kernels_aligned = (uint64_t{t.output.channels} + atom - 1) / atom * atom;
-    const uint64_t in_aligned = ((uint64_t{t.input.channels} + t.input.c2 - 1) / t.input.c2) * t.input.c2;
-    uint64_t need = 0;
-    if (!MulOk(kernels_aligned, t.kernel_h, need) || !MulOk(need, t.kernel_w, need) ||
-        !MulOk(need, in_aligned, need) || !MulOk(need, isa::ElemBytes(p.compute_type), need) || need > t.weight_bytes)
+    // The packed layer (docs/isa.md); the size saturates instead of wrapping on corrupted fields.
+    const uint64_t need = isa::PackedWeightBytes(t);
+    if (need > t.weight_bytes)
       r.Fail(at, who + " has " + std::to_string(t.weight_bytes) + " weight bytes, its shape needs " +
                      std::to_string(need));
     const uint64_t entry = p.compute_type == isa::ElemType::kInt8 ? 12 : 4;  // {bias, scale, shift} or fp32 bias

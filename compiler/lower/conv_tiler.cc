@@ -21,7 +21,8 @@ void InputRowsFor(const ConvShape& s, uint32_t out_row_begin, uint32_t out_rows,
 
 std::vector<ConvTile> TileConvolution(const ConvShape& s, const isa::PlatformConfig& p, const std::string& layer_name) {
   const uint64_t bank = static_cast<uint64_t>(p.cbuf_bank_bytes);
-  const uint64_t group_bytes = uint64_t{s.kernel_h} * s.kernel_w * s.in_channels_aligned * s.kernel_atom * s.elem_bytes;
+  const uint64_t group_channels = s.depthwise ? 1 : s.in_channels_aligned;
+  const uint64_t group_bytes = uint64_t{s.kernel_h} * s.kernel_w * group_channels * s.kernel_atom * s.elem_bytes;
   const uint32_t groups = s.kernels_aligned / s.kernel_atom;
   // Kernel groups per chunk: all if they fit beside one data bank, else as many as do.
   const uint64_t max_weight_banks = static_cast<uint64_t>(p.cbuf_banks - 1);

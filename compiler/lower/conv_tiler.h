@@ -17,6 +17,7 @@ struct ConvShape {
   uint32_t kernel_h = 1, kernel_w = 1, stride_h = 1, dilation_h = 1, pad_top = 0;
   uint32_t elem_bytes = 1;
   uint32_t kernel_atom = 1;  // kernels per weight block
+  bool depthwise = false;    // a weight group holds one channel per kernel
 };
 
 struct ConvTile {

@@ -183,10 +183,16 @@ class Lowerer {
 
   void EmitConv(const ir::Node& n) {
     const bool is_gemm = n.op == ir::OpKind::kGemm;
-    if (!is_gemm && n.attrs.group != 1)
-      throw ops::NodeError(n, "grouped/depthwise convolution is not lowered to the NPU yet");
+    const ir::Shape& in_shape = g_.tensor(n.inputs[0]).shape;
+    const bool depthwise = !is_gemm && n.attrs.group > 1 && n.attrs.group == in_shape[1] &&
+                           g_.tensor(n.inputs[1]).shape[0] == in_shape[1];
+    if (!is_gemm && n.attrs.group != 1 && !depthwise)
+      throw ops::NodeError(n, "grouped convolution (group=" + std::to_string(n.attrs.group) +
+                                  ") is not lowered to the NPU yet; depthwise (group = channels) is",
+                           "the troubleshooting manual §10 advises aligning group-conv channels to 16");
     isa::Task t;
     t.op = isa::TaskOp::kConv;
+    t.conv_mode = depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
     t.enable_mask = isa::kUnitCna | isa::kUnitCore | isa::kUnitDpu;
     t.input = Placed(n.inputs[0]);
     t.output = Placed(n.outputs[0]);
@@ -201,7 +207,7 @@ class Lowerer {
     }
     const uint32_t in_aligned = t.input.c1() * t.input.c2;
     t.weight_kernel_atom = static_cast<uint32_t>(Mac().kernels_per_cycle);
-    const PackedLayer packed = PackLayer(g_, n, in_aligned, t.weight_kernel_atom);
+    const PackedLayer packed = PackLayer(g_, n, in_aligned, t.weight_kernel_atom, depthwise);
     t.weight_addr = AddWeights(packed.weights);
     t.weight_bytes = static_cast<uint32_t>(packed.weights.size());
     t.dpu_table_addr = AddWeights(packed.dpu_table);
@@ -218,6 +224,7 @@ class Lowerer {
     shape.dilation_h = t.dilation_h, shape.pad_top = t.pad_top;
     shape.elem_bytes = isa::ElemBytes(program_.compute_type);
     shape.kernel_atom = t.weight_kernel_atom;
+    shape.depthwise = depthwise;
     for (const ConvTile& tile : TileConvolution(shape, p_, n.name)) {
       isa::Task part = t;
       part.out_row_begin = tile.out_row_begin, part.out_rows = tile.out_rows;

@@ -17,7 +17,8 @@ void Append(std::vector<uint8_t>& out, T value) {
 
 }  // namespace
 
-PackedLayer PackLayer(const ir::Graph& g, const ir::Node& node, uint32_t in_channels_aligned, uint32_t kernel_atom) {
+PackedLayer PackLayer(const ir::Graph& g, const ir::Node& node, uint32_t in_channels_aligned, uint32_t kernel_atom,
+                      bool depthwise) {
   const ir::Tensor& w = g.tensor(node.inputs[1]);
   const bool is_fp16 = w.dtype == ir::DType::kFloat16;
   const uint32_t kernels = static_cast<uint32_t>(w.shape[0]);
@@ -27,9 +28,17 @@ PackedLayer PackLayer(const ir::Graph& g, const ir::Node& node, uint32_t in_chan
   PackedLayer packed;
   packed.kernels_aligned = (kernels + kernel_atom - 1) / kernel_atom * kernel_atom;
   const uint32_t elem = is_fp16 ? 2 : 1;
-  packed.weights.assign(size_t{packed.kernels_aligned} * kh * kw * in_channels_aligned * elem, 0);
+  const uint32_t group_channels = depthwise ? 1 : in_channels_aligned;
+  packed.weights.assign(size_t{packed.kernels_aligned} * kh * kw * group_channels * elem, 0);
   size_t at = 0;
-  for (uint32_t group = 0; group < packed.kernels_aligned; group += kernel_atom)
+  if (depthwise) {
+    for (uint32_t group = 0; group < packed.kernels_aligned; group += kernel_atom)
+      for (uint32_t ky = 0; ky < kh; ++ky)
+        for (uint32_t kx = 0; kx < kw; ++kx)
+          for (uint32_t k = group; k < group + kernel_atom; ++k, at += elem)
+            if (k < kernels) std::memcpy(packed.weights.data() + at, w.bytes.data() + ((size_t{k} * kh + ky) * kw + kx) * elem, elem);
+  }
+  for (uint32_t group = 0; group < packed.kernels_aligned && !depthwise; group += kernel_atom)
     for (uint32_t ky = 0; ky < kh; ++ky)
       for (uint32_t kx = 0; kx < kw; ++kx)
         for (uint32_t ci = 0; ci < in_channels_aligned; ++ci)

@@ -17,7 +17,8 @@ struct PackedLayer {
 };
 
 // `node` is a quantized Conv or Gemm (int8 or fp16 weights); Gemm is treated as a 1x1 conv.
+// Depthwise layers (weights [C, 1, kh, kw]) pack each group as (ky, kx, kernel).
 PackedLayer PackLayer(const ir::Graph& graph, const ir::Node& node, uint32_t in_channels_aligned,
-                      uint32_t kernel_atom);
+                      uint32_t kernel_atom, bool depthwise = false);
 
 }  // namespace rknnsim::lower

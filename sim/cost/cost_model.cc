@@ -14,6 +14,13 @@ uint64_t CoreCycles(const isa::Task& t, const isa::PlatformConfig& p) {
   if (t.op != isa::TaskOp::kConv) return 0;
   const isa::MacGeometry& mac = t.input.type == isa::ElemType::kInt8 ? p.mac_int8 : p.mac_fp16;
   const uint64_t pixels = uint64_t{t.out_rows} * t.output.width;
+  if (t.conv_mode == isa::ConvMode::kDepthwise) {
+    // One input-channel atom of kernels per cycle: the array's kernel rows idle (assumed; the
+    // board's depthwise efficiency is a calibration target).
+    const uint64_t per_pixel = uint64_t{t.kernel_h} * t.kernel_w *
+                               CeilDiv(t.kernels, static_cast<uint64_t>(mac.input_channels_per_cycle));
+    return pixels * std::max<uint64_t>(per_pixel, static_cast<uint64_t>(p.min_cycles_per_output_pixel));
+  }
   const uint64_t per_pixel = uint64_t{t.kernel_h} * t.kernel_w *
                              CeilDiv(t.input.channels, static_cast<uint64_t>(mac.input_channels_per_cycle)) *
                              CeilDiv(t.kernels, static_cast<uint64_t>(mac.kernels_per_cycle));

@@ -2,6 +2,7 @@
 // lanes of a SIMD vector holding neighbouring kernels of a weight group, just as one row of the
 // MAC array broadcasts an input element across kernels. Padding taps are skipped (they hold the
 // zero point, contributing 0).
+#include <algorithm>
 #include <cstring>
 
 #include <hwy/highway.h>
@@ -46,13 +47,44 @@ struct TapWalker {
   }
 };
 
-size_t GroupElements(const isa::Task& t) {
-  return size_t{t.kernel_h} * t.kernel_w * t.input.c1() * t.input.c2 * t.weight_kernel_atom;
+size_t GroupElements(const isa::Task& t) { return isa::WeightGroupBytes(t) / isa::ElemBytes(t.input.type); }
+
+// Depthwise: kernel k reads only input channel kernel_begin + k; taps in (ky, kx) order. The
+// weights of a group are (ky, kx, kernel). `Tap(acc_index, x_index, w_index)` accumulates.
+template <typename Tap>
+void DepthwiseTaps(const isa::Task& t, const FeatureTile& in, Tap tap) {
+  const uint32_t atom = t.weight_kernel_atom, c2 = t.input.c2, w_in = t.input.width;
+  const size_t group_elems = GroupElements(t);
+  for (uint32_t oy = 0; oy < t.out_rows; ++oy)
+    for (uint32_t ox = 0; ox < t.output.width; ++ox)
+      for (uint32_t k = 0; k < t.kernels; ++k) {
+        const uint32_t c = t.kernel_begin + k;
+        const size_t acc_index = (size_t{oy} * t.output.width + ox) * t.kernels + k;
+        for (uint32_t ky = 0; ky < t.kernel_h; ++ky) {
+          const int64_t iy = int64_t{oy + t.out_row_begin} * t.stride_h - t.pad_top + int64_t{ky} * t.dilation_h;
+          if (iy < 0 || iy >= t.input.height) continue;
+          const size_t row = static_cast<size_t>(iy) - in.first_row;
+          for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
+            const int64_t ix = int64_t{ox} * t.stride_w - t.pad_left + int64_t{kx} * t.dilation_w;
+            if (ix < 0 || ix >= w_in) continue;
+            const size_t x = ((size_t{c / c2} * in.rows + row) * w_in + static_cast<size_t>(ix)) * c2 + c % c2;
+            const size_t w = (k / atom) * group_elems + (size_t{ky} * t.kernel_w + kx) * atom + k % atom;
+            tap(acc_index, x, w);
+          }
+        }
+      }
 }
 
 }  // namespace
 
 void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, int32_t* acc) {
+  if (t.conv_mode == isa::ConvMode::kDepthwise) {
+    const auto* x = reinterpret_cast<const int8_t*>(in.data);
+    const auto* w = reinterpret_cast<const int8_t*>(weights);
+    std::fill(acc, acc + size_t{t.out_rows} * t.output.width * t.kernels, 0);
+    DepthwiseTaps(t, in, [&](size_t a, size_t xi, size_t wi) { acc[a] += (int32_t{x[xi]} - t.input_zp) * w[wi]; });
+    return;
+  }
   const TapWalker walk(t, in);
   const auto* x = reinterpret_cast<const int8_t*>(in.data);
   const auto* w = reinterpret_cast<const int8_t*>(weights);
@@ -84,6 +116,15 @@ void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t
 }
 
 void ConvAccumulateFp16(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, float* acc) {
+  if (t.conv_mode == isa::ConvMode::kDepthwise) {
+    const auto* x = reinterpret_cast<const uint16_t*>(in.data);
+    const auto* w = reinterpret_cast<const uint16_t*>(weights);
+    std::fill(acc, acc + size_t{t.out_rows} * t.output.width * t.kernels, 0.0f);
+    DepthwiseTaps(t, in, [&](size_t a, size_t xi, size_t wi) {
+      acc[a] = acc[a] + HalfBitsToFloat(x[xi]) * HalfBitsToFloat(w[wi]);
+    });
+    return;
+  }
   const TapWalker walk(t, in);
   const auto* x = reinterpret_cast<const uint16_t*>(in.data);
   const auto* w = reinterpret_cast<const uint16_t*>(weights);

@@ -26,7 +26,7 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
 
   const uint64_t feature_bytes = uint64_t{in.c1()} * rows * in.line_stride();
   const uint32_t atom = t.weight_kernel_atom;
-  const uint64_t group_bytes = uint64_t{t.kernel_h} * t.kernel_w * in.c1() * in.c2 * atom * isa::ElemBytes(in.type);
+  const uint64_t group_bytes = isa::WeightGroupBytes(t);
   const uint64_t weight_bytes = (t.kernels + atom - 1) / atom * group_bytes;
   const uint64_t weight_offset = uint64_t{t.kernel_begin / atom} * group_bytes;
   if (feature_bytes + weight_bytes > static_cast<uint64_t>(platform_.CbufBytes()) ||

@@ -1,0 +1,198 @@
+// Per-op golden tests of the compiler backend: each lowered op, at shapes that need tiling, odd
+// channel counts and every window setting, runs on the SystemC platform and must equal the
+// int8 (or fp16) reference executor bit for bit. The target comes from RKNN_SIM_TEST_TARGET
+// (one platform per process: SystemC elaborates once).
+#include <cstdlib>
+#include <cstring>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "compiler/lower/lowering.h"
+#include "compiler/ops/op_def.h"
+#include "compiler/quant/quantizer.h"
+#include "compiler/reference/quant_executor.h"
+#include "runtime/tensor_io.h"
+#include "sim/simulator.h"
+
+namespace rknnsim {
+namespace {
+
+std::string Target() {
+  const char* t = std::getenv("RKNN_SIM_TEST_TARGET");
+  return t && *t ? t : "rk3588";
+}
+
+std::vector<float> Random(size_t n, uint32_t seed, float lo, float hi) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  std::vector<float> v(n);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+class OneOpGraph {
+ public:
+  int Input(const ir::Shape& shape) {
+    ir::Tensor t;
+    t.name = "in" + std::to_string(g_.inputs().size());
+    t.shape = shape;
+    const int id = g_.AddTensor(t);
+    g_.inputs().push_back(id);
+    return id;
+  }
+  int Const(const ir::Shape& shape, float scale) {
+    ir::Tensor t;
+    t.name = "c" + std::to_string(g_.tensors().size());
+    t.shape = shape;
+    t.is_constant = true;
+    t.float_data = Random(static_cast<size_t>(ir::NumElements(shape)), seed_++, -scale, scale);
+    return g_.AddTensor(t);
+  }
+  // Adds a node and infers its output shape; the last node's output is the graph output.
+  int Node(ir::OpKind op, std::vector<int> inputs, ir::Attributes attrs = {}) {
+    ir::Node n;
+    n.op = op;
+    n.name = "/" + std::string(ops::GetOpDef(op).onnx_name) + "_" + std::to_string(g_.nodes().size());
+    n.inputs = std::move(inputs);
+    n.attrs = std::move(attrs);
+    ir::Tensor t;
+    t.name = n.name + "_out";
+    t.shape = ops::GetOpDef(op).infer(g_, n)[0];
+    n.outputs = {g_.AddTensor(t)};
+    g_.nodes().push_back(n);
+    g_.outputs() = {n.outputs[0]};
+    return n.outputs[0];
+  }
+  ir::Graph& graph() { return g_; }
+
+ private:
+  ir::Graph g_;
+  uint32_t seed_ = 7;
+};
+
+ir::Attributes Window(int64_t k, int64_t stride, int64_t pad, int64_t dilation = 1) {
+  ir::Attributes a;
+  a.kernel = {k, k};
+  a.strides = {stride, stride};
+  a.pads = {pad, pad, pad, pad};
+  a.dilations = {dilation, dilation};
+  return a;
+}
+
+// Quantizes (or converts to fp16), lowers, simulates and compares with the reference.
+void ExpectBitExact(ir::Graph g, bool fp16 = false) {
+  std::vector<quant::Sample> samples;
+  for (uint32_t s = 0; s < 2; ++s) {
+    quant::Sample sample;
+    for (int id : g.inputs())
+      sample.push_back(Random(static_cast<size_t>(g.tensor(id).num_elements()), 100 + s * 13 + id, -2.0f, 2.0f));
+    samples.push_back(sample);
+  }
+  if (fp16)
+    quant::ConvertToFp16(g);
+  else
+    quant::QuantizeInt8(g, quant::CalibrateMinMax(g, samples));
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(Target());
+  const isa::Program program = lower::Lower(g, platform, Target());
+  for (const quant::Sample& sample : samples) {
+    std::vector<std::vector<uint8_t>> packed;
+    for (size_t i = 0; i < sample.size(); ++i) packed.push_back(runtime::PackInput(sample[i], program.inputs[i]));
+    const sim::SimulationResult result = sim::Simulate(program, platform, packed);
+    const auto expected = reference::DequantizeOutputs(g, reference::RunQuantized(g, sample));
+    ASSERT_EQ(result.outputs.size(), expected.size());
+    for (size_t o = 0; o < expected.size(); ++o) {
+      const std::vector<float> actual = runtime::UnpackOutput(result.outputs[o], program.outputs[o]);
+      ASSERT_EQ(actual.size(), expected[o].size());
+      size_t mismatches = 0, first = 0;
+      for (size_t i = 0; i < actual.size(); ++i)
+        if (std::memcmp(&actual[i], &expected[o][i], sizeof(float)) != 0 && mismatches++ == 0) first = i;
+      EXPECT_EQ(mismatches, 0u) << "first mismatch at " << first << ": platform " << actual[first]
+                                << " reference " << expected[o][first] << " (" << program.tasks.size() << " tasks)";
+    }
+  }
+}
+
+struct ConvCase {
+  const char* name;
+  int64_t cin, cout, h, w, k, stride, pad, dilation, group;
+  ir::Activation act;
+};
+
+class ConvBitExact : public ::testing::TestWithParam<ConvCase> {};
+
+TEST_P(ConvBitExact, PlatformEqualsReference) {
+  const ConvCase& c = GetParam();
+  for (bool fp16 : {false, true}) {
+    OneOpGraph b;
+    const int x = b.Input({1, c.cin, c.h, c.w});
+    const int w = b.Const({c.cout, c.cin / c.group, c.k, c.k}, 0.3f);
+    const int bias = b.Const({c.cout}, 0.5f);
+    ir::Attributes a = Window(c.k, c.stride, c.pad, c.dilation);
+    a.group = c.group;
+    a.activation = c.act;
+    a.clip_min = 0.0f, a.clip_max = 6.0f;
+    b.Node(ir::OpKind::kConv, {x, w, bias}, a);
+    SCOPED_TRACE(fp16 ? "fp16" : "int8");
+    ExpectBitExact(b.graph(), fp16);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, ConvBitExact,
+    ::testing::Values(ConvCase{"first_layer_3x3", 3, 16, 32, 32, 3, 1, 1, 1, 1, ir::Activation::kRelu},
+                      ConvCase{"odd_channels_stride2", 13, 37, 17, 19, 3, 2, 1, 1, 1, ir::Activation::kNone},
+                      ConvCase{"pointwise_many_groups", 64, 96, 9, 7, 1, 1, 0, 1, 1, ir::Activation::kClip},
+                      ConvCase{"dilated_5x5", 8, 24, 21, 21, 5, 1, 4, 2, 1, ir::Activation::kRelu},
+                      ConvCase{"row_tiling", 32, 16, 112, 112, 3, 1, 1, 1, 1, ir::Activation::kRelu},
+                      ConvCase{"kernel_group_tiling", 256, 320, 6, 6, 3, 1, 1, 1, 1, ir::Activation::kNone},
+                      ConvCase{"depthwise_3x3", 32, 32, 20, 20, 3, 1, 1, 1, 32, ir::Activation::kClip},
+                      ConvCase{"depthwise_odd_stride2", 40, 40, 15, 13, 3, 2, 1, 1, 40, ir::Activation::kRelu},
+                      ConvCase{"depthwise_5x5_tiled", 96, 96, 64, 64, 5, 1, 2, 1, 96, ir::Activation::kNone}),
+    [](const ::testing::TestParamInfo<ConvCase>& info) { return std::string(info.param.name); });
+
+TEST(PoolBitExact, MaxPoolWindows) {
+  for (const auto& [k, s, p] : {std::tuple{2, 2, 0}, std::tuple{3, 2, 1}, std::tuple{3, 1, 1}}) {
+    for (bool fp16 : {false, true}) {
+      OneOpGraph b;
+      const int x = b.Input({1, 24, 17, 18});
+      b.Node(ir::OpKind::kMaxPool, {x}, Window(k, s, p));
+      ExpectBitExact(b.graph(), fp16);
+    }
+  }
+}
+
+TEST(PoolBitExact, GlobalAveragePool) {
+  for (bool fp16 : {false, true}) {
+    OneOpGraph b;
+    const int x = b.Input({1, 40, 7, 9});
+    b.Node(ir::OpKind::kGlobalAveragePool, {x});
+    ExpectBitExact(b.graph(), fp16);
+  }
+}
+
+TEST(EltwiseBitExact, AddWithRelu) {
+  for (bool fp16 : {false, true}) {
+    OneOpGraph b;
+    const int x = b.Input({1, 21, 11, 13});
+    const int y = b.Input({1, 21, 11, 13});
+    ir::Attributes a;
+    a.activation = ir::Activation::kRelu;
+    b.Node(ir::OpKind::kAdd, {x, y}, a);
+    ExpectBitExact(b.graph(), fp16);
+  }
+}
+
+TEST(GemmBitExact, FullyConnected) {
+  for (bool fp16 : {false, true}) {
+    OneOpGraph b;
+    const int x = b.Input({1, 200});
+    ir::Attributes a;
+    a.trans_b = true;
+    b.Node(ir::OpKind::kGemm, {x, b.Const({75, 200}, 0.2f), b.Const({75}, 0.3f)}, a);
+    ExpectBitExact(b.graph(), fp16);
+  }
+}
+
+}  // namespace
+}  // namespace rknnsim
