@@ -113,6 +113,8 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
     p.cpu_cores = r.Int("cpu.cores");
     p.cpu_clock_mhz = r.Number("cpu.clock_mhz");
     p.cpu_gflops_per_core = r.Number("cpu.gflops_per_core");
+    p.cpu_op_overhead_us = r.Number("cpu.op_overhead_us");
+    p.cpu_flops_per_element = r.Number("cpu.flops_per_element");
   } catch (const YAML::Exception& e) {
     throw Error(what + ": " + e.msg);
   }
@@ -121,6 +123,8 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
   Require(p.c2_int8 > 0 && p.c2_fp16 > 0 && p.cbuf_banks > 1 && p.cbuf_bank_bytes > 0, what,
           "C2 and CBUF sizes must be positive (at least two banks)");
   Require(p.dpu_elements_per_cycle > 0 && p.ppu_elements_per_cycle > 0, what, "unit throughputs must be positive");
+  Require(p.cpu_cores > 0 && p.cpu_gflops_per_core > 0 && p.cpu_op_overhead_us >= 0 && p.cpu_flops_per_element > 0,
+          what, "the CPU cost model needs positive cores, throughput and work per element");
   Require(p.ddr_bandwidth_gbps > 0 && p.ddr_efficiency > 0 && p.ddr_efficiency <= 1, what,
           "DDR bandwidth must be positive and efficiency in (0, 1]");
   Require(p.max_tasks_per_submit > 0 && p.dma_address_bits >= 32 && p.dma_address_bits <= 64, what,

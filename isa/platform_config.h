@@ -37,6 +37,8 @@ struct PlatformConfig {
   int cpu_cores = 0;
   double cpu_clock_mhz = 0;
   double cpu_gflops_per_core = 0;
+  double cpu_op_overhead_us = 0;     // per fallback op: dispatch, cache maintenance
+  double cpu_flops_per_element = 0;  // work per element read or written by a fallback op
 
   // Bytes the NPU's DMA moves per NPU clock cycle at sustained bandwidth.
   double DdrBytesPerCycle() const { return ddr_bandwidth_gbps * ddr_efficiency * 1e3 / clock_mhz; }

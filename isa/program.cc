@@ -11,6 +11,7 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kEltwiseAdd: return "ew_add";
     case TaskOp::kMaxPool: return "maxpool";
     case TaskOp::kGlobalAvgPool: return "gap";
+    case TaskOp::kCpu: return "cpu";
   }
   return "?";
 }

@@ -26,6 +26,7 @@ enum class TaskOp : uint8_t {
   kEltwiseAdd,     // DPU + DPU_RDMA ("flying mode"): element-wise add of two surfaces
   kMaxPool,        // PPU + PPU_RDMA
   kGlobalAvgPool,  // PPU + PPU_RDMA, with the DPU-style output converter
+  kCpu,            // no NPU unit: the op runs on the SoC's CPU (fallback), reading and writing DDR
 };
 const char* TaskOpName(TaskOp op);
 
@@ -39,7 +40,8 @@ enum class ActKind : uint8_t { kNone, kRelu, kClip };
 enum class ConvMode : uint8_t { kDirect, kDepthwise };
 
 // An NC1HWC2 feature map in DDR: C1 = ceil(channels / c2) surfaces of height × width atoms of
-// c2 elements each.
+// c2 elements each. A tensor only the CPU touches (any rank, any batch) is stored linearly in
+// NCHW order, which is the same struct with channels = element count, height = width = c2 = 1.
 struct Surface {
   uint64_t addr = 0;
   uint32_t channels = 0;
@@ -89,6 +91,11 @@ struct Task {
   ActKind act = ActKind::kNone;
   float clip_min = 0.0f, clip_max = 0.0f;
   ConvMode conv_mode = ConvMode::kDirect;
+  // CPU fallback: the reference graph's node to run, and a surface per node input (channels 0
+  // for constant inputs, which come from the model, not DDR) and per node output.
+  uint32_t cpu_node = 0;
+  std::vector<Surface> cpu_inputs;
+  std::vector<Surface> cpu_outputs;
 };
 
 // Bytes of one kernel group of a conv layer's packed weights (docs/isa.md): direct convolution
@@ -102,7 +109,7 @@ struct Layer {
   std::string name;      // FullName, e.g. "Conv:/conv1/Conv"
   std::string op_type;   // e.g. "ConvRelu"
   std::string data_type; // "INT8" / "FLOAT16"
-  std::string target;    // "NPU"
+  std::string target;    // "NPU" or "CPU"
   std::vector<std::vector<int64_t>> input_shapes;   // NCHW, incl. weights and bias
   std::vector<std::vector<int64_t>> output_shapes;
   uint64_t macs = 0;

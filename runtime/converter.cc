@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/lowering.h"
+#include "compiler/lower/placement.h"
 #include "compiler/passes/fuse_activation.h"
 #include "compiler/quant/quantizer.h"
 
@@ -31,6 +32,8 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   } else {
     quant::ConvertToFp16(model.graph);
   }
+  const int on_cpu = lower::AssignPlacement(model.graph);
+  spdlog::info("placement: {} op(s) on the NPU, {} on the CPU", model.graph.nodes().size() - on_cpu, on_cpu);
   model.program = lower::Lower(model.graph, platform, options.target);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("compiled for {} ({}): {} layers, {} NPU tasks in {:.2f} s", options.target, platform.platform,

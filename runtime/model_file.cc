@@ -38,19 +38,18 @@ constexpr const char* kRecompileHint = "recompile the model with `rknn-sim conve
 // The schema's enums carry the C++ enums' values (a new C++ enumerator needs a schema entry).
 static_assert(int(fb::DType::Float32) == int(ir::DType::kFloat32) && int(fb::DType::Float16) == int(ir::DType::kFloat16) &&
               int(fb::DType::Int8) == int(ir::DType::kInt8) && int(fb::DType::Int32) == int(ir::DType::kInt32));
-static_assert(int(fb::OpKind::Conv) == int(ir::OpKind::kConv) && int(fb::OpKind::Gemm) == int(ir::OpKind::kGemm) &&
-              int(fb::OpKind::Relu) == int(ir::OpKind::kRelu) && int(fb::OpKind::Clip) == int(ir::OpKind::kClip) &&
-              int(fb::OpKind::MaxPool) == int(ir::OpKind::kMaxPool) &&
-              int(fb::OpKind::GlobalAveragePool) == int(ir::OpKind::kGlobalAveragePool) &&
-              int(fb::OpKind::Add) == int(ir::OpKind::kAdd) && int(fb::OpKind::Flatten) == int(ir::OpKind::kFlatten) &&
-              int(fb::OpKind::Reshape) == int(ir::OpKind::kReshape));
+static_assert(int(fb::OpKind::Conv) == int(ir::OpKind::kConv) && int(fb::OpKind::Reshape) == int(ir::OpKind::kReshape) &&
+              int(fb::OpKind::Sub) == int(ir::OpKind::kSub) && int(fb::OpKind::ConvTranspose) == int(ir::OpKind::kConvTranspose) &&
+              int(fb::OpKind::Concat) == int(ir::OpKind::kConcat) && int(fb::OpKind::MAX) == int(ir::OpKind::kRange),
+              "runtime/model_file.fbs OpKind must list ir::OpKind in order");
 static_assert(int(fb::Activation::None) == int(ir::Activation::kNone) &&
               int(fb::Activation::Relu) == int(ir::Activation::kRelu) &&
               int(fb::Activation::Clip) == int(ir::Activation::kClip));
 static_assert(int(fb::TaskOp::Conv) == int(isa::TaskOp::kConv) &&
               int(fb::TaskOp::EltwiseAdd) == int(isa::TaskOp::kEltwiseAdd) &&
               int(fb::TaskOp::MaxPool) == int(isa::TaskOp::kMaxPool) &&
-              int(fb::TaskOp::GlobalAvgPool) == int(isa::TaskOp::kGlobalAvgPool));
+              int(fb::TaskOp::GlobalAvgPool) == int(isa::TaskOp::kGlobalAvgPool) &&
+              int(fb::TaskOp::Cpu) == int(isa::TaskOp::kCpu));
 static_assert(int(fb::ElemType::Int8) == int(isa::ElemType::kInt8) && int(fb::ElemType::Fp16) == int(isa::ElemType::kFp16));
 static_assert(int(fb::ActKind::None) == int(isa::ActKind::kNone) && int(fb::ActKind::Relu) == int(isa::ActKind::kRelu) &&
               int(fb::ActKind::Clip) == int(isa::ActKind::kClip));
@@ -127,6 +126,13 @@ Off<fb::Attributes> WriteAttributes(Builder& b, const ir::Attributes& a) {
   const auto pads = b.CreateVector(a.pads);
   const auto dilations = b.CreateVector(a.dilations);
   const auto target_shape = b.CreateVector(a.target_shape);
+  const auto axes = b.CreateVector(a.axes);
+  const auto ints = b.CreateVector(a.ints);
+  const auto floats = b.CreateVector(a.floats);
+  const auto mode = b.CreateString(a.mode);
+  const auto coordinate_mode = b.CreateString(a.coordinate_mode);
+  const auto nearest_mode = b.CreateString(a.nearest_mode);
+  const auto output_padding = b.CreateVector(a.output_padding);
   fb::AttributesBuilder ab(b);
   ab.add_kernel(kernel);
   ab.add_strides(strides);
@@ -144,6 +150,17 @@ Off<fb::Attributes> WriteAttributes(Builder& b, const ir::Attributes& a) {
   ab.add_clip_min(a.clip_min);
   ab.add_clip_max(a.clip_max);
   ab.add_target_shape(target_shape);
+  ab.add_axes(axes);
+  ab.add_ints(ints);
+  ab.add_floats(floats);
+  ab.add_mode(mode);
+  ab.add_coordinate_mode(coordinate_mode);
+  ab.add_nearest_mode(nearest_mode);
+  ab.add_epsilon(a.epsilon);
+  ab.add_keepdims(a.keepdims);
+  ab.add_blocksize(a.blocksize);
+  ab.add_to(a.to);
+  ab.add_output_padding(output_padding);
   return ab.Finish();
 }
 
@@ -152,7 +169,7 @@ Off<fb::Node> WriteNode(Builder& b, const ir::Node& n) {
   const auto inputs = b.CreateVector(n.inputs);
   const auto outputs = b.CreateVector(n.outputs);
   const auto attrs = WriteAttributes(b, n.attrs);
-  return fb::CreateNode(b, static_cast<fb::OpKind>(n.op), name, inputs, outputs, attrs);
+  return fb::CreateNode(b, static_cast<fb::OpKind>(n.op), name, inputs, outputs, attrs, n.on_cpu);
 }
 
 Off<fb::Graph> WriteGraph(Builder& b, const ir::Graph& g) {
@@ -169,8 +186,17 @@ Off<fb::Graph> WriteGraph(Builder& b, const ir::Graph& g) {
   return fb::CreateGraph(b, tensors_vec, nodes_vec, inputs, outputs);
 }
 
+Off<flatbuffers::Vector<const fb::Surface*>> WriteSurfaces(Builder& b, const std::vector<isa::Surface>& surfaces) {
+  std::vector<fb::Surface> out;
+  out.reserve(surfaces.size());
+  for (const isa::Surface& s : surfaces) out.push_back(ToFb(s));
+  return b.CreateVectorOfStructs(out);
+}
+
 Off<fb::Task> WriteTask(Builder& b, const isa::Task& t) {
   const fb::Surface input = ToFb(t.input), input2 = ToFb(t.input2), output = ToFb(t.output);
+  const auto cpu_inputs = WriteSurfaces(b, t.cpu_inputs);
+  const auto cpu_outputs = WriteSurfaces(b, t.cpu_outputs);
   fb::TaskBuilder tb(b);
   tb.add_layer(t.layer);
   tb.add_op(static_cast<fb::TaskOp>(t.op));
@@ -208,6 +234,9 @@ Off<fb::Task> WriteTask(Builder& b, const isa::Task& t) {
   tb.add_clip_min(t.clip_min);
   tb.add_clip_max(t.clip_max);
   tb.add_conv_mode(static_cast<fb::ConvMode>(t.conv_mode));
+  tb.add_cpu_node(t.cpu_node);
+  tb.add_cpu_inputs(cpu_inputs);
+  tb.add_cpu_outputs(cpu_outputs);
   return tb.Finish();
 }
 
@@ -390,6 +419,17 @@ class Reader {
     out.clip_min = a->clip_min();
     out.clip_max = a->clip_max();
     out.target_shape = Scalars(a->target_shape());
+    out.axes = Scalars(a->axes());
+    out.ints = Scalars(a->ints());
+    out.floats = Scalars(a->floats());
+    out.mode = String(a->mode());
+    out.coordinate_mode = String(a->coordinate_mode());
+    out.nearest_mode = String(a->nearest_mode());
+    out.epsilon = a->epsilon();
+    out.keepdims = a->keepdims();
+    out.blocksize = a->blocksize();
+    out.to = a->to();
+    out.output_padding = Scalars(a->output_padding());
     return out;
   }
 
@@ -401,6 +441,7 @@ class Reader {
     out.inputs = Scalars(n->inputs());
     out.outputs = Scalars(n->outputs());
     out.attrs = Attributes(n->attrs());
+    out.on_cpu = n->on_cpu();
     return out;
   }
 
@@ -478,6 +519,10 @@ class Reader {
     out.clip_min = t->clip_min();
     out.clip_max = t->clip_max();
     out.conv_mode = Enum<isa::ConvMode>(t->conv_mode(), fb::ConvMode::MAX, "conv mode", t);
+    out.cpu_node = t->cpu_node();
+    for (const auto& [field, list] : {std::pair{t->cpu_inputs(), &out.cpu_inputs}, std::pair{t->cpu_outputs(), &out.cpu_outputs}})
+      if (field)
+        for (const fb::Surface* s : *field) list->push_back(Surface(s, t));
     return out;
   }
 
@@ -653,7 +698,7 @@ void CheckSurface(const Reader& r, const void* at, const std::string& who, const
                    ")");
 }
 
-void ValidateProgram(const isa::Program& p, const Reader& r) {
+void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r) {
   const isa::MemoryPlan& m = p.memory;
   if (m.internal_bytes > std::numeric_limits<uint64_t>::max() - m.internal_base)
     r.Fail(r.program_at, "memory plan internal region " + Hex(m.internal_base) + " + " + Hex(m.internal_bytes) +
@@ -671,6 +716,21 @@ void ValidateProgram(const isa::Program& p, const Reader& r) {
       r.Fail(at, who + " refers to layer " + std::to_string(t.layer) + ", but the program has " +
                      std::to_string(p.layers.size()) + " layers");
     who = "task " + std::to_string(i) + " (" + isa::TaskOpName(t.op) + " of layer " + Quoted(p.layers[t.layer].name) + ")";
+    if (t.op == isa::TaskOp::kCpu) {
+      // The CPU runs a graph node: its surfaces must match the node's inputs and outputs.
+      if (t.cpu_node >= g.nodes().size())
+        r.Fail(at, who + " runs node " + std::to_string(t.cpu_node) + " but the graph has " +
+                       std::to_string(g.nodes().size()) + " nodes");
+      const ir::Node& node = g.nodes()[t.cpu_node];
+      if (t.cpu_inputs.size() != node.inputs.size() || t.cpu_outputs.size() != node.outputs.size())
+        r.Fail(at, who + " has " + std::to_string(t.cpu_inputs.size()) + "/" + std::to_string(t.cpu_outputs.size()) +
+                       " surfaces for a node with " + std::to_string(node.inputs.size()) + "/" +
+                       std::to_string(node.outputs.size()) + " inputs/outputs");
+      for (size_t k = 0; k < t.cpu_inputs.size(); ++k)
+        if (t.cpu_inputs[k].channels != 0) CheckSurface(r, at, who + " CPU input surface", t.cpu_inputs[k], ddr);
+      for (const isa::Surface& s : t.cpu_outputs) CheckSurface(r, at, who + " CPU output surface", s, ddr);
+      continue;
+    }
     CheckSurface(r, at, who + " input surface", t.input, ddr);
     if (t.op == isa::TaskOp::kEltwiseAdd) CheckSurface(r, at, who + " second input surface", t.input2, ddr);
     CheckSurface(r, at, who + " output surface", t.output, ddr);
@@ -814,7 +874,7 @@ CompiledModel DeserializeModel(const std::vector<uint8_t>& bytes, const std::str
   model.graph = reader.Graph(root->graph());
   model.program = reader.Program(root->program());
   ValidateGraph(model.graph, reader);
-  ValidateProgram(model.program, reader);
+  ValidateProgram(model.program, model.graph, reader);
   return model;
 }
 

@@ -75,10 +75,11 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
     row.input_shapes = Shapes(layer.input_shapes);
     row.output_shapes = Shapes(layer.output_shapes);
     row.name = layer.name;
-    // Single-core execution: core 0 carries all the work.
+    // Single-core execution: core 0 carries all the NPU work; CPU rows show no NPU cycles.
     row.mac_usage.assign(static_cast<size_t>(cores), 0.0);
     row.workload.assign(static_cast<size_t>(cores), 0.0);
-    row.workload[0] = 100.0;
+    if (row.target == "CPU") row.cycles_ddr = row.cycles_npu = row.cycles_total = 0;
+    else row.workload[0] = 100.0;
     if (row.time_us > 0)
       row.mac_usage[0] = 100.0 * static_cast<double>(layer.macs) / (row.time_us * platform.clock_mhz * mac.macs_per_cycle());
     report.total_time_us += row.time_us;

@@ -20,6 +20,22 @@ void ForEachElement(const isa::Surface& s, Fn fn) {
 
 }  // namespace
 
+std::vector<uint8_t> SurfaceToNchw(const isa::Surface& s, const std::vector<uint8_t>& image) {
+  const uint32_t eb = isa::ElemBytes(s.type);
+  if (image.size() != s.bytes()) throw Error("surface image has the wrong size");
+  std::vector<uint8_t> nchw(uint64_t{s.channels} * s.height * s.width * eb);
+  ForEachElement(s, [&](size_t i, uint64_t off) { std::memcpy(nchw.data() + i * eb, image.data() + off, eb); });
+  return nchw;
+}
+
+std::vector<uint8_t> NchwToSurface(const isa::Surface& s, const std::vector<uint8_t>& nchw) {
+  const uint32_t eb = isa::ElemBytes(s.type);
+  if (nchw.size() != uint64_t{s.channels} * s.height * s.width * eb) throw Error("tensor has the wrong size for its surface");
+  std::vector<uint8_t> image(s.bytes(), 0);
+  ForEachElement(s, [&](size_t i, uint64_t off) { std::memcpy(image.data() + off, nchw.data() + i * eb, eb); });
+  return image;
+}
+
 std::vector<uint8_t> PackInput(const std::vector<float>& nchw, const isa::IoTensor& io) {
   const isa::Surface& s = io.surface;
   if (nchw.size() != uint64_t{s.channels} * s.height * s.width)

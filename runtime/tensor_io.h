@@ -12,4 +12,8 @@ namespace rknnsim::runtime {
 std::vector<uint8_t> PackInput(const std::vector<float>& nchw, const isa::IoTensor& io);
 std::vector<float> UnpackOutput(const std::vector<uint8_t>& surface, const isa::IoTensor& io);
 
+// Raw element bytes between a surface image and NCHW order (no conversion of values).
+std::vector<uint8_t> SurfaceToNchw(const isa::Surface& surface, const std::vector<uint8_t>& image);
+std::vector<uint8_t> NchwToSurface(const isa::Surface& surface, const std::vector<uint8_t>& nchw);
+
 }  // namespace rknnsim::runtime

@@ -26,7 +26,7 @@ NpuPlatform& PlatformInstance(const isa::PlatformConfig& config) {
 }  // namespace
 
 SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig& config,
-                          const std::vector<std::vector<uint8_t>>& inputs) {
+                          const std::vector<std::vector<uint8_t>>& inputs, const CpuOpRunner* cpu_runner) {
   const bool functional = !inputs.empty();
   if (functional && inputs.size() != program.inputs.size())
     throw Error("the program has " + std::to_string(program.inputs.size()) + " inputs, got " +
@@ -44,7 +44,7 @@ SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig
   }
 
   const sc_core::sc_time begin = sc_core::sc_time_stamp();
-  npu.command.Submit(&program, functional);
+  npu.command.Submit(&program, functional, cpu_runner);
   sc_core::sc_start();  // returns when the task chain is done and no event is pending
   if (!npu.command.error().empty()) throw Error(npu.command.error());
 

@@ -9,6 +9,7 @@
 
 #include "isa/platform_config.h"
 #include "isa/program.h"
+#include "sim/platform/task_extension.h"
 
 namespace rknnsim::sim {
 
@@ -30,7 +31,8 @@ struct SimulationResult {
 
 // `inputs` holds one native surface image per program input (IoTensor::surface.bytes() each);
 // pass none for a timing-only run, which skips every functional kernel.
+// Functional runs of programs with CPU fallback tasks need `cpu_runner`.
 SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig& platform,
-                          const std::vector<std::vector<uint8_t>>& inputs);
+                          const std::vector<std::vector<uint8_t>>& inputs, const CpuOpRunner* cpu_runner = nullptr);
 
 }  // namespace rknnsim::sim

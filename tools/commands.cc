@@ -13,6 +13,7 @@
 #include "compiler/reference/float_executor.h"
 #include "compiler/reference/quant_executor.h"
 #include "runtime/converter.h"
+#include "runtime/cpu_runner.h"
 #include "runtime/model_file.h"
 #include "runtime/reports.h"
 #include "runtime/tensor_io.h"
@@ -108,7 +109,8 @@ int Run(const CommandOptions& o) {
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
   std::vector<std::vector<uint8_t>> packed;
   for (size_t i = 0; i < inputs.size(); ++i) packed.push_back(runtime::PackInput(inputs[i], model.program.inputs[i]));
-  const sim::SimulationResult result = sim::Simulate(model.program, platform, packed);
+  const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(model);
+  const sim::SimulationResult result = sim::Simulate(model.program, platform, packed, &cpu_runner);
   std::vector<std::vector<float>> outputs;
   for (size_t i = 0; i < result.outputs.size(); ++i)
     outputs.push_back(runtime::UnpackOutput(result.outputs[i], model.program.outputs[i]));

@@ -20,6 +20,8 @@ constexpr int64_t kMaxOpset = 17;
 constexpr int64_t kMinIrVersion = 3;
 constexpr int64_t kMaxIrVersion = 8;
 
+ir::Tensor ConvertInitializer(const onnx::TensorProto& t);
+
 class OnnxAttrReader : public ops::AttrReader {
  public:
   explicit OnnxAttrReader(const onnx::NodeProto& node) {
@@ -32,7 +34,12 @@ class OnnxAttrReader : public ops::AttrReader {
   }
   float Float(const std::string& name, float fallback) const override {
     const auto* a = Find(name);
-    return a ? a->f() : fallback;
+    if (!a) return fallback;
+    if (a->type() == onnx::AttributeProto::TENSOR) {  // e.g. ConstantOfShape's value
+      const ir::Tensor t = ConvertInitializer(a->t());
+      return t.float_data.empty() ? fallback : t.float_data[0];
+    }
+    return a->f();
   }
   std::vector<int64_t> Ints(const std::string& name) const override {
     const auto* a = Find(name);
@@ -76,6 +83,14 @@ std::vector<float> ReadValues(const onnx::TensorProto& t, const Repeated& typed,
   return out;
 }
 
+template <typename T>
+std::vector<float> ReadNarrow(const onnx::TensorProto& t, int64_t count) {
+  if (t.has_raw_data()) return ReadValues<T>(t, t.int32_data(), count);
+  std::vector<float> out = ReadValues<int32_t>(t, t.int32_data(), count);
+  for (float& v : out) v = static_cast<float>(static_cast<T>(v));
+  return out;
+}
+
 ir::Tensor ConvertInitializer(const onnx::TensorProto& t) {
   ir::Tensor out;
   out.name = t.name();
@@ -95,6 +110,10 @@ ir::Tensor ConvertInitializer(const onnx::TensorProto& t) {
     case onnx::TensorProto::DOUBLE: out.float_data = ReadValues<double>(t, t.double_data(), count); break;
     case onnx::TensorProto::INT64: out.float_data = ReadValues<int64_t>(t, t.int64_data(), count); break;
     case onnx::TensorProto::INT32: out.float_data = ReadValues<int32_t>(t, t.int32_data(), count); break;
+    // ONNX stores these narrow types in int32_data when not in raw_data.
+    case onnx::TensorProto::INT8: out.float_data = ReadNarrow<int8_t>(t, count); break;
+    case onnx::TensorProto::UINT8: out.float_data = ReadNarrow<uint8_t>(t, count); break;
+    case onnx::TensorProto::BOOL: out.float_data = ReadNarrow<uint8_t>(t, count); break;
     case onnx::TensorProto::FLOAT16:
       throw Error("initializer '" + t.name() + "' is float16",
                   "export the model in float32; rknn-sim converts weights to fp16 itself with --no-quant");
@@ -153,6 +172,10 @@ void CanonicalizeGemm(ir::Graph& g, ir::Node& node) {
   if (node.inputs.size() == 3) {
     ir::Tensor& c = g.tensor(node.inputs[2]);
     if (!c.is_constant) throw ops::NodeError(node, "Gemm with a non-constant C is not supported");
+    if (c.float_data.size() != 1 && c.float_data.size() != static_cast<size_t>(w.shape[0]))
+      throw ops::NodeError(node, "Gemm with a bias C of shape " + ir::ShapeToString(c.shape) +
+                                     " is not supported (only a scalar or one value per output column)",
+                           "fold the bias into a following Add");
     if (c.float_data.size() == 1) c.float_data.assign(static_cast<size_t>(w.shape[0]), c.float_data[0]);
     c.shape = {w.shape[0]};
     for (float& v : c.float_data) v *= a.beta;

@@ -70,6 +70,7 @@ struct Node {
   std::vector<int> inputs;      // tensor ids
   std::vector<int> outputs;     // tensor ids
   Attributes attrs;
+  bool on_cpu = false;          // placement: runs as a CPU fallback op (compiler/lower/placement.h)
 };
 
 }  // namespace rknnsim::ir

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "compiler/lower/conv_tiler.h"
 #include "compiler/lower/memory_planner.h"
+#include "compiler/lower/placement.h"
 #include "compiler/lower/weight_packer.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
@@ -20,8 +21,6 @@ constexpr uint64_t kBufferAlign = 64;
 
 uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
-bool IsAlias(const ir::Node& n) { return n.op == ir::OpKind::kFlatten || n.op == ir::OpKind::kReshape; }
-
 class Lowerer {
  public:
   Lowerer(const ir::Graph& g, const isa::PlatformConfig& p, const std::string& target) : g_(g), p_(p) {
@@ -34,7 +33,7 @@ class Lowerer {
   isa::Program Run() {
     AssignStorage();
     PlaceStorage();
-    for (size_t i = 0; i < g_.nodes().size(); ++i) EmitNode(g_.nodes()[i]);
+    for (size_t i = 0; i < g_.nodes().size(); ++i) EmitNode(g_.nodes()[i], static_cast<uint32_t>(i));
     for (int id : g_.inputs()) program_.inputs.push_back(Io(id));
     for (int id : g_.outputs()) program_.outputs.push_back(Io(id));
     program_.memory.weight_bytes = program_.weights.size();
@@ -56,27 +55,25 @@ class Lowerer {
   isa::Surface SurfaceOf(int tensor_id) const {
     const ir::Tensor& t = g_.tensor(tensor_id);
     const ir::Shape& s = t.shape;
-    if (s.empty() || s[0] != 1)
-      throw Error("tensor '" + t.name + "' has batch " + (s.empty() ? std::string("?") : std::to_string(s[0])) +
-                      "; only batch 1 is lowered to the NPU",
-                  "export the model with batch size 1");
     isa::Surface surf;
     surf.type = program_.compute_type;
-    surf.c2 = C2();
-    if (s.size() == 4) {
-      surf.channels = static_cast<uint32_t>(s[1]), surf.height = static_cast<uint32_t>(s[2]);
-      surf.width = static_cast<uint32_t>(s[3]);
-    } else if (s.size() == 2) {
-      surf.channels = static_cast<uint32_t>(s[1]), surf.height = 1, surf.width = 1;
-    } else {
-      throw Error("tensor '" + t.name + "' is " + std::to_string(s.size()) + "-D; the NPU path handles 2-D and 4-D",
-                  "reshape the model to NCHW");
+    if (!IsNpuShape(s)) {
+      surf.c2 = 1, surf.height = 1, surf.width = 1;
+      surf.channels = static_cast<uint32_t>(t.num_elements());
+      return surf;
     }
+    surf.c2 = C2();
+    surf.channels = static_cast<uint32_t>(s[1]);
+    surf.height = s.size() == 4 ? static_cast<uint32_t>(s[2]) : 1;
+    surf.width = s.size() == 4 ? static_cast<uint32_t>(s[3]) : 1;
     return surf;
   }
 
+  bool IsActivation(int id) const { return !g_.tensor(id).is_constant; }
+
   // Every activation tensor gets a storage slot; Flatten/Reshape outputs share their input's slot
   // when the NC1HWC2 bytes are the same (H = W = 1), as the board does for classifier heads.
+  // Graph inputs that are also outputs, or constant outputs, are not supported.
   void AssignStorage() {
     storage_of_.assign(g_.tensors().size(), -1);
     auto new_slot = [&](int tensor_id, int step) {
@@ -90,16 +87,11 @@ class Lowerer {
       const int step = static_cast<int>(i);
       for (int in : n.inputs)
         if (!g_.tensor(in).is_constant) slots_[storage_of_[in]].request.last_use = step;
-      if (IsAlias(n)) {
-        const isa::Surface src = SurfaceOf(n.inputs[0]);
-        if (src.height != 1 || src.width != 1)
-          throw ops::NodeError(n, "a " + std::string(ops::GetOpDef(n.op).onnx_name) +
-                                      " that moves data is not supported on the NPU yet",
-                               "cut the graph before it (outputs=) or keep the tensor 4-D");
+      if (!n.on_cpu && IsNpuAlias(g_, n)) {
         storage_of_[n.outputs[0]] = storage_of_[n.inputs[0]];
         continue;
       }
-      new_slot(n.outputs[0], step);
+      for (int out : n.outputs) new_slot(out, step);
     }
     for (int id : g_.outputs()) slots_[storage_of_[id]].request.last_use = INT_MAX;
   }
@@ -113,6 +105,9 @@ class Lowerer {
   }
 
   isa::Surface Placed(int tensor_id) const {
+    if (storage_of_[tensor_id] < 0)
+      throw Error("tensor '" + g_.tensor(tensor_id).name + "' is a graph output computed entirely from constants",
+                  "remove it from the outputs; it does not depend on the input");
     isa::Surface s = slots_[storage_of_[tensor_id]].surface;
     // Relative to the internal region until RebaseFeatures().
     s.addr = offsets_[storage_of_[tensor_id]];
@@ -136,12 +131,12 @@ class Lowerer {
     return program_.memory.weight_base + at;
   }
 
-  uint32_t AddLayer(const ir::Node& n, uint64_t macs) {
+  uint32_t AddLayer(const ir::Node& n, uint64_t macs, const char* target = "NPU") {
     isa::Layer layer;
     layer.name = std::string(ops::GetOpDef(n.op).onnx_name) + ":" + n.name;
     layer.op_type = ops::ReportOpType(n);
     layer.data_type = program_.compute_type == isa::ElemType::kInt8 ? "INT8" : "FLOAT16";
-    layer.target = "NPU";
+    layer.target = target;
     for (int in : n.inputs) layer.input_shapes.push_back(g_.tensor(in).shape);
     for (int out : n.outputs) layer.output_shapes.push_back(g_.tensor(out).shape);
     layer.macs = macs;
@@ -162,34 +157,33 @@ class Lowerer {
     return t.quant.empty() ? 0 : t.quant.zero_point[0];
   }
 
-  void EmitNode(const ir::Node& n) {
+  void EmitNode(const ir::Node& n, uint32_t index) {
+    if (n.on_cpu) return EmitCpu(n, index);
+    if (!IsNpuPlaceable(g_, n))
+      throw ops::NodeError(n, "is marked for the NPU but has no NPU lowering (run AssignPlacement first)");
     switch (n.op) {
       case ir::OpKind::kConv:
       case ir::OpKind::kGemm: return EmitConv(n);
       case ir::OpKind::kAdd: return EmitAdd(n);
       case ir::OpKind::kMaxPool:
       case ir::OpKind::kGlobalAveragePool: return EmitPool(n);
-      case ir::OpKind::kFlatten:
-      case ir::OpKind::kReshape: return;  // storage alias, no work
-      case ir::OpKind::kRelu:
-      case ir::OpKind::kClip:
-        throw ops::NodeError(n, "a standalone activation is not lowered to the NPU yet",
-                             "place it directly after a Conv, Gemm or Add so it can be fused");
-      default:
-        throw ops::NodeError(n, std::string("operator '") + ops::GetOpDef(n.op).onnx_name +
-                                    "' is not lowered to the NPU yet");
+      default: return;  // NPU aliases (Flatten/Reshape) need no task
     }
+  }
+
+  void EmitCpu(const ir::Node& n, uint32_t index) {
+    isa::Task t;
+    t.op = isa::TaskOp::kCpu;
+    t.cpu_node = index;
+    for (int in : n.inputs) t.cpu_inputs.push_back(IsActivation(in) ? Placed(in) : isa::Surface{});
+    for (int out : n.outputs) t.cpu_outputs.push_back(Placed(out));
+    t.layer = AddLayer(n, 0, "CPU");
+    Push(t);
   }
 
   void EmitConv(const ir::Node& n) {
     const bool is_gemm = n.op == ir::OpKind::kGemm;
-    const ir::Shape& in_shape = g_.tensor(n.inputs[0]).shape;
-    const bool depthwise = !is_gemm && n.attrs.group > 1 && n.attrs.group == in_shape[1] &&
-                           g_.tensor(n.inputs[1]).shape[0] == in_shape[1];
-    if (!is_gemm && n.attrs.group != 1 && !depthwise)
-      throw ops::NodeError(n, "grouped convolution (group=" + std::to_string(n.attrs.group) +
-                                  ") is not lowered to the NPU yet; depthwise (group = channels) is",
-                           "the troubleshooting manual §10 advises aligning group-conv channels to 16");
+    const bool depthwise = !is_gemm && IsDepthwise(g_, n);
     isa::Task t;
     t.op = isa::TaskOp::kConv;
     t.conv_mode = depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
@@ -295,6 +289,9 @@ class Lowerer {
       t.input.addr += m.internal_base;
       t.output.addr += m.internal_base;
       if (t.op == isa::TaskOp::kEltwiseAdd) t.input2.addr += m.internal_base;
+      for (isa::Surface& s : t.cpu_inputs)
+        if (s.channels != 0) s.addr += m.internal_base;
+      for (isa::Surface& s : t.cpu_outputs) s.addr += m.internal_base;
     }
     for (isa::IoTensor& io : program_.inputs) io.surface.addr += m.internal_base;
     for (isa::IoTensor& io : program_.outputs) io.surface.addr += m.internal_base;

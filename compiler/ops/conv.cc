@@ -1,4 +1,5 @@
-// Conv (ONNX opset 1-17): 2-D convolution with groups, strides, dilations and explicit pads.
+// Conv (ONNX opset 1-17): 2-D convolution with groups, strides, dilations, explicit pads or auto_pad
+// (SAME_UPPER/SAME_LOWER/VALID, resolved to explicit pads at parse time).
 #include <Eigen/Core>
 
 #include "common/fp16.h"
@@ -31,11 +32,16 @@ ConvGeometry Geometry(const ir::Graph& g, const ir::Node& node) {
   return k;
 }
 
-void Parse(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
-  ParseWindow2d(reader, node, /*has_dilations=*/true);
+void Parse(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
+  if (node.inputs.size() < 2 || node.inputs.size() > 3 || node.inputs[0] < 0 || node.inputs[1] < 0)
+    throw NodeError(node, "Conv takes 2 or 3 inputs");
+  // Without kernel_shape the window is the weights' [kh, kw] (auto_pad needs it at parse time).
+  const ir::Shape& wt = g.tensor(node.inputs[1]).shape;
+  std::vector<int64_t> kernel;
+  if (wt.size() == 4) kernel = {wt[2], wt[3]};
+  ParseWindow2d(reader, g, node, /*has_dilations=*/true, kernel);
   node.attrs.group = reader.Int("group", 1);
   if (node.attrs.group <= 0) throw NodeError(node, "group must be positive");
-  if (node.inputs.size() < 2 || node.inputs.size() > 3) throw NodeError(node, "Conv takes 2 or 3 inputs");
 }
 
 std::vector<ir::Shape> Infer(const ir::Graph& g, const ir::Node& node) {

@@ -26,8 +26,18 @@ inline int64_t WindowOutput(int64_t in, int64_t kernel, int64_t stride, int64_t 
   return (ceil_mode ? (num + stride - 1) / stride : num / stride) + 1;
 }
 
-// Reads kernel_shape/strides/pads/dilations of a 2-D window op into attrs, with ONNX defaults.
-void ParseWindow2d(const class AttrReader& reader, ir::Node& node, bool has_dilations);
+// Reads kernel_shape/strides/pads/dilations/ceil_mode of a 2-D window op into attrs, with ONNX
+// defaults. auto_pad SAME_UPPER/SAME_LOWER/VALID is resolved here into explicit pads from the
+// spatial size of input 0 (input shapes are known at parse time), so the kernels, the lowering
+// and the model file only ever see explicit pads. `default_kernel` is the window used when the
+// node has no kernel_shape attribute (Conv passes its weights' [kh, kw]).
+void ParseWindow2d(const class AttrReader& reader, const ir::Graph& graph, ir::Node& node, bool has_dilations,
+                   const std::vector<int64_t>& default_kernel = {});
+
+// Explicit pads of one spatial axis under auto_pad SAME_UPPER (`upper`) or SAME_LOWER: the output
+// is ceil(in / stride) and the odd pad goes at the end (UPPER) or the beginning (LOWER).
+void SamePadding(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, bool upper, int64_t& begin,
+                 int64_t& end);
 
 // Requires a 4-D NCHW input; names the node otherwise.
 void Require4d(const ir::Graph& g, const ir::Node& n, size_t input);

@@ -1,7 +1,11 @@
-// MaxPool (opset 1-17, 2-D, no indices output) and GlobalAveragePool (opset 1-17).
+// MaxPool (opset 1-17, 2-D, no indices output), GlobalAveragePool (opset 1-17), and the float-only
+// AveragePool (opset 7-17, 2-D) and GlobalMaxPool (opset 1-17, any rank >= 3). Pools accept
+// auto_pad (resolved to explicit pads at parse time).
+#include <algorithm>
 #include <limits>
 
 #include "common/fp16.h"
+#include "compiler/ops/nn.h"
 #include "compiler/ops/op_list.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"
@@ -9,8 +13,9 @@
 namespace rknnsim::ops {
 namespace {
 
-void ParseMaxPool(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
-  ParseWindow2d(reader, node, /*has_dilations=*/true);
+void ParseMaxPool(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
+  if (node.inputs.size() != 1) throw NodeError(node, "MaxPool takes one input");
+  ParseWindow2d(reader, g, node, /*has_dilations=*/true);
   if (node.attrs.kernel.size() != 2) throw NodeError(node, "MaxPool needs a 2-D kernel_shape");
   if (node.outputs.size() > 1) throw NodeError(node, "MaxPool with an Indices output is not supported");
   if (reader.Int("storage_order", 0) != 0) throw NodeError(node, "MaxPool storage_order=1 is not supported");
@@ -103,7 +108,82 @@ void GlobalFp16(Fp16Args& args) {
   }
 }
 
+// AveragePool: the window is clipped to the input plus its pads (the divisor with
+// count_include_pad=1, as ONNX Runtime and PyTorch do in ceil mode) and to the input alone with
+// count_include_pad=0.
+void ParseAveragePool(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
+  if (node.inputs.size() != 1) throw NodeError(node, "AveragePool takes one input");
+  if (reader.Has("dilations")) {
+    for (int64_t d : reader.Ints("dilations"))
+      if (d != 1) throw NodeError(node, "AveragePool with dilations is not supported");
+  }
+  ParseWindow2d(reader, g, node, /*has_dilations=*/false);
+  if (node.attrs.kernel.size() != 2) throw NodeError(node, "AveragePool needs a 2-D kernel_shape");
+  node.attrs.count_include_pad = reader.Int("count_include_pad", 0) != 0;
+}
+
+void AveragePoolFloat(FloatArgs& args) {
+  const ir::Shape& xs = InputShape(args.graph, args.node, 0);
+  const ir::Shape ys = InferMaxPool(args.graph, args.node)[0];  // same window rule, no dilation
+  const ir::Attributes& a = args.node.attrs;
+  const std::vector<float>& x = *args.in[0];
+  args.out.resize(static_cast<size_t>(ir::NumElements(ys)));
+  const int64_t h = xs[2], w = xs[3];
+  for (int64_t plane = 0; plane < xs[0] * xs[1]; ++plane) {
+    const float* src = x.data() + plane * h * w;
+    float* dst = args.out.data() + plane * ys[2] * ys[3];
+    for (int64_t oy = 0; oy < ys[2]; ++oy) {
+      int64_t y0 = oy * a.strides[0] - a.pads[0];
+      int64_t y1 = std::min(y0 + a.kernel[0], h + a.pads[2]);
+      const int64_t rows_with_pad = std::max<int64_t>(0, y1 - y0);
+      y0 = std::max<int64_t>(y0, 0), y1 = std::min(y1, h);
+      for (int64_t ox = 0; ox < ys[3]; ++ox) {
+        int64_t x0 = ox * a.strides[1] - a.pads[1];
+        int64_t x1 = std::min(x0 + a.kernel[1], w + a.pads[3]);
+        const int64_t cols_with_pad = std::max<int64_t>(0, x1 - x0);
+        x0 = std::max<int64_t>(x0, 0), x1 = std::min(x1, w);
+        float sum = 0.0f;
+        for (int64_t iy = y0; iy < y1; ++iy)
+          for (int64_t ix = x0; ix < x1; ++ix) sum += src[iy * w + ix];
+        const int64_t count = a.count_include_pad ? rows_with_pad * cols_with_pad
+                                                  : std::max<int64_t>(0, y1 - y0) * std::max<int64_t>(0, x1 - x0);
+        dst[oy * ys[3] + ox] = count > 0 ? sum / static_cast<float>(count) : 0.0f;
+      }
+    }
+  }
+}
+
+void ParseGlobalMax(const AttrReader&, const ir::Graph&, ir::Node& node) {
+  if (node.inputs.size() != 1) throw NodeError(node, "GlobalMaxPool takes one input");
+}
+
+// [N, C, d1, d2, ...] -> [N, C, 1, 1, ...]
+std::vector<ir::Shape> InferGlobalMax(const ir::Graph& g, const ir::Node& node) {
+  const ir::Shape& x = InputShape(g, node, 0);
+  if (x.size() < 3) throw NodeError(node, "expects an input [N, C, spatial...], got " + ir::ShapeToString(x));
+  ir::Shape y = x;
+  for (size_t i = 2; i < y.size(); ++i) y[i] = 1;
+  return {y};
+}
+
+void GlobalMaxFloat(FloatArgs& args) {
+  const ir::Shape& x = InputShape(args.graph, args.node, 0);
+  const int64_t planes = x[0] * x[1], size = ir::NumElements(x) / std::max<int64_t>(planes, 1);
+  const float* src = args.in[0]->data();
+  args.out.resize(static_cast<size_t>(planes));
+  for (int64_t p = 0; p < planes; ++p) {
+    float best = -std::numeric_limits<float>::infinity();
+    for (int64_t i = 0; i < size; ++i) best = std::max(best, src[p * size + i]);
+    args.out[p] = best;
+  }
+}
+
 }  // namespace
+
+const OpDef kAveragePoolOp{ir::OpKind::kAveragePool, "AveragePool", ParseAveragePool, InferMaxPool,
+                           AveragePoolFloat, nullptr, nullptr, false};
+const OpDef kGlobalMaxPoolOp{ir::OpKind::kGlobalMaxPool, "GlobalMaxPool", ParseGlobalMax, InferGlobalMax,
+                             GlobalMaxFloat, nullptr, nullptr, false};
 
 const OpDef kMaxPoolOp{ir::OpKind::kMaxPool, "MaxPool", ParseMaxPool, InferMaxPool, MaxPoolFloat, MaxPoolInt8,
                        MaxPoolFloat, true};

@@ -3,6 +3,7 @@
 #include "common/fp16.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/quant/arithmetic.h"
+#include "compiler/reference/cpu_op.h"
 #include "compiler/reference/float_executor.h"
 
 namespace rknnsim::reference {
@@ -24,7 +25,11 @@ QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<
       ops::Fp16Args args{graph, node, {}, values[node.outputs[0]], {}};
       for (int in : node.inputs) args.in.push_back(&values[in]);
       for (int out : node.outputs) args.outputs.push_back(&values[out]);
-      ops::GetOpDef(node.op).run_fp16(args);
+      const auto kernel = ops::GetOpDef(node.op).run_fp16;
+      if (kernel && !node.on_cpu)
+        kernel(args);
+      else
+        RunCpuOpFp16(graph, node, args.in, args.outputs);
     }
     for (int id : graph.outputs()) result.fp16.push_back(values[id]);
     return result;
@@ -41,7 +46,14 @@ QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<
   for (const ir::Node& node : graph.nodes()) {
     ops::Int8Args args{graph, node, {}, values[node.outputs[0]]};
     for (int in : node.inputs) args.in.push_back(&values[in]);
-    ops::GetOpDef(node.op).run_int8(args);
+    const auto kernel = ops::GetOpDef(node.op).run_int8;
+    if (kernel && !node.on_cpu) {
+      kernel(args);
+      continue;
+    }
+    std::vector<std::vector<int8_t>*> outs;
+    for (int out : node.outputs) outs.push_back(&values[out]);
+    RunCpuOpInt8(graph, node, args.in, outs);
   }
   for (int id : graph.outputs()) result.int8.push_back(values[id]);
   return result;

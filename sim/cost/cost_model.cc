@@ -40,6 +40,15 @@ uint64_t PpuCycles(const isa::Task& t, const isa::PlatformConfig& p) {
   return static_cast<uint64_t>(std::ceil(elements / p.ppu_elements_per_cycle));
 }
 
+double CpuTimeUs(const isa::Task& t, const isa::PlatformConfig& p) {
+  double elements = 0;
+  for (const auto* list : {&t.cpu_inputs, &t.cpu_outputs})
+    for (const isa::Surface& s : *list)
+      if (s.channels != 0) elements += static_cast<double>(s.bytes() / isa::ElemBytes(s.type));  // 0: constant
+  const double flops_per_us = p.cpu_gflops_per_core * p.cpu_cores * 1e3;
+  return p.cpu_op_overhead_us + elements * p.cpu_flops_per_element / flops_per_us;
+}
+
 double DdrTransferCycles(uint64_t bytes, const isa::PlatformConfig& p) {
   return static_cast<double>(bytes) / p.DdrBytesPerCycle();
 }

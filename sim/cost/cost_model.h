@@ -19,6 +19,10 @@ uint64_t DpuCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 // PPU: input elements read at ppu_elements_per_cycle.
 uint64_t PpuCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 
+// CPU fallback: a fixed per-op cost (runtime dispatch, cache maintenance) plus the elements read
+// and written at the cluster's throughput (cpu.* in platform.yaml).
+double CpuTimeUs(const isa::Task& task, const isa::PlatformConfig& platform);
+
 // DDR: NPU cycles to move `bytes` at the sustained bandwidth, excluding latency.
 double DdrTransferCycles(uint64_t bytes, const isa::PlatformConfig& platform);
 

@@ -6,14 +6,18 @@
 namespace rknnsim::sim {
 
 CommandProcessor::CommandProcessor(sc_core::sc_module_name name, const isa::PlatformConfig& platform)
-    : sc_module(name), to_cna("to_cna"), to_dpu("to_dpu"), to_ppu("to_ppu"), platform_(platform) {
+    : sc_module(name), to_cna("to_cna"), to_dpu("to_dpu"), to_ppu("to_ppu"), to_cpu("to_cpu"), platform_(platform) {
   SC_HAS_PROCESS(CommandProcessor);
   SC_THREAD(Run);
+  // Every unit's kernels (and the CPU's fallback ops, e.g. Eigen GEMMs with stack-allocated
+  // blocks) run on this thread's coroutine stack; SystemC's default of 64 KiB is far too small.
+  set_stack_size(64 << 20);
 }
 
-void CommandProcessor::Submit(const isa::Program* program, bool functional) {
+void CommandProcessor::Submit(const isa::Program* program, bool functional, const CpuOpRunner* cpu_runner) {
   program_ = program;
   functional_ = functional;
+  cpu_runner_ = cpu_runner;
   records_.clear();
   error_.clear();
   pending_ = true;  // the thread may not be waiting yet on the first run
@@ -41,6 +45,7 @@ void CommandProcessor::Execute(uint32_t index) {
   ext.task = &task;
   ext.timing = &record.timing;
   ext.functional = functional_;
+  ext.cpu_runner = cpu_runner_;
 
   tlm::tlm_generic_payload trans;
   trans.set_command(tlm::TLM_WRITE_COMMAND);
@@ -51,6 +56,7 @@ void CommandProcessor::Execute(uint32_t index) {
     case isa::TaskOp::kEltwiseAdd: to_dpu->b_transport(trans, delay); break;
     case isa::TaskOp::kMaxPool:
     case isa::TaskOp::kGlobalAvgPool: to_ppu->b_transport(trans, delay); break;
+    case isa::TaskOp::kCpu: to_cpu->b_transport(trans, delay); break;
   }
   trans.clear_extension(&ext);
 
@@ -58,8 +64,13 @@ void CommandProcessor::Execute(uint32_t index) {
   const TaskTiming& t = record.timing;
   record.compute_cycles = std::max({t.core_cycles, t.dpu_cycles, t.ppu_cycles});
   record.dma_cycles = static_cast<uint64_t>(std::ceil(t.dma.to_seconds() * 1e9 / cycle_ns));
-  const uint64_t cycles = platform_.task_overhead_cycles + std::max(record.compute_cycles, record.dma_cycles);
-  sc_core::wait(sc_core::sc_time(static_cast<double>(cycles) * cycle_ns, sc_core::SC_NS));
+  if (task.op == isa::TaskOp::kCpu) {
+    // The NPU idles while the CPU runs the op; its memory traffic overlaps its compute.
+    sc_core::wait(std::max(t.cpu, t.dma));
+  } else {
+    const uint64_t cycles = platform_.task_overhead_cycles + std::max(record.compute_cycles, record.dma_cycles);
+    sc_core::wait(sc_core::sc_time(static_cast<double>(cycles) * cycle_ns, sc_core::SC_NS));
+  }
   record.end = sc_core::sc_time_stamp();
   records_.push_back(record);
 }

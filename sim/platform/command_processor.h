@@ -30,11 +30,12 @@ class CommandProcessor : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<CommandProcessor> to_cna;
   tlm_utils::simple_initiator_socket<CommandProcessor> to_dpu;
   tlm_utils::simple_initiator_socket<CommandProcessor> to_ppu;
+  tlm_utils::simple_initiator_socket<CommandProcessor> to_cpu;
 
   CommandProcessor(sc_core::sc_module_name name, const isa::PlatformConfig& platform);
 
   // Arms the next run; sc_start() then executes it.
-  void Submit(const isa::Program* program, bool functional);
+  void Submit(const isa::Program* program, bool functional, const CpuOpRunner* cpu_runner);
   const std::vector<TaskRecord>& records() const { return records_; }
   // Set when a unit rejected a task; the run stops there (exceptions must not cross SystemC).
   const std::string& error() const { return error_; }
@@ -46,6 +47,7 @@ class CommandProcessor : public sc_core::sc_module {
   const isa::PlatformConfig& platform_;
   const isa::Program* program_ = nullptr;
   bool functional_ = true;
+  const CpuOpRunner* cpu_runner_ = nullptr;
   bool pending_ = false;
   sc_core::sc_event submitted_;
   std::vector<TaskRecord> records_;

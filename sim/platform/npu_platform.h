@@ -26,6 +26,7 @@ class NpuPlatform : public sc_core::sc_module {
   Core core;
   Dpu dpu;
   Ppu ppu;
+  CpuUnit cpu;
   DdrMemory ddr;
 };
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -18,7 +20,14 @@ struct TaskTiming {
   uint64_t ppu_cycles = 0;
   uint64_t bytes_read = 0;
   uint64_t bytes_written = 0;
+  sc_core::sc_time cpu;         // CPU fallback compute time
 };
+
+// Runs a CPU fallback task's node on native surface images (one per node input, empty for
+// constants), filling one image per node output. Provided by the runtime, which owns the
+// reference graph.
+using CpuOpRunner = std::function<void(const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,
+                                       std::vector<std::vector<uint8_t>>& outputs)>;
 
 // Payload of a unit-to-unit transaction: the generic payload's data pointer carries the work
 // (CBUF tile, accumulators), this extension the task and its timing record.
@@ -26,6 +35,7 @@ struct TaskExtension : tlm::tlm_extension<TaskExtension> {
   const isa::Task* task = nullptr;
   TaskTiming* timing = nullptr;
   bool functional = true;
+  const CpuOpRunner* cpu_runner = nullptr;
 
   tlm::tlm_extension_base* clone() const override { return new TaskExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {

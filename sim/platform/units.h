@@ -78,6 +78,20 @@ class Ppu : public sc_core::sc_module {
   const isa::PlatformConfig& platform_;
 };
 
+// The SoC's CPU cluster running fallback ops: reads the node's inputs from DDR, runs the op
+// through the runtime's runner, writes the outputs back; time comes from the CPU cost model.
+class CpuUnit : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<CpuUnit> from_command;
+  DmaPort<CpuUnit> dma;
+
+  CpuUnit(sc_core::sc_module_name name, const isa::PlatformConfig& platform);
+
+ private:
+  void Run(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  const isa::PlatformConfig& platform_;
+};
+
 // Forwards a transaction carrying `data` and the extension of `from` through `socket`.
 template <typename Socket>
 void Forward(Socket& socket, tlm::tlm_generic_payload& from, void* data, sc_core::sc_time& delay) {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/lower/lowering.h"
+#include "compiler/lower/placement.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/quant/quantizer.h"
 #include "compiler/reference/quant_executor.h"
@@ -94,6 +95,7 @@ void ExpectBitExact(ir::Graph g, bool fp16 = false) {
   else
     quant::QuantizeInt8(g, quant::CalibrateMinMax(g, samples));
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(Target());
+  lower::AssignPlacement(g);
   const isa::Program program = lower::Lower(g, platform, Target());
   for (const quant::Sample& sample : samples) {
     std::vector<std::vector<uint8_t>> packed;

@@ -470,7 +470,7 @@ TEST(ModelFile, RejectsBadEnums) {
       {[](CompiledModel& m) { m.graph.nodes()[0].op = static_cast<ir::OpKind>(200); }, "node op value 200"},
       {[](CompiledModel& m) { m.graph.nodes()[0].attrs.activation = static_cast<ir::Activation>(3); }, "activation"},
       {[](CompiledModel& m) { m.program.compute_type = static_cast<isa::ElemType>(2); }, "compute type"},
-      {[](CompiledModel& m) { m.program.tasks[0].op = static_cast<isa::TaskOp>(4); }, "task op"},
+      {[](CompiledModel& m) { m.program.tasks[0].op = static_cast<isa::TaskOp>(200); }, "task op"},
       {[](CompiledModel& m) { m.program.tasks[0].act = static_cast<isa::ActKind>(9); }, "task activation"},
       {[](CompiledModel& m) { m.program.tasks[1].output.type = static_cast<isa::ElemType>(7); }, "element type"},
       {[](CompiledModel& m) { m.program.outputs[0].surface.type = static_cast<isa::ElemType>(7); }, "element type"},

@@ -1,0 +1,60 @@
+#include "compiler/lower/placement.h"
+
+namespace rknnsim::lower {
+namespace {
+
+bool IsActivation(const ir::Graph& g, int id) { return !g.tensor(id).is_constant; }
+
+bool AllNpuShaped(const ir::Graph& g, const ir::Node& n) {
+  for (int id : n.inputs)
+    if (IsActivation(g, id) && !IsNpuShape(g.tensor(id).shape)) return false;
+  for (int id : n.outputs)
+    if (!IsNpuShape(g.tensor(id).shape)) return false;
+  return true;
+}
+
+bool IsVector(const ir::Shape& s) { return IsNpuShape(s) && (s.size() == 2 || (s[2] == 1 && s[3] == 1)); }
+
+}  // namespace
+
+bool IsNpuShape(const ir::Shape& s) { return (s.size() == 4 || s.size() == 2) && s[0] == 1; }
+
+bool IsDepthwise(const ir::Graph& g, const ir::Node& n) {
+  if (n.op != ir::OpKind::kConv) return false;
+  const ir::Shape& in = g.tensor(n.inputs[0]).shape;
+  return n.attrs.group > 1 && n.attrs.group == in[1] && g.tensor(n.inputs[1]).shape[0] == in[1];
+}
+
+bool IsNpuAlias(const ir::Graph& g, const ir::Node& n) {
+  if (n.op != ir::OpKind::kFlatten && n.op != ir::OpKind::kReshape) return false;
+  const ir::Shape& in = g.tensor(n.inputs[0]).shape;
+  const ir::Shape& out = g.tensor(n.outputs[0]).shape;
+  return IsActivation(g, n.inputs[0]) && IsVector(in) && IsVector(out) && in[1] == out[1];
+}
+
+bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n) {
+  if (!AllNpuShaped(g, n)) return false;
+  switch (n.op) {
+    case ir::OpKind::kConv: return n.attrs.group == 1 || IsDepthwise(g, n);
+    case ir::OpKind::kGemm: return true;
+    case ir::OpKind::kAdd:
+      return IsActivation(g, n.inputs[0]) && IsActivation(g, n.inputs[1]) &&
+             g.tensor(n.inputs[0]).shape == g.tensor(n.inputs[1]).shape;
+    case ir::OpKind::kMaxPool:
+    case ir::OpKind::kGlobalAveragePool: return g.tensor(n.inputs[0]).shape.size() == 4;
+    case ir::OpKind::kFlatten:
+    case ir::OpKind::kReshape: return IsNpuAlias(g, n);
+    default: return false;
+  }
+}
+
+int AssignPlacement(ir::Graph& graph) {
+  int on_cpu = 0;
+  for (ir::Node& n : graph.nodes()) {
+    n.on_cpu = !IsNpuPlaceable(graph, n);
+    on_cpu += n.on_cpu;
+  }
+  return on_cpu;
+}
+
+}  // namespace rknnsim::lower

@@ -1,0 +1,26 @@
+// Placement: which ops run on the NPU and which fall back to the CPU. The decision is stored on
+// each node (ir::Node::on_cpu) so that the reference executor and the lowering, two independent
+// implementations, agree on every op's arithmetic (NPU integer kernels or CPU float semantics).
+#pragma once
+
+#include "compiler/ir/graph.h"
+
+namespace rknnsim::lower {
+
+// Batch-1 4-D and 2-D tensors live in the NPU's NC1HWC2 layout; any other tensor only the CPU
+// touches, stored linearly in NCHW order.
+bool IsNpuShape(const ir::Shape& shape);
+
+// Depthwise convolution: one input channel per kernel (group = channels).
+bool IsDepthwise(const ir::Graph& graph, const ir::Node& node);
+
+// Flatten/Reshape whose NC1HWC2 bytes are unchanged (H = W = 1): a storage alias, no work.
+bool IsNpuAlias(const ir::Graph& graph, const ir::Node& node);
+
+// An NPU lowering exists for this node's form.
+bool IsNpuPlaceable(const ir::Graph& graph, const ir::Node& node);
+
+// Sets on_cpu on every node that has no NPU lowering; returns how many run on the CPU.
+int AssignPlacement(ir::Graph& graph);
+
+}  // namespace rknnsim::lower

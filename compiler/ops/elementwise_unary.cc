@@ -1,0 +1,110 @@
+// Element-wise functions of one input (ONNX opsets 6-17), float32 reference only: Sqrt,
+// Reciprocal, Exp, Log, Abs, Neg, Erf, Sigmoid, Tanh, Softplus, HardSwish and the parameterized
+// activations LeakyRelu (alpha), HardSigmoid (alpha, beta) and Elu (alpha). IEEE semantics
+// throughout: Sqrt/Log of negatives give NaN, Log(0) = -inf, Reciprocal(0) = ±inf.
+#include <cmath>
+
+#include "compiler/ops/elementwise.h"
+#include "compiler/ops/op_list.h"
+#include "compiler/ops/op_util.h"
+
+namespace rknnsim::ops {
+namespace {
+
+template <typename F>
+void Map(FloatArgs& args, F f) {
+  CheckInputSize(args, 0);
+  const std::vector<float>& x = *args.in[0];
+  args.out.resize(x.size());
+  const float* in = x.data();
+  float* out = args.out.data();
+  const size_t n = x.size();
+  for (size_t i = 0; i < n; ++i) out[i] = f(in[i]);
+}
+
+std::vector<ir::Shape> SameShape(const ir::Graph& g, const ir::Node& node) { return {InputShape(g, node, 0)}; }
+
+// Unary ops without attributes share one parse.
+void ParseUnary(const AttrReader&, const ir::Graph&, ir::Node& node) {
+  RequireInputs(node, GetOpDef(node.op).onnx_name, 1, 1);
+}
+
+void ParseLeakyRelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
+  RequireInputs(node, "LeakyRelu", 1, 1);
+  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 0.01f);
+}
+
+void ParseHardSigmoid(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
+  RequireInputs(node, "HardSigmoid", 1, 1);
+  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 0.2f);
+  node.attrs.beta = FiniteAttr(reader, node, "beta", 0.5f);
+}
+
+void ParseElu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
+  RequireInputs(node, "Elu", 1, 1);
+  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 1.0f);
+}
+
+void RunSqrt(FloatArgs& args) { Map(args, [](float v) { return std::sqrt(v); }); }
+void RunReciprocal(FloatArgs& args) { Map(args, [](float v) { return 1.0f / v; }); }
+void RunExp(FloatArgs& args) { Map(args, [](float v) { return std::exp(v); }); }
+void RunLog(FloatArgs& args) { Map(args, [](float v) { return std::log(v); }); }
+void RunAbs(FloatArgs& args) { Map(args, [](float v) { return std::fabs(v); }); }
+void RunNeg(FloatArgs& args) { Map(args, [](float v) { return -v; }); }
+void RunErf(FloatArgs& args) { Map(args, [](float v) { return std::erf(v); }); }
+void RunTanh(FloatArgs& args) { Map(args, [](float v) { return std::tanh(v); }); }
+
+// 1 / (1 + e^-x); saturates cleanly to 0 and 1 (e^-x overflowing to inf gives 0).
+void RunSigmoid(FloatArgs& args) { Map(args, [](float v) { return 1.0f / (1.0f + std::exp(-v)); }); }
+
+// log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
+void RunSoftplus(FloatArgs& args) {
+  Map(args, [](float v) { return (v > 0.0f ? v : 0.0f) + std::log1p(std::exp(-std::fabs(v))); });
+}
+
+// x * max(0, min(1, x/6 + 1/2)) (ONNX: alpha = 1/6, beta = 0.5), evaluated as x * clamp(x + 3, 0, 6) / 6
+// like torch: x + 3 is exact near -3, where x/6 + 0.5 would cancel and lose most of the result's bits.
+void RunHardSwish(FloatArgs& args) {
+  Map(args, [](float v) {
+    const float r = v + 3.0f;
+    return v * (r < 0.0f ? 0.0f : (r > 6.0f ? 6.0f : r)) / 6.0f;
+  });
+}
+
+void RunLeakyRelu(FloatArgs& args) {
+  const float alpha = args.node.attrs.alpha;
+  Map(args, [alpha](float v) { return v < 0.0f ? v * alpha : v; });
+}
+
+void RunHardSigmoid(FloatArgs& args) {
+  const float alpha = args.node.attrs.alpha, beta = args.node.attrs.beta;
+  Map(args, [alpha, beta](float v) {
+    const float h = alpha * v + beta;
+    return h < 0.0f ? 0.0f : (h > 1.0f ? 1.0f : h);  // NaN passes through
+  });
+}
+
+// expm1 keeps the relative accuracy of small negative inputs (exp(x) - 1 would cancel).
+void RunElu(FloatArgs& args) {
+  const float alpha = args.node.attrs.alpha;
+  Map(args, [alpha](float v) { return v < 0.0f ? alpha * std::expm1(v) : v; });
+}
+
+}  // namespace
+
+const OpDef kSqrtOp{ir::OpKind::kSqrt, "Sqrt", ParseUnary, SameShape, RunSqrt, nullptr, nullptr, false};
+const OpDef kReciprocalOp{ir::OpKind::kReciprocal, "Reciprocal", ParseUnary, SameShape, RunReciprocal, nullptr, nullptr, false};
+const OpDef kExpOp{ir::OpKind::kExp, "Exp", ParseUnary, SameShape, RunExp, nullptr, nullptr, false};
+const OpDef kLogOp{ir::OpKind::kLog, "Log", ParseUnary, SameShape, RunLog, nullptr, nullptr, false};
+const OpDef kAbsOp{ir::OpKind::kAbs, "Abs", ParseUnary, SameShape, RunAbs, nullptr, nullptr, false};
+const OpDef kNegOp{ir::OpKind::kNeg, "Neg", ParseUnary, SameShape, RunNeg, nullptr, nullptr, false};
+const OpDef kErfOp{ir::OpKind::kErf, "Erf", ParseUnary, SameShape, RunErf, nullptr, nullptr, false};
+const OpDef kLeakyReluOp{ir::OpKind::kLeakyRelu, "LeakyRelu", ParseLeakyRelu, SameShape, RunLeakyRelu, nullptr, nullptr, false};
+const OpDef kSigmoidOp{ir::OpKind::kSigmoid, "Sigmoid", ParseUnary, SameShape, RunSigmoid, nullptr, nullptr, false};
+const OpDef kHardSigmoidOp{ir::OpKind::kHardSigmoid, "HardSigmoid", ParseHardSigmoid, SameShape, RunHardSigmoid, nullptr, nullptr, false};
+const OpDef kHardSwishOp{ir::OpKind::kHardSwish, "HardSwish", ParseUnary, SameShape, RunHardSwish, nullptr, nullptr, false};
+const OpDef kTanhOp{ir::OpKind::kTanh, "Tanh", ParseUnary, SameShape, RunTanh, nullptr, nullptr, false};
+const OpDef kEluOp{ir::OpKind::kElu, "Elu", ParseElu, SameShape, RunElu, nullptr, nullptr, false};
+const OpDef kSoftplusOp{ir::OpKind::kSoftplus, "Softplus", ParseUnary, SameShape, RunSoftplus, nullptr, nullptr, false};
+
+}  // namespace rknnsim::ops

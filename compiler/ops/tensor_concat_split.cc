@@ -1,0 +1,140 @@
+// Concat (opset 4-17) and Split (opset 2-17: sizes from the 'split' attribute before opset 13, from
+// a constant input since, or equal parts). Both copy contiguous inner blocks with memcpy.
+#include <cstring>
+
+#include "compiler/ops/op_util.h"
+#include "compiler/ops/tensor.h"
+#include "compiler/ops/tensor_util.h"
+
+namespace rknnsim::ops {
+namespace {
+
+using tensor::HasInput;
+using tensor::NormalizeAxis;
+
+int64_t Product(const ir::Shape& s, size_t begin, size_t end) {
+  int64_t p = 1;
+  for (size_t i = begin; i < end; ++i) p *= s[i];
+  return p;
+}
+
+void ParseConcat(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
+  if (node.inputs.empty()) throw NodeError(node, "Concat needs at least one input");
+  for (int id : node.inputs)
+    if (id < 0) throw NodeError(node, "Concat has an empty input name");
+  if (!reader.Has("axis")) throw NodeError(node, "Concat has no 'axis' attribute", "the attribute is required");
+  node.attrs.axis = reader.Int("axis", 0);
+}
+
+std::vector<ir::Shape> InferConcat(const ir::Graph& g, const ir::Node& node) {
+  ir::Shape out = InputShape(g, node, 0);
+  const int64_t rank = static_cast<int64_t>(out.size());
+  const int64_t axis = NormalizeAxis(node, node.attrs.axis, rank, "Concat axis");
+  for (size_t i = 1; i < node.inputs.size(); ++i) {
+    const ir::Shape& s = InputShape(g, node, i);
+    bool ok = static_cast<int64_t>(s.size()) == rank;
+    for (int64_t d = 0; ok && d < rank; ++d) ok = d == axis || s[d] == out[d];
+    if (!ok)
+      throw NodeError(node, "Concat inputs " + ir::ShapeToString(InputShape(g, node, 0)) + " and " +
+                                ir::ShapeToString(s) + " differ outside axis " + std::to_string(axis));
+    out[axis] += s[axis];
+  }
+  return {out};
+}
+
+void RunConcat(FloatArgs& args) {
+  const ir::Graph& g = args.graph;
+  const ir::Node& node = args.node;
+  const ir::Shape& first = InputShape(g, node, 0);
+  const size_t axis = static_cast<size_t>(NormalizeAxis(node, node.attrs.axis, first.size(), "Concat axis"));
+  const int64_t outer = Product(first, 0, axis);
+  std::vector<int64_t> blocks;  // elements each input contributes per outer index
+  int64_t row = 0;
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const ir::Shape& s = InputShape(g, node, i);
+    blocks.push_back(Product(s, axis, s.size()));
+    row += blocks.back();
+  }
+  args.out.resize(static_cast<size_t>(outer * row));
+  float* dst = args.out.data();
+  for (int64_t o = 0; o < outer; ++o)
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      if (blocks[i] == 0) continue;
+      std::memcpy(dst, args.in[i]->data() + o * blocks[i], static_cast<size_t>(blocks[i]) * sizeof(float));
+      dst += blocks[i];
+    }
+}
+
+void ParseSplit(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
+  if (!HasInput(node, 0)) throw NodeError(node, "Split takes one data input");
+  ir::Attributes& a = node.attrs;
+  a.axis = reader.Int("axis", 0);
+  std::vector<int64_t> split;
+  if (reader.Has("split"))
+    split = reader.Ints("split");
+  else if (HasInput(node, 1))
+    split = tensor::ConstInts(g, node, 1, "Split", "'split'");
+  node.inputs.resize(1);
+  if (split.empty()) {
+    // Equal parts: as many as the node has outputs (opset 18 names the count 'num_outputs').
+    const int64_t parts =
+        reader.Has("num_outputs") ? reader.Int("num_outputs", 0) : static_cast<int64_t>(node.outputs.size());
+    if (parts <= 0)
+      throw NodeError(node, "Split into equal parts needs the number of outputs",
+                      "give the split sizes explicitly when exporting");
+    const ir::Shape& x = InputShape(g, node, 0);
+    const int64_t axis = NormalizeAxis(node, a.axis, static_cast<int64_t>(x.size()), "Split axis");
+    if (x[axis] % parts != 0)
+      throw NodeError(node, "cannot split dimension " + std::to_string(x[axis]) + " into " + std::to_string(parts) +
+                                " equal parts");
+    split.assign(static_cast<size_t>(parts), x[axis] / parts);
+  }
+  for (int64_t v : split)
+    if (v < 0) throw NodeError(node, "Split sizes must not be negative");
+  a.ints = split;
+}
+
+std::vector<ir::Shape> InferSplit(const ir::Graph& g, const ir::Node& node) {
+  const ir::Shape& x = InputShape(g, node, 0);
+  const int64_t axis = NormalizeAxis(node, node.attrs.axis, static_cast<int64_t>(x.size()), "Split axis");
+  int64_t sum = 0;
+  std::vector<ir::Shape> outs;
+  for (int64_t v : node.attrs.ints) {
+    if (v < 0 || v > x[axis]) throw NodeError(node, "Split size " + std::to_string(v) + " does not fit the axis");
+    sum += v;
+    outs.push_back(x);
+    outs.back()[axis] = v;
+  }
+  if (sum != x[axis])
+    throw NodeError(node, "Split sizes add up to " + std::to_string(sum) + ", the axis has " + std::to_string(x[axis]));
+  if (!node.outputs.empty() && node.outputs.size() != outs.size())
+    throw NodeError(node, "Split has " + std::to_string(node.outputs.size()) + " outputs but " +
+                              std::to_string(outs.size()) + " sizes");
+  return outs;
+}
+
+void RunSplit(FloatArgs& args) {
+  const ir::Shape& x = InputShape(args.graph, args.node, 0);
+  const size_t axis = static_cast<size_t>(NormalizeAxis(args.node, args.node.attrs.axis, x.size(), "Split axis"));
+  const int64_t outer = Product(x, 0, axis), inner = Product(x, axis + 1, x.size());
+  const int64_t row = x[axis] * inner;
+  const std::vector<float>& in = *args.in[0];
+  const std::vector<int64_t>& sizes = args.node.attrs.ints;
+  int64_t offset = 0;
+  for (size_t k = 0; k < sizes.size() && k < args.outputs.size(); ++k) {
+    const int64_t block = sizes[k] * inner;
+    std::vector<float>& out = *args.outputs[k];
+    out.resize(static_cast<size_t>(outer * block));
+    if (block == 0) continue;
+    for (int64_t o = 0; o < outer; ++o)
+      std::memcpy(out.data() + o * block, in.data() + o * row + offset, static_cast<size_t>(block) * sizeof(float));
+    offset += block;
+  }
+}
+
+}  // namespace
+
+const OpDef kConcatOp{ir::OpKind::kConcat, "Concat", ParseConcat, InferConcat, RunConcat, nullptr, nullptr, false};
+const OpDef kSplitOp{ir::OpKind::kSplit, "Split", ParseSplit, InferSplit, RunSplit, nullptr, nullptr, false};
+
+}  // namespace rknnsim::ops

@@ -1,0 +1,163 @@
+// The ONNX frontend on small models built in memory: load options and the load errors the
+// troubleshooting manual lists (§5, §7), each with its message checked.
+#include "compiler/frontend/onnx_importer.h"
+
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+
+#include "common/error.h"
+
+namespace rknnsim::frontend {
+namespace {
+
+class ModelBuilder {
+ public:
+  explicit ModelBuilder(int64_t opset = 13) {
+    model_.set_ir_version(7);
+    auto* imp = model_.add_opset_import();
+    imp->set_domain("");
+    imp->set_version(opset);
+  }
+  ModelBuilder& Input(const std::string& name, const std::vector<int64_t>& shape, const std::string& dyn = "") {
+    auto* v = model_.mutable_graph()->add_input();
+    v->set_name(name);
+    auto* t = v->mutable_type()->mutable_tensor_type();
+    t->set_elem_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : shape) {
+      auto* dim = t->mutable_shape()->add_dim();
+      if (d > 0) dim->set_dim_value(d); else dim->set_dim_param(dyn);
+    }
+    return *this;
+  }
+  ModelBuilder& Node(const std::string& op, const std::vector<std::string>& in, const std::vector<std::string>& out,
+                     const std::string& name = "") {
+    auto* n = model_.mutable_graph()->add_node();
+    n->set_op_type(op);
+    n->set_name(name.empty() ? op + "_" + out[0] : name);
+    for (const auto& i : in) n->add_input(i);
+    for (const auto& o : out) n->add_output(o);
+    return *this;
+  }
+  ModelBuilder& Output(const std::string& name) {
+    model_.mutable_graph()->add_output()->set_name(name);
+    return *this;
+  }
+  ModelBuilder& Initializer(const std::string& name, const std::vector<int64_t>& dims, int type = onnx::TensorProto::FLOAT) {
+    auto* t = model_.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(type);
+    int64_t n = 1;
+    for (int64_t d : dims) t->add_dims(d), n *= d;
+    for (int64_t i = 0; i < n; ++i) {
+      if (type == onnx::TensorProto::FLOAT) t->add_float_data(1.0f);
+      if (type == onnx::TensorProto::FLOAT16) t->add_int32_data(0x3c00);
+    }
+    return *this;
+  }
+  std::string Bytes() const { return model_.SerializeAsString(); }
+
+ private:
+  onnx::ModelProto model_;
+};
+
+std::string LoadError(const std::string& bytes, const OnnxLoadOptions& options = {}) {
+  try {
+    ImportOnnxBytes(bytes, "m.onnx", options);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+#define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << text
+
+ModelBuilder ReluChain() {
+  ModelBuilder b;
+  b.Input("x", {1, 4, 8, 8}).Node("Relu", {"x"}, {"a"}).Node("Relu", {"a"}, {"b"}).Node("Relu", {"b"}, {"y"});
+  b.Output("y");
+  return b;
+}
+
+TEST(OnnxImporter, OutputsCutTheGraphBelowThem) {
+  OnnxLoadOptions options;
+  options.outputs = {"a"};
+  const ir::Graph g = ImportOnnxBytes(ReluChain().Bytes(), "m.onnx", options);
+  EXPECT_EQ(g.nodes().size(), 1u);
+  EXPECT_EQ(g.tensor(g.outputs()[0]).name, "a");
+}
+
+TEST(OnnxImporter, InputsCutTheGraphAboveThemWithInputSizeList) {
+  OnnxLoadOptions options;
+  options.inputs = {"b"};
+  options.input_size_list = {{1, 4, 8, 8}};
+  const ir::Graph g = ImportOnnxBytes(ReluChain().Bytes(), "m.onnx", options);
+  EXPECT_EQ(g.nodes().size(), 1u);
+  EXPECT_EQ(g.tensor(g.inputs()[0]).name, "b");
+  options.input_size_list.clear();
+  EXPECT_CONTAINS(LoadError(ReluChain().Bytes(), options), "input_size_list");
+}
+
+TEST(OnnxImporter, OutputsNamingNoTensorAreRejected) {
+  OnnxLoadOptions options;
+  options.outputs = {"nope"};
+  EXPECT_CONTAINS(LoadError(ReluChain().Bytes(), options), "output 'nope' does not exist");
+}
+
+TEST(OnnxImporter, DynamicInputNeedsInputSizeList) {
+  ModelBuilder b;
+  b.Input("x", {0, 4, 8, 8}, "batch").Node("Relu", {"x"}, {"y"}).Output("y");
+  EXPECT_CONTAINS(LoadError(b.Bytes()), "dynamic dimension 'batch'");
+  OnnxLoadOptions options;
+  options.input_size_list = {{1, 4, 8, 8}};
+  EXPECT_EQ(ImportOnnxBytes(b.Bytes(), "m.onnx", options).tensor(0).shape, (ir::Shape{1, 4, 8, 8}));
+  options.input_size_list = {{1, 4, 8, 8}, {1}};
+  EXPECT_CONTAINS(LoadError(b.Bytes(), options), "2 shape(s) for 1 input(s)");
+}
+
+TEST(OnnxImporter, UnsupportedAndDataDependentOpsNameTheNode) {
+  ModelBuilder b;
+  b.Input("x", {1, 4}).Node("FancyOp", {"x"}, {"y"}, "my_node").Output("y");
+  EXPECT_CONTAINS(LoadError(b.Bytes()), "node 'my_node': operator 'FancyOp' is not supported");
+  ModelBuilder nz;
+  nz.Input("x", {1, 4}).Node("NonZero", {"x"}, {"y"}, "nz").Output("y");
+  EXPECT_CONTAINS(LoadError(nz.Bytes()), "depend on the data");
+}
+
+TEST(OnnxImporter, VersionsOutOfRangeAreRejected) {
+  ModelBuilder old(7);
+  old.Input("x", {1, 4}).Node("Relu", {"x"}, {"y"}).Output("y");
+  EXPECT_CONTAINS(LoadError(old.Bytes()), "opset 7 is not supported");
+  ModelBuilder future(18);
+  future.Input("x", {1, 4}).Node("Relu", {"x"}, {"y"}).Output("y");
+  EXPECT_CONTAINS(LoadError(future.Bytes()), "opset 18 is not supported");
+}
+
+TEST(OnnxImporter, Float16WeightsAreRejectedWithAHint) {
+  ModelBuilder b;
+  b.Input("x", {1, 2, 4, 4}).Initializer("w", {2, 2, 1, 1}, onnx::TensorProto::FLOAT16);
+  b.Node("Conv", {"x", "w"}, {"y"}).Output("y");
+  EXPECT_CONTAINS(LoadError(b.Bytes()), "is float16");
+}
+
+TEST(OnnxImporter, TruncatedAndGarbageBytesAreRejected) {
+  const std::string good = ReluChain().Bytes();
+  for (size_t cut = 1; cut < good.size(); cut += 3) {
+    const std::string message = LoadError(good.substr(0, cut));
+    // A prefix may still parse as a smaller valid message; it must then fail validation cleanly.
+    EXPECT_NE(message, "") << cut;
+  }
+  EXPECT_CONTAINS(LoadError(std::string("\x08\x07garbage\xff\xff\xff", 12)), "m.onnx");
+  EXPECT_CONTAINS(LoadError(""), "Error parsing message");
+}
+
+TEST(OnnxImporter, ConstantSubgraphsAreFolded) {
+  ModelBuilder b;
+  b.Input("x", {1, 4}).Initializer("c", {1, 4}).Node("Relu", {"c"}, {"rc"});
+  b.Node("Add", {"x", "rc"}, {"y"}).Output("y");
+  const ir::Graph g = ImportOnnxBytes(b.Bytes(), "m.onnx");
+  ASSERT_EQ(g.nodes().size(), 1u);  // Relu(c) became a constant
+  EXPECT_TRUE(g.tensor(g.nodes()[0].inputs[1]).is_constant);
+}
+
+}  // namespace
+}  // namespace rknnsim::frontend
