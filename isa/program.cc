@@ -12,6 +12,7 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kMaxPool: return "maxpool";
     case TaskOp::kGlobalAvgPool: return "gap";
     case TaskOp::kCpu: return "cpu";
+    case TaskOp::kLut: return "lut";
   }
   return "?";
 }

@@ -27,6 +27,7 @@ enum class TaskOp : uint8_t {
   kMaxPool,        // PPU + PPU_RDMA
   kGlobalAvgPool,  // PPU + PPU_RDMA, with the DPU-style output converter
   kCpu,            // no NPU unit: the op runs on the SoC's CPU (fallback), reading and writing DDR
+  kLut,            // DPU + DPU_RDMA: element-wise lookup table (int8 → int8) for activations
 };
 const char* TaskOpName(TaskOp op);
 
@@ -81,7 +82,8 @@ struct Task {
   uint64_t weight_addr = 0;
   uint32_t weight_bytes = 0;       // whole layer
   uint32_t weight_kernel_atom = 0; // kernels per weight block (MAC array kernels per cycle)
-  // Per-output-channel DPU table (int8: {bias, scale, shift} int32 triples; fp16: fp32 bias).
+  // Per-output-channel DPU table (int8: {bias, scale, shift} int32 triples; fp16: fp32 bias),
+  // or for kLut the 256-entry int8 table indexed by input + 128.
   uint64_t dpu_table_addr = 0;
   // Output converter (int8).
   int32_t input_zp = 0, input2_zp = 0, output_zp = 0;

@@ -9,6 +9,7 @@
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
 #include "compiler/passes/fuse_activation.h"
+#include "compiler/passes/fuse_swish.h"
 #include "compiler/quant/quantizer.h"
 
 namespace rknnsim::runtime {
@@ -23,8 +24,9 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   model.graph = frontend::ImportOnnxFile(onnx_path, options.load);
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
+  const int swish = passes::FuseSwish(model.graph);
   const int fused = passes::FuseActivations(model.graph);
-  spdlog::info("fused {} activation(s)", fused);
+  spdlog::info("fused {} activation(s), {} Sigmoid+Mul into Swish", fused, swish);
   if (options.do_quantization) {
     const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph);
     spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());

@@ -40,7 +40,7 @@ static_assert(int(fb::DType::Float32) == int(ir::DType::kFloat32) && int(fb::DTy
               int(fb::DType::Int8) == int(ir::DType::kInt8) && int(fb::DType::Int32) == int(ir::DType::kInt32));
 static_assert(int(fb::OpKind::Conv) == int(ir::OpKind::kConv) && int(fb::OpKind::Reshape) == int(ir::OpKind::kReshape) &&
               int(fb::OpKind::Sub) == int(ir::OpKind::kSub) && int(fb::OpKind::ConvTranspose) == int(ir::OpKind::kConvTranspose) &&
-              int(fb::OpKind::Concat) == int(ir::OpKind::kConcat) && int(fb::OpKind::MAX) == int(ir::OpKind::kRange),
+              int(fb::OpKind::Concat) == int(ir::OpKind::kConcat) && int(fb::OpKind::MAX) == int(ir::OpKind::kSwish),
               "runtime/model_file.fbs OpKind must list ir::OpKind in order");
 static_assert(int(fb::Activation::None) == int(ir::Activation::kNone) &&
               int(fb::Activation::Relu) == int(ir::Activation::kRelu) &&
@@ -49,7 +49,7 @@ static_assert(int(fb::TaskOp::Conv) == int(isa::TaskOp::kConv) &&
               int(fb::TaskOp::EltwiseAdd) == int(isa::TaskOp::kEltwiseAdd) &&
               int(fb::TaskOp::MaxPool) == int(isa::TaskOp::kMaxPool) &&
               int(fb::TaskOp::GlobalAvgPool) == int(isa::TaskOp::kGlobalAvgPool) &&
-              int(fb::TaskOp::Cpu) == int(isa::TaskOp::kCpu));
+              int(fb::TaskOp::Cpu) == int(isa::TaskOp::kCpu) && int(fb::TaskOp::Lut) == int(isa::TaskOp::kLut));
 static_assert(int(fb::ElemType::Int8) == int(isa::ElemType::kInt8) && int(fb::ElemType::Fp16) == int(isa::ElemType::kFp16));
 static_assert(int(fb::ActKind::None) == int(isa::ActKind::kNone) && int(fb::ActKind::Relu) == int(isa::ActKind::kRelu) &&
               int(fb::ActKind::Clip) == int(isa::ActKind::kClip));
@@ -743,6 +743,13 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
                      ", kernels " + std::to_string(t.kernel_begin) + "+" + std::to_string(t.kernels) +
                      ") exceeds its output surface (" + std::to_string(t.output.height) + " rows, " +
                      std::to_string(t.output.channels) + " channels)");
+    if (t.op == isa::TaskOp::kLut) {
+      if (!RangeInside(t.dpu_table_addr, 256, wbase, wbase + wsize))
+        r.Fail(at, who + " lookup table " + Range(t.dpu_table_addr, 256) + " lies outside the weight region " +
+                       Range(wbase, wsize));
+      if (t.input.bytes() != t.output.bytes() || t.input.type != isa::ElemType::kInt8)
+        r.Fail(at, who + " maps surfaces of different sizes or non-int8 data");
+    }
     if (t.op != isa::TaskOp::kConv) continue;
 
     if (t.weight_kernel_atom == 0) r.Fail(at, who + " has a weight kernel atom of 0");

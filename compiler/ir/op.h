@@ -28,6 +28,8 @@ enum class OpKind : uint8_t {
   // Data movement and shape ops (compiler/ops/tensor_*.cc).
   kConcat, kSplit, kSlice, kGather, kTranspose, kSqueeze, kUnsqueeze, kPad, kResize, kUpsample,
   kDepthToSpace, kSpaceToDepth, kTile, kExpand, kShape, kConstantOfShape, kRange,
+  // Fused by compiler/passes (not ONNX ops).
+  kSwish,  // x * sigmoid(x): Sigmoid + Mul (SiLU), the board's "ExSwish"
 };
 
 // Activation fused into a producing op by the fusion pass (the board reports e.g. "ConvRelu").

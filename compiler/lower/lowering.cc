@@ -167,8 +167,39 @@ class Lowerer {
       case ir::OpKind::kAdd: return EmitAdd(n);
       case ir::OpKind::kMaxPool:
       case ir::OpKind::kGlobalAveragePool: return EmitPool(n);
-      default: return;  // NPU aliases (Flatten/Reshape) need no task
+      case ir::OpKind::kFlatten:
+      case ir::OpKind::kReshape: return;  // NPU aliases need no task
+      default: return EmitLut(n);
     }
+  }
+
+  // The table is what the reference computes for each of the 256 int8 inputs, so the DPU's
+  // lookup reproduces the op exactly.
+  std::vector<uint8_t> BuildLut(const ir::Node& n) const {
+    ir::Graph mini;
+    ir::Tensor in = g_.tensor(n.inputs[0]), out = g_.tensor(n.outputs[0]);
+    in.shape = out.shape = {1, 256};
+    in.is_constant = out.is_constant = false;
+    ir::Node node = n;
+    node.inputs = {mini.AddTensor(in)};
+    node.outputs = {mini.AddTensor(out)};
+    node.on_cpu = false;
+    std::vector<std::vector<int8_t>> values(2);
+    for (int q = -128; q < 128; ++q) values[0].push_back(static_cast<int8_t>(q));
+    reference::RunNodeInt8(mini, node, values);
+    return std::vector<uint8_t>(values[1].begin(), values[1].end());
+  }
+
+  void EmitLut(const ir::Node& n) {
+    isa::Task t;
+    t.op = isa::TaskOp::kLut;
+    t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
+    t.input = Placed(n.inputs[0]);
+    t.output = Placed(n.outputs[0]);
+    t.out_rows = t.output.height, t.kernels = t.output.channels;
+    t.dpu_table_addr = AddWeights(BuildLut(n));
+    t.layer = AddLayer(n, 0);
+    Push(t);
   }
 
   void EmitCpu(const ir::Node& n, uint32_t index) {

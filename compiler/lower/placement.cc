@@ -17,6 +17,23 @@ bool IsVector(const ir::Shape& s) { return IsNpuShape(s) && (s.size() == 2 || (s
 
 }  // namespace
 
+// Unary element-wise activations: with int8 input there are only 256 possible values, so the
+// DPU's lookup table computes them exactly as the CPU would.
+bool IsLutActivation(const ir::Graph& g, const ir::Node& n) {
+  switch (n.op) {
+    case ir::OpKind::kSigmoid: case ir::OpKind::kTanh: case ir::OpKind::kHardSigmoid:
+    case ir::OpKind::kHardSwish: case ir::OpKind::kLeakyRelu: case ir::OpKind::kElu:
+    case ir::OpKind::kSoftplus: case ir::OpKind::kSwish: case ir::OpKind::kErf:
+    case ir::OpKind::kRelu: case ir::OpKind::kClip: case ir::OpKind::kExp: case ir::OpKind::kAbs:
+    case ir::OpKind::kNeg:
+      break;
+    default:
+      return false;
+  }
+  return n.inputs.size() == 1 && IsActivation(g, n.inputs[0]) && g.tensor(n.inputs[0]).dtype == ir::DType::kInt8 &&
+         g.tensor(n.outputs[0]).shape == g.tensor(n.inputs[0]).shape;
+}
+
 bool IsNpuShape(const ir::Shape& s) { return (s.size() == 4 || s.size() == 2) && s[0] == 1; }
 
 bool IsDepthwise(const ir::Graph& g, const ir::Node& n) {
@@ -44,7 +61,7 @@ bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n) {
     case ir::OpKind::kGlobalAveragePool: return g.tensor(n.inputs[0]).shape.size() == 4;
     case ir::OpKind::kFlatten:
     case ir::OpKind::kReshape: return IsNpuAlias(g, n);
-    default: return false;
+    default: return IsLutActivation(g, n);
   }
 }
 

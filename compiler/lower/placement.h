@@ -17,6 +17,9 @@ bool IsDepthwise(const ir::Graph& graph, const ir::Node& node);
 // Flatten/Reshape whose NC1HWC2 bytes are unchanged (H = W = 1): a storage alias, no work.
 bool IsNpuAlias(const ir::Graph& graph, const ir::Node& node);
 
+// A unary activation the DPU runs as a 256-entry lookup table (int8 graphs).
+bool IsLutActivation(const ir::Graph& graph, const ir::Node& node);
+
 // An NPU lowering exists for this node's form.
 bool IsNpuPlaceable(const ir::Graph& graph, const ir::Node& node);
 

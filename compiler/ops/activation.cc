@@ -1,5 +1,7 @@
 // Relu and Clip (ONNX opset 6-17). Standalone they keep their input's quantization (the int8 form
 // is a clamp in the input domain); usually the fusion pass folds them into the producing op.
+#include <cmath>
+
 #include "common/fp16.h"
 #include "compiler/ops/op_list.h"
 #include "compiler/ops/op_util.h"
@@ -53,8 +55,20 @@ void RunFp16(Fp16Args& args) {
   for (float& v : args.out) v = RoundToHalf(v);  // Clip bounds may not be fp16 values
 }
 
+// Swish(x) = x * sigmoid(x), created by passes/fuse_swish from Sigmoid + Mul.
+void ParseSwish(const AttrReader&, const ir::Graph&, ir::Node& node) {
+  if (node.inputs.size() != 1) throw NodeError(node, "Swish takes one input");
+}
+
+void RunSwishFloat(FloatArgs& args) {
+  const std::vector<float>& x = *args.in[0];
+  args.out.resize(x.size());
+  for (size_t i = 0; i < x.size(); ++i) args.out[i] = x[i] * (1.0f / (1.0f + std::exp(-x[i])));
+}
+
 }  // namespace
 
+const OpDef kSwishOp{ir::OpKind::kSwish, "Swish", ParseSwish, SameShape, RunSwishFloat, nullptr, nullptr, false};
 const OpDef kReluOp{ir::OpKind::kRelu, "Relu", ParseRelu, SameShape, RunFloat, RunInt8, RunFp16, true};
 const OpDef kClipOp{ir::OpKind::kClip, "Clip", ParseClip, SameShape, RunFloat, RunInt8, RunFp16, true};
 

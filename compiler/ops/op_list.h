@@ -16,6 +16,7 @@ extern const OpDef kGlobalAveragePoolOp;
 extern const OpDef kAddOp;
 extern const OpDef kFlattenOp;
 extern const OpDef kReshapeOp;
+extern const OpDef kSwishOp;
 
 // Op groups, each registered by its own file so that groups grow independently.
 void AppendElementwiseOps(std::vector<const OpDef*>& ops);  // elementwise_ops.cc

@@ -10,6 +10,16 @@ namespace rknnsim::reference {
 
 bool IsFp16Graph(const ir::Graph& graph) { return graph.tensor(graph.inputs().at(0)).dtype == ir::DType::kFloat16; }
 
+void RunNodeInt8(const ir::Graph& graph, const ir::Node& node, std::vector<std::vector<int8_t>>& values) {
+  ops::Int8Args args{graph, node, {}, values[node.outputs[0]]};
+  for (int in : node.inputs) args.in.push_back(&values[in]);
+  const auto kernel = ops::GetOpDef(node.op).run_int8;
+  if (kernel && !node.on_cpu) return kernel(args);
+  std::vector<std::vector<int8_t>*> outs;
+  for (int out : node.outputs) outs.push_back(&values[out]);
+  RunCpuOpInt8(graph, node, args.in, outs);
+}
+
 QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
   CheckInputs(graph, float_inputs);
   QuantOutputs result;
@@ -43,18 +53,7 @@ QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<
     for (size_t k = 0; k < q.size(); ++k)
       q[k] = quant::QuantizeValue(float_inputs[i][k], t.quant.scale[0], t.quant.zero_point[0]);
   }
-  for (const ir::Node& node : graph.nodes()) {
-    ops::Int8Args args{graph, node, {}, values[node.outputs[0]]};
-    for (int in : node.inputs) args.in.push_back(&values[in]);
-    const auto kernel = ops::GetOpDef(node.op).run_int8;
-    if (kernel && !node.on_cpu) {
-      kernel(args);
-      continue;
-    }
-    std::vector<std::vector<int8_t>*> outs;
-    for (int out : node.outputs) outs.push_back(&values[out]);
-    RunCpuOpInt8(graph, node, args.in, outs);
-  }
+  for (const ir::Node& node : graph.nodes()) RunNodeInt8(graph, node, values);
   for (int id : graph.outputs()) result.int8.push_back(values[id]);
   return result;
 }

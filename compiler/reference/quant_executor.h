@@ -16,6 +16,10 @@ struct QuantOutputs {
   std::vector<std::vector<float>> fp16;
 };
 
+// One node of an int8 graph: its integer kernel, or CPU fallback semantics when it has none or is
+// placed on the CPU. `values` is indexed by tensor id.
+void RunNodeInt8(const ir::Graph& graph, const ir::Node& node, std::vector<std::vector<int8_t>>& values);
+
 QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs);
 
 // Dequantized float32 outputs, as `rknn-sim run --reference int8` writes them.

@@ -86,4 +86,8 @@ void EltwiseAdd(const isa::Task& t, const uint8_t* a, const uint8_t* b, uint8_t*
   }
 }
 
+void LookupInt8(const uint8_t* in, const uint8_t* table, uint8_t* out, uint64_t bytes) {
+  for (uint64_t i = 0; i < bytes; ++i) out[i] = table[static_cast<uint8_t>(static_cast<int8_t>(in[i]) + 128)];
+}
+
 }  // namespace rknnsim::sim

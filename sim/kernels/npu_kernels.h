@@ -32,6 +32,9 @@ void ConvOutputFp16(const isa::Task& task, const float* acc, const uint8_t* dpu_
 // DPU element-wise add over whole surfaces (same layout for a, b and out).
 void EltwiseAdd(const isa::Task& task, const uint8_t* a, const uint8_t* b, uint8_t* out, uint64_t bytes);
 
+// DPU lookup table: out[i] = table[in[i] + 128] over int8 surfaces.
+void LookupInt8(const uint8_t* in, const uint8_t* table, uint8_t* out, uint64_t bytes);
+
 // PPU: max pooling and global average pooling over whole surfaces.
 void MaxPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
 void GlobalAvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);

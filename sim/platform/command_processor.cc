@@ -36,6 +36,21 @@ void CommandProcessor::Run() {
   }
 }
 
+// Hands the task to the unit that starts it (CNA for conv, DPU for element-wise and lookup, PPU
+// for pooling, the CPU for fallback ops).
+void CommandProcessor::Dispatch(isa::TaskOp op, tlm::tlm_generic_payload& trans, TaskExtension* ext,
+                                sc_core::sc_time& delay) {
+  const ScopedExtension attached(trans, ext);
+  switch (op) {
+    case isa::TaskOp::kConv: return to_cna->b_transport(trans, delay);
+    case isa::TaskOp::kEltwiseAdd:
+    case isa::TaskOp::kLut: return to_dpu->b_transport(trans, delay);
+    case isa::TaskOp::kMaxPool:
+    case isa::TaskOp::kGlobalAvgPool: return to_ppu->b_transport(trans, delay);
+    case isa::TaskOp::kCpu: return to_cpu->b_transport(trans, delay);
+  }
+}
+
 void CommandProcessor::Execute(uint32_t index) {
   const isa::Task& task = program_->tasks[index];
   TaskRecord record;
@@ -49,16 +64,8 @@ void CommandProcessor::Execute(uint32_t index) {
 
   tlm::tlm_generic_payload trans;
   trans.set_command(tlm::TLM_WRITE_COMMAND);
-  trans.set_extension(&ext);
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  switch (task.op) {
-    case isa::TaskOp::kConv: to_cna->b_transport(trans, delay); break;
-    case isa::TaskOp::kEltwiseAdd: to_dpu->b_transport(trans, delay); break;
-    case isa::TaskOp::kMaxPool:
-    case isa::TaskOp::kGlobalAvgPool: to_ppu->b_transport(trans, delay); break;
-    case isa::TaskOp::kCpu: to_cpu->b_transport(trans, delay); break;
-  }
-  trans.clear_extension(&ext);
+  Dispatch(task.op, trans, &ext, delay);
 
   const double cycle_ns = 1e3 / platform_.clock_mhz;
   const TaskTiming& t = record.timing;

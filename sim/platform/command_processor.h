@@ -43,6 +43,7 @@ class CommandProcessor : public sc_core::sc_module {
  private:
   void Run();
   void Execute(uint32_t index);
+  void Dispatch(isa::TaskOp op, tlm::tlm_generic_payload& trans, TaskExtension* ext, sc_core::sc_time& delay);
 
   const isa::PlatformConfig& platform_;
   const isa::Program* program_ = nullptr;

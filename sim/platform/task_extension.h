@@ -43,4 +43,20 @@ struct TaskExtension : tlm::tlm_extension<TaskExtension> {
   }
 };
 
+// Attaches a stack-owned extension to a payload for one call and detaches it even when a unit
+// throws (a payload deletes attached extensions when it is destroyed).
+class ScopedExtension {
+ public:
+  ScopedExtension(tlm::tlm_generic_payload& trans, TaskExtension* ext) : trans_(trans), ext_(ext) {
+    trans_.set_extension(ext_);
+  }
+  ~ScopedExtension() { trans_.clear_extension(ext_); }
+  ScopedExtension(const ScopedExtension&) = delete;
+  ScopedExtension& operator=(const ScopedExtension&) = delete;
+
+ private:
+  tlm::tlm_generic_payload& trans_;
+  TaskExtension* ext_;
+};
+
 }  // namespace rknnsim::sim

@@ -101,9 +101,8 @@ void Forward(Socket& socket, tlm::tlm_generic_payload& from, void* data, sc_core
   trans.set_command(tlm::TLM_WRITE_COMMAND);
   trans.set_data_ptr(static_cast<unsigned char*>(data));
   trans.set_data_length(0);
-  trans.set_extension(ext);
+  const ScopedExtension attached(trans, ext);
   socket->b_transport(trans, delay);
-  trans.clear_extension(ext);
   from.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

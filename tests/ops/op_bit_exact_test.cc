@@ -13,6 +13,7 @@
 #include "compiler/ops/op_def.h"
 #include "compiler/quant/quantizer.h"
 #include "compiler/reference/quant_executor.h"
+#include "runtime/cpu_runner.h"
 #include "runtime/tensor_io.h"
 #include "sim/simulator.h"
 
@@ -96,11 +97,15 @@ void ExpectBitExact(ir::Graph g, bool fp16 = false) {
     quant::QuantizeInt8(g, quant::CalibrateMinMax(g, samples));
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(Target());
   lower::AssignPlacement(g);
-  const isa::Program program = lower::Lower(g, platform, Target());
+  runtime::CompiledModel model;
+  model.graph = g;
+  model.program = lower::Lower(g, platform, Target());
+  const isa::Program& program = model.program;
+  const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(model);
   for (const quant::Sample& sample : samples) {
     std::vector<std::vector<uint8_t>> packed;
     for (size_t i = 0; i < sample.size(); ++i) packed.push_back(runtime::PackInput(sample[i], program.inputs[i]));
-    const sim::SimulationResult result = sim::Simulate(program, platform, packed);
+    const sim::SimulationResult result = sim::Simulate(program, platform, packed, &cpu_runner);
     const auto expected = reference::DequantizeOutputs(g, reference::RunQuantized(g, sample));
     ASSERT_EQ(result.outputs.size(), expected.size());
     for (size_t o = 0; o < expected.size(); ++o) {
@@ -182,6 +187,22 @@ TEST(EltwiseBitExact, AddWithRelu) {
     a.activation = ir::Activation::kRelu;
     b.Node(ir::OpKind::kAdd, {x, y}, a);
     ExpectBitExact(b.graph(), fp16);
+  }
+}
+
+// Unary activations run as DPU lookup tables in int8 (fp16 graphs run them on the CPU).
+TEST(LutBitExact, Activations) {
+  for (ir::OpKind op : {ir::OpKind::kSigmoid, ir::OpKind::kSwish, ir::OpKind::kLeakyRelu, ir::OpKind::kHardSwish,
+                        ir::OpKind::kTanh}) {
+    for (bool fp16 : {false, true}) {
+      OneOpGraph b;
+      const int x = b.Input({1, 19, 9, 11});
+      ir::Attributes a;
+      a.alpha = 0.1f;  // LeakyRelu slope
+      b.Node(op, {x}, a);
+      SCOPED_TRACE(ops::GetOpDef(op).onnx_name);
+      ExpectBitExact(b.graph(), fp16);
+    }
   }
 }
 
