@@ -12,6 +12,7 @@
 #include "compiler/quant/dataset.h"
 #include "compiler/reference/float_executor.h"
 #include "compiler/reference/quant_executor.h"
+#include "isa/disasm.h"
 #include "runtime/converter.h"
 #include "runtime/cpu_runner.h"
 #include "runtime/model_file.h"
@@ -128,6 +129,12 @@ int Perf(const CommandOptions& o) {
               platform.platform.c_str(), platform.clock_mhz);
   std::fputs(runtime::FormatPerfTable(report).c_str(), stdout);
   if (!o.json.empty()) WriteJson(o.json, runtime::PerfToJson(report));
+  return 0;
+}
+
+int Disasm(const CommandOptions& o) {
+  const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
+  std::fputs(isa::Disassemble(model.program).c_str(), stdout);
   return 0;
 }
 

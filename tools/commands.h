@@ -24,5 +24,6 @@ int Convert(const CommandOptions& o);
 int Run(const CommandOptions& o);
 int Perf(const CommandOptions& o);
 int Memory(const CommandOptions& o);
+int Disasm(const CommandOptions& o);
 
 }  // namespace rknnsim::tools

@@ -74,6 +74,9 @@ int sc_main(int argc, char* argv[]) {
   memory->add_option("model", o.model, "Compiled model file")->required();
   memory->add_option("--json", o.json, "Also write the report as JSON");
 
+  CLI::App* disasm = app.add_subcommand("disasm", "List a compiled model's NPU tasks, one line per task");
+  disasm->add_option("model", o.model, "Compiled model file")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -90,6 +93,7 @@ int sc_main(int argc, char* argv[]) {
     if (name == "convert") return rknnsim::tools::Convert(o);
     if (name == "run") return rknnsim::tools::Run(o);
     if (name == "perf") return rknnsim::tools::Perf(o);
+    if (name == "disasm") return rknnsim::tools::Disasm(o);
     return rknnsim::tools::Memory(o);
   } catch (const rknnsim::Error& e) {
     std::fprintf(stderr, "E %s: %s\n", name.c_str(), e.what());
