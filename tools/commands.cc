@@ -18,6 +18,7 @@
 #include "runtime/model_file.h"
 #include "runtime/reports.h"
 #include "runtime/tensor_io.h"
+#include "runtime/trace.h"
 #include "sim/simulator.h"
 
 namespace rknnsim::tools {
@@ -129,6 +130,7 @@ int Perf(const CommandOptions& o) {
               platform.platform.c_str(), platform.clock_mhz);
   std::fputs(runtime::FormatPerfTable(report).c_str(), stdout);
   if (!o.json.empty()) WriteJson(o.json, runtime::PerfToJson(report));
+  if (!o.trace.empty()) WriteJson(o.trace, runtime::BuildTrace(model.program, platform, result));
   return 0;
 }
 

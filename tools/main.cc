@@ -69,6 +69,7 @@ int sc_main(int argc, char* argv[]) {
   CLI::App* perf = app.add_subcommand("perf", "Per-layer timing table (eval_perf) from a timing-only simulation");
   perf->add_option("model", o.model, "Compiled model file")->required();
   perf->add_option("--json", o.json, "Also write the report as JSON");
+  perf->add_option("--trace", o.trace, "Write a Chrome/Perfetto timeline (one track per unit)");
 
   CLI::App* memory = app.add_subcommand("memory", "Memory usage (eval_memory) of a compiled model");
   memory->add_option("model", o.model, "Compiled model file")->required();

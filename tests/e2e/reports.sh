@@ -6,7 +6,7 @@ sim=$1 models=$2 work=$3
 dir=$work/reports
 rm -rf "$dir" && mkdir -p "$dir"
 "$sim" -q convert "$models/bundled/tiny_resnet.onnx" -t rk3588 -d "$models/bundled/dataset.txt" -o "$dir/m.rknnsim"
-"$sim" perf "$dir/m.rknnsim" --json "$dir/perf.json" >"$dir/perf.txt"
+"$sim" perf "$dir/m.rknnsim" --json "$dir/perf.json" --trace "$dir/trace.json" >"$dir/perf.txt"
 "$sim" memory "$dir/m.rknnsim" --json "$dir/memory.json" >"$dir/memory.txt"
 grep -q "ConvRelu .*Conv:/conv1/Conv" "$dir/perf.txt"
 grep -q "Total Operator Elapsed Per Frame Time(us):" "$dir/perf.txt"
@@ -27,5 +27,11 @@ for k in ("weight_bytes", "internal_bytes", "other_bytes", "total_bytes"):
     assert mem[k] >= 0
 assert mem["total_bytes"] == mem["weight_bytes"] + mem["internal_bytes"] + mem["other_bytes"]
 assert mem["weight_bytes"] > 18000  # ~18.6k int8 weights plus tables
+trace = json.load(open(sys.argv[1].replace("perf.json", "trace.json")))["traceEvents"]
+slices = [e for e in trace if e["ph"] == "X"]
+tracks = {e["args"]["name"] for e in trace if e["ph"] == "M" and e["name"] == "thread_name"}
+assert {"DMA (DDR)", "CORE (MAC array)", "DPU", "PPU"} <= tracks, tracks
+assert any(e["name"] == "Conv:/conv1/Conv" and e["tid"] == 3 for e in slices)  # CORE slice named by layer
+assert all(e["dur"] >= 0 for e in slices)
 print("reports ok")
 PY
