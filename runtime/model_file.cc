@@ -468,15 +468,18 @@ class Reader {
     return out;
   }
 
-  isa::Surface Surface(const fb::Surface* s, const void* owner) const {
+  isa::Surface Surface(const fb::Surface* stored, const void* owner) const {
     isa::Surface out;
-    if (!s) return out;
-    out.addr = s->addr();
-    out.channels = s->channels();
-    out.height = s->height();
-    out.width = s->width();
-    out.c2 = s->c2();
-    out.type = Enum<isa::ElemType>(s->type(), fb::ElemType::MAX, "surface element type", owner);
+    if (!stored) return out;
+    // A corrupted file can misplace a struct; copy it out instead of reading it in place.
+    fb::Surface s;
+    std::memcpy(static_cast<void*>(&s), static_cast<const void*>(stored), sizeof(s));
+    out.addr = s.addr();
+    out.channels = s.channels();
+    out.height = s.height();
+    out.width = s.width();
+    out.c2 = s.c2();
+    out.type = Enum<isa::ElemType>(s.type(), fb::ElemType::MAX, "surface element type", owner);
     return out;
   }
 

@@ -35,7 +35,8 @@ SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig
   npu.ddr.Resize(program.DdrBytes());
   if (program.memory.weight_base + program.weights.size() > npu.ddr.size())
     throw Error("the weight image does not fit the program's DDR plan", "the model file is corrupted");
-  std::memcpy(npu.ddr.data() + program.memory.weight_base, program.weights.data(), program.weights.size());
+  if (!program.weights.empty())
+    std::memcpy(npu.ddr.data() + program.memory.weight_base, program.weights.data(), program.weights.size());
   for (size_t i = 0; functional && i < inputs.size(); ++i) {
     const isa::Surface& s = program.inputs[i].surface;
     if (inputs[i].size() != s.bytes() || s.addr + s.bytes() > npu.ddr.size())

@@ -70,6 +70,7 @@ void RunSwishFloat(FloatArgs& args) {
 
 const OpDef kSwishOp{ir::OpKind::kSwish, "Swish", ParseSwish, SameShape, RunSwishFloat, nullptr, nullptr, false};
 const OpDef kReluOp{ir::OpKind::kRelu, "Relu", ParseRelu, SameShape, RunFloat, RunInt8, RunFp16, true};
+// limits: min/max bounds must be constant (attributes before opset 11, constant inputs since)
 const OpDef kClipOp{ir::OpKind::kClip, "Clip", ParseClip, SameShape, RunFloat, RunInt8, RunFp16, true};
 
 }  // namespace rknnsim::ops

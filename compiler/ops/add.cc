@@ -74,6 +74,7 @@ void RunFp16(Fp16Args& args) {
 
 }  // namespace
 
+// limits: the int8/fp16 (NPU) kernels need equal shapes; broadcasting Adds run on the CPU
 const OpDef kAddOp{ir::OpKind::kAdd, "Add", Parse, Infer, RunFloat, RunInt8, RunFp16, false};
 
 }  // namespace rknnsim::ops

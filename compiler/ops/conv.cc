@@ -177,6 +177,7 @@ void RunFp16(Fp16Args& args) {
 
 }  // namespace
 
+// limits: 2-D only (4-D input and weights); weights must be constant
 const OpDef kConvOp{ir::OpKind::kConv, "Conv", Parse, Infer, RunFloat, RunInt8, RunFp16, false};
 
 }  // namespace rknnsim::ops

@@ -86,6 +86,7 @@ std::vector<ir::Shape> InferPRelu(const ir::Graph& g, const ir::Node& n) {
 
 const OpDef kSubOp{ir::OpKind::kSub, "Sub", ParseSub, InferSub, RunSub, nullptr, nullptr, false};
 const OpDef kMulOp{ir::OpKind::kMul, "Mul", ParseMul, InferMul, RunMul, nullptr, nullptr, false};
+// limits: integer tensors are held as float32 (exact to 2^24), so integer Div does not truncate
 const OpDef kDivOp{ir::OpKind::kDiv, "Div", ParseDiv, InferDiv, RunDiv, nullptr, nullptr, false};
 const OpDef kPowOp{ir::OpKind::kPow, "Pow", ParsePow, InferPow, RunPow, nullptr, nullptr, false};
 const OpDef kMinOp{ir::OpKind::kMin, "Min", ParseMin, InferMin, RunMin, nullptr, nullptr, false};

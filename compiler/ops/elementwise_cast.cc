@@ -182,6 +182,7 @@ float CastValue(float x, int64_t to) {
   }
 }
 
+// limits: to ints: truncates toward 0, wraps mod 2^width, NaN → 0; to (b)float16: nearest even; ints exact to 2^24
 const OpDef kCastOp{ir::OpKind::kCast, "Cast", ParseCast, InferCast, RunCast, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

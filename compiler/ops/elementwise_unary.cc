@@ -102,6 +102,7 @@ const OpDef kErfOp{ir::OpKind::kErf, "Erf", ParseUnary, SameShape, RunErf, nullp
 const OpDef kLeakyReluOp{ir::OpKind::kLeakyRelu, "LeakyRelu", ParseLeakyRelu, SameShape, RunLeakyRelu, nullptr, nullptr, false};
 const OpDef kSigmoidOp{ir::OpKind::kSigmoid, "Sigmoid", ParseUnary, SameShape, RunSigmoid, nullptr, nullptr, false};
 const OpDef kHardSigmoidOp{ir::OpKind::kHardSigmoid, "HardSigmoid", ParseHardSigmoid, SameShape, RunHardSigmoid, nullptr, nullptr, false};
+// opsets: 14-17
 const OpDef kHardSwishOp{ir::OpKind::kHardSwish, "HardSwish", ParseUnary, SameShape, RunHardSwish, nullptr, nullptr, false};
 const OpDef kTanhOp{ir::OpKind::kTanh, "Tanh", ParseUnary, SameShape, RunTanh, nullptr, nullptr, false};
 const OpDef kEluOp{ir::OpKind::kElu, "Elu", ParseElu, SameShape, RunElu, nullptr, nullptr, false};

@@ -95,6 +95,7 @@ void RunFp16(Fp16Args& args) {
 
 }  // namespace
 
+// limits: transA=1 refused; B and C must be constant; C is a scalar or one value per output column
 const OpDef kGemmOp{ir::OpKind::kGemm, "Gemm", Parse, Infer, RunFloat, RunInt8, RunFp16, false};
 
 }  // namespace rknnsim::ops

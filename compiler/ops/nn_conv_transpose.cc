@@ -160,6 +160,7 @@ void RunFloat(FloatArgs& args) {
 
 }  // namespace
 
+// limits: 2-D only
 const OpDef kConvTransposeOp{ir::OpKind::kConvTranspose, "ConvTranspose", Parse, Infer, RunFloat, nullptr, nullptr,
                              false};
 

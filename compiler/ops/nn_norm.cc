@@ -211,10 +211,13 @@ void LayerNormFloat(FloatArgs& args) {
 
 }  // namespace
 
+// limits: inference only (no training_mode=1, no running mean/var outputs); spatial=1
 const OpDef kBatchNormalizationOp{ir::OpKind::kBatchNormalization, "BatchNormalization", ParseBatchNorm,
                                   InferBatchNorm, BatchNormFloat, nullptr, nullptr, false};
 const OpDef kInstanceNormalizationOp{ir::OpKind::kInstanceNormalization, "InstanceNormalization", ParseInstanceNorm,
                                      InferInstanceNorm, InstanceNormFloat, nullptr, nullptr, false};
+// opsets: 17
+// limits: stash_type=1 only
 const OpDef kLayerNormalizationOp{ir::OpKind::kLayerNormalization, "LayerNormalization", ParseLayerNorm,
                                   InferLayerNorm, LayerNormFloat, nullptr, nullptr, false};
 

@@ -179,14 +179,19 @@ void ArgMaxFloat(FloatArgs& args) {
 
 }  // namespace
 
+// limits: axes must be constant
 const OpDef kReduceMeanOp{ir::OpKind::kReduceMean, "ReduceMean", ParseReduce, InferReduce, ReduceFloat, nullptr, nullptr,
                           false};
+// limits: axes must be constant
 const OpDef kReduceMaxOp{ir::OpKind::kReduceMax, "ReduceMax", ParseReduce, InferReduce, ReduceFloat, nullptr, nullptr,
                          false};
+// limits: axes must be constant
 const OpDef kReduceMinOp{ir::OpKind::kReduceMin, "ReduceMin", ParseReduce, InferReduce, ReduceFloat, nullptr, nullptr,
                          false};
+// limits: axes must be constant (attribute, or a constant input from opset 13)
 const OpDef kReduceSumOp{ir::OpKind::kReduceSum, "ReduceSum", ParseReduce, InferReduce, ReduceFloat, nullptr, nullptr,
                          false};
+// limits: indices are held as float32 (exact to 2^24)
 const OpDef kArgMaxOp{ir::OpKind::kArgMax, "ArgMax", ParseArgMax, InferArgMax, ArgMaxFloat, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

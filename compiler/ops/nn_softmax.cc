@@ -57,6 +57,7 @@ void RunFloat(FloatArgs& args) {
 
 }  // namespace
 
+// limits: follows the model opset's semantics (before 13: input coerced to 2-D at axis)
 const OpDef kSoftmaxOp{ir::OpKind::kSoftmax, "Softmax", Parse, Infer, RunFloat, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

@@ -180,11 +180,13 @@ void GlobalMaxFloat(FloatArgs& args) {
 
 }  // namespace
 
+// limits: 2-D only, no dilations; ceil_mode keeps a last window starting in padding (PyTorch drops it)
 const OpDef kAveragePoolOp{ir::OpKind::kAveragePool, "AveragePool", ParseAveragePool, InferMaxPool,
                            AveragePoolFloat, nullptr, nullptr, false};
 const OpDef kGlobalMaxPoolOp{ir::OpKind::kGlobalMaxPool, "GlobalMaxPool", ParseGlobalMax, InferGlobalMax,
                              GlobalMaxFloat, nullptr, nullptr, false};
 
+// limits: 2-D; no Indices output, no storage_order; ceil_mode keeps a last window starting in padding
 const OpDef kMaxPoolOp{ir::OpKind::kMaxPool, "MaxPool", ParseMaxPool, InferMaxPool, MaxPoolFloat, MaxPoolInt8,
                        MaxPoolFloat, true};
 const OpDef kGlobalAveragePoolOp{ir::OpKind::kGlobalAveragePool, "GlobalAveragePool", ParseGlobal, InferGlobal,

@@ -58,6 +58,7 @@ void Copy(Args& args) {
 
 const OpDef kFlattenOp{ir::OpKind::kFlatten, "Flatten", ParseFlatten, InferFlatten, Copy<FloatArgs>, Copy<Int8Args>,
                        Copy<FloatArgs>, true};
+// limits: shape must be constant; 0 copies the input dimension (allowzero=1 is not honoured)
 const OpDef kReshapeOp{ir::OpKind::kReshape, "Reshape", ParseReshape, InferReshape, Copy<FloatArgs>,
                        Copy<Int8Args>, Copy<FloatArgs>, true};
 

@@ -135,6 +135,7 @@ void RunSplit(FloatArgs& args) {
 }  // namespace
 
 const OpDef kConcatOp{ir::OpKind::kConcat, "Concat", ParseConcat, InferConcat, RunConcat, nullptr, nullptr, false};
+// limits: split sizes must be constant (folded); equal parts need an evenly divisible axis
 const OpDef kSplitOp{ir::OpKind::kSplit, "Split", ParseSplit, InferSplit, RunSplit, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

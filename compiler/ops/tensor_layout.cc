@@ -172,7 +172,9 @@ void RunSpaceToDepth(FloatArgs& args) {
 
 const OpDef kTransposeOp{ir::OpKind::kTranspose, "Transpose", ParseTranspose, InferTranspose, RunTranspose,
                          nullptr, nullptr, false};
+// limits: axes must be constant (folded)
 const OpDef kSqueezeOp{ir::OpKind::kSqueeze, "Squeeze", ParseSqueeze, InferSqueeze, Copy, nullptr, nullptr, false};
+// limits: axes must be constant (folded)
 const OpDef kUnsqueezeOp{ir::OpKind::kUnsqueeze, "Unsqueeze", ParseUnsqueeze, InferUnsqueeze, Copy, nullptr, nullptr,
                          false};
 const OpDef kDepthToSpaceOp{ir::OpKind::kDepthToSpace, "DepthToSpace", ParseDepthToSpace, InferDepthToSpace,

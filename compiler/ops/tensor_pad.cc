@@ -83,6 +83,7 @@ void RunPad(FloatArgs& args) {
 
 }  // namespace
 
+// limits: pads and value must be constant (folded); modes constant/reflect/edge; no axes input
 const OpDef kPadOp{ir::OpKind::kPad, "Pad", ParsePad, InferPad, RunPad, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

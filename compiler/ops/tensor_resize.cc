@@ -216,7 +216,11 @@ void RunResize(FloatArgs& args) {
 
 }  // namespace
 
+// opsets: 10-17
+// limits: nearest: any axis, linear: last two axes; no cubic, no tf_crop_and_resize; opset 10: asymmetric+floor
 const OpDef kResizeOp{ir::OpKind::kResize, "Resize", ParseResize, InferResize, RunResize, nullptr, nullptr, false};
+// opsets: 9
+// limits: nearest: any axis, (bi)linear: last two axes; constant scales; asymmetric+floor
 const OpDef kUpsampleOp{ir::OpKind::kUpsample, "Upsample", ParseUpsample, InferResize, RunResize, nullptr, nullptr,
                         false};
 

@@ -93,9 +93,13 @@ void RunRange(FloatArgs& args) {
 
 }  // namespace
 
+// limits: always folded at import (static shapes)
 const OpDef kShapeOp{ir::OpKind::kShape, "Shape", ParseShape, InferShape, RunShape, nullptr, nullptr, false};
+// limits: shape must be constant; always folded at import
 const OpDef kConstantOfShapeOp{ir::OpKind::kConstantOfShape, "ConstantOfShape", ParseConstantOfShape,
                                InferConstantOfShape, RunConstantOfShape, nullptr, nullptr, false};
+// opsets: 11-17
+// limits: start, limit and delta must be constant scalars; always folded at import
 const OpDef kRangeOp{ir::OpKind::kRange, "Range", ParseRange, InferRange, RunRange, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

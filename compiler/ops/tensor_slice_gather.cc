@@ -157,7 +157,9 @@ void RunGather(FloatArgs& args) {
 
 }  // namespace
 
+// limits: starts, ends, axes and steps must be constant (folded)
 const OpDef kSliceOp{ir::OpKind::kSlice, "Slice", ParseSlice, InferSlice, RunSlice, nullptr, nullptr, false};
+// limits: indices are held as float32 (exact to 2^24)
 const OpDef kGatherOp{ir::OpKind::kGather, "Gather", ParseGather, InferGather, RunGather, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

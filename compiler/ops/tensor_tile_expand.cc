@@ -79,7 +79,9 @@ void RunExpand(FloatArgs& args) {
 
 }  // namespace
 
+// limits: repeats must be constant (folded)
 const OpDef kTileOp{ir::OpKind::kTile, "Tile", ParseTile, InferTile, RunTile, nullptr, nullptr, false};
+// limits: shape must be constant (folded)
 const OpDef kExpandOp{ir::OpKind::kExpand, "Expand", ParseExpand, InferExpand, RunExpand, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

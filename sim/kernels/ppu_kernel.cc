@@ -22,15 +22,17 @@ void Store(uint8_t* p, T v) {
 }
 
 // Max of the in-bounds window taps of every output element, comparing decoded values.
+// `lowest` is what a window with no in-bounds tap yields (ceil_mode windows in the padding):
+// the type's lowest value, -128 or fp16 -infinity, as ONNX's -infinity padding implies.
 template <typename T, typename Decode>
-void MaxPoolTyped(const isa::Task& t, const uint8_t* in, uint8_t* out, Decode decode) {
+void MaxPoolTyped(const isa::Task& t, const uint8_t* in, uint8_t* out, T lowest, Decode decode) {
   const isa::Surface& is = t.input;
   const isa::Surface& os = t.output;
   for (uint32_t c1 = 0; c1 < os.c1(); ++c1)
     for (uint32_t oy = 0; oy < os.height; ++oy)
       for (uint32_t ox = 0; ox < os.width; ++ox)
         for (uint32_t c = 0; c < os.c2; ++c) {
-          T best{};
+          T best = lowest;
           bool seeded = false;
           float best_value = 0.0f;
           for (uint32_t ky = 0; ky < t.kernel_h; ++ky) {
@@ -51,9 +53,9 @@ void MaxPoolTyped(const isa::Task& t, const uint8_t* in, uint8_t* out, Decode de
 
 void MaxPool(const isa::Task& t, const uint8_t* in, uint8_t* out) {
   if (t.input.type == isa::ElemType::kInt8)
-    MaxPoolTyped<int8_t>(t, in, out, [](int8_t v) { return static_cast<float>(v); });
+    MaxPoolTyped<int8_t>(t, in, out, int8_t{-128}, [](int8_t v) { return static_cast<float>(v); });
   else
-    MaxPoolTyped<uint16_t>(t, in, out, [](uint16_t v) { return HalfBitsToFloat(v); });
+    MaxPoolTyped<uint16_t>(t, in, out, uint16_t{0xFC00}, [](uint16_t v) { return HalfBitsToFloat(v); });
 }
 
 // int8: sum of (q - zp_in) over the plane, requantized with the task's scale/shift (round half

@@ -169,6 +169,18 @@ TEST(PoolBitExact, MaxPoolWindows) {
   }
 }
 
+TEST(PoolBitExact, CeilModeWindowEntirelyInPadding) {
+  for (bool fp16 : {false, true}) {
+    OneOpGraph b;
+    const int x = b.Input({1, 8, 4, 4});
+    ir::Attributes a = Window(2, 2, 0);
+    a.pads = {0, 0, 1, 1};
+    a.ceil_mode = true;  // output 3x3: the last row and column of windows hold only padding
+    b.Node(ir::OpKind::kMaxPool, {x}, a);
+    ExpectBitExact(b.graph(), fp16);
+  }
+}
+
 TEST(PoolBitExact, GlobalAveragePool) {
   for (bool fp16 : {false, true}) {
     OneOpGraph b;
