@@ -66,6 +66,10 @@ std::string Line(const Program& p, size_t index) {
     case TaskOp::kLut:
       s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " table=" + Hex(t.dpu_table_addr);
       break;
+    case TaskOp::kCopy:
+      s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " scale=" + std::to_string(t.scale_a) + ">>" +
+           std::to_string(t.shift) + " zp=" + std::to_string(t.input_zp) + "/" + std::to_string(t.output_zp);
+      break;
     case TaskOp::kCpu:
       s += "node=" + std::to_string(t.cpu_node) + " in=";
       for (size_t i = 0; i < t.cpu_inputs.size(); ++i) s += (i ? "," : "") + Surf(t.cpu_inputs[i]);

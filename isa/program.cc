@@ -13,6 +13,7 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kGlobalAvgPool: return "gap";
     case TaskOp::kCpu: return "cpu";
     case TaskOp::kLut: return "lut";
+    case TaskOp::kCopy: return "copy";
   }
   return "?";
 }

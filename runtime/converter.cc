@@ -34,7 +34,7 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   } else {
     quant::ConvertToFp16(model.graph);
   }
-  const int on_cpu = lower::AssignPlacement(model.graph);
+  const int on_cpu = lower::AssignPlacement(model.graph, platform);
   spdlog::info("placement: {} op(s) on the NPU, {} on the CPU", model.graph.nodes().size() - on_cpu, on_cpu);
   model.program = lower::Lower(model.graph, platform, options.target);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

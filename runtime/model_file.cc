@@ -49,7 +49,8 @@ static_assert(int(fb::TaskOp::Conv) == int(isa::TaskOp::kConv) &&
               int(fb::TaskOp::EltwiseAdd) == int(isa::TaskOp::kEltwiseAdd) &&
               int(fb::TaskOp::MaxPool) == int(isa::TaskOp::kMaxPool) &&
               int(fb::TaskOp::GlobalAvgPool) == int(isa::TaskOp::kGlobalAvgPool) &&
-              int(fb::TaskOp::Cpu) == int(isa::TaskOp::kCpu) && int(fb::TaskOp::Lut) == int(isa::TaskOp::kLut));
+              int(fb::TaskOp::Cpu) == int(isa::TaskOp::kCpu) && int(fb::TaskOp::Lut) == int(isa::TaskOp::kLut) &&
+              int(fb::TaskOp::Copy) == int(isa::TaskOp::kCopy));
 static_assert(int(fb::ElemType::Int8) == int(isa::ElemType::kInt8) && int(fb::ElemType::Fp16) == int(isa::ElemType::kFp16));
 static_assert(int(fb::ActKind::None) == int(isa::ActKind::kNone) && int(fb::ActKind::Relu) == int(isa::ActKind::kRelu) &&
               int(fb::ActKind::Clip) == int(isa::ActKind::kClip));
@@ -753,6 +754,8 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
       if (t.input.bytes() != t.output.bytes() || t.input.type != isa::ElemType::kInt8)
         r.Fail(at, who + " maps surfaces of different sizes or non-int8 data");
     }
+    if (t.op == isa::TaskOp::kCopy && (t.input.bytes() != t.output.bytes() || t.input.type != t.output.type))
+      r.Fail(at, who + " copies between surfaces of different sizes or types");
     if (t.op != isa::TaskOp::kConv) continue;
 
     if (t.weight_kernel_atom == 0) r.Fail(at, who + " has a weight kernel atom of 0");

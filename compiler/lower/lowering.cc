@@ -159,7 +159,7 @@ class Lowerer {
 
   void EmitNode(const ir::Node& n, uint32_t index) {
     if (n.on_cpu) return EmitCpu(n, index);
-    if (!IsNpuPlaceable(g_, n))
+    if (!IsNpuPlaceable(g_, n, p_))
       throw ops::NodeError(n, "is marked for the NPU but has no NPU lowering (run AssignPlacement first)");
     switch (n.op) {
       case ir::OpKind::kConv:
@@ -169,6 +169,7 @@ class Lowerer {
       case ir::OpKind::kGlobalAveragePool: return EmitPool(n);
       case ir::OpKind::kFlatten:
       case ir::OpKind::kReshape: return;  // NPU aliases need no task
+      case ir::OpKind::kConcat: return EmitConcat(n);
       default: return EmitLut(n);
     }
   }
@@ -200,6 +201,33 @@ class Lowerer {
     t.dpu_table_addr = AddWeights(BuildLut(n));
     t.layer = AddLayer(n, 0);
     Push(t);
+  }
+
+  // One DPU copy per input into its channel slice of the output surface (C2-aligned offsets),
+  // requantizing to the output's parameters in int8.
+  void EmitConcat(const ir::Node& n) {
+    const isa::Surface out = Placed(n.outputs[0]);
+    const uint32_t layer = AddLayer(n, 0);
+    uint32_t channel = 0;
+    for (int in : n.inputs) {
+      isa::Task t;
+      t.op = isa::TaskOp::kCopy;
+      t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
+      t.layer = layer;
+      t.input = Placed(in);
+      t.output = out;
+      t.output.addr = out.addr + (channel / out.c2) * out.surface_stride();
+      t.output.channels = t.input.channels;
+      t.out_rows = t.output.height, t.kernels = t.output.channels;
+      if (program_.compute_type == isa::ElemType::kInt8) {
+        const quant::Requant rq = quant::MakeRequant(double(g_.tensor(in).quant.scale[0]) /
+                                                     g_.tensor(n.outputs[0]).quant.scale[0]);
+        t.scale_a = rq.scale, t.shift = rq.shift;
+        t.input_zp = Zp(in), t.output_zp = Zp(n.outputs[0]);
+      }
+      channel += t.input.channels;
+      Push(t);
+    }
   }
 
   void EmitCpu(const ir::Node& n, uint32_t index) {

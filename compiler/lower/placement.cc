@@ -49,7 +49,21 @@ bool IsNpuAlias(const ir::Graph& g, const ir::Node& n) {
   return IsActivation(g, n.inputs[0]) && IsVector(in) && IsVector(out) && in[1] == out[1];
 }
 
-bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n) {
+bool IsNpuConcat(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfig& p) {
+  if (n.op != ir::OpKind::kConcat) return false;
+  const ir::Shape& out = g.tensor(n.outputs[0]).shape;
+  const int64_t axis = n.attrs.axis < 0 ? n.attrs.axis + static_cast<int64_t>(out.size()) : n.attrs.axis;
+  if (axis != 1) return false;
+  const bool fp16 = g.tensor(n.outputs[0]).dtype == ir::DType::kFloat16;
+  const int64_t c2 = fp16 ? p.c2_fp16 : p.c2_int8;
+  for (size_t i = 0; i < n.inputs.size(); ++i) {
+    if (!IsActivation(g, n.inputs[i])) return false;
+    if (i + 1 < n.inputs.size() && g.tensor(n.inputs[i]).shape[1] % c2 != 0) return false;
+  }
+  return true;
+}
+
+bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfig& p) {
   if (!AllNpuShaped(g, n)) return false;
   switch (n.op) {
     case ir::OpKind::kConv: return n.attrs.group == 1 || IsDepthwise(g, n);
@@ -61,14 +75,15 @@ bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n) {
     case ir::OpKind::kGlobalAveragePool: return g.tensor(n.inputs[0]).shape.size() == 4;
     case ir::OpKind::kFlatten:
     case ir::OpKind::kReshape: return IsNpuAlias(g, n);
+    case ir::OpKind::kConcat: return IsNpuConcat(g, n, p);
     default: return IsLutActivation(g, n);
   }
 }
 
-int AssignPlacement(ir::Graph& graph) {
+int AssignPlacement(ir::Graph& graph, const isa::PlatformConfig& platform) {
   int on_cpu = 0;
   for (ir::Node& n : graph.nodes()) {
-    n.on_cpu = !IsNpuPlaceable(graph, n);
+    n.on_cpu = !IsNpuPlaceable(graph, n, platform);
     on_cpu += n.on_cpu;
   }
   return on_cpu;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "compiler/ir/graph.h"
+#include "isa/platform_config.h"
 
 namespace rknnsim::lower {
 
@@ -20,10 +21,14 @@ bool IsNpuAlias(const ir::Graph& graph, const ir::Node& node);
 // A unary activation the DPU runs as a 256-entry lookup table (int8 graphs).
 bool IsLutActivation(const ir::Graph& graph, const ir::Node& node);
 
-// An NPU lowering exists for this node's form.
-bool IsNpuPlaceable(const ir::Graph& graph, const ir::Node& node);
+// Concat along channels whose inputs start on C2 boundaries: each input is a DPU copy into a
+// slice of the output surface (the troubleshooting manual §10 advises 8/16-aligned channels).
+bool IsNpuConcat(const ir::Graph& graph, const ir::Node& node, const isa::PlatformConfig& platform);
+
+// An NPU lowering exists for this node's form on this platform.
+bool IsNpuPlaceable(const ir::Graph& graph, const ir::Node& node, const isa::PlatformConfig& platform);
 
 // Sets on_cpu on every node that has no NPU lowering; returns how many run on the CPU.
-int AssignPlacement(ir::Graph& graph);
+int AssignPlacement(ir::Graph& graph, const isa::PlatformConfig& platform);
 
 }  // namespace rknnsim::lower

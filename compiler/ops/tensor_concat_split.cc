@@ -4,6 +4,7 @@
 
 #include "compiler/ops/op_util.h"
 #include "compiler/ops/tensor.h"
+#include "compiler/quant/arithmetic.h"
 #include "compiler/ops/tensor_util.h"
 
 namespace rknnsim::ops {
@@ -42,9 +43,10 @@ std::vector<ir::Shape> InferConcat(const ir::Graph& g, const ir::Node& node) {
   return {out};
 }
 
-void RunConcat(FloatArgs& args) {
-  const ir::Graph& g = args.graph;
-  const ir::Node& node = args.node;
+// Copies each input's blocks along the axis into `out` (any element type).
+template <typename T>
+void ConcatBlocks(const ir::Graph& g, const ir::Node& node, const std::vector<const std::vector<T>*>& in,
+                  std::vector<T>& out) {
   const ir::Shape& first = InputShape(g, node, 0);
   const size_t axis = static_cast<size_t>(NormalizeAxis(node, node.attrs.axis, first.size(), "Concat axis"));
   const int64_t outer = Product(first, 0, axis);
@@ -55,14 +57,36 @@ void RunConcat(FloatArgs& args) {
     blocks.push_back(Product(s, axis, s.size()));
     row += blocks.back();
   }
-  args.out.resize(static_cast<size_t>(outer * row));
-  float* dst = args.out.data();
+  out.resize(static_cast<size_t>(outer * row));
+  T* dst = out.data();
   for (int64_t o = 0; o < outer; ++o)
     for (size_t i = 0; i < blocks.size(); ++i) {
       if (blocks[i] == 0) continue;
-      std::memcpy(dst, args.in[i]->data() + o * blocks[i], static_cast<size_t>(blocks[i]) * sizeof(float));
+      std::memcpy(dst, in[i]->data() + o * blocks[i], static_cast<size_t>(blocks[i]) * sizeof(T));
       dst += blocks[i];
     }
+}
+
+void RunConcat(FloatArgs& args) { ConcatBlocks(args.graph, args.node, args.in, args.out); }
+
+// int8 on the NPU (docs/quantization.md): each input is requantized to the output's parameters,
+// q' = clamp(rshift((q - zp_in) * scale, shift) + zp_out), then the blocks are concatenated.
+// Placement sends Concats with constant inputs to the CPU.
+void RunConcatInt8(Int8Args& args) {
+  const ir::Graph& g = args.graph;
+  const ir::Node& node = args.node;
+  const ir::Tensor& y = g.tensor(node.outputs[0]);
+  std::vector<std::vector<int8_t>> rescaled(node.inputs.size());
+  std::vector<const std::vector<int8_t>*> in;
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const ir::Tensor& x = g.tensor(node.inputs[i]);
+    const quant::Requant rq = quant::MakeRequant(double(x.quant.scale[0]) / y.quant.scale[0]);
+    for (int8_t q : *args.in[i])
+      rescaled[i].push_back(quant::SaturateInt8(quant::ApplyRequant(int64_t{q} - x.quant.zero_point[0], rq) +
+                                                y.quant.zero_point[0]));
+    in.push_back(&rescaled[i]);
+  }
+  ConcatBlocks(g, node, in, args.out);
 }
 
 void ParseSplit(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
@@ -134,7 +158,8 @@ void RunSplit(FloatArgs& args) {
 
 }  // namespace
 
-const OpDef kConcatOp{ir::OpKind::kConcat, "Concat", ParseConcat, InferConcat, RunConcat, nullptr, nullptr, false};
+const OpDef kConcatOp{ir::OpKind::kConcat, "Concat", ParseConcat, InferConcat, RunConcat, RunConcatInt8, RunConcat,
+                      false};
 // limits: split sizes must be constant (folded); equal parts need an evenly divisible axis
 const OpDef kSplitOp{ir::OpKind::kSplit, "Split", ParseSplit, InferSplit, RunSplit, nullptr, nullptr, false};
 

@@ -86,6 +86,17 @@ void EltwiseAdd(const isa::Task& t, const uint8_t* a, const uint8_t* b, uint8_t*
   }
 }
 
+void RescaleCopy(const isa::Task& t, const uint8_t* in, uint8_t* out, uint64_t bytes) {
+  if (t.input.type != isa::ElemType::kInt8) {
+    std::memcpy(out, in, bytes);
+    return;
+  }
+  for (uint64_t i = 0; i < bytes; ++i) {
+    const int64_t v = ShiftRoundHalfUp((int64_t{static_cast<int8_t>(in[i])} - t.input_zp) * t.scale_a, t.shift);
+    out[i] = static_cast<uint8_t>(static_cast<int8_t>(std::clamp<int64_t>(v + t.output_zp, -128, 127)));
+  }
+}
+
 void LookupInt8(const uint8_t* in, const uint8_t* table, uint8_t* out, uint64_t bytes) {
   for (uint64_t i = 0; i < bytes; ++i) out[i] = table[static_cast<uint8_t>(static_cast<int8_t>(in[i]) + 128)];
 }

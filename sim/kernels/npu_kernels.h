@@ -35,6 +35,10 @@ void EltwiseAdd(const isa::Task& task, const uint8_t* a, const uint8_t* b, uint8
 // DPU lookup table: out[i] = table[in[i] + 128] over int8 surfaces.
 void LookupInt8(const uint8_t* in, const uint8_t* table, uint8_t* out, uint64_t bytes);
 
+// DPU copy (Concat slices): int8 values are requantized with the task's scale/shift and zero
+// points, fp16 values copied.
+void RescaleCopy(const isa::Task& task, const uint8_t* in, uint8_t* out, uint64_t bytes);
+
 // PPU: max pooling and global average pooling over whole surfaces.
 void MaxPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
 void GlobalAvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);

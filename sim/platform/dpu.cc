@@ -50,6 +50,13 @@ void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   const bool functional = ext->functional;
   std::vector<uint8_t> a(functional ? bytes : 0), b(functional ? bytes : 0), y(functional ? bytes : 0);
   dma.Read(t.input.addr, functional ? a.data() : nullptr, bytes, *ext->timing);
+  if (t.op == isa::TaskOp::kCopy) {
+    ext->timing->dpu_cycles += DpuCycles(t, platform_);
+    if (functional) RescaleCopy(t, a.data(), y.data(), bytes);
+    dma.Write(t.output.addr, functional ? y.data() : nullptr, bytes, *ext->timing);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   if (t.op == isa::TaskOp::kLut) {
     std::vector<uint8_t> table(functional ? 256 : 0);
     dma.Read(t.dpu_table_addr, functional ? table.data() : nullptr, 256, *ext->timing);

@@ -22,8 +22,8 @@ double SimulatedUs(ir::Graph g, bool fp16 = false) {
     quant::ConvertToFp16(g);
   else
     quant::QuantizeInt8(g, quant::CalibrateMinMax(g, testing_support::RandomSamples(g, 1)));
-  lower::AssignPlacement(g);
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(Target());
+  lower::AssignPlacement(g, platform);
   const isa::Program program = lower::Lower(g, platform, Target());
   return sim::Simulate(program, platform, {}).total_time_us;
 }

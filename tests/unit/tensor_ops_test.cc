@@ -474,7 +474,12 @@ TEST(TensorOps, RandomParametersNeverCrash) {
 }
 
 TEST(TensorOps, RegisteredWithFloatKernelsOnly) {
-  for (const char* name : {"Concat", "Split", "Slice", "Gather", "Transpose", "Squeeze", "Unsqueeze", "Pad", "Resize",
+  // Concat also runs on the NPU (channel slices), so it has quantized kernels.
+  const OpDef* concat = FindOnnxOp("Concat");
+  ASSERT_NE(concat, nullptr);
+  EXPECT_NE(concat->run_int8, nullptr);
+  EXPECT_NE(concat->run_fp16, nullptr);
+  for (const char* name : {"Split", "Slice", "Gather", "Transpose", "Squeeze", "Unsqueeze", "Pad", "Resize",
                            "Upsample", "DepthToSpace", "SpaceToDepth", "Tile", "Expand", "Shape", "ConstantOfShape",
                            "Range"}) {
     const OpDef* def = FindOnnxOp(name);
