@@ -28,7 +28,7 @@ enum class TaskOp : uint8_t {
   kGlobalAvgPool,  // PPU + PPU_RDMA, with the DPU-style output converter
   kCpu,            // no NPU unit: the op runs on the SoC's CPU (fallback), reading and writing DDR
   kLut,            // DPU + DPU_RDMA: element-wise lookup table (int8 → int8) for activations
-  kCopy,           // DPU + DPU_RDMA: surface copy into a channel slice (Concat), requantized in int8
+  kCopy,           // DPU + DPU_RDMA: copy between channel slices (Concat, Split), requantized in int8
 };
 const char* TaskOpName(TaskOp op);
 

@@ -170,6 +170,7 @@ class Lowerer {
       case ir::OpKind::kFlatten:
       case ir::OpKind::kReshape: return;  // NPU aliases need no task
       case ir::OpKind::kConcat: return EmitConcat(n);
+      case ir::OpKind::kSplit: return EmitSplit(n);
       default: return EmitLut(n);
     }
   }
@@ -226,6 +227,32 @@ class Lowerer {
         t.input_zp = Zp(in), t.output_zp = Zp(n.outputs[0]);
       }
       channel += t.input.channels;
+      Push(t);
+    }
+  }
+
+  // One DPU copy per output out of its channel slice of the input surface.
+  void EmitSplit(const ir::Node& n) {
+    const isa::Surface in = Placed(n.inputs[0]);
+    const uint32_t layer = AddLayer(n, 0);
+    uint32_t channel = 0;
+    for (int out : n.outputs) {
+      isa::Task t;
+      t.op = isa::TaskOp::kCopy;
+      t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
+      t.layer = layer;
+      t.output = Placed(out);
+      t.input = in;
+      t.input.addr = in.addr + (channel / in.c2) * in.surface_stride();
+      t.input.channels = t.output.channels;
+      t.out_rows = t.output.height, t.kernels = t.output.channels;
+      if (program_.compute_type == isa::ElemType::kInt8) {
+        const quant::Requant rq = quant::MakeRequant(double(g_.tensor(n.inputs[0]).quant.scale[0]) /
+                                                     g_.tensor(out).quant.scale[0]);
+        t.scale_a = rq.scale, t.shift = rq.shift;
+        t.input_zp = Zp(n.inputs[0]), t.output_zp = Zp(out);
+      }
+      channel += t.output.channels;
       Push(t);
     }
   }

@@ -63,6 +63,17 @@ bool IsNpuConcat(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfi
   return true;
 }
 
+bool IsNpuSplit(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfig& p) {
+  if (n.op != ir::OpKind::kSplit || !IsActivation(g, n.inputs[0])) return false;
+  const ir::Shape& in = g.tensor(n.inputs[0]).shape;
+  const int64_t axis = n.attrs.axis < 0 ? n.attrs.axis + static_cast<int64_t>(in.size()) : n.attrs.axis;
+  if (axis != 1) return false;
+  const int64_t c2 = g.tensor(n.inputs[0]).dtype == ir::DType::kFloat16 ? p.c2_fp16 : p.c2_int8;
+  for (size_t k = 0; k + 1 < n.outputs.size(); ++k)
+    if (g.tensor(n.outputs[k]).shape[1] % c2 != 0) return false;
+  return true;
+}
+
 bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfig& p) {
   if (!AllNpuShaped(g, n)) return false;
   switch (n.op) {
@@ -76,6 +87,7 @@ bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformCo
     case ir::OpKind::kFlatten:
     case ir::OpKind::kReshape: return IsNpuAlias(g, n);
     case ir::OpKind::kConcat: return IsNpuConcat(g, n, p);
+    case ir::OpKind::kSplit: return IsNpuSplit(g, n, p);
     default: return IsLutActivation(g, n);
   }
 }

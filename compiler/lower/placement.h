@@ -25,6 +25,9 @@ bool IsLutActivation(const ir::Graph& graph, const ir::Node& node);
 // slice of the output surface (the troubleshooting manual §10 advises 8/16-aligned channels).
 bool IsNpuConcat(const ir::Graph& graph, const ir::Node& node, const isa::PlatformConfig& platform);
 
+// Split along channels at C2 boundaries: each output is a DPU copy out of a slice of the input.
+bool IsNpuSplit(const ir::Graph& graph, const ir::Node& node, const isa::PlatformConfig& platform);
+
 // An NPU lowering exists for this node's form on this platform.
 bool IsNpuPlaceable(const ir::Graph& graph, const ir::Node& node, const isa::PlatformConfig& platform);
 

@@ -39,6 +39,7 @@ struct Int8Args {
   const ir::Node& node;
   std::vector<const std::vector<int8_t>*> in;
   std::vector<int8_t>& out;
+  std::vector<std::vector<int8_t>*> outputs;  // all outputs (Split); `out` is the first
 };
 
 // The fp16 reference: activations are fp16 values held as float (each exactly representable).

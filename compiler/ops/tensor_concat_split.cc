@@ -137,22 +137,41 @@ std::vector<ir::Shape> InferSplit(const ir::Graph& g, const ir::Node& node) {
   return outs;
 }
 
-void RunSplit(FloatArgs& args) {
-  const ir::Shape& x = InputShape(args.graph, args.node, 0);
-  const size_t axis = static_cast<size_t>(NormalizeAxis(args.node, args.node.attrs.axis, x.size(), "Split axis"));
+// Copies each output's blocks along the axis out of `in` (any element type).
+template <typename T>
+void SplitBlocks(const ir::Graph& g, const ir::Node& node, const std::vector<T>& in,
+                 const std::vector<std::vector<T>*>& outputs) {
+  const ir::Shape& x = InputShape(g, node, 0);
+  const size_t axis = static_cast<size_t>(NormalizeAxis(node, node.attrs.axis, x.size(), "Split axis"));
   const int64_t outer = Product(x, 0, axis), inner = Product(x, axis + 1, x.size());
   const int64_t row = x[axis] * inner;
-  const std::vector<float>& in = *args.in[0];
-  const std::vector<int64_t>& sizes = args.node.attrs.ints;
+  const std::vector<int64_t>& sizes = node.attrs.ints;
   int64_t offset = 0;
-  for (size_t k = 0; k < sizes.size() && k < args.outputs.size(); ++k) {
+  for (size_t k = 0; k < sizes.size() && k < outputs.size(); ++k) {
     const int64_t block = sizes[k] * inner;
-    std::vector<float>& out = *args.outputs[k];
+    std::vector<T>& out = *outputs[k];
     out.resize(static_cast<size_t>(outer * block));
     if (block == 0) continue;
     for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(out.data() + o * block, in.data() + o * row + offset, static_cast<size_t>(block) * sizeof(float));
+      std::memcpy(out.data() + o * block, in.data() + o * row + offset, static_cast<size_t>(block) * sizeof(T));
     offset += block;
+  }
+}
+
+void RunSplit(FloatArgs& args) { SplitBlocks(args.graph, args.node, *args.in[0], args.outputs); }
+
+// int8 on the NPU: each output is requantized from the input's parameters to its own (the
+// mirror of Concat).
+void RunSplitInt8(Int8Args& args) {
+  const ir::Graph& g = args.graph;
+  const ir::Node& node = args.node;
+  SplitBlocks(g, node, *args.in[0], args.outputs);
+  const ir::Tensor& x = g.tensor(node.inputs[0]);
+  for (size_t k = 0; k < args.outputs.size(); ++k) {
+    const ir::Tensor& y = g.tensor(node.outputs[k]);
+    const quant::Requant rq = quant::MakeRequant(double(x.quant.scale[0]) / y.quant.scale[0]);
+    for (int8_t& q : *args.outputs[k])
+      q = quant::SaturateInt8(quant::ApplyRequant(int64_t{q} - x.quant.zero_point[0], rq) + y.quant.zero_point[0]);
   }
 }
 
@@ -161,6 +180,6 @@ void RunSplit(FloatArgs& args) {
 const OpDef kConcatOp{ir::OpKind::kConcat, "Concat", ParseConcat, InferConcat, RunConcat, RunConcatInt8, RunConcat,
                       false};
 // limits: split sizes must be constant (folded); equal parts need an evenly divisible axis
-const OpDef kSplitOp{ir::OpKind::kSplit, "Split", ParseSplit, InferSplit, RunSplit, nullptr, nullptr, false};
+const OpDef kSplitOp{ir::OpKind::kSplit, "Split", ParseSplit, InferSplit, RunSplit, RunSplitInt8, RunSplit, false};
 
 }  // namespace rknnsim::ops

@@ -11,13 +11,12 @@ namespace rknnsim::reference {
 bool IsFp16Graph(const ir::Graph& graph) { return graph.tensor(graph.inputs().at(0)).dtype == ir::DType::kFloat16; }
 
 void RunNodeInt8(const ir::Graph& graph, const ir::Node& node, std::vector<std::vector<int8_t>>& values) {
-  ops::Int8Args args{graph, node, {}, values[node.outputs[0]]};
+  ops::Int8Args args{graph, node, {}, values[node.outputs[0]], {}};
   for (int in : node.inputs) args.in.push_back(&values[in]);
+  for (int out : node.outputs) args.outputs.push_back(&values[out]);
   const auto kernel = ops::GetOpDef(node.op).run_int8;
   if (kernel && !node.on_cpu) return kernel(args);
-  std::vector<std::vector<int8_t>*> outs;
-  for (int out : node.outputs) outs.push_back(&values[out]);
-  RunCpuOpInt8(graph, node, args.in, outs);
+  RunCpuOpInt8(graph, node, args.in, args.outputs);
 }
 
 QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {

@@ -170,6 +170,30 @@ TEST(ConcatBitExact, ChannelSlices) {
   }
 }
 
+TEST(SplitBitExact, ChannelSlices) {
+  for (bool fp16 : {false, true}) {
+    OneOpGraph b;
+    const int x = b.Input({1, 69, 6, 10});
+    ir::Attributes a;
+    a.axis = 1;
+    a.ints = {32, 32, 5};
+    ir::Node n;
+    n.op = ir::OpKind::kSplit;
+    n.name = "/split";
+    n.inputs = {x};
+    n.attrs = a;
+    for (int64_t c : a.ints) {
+      ir::Tensor t;
+      t.name = "/split_out" + std::to_string(n.outputs.size());
+      t.shape = {1, c, 6, 10};
+      n.outputs.push_back(b.graph().AddTensor(t));
+    }
+    b.graph().nodes().push_back(n);
+    b.graph().outputs() = n.outputs;
+    ExpectBitExact(b.graph(), fp16);
+  }
+}
+
 TEST(GemmBitExact, FullyConnected) {
   for (bool fp16 : {false, true}) {
     OneOpGraph b;

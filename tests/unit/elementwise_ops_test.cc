@@ -497,7 +497,7 @@ TEST(Add, QuantizedKernelsRefuseBroadcasting) {
   ExpectError([&] { GetOpDef(OpKind::kAdd).run_fp16(fargs); }, {"node 'n'", "(2,2) + (2)", "NPU"});
   std::vector<int8_t> qout;
   const std::vector<int8_t> qa = {1, 2, 3, 4}, qb = {1, 2};
-  Int8Args qargs{n.g, n.node, {&qa, &qb}, qout};
+  Int8Args qargs{n.g, n.node, {&qa, &qb}, qout, {}};
   ExpectError([&] { GetOpDef(OpKind::kAdd).run_int8(qargs); }, {"node 'n'", "(2,2) + (2)"});
 }
 
