@@ -35,6 +35,16 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     quant::ConvertToFp16(model.graph);
   }
   const int on_cpu = lower::AssignPlacement(model.graph, platform);
+  // The troubleshooting manual (§5.5.3, §10) advises against ops on tensors of more than 4
+  // dimensions: say which ones fall back to the CPU for that reason.
+  for (const ir::Node& node : model.graph.nodes())
+    for (int id : node.outputs)
+      if (node.on_cpu && model.graph.tensor(id).shape.size() > 4) {
+        spdlog::warn("node '{}': {}-D tensor {} runs on the CPU; the NPU handles up to 4-D (reshape to 4-D to keep it on "
+                     "the NPU)",
+                     node.name, model.graph.tensor(id).shape.size(), ir::ShapeToString(model.graph.tensor(id).shape));
+        break;
+      }
   spdlog::info("placement: {} op(s) on the NPU, {} on the CPU", model.graph.nodes().size() - on_cpu, on_cpu);
   model.program = lower::Lower(model.graph, platform, options.target);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -12,8 +12,8 @@ namespace {
 
 class ModelBuilder {
  public:
-  explicit ModelBuilder(int64_t opset = 13) {
-    model_.set_ir_version(7);
+  explicit ModelBuilder(int64_t opset = 13, int64_t ir_version = 7) {
+    model_.set_ir_version(ir_version);
     auto* imp = model_.add_opset_import();
     imp->set_domain("");
     imp->set_version(opset);
@@ -130,6 +130,9 @@ TEST(OnnxImporter, VersionsOutOfRangeAreRejected) {
   ModelBuilder future(18);
   future.Input("x", {1, 4}).Node("Relu", {"x"}, {"y"}).Output("y");
   EXPECT_CONTAINS(LoadError(future.Bytes()), "opset 18 is not supported");
+  ModelBuilder new_ir(13, 10);
+  new_ir.Input("x", {1, 4}).Node("Relu", {"x"}, {"y"}).Output("y");
+  EXPECT_CONTAINS(LoadError(new_ir.Bytes()), "IR version 10 is outside the supported range");
 }
 
 TEST(OnnxImporter, Float16WeightsAreRejectedWithAHint) {
