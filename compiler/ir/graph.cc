@@ -16,6 +16,14 @@ int Graph::FindTensor(const std::string& name) const {
   return it == by_name_.end() ? -1 : it->second;
 }
 
+void Graph::EraseNodes(const std::vector<bool>& removed) {
+  std::vector<Node> kept;
+  kept.reserve(nodes_.size());
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    if (i >= removed.size() || !removed[i]) kept.push_back(std::move(nodes_[i]));
+  nodes_ = std::move(kept);
+}
+
 std::vector<int> Graph::Producers() const {
   std::vector<int> producer(tensors_.size(), -1);
   for (size_t n = 0; n < nodes_.size(); ++n)

@@ -33,6 +33,9 @@ class Graph {
   int64_t opset() const { return opset_; }
   void set_opset(int64_t opset) { opset_ = opset; }
 
+  // Removes the nodes flagged in `removed` (indexed like nodes()), keeping the order of the rest.
+  void EraseNodes(const std::vector<bool>& removed);
+
   // Index of the node producing each tensor (-1 for graph inputs and constants).
   std::vector<int> Producers() const;
   // Number of node inputs and graph outputs reading each tensor.

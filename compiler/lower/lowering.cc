@@ -204,56 +204,53 @@ class Lowerer {
     Push(t);
   }
 
-  // One DPU copy per input into its channel slice of the output surface (C2-aligned offsets),
-  // requantizing to the output's parameters in int8.
+  // A channel slice of a placed surface, starting at `channel` (a multiple of C2).
+  static isa::Surface Slice(isa::Surface s, uint32_t channel, uint32_t channels) {
+    s.addr += (channel / s.c2) * s.surface_stride();
+    s.channels = channels;
+    return s;
+  }
+
+  // A DPU copy from tensor `from` (surface `src`) to tensor `to` (surface `dst`), requantized to
+  // `to`'s parameters in int8.
+  void PushCopy(uint32_t layer, int from, const isa::Surface& src, int to, const isa::Surface& dst) {
+    isa::Task t;
+    t.op = isa::TaskOp::kCopy;
+    t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
+    t.layer = layer;
+    t.input = src;
+    t.output = dst;
+    t.out_rows = t.output.height, t.kernels = t.output.channels;
+    if (program_.compute_type == isa::ElemType::kInt8) {
+      const quant::Requant rq =
+          quant::MakeRequant(double(g_.tensor(from).quant.scale[0]) / g_.tensor(to).quant.scale[0]);
+      t.scale_a = rq.scale, t.shift = rq.shift;
+      t.input_zp = Zp(from), t.output_zp = Zp(to);
+    }
+    Push(t);
+  }
+
+  // Concat: one DPU copy per input into its channel slice of the output (C2-aligned offsets).
   void EmitConcat(const ir::Node& n) {
     const isa::Surface out = Placed(n.outputs[0]);
     const uint32_t layer = AddLayer(n, 0);
     uint32_t channel = 0;
     for (int in : n.inputs) {
-      isa::Task t;
-      t.op = isa::TaskOp::kCopy;
-      t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
-      t.layer = layer;
-      t.input = Placed(in);
-      t.output = out;
-      t.output.addr = out.addr + (channel / out.c2) * out.surface_stride();
-      t.output.channels = t.input.channels;
-      t.out_rows = t.output.height, t.kernels = t.output.channels;
-      if (program_.compute_type == isa::ElemType::kInt8) {
-        const quant::Requant rq = quant::MakeRequant(double(g_.tensor(in).quant.scale[0]) /
-                                                     g_.tensor(n.outputs[0]).quant.scale[0]);
-        t.scale_a = rq.scale, t.shift = rq.shift;
-        t.input_zp = Zp(in), t.output_zp = Zp(n.outputs[0]);
-      }
-      channel += t.input.channels;
-      Push(t);
+      const isa::Surface src = Placed(in);
+      PushCopy(layer, in, src, n.outputs[0], Slice(out, channel, src.channels));
+      channel += src.channels;
     }
   }
 
-  // One DPU copy per output out of its channel slice of the input surface.
+  // Split: one DPU copy per output out of its channel slice of the input.
   void EmitSplit(const ir::Node& n) {
     const isa::Surface in = Placed(n.inputs[0]);
     const uint32_t layer = AddLayer(n, 0);
     uint32_t channel = 0;
     for (int out : n.outputs) {
-      isa::Task t;
-      t.op = isa::TaskOp::kCopy;
-      t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
-      t.layer = layer;
-      t.output = Placed(out);
-      t.input = in;
-      t.input.addr = in.addr + (channel / in.c2) * in.surface_stride();
-      t.input.channels = t.output.channels;
-      t.out_rows = t.output.height, t.kernels = t.output.channels;
-      if (program_.compute_type == isa::ElemType::kInt8) {
-        const quant::Requant rq = quant::MakeRequant(double(g_.tensor(n.inputs[0]).quant.scale[0]) /
-                                                     g_.tensor(out).quant.scale[0]);
-        t.scale_a = rq.scale, t.shift = rq.shift;
-        t.input_zp = Zp(n.inputs[0]), t.output_zp = Zp(out);
-      }
-      channel += t.output.channels;
-      Push(t);
+      const isa::Surface dst = Placed(out);
+      PushCopy(layer, n.inputs[0], Slice(in, channel, dst.channels), out, dst);
+      channel += dst.channels;
     }
   }
 

@@ -35,10 +35,7 @@ int FuseActivations(ir::Graph& graph) {
     removed[&act - nodes.data()] = true;
     ++fused;
   }
-  std::vector<ir::Node> kept;
-  for (size_t i = 0; i < nodes.size(); ++i)
-    if (!removed[i]) kept.push_back(std::move(nodes[i]));
-  nodes = std::move(kept);
+  graph.EraseNodes(removed);
   return fused;
 }
 

@@ -26,10 +26,7 @@ int FuseSwish(ir::Graph& graph) {
       break;
     }
   }
-  std::vector<ir::Node> kept;
-  for (size_t i = 0; i < nodes.size(); ++i)
-    if (!removed[i]) kept.push_back(std::move(nodes[i]));
-  nodes = std::move(kept);
+  graph.EraseNodes(removed);
   return fused;
 }
 
