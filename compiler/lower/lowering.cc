@@ -1,6 +1,7 @@
 #include "compiler/lower/lowering.h"
 
 #include <climits>
+#include <stdexcept>
 
 #include "common/error.h"
 #include "compiler/lower/conv_tiler.h"
@@ -100,6 +101,9 @@ class Lowerer {
     std::vector<BufferRequest> requests;
     for (const Slot& s : slots_) requests.push_back(s.request);
     const MemoryLayout layout = PlanBuffers(requests, kBufferAlign);
+    // Every compile verifies its plan: no two live feature maps may share a byte.
+    if (!LayoutIsSafe(requests, layout))
+      throw std::logic_error("memory plan places two live tensors on overlapping bytes");
     offsets_ = layout.offsets;
     program_.memory.internal_bytes = layout.total_bytes;
   }

@@ -55,3 +55,21 @@ TEST(ConvTiler, OneTileWhenTheWholeInputFits) {
 
 }  // namespace
 }  // namespace rknnsim::lower
+
+namespace rknnsim::lower {
+namespace {
+
+TEST(ConvTiler, WideInputsGetMoreDataBanksBySplittingKernelGroups) {
+  // One 3-row window of a 128-wide, 16-channel input needs 6 KiB: two of the four 4 KiB banks.
+  ConvShape s;
+  s.in_height = 16, s.in_width = 128, s.in_channels_aligned = 16;
+  s.out_height = 16, s.kernels_aligned = 256, s.kernel_h = 3, s.kernel_w = 3, s.pad_top = 1, s.kernel_atom = 32;
+  const auto tiles = TileConvolution(s, SmallCbuf(), "wide");
+  for (const ConvTile& t : tiles) {
+    EXPECT_GE(t.data_banks, 2u);
+    EXPECT_EQ(t.kernels, 32u);  // one kernel group per chunk
+  }
+}
+
+}  // namespace
+}  // namespace rknnsim::lower
