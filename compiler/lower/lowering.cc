@@ -196,13 +196,19 @@ class Lowerer {
     return std::vector<uint8_t>(values[1].begin(), values[1].end());
   }
 
-  void EmitLut(const ir::Node& n) {
+  // A DPU task streaming `input` to `output` whole (flying mode: DPU_RDMA reads the operands).
+  static isa::Task DpuStreamTask(isa::TaskOp op, const isa::Surface& input, const isa::Surface& output) {
     isa::Task t;
-    t.op = isa::TaskOp::kLut;
+    t.op = op;
     t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
-    t.input = Placed(n.inputs[0]);
-    t.output = Placed(n.outputs[0]);
-    t.out_rows = t.output.height, t.kernels = t.output.channels;
+    t.input = input;
+    t.output = output;
+    t.out_rows = output.height, t.kernels = output.channels;
+    return t;
+  }
+
+  void EmitLut(const ir::Node& n) {
+    isa::Task t = DpuStreamTask(isa::TaskOp::kLut, Placed(n.inputs[0]), Placed(n.outputs[0]));
     t.dpu_table_addr = AddWeights(BuildLut(n));
     t.layer = AddLayer(n, 0);
     Push(t);
@@ -218,13 +224,8 @@ class Lowerer {
   // A DPU copy from tensor `from` (surface `src`) to tensor `to` (surface `dst`), requantized to
   // `to`'s parameters in int8.
   void PushCopy(uint32_t layer, int from, const isa::Surface& src, int to, const isa::Surface& dst) {
-    isa::Task t;
-    t.op = isa::TaskOp::kCopy;
-    t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
+    isa::Task t = DpuStreamTask(isa::TaskOp::kCopy, src, dst);
     t.layer = layer;
-    t.input = src;
-    t.output = dst;
-    t.out_rows = t.output.height, t.kernels = t.output.channels;
     if (program_.compute_type == isa::ElemType::kInt8) {
       const quant::Requant rq =
           quant::MakeRequant(double(g_.tensor(from).quant.scale[0]) / g_.tensor(to).quant.scale[0]);
@@ -317,13 +318,8 @@ class Lowerer {
   }
 
   void EmitAdd(const ir::Node& n) {
-    isa::Task t;
-    t.op = isa::TaskOp::kEltwiseAdd;
-    t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
-    t.input = Placed(n.inputs[0]);
+    isa::Task t = DpuStreamTask(isa::TaskOp::kEltwiseAdd, Placed(n.inputs[0]), Placed(n.outputs[0]));
     t.input2 = Placed(n.inputs[1]);
-    t.output = Placed(n.outputs[0]);
-    t.out_rows = t.output.height, t.kernels = t.output.channels;
     t.input_zp = Zp(n.inputs[0]), t.input2_zp = Zp(n.inputs[1]), t.output_zp = Zp(n.outputs[0]);
     if (program_.compute_type == isa::ElemType::kInt8) {
       const double so = g_.tensor(n.outputs[0]).quant.scale[0];

@@ -42,33 +42,31 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+// Streaming DPU tasks read their main operand and one more stream (the second addend or the
+// lookup table; nothing for copies), run one kernel and write the output once.
 void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   TaskExtension* ext = nullptr;
   trans.get_extension(ext);
   const isa::Task& t = *ext->task;
   const uint64_t bytes = t.output.bytes();
   const bool functional = ext->functional;
-  std::vector<uint8_t> a(functional ? bytes : 0), b(functional ? bytes : 0), y(functional ? bytes : 0);
+  std::vector<uint8_t> a(functional ? bytes : 0), y(functional ? bytes : 0), second;
   dma.Read(t.input.addr, functional ? a.data() : nullptr, bytes, *ext->timing);
-  if (t.op == isa::TaskOp::kCopy) {
-    ext->timing->dpu_cycles += DpuCycles(t, platform_);
-    if (functional) RescaleCopy(t, a.data(), y.data(), bytes);
-    dma.Write(t.output.addr, functional ? y.data() : nullptr, bytes, *ext->timing);
-    trans.set_response_status(tlm::TLM_OK_RESPONSE);
-    return;
+  const uint64_t second_addr = t.op == isa::TaskOp::kLut ? t.dpu_table_addr : t.input2.addr;
+  const uint64_t second_bytes = t.op == isa::TaskOp::kLut ? 256 : t.op == isa::TaskOp::kEltwiseAdd ? bytes : 0;
+  if (second_bytes) {
+    if (functional) second.resize(second_bytes);
+    dma.Read(second_addr, functional ? second.data() : nullptr, second_bytes, *ext->timing);
   }
-  if (t.op == isa::TaskOp::kLut) {
-    std::vector<uint8_t> table(functional ? 256 : 0);
-    dma.Read(t.dpu_table_addr, functional ? table.data() : nullptr, 256, *ext->timing);
-    ext->timing->dpu_cycles += DpuCycles(t, platform_);
-    if (functional) LookupInt8(a.data(), table.data(), y.data(), bytes);
-    dma.Write(t.output.addr, functional ? y.data() : nullptr, bytes, *ext->timing);
-    trans.set_response_status(tlm::TLM_OK_RESPONSE);
-    return;
-  }
-  dma.Read(t.input2.addr, functional ? b.data() : nullptr, bytes, *ext->timing);
   ext->timing->dpu_cycles += DpuCycles(t, platform_);
-  if (functional) EltwiseAdd(t, a.data(), b.data(), y.data(), bytes);
+  if (functional) {
+    if (t.op == isa::TaskOp::kLut)
+      LookupInt8(a.data(), second.data(), y.data(), bytes);
+    else if (t.op == isa::TaskOp::kCopy)
+      RescaleCopy(t, a.data(), y.data(), bytes);
+    else
+      EltwiseAdd(t, a.data(), second.data(), y.data(), bytes);
+  }
   dma.Write(t.output.addr, functional ? y.data() : nullptr, bytes, *ext->timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
