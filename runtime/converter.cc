@@ -18,6 +18,14 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(options.target);
   if (options.do_quantization && options.dataset.empty())
     throw Error("quantization needs a calibration dataset", "pass -d dataset.txt, or --no-quant for an fp16 model");
+  const quant::QuantConfig& config = options.config;
+  // Until each setting has its implementation, refuse it rather than silently ignore it.
+  if (config.quantized_algorithm != "normal" || config.quantized_method != "channel")
+    throw Error("quantized_algorithm='" + config.quantized_algorithm + "', quantized_method='" +
+                    config.quantized_method + "' is not supported yet",
+                "use quantized_algorithm='normal', quantized_method='channel'");
+  if (!config.mean_values.empty() || !config.std_values.empty())
+    throw Error("mean_values/std_values are not supported yet", "normalize the inputs before the model");
   const auto start = std::chrono::steady_clock::now();
   CompiledModel model;
   model.source_name = onnx_path;

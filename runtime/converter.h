@@ -4,6 +4,7 @@
 #include <string>
 
 #include "compiler/frontend/onnx_importer.h"
+#include "compiler/quant/quant_config.h"
 #include "runtime/model_file.h"
 
 namespace rknnsim::runtime {
@@ -13,6 +14,7 @@ struct ConvertOptions {
   std::string dataset;  // dataset.txt for int8; empty with do_quantization = false
   bool do_quantization = true;
   frontend::OnnxLoadOptions load;  // inputs=, outputs=, input_size_list= of load_onnx
+  quant::QuantConfig config;       // the quantization settings of config()
 };
 
 CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options);

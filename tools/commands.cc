@@ -76,6 +76,28 @@ frontend::OnnxLoadOptions LoadOptions(const CommandOptions& o) {
   return load;
 }
 
+// A JSON list of per-input, per-channel values such as --mean-values '[[0,0,0],[127.5]]'.
+std::vector<std::vector<float>> PerInputValues(const std::string& flag, const std::string& text) {
+  std::vector<std::vector<float>> values;
+  if (text.empty()) return values;
+  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  auto bad = [&] {
+    return Error(flag + " '" + text + "' is not a list of per-channel lists",
+                 "write it like Python, one list per input: '[[123.675,116.28,103.53]]'");
+  };
+  if (!parsed.is_array() || parsed.empty()) throw bad();
+  for (const auto& list : parsed) {
+    if (!list.is_array() || list.empty()) throw bad();
+    std::vector<float> channels;
+    for (const auto& v : list) {
+      if (!v.is_number()) throw bad();
+      channels.push_back(v.get<float>());
+    }
+    values.push_back(channels);
+  }
+  return values;
+}
+
 }  // namespace
 
 int Convert(const CommandOptions& o) {
@@ -84,6 +106,12 @@ int Convert(const CommandOptions& o) {
   options.dataset = o.dataset;
   options.do_quantization = !o.no_quant;
   options.load = LoadOptions(o);
+  options.config.mean_values = PerInputValues("--mean-values", o.mean_values);
+  options.config.std_values = PerInputValues("--std-values", o.std_values);
+  options.config.quant_img_rgb2bgr = o.quant_img_rgb2bgr;
+  options.config.quantized_algorithm = o.quantized_algorithm;
+  options.config.quantized_method = o.quantized_method;
+  options.config.optimization_level = o.optimization_level;
   if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
   if (o.no_quant) options.dataset.clear();
   const runtime::CompiledModel model = runtime::ConvertOnnx(o.model, options);

@@ -19,6 +19,13 @@ struct CommandOptions {
   std::vector<std::string> cut_inputs;   // --inputs
   std::vector<std::string> cut_outputs;  // --outputs
   std::string input_size_list;           // --input-size-list, JSON like [[1,3,224,224]]
+  // config() settings of convert
+  std::string mean_values;               // --mean-values, JSON like [[123.675,116.28,103.53]]
+  std::string std_values;                // --std-values, same shape
+  bool quant_img_rgb2bgr = false;        // --quant-img-rgb2bgr
+  std::string quantized_algorithm = "normal";
+  std::string quantized_method = "channel";
+  int optimization_level = 3;
 };
 
 int Convert(const CommandOptions& o);

@@ -47,6 +47,15 @@ int sc_main(int argc, char* argv[]) {
   convert->add_option("-d,--dataset", o.dataset, "dataset.txt listing calibration .npy files (int8)");
   convert->add_flag("--no-quant", o.no_quant, "Build an fp16 model without quantization");
   convert->add_option("-o,--output", o.output, "Compiled model file to write")->required();
+  convert->add_option("--mean-values", o.mean_values, "Per-input, per-channel means as JSON, e.g. '[[123.675,116.28,103.53]]'");
+  convert->add_option("--std-values", o.std_values, "Per-input, per-channel stds as JSON, e.g. '[[58.395,57.12,57.375]]'");
+  convert->add_flag("--quant-img-rgb2bgr", o.quant_img_rgb2bgr, "Swap RGB/BGR of calibration images (not of .npy)");
+  convert->add_option("--quantized-algorithm", o.quantized_algorithm, "normal, kl_divergence or mmse")
+      ->check(CLI::IsMember({"normal", "kl_divergence", "mmse"}));
+  convert->add_option("--quantized-method", o.quantized_method, "channel or layer")
+      ->check(CLI::IsMember({"channel", "layer"}));
+  convert->add_option("--optimization-level", o.optimization_level, "0 to 3, as config(optimization_level=)")
+      ->check(CLI::Range(0, 3));
 
   auto add_load_options = [&o](CLI::App* cmd) {
     cmd->add_option("--inputs", o.cut_inputs, "Tensor names that become the model's inputs (load_onnx inputs=)")
