@@ -24,29 +24,34 @@ std::vector<ConvTile> TileConvolution(const ConvShape& s, const isa::PlatformCon
   const uint64_t group_channels = s.depthwise ? 1 : s.in_channels_aligned;
   const uint64_t group_bytes = uint64_t{s.kernel_h} * s.kernel_w * group_channels * s.kernel_atom * s.elem_bytes;
   const uint32_t groups = s.kernels_aligned / s.kernel_atom;
-  const uint64_t row_bytes = uint64_t{s.in_width} * s.in_channels_aligned * s.elem_bytes;
   // Output rows whose input window fits: (n - 1) * stride + (kh - 1) * dilation + 1 <= rows_fit.
   const uint64_t window = uint64_t{s.kernel_h - 1} * s.dilation_h + 1;
-  const uint64_t data_needed = std::min<uint64_t>(window, s.in_height) * row_bytes;
-  // Kernel groups per chunk: as many as fit beside the data banks one window of input rows
-  // needs (at least one data bank); fewer groups per chunk free banks for wide inputs.
-  const uint64_t min_data_banks = std::max<uint64_t>(1, CeilDiv(data_needed, bank));
-  const uint64_t max_weight_banks =
-      min_data_banks < static_cast<uint64_t>(p.cbuf_banks) ? static_cast<uint64_t>(p.cbuf_banks) - min_data_banks : 0;
-  const uint32_t groups_per_chunk =
-      static_cast<uint32_t>(std::min<uint64_t>(groups, max_weight_banks * bank / std::max<uint64_t>(group_bytes, 1)));
+  const uint64_t window_rows = std::min<uint64_t>(window, s.in_height);
+  // One input row of a chunk of `g` kernel groups: all channels for a direct convolution, only
+  // the chunk's own channels for a depthwise one (CNA loads just those C1 surfaces).
+  auto row_bytes_for = [&](uint64_t g) {
+    const uint64_t channels = s.depthwise ? std::min<uint64_t>(g * s.kernel_atom, s.in_channels_aligned)
+                                          : s.in_channels_aligned;
+    return uint64_t{s.in_width} * channels * s.elem_bytes;
+  };
+  // Kernel groups per chunk: as many as fit beside the data banks that one window of the chunk's
+  // input rows needs (at least one data bank); fewer groups per chunk free banks for wide inputs.
+  auto fits = [&](uint64_t g) {
+    const uint64_t weight_banks = CeilDiv(g * group_bytes, bank);
+    if (weight_banks >= static_cast<uint64_t>(p.cbuf_banks)) return false;
+    return window_rows * row_bytes_for(g) <= (static_cast<uint64_t>(p.cbuf_banks) - weight_banks) * bank;
+  };
+  uint32_t groups_per_chunk = groups;
+  while (groups_per_chunk > 0 && !fits(groups_per_chunk)) --groups_per_chunk;
   if (groups_per_chunk == 0)
     throw Error("layer '" + layer_name + "': one kernel group (" + std::to_string(group_bytes) +
-                    " bytes) and one window of input rows (" + std::to_string(data_needed) +
+                    " bytes) and one window of input rows (" + std::to_string(window_rows * row_bytes_for(1)) +
                     " bytes) do not fit the platform's " + std::to_string(p.CbufBytes()) + "-byte CBUF together",
                 "reduce the input width, channels or kernel size of this layer");
+  const uint64_t row_bytes = row_bytes_for(groups_per_chunk);
   const uint32_t weight_banks = static_cast<uint32_t>(CeilDiv(groups_per_chunk * group_bytes, bank));
   const uint32_t data_banks = static_cast<uint32_t>(p.cbuf_banks) - weight_banks;
   const uint64_t rows_fit = data_banks * bank / std::max<uint64_t>(row_bytes, 1);
-  if (rows_fit < std::min<uint64_t>(window, s.in_height))
-    throw Error("layer '" + layer_name + "': one output row needs " + std::to_string(window * row_bytes) +
-                    " bytes of input in CBUF, more than the " + std::to_string(data_banks * bank) + " available",
-                "reduce the input width or channels of this layer");
   // The whole input fits: one tile of all rows (also when the input is shorter than the window).
   const uint64_t rows_by_window = rows_fit >= window ? (rows_fit - window) / s.stride_h + 1 : 1;
   const uint32_t rows_per_tile = static_cast<uint32_t>(

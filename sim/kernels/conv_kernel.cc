@@ -67,7 +67,8 @@ void DepthwiseTaps(const isa::Task& t, const FeatureTile& in, Tap tap) {
           for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
             const int64_t ix = int64_t{ox} * t.stride_w - t.pad_left + int64_t{kx} * t.dilation_w;
             if (ix < 0 || ix >= w_in) continue;
-            const size_t x = ((size_t{c / c2} * in.rows + row) * w_in + static_cast<size_t>(ix)) * c2 + c % c2;
+            const size_t x =
+                ((size_t{c / c2 - in.first_c1} * in.rows + row) * w_in + static_cast<size_t>(ix)) * c2 + c % c2;
             const size_t w = (k / atom) * group_elems + (size_t{ky} * t.kernel_w + kx) * atom + k % atom;
             tap(acc_index, x, w);
           }
@@ -76,6 +77,13 @@ void DepthwiseTaps(const isa::Task& t, const FeatureTile& in, Tap tap) {
 }
 
 }  // namespace
+
+InputSurfaces ConvInputSurfaces(const isa::Task& t) {
+  const uint32_t c2 = t.input.c2;
+  if (t.conv_mode != isa::ConvMode::kDepthwise) return {0, t.input.c1()};
+  const uint32_t first = t.kernel_begin / c2;
+  return {first, (t.kernel_begin + t.kernels + c2 - 1) / c2 - first};
+}
 
 void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, int32_t* acc) {
   if (t.conv_mode == isa::ConvMode::kDepthwise) {

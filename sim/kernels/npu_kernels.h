@@ -11,12 +11,20 @@
 namespace rknnsim::sim {
 
 // Input rows of one conv tile as CNA holds them in CBUF: [C1][rows][W][C2] elements, rows
-// [first_row, first_row + rows) of the input surface.
+// [first_row, first_row + rows) of the input surface, C1 surfaces from first_c1 (a depthwise
+// tile loads only the channels of its kernels; a direct one loads all, first_c1 = 0).
 struct FeatureTile {
   const uint8_t* data = nullptr;
   uint32_t first_row = 0;
   uint32_t rows = 0;
+  uint32_t first_c1 = 0;
 };
+
+// C1 surfaces [first, first + count) of the input that a conv task reads.
+struct InputSurfaces {
+  uint32_t first = 0, count = 0;
+};
+InputSurfaces ConvInputSurfaces(const isa::Task& task);
 
 // CORE: accumulators of a conv task, laid out [out_rows][out_width][task.kernels] (int32 for int8,
 // fp32 for fp16). `weights` holds the kernel groups of the task, as packed in DDR.

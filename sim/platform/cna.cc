@@ -24,7 +24,8 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const uint32_t last = static_cast<uint32_t>(std::min<int64_t>(bottom, int64_t{in.height} - 1));
   const uint32_t rows = last >= first ? last - first + 1 : 0;
 
-  const uint64_t feature_bytes = uint64_t{in.c1()} * rows * in.line_stride();
+  const InputSurfaces surfaces = ConvInputSurfaces(t);
+  const uint64_t feature_bytes = uint64_t{surfaces.count} * rows * in.line_stride();
   const uint32_t atom = t.weight_kernel_atom;
   const uint64_t group_bytes = isa::WeightGroupBytes(t);
   const uint64_t weight_bytes = (t.kernels + atom - 1) / atom * group_bytes;
@@ -40,14 +41,14 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
     cbuf_features_.assign(feature_bytes, 0);
     cbuf_weights_.assign(weight_bytes, 0);
   }
-  for (uint32_t c1 = 0; c1 < in.c1() && rows; ++c1)
-    dma.Read(in.addr + c1 * in.surface_stride() + first * in.line_stride(),
-             functional ? cbuf_features_.data() + c1 * rows * in.line_stride() : nullptr, rows * in.line_stride(),
+  for (uint32_t i = 0; i < surfaces.count && rows; ++i)
+    dma.Read(in.addr + uint64_t{surfaces.first + i} * in.surface_stride() + first * in.line_stride(),
+             functional ? cbuf_features_.data() + i * rows * in.line_stride() : nullptr, rows * in.line_stride(),
              *ext->timing);
   dma.Read(t.weight_addr + weight_offset, functional ? cbuf_weights_.data() : nullptr, weight_bytes, *ext->timing);
 
   ConvWork work;
-  work.input = {cbuf_features_.data(), first, rows};
+  work.input = {cbuf_features_.data(), first, rows, surfaces.first};
   work.weights = cbuf_weights_.data();
   Forward(to_core, trans, &work, delay);
 }

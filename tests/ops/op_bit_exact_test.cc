@@ -92,7 +92,10 @@ INSTANTIATE_TEST_SUITE_P(
                       ConvCase{"kernel_group_tiling", 256, 320, 6, 6, 3, 1, 1, 1, 1, ir::Activation::kNone},
                       ConvCase{"depthwise_3x3", 32, 32, 20, 20, 3, 1, 1, 1, 32, ir::Activation::kClip},
                       ConvCase{"depthwise_odd_stride2", 40, 40, 15, 13, 3, 2, 1, 1, 40, ir::Activation::kRelu},
-                      ConvCase{"depthwise_5x5_tiled", 96, 96, 64, 64, 5, 1, 2, 1, 96, ir::Activation::kNone}),
+                      ConvCase{"depthwise_5x5_tiled", 96, 96, 64, 64, 5, 1, 2, 1, 96, ir::Activation::kNone},
+                      // One 5-row window of all 488 channels outgrows every platform's CBUF: the
+                      // tiler cuts by channel chunks, each loading only its own C1 surfaces.
+                      ConvCase{"depthwise_channel_chunks", 488, 488, 6, 200, 5, 1, 2, 1, 488, ir::Activation::kRelu}),
     [](const ::testing::TestParamInfo<ConvCase>& info) { return std::string(info.param.name); });
 
 TEST(PoolBitExact, MaxPoolWindows) {

@@ -73,3 +73,30 @@ TEST(ConvTiler, WideInputsGetMoreDataBanksBySplittingKernelGroups) {
 
 }  // namespace
 }  // namespace rknnsim::lower
+
+namespace rknnsim::lower {
+namespace {
+
+TEST(ConvTiler, DepthwiseChunksLoadOnlyTheirOwnChannels) {
+  // A 5-row window of all 256 channels (40 KiB) exceeds the 16 KiB CBUF, but a depthwise chunk
+  // reads only its own channels: chunks of 32 channels need 5 * 32 * 32 = 5 KiB.
+  ConvShape s;
+  s.in_height = 6, s.in_width = 32, s.in_channels_aligned = 256;
+  s.out_height = 6, s.kernels_aligned = 256, s.kernel_h = 5, s.kernel_w = 5, s.pad_top = 2, s.kernel_atom = 32;
+  s.depthwise = true;
+  const auto tiles = TileConvolution(s, SmallCbuf(), "dw");
+  std::vector<int> covered(256, 0);
+  for (const ConvTile& t : tiles) {
+    uint32_t first = 0, last = 0;
+    InputRowsFor(s, t.out_row_begin, t.out_rows, first, last);
+    EXPECT_LE((last - first + 1) * 32u * t.kernels, t.data_banks * 4096u);
+    if (t.out_row_begin == 0)
+      for (uint32_t k = t.kernel_begin; k < t.kernel_begin + t.kernels; ++k) ++covered[k];
+  }
+  for (int c : covered) EXPECT_EQ(c, 1);
+  s.depthwise = false;  // the same window as a direct convolution cannot fit
+  EXPECT_THROW(TileConvolution(s, SmallCbuf(), "direct"), Error);
+}
+
+}  // namespace
+}  // namespace rknnsim::lower
