@@ -9,6 +9,7 @@
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
 #include "compiler/passes/fuse_activation.h"
+#include "compiler/passes/fuse_hard_activations.h"
 #include "compiler/passes/fuse_swish.h"
 #include "compiler/quant/quantizer.h"
 
@@ -32,6 +33,10 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   model.graph = frontend::ImportOnnxFile(onnx_path, options.load);
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
+  const passes::HardActivationCount hard = passes::FuseHardActivations(model.graph);
+  if (hard.hard_swish + hard.hard_sigmoid > 0)
+    spdlog::info("fused {} HardSwish and {} HardSigmoid pattern(s) into single activations", hard.hard_swish,
+                 hard.hard_sigmoid);
   const int swish = passes::FuseSwish(model.graph);
   const int fused = passes::FuseActivations(model.graph);
   spdlog::info("fused {} activation(s), {} Sigmoid+Mul into Swish", fused, swish);
