@@ -8,6 +8,7 @@
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
+#include "compiler/passes/channel_affine_to_depthwise.h"
 #include "compiler/passes/fuse_activation.h"
 #include "compiler/passes/fuse_hard_activations.h"
 #include "compiler/passes/fuse_swish.h"
@@ -38,6 +39,8 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     spdlog::info("fused {} HardSwish and {} HardSigmoid pattern(s) into single activations", hard.hard_swish,
                  hard.hard_sigmoid);
   const int swish = passes::FuseSwish(model.graph);
+  const int affine = passes::ChannelAffineToDepthwise(model.graph);
+  if (affine > 0) spdlog::info("rewrote {} per-channel affine op(s) as 1x1 depthwise convolutions", affine);
   const int fused = passes::FuseActivations(model.graph);
   spdlog::info("fused {} activation(s), {} Sigmoid+Mul into Swish", fused, swish);
   if (options.do_quantization) {

@@ -1,0 +1,108 @@
+#include "compiler/passes/channel_affine_to_depthwise.h"
+
+#include <cmath>
+#include <optional>
+
+namespace rknnsim::passes {
+namespace {
+
+struct Affine {
+  std::vector<float> weight, bias;  // per channel
+};
+
+// Values of a constant that broadcasts against [N, C, H, W] along the channel axis only
+// (a scalar, or shapes like [C], [C,1,1], [1,C,1,1]), expanded to C values.
+std::optional<std::vector<float>> PerChannel(const ir::Tensor& k, int64_t channels) {
+  if (!k.is_constant || k.float_data.empty()) return std::nullopt;
+  if (k.float_data.size() == 1) return std::vector<float>(static_cast<size_t>(channels), k.float_data[0]);
+  if (k.shape.size() > 4 || static_cast<int64_t>(k.float_data.size()) != channels) return std::nullopt;
+  // Right-aligned against [N, C, H, W], the channel axis is 3rd from the end: everything after it is 1.
+  const size_t rank = k.shape.size();
+  if (rank == 1) return std::nullopt;  // [C] would broadcast over W, not C
+  if (k.shape[rank - 1] != 1 || k.shape[rank - 2] != 1 || (rank >= 3 && k.shape[rank - 3] != channels))
+    return std::nullopt;
+  return k.float_data;
+}
+
+std::optional<Affine> AffineOf(const ir::Graph& g, const ir::Node& n, int& x) {
+  if (n.inputs.empty()) return std::nullopt;
+  const auto rank4 = [&](int id) { return g.tensor(id).shape.size() == 4 && !g.tensor(id).is_constant; };
+  if (n.op == ir::OpKind::kBatchNormalization) {
+    x = n.inputs[0];
+    if (!rank4(x)) return std::nullopt;
+    const int64_t c = g.tensor(x).shape[1];
+    for (int i = 1; i < 5; ++i)
+      if (!g.tensor(n.inputs[i]).is_constant || static_cast<int64_t>(g.tensor(n.inputs[i]).float_data.size()) != c)
+        return std::nullopt;
+    const auto &scale = g.tensor(n.inputs[1]).float_data, &b = g.tensor(n.inputs[2]).float_data;
+    const auto &mean = g.tensor(n.inputs[3]).float_data, &var = g.tensor(n.inputs[4]).float_data;
+    Affine a;
+    for (int64_t i = 0; i < c; ++i) {
+      const float w = scale[i] / std::sqrt(var[i] + n.attrs.epsilon);
+      a.weight.push_back(w);
+      a.bias.push_back(b[i] - mean[i] * w);
+    }
+    return a;
+  }
+  const bool mul = n.op == ir::OpKind::kMul, div = n.op == ir::OpKind::kDiv;
+  const bool add = n.op == ir::OpKind::kAdd, sub = n.op == ir::OpKind::kSub;
+  if (!(mul || div || add || sub) || n.inputs.size() != 2) return std::nullopt;
+  for (int side = 0; side < 2; ++side) {
+    if (div && side == 0) continue;  // k / x is not affine in x
+    x = n.inputs[1 - side];
+    if (!rank4(x) || g.tensor(x).shape != g.tensor(n.outputs[0]).shape) continue;
+    const int64_t c = g.tensor(x).shape[1];
+    const auto k = PerChannel(g.tensor(n.inputs[side]), c);
+    if (!k) continue;
+    Affine a;
+    a.weight.assign(static_cast<size_t>(c), 1.0f);
+    a.bias.assign(static_cast<size_t>(c), 0.0f);
+    for (int64_t i = 0; i < c; ++i) {
+      const float v = (*k)[i];
+      if (mul) a.weight[i] = v;
+      if (div) a.weight[i] = 1.0f / v;
+      if (add) a.bias[i] = v;
+      if (sub && side == 1) a.bias[i] = -v;               // x - k
+      if (sub && side == 0) a.weight[i] = -1.0f, a.bias[i] = v;  // k - x
+    }
+    return a;
+  }
+  return std::nullopt;
+}
+
+int AddConstant(ir::Graph& g, const std::string& name, ir::Shape shape, std::vector<float> data) {
+  ir::Tensor t;
+  t.name = name;
+  t.shape = std::move(shape);
+  t.is_constant = true;
+  t.float_data = std::move(data);
+  return g.AddTensor(std::move(t));
+}
+
+}  // namespace
+
+int ChannelAffineToDepthwise(ir::Graph& graph) {
+  int rewritten = 0;
+  for (size_t i = 0; i < graph.nodes().size(); ++i) {
+    int x = -1;
+    const std::optional<Affine> affine = AffineOf(graph, graph.nodes()[i], x);
+    if (!affine) continue;
+    const int64_t c = graph.tensor(x).shape[1];
+    const std::string name = graph.nodes()[i].name;
+    const int w = AddConstant(graph, name + "/depthwise_weight", {c, 1, 1, 1}, affine->weight);
+    const int b = AddConstant(graph, name + "/depthwise_bias", {c}, affine->bias);
+    ir::Node& n = graph.nodes()[i];  // AddTensor does not touch nodes, but take it after anyway
+    n.op = ir::OpKind::kConv;
+    n.inputs = {x, w, b};
+    n.attrs = ir::Attributes{};
+    n.attrs.kernel = {1, 1};
+    n.attrs.strides = {1, 1};
+    n.attrs.pads = {0, 0, 0, 0};
+    n.attrs.dilations = {1, 1};
+    n.attrs.group = c;
+    ++rewritten;
+  }
+  return rewritten;
+}
+
+}  // namespace rknnsim::passes
