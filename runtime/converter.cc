@@ -8,8 +8,15 @@
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
+#include "compiler/passes/fold_batchnorm.h"
+#include "compiler/passes/fold_conv_add.h"
+#include "compiler/passes/fold_conv_mul.h"
+#include "compiler/passes/fold_mul_conv.h"
 #include "compiler/passes/fuse_activation.h"
+#include "compiler/passes/fuse_mul_add.h"
 #include "compiler/passes/fuse_swish.h"
+#include "compiler/passes/matmul_add_to_gemm.h"
+#include "compiler/passes/merge_constant_chain.h"
 #include "compiler/quant/quantizer.h"
 
 namespace rknnsim::runtime {
@@ -32,6 +39,18 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   model.graph = frontend::ImportOnnxFile(onnx_path, options.load);
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
+  // Constant folds first (each leaves fewer, larger ops for the next), activations last: they
+  // fuse into the Conv/Gemm/Add that the folds have settled.
+  const int bn = passes::FoldBatchNorm(model.graph);
+  const int chains = passes::MergeConstantChains(model.graph);
+  const int gemm = passes::FuseMatMulAdd(model.graph);
+  const int conv_mul = passes::FoldConvMul(model.graph);
+  const int conv_add = passes::FoldConvAdd(model.graph);
+  const int mul_conv = passes::FoldMulConv(model.graph);
+  const int affine = passes::FuseMulAdd(model.graph);
+  spdlog::info("folded {} BatchNormalization, {} Add+Add/Mul+Mul, {} MatMul+Add into Gemm, {} Conv+Mul, {} Conv+Add, "
+               "{} Mul+Conv, {} Mul+Add into a per-channel affine",
+               bn, chains, gemm, conv_mul, conv_add, mul_conv, affine);
   const int swish = passes::FuseSwish(model.graph);
   const int fused = passes::FuseActivations(model.graph);
   spdlog::info("fused {} activation(s), {} Sigmoid+Mul into Swish", fused, swish);
