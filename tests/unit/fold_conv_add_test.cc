@@ -3,6 +3,9 @@
 // (two computed tensors), per-pixel constants and shared tensors left alone.
 #include "compiler/passes/fold_conv_add.h"
 
+#include <cstdlib>
+
+#include "compiler/quant/quantizer.h"
 #include "tests/unit/fusion_test_util.h"
 
 namespace rknnsim::passes {
@@ -67,6 +70,25 @@ TEST(FoldConvAdd, NotWhenTheConvOutputIsSharedOrAnOutput) {
   TestModel out = ConvThenAdd({4, 1, 1});
   out.Output("c");
   ExpectNoFold(out.Build());
+}
+
+// A dead channel (weights ~1e-7) plus a folded constant of 0.5: the int8 bias must still fit
+// (docs/quantization.md §3 bounds it by 2^30 through the weight scale), where the unfolded conv's
+// bias was tiny. This is what PP-OCR's det model does after Conv+Mul+Add folding.
+TEST(FoldConvAdd, DeadChannelStillQuantizesInInt8) {
+  TestModel t;
+  std::vector<float> w = testing::RandomValues(2 * 3 * 3 * 3, 1);
+  for (size_t i = 27; i < w.size(); ++i) w[i] *= 1e-7f;  // channel 1 is dead
+  t.Input("x", {1, 3, 8, 8}).Const("w", {2, 3, 3, 3}, w).Const("k", {2, 1, 1}, {0.25f, 0.5f});
+  t.Node("Conv", {"x", "w"}, "c").Node("Add", {"c", "k"}, "y").Output("y");
+  ir::Graph g = t.Build();
+  ASSERT_EQ(FoldConvAdd(g), 1);
+  quant::QuantizeInt8(g, quant::CalibrateMinMax(g, {testing::RandomInputs(g)}));
+  const ir::Tensor& bias = g.tensor(g.nodes()[0].inputs[2]);
+  ASSERT_EQ(bias.dtype, ir::DType::kInt32);
+  const auto* q = reinterpret_cast<const int32_t*>(bias.bytes.data());
+  EXPECT_LE(std::llabs(q[1]), int64_t{1} << 30);
+  EXPECT_GT(std::llabs(q[1]), int64_t{1} << 29);  // the floor, not the dead weights, set its scale
 }
 
 }  // namespace
