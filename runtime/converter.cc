@@ -8,10 +8,7 @@
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
-#include "compiler/passes/channel_affine_to_depthwise.h"
-#include "compiler/passes/fuse_activation.h"
-#include "compiler/passes/fuse_hard_activations.h"
-#include "compiler/passes/fuse_swish.h"
+#include "compiler/passes/pipeline.h"
 #include "compiler/quant/quantizer.h"
 
 namespace rknnsim::runtime {
@@ -34,15 +31,11 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   model.graph = frontend::ImportOnnxFile(onnx_path, options.load);
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
-  const passes::HardActivationCount hard = passes::FuseHardActivations(model.graph);
-  if (hard.hard_swish + hard.hard_sigmoid > 0)
-    spdlog::info("fused {} HardSwish and {} HardSigmoid pattern(s) into single activations", hard.hard_swish,
-                 hard.hard_sigmoid);
-  const int swish = passes::FuseSwish(model.graph);
-  const int affine = passes::ChannelAffineToDepthwise(model.graph);
-  if (affine > 0) spdlog::info("rewrote {} per-channel affine op(s) as 1x1 depthwise convolutions", affine);
-  const int fused = passes::FuseActivations(model.graph);
-  spdlog::info("fused {} activation(s), {} Sigmoid+Mul into Swish", fused, swish);
+  std::string rewrites;
+  for (const passes::PassRun& run : passes::RunGraphPasses(model.graph))
+    if (run.rewrites > 0) rewrites += fmt::format("{}{} {}", rewrites.empty() ? "" : ", ", run.name, run.rewrites);
+  spdlog::info("graph passes: {} ({} nodes left)", rewrites.empty() ? "nothing to rewrite" : rewrites,
+               model.graph.nodes().size());
   if (options.do_quantization) {
     const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph);
     spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());

@@ -266,16 +266,26 @@ def read_placement():
     return {"npu": npu, "lut": lut - set(npu)}
 
 
+def fused_only_kinds():
+    """Op kinds that exist only as fusion results: those after "Fused by compiler/passes" in
+    compiler/ir/op.h. Passes also rewrite into ONNX kinds (MatMul+Add into Gemm), which stay ONNX ops."""
+    with open(os.path.join(ROOT, "compiler", "ir", "op.h"), encoding="utf-8") as f:
+        text = f.read()
+    section = text.split("Fused by compiler/passes", 1)[1].split("};", 1)[0] if "Fused by compiler/passes" in text else ""
+    return set(re.findall(r"\b(k[A-Z]\w*)", strip_comments(section)))
+
+
 def read_passes():
     """Fusions of compiler/passes/*.cc: the activations FuseActivations folds and their hosts,
-    and the op kinds a pass creates (`x.op = ir::OpKind::kSwish`) with the kinds it fuses."""
+    and the fused-only op kinds a pass creates (`x.op = ir::OpKind::kSwish`) with the kinds it fuses."""
     fused_acts, hosts, created = set(), set(), {}
+    fused_only = fused_only_kinds()
     for path in sorted(glob.glob(os.path.join(ROOT, "compiler", "passes", "*.cc"))):
         with open(path, encoding="utf-8") as f:
             code = strip_comments(f.read())
         fused_acts |= kinds_in(function_body(code, "IsActivation"))
         hosts |= kinds_in(function_body(code, "CanAbsorbActivation"))
-        made = set(re.findall(r"\.op\s*=\s*(?:\w+::)*OpKind::(k\w+)", code))
+        made = set(re.findall(r"\.op\s*=\s*(?:\w+::)*OpKind::(k\w+)", code)) & fused_only
         for kind in made:
             created[kind] = {"file": os.path.relpath(path, ROOT), "from": sorted(kinds_in(code) - made)}
     return {"activations": fused_acts, "hosts": hosts, "created": created}

@@ -27,8 +27,21 @@ void StoreBytes(ir::Tensor& t, const std::vector<T>& values) {
   std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
 }
 
-// Per-output-channel symmetric int8 (zero point 0, range [-127, 127]).
-void QuantizeWeights(ir::Tensor& w) {
+// docs/quantization.md §3: the bias may take at most 2^30 of the 32-bit accumulator, so a channel
+// whose bias dwarfs its weights (e.g. a dead channel after a BN or Conv+Add fold: weights ~1e-7,
+// bias ~0.5) gets a coarser weight scale instead of an int32 bias that overflows.
+constexpr double kBiasBudget = 1073741824.0;  // 2^30
+
+float BiasScaleFloor(const ir::Graph& g, const ir::Node& node, float input_scale, int64_t channel) {
+  if (node.inputs.size() < 3) return 0.0f;
+  const double b = g.tensor(node.inputs[2]).float_data[static_cast<size_t>(channel)];
+  if (!std::isfinite(b)) return 0.0f;  // QuantizeBias gives 0 for it
+  return static_cast<float>(std::fabs(b) / (double(input_scale) * kBiasBudget));
+}
+
+// Per-output-channel symmetric int8 (zero point 0, range [-127, 127]), with a per-channel lower
+// bound on the scale (`floor`, may be empty).
+void QuantizeWeights(ir::Tensor& w, const std::vector<float>& floor) {
   const int64_t channels = w.shape[0];
   const int64_t per_channel = w.num_elements() / channels;
   w.quant = {};
@@ -38,7 +51,8 @@ void QuantizeWeights(ir::Tensor& w) {
     const float* src = w.float_data.data() + c * per_channel;
     float max_abs = 0.0f;
     for (int64_t i = 0; i < per_channel; ++i) max_abs = std::max(max_abs, std::fabs(src[i]));
-    const float scale = std::max(max_abs, kMinRange) / 127.0f;
+    float scale = std::max(max_abs, kMinRange) / 127.0f;
+    if (!floor.empty()) scale = std::max(scale, floor[static_cast<size_t>(c)]);
     w.quant.scale.push_back(scale);
     w.quant.zero_point.push_back(0);
     for (int64_t i = 0; i < per_channel; ++i)
@@ -119,7 +133,9 @@ void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges) {
     if (!HasWeights(node)) continue;
     ir::Tensor& w = graph.tensor(node.inputs[1]);
     if (!w.is_constant) throw ops::NodeError(node, "weights must be constant");
-    QuantizeWeights(w);
+    std::vector<float> floor(static_cast<size_t>(w.shape[0]));
+    for (int64_t c = 0; c < w.shape[0]; ++c) floor[static_cast<size_t>(c)] = BiasScaleFloor(graph, node, in.quant.scale[0], c);
+    QuantizeWeights(w, floor);
     if (node.inputs.size() > 2) QuantizeBiasTensor(graph.tensor(node.inputs[2]), in.quant.scale[0], w.quant);
     CheckAccumulatorBound(graph, node);
   }
