@@ -5,7 +5,8 @@
 //
 // usage: NODE_PATH=$(scripts/fetch_peers.sh) node tests/zoo/ort_run.js MODEL.onnx OUT_DIR IN_0.npy [IN_1.npy ...]
 //
-// Inputs are fed in the model's input order. .npy support: little-endian float32, int32 and
+// Inputs are fed in the model's input order. With ORT_RUN_REPEAT=N it also times N more runs
+// (one thread, like rknn-sim) and prints {"ort_ms_per_inference": ...}. .npy support: little-endian float32, int32 and
 // int64, C order, format versions 1-3 (reading), 1.0 (writing).
 'use strict';
 const fs = require('fs');
@@ -88,6 +89,14 @@ async function main() {
     console.log(`wrote ${file} ${name} [${results[name].dims.join(',')}]`);
   });
   console.log(`onnxruntime-node ${require('onnxruntime-node/package.json').version}: ${ms.toFixed(1)} ms`);
+  // ORT_RUN_REPEAT=N (scripts/bench.sh): N more runs after that warm-up one, timed as a whole.
+  const repeat = Number(process.env.ORT_RUN_REPEAT || 0);
+  if (repeat > 0) {
+    const r0 = process.hrtime.bigint();
+    for (let i = 0; i < repeat; ++i) await session.run(feeds);
+    const mean = Number(process.hrtime.bigint() - r0) / 1e6 / repeat;
+    console.log(JSON.stringify({ ort_ms_per_inference: mean, repeat }));
+  }
 }
 
 main().catch((e) => {
