@@ -1,5 +1,6 @@
 #include "tools/commands.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/quant/dataset.h"
 #include "compiler/reference/float_executor.h"
+#include "compiler/reference/fp16_range.h"
 #include "compiler/reference/quant_executor.h"
 #include "isa/disasm.h"
 #include "runtime/converter.h"
@@ -120,6 +122,23 @@ int Convert(const CommandOptions& o) {
   return 0;
 }
 
+// fp16 outputs holding inf/nan: name the layer that left the fp16 range (manual §9.15).
+void WarnFp16Overflow(const ir::Graph& graph, const quant::Sample& inputs, const std::vector<std::vector<float>>& outputs) {
+  if (!reference::IsFp16Graph(graph)) return;
+  size_t bad = 0;
+  for (const auto& out : outputs)
+    for (float v : out) bad += !std::isfinite(v);
+  if (bad == 0) return;
+  const reference::Fp16Overflow at = reference::FirstFp16Overflow(graph, inputs);
+  if (at.node < 0) {
+    spdlog::warn("{} output value(s) are inf/nan in fp16 (manual §9.15)", bad);
+    return;
+  }
+  spdlog::warn("{} output value(s) are inf/nan: layer '{}' reaches {:g} in float32, beyond fp16's ±65504 (manual "
+               "§9.15); quantize the model (drop --no-quant) or scale down this layer's inputs or weights",
+               bad, graph.nodes()[static_cast<size_t>(at.node)].name, at.peak);
+}
+
 int Run(const CommandOptions& o) {
   if (o.reference == "float" || EndsWith(o.model, ".onnx")) {
     if (o.reference != "float")
@@ -133,7 +152,9 @@ int Run(const CommandOptions& o) {
   const quant::Sample inputs = quant::LoadInputs(o.inputs, model.graph);
   if (o.reference == "int8") {
     const reference::QuantOutputs raw = reference::RunQuantized(model.graph, inputs);
-    WriteOutputs(o.output, model.graph, reference::DequantizeOutputs(model.graph, raw));
+    const std::vector<std::vector<float>> outputs = reference::DequantizeOutputs(model.graph, raw);
+    WarnFp16Overflow(model.graph, inputs, outputs);
+    WriteOutputs(o.output, model.graph, outputs);
     return 0;
   }
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
@@ -145,6 +166,7 @@ int Run(const CommandOptions& o) {
   for (size_t i = 0; i < result.outputs.size(); ++i)
     outputs.push_back(runtime::UnpackOutput(result.outputs[i], model.program.outputs[i]));
   spdlog::info("simulated {} on {}: {:.1f} us", o.model, model.program.target, result.total_time_us);
+  WarnFp16Overflow(model.graph, inputs, outputs);
   WriteOutputs(o.output, model.graph, outputs);
   return 0;
 }

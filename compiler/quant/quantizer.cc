@@ -132,7 +132,10 @@ void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges) {
     }
     if (!HasWeights(node)) continue;
     ir::Tensor& w = graph.tensor(node.inputs[1]);
-    if (!w.is_constant) throw ops::NodeError(node, "weights must be constant");
+    if (!w.is_constant)
+      throw ops::NodeError(node,
+                           "its weights '" + w.name + "' are computed in the graph (a dynamic convolution, manual §7.10)",
+                           "store the weights as a constant initializer, or build with --no-quant to run it on the CPU");
     std::vector<float> floor(static_cast<size_t>(w.shape[0]));
     for (int64_t c = 0; c < w.shape[0]; ++c) floor[static_cast<size_t>(c)] = BiasScaleFloor(graph, node, in.quant.scale[0], c);
     QuantizeWeights(w, floor);
