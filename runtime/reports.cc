@@ -24,6 +24,32 @@ std::string PerCore(const std::vector<double>& values, const char* format) {
   return s;
 }
 
+// The board lists shapes while they fit their column and ends with ",..." (a Split's outputs, a
+// fused Add's fourth input): "(1,64,80,80),(64,64,3,3),(64),...".
+std::string ElideShapes(const std::string& shapes, size_t width) {
+  if (shapes.size() <= width) return shapes;
+  std::string shown;
+  for (size_t begin = 0; begin < shapes.size();) {
+    const size_t close = shapes.find(')', begin);
+    if (close == std::string::npos) break;
+    const std::string next = shapes.substr(begin, close + 1 - begin);
+    if (!shown.empty() && shown.size() + 1 + next.size() + 4 > width) break;
+    shown += (shown.empty() ? "" : ",") + next;
+    begin = close + 2;  // skip "),"
+  }
+  return shown + ",...";
+}
+
+// Left-aligned columns; a value wider than its column still keeps one space before the next.
+std::string Columns(const std::vector<std::string>& values, const std::vector<size_t>& widths) {
+  std::string line;
+  for (size_t i = 0; i < values.size(); ++i) {
+    line += values[i];
+    if (i + 1 < values.size()) line += std::string(values[i].size() < widths[i] ? widths[i] - values[i].size() : 1, ' ');
+  }
+  return line + "\n";
+}
+
 std::string Fixed(double v, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
@@ -45,6 +71,28 @@ LayerPerf CpuRow(int id, const char* type, const std::string& shapes, const std:
   return row;
 }
 
+// The NPU core a task ran on. Every task of a single-core submission runs on core 0; the
+// multi-core split (RK3588) reports per-task cores through here, and the per-core WorkLoad and
+// MacUsage columns follow from it.
+int TaskCore(const sim::TaskTimingRecord&) { return 0; }
+
+std::vector<OpTypeSummary> SummarizeOpTypes(const std::vector<LayerPerf>& layers, double total_us) {
+  std::vector<OpTypeSummary> rows;
+  std::map<std::string, size_t> index;
+  for (const LayerPerf& l : layers) {
+    auto [it, added] = index.emplace(l.op_type, rows.size());
+    if (added) rows.push_back(OpTypeSummary{l.op_type});
+    OpTypeSummary& s = rows[it->second];
+    ++s.calls;
+    (l.target == "CPU" ? s.cpu_us : s.npu_us) += l.time_us;
+  }
+  for (OpTypeSummary& s : rows) {
+    s.total_us = s.cpu_us + s.gpu_us + s.npu_us;
+    s.time_ratio = total_us > 0 ? 100.0 * s.total_us / total_us : 0.0;
+  }
+  return rows;
+}
+
 }  // namespace
 
 PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfig& platform,
@@ -56,13 +104,17 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
     report.layers.push_back(CpuRow(id++, "InputOperator", ir::ShapeToString(in.shape), in.name, cores));
 
   std::vector<LayerPerf> layers(program.layers.size());
+  std::vector<std::vector<double>> core_busy_us(program.layers.size(), std::vector<double>(cores, 0.0));
   for (const sim::TaskTimingRecord& t : result.tasks) {
-    LayerPerf& row = layers[program.tasks[t.task].layer];
+    const uint32_t layer = program.tasks[t.task].layer;
+    LayerPerf& row = layers[layer];
     row.cycles_ddr += t.dma_cycles;
     row.cycles_npu += t.compute_cycles;
     row.cycles_total += t.total_cycles;
     row.time_us += t.end_us - t.start_us;
     row.rw_kb += static_cast<double>(t.bytes_read + t.bytes_written) / 1024.0;
+    const int core = TaskCore(t);
+    if (core >= 0 && core < cores) core_busy_us[layer][core] += t.end_us - t.start_us;
   }
   const isa::MacGeometry& mac = program.compute_type == isa::ElemType::kInt8 ? platform.mac_int8 : platform.mac_fp16;
   for (size_t i = 0; i < layers.size(); ++i) {
@@ -75,65 +127,62 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
     row.input_shapes = Shapes(layer.input_shapes);
     row.output_shapes = Shapes(layer.output_shapes);
     row.name = layer.name;
-    // Single-core execution: core 0 carries all the NPU work; CPU rows show no NPU cycles.
+    row.macs = layer.macs;
     row.mac_usage.assign(static_cast<size_t>(cores), 0.0);
     row.workload.assign(static_cast<size_t>(cores), 0.0);
-    if (row.target == "CPU") row.cycles_ddr = row.cycles_npu = row.cycles_total = 0;
-    else row.workload[0] = 100.0;
-    if (row.time_us > 0)
-      row.mac_usage[0] = 100.0 * static_cast<double>(layer.macs) / (row.time_us * platform.clock_mhz * mac.macs_per_cycle());
+    if (row.target == "CPU") {
+      // CPU rows show no NPU cycles and no core share, as on the board.
+      row.cycles_ddr = row.cycles_npu = row.cycles_total = 0;
+      row.macs = 0;
+    } else {
+      double busy = 0;
+      for (double b : core_busy_us[i]) busy += b;
+      for (int c = 0; c < cores && busy > 0; ++c) {
+        const double share = core_busy_us[i][c] / busy;
+        row.workload[c] = 100.0 * share;
+        // MacUsage = MACs / (Time x f x MACs per cycle) (user guide s3.2.3), per core.
+        if (row.time_us > 0)
+          row.mac_usage[c] = 100.0 * share * static_cast<double>(layer.macs) /
+                             (row.time_us * platform.clock_mhz * mac.macs_per_cycle());
+      }
+    }
     report.total_time_us += row.time_us;
     report.total_rw_kb += row.rw_kb;
     report.layers.push_back(row);
   }
   for (const isa::IoTensor& out : program.outputs)
     report.layers.push_back(CpuRow(id++, "OutputOperator", ir::ShapeToString(out.shape), out.name, cores));
+  report.op_types = SummarizeOpTypes(report.layers, report.total_time_us);
   return report;
 }
 
 std::string FormatPerfTable(const PerfReport& r) {
-  char line[1024];
-  std::string text;
-  const char* header_format = "%-5s%-20s%-9s%-7s%-42s%-22s%-25s%-13s%-21s%-21s%-13s%s\n";
-  std::snprintf(line, sizeof(line), header_format, "ID", "OpType", "DataType", "Target", "InputShape", "OutputShape",
-                "Cycles(DDR/NPU/Total)", "Time(us)", "MacUsage(%)", "WorkLoad(0/1/2)", "RW(KB)", "FullName");
-  text += line;
+  // Column widths of the board's perf_debug table (RKNN_API.md "Report layouts").
+  const std::vector<size_t> widths = {5, 17, 9, 7, 41, 23, 25, 13, 21, 21, 13, 0};
+  std::string text = Columns({"ID", "OpType", "DataType", "Target", "InputShape", "OutputShape",
+                              "Cycles(DDR/NPU/Total)", "Time(us)", "MacUsage(%)", "WorkLoad(0/1/2)", "RW(KB)",
+                              "FullName"},
+                             widths);
   for (const LayerPerf& l : r.layers) {
     const std::string cycles =
         std::to_string(l.cycles_ddr) + "/" + std::to_string(l.cycles_npu) + "/" + std::to_string(l.cycles_total);
-    std::snprintf(line, sizeof(line), header_format, std::to_string(l.id).c_str(), l.op_type.c_str(),
-                  l.data_type.c_str(), l.target.c_str(), l.input_shapes.c_str(), l.output_shapes.c_str(),
-                  cycles.c_str(), Fixed(l.time_us, 0).c_str(), PerCore(l.mac_usage, "%.2f").c_str(),
-                  PerCore(l.workload, "%.1f%%").c_str(), Fixed(l.rw_kb, 0).c_str(), l.name.c_str());
-    text += line;
+    // The board prints a backslash for layers without MACs (CPU rows, element-wise, concat).
+    const std::string mac_usage = l.macs ? PerCore(l.mac_usage, "%.2f") : "\\";
+    text += Columns({std::to_string(l.id), l.op_type, l.data_type, l.target, ElideShapes(l.input_shapes, 40),
+                     ElideShapes(l.output_shapes, 22), cycles, Fixed(l.time_us, 0), mac_usage,
+                     PerCore(l.workload, "%.1f%%"), Fixed(l.rw_kb, 0), l.name},
+                    widths);
   }
   text += "Total Operator Elapsed Per Frame Time(us): " + Fixed(r.total_time_us, 0) + "\n";
   text += "Total Memory Read/Write Per Frame Size(KB): " + Fixed(r.total_rw_kb, 0) + "\n";
-
-  struct Summary {
-    int calls = 0;
-    double cpu_us = 0, npu_us = 0;
-  };
-  std::map<std::string, Summary> by_type;
-  std::vector<std::string> order;
-  for (const LayerPerf& l : r.layers) {
-    if (!by_type.count(l.op_type)) order.push_back(l.op_type);
-    Summary& s = by_type[l.op_type];
-    ++s.calls;
-    (l.target == "CPU" ? s.cpu_us : s.npu_us) += l.time_us;
-  }
-  std::snprintf(line, sizeof(line), "%-19s%-13s%-13s%-13s%-13s%-15s%s\n", "OpType", "CallNumber", "CPUTime(us)",
-                "GPUTime(us)", "NPUTime(us)", "TotalTime(us)", "TimeRatio(%)");
-  text += line;
-  for (const std::string& type : order) {
-    const Summary& s = by_type[type];
-    const double total = s.cpu_us + s.npu_us;
-    const double ratio = r.total_time_us > 0 ? 100.0 * total / r.total_time_us : 0.0;
-    std::snprintf(line, sizeof(line), "%-19s%-13d%-13s%-13s%-13s%-15s%s%%\n", type.c_str(), s.calls,
-                  Fixed(s.cpu_us, 0).c_str(), "0", Fixed(s.npu_us, 0).c_str(), Fixed(total, 0).c_str(),
-                  Fixed(ratio, 2).c_str());
-    text += line;
-  }
+  const std::vector<size_t> summary_widths = {19, 13, 13, 13, 13, 15, 0};
+  text += Columns({"OpType", "CallNumber", "CPUTime(us)", "GPUTime(us)", "NPUTime(us)", "TotalTime(us)",
+                   "TimeRatio(%)"},
+                  summary_widths);
+  for (const OpTypeSummary& s : r.op_types)
+    text += Columns({s.op_type, std::to_string(s.calls), Fixed(s.cpu_us, 0), Fixed(s.gpu_us, 0), Fixed(s.npu_us, 0),
+                     Fixed(s.total_us, 0), Fixed(s.time_ratio, 2) + "%"},
+                    summary_widths);
   return text;
 }
 
@@ -150,11 +199,47 @@ nlohmann::json PerfToJson(const PerfReport& r) {
                       {"cycles_npu", l.cycles_npu},
                       {"cycles_total", l.cycles_total},
                       {"time_us", l.time_us},
+                      {"macs", l.macs},
                       {"mac_usage", l.mac_usage},
                       {"workload", l.workload},
                       {"rw_kb", l.rw_kb},
                       {"name", l.name}});
-  return {{"layers", layers}, {"total_time_us", r.total_time_us}, {"total_rw_kb", r.total_rw_kb}};
+  nlohmann::json op_types = nlohmann::json::array();
+  for (const OpTypeSummary& s : r.op_types)
+    op_types.push_back({{"op_type", s.op_type},
+                        {"call_number", s.calls},
+                        {"cpu_time_us", s.cpu_us},
+                        {"gpu_time_us", s.gpu_us},
+                        {"npu_time_us", s.npu_us},
+                        {"total_time_us", s.total_us},
+                        {"time_ratio", s.time_ratio}});
+  return {{"layers", layers}, {"op_types", op_types}, {"total_time_us", r.total_time_us},
+          {"total_rw_kb", r.total_rw_kb}};
+}
+
+std::string PerfToCsv(const PerfReport& r) {
+  // Quotes a field when it holds a comma or quote (shapes "(1,3,64,64)" always do).
+  auto field = [](const std::string& v) {
+    if (v.find_first_of(",\"\n") == std::string::npos) return v;
+    std::string q = "\"";
+    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  const size_t cores = r.layers.empty() ? 0 : r.layers.front().workload.size();
+  std::string text = "ID,OpType,DataType,Target,InputShape,OutputShape,CyclesDDR,CyclesNPU,CyclesTotal,Time(us),MACs";
+  for (size_t c = 0; c < cores; ++c) text += ",MacUsage" + std::to_string(c) + "(%)";
+  for (size_t c = 0; c < cores; ++c) text += ",WorkLoad" + std::to_string(c) + "(%)";
+  text += ",RW(KB),FullName\n";
+  for (const LayerPerf& l : r.layers) {
+    text += std::to_string(l.id) + "," + field(l.op_type) + "," + field(l.data_type) + "," + field(l.target) + "," +
+            field(l.input_shapes) + "," + field(l.output_shapes) + "," + std::to_string(l.cycles_ddr) + "," +
+            std::to_string(l.cycles_npu) + "," + std::to_string(l.cycles_total) + "," + Fixed(l.time_us, 3) + "," +
+            std::to_string(l.macs);
+    for (double v : l.mac_usage) text += "," + Fixed(v, 2);
+    for (double v : l.workload) text += "," + Fixed(v, 1);
+    text += "," + Fixed(l.rw_kb, 3) + "," + field(l.name) + "\n";
+  }
+  return text;
 }
 
 MemoryReport BuildMemoryReport(const isa::Program& program) {

@@ -1,90 +1,90 @@
 #!/usr/bin/env python3
 """Regenerates docs/timing_validation.md: simulated whole-model latency of the GROUND_TRUTH.md
 models (rknn_model_zoo README, release 2025-04, batch 1, INT8, RK3588 on one core) against the
-published figures.
+published figures, marking which rows calibration was fitted to (scripts/calibrate_timing.py).
 
 usage: /usr/bin/python3 scripts/validate_timing.py [--sim build/tools/rknn-sim] [--cache build/zoo-cache]
+                                                   [--out docs/timing_validation.md] [--max-median 20]
 Models come from scripts/gen_zoo.py (random weights: timing does not depend on weight values);
 each is calibrated on its one generated input, compiled per platform and run timing-only.
+Exits 1 when the median absolute error over all rows exceeds --max-median percent (CTest
+timing.validation).
 """
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-# model -> (zoo stand-in, note, {platform: published FPS}) from shared GROUND_TRUTH.md.
-PUBLISHED = {
-    "mobilenetv2-12": ("mobilenet_v2", "torchvision mobilenet_v2 (same architecture)",
-                       {"rk3566": 180.7, "rk3588": 450.7}),
-    "resnet50-v2-7": ("resnet50", "torchvision resnet50 (v1 ordering, same convolutions)",
-                      {"rk3566": 37.9, "rk3588": 110.1}),
-    "yolov5s_relu": ("yolov5s_relu", "YOLOv5s with ReLU, RKNN-friendly head (tests/zoo)",
-                     {"rk3566": 25.5, "rk3588": 66.1}),
-    "yolov8n": ("yolov8n", "YOLOv8n with the model zoo's split head (tests/zoo)",
-                {"rk3566": 34.0, "rk3588": 73.5}),
-}
-
-
-def run(cmd):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+import timing_data as td
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sim", default=os.path.join(ROOT, "build/tools/rknn-sim"))
-    ap.add_argument("--cache", default=os.path.join(ROOT, "build/zoo-cache"))
-    ap.add_argument("--out", default=os.path.join(ROOT, "docs/timing_validation.md"))
+    ap.add_argument("--sim", default=os.path.join(td.ROOT, "build/tools/rknn-sim"))
+    ap.add_argument("--cache", default=os.path.join(td.ROOT, "build/zoo-cache"))
+    ap.add_argument("--out", default=os.path.join(td.ROOT, "docs/timing_validation.md"))
+    ap.add_argument("--max-median", type=float, default=None, help="fail above this median |error| (percent)")
     args = ap.parse_args()
-    models_dir = os.path.abspath(os.path.join(args.cache, "models"))
-    work = os.path.join(args.cache, "timing")
-    os.makedirs(work, exist_ok=True)
-    rows, errors = [], []
-    for name, (zoo, note, fps) in PUBLISHED.items():
-        run([sys.executable, os.path.join(ROOT, "scripts/gen_zoo.py"), "--out", models_dir, "--only", zoo])
-        model_dir = os.path.join(models_dir, zoo)
-        inputs = sorted(f for f in os.listdir(model_dir) if f.startswith("input_") and f.endswith(".npy"))
-        dataset = os.path.join(work, zoo + "_dataset.txt")
-        with open(dataset, "w") as f:
-            f.write(" ".join(os.path.join(model_dir, i) for i in inputs) + "\n")
+    compiled = td.compile_models(args.sim, args.cache)
+    rows = []
+    for name, (zoo, note, fps) in td.PUBLISHED.items():
         for platform, published_fps in fps.items():
-            compiled = os.path.join(work, f"{zoo}_{platform}.rknnsim")
-            run([args.sim, "-q", "convert", os.path.join(model_dir, "model.onnx"), "-t", platform, "-d", dataset,
-                 "-o", compiled])
-            perf_json = compiled + ".perf.json"
-            run([args.sim, "-q", "perf", compiled, "--json", perf_json])
-            with open(perf_json) as f:
-                perf = json.load(f)
+            perf = td.perf(args.sim, compiled[(zoo, platform)])
             sim_ms = perf["total_time_us"] / 1000.0
             pub_ms = 1000.0 / published_fps
             cpu_ms = sum(l["time_us"] for l in perf["layers"] if l["target"] == "CPU") / 1000.0
             err = 100.0 * (sim_ms - pub_ms) / pub_ms
-            errors.append(abs(err))
-            rows.append((name, platform, pub_ms, sim_ms, err, cpu_ms, note))
-    median = statistics.median(errors)
+            role = "fit" if (zoo, platform) in td.FIT_ROWS else "held out"
+            rows.append((name, platform, pub_ms, sim_ms, err, cpu_ms, role, note))
+    median = statistics.median(abs(r[4]) for r in rows)
+    held = [abs(r[4]) for r in rows if r[6] == "held out"]
+    held_median = statistics.median(held)
     lines = [
         "# Timing validation against published board numbers",
         "",
-        "Regenerate with `/usr/bin/python3 scripts/validate_timing.py` (after `bash scripts/demo.sh` built the tool).",
+        "Regenerate with `/usr/bin/python3 scripts/validate_timing.py` (after building `rknn-sim`); CTest",
+        "`timing.validation` runs it and fails when the median absolute error exceeds 20%.",
         "Published: rknn_model_zoo README (release 2025-04), batch 1, INT8, `rknn_run` time, RK3588 on one core",
         "(shared GROUND_TRUTH.md). Simulated: `rknn-sim perf` (timing-only) of the stand-in network with random",
         "weights, compiled with the current placement (ops without an NPU lowering run as CPU fallback).",
-        "No parameter has been fitted to these rows yet: every timing value in models/*/platform.yaml is a",
-        "sourced or `assumed` start value, so this table is a validation, not a fit.",
         "",
-        "| model | platform | published (ms) | simulated (ms) | error | of which CPU fallback (ms) | stand-in |",
-        "|---|---|---|---|---|---|---|",
+        "Calibration (scripts/calibrate_timing.py, evidence in models/<platform>/calibration.md): the conv",
+        "cycle floor and the DDR efficiency come from published RK3588 per-layer rows, not from this table;",
+        "the per-task overhead of each platform is fitted to the row marked `fit`. Rows marked `held out`",
+        "played no part in any fit.",
+        "",
+        "| model | platform | published (ms) | simulated (ms) | error | of which CPU fallback (ms) | role | stand-in |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for name, platform, pub, sim, err, cpu, note in rows:
-        lines.append(f"| {name} | {platform} | {pub:.2f} | {sim:.2f} | {err:+.1f}% | {cpu:.2f} | {note} |")
-    lines += ["", f"Median absolute error over {len(rows)} rows: **{median:.1f}%**.", ""]
+    for name, platform, pub, sim, err, cpu, role, note in rows:
+        lines.append(f"| {name} | {platform} | {pub:.2f} | {sim:.2f} | {err:+.1f}% | {cpu:.2f} | {role} | {note} |")
+    lines += ["", f"Median absolute error over all {len(rows)} rows: **{median:.1f}%**; "
+              f"over the {len(held)} held-out rows: **{held_median:.1f}%**.", ""]
+    lines += [
+        "## Where the model misses, and why",
+        "",
+        "- **yolov8n (both platforms, too fast).** The stand-in runs SiLU as a separate LUT task and still",
+        "  comes out fast, so the miss is not in the convolutions' MAC count: the board's C2f blocks move many",
+        "  small 16-64-channel tensors (Split/Concat) whose fixed per-layer costs the single per-task overhead",
+        "  does not capture, and the head's Resize/ReduceSum run as CPU fallback here with a guessed cost.",
+        "- **resnet50 on rk3566 (too slow).** The overhead fitted on yolov5s (7.1 us per task) is charged on",
+        "  every row tile; resnet50's wide 14x14/7x7 layers are split into many kernel-chunk tiles on the",
+        "  256 KiB CBUF, and their input is re-read for every kernel chunk (no DATA_REUSE modelled).",
+        "- **mobilenet_v2 (too fast).** Depthwise layers are DDR-bound here; the board's perf_debug rows show",
+        "  depthwise NPU cycles of 9*ceil(C/64), which rknn-sim models as 9*ceil(C/32) (slower), so the",
+        "  remaining miss is in per-layer fixed costs rather than in compute.",
+        "- The stand-ins are not the exact model-zoo graphs (torchvision ResNet-50 v1 vs ONNX ResNet50-v2,",
+        "  random weights, our own fusion decisions); board numbers themselves move up to 1.5x between SDKs.",
+        "",
+    ]
     with open(args.out, "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))
+    if args.max_median is not None and median > args.max_median:
+        print(f"median absolute error {median:.1f}% exceeds {args.max_median}%", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -181,6 +181,11 @@ int Perf(const CommandOptions& o) {
   std::fputs(runtime::FormatPerfTable(report).c_str(), stdout);
   if (!o.json.empty()) WriteJson(o.json, runtime::PerfToJson(report));
   if (!o.trace.empty()) WriteJson(o.trace, runtime::BuildTrace(model.program, platform, result));
+  if (!o.csv.empty()) {
+    std::ofstream out(o.csv);
+    if (!out) throw Error("cannot write '" + o.csv + "'");
+    out << runtime::PerfToCsv(report);
+  }
   return 0;
 }
 

@@ -16,6 +16,7 @@ struct CommandOptions {
   std::string reference;
   std::string json;
   std::string trace;
+  std::string csv;
   std::vector<std::string> cut_inputs;   // --inputs
   std::vector<std::string> cut_outputs;  // --outputs
   std::string input_size_list;           // --input-size-list, JSON like [[1,3,224,224]]

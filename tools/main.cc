@@ -79,6 +79,7 @@ int sc_main(int argc, char* argv[]) {
   perf->add_option("model", o.model, "Compiled model file")->required();
   perf->add_option("--json", o.json, "Also write the report as JSON");
   perf->add_option("--trace", o.trace, "Write a Chrome/Perfetto timeline (one track per unit)");
+  perf->add_option("--csv", o.csv, "Also write the per-layer table as CSV (one row per layer, same columns)");
 
   CLI::App* memory = app.add_subcommand("memory", "Memory usage (eval_memory) of a compiled model");
   memory->add_option("model", o.model, "Compiled model file")->required();

@@ -36,16 +36,29 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
                     std::to_string(platform_.CbufBytes()) + ") or reads past its weights",
                 "the model file was compiled for another platform or is corrupted; recompile it");
 
+  // Weight reuse (CBUF_CON0 WEIGHT_REUSE on the board): the tiler emits a kernel chunk's row
+  // tiles back to back, and while they run the chunk stays in its weight banks, so only the
+  // first task of a chunk loads it. "Back to back" is the next task of the same program vector.
   const bool functional = ext->functional;
+  const uint64_t weight_addr = t.weight_addr + weight_offset;
+  const bool weights_resident = resident_task_ != nullptr && &t == resident_task_ + 1 &&
+                                resident_weight_addr_ == weight_addr && resident_weight_bytes_ == weight_bytes &&
+                                resident_functional_ == functional;
+  resident_task_ = &t;
+  resident_weight_addr_ = weight_addr;
+  resident_weight_bytes_ = weight_bytes;
+  resident_functional_ = functional;
+
   if (functional) {
     cbuf_features_.assign(feature_bytes, 0);
-    cbuf_weights_.assign(weight_bytes, 0);
+    if (!weights_resident) cbuf_weights_.assign(weight_bytes, 0);
   }
   for (uint32_t i = 0; i < surfaces.count && rows; ++i)
     dma.Read(in.addr + uint64_t{surfaces.first + i} * in.surface_stride() + first * in.line_stride(),
              functional ? cbuf_features_.data() + i * rows * in.line_stride() : nullptr, rows * in.line_stride(),
              *ext->timing);
-  dma.Read(t.weight_addr + weight_offset, functional ? cbuf_weights_.data() : nullptr, weight_bytes, *ext->timing);
+  if (!weights_resident)
+    dma.Read(weight_addr, functional ? cbuf_weights_.data() : nullptr, weight_bytes, *ext->timing);
 
   ConvWork work;
   work.input = {cbuf_features_.data(), first, rows, surfaces.first};

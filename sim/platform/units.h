@@ -64,6 +64,10 @@ class Cna : public sc_core::sc_module {
   const isa::PlatformConfig& platform_;
   std::vector<uint8_t> cbuf_features_;
   std::vector<uint8_t> cbuf_weights_;
+  // The weight chunk resident in the CBUF: the last conv task this CNA loaded and its byte range.
+  const isa::Task* resident_task_ = nullptr;
+  uint64_t resident_weight_addr_ = 0, resident_weight_bytes_ = 0;
+  bool resident_functional_ = false;  // whether the resident chunk's bytes were actually loaded
 };
 
 class Ppu : public sc_core::sc_module {
