@@ -18,12 +18,17 @@
 namespace rknnsim::passes {
 namespace {
 
-std::string ListText(const std::vector<float>& values) {
+// Numbers as Python prints short floats in the toolkit's message: 128, 123.675, nan.
+std::string Number(float v) {
   std::ostringstream out;
-  out << "[";
-  for (size_t i = 0; i < values.size(); ++i) out << (i ? ", " : "") << values[i];
-  out << "]";
+  out << v;
   return out.str();
+}
+
+std::string ListText(const std::vector<float>& values) {
+  std::string text = "[";
+  for (size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + Number(values[i]);
+  return text + "]";
 }
 
 // The channel dimension of an NCHW (or N×C...) input: dimension 1, or the only one of a 1-D input.
@@ -55,7 +60,7 @@ void ValidateList(const ir::Graph& graph, const PerInputValues& values, const st
       const float v = values[i][c];
       if (!std::isfinite(v) || (name == "std_values" && v == 0.0f))
         throw Error(name + " for input " + std::to_string(i) + " channel " + std::to_string(c) + " is " +
-                        std::to_string(v),
+                        Number(v),
                     name == "std_values" ? "std divides the input: use finite, non-zero values"
                                          : "use finite values");
     }
