@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <spdlog/spdlog.h>
+
 namespace rknnsim {
 namespace {
 
@@ -21,8 +23,10 @@ std::string Duration(double seconds) {
 
 }  // namespace
 
+// Quiet when stderr is not a terminal, and under `-q` (the bar is information, like `I` logs).
 Progress::Progress(std::string label, size_t total)
-    : Progress(std::move(label), total, stderr, isatty(fileno(stderr)) == 1) {}
+    : Progress(std::move(label), total, stderr,
+               isatty(fileno(stderr)) == 1 && spdlog::default_logger()->should_log(spdlog::level::info)) {}
 
 Progress::Progress(std::string label, size_t total, std::FILE* stream, bool enabled)
     : label_(std::move(label)),
@@ -36,7 +40,7 @@ Progress::Progress(std::string label, size_t total, std::FILE* stream, bool enab
 
 Progress::~Progress() {
   if (!enabled_ || !drawn_) return;
-  Draw(true);
+  if (drawn_done_ != done_) Draw(true);
   std::fputc('\n', stream_);
   std::fflush(stream_);
 }
@@ -72,6 +76,7 @@ void Progress::Draw(bool force) {
   std::fprintf(stream_, "\r%s\033[K", Format(label_, done_, total_, seconds).c_str());
   std::fflush(stream_);
   drawn_ = true;
+  drawn_done_ = done_;
 }
 
 }  // namespace rknnsim

@@ -1,6 +1,6 @@
 // A one-line progress bar on stderr for long loops (calibration samples): items done, rate and
-// estimated time left. It draws only when stderr is a terminal, so logs, CI output and test
-// captures stay clean.
+// estimated time left. It draws only when stderr is a terminal (and info logs are on), so logs,
+// CI output and test captures stay clean.
 #pragma once
 
 #include <chrono>
@@ -14,7 +14,8 @@ class Progress {
  public:
   // `label` names the work ("calibrating"); `total` is the number of Advance() calls expected.
   Progress(std::string label, size_t total);
-  // `stream` and `enabled` are for tests; the default draws on stderr when it is a terminal.
+  // `stream` and `enabled` are for tests; the default draws on stderr when it is a terminal and
+  // the log level shows info (not under -q).
   Progress(std::string label, size_t total, std::FILE* stream, bool enabled);
   ~Progress();
   Progress(const Progress&) = delete;
@@ -34,6 +35,7 @@ class Progress {
   std::FILE* stream_;
   bool enabled_;
   bool drawn_ = false;
+  size_t drawn_done_ = 0;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
 };
