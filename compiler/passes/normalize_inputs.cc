@@ -131,11 +131,9 @@ int NormalizeInputs(ir::Graph& graph, const PerInputValues& mean, const PerInput
       for (int& in : node.inputs)
         if (in == input_id) in = out_id;
 
-    ir::Node node;
-    node.op = ir::OpKind::kConv;
-    node.name = input_name + "_mean_std";
-    node.inputs = {input_id, w_id, b_id};
-    node.outputs = {out_id};
+    // An ordinary ONNX-style Conv, not a fused kind (scripts/op_table.py lists the kinds passes
+    // create by `.op = ` assignments; this pass creates none).
+    ir::Node node{ir::OpKind::kConv, input_name + "_mean_std", {input_id, w_id, b_id}, {out_id}, {}, false};
     node.attrs.kernel = {1, 1};
     node.attrs.strides = {1, 1};
     node.attrs.pads = {0, 0, 0, 0};
