@@ -1,6 +1,7 @@
 #include "common/npy.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <limits>
 #include <regex>
@@ -24,33 +25,128 @@ struct Header {
   std::vector<int64_t> shape;
 };
 
-Header ParseHeaderDict(const std::string& dict, const std::string& what) {
-  static const std::regex descr_re(R"('descr'\s*:\s*'([<>|=])([fiub])(\d+)')");
-  static const std::regex order_re(R"('fortran_order'\s*:\s*(True|False))");
-  static const std::regex shape_re(R"('shape'\s*:\s*\(([^)]*)\))");
-  std::smatch m;
-  Header h{};
-  if (!std::regex_search(dict, m, descr_re))
-    throw Error(what + ": unsupported or missing dtype in .npy header", "save plain numeric arrays with numpy.save");
-  h.byte_order = m[1].str()[0] == '=' ? '<' : m[1].str()[0];
-  h.kind = m[2].str()[0];
-  h.item_size = std::stoi(m[3].str());
-  if (!std::regex_search(dict, m, order_re)) throw Error(what + ": .npy header lacks 'fortran_order'");
-  h.fortran_order = m[1] == "True";
-  if (!std::regex_search(dict, m, shape_re)) throw Error(what + ": .npy header lacks 'shape'");
-  std::string dims = m[1];
-  static const std::regex dim_re(R"(\d+)");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), dim_re); it != std::sregex_iterator(); ++it) {
-    const std::string digits = it->str();
-    if (digits.size() > 12) throw Error(what + ": .npy dimension too large");
-    h.shape.push_back(std::stoll(digits));
+// The header is a Python dict literal written by numpy, e.g.
+//   {'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 224, 224), }
+// It is parsed strictly (exactly these three keys, each once) rather than searched with patterns,
+// so a damaged or hand-edited header is reported instead of half-read.
+class HeaderDictParser {
+ public:
+  HeaderDictParser(const std::string& text, const std::string& what) : s_(text), what_(what) {}
+
+  Header Parse() {
+    Header h{};
+    bool has_descr = false, has_order = false, has_shape = false;
+    Expect('{');
+    while (!Peek('}')) {
+      const std::string key = QuotedString();
+      Expect(':');
+      if (key == "descr") {
+        Once(has_descr, key);
+        ParseDescr(QuotedString(), h);
+      } else if (key == "fortran_order") {
+        Once(has_order, key);
+        h.fortran_order = Boolean();
+      } else if (key == "shape") {
+        Once(has_shape, key);
+        h.shape = Tuple();
+      } else {
+        Fail("unexpected key '" + key + "'");
+      }
+      if (!Peek('}')) Expect(',');
+    }
+    Expect('}');
+    SkipSpace();
+    if (pos_ != s_.size()) Fail("text after the closing '}'");
+    if (!has_descr || !has_order || !has_shape)
+      Fail(std::string("missing '") + (!has_descr ? "descr" : !has_order ? "fortran_order" : "shape") + "'");
+    return h;
   }
-  const bool size_ok = (h.kind == 'f' && (h.item_size == 2 || h.item_size == 4 || h.item_size == 8)) ||
-                       ((h.kind == 'i' || h.kind == 'u') &&
-                        (h.item_size == 1 || h.item_size == 2 || h.item_size == 4 || h.item_size == 8)) ||
-                       (h.kind == 'b' && h.item_size == 1);
-  if (!size_ok) throw Error(what + ": unsupported .npy dtype " + std::string(1, h.kind) + std::to_string(h.item_size));
-  return h;
+
+ private:
+  [[noreturn]] void Fail(const std::string& why) const {
+    throw Error(what_ + ": bad .npy header (" + why + " at character " + std::to_string(pos_) + ")",
+                "save the array with numpy.save");
+  }
+  void Once(bool& seen, const std::string& key) {
+    if (seen) Fail("duplicate '" + key + "'");
+    seen = true;
+  }
+  void SkipSpace() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+  }
+  bool Peek(char c) {
+    SkipSpace();
+    return pos_ < s_.size() && s_[pos_] == c;
+  }
+  void Expect(char c) {
+    if (!Peek(c)) Fail(std::string("expected '") + c + "'");
+    ++pos_;
+  }
+  std::string QuotedString() {
+    SkipSpace();
+    if (pos_ >= s_.size() || (s_[pos_] != '\'' && s_[pos_] != '"')) Fail("expected a quoted string");
+    const char quote = s_[pos_++];
+    const size_t close = s_.find(quote, pos_);
+    if (close == std::string::npos) Fail("unterminated string");
+    std::string value = s_.substr(pos_, close - pos_);
+    pos_ = close + 1;
+    return value;
+  }
+  bool Boolean() {
+    SkipSpace();
+    for (const char* word : {"True", "False"})
+      if (s_.compare(pos_, std::strlen(word), word) == 0) {
+        pos_ += std::strlen(word);
+        return word[0] == 'T';
+      }
+    Fail("'fortran_order' must be True or False");
+  }
+  std::vector<int64_t> Tuple() {
+    std::vector<int64_t> dims;
+    Expect('(');
+    while (!Peek(')')) {
+      SkipSpace();
+      const size_t begin = pos_;
+      while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+      if (pos_ == begin) Fail("a dimension must be a non-negative integer");
+      // Up to 12 digits: anything larger is refused here; the element count is checked later.
+      if (pos_ - begin > 12) Fail("dimension too large");
+      dims.push_back(std::stoll(s_.substr(begin, pos_ - begin)));
+      if (Peek('L')) ++pos_;  // Python 2 numpy wrote longs as 3L
+      if (!Peek(')')) Expect(',');
+    }
+    Expect(')');
+    return dims;
+  }
+  // numpy's dtype.str: byte order ('<', '>', '|' or '='), kind, item size in bytes.
+  void ParseDescr(const std::string& descr, Header& h) {
+    static const std::regex re(R"(([<>|=])([a-zA-Z])(\d+))");
+    std::smatch m;
+    const std::string hint = "save a numeric array: numpy.save(path, a.astype(numpy.float32))";
+    if (!std::regex_match(descr, m, re))
+      throw Error(what_ + ": unsupported .npy dtype '" + descr + "' (strings, objects, dates and records are not arrays of numbers)", hint);
+    h.byte_order = m[1].str()[0] == '=' ? '<' : m[1].str()[0];
+    h.kind = m[2].str()[0];
+    h.item_size = std::stoi(m[3].str().substr(0, 3));
+    const bool ok = (h.kind == 'f' && (h.item_size == 2 || h.item_size == 4 || h.item_size == 8)) ||
+                    ((h.kind == 'i' || h.kind == 'u') &&
+                     (h.item_size == 1 || h.item_size == 2 || h.item_size == 4 || h.item_size == 8)) ||
+                    (h.kind == 'b' && h.item_size == 1);
+    if (!ok)
+      throw Error(what_ + ": unsupported .npy dtype '" + descr + "'" +
+                      (h.kind == 'c' ? " (complex)" : h.kind == 'f' ? " (float" + std::to_string(8 * h.item_size) + ")" : ""),
+                  hint);
+  }
+
+  const std::string& s_;
+  const std::string& what_;
+  size_t pos_ = 0;
+};
+
+std::string ShapeText(const std::vector<int64_t>& shape) {
+  std::string text = "(";
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + (shape.size() == 1 ? ",)" : ")");
 }
 
 // Reads one element at `p` as float, honouring byte order.
@@ -93,7 +189,8 @@ NpyArray ParseNpy(const std::vector<uint8_t>& bytes, const std::string& what) {
     throw Error(what + ": unsupported .npy format version " + std::to_string(major));
   }
   if (header_len > bytes.size() - offset) throw Error(what + ": truncated .npy header");
-  const Header h = ParseHeaderDict(std::string(bytes.begin() + offset, bytes.begin() + offset + header_len), what);
+  const std::string dict(bytes.begin() + offset, bytes.begin() + offset + header_len);
+  const Header h = HeaderDictParser(dict, what).Parse();
   offset += header_len;
 
   int64_t count = 1;
@@ -102,9 +199,16 @@ NpyArray ParseNpy(const std::vector<uint8_t>& bytes, const std::string& what) {
     count *= d;
   }
   const size_t need = static_cast<size_t>(count) * static_cast<size_t>(h.item_size);
-  if (bytes.size() - offset < need)
-    throw Error(what + ": truncated .npy data (" + std::to_string(bytes.size() - offset) + " of " +
-                std::to_string(need) + " bytes)");
+  const size_t have = bytes.size() - offset;
+  if (have < need)
+    throw Error(what + ": truncated .npy data (" + std::to_string(have) + " of " + std::to_string(need) +
+                " bytes for shape " + ShapeText(h.shape) + ")");
+  // numpy.save writes exactly the data after the header: extra bytes mean the header's shape or
+  // dtype does not describe the file (e.g. a hand-edited header or a concatenated file).
+  if (have > need)
+    throw Error(what + ": .npy shape " + ShapeText(h.shape) + " accounts for " + std::to_string(need) +
+                    " data bytes but the file has " + std::to_string(have),
+                "the header does not match the data; save the array again with numpy.save");
 
   NpyArray out;
   out.shape = h.shape;

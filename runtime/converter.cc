@@ -8,6 +8,7 @@
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
+#include "compiler/passes/normalize_inputs.h"
 #include "compiler/passes/pipeline.h"
 #include "compiler/quant/quantizer.h"
 
@@ -23,8 +24,6 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     throw Error("quantized_algorithm='" + config.quantized_algorithm + "', quantized_method='" +
                     config.quantized_method + "' is not supported yet",
                 "use quantized_algorithm='normal', quantized_method='channel'");
-  if (!config.mean_values.empty() || !config.std_values.empty())
-    throw Error("mean_values/std_values are not supported yet", "normalize the inputs before the model");
   const auto start = std::chrono::steady_clock::now();
   CompiledModel model;
   model.source_name = onnx_path;
@@ -36,8 +35,10 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     if (run.rewrites > 0) rewrites += fmt::format("{}{} {}", rewrites.empty() ? "" : ", ", run.name, run.rewrites);
   spdlog::info("graph passes: {} ({} nodes left)", rewrites.empty() ? "nothing to rewrite" : rewrites,
                model.graph.nodes().size());
+  if (const int normalized = passes::NormalizeInputs(model.graph, config.mean_values, config.std_values))
+    spdlog::info("mean/std: {} input(s) normalized in the model; run it on raw inputs", normalized);
   if (options.do_quantization) {
-    const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph);
+    const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
     spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());
     quant::QuantizeInt8(model.graph, quant::CalibrateMinMax(model.graph, samples));
   } else {

@@ -44,7 +44,7 @@ int sc_main(int argc, char* argv[]) {
   CLI::App* convert = app.add_subcommand("convert", "Compile an ONNX model for a target platform");
   convert->add_option("model", o.model, "ONNX model file")->required();
   convert->add_option("-t,--target", o.target, "rk3566, rk3568, rk3588, rv1103 or rv1106")->required();
-  convert->add_option("-d,--dataset", o.dataset, "dataset.txt listing calibration .npy files (int8)");
+  convert->add_option("-d,--dataset", o.dataset, "dataset.txt listing calibration .npy or image files, one per input on each line (int8)");
   convert->add_flag("--no-quant", o.no_quant, "Build an fp16 model without quantization");
   convert->add_option("-o,--output", o.output, "Compiled model file to write")->required();
   convert->add_option("--mean-values", o.mean_values, "Per-input, per-channel means as JSON, e.g. '[[123.675,116.28,103.53]]'");
@@ -69,7 +69,7 @@ int sc_main(int argc, char* argv[]) {
 
   CLI::App* run = app.add_subcommand("run", "Run inference on the simulated NPU or a reference executor");
   run->add_option("model", o.model, "Compiled model file (or ONNX with --reference float)")->required();
-  run->add_option("-i,--input", o.inputs, "Input .npy (float32 NCHW), one per model input, in order")->required();
+  run->add_option("-i,--input", o.inputs, "Input .npy (NCHW) or .jpg/.png/.bmp image (raw RGB), one per model input, in order")->required();
   run->add_option("-o,--output-dir", o.output, "Directory for the output .npy files")->required();
   run->add_option("--reference", o.reference, "Run a reference executor instead: int8 or float")
       ->check(CLI::IsMember({"int8", "float"}));

@@ -1,5 +1,8 @@
 // RKNN-Toolkit2's dataset.txt: one sample per line, one file per model input separated by spaces,
-// paths relative to the dataset file's directory (troubleshooting manual §4.4). .npy for now.
+// paths relative to the dataset file's directory (troubleshooting manual §4.4). Each file is a
+// .npy of the input's element count (any numeric dtype, C or Fortran order) or, for (1,3,H,W)
+// inputs, a .jpg/.jpeg/.png/.bmp image (common/image.h). Samples are raw: the model's own
+// mean/std normalization (compiler/passes/normalize_inputs.h) applies to them as to inference inputs.
 #pragma once
 
 #include <string>
@@ -12,9 +15,12 @@ namespace rknnsim::quant {
 using Sample = std::vector<std::vector<float>>;  // one float NCHW array per model input
 
 // Loads and validates every sample against the graph's inputs (count and element count).
-std::vector<Sample> LoadDataset(const std::string& dataset_txt, const ir::Graph& graph);
+// `quant_img_rgb2bgr` swaps the channel order of images only, never of .npy (manual §4.5-4.6).
+std::vector<Sample> LoadDataset(const std::string& dataset_txt, const ir::Graph& graph,
+                                bool quant_img_rgb2bgr = false);
 
-// Loads one .npy per model input for inference, validated the same way.
-Sample LoadInputs(const std::vector<std::string>& npy_paths, const ir::Graph& graph);
+// Loads one .npy or image per model input for inference, validated the same way. Images keep
+// RGB order: quant_img_rgb2bgr affects the calibration set only, as in the toolkit.
+Sample LoadInputs(const std::vector<std::string>& paths, const ir::Graph& graph);
 
 }  // namespace rknnsim::quant

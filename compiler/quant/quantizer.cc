@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/fp16.h"
+#include "common/progress.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"
@@ -102,6 +103,7 @@ ir::QuantParams AsymmetricInt8(float min, float max) {
 
 std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vector<Sample>& samples) {
   std::vector<TensorRange> ranges(graph.tensors().size());
+  Progress progress("calibrating", samples.size());
   for (const Sample& sample : samples) {
     const reference::TensorValues values = reference::RunFloatAll(graph, sample);
     for (size_t t = 0; t < values.size(); ++t) {
@@ -112,6 +114,7 @@ std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vect
       r.max = r.seen ? std::max(r.max, *hi) : *hi;
       r.seen = true;
     }
+    progress.Advance();
   }
   return ranges;
 }
