@@ -5,15 +5,21 @@
 #include <algorithm>
 #include <cstring>
 
-#include <hwy/highway.h>
 
 #include "common/fp16.h"
 #include "sim/kernels/npu_kernels.h"
 
-namespace rknnsim::sim {
-namespace hn = hwy::HWY_NAMESPACE;
+// Highway dynamic dispatch: this file is compiled once per SIMD target the CPU may have, and the
+// best one is picked at run time (the build's static target is the scalar fallback).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "sim/kernels/conv_kernel.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
 
-namespace {
+// Target-independent helpers, compiled once.
+#ifndef RKNNSIM_SIM_KERNELS_CONV_KERNEL_SHARED_
+#define RKNNSIM_SIM_KERNELS_CONV_KERNEL_SHARED_
+namespace rknnsim::sim::conv_detail {
 
 struct TapWalker {
   const isa::Task& t;
@@ -47,7 +53,7 @@ struct TapWalker {
   }
 };
 
-size_t GroupElements(const isa::Task& t) { return isa::WeightGroupBytes(t) / isa::ElemBytes(t.input.type); }
+inline size_t GroupElements(const isa::Task& t) { return isa::WeightGroupBytes(t) / isa::ElemBytes(t.input.type); }
 
 // Depthwise: kernel k reads only input channel kernel_begin + k; taps in (ky, kx) order. The
 // weights of a group are (ky, kx, kernel). `Tap(acc_index, x_index, w_index)` accumulates.
@@ -76,23 +82,18 @@ void DepthwiseTaps(const isa::Task& t, const FeatureTile& in, Tap tap) {
       }
 }
 
-}  // namespace
+}  // namespace rknnsim::sim::conv_detail
+#endif  // RKNNSIM_SIM_KERNELS_CONV_KERNEL_SHARED_
 
-InputSurfaces ConvInputSurfaces(const isa::Task& t) {
-  const uint32_t c2 = t.input.c2;
-  if (t.conv_mode != isa::ConvMode::kDepthwise) return {0, t.input.c1()};
-  const uint32_t first = t.kernel_begin / c2;
-  return {first, (t.kernel_begin + t.kernels + c2 - 1) / c2 - first};
-}
+HWY_BEFORE_NAMESPACE();
+namespace rknnsim::sim {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+using conv_detail::GroupElements;
+using conv_detail::TapWalker;
 
-void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, int32_t* acc) {
-  if (t.conv_mode == isa::ConvMode::kDepthwise) {
-    const auto* x = reinterpret_cast<const int8_t*>(in.data);
-    const auto* w = reinterpret_cast<const int8_t*>(weights);
-    std::fill(acc, acc + size_t{t.out_rows} * t.output.width * t.kernels, 0);
-    DepthwiseTaps(t, in, [&](size_t a, size_t xi, size_t wi) { acc[a] += (int32_t{x[xi]} - t.input_zp) * w[wi]; });
-    return;
-  }
+// Direct convolution: SIMD lanes hold neighbouring kernels of a weight group.
+void DirectInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, int32_t* acc) {
   const TapWalker walk(t, in);
   const auto* x = reinterpret_cast<const int8_t*>(in.data);
   const auto* w = reinterpret_cast<const int8_t*>(weights);
@@ -123,16 +124,7 @@ void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t
     }
 }
 
-void ConvAccumulateFp16(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, float* acc) {
-  if (t.conv_mode == isa::ConvMode::kDepthwise) {
-    const auto* x = reinterpret_cast<const uint16_t*>(in.data);
-    const auto* w = reinterpret_cast<const uint16_t*>(weights);
-    std::fill(acc, acc + size_t{t.out_rows} * t.output.width * t.kernels, 0.0f);
-    DepthwiseTaps(t, in, [&](size_t a, size_t xi, size_t wi) {
-      acc[a] = acc[a] + HalfBitsToFloat(x[xi]) * HalfBitsToFloat(w[wi]);
-    });
-    return;
-  }
+void DirectFp16(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, float* acc) {
   const TapWalker walk(t, in);
   const auto* x = reinterpret_cast<const uint16_t*>(in.data);
   const auto* w = reinterpret_cast<const uint16_t*>(weights);
@@ -165,4 +157,46 @@ void ConvAccumulateFp16(const isa::Task& t, const FeatureTile& in, const uint8_t
     }
 }
 
+}  // namespace HWY_NAMESPACE
 }  // namespace rknnsim::sim
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace rknnsim::sim {
+
+HWY_EXPORT(DirectInt8);
+HWY_EXPORT(DirectFp16);
+
+InputSurfaces ConvInputSurfaces(const isa::Task& t) {
+  const uint32_t c2 = t.input.c2;
+  if (t.conv_mode != isa::ConvMode::kDepthwise) return {0, t.input.c1()};
+  const uint32_t first = t.kernel_begin / c2;
+  return {first, (t.kernel_begin + t.kernels + c2 - 1) / c2 - first};
+}
+
+void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, int32_t* acc) {
+  if (t.conv_mode == isa::ConvMode::kDepthwise) {
+    const auto* x = reinterpret_cast<const int8_t*>(in.data);
+    const auto* w = reinterpret_cast<const int8_t*>(weights);
+    std::fill(acc, acc + size_t{t.out_rows} * t.output.width * t.kernels, 0);
+    conv_detail::DepthwiseTaps(t, in, [&](size_t a, size_t xi, size_t wi) { acc[a] += (int32_t{x[xi]} - t.input_zp) * w[wi]; });
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(DirectInt8)(t, in, weights, acc);
+}
+
+void ConvAccumulateFp16(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, float* acc) {
+  if (t.conv_mode == isa::ConvMode::kDepthwise) {
+    const auto* x = reinterpret_cast<const uint16_t*>(in.data);
+    const auto* w = reinterpret_cast<const uint16_t*>(weights);
+    std::fill(acc, acc + size_t{t.out_rows} * t.output.width * t.kernels, 0.0f);
+    conv_detail::DepthwiseTaps(t, in, [&](size_t a, size_t xi, size_t wi) {
+      acc[a] = acc[a] + HalfBitsToFloat(x[xi]) * HalfBitsToFloat(w[wi]);
+    });
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(DirectFp16)(t, in, weights, acc);
+}
+
+}  // namespace rknnsim::sim
+#endif  // HWY_ONCE
