@@ -10,6 +10,7 @@
 #include "compiler/lower/placement.h"
 #include "compiler/passes/fuse_activation.h"
 #include "compiler/passes/fuse_swish.h"
+#include "compiler/quant/hybrid.h"
 #include "compiler/quant/quantizer.h"
 
 namespace rknnsim::runtime {
@@ -26,6 +27,7 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
                 "use quantized_algorithm='normal', quantized_method='channel'");
   if (!config.mean_values.empty() || !config.std_values.empty())
     throw Error("mean_values/std_values are not supported yet", "normalize the inputs before the model");
+  const quant::HybridConfig hybrid = quant::PrepareHybrid(options.hybrid, options.do_quantization);
   const auto start = std::chrono::steady_clock::now();
   CompiledModel model;
   model.source_name = onnx_path;
@@ -38,7 +40,9 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   if (options.do_quantization) {
     const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph);
     spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());
-    quant::QuantizeInt8(model.graph, quant::CalibrateMinMax(model.graph, samples));
+    const std::vector<quant::TensorRange> ranges = quant::CalibrateMinMax(model.graph, samples);
+    quant::QuantizeInt8(model.graph, ranges);
+    quant::ApplyHybrid(model.graph, ranges, options.hybrid, hybrid, onnx_path);
   } else {
     quant::ConvertToFp16(model.graph);
   }

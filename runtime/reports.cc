@@ -64,9 +64,10 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
     row.time_us += t.end_us - t.start_us;
     row.rw_kb += static_cast<double>(t.bytes_read + t.bytes_written) / 1024.0;
   }
-  const isa::MacGeometry& mac = program.compute_type == isa::ElemType::kInt8 ? platform.mac_int8 : platform.mac_fp16;
   for (size_t i = 0; i < layers.size(); ++i) {
     const isa::Layer& layer = program.layers[i];
+    // Per layer: a hybrid model has FLOAT16 layers in an int8 model.
+    const isa::MacGeometry& mac = layer.data_type == "FLOAT16" ? platform.mac_fp16 : platform.mac_int8;
     LayerPerf& row = layers[i];
     row.id = id++;
     row.op_type = layer.op_type;
