@@ -70,6 +70,13 @@ std::string Line(const Program& p, size_t index) {
       s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " scale=" + std::to_string(t.scale_a) + ">>" +
            std::to_string(t.shift) + " zp=" + std::to_string(t.input_zp) + "/" + std::to_string(t.output_zp);
       break;
+    case TaskOp::kConvert: {
+      char scale[32];
+      std::snprintf(scale, sizeof(scale), "%.9g", static_cast<double>(t.convert_scale));
+      s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " scale=" + scale + " zp=" +
+           std::to_string(t.output.type == ElemType::kInt8 ? t.output_zp : t.input_zp);
+      break;
+    }
     case TaskOp::kCpu:
       s += "node=" + std::to_string(t.cpu_node) + " in=";
       for (size_t i = 0; i < t.cpu_inputs.size(); ++i) s += (i ? "," : "") + Surf(t.cpu_inputs[i]);
@@ -83,8 +90,10 @@ std::string Line(const Program& p, size_t index) {
 }  // namespace
 
 std::string Disassemble(const Program& p) {
+  bool hybrid = false;  // int8 and fp16 layers in one model (docs/quantization.md §17)
+  for (const Task& t : p.tasks) hybrid = hybrid || t.op == TaskOp::kConvert;
   std::string text = "; target " + p.target + " (" + p.platform + "), " +
-                     (p.compute_type == ElemType::kInt8 ? "int8" : "fp16") + ", " + std::to_string(p.tasks.size()) +
+                     (p.compute_type == ElemType::kInt8 ? "int8" : "fp16") + (hybrid ? "+fp16 hybrid" : "") + ", " + std::to_string(p.tasks.size()) +
                      " tasks, " + std::to_string(p.layers.size()) + " layers\n";
   text += "; weights " + Hex(p.memory.weight_base) + " +" + std::to_string(p.memory.weight_bytes) + " B, internal " +
           Hex(p.memory.internal_base) + " +" + std::to_string(p.memory.internal_bytes) + " B\n";

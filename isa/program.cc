@@ -14,6 +14,7 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kCpu: return "cpu";
     case TaskOp::kLut: return "lut";
     case TaskOp::kCopy: return "copy";
+    case TaskOp::kConvert: return "convert";
   }
   return "?";
 }

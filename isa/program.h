@@ -29,6 +29,7 @@ enum class TaskOp : uint8_t {
   kCpu,            // no NPU unit: the op runs on the SoC's CPU (fallback), reading and writing DDR
   kLut,            // DPU + DPU_RDMA: element-wise lookup table (int8 → int8) for activations
   kCopy,           // DPU + DPU_RDMA: copy between channel slices (Concat, Split), requantized in int8
+  kConvert,        // DPU + DPU_RDMA: int8 -> fp16 (dequantize) or fp16 -> int8 (quantize), hybrid models
 };
 const char* TaskOpName(TaskOp op);
 
@@ -99,6 +100,9 @@ struct Task {
   uint32_t cpu_node = 0;
   std::vector<Surface> cpu_inputs;
   std::vector<Surface> cpu_outputs;
+  // kConvert: the scale of the int8 side (input_zp or output_zp holds its zero point); the
+  // direction follows the surface types (docs/quantization.md §17).
+  float convert_scale = 1.0f;
 };
 
 // Bytes of one kernel group of a conv layer's packed weights (docs/isa.md): direct convolution
@@ -137,6 +141,8 @@ constexpr uint32_t kProgramVersion = 1;
 struct Program {
   std::string target;    // e.g. rk3566
   std::string platform;  // e.g. rk356x
+  // The graph inputs' type. Hybrid models mix int8 and fp16 layers: each Surface carries its own
+  // type, and kConvert tasks sit at the boundaries.
   ElemType compute_type = ElemType::kInt8;
   std::vector<Layer> layers;
   std::vector<Task> tasks;

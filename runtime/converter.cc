@@ -10,6 +10,7 @@
 #include "compiler/lower/placement.h"
 #include "compiler/passes/normalize_inputs.h"
 #include "compiler/passes/pipeline.h"
+#include "compiler/quant/hybrid.h"
 #include "compiler/quant/quantizer.h"
 
 namespace rknnsim::runtime {
@@ -24,6 +25,7 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     throw Error("quantized_algorithm='" + config.quantized_algorithm + "', quantized_method='" +
                     config.quantized_method + "' is not supported yet",
                 "use quantized_algorithm='normal', quantized_method='channel'");
+  const quant::HybridConfig hybrid = quant::PrepareHybrid(options.hybrid, options.do_quantization);
   const auto start = std::chrono::steady_clock::now();
   CompiledModel model;
   model.source_name = onnx_path;
@@ -40,7 +42,9 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   if (options.do_quantization) {
     const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
     spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());
-    quant::QuantizeInt8(model.graph, quant::CalibrateMinMax(model.graph, samples));
+    const std::vector<quant::TensorRange> ranges = quant::CalibrateMinMax(model.graph, samples);
+    quant::QuantizeInt8(model.graph, ranges);
+    quant::ApplyHybrid(model.graph, ranges, options.hybrid, hybrid, onnx_path);
   } else {
     quant::ConvertToFp16(model.graph);
   }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "compiler/frontend/onnx_importer.h"
+#include "compiler/quant/hybrid.h"
 #include "compiler/quant/quant_config.h"
 #include "runtime/model_file.h"
 
@@ -15,6 +16,7 @@ struct ConvertOptions {
   bool do_quantization = true;
   frontend::OnnxLoadOptions load;  // inputs=, outputs=, input_size_list= of load_onnx
   quant::QuantConfig config;       // the quantization settings of config()
+  quant::HybridOptions hybrid;     // hybrid_quantization_step1 / step2 (compiler/quant/hybrid.h)
 };
 
 CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options);

@@ -14,7 +14,8 @@ sim::CpuOpRunner MakeCpuRunner(const CompiledModel& model) {
                   std::vector<std::vector<uint8_t>>& outputs) {
     const ir::Graph& g = model.graph;
     const ir::Node& node = g.nodes().at(task.cpu_node);
-    const bool fp16 = model.program.compute_type == isa::ElemType::kFp16;
+    // The node's own type (hybrid models mix int8 and fp16 nodes; one node never mixes them).
+    const bool fp16 = task.cpu_outputs.at(0).type == isa::ElemType::kFp16;
     std::vector<std::vector<uint8_t>> raw_in(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i)
       if (task.cpu_inputs[i].channels != 0) raw_in[i] = SurfaceToNchw(task.cpu_inputs[i], inputs[i]);

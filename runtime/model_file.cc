@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <sstream>
@@ -40,7 +41,8 @@ static_assert(int(fb::DType::Float32) == int(ir::DType::kFloat32) && int(fb::DTy
               int(fb::DType::Int8) == int(ir::DType::kInt8) && int(fb::DType::Int32) == int(ir::DType::kInt32));
 static_assert(int(fb::OpKind::Conv) == int(ir::OpKind::kConv) && int(fb::OpKind::Reshape) == int(ir::OpKind::kReshape) &&
               int(fb::OpKind::Sub) == int(ir::OpKind::kSub) && int(fb::OpKind::ConvTranspose) == int(ir::OpKind::kConvTranspose) &&
-              int(fb::OpKind::Concat) == int(ir::OpKind::kConcat) && int(fb::OpKind::MAX) == int(ir::OpKind::kSwish),
+              int(fb::OpKind::Concat) == int(ir::OpKind::kConcat) && int(fb::OpKind::Swish) == int(ir::OpKind::kSwish) &&
+              int(fb::OpKind::MAX) == int(ir::OpKind::kConvert),
               "runtime/model_file.fbs OpKind must list ir::OpKind in order");
 static_assert(int(fb::Activation::None) == int(ir::Activation::kNone) &&
               int(fb::Activation::Relu) == int(ir::Activation::kRelu) &&
@@ -50,7 +52,7 @@ static_assert(int(fb::TaskOp::Conv) == int(isa::TaskOp::kConv) &&
               int(fb::TaskOp::MaxPool) == int(isa::TaskOp::kMaxPool) &&
               int(fb::TaskOp::GlobalAvgPool) == int(isa::TaskOp::kGlobalAvgPool) &&
               int(fb::TaskOp::Cpu) == int(isa::TaskOp::kCpu) && int(fb::TaskOp::Lut) == int(isa::TaskOp::kLut) &&
-              int(fb::TaskOp::Copy) == int(isa::TaskOp::kCopy));
+              int(fb::TaskOp::Copy) == int(isa::TaskOp::kCopy) && int(fb::TaskOp::Convert) == int(isa::TaskOp::kConvert));
 static_assert(int(fb::ElemType::Int8) == int(isa::ElemType::kInt8) && int(fb::ElemType::Fp16) == int(isa::ElemType::kFp16));
 static_assert(int(fb::ActKind::None) == int(isa::ActKind::kNone) && int(fb::ActKind::Relu) == int(isa::ActKind::kRelu) &&
               int(fb::ActKind::Clip) == int(isa::ActKind::kClip));
@@ -238,6 +240,7 @@ Off<fb::Task> WriteTask(Builder& b, const isa::Task& t) {
   tb.add_cpu_node(t.cpu_node);
   tb.add_cpu_inputs(cpu_inputs);
   tb.add_cpu_outputs(cpu_outputs);
+  tb.add_convert_scale(t.convert_scale);
   return tb.Finish();
 }
 
@@ -527,6 +530,7 @@ class Reader {
     for (const auto& [field, list] : {std::pair{t->cpu_inputs(), &out.cpu_inputs}, std::pair{t->cpu_outputs(), &out.cpu_outputs}})
       if (field)
         for (const fb::Surface* s : *field) list->push_back(Surface(s, t));
+    out.convert_scale = t->convert_scale();
     return out;
   }
 
@@ -756,6 +760,14 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
     }
     if (t.op == isa::TaskOp::kCopy && (t.input.bytes() != t.output.bytes() || t.input.type != t.output.type))
       r.Fail(at, who + " copies between surfaces of different sizes or types");
+    if (t.op == isa::TaskOp::kConvert) {
+      // int8 <-> fp16 of one tensor (docs/quantization.md §17): same elements, the other type.
+      if (t.input.type == t.output.type || t.input.channels != t.output.channels ||
+          t.input.height != t.output.height || t.input.width != t.output.width)
+        r.Fail(at, who + " converts between surfaces of different shapes or of the same type");
+      if (!(std::isfinite(t.convert_scale) && t.convert_scale > 0.0f))
+        r.Fail(at, who + " has a conversion scale that is not a positive finite number");
+    }
     if (t.op != isa::TaskOp::kConv) continue;
 
     if (t.weight_kernel_atom == 0) r.Fail(at, who + " has a weight kernel atom of 0");
@@ -767,7 +779,8 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
     if (need > t.weight_bytes)
       r.Fail(at, who + " has " + std::to_string(t.weight_bytes) + " weight bytes, its shape needs " +
                      std::to_string(need));
-    const uint64_t entry = p.compute_type == isa::ElemType::kInt8 ? 12 : 4;  // {bias, scale, shift} or fp32 bias
+    // {bias, scale, shift} or fp32 bias, by the layer's own type (hybrid models mix both).
+    const uint64_t entry = t.output.type == isa::ElemType::kInt8 ? 12 : 4;
     const uint64_t table_bytes = entry * t.output.channels;
     if (!RangeInside(t.dpu_table_addr, table_bytes, wbase, wbase + wsize))
       r.Fail(at, who + " DPU table " + Range(t.dpu_table_addr, table_bytes) + " lies outside the weight region " +

@@ -116,9 +116,10 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
     const int core = TaskCore(t);
     if (core >= 0 && core < cores) core_busy_us[layer][core] += t.end_us - t.start_us;
   }
-  const isa::MacGeometry& mac = program.compute_type == isa::ElemType::kInt8 ? platform.mac_int8 : platform.mac_fp16;
   for (size_t i = 0; i < layers.size(); ++i) {
     const isa::Layer& layer = program.layers[i];
+    // Per layer: a hybrid model has FLOAT16 layers in an int8 model.
+    const isa::MacGeometry& mac = layer.data_type == "FLOAT16" ? platform.mac_fp16 : platform.mac_int8;
     LayerPerf& row = layers[i];
     row.id = id++;
     row.op_type = layer.op_type;

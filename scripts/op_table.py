@@ -300,6 +300,7 @@ NPU_FORMS = {
     "kGlobalAveragePool": "NPU PPU task",
     "kFlatten": "free NPU alias if input and output are vectors ([1, C] or [1, C, 1, 1]), else CPU",
     "kReshape": "free NPU alias if input and output are vectors ([1, C] or [1, C, 1, 1]), else CPU",
+    "kConvert": "NPU DPU task (int8 ↔ fp16 conversion of hybrid models)",
 }
 LUT_FORM = "NPU DPU lookup table"
 CPU_FORM = "CPU fallback"

@@ -114,6 +114,8 @@ int Convert(const CommandOptions& o) {
   options.config.quantized_algorithm = o.quantized_algorithm;
   options.config.quantized_method = o.quantized_method;
   options.config.optimization_level = o.optimization_level;
+  options.hybrid.step1_path = o.hybrid_step1;
+  options.hybrid.cfg_path = o.hybrid_cfg;
   if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
   if (o.no_quant) options.dataset.clear();
   const runtime::CompiledModel model = runtime::ConvertOnnx(o.model, options);

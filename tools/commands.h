@@ -27,6 +27,8 @@ struct CommandOptions {
   std::string quantized_algorithm = "normal";
   std::string quantized_method = "channel";
   int optimization_level = 3;
+  std::string hybrid_step1;              // --hybrid-step1 FILE.quantization.cfg
+  std::string hybrid_cfg;                // --hybrid-cfg FILE.quantization.cfg
 };
 
 int Convert(const CommandOptions& o);

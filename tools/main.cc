@@ -56,6 +56,10 @@ int sc_main(int argc, char* argv[]) {
       ->check(CLI::IsMember({"channel", "layer"}));
   convert->add_option("--optimization-level", o.optimization_level, "0 to 3, as config(optimization_level=)")
       ->check(CLI::Range(0, 3));
+  convert->add_option("--hybrid-step1", o.hybrid_step1,
+                      "Also write the hybrid quantization config (YAML, hybrid_quantization_step1) to this file");
+  convert->add_option("--hybrid-cfg", o.hybrid_cfg,
+                      "Build with an edited hybrid quantization config: its custom_quantize_layers run in float16");
 
   auto add_load_options = [&o](CLI::App* cmd) {
     cmd->add_option("--inputs", o.cut_inputs, "Tensor names that become the model's inputs (load_onnx inputs=)")

@@ -30,6 +30,8 @@ enum class OpKind : uint8_t {
   kDepthToSpace, kSpaceToDepth, kTile, kExpand, kShape, kConstantOfShape, kRange,
   // Fused by compiler/passes (not ONNX ops).
   kSwish,  // x * sigmoid(x): Sigmoid + Mul (SiLU), the board's "ExSwish"
+  // Inserted by hybrid quantization (compiler/quant/hybrid.h), not an ONNX op.
+  kConvert,  // int8 <-> fp16 at a precision boundary (docs/quantization.md §17)
 };
 
 // Activation fused into a producing op by the fusion pass (the board reports e.g. "ConvRelu").

@@ -48,22 +48,28 @@ class Lowerer {
   }
 
  private:
-  uint32_t C2() const { return program_.compute_type == isa::ElemType::kInt8 ? p_.c2_int8 : p_.c2_fp16; }
-  const isa::MacGeometry& Mac() const {
-    return program_.compute_type == isa::ElemType::kInt8 ? p_.mac_int8 : p_.mac_fp16;
+  // Element types are per tensor: a hybrid graph (compiler/quant/hybrid.h) mixes int8 and fp16
+  // layers, each running in the type of its output, with Convert tasks at the boundaries.
+  isa::ElemType TypeOf(int tensor_id) const {
+    return g_.tensor(tensor_id).dtype == ir::DType::kFloat16 ? isa::ElemType::kFp16 : isa::ElemType::kInt8;
+  }
+  bool IsInt8(int tensor_id) const { return TypeOf(tensor_id) == isa::ElemType::kInt8; }
+  uint32_t C2(isa::ElemType type) const { return type == isa::ElemType::kInt8 ? p_.c2_int8 : p_.c2_fp16; }
+  const isa::MacGeometry& Mac(isa::ElemType type) const {
+    return type == isa::ElemType::kInt8 ? p_.mac_int8 : p_.mac_fp16;
   }
 
   isa::Surface SurfaceOf(int tensor_id) const {
     const ir::Tensor& t = g_.tensor(tensor_id);
     const ir::Shape& s = t.shape;
     isa::Surface surf;
-    surf.type = program_.compute_type;
+    surf.type = TypeOf(tensor_id);
     if (!IsNpuShape(s)) {
       surf.c2 = 1, surf.height = 1, surf.width = 1;
       surf.channels = static_cast<uint32_t>(t.num_elements());
       return surf;
     }
-    surf.c2 = C2();
+    surf.c2 = C2(surf.type);
     surf.channels = static_cast<uint32_t>(s[1]);
     surf.height = s.size() == 4 ? static_cast<uint32_t>(s[2]) : 1;
     surf.width = s.size() == 4 ? static_cast<uint32_t>(s[3]) : 1;
@@ -139,7 +145,7 @@ class Lowerer {
     isa::Layer layer;
     layer.name = std::string(ops::GetOpDef(n.op).onnx_name) + ":" + n.name;
     layer.op_type = ops::ReportOpType(n);
-    layer.data_type = program_.compute_type == isa::ElemType::kInt8 ? "INT8" : "FLOAT16";
+    layer.data_type = IsInt8(n.outputs[0]) ? "INT8" : "FLOAT16";
     layer.target = target;
     for (int in : n.inputs) layer.input_shapes.push_back(g_.tensor(in).shape);
     for (int out : n.outputs) layer.output_shapes.push_back(g_.tensor(out).shape);
@@ -151,7 +157,7 @@ class Lowerer {
   void SetActivation(isa::Task& t, const ir::Node& n) {
     t.act = static_cast<isa::ActKind>(n.attrs.activation);
     t.clip_min = n.attrs.clip_min, t.clip_max = n.attrs.clip_max;
-    if (program_.compute_type != isa::ElemType::kInt8) return;
+    if (!IsInt8(n.outputs[0])) return;
     const quant::ClampRange r = quant::ActivationRange(n.attrs, g_.tensor(n.outputs[0]).quant);
     t.clamp_lo = r.lo, t.clamp_hi = r.hi;
   }
@@ -175,6 +181,7 @@ class Lowerer {
       case ir::OpKind::kReshape: return;  // NPU aliases need no task
       case ir::OpKind::kConcat: return EmitConcat(n);
       case ir::OpKind::kSplit: return EmitSplit(n);
+      case ir::OpKind::kConvert: return EmitConvert(n);
       default: return EmitLut(n);
     }
   }
@@ -226,12 +233,23 @@ class Lowerer {
   void PushCopy(uint32_t layer, int from, const isa::Surface& src, int to, const isa::Surface& dst) {
     isa::Task t = DpuStreamTask(isa::TaskOp::kCopy, src, dst);
     t.layer = layer;
-    if (program_.compute_type == isa::ElemType::kInt8) {
+    if (IsInt8(from)) {
       const quant::Requant rq =
           quant::MakeRequant(double(g_.tensor(from).quant.scale[0]) / g_.tensor(to).quant.scale[0]);
       t.scale_a = rq.scale, t.shift = rq.shift;
       t.input_zp = Zp(from), t.output_zp = Zp(to);
     }
+    Push(t);
+  }
+
+  // int8 <-> fp16 at a hybrid boundary: a DPU task with the int8 side's scale and zero point
+  // (docs/quantization.md §17).
+  void EmitConvert(const ir::Node& n) {
+    isa::Task t = DpuStreamTask(isa::TaskOp::kConvert, Placed(n.inputs[0]), Placed(n.outputs[0]));
+    const int int8_side = IsInt8(n.inputs[0]) ? n.inputs[0] : n.outputs[0];
+    t.convert_scale = g_.tensor(int8_side).quant.scale.at(0);
+    (int8_side == n.inputs[0] ? t.input_zp : t.output_zp) = Zp(int8_side);
+    t.layer = AddLayer(n, 0);
     Push(t);
   }
 
@@ -288,7 +306,7 @@ class Lowerer {
       t.pad_bottom = static_cast<uint32_t>(a.pads[2]), t.pad_right = static_cast<uint32_t>(a.pads[3]);
     }
     const uint32_t in_aligned = t.input.c1() * t.input.c2;
-    t.weight_kernel_atom = static_cast<uint32_t>(Mac().kernels_per_cycle);
+    t.weight_kernel_atom = static_cast<uint32_t>(Mac(t.input.type).kernels_per_cycle);
     const PackedLayer packed = PackLayer(g_, n, in_aligned, t.weight_kernel_atom, depthwise);
     t.weight_addr = AddWeights(packed.weights);
     t.weight_bytes = static_cast<uint32_t>(packed.weights.size());
@@ -304,7 +322,7 @@ class Lowerer {
     shape.out_height = t.output.height, shape.kernels_aligned = packed.kernels_aligned;
     shape.kernel_h = t.kernel_h, shape.kernel_w = t.kernel_w, shape.stride_h = t.stride_h;
     shape.dilation_h = t.dilation_h, shape.pad_top = t.pad_top;
-    shape.elem_bytes = isa::ElemBytes(program_.compute_type);
+    shape.elem_bytes = isa::ElemBytes(t.input.type);
     shape.kernel_atom = t.weight_kernel_atom;
     shape.depthwise = depthwise;
     for (const ConvTile& tile : TileConvolution(shape, p_, n.name)) {
@@ -321,7 +339,7 @@ class Lowerer {
     isa::Task t = DpuStreamTask(isa::TaskOp::kEltwiseAdd, Placed(n.inputs[0]), Placed(n.outputs[0]));
     t.input2 = Placed(n.inputs[1]);
     t.input_zp = Zp(n.inputs[0]), t.input2_zp = Zp(n.inputs[1]), t.output_zp = Zp(n.outputs[0]);
-    if (program_.compute_type == isa::ElemType::kInt8) {
+    if (IsInt8(n.outputs[0])) {
       const double so = g_.tensor(n.outputs[0]).quant.scale[0];
       const quant::AddRequant rq = quant::MakeAddRequant(g_.tensor(n.inputs[0]).quant.scale[0] / so,
                                                          g_.tensor(n.inputs[1]).quant.scale[0] / so);
@@ -350,7 +368,7 @@ class Lowerer {
     } else {
       t.op = isa::TaskOp::kGlobalAvgPool;
       t.kernel_h = t.input.height, t.kernel_w = t.input.width;
-      if (program_.compute_type == isa::ElemType::kInt8) {
+      if (IsInt8(n.outputs[0])) {
         const double hw = double(t.input.height) * t.input.width;
         const quant::Requant rq = quant::MakeRequant(double(g_.tensor(n.inputs[0]).quant.scale[0]) /
                                                      (double(g_.tensor(n.outputs[0]).quant.scale[0]) * hw));

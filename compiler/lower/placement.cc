@@ -75,8 +75,10 @@ bool IsNpuSplit(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfig
 }
 
 bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfig& p) {
-  if (!AllNpuShaped(g, n)) return false;
+  // A Convert walks elements through Surface::Offset, so linear (CPU-layout) surfaces work too.
+  if (n.op != ir::OpKind::kConvert && !AllNpuShaped(g, n)) return false;
   switch (n.op) {
+    case ir::OpKind::kConvert: return true;
     case ir::OpKind::kConv: return n.attrs.group == 1 || IsDepthwise(g, n);
     case ir::OpKind::kGemm: return true;
     case ir::OpKind::kAdd:

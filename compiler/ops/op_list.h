@@ -17,6 +17,7 @@ extern const OpDef kAddOp;
 extern const OpDef kFlattenOp;
 extern const OpDef kReshapeOp;
 extern const OpDef kSwishOp;
+extern const OpDef kConvertOp;
 
 // Op groups, each registered by its own file so that groups grow independently.
 void AppendElementwiseOps(std::vector<const OpDef*>& ops);  // elementwise_ops.cc

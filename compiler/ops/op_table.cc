@@ -8,7 +8,8 @@ namespace rknnsim::ops {
 const std::vector<const OpDef*>& AllOps() {
   static const std::vector<const OpDef*> ops = [] {
     std::vector<const OpDef*> list = {&kConvOp,    &kGemmOp, &kReluOp,    &kClipOp,   &kMaxPoolOp,
-                                      &kGlobalAveragePoolOp, &kAddOp, &kFlattenOp, &kReshapeOp, &kSwishOp};
+                                      &kGlobalAveragePoolOp, &kAddOp, &kFlattenOp, &kReshapeOp, &kSwishOp,
+                                      &kConvertOp};
     AppendElementwiseOps(list);
     AppendNnOps(list);
     AppendTensorOps(list);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "common/fp16.h"
 #include "compiler/ir/op.h"
 #include "compiler/ir/tensor.h"
 
@@ -45,6 +46,16 @@ inline int8_t QuantizeValue(float x, float scale, int32_t zero_point) {
 }
 inline float DequantizeValue(int8_t q, float scale, int32_t zero_point) {
   return scale * static_cast<float>(static_cast<int32_t>(q) - zero_point);
+}
+
+// Hybrid-quantization boundaries (docs/quantization.md §17), with the int8 side's {s, z}:
+// int8 -> fp16 dequantizes in f32 then rounds to fp16 (RNE); fp16 -> int8 quantizes the fp16
+// value like any float (§2: round half away from zero, saturate, NaN -> z).
+inline float DequantizeToHalf(int8_t q, float scale, int32_t zero_point) {
+  return RoundToHalf(DequantizeValue(q, scale, zero_point));
+}
+inline int8_t QuantizeHalf(float half_value, float scale, int32_t zero_point) {
+  return QuantizeValue(half_value, scale, zero_point);
 }
 
 // Bounds of the int8 output after the fused activation: [lo, hi] in the output's quant domain.

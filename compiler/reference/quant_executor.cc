@@ -1,5 +1,6 @@
 #include "compiler/reference/quant_executor.h"
 
+#include "common/error.h"
 #include "common/fp16.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/quant/arithmetic.h"
@@ -19,50 +20,92 @@ void RunNodeInt8(const ir::Graph& graph, const ir::Node& node, std::vector<std::
   RunCpuOpInt8(graph, node, args.in, args.outputs);
 }
 
+namespace {
+bool IsFp16Tensor(const ir::Tensor& t) { return t.dtype == ir::DType::kFloat16; }
+}  // namespace
+
+void RunConvert(const ir::Graph& graph, const ir::Node& node, std::vector<std::vector<int8_t>>& int8_values,
+                TensorValues& fp16_values) {
+  const ir::Tensor& in = graph.tensor(node.inputs[0]);
+  const ir::Tensor& out = graph.tensor(node.outputs[0]);
+  if (!IsFp16Tensor(in) && IsFp16Tensor(out)) {
+    const std::vector<int8_t>& q = int8_values[node.inputs[0]];
+    std::vector<float>& y = fp16_values[node.outputs[0]];
+    y.resize(q.size());
+    for (size_t k = 0; k < q.size(); ++k) y[k] = quant::DequantizeToHalf(q[k], in.quant.scale[0], in.quant.zero_point[0]);
+  } else if (IsFp16Tensor(in) && !IsFp16Tensor(out)) {
+    const std::vector<float>& x = fp16_values[node.inputs[0]];
+    std::vector<int8_t>& q = int8_values[node.outputs[0]];
+    q.resize(x.size());
+    for (size_t k = 0; k < x.size(); ++k) q[k] = quant::QuantizeHalf(x[k], out.quant.scale[0], out.quant.zero_point[0]);
+  } else {
+    throw Error("node '" + node.name + "': Convert must go between an int8 and a float16 tensor");
+  }
+}
+
+// Each node runs in its own precision, that of its first output: int8 kernels (or CPU semantics)
+// on int8 values, fp16 kernels on fp16 values. An int8-only or fp16-only graph is the special
+// case without Convert nodes; hybrid graphs have a Convert wherever the two meet.
 QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
   CheckInputs(graph, float_inputs);
-  QuantOutputs result;
-  if (IsFp16Graph(graph)) {
-    TensorValues values(graph.tensors().size());
-    for (size_t i = 0; i < float_inputs.size(); ++i) {
-      std::vector<float>& v = values[graph.inputs()[i]] = float_inputs[i];
-      for (float& x : v) x = RoundToHalf(x);
-    }
-    for (size_t t = 0; t < graph.tensors().size(); ++t)
-      if (graph.tensors()[t].is_constant) values[t] = graph.tensors()[t].float_data;
-    for (const ir::Node& node : graph.nodes()) {
-      ops::Fp16Args args{graph, node, {}, values[node.outputs[0]], {}};
-      for (int in : node.inputs) args.in.push_back(&values[in]);
-      for (int out : node.outputs) args.outputs.push_back(&values[out]);
-      const auto kernel = ops::GetOpDef(node.op).run_fp16;
-      if (kernel && !node.on_cpu)
-        kernel(args);
-      else
-        RunCpuOpFp16(graph, node, args.in, args.outputs);
-    }
-    for (int id : graph.outputs()) result.fp16.push_back(values[id]);
-    return result;
-  }
-
-  std::vector<std::vector<int8_t>> values(graph.tensors().size());
+  std::vector<std::vector<int8_t>> int8_values(graph.tensors().size());
+  TensorValues fp16_values(graph.tensors().size());
   for (size_t i = 0; i < float_inputs.size(); ++i) {
-    const ir::Tensor& t = graph.tensor(graph.inputs()[i]);
-    std::vector<int8_t>& q = values[graph.inputs()[i]];
+    const int id = graph.inputs()[i];
+    const ir::Tensor& t = graph.tensor(id);
+    if (IsFp16Tensor(t)) {
+      std::vector<float>& v = fp16_values[id] = float_inputs[i];
+      for (float& x : v) x = RoundToHalf(x);
+      continue;
+    }
+    std::vector<int8_t>& q = int8_values[id];
     q.resize(float_inputs[i].size());
     for (size_t k = 0; k < q.size(); ++k)
       q[k] = quant::QuantizeValue(float_inputs[i][k], t.quant.scale[0], t.quant.zero_point[0]);
   }
-  for (const ir::Node& node : graph.nodes()) RunNodeInt8(graph, node, values);
-  for (int id : graph.outputs()) result.int8.push_back(values[id]);
+  // fp16 kernels read constants as float values (weights from `bytes` where they need fp16 bits).
+  for (size_t t = 0; t < graph.tensors().size(); ++t)
+    if (graph.tensors()[t].is_constant) fp16_values[t] = graph.tensors()[t].float_data;
+  for (const ir::Node& node : graph.nodes()) {
+    if (node.op == ir::OpKind::kConvert) {
+      RunConvert(graph, node, int8_values, fp16_values);
+      continue;
+    }
+    if (!IsFp16Tensor(graph.tensor(node.outputs[0]))) {
+      RunNodeInt8(graph, node, int8_values);
+      continue;
+    }
+    ops::Fp16Args args{graph, node, {}, fp16_values[node.outputs[0]], {}};
+    for (int in : node.inputs) args.in.push_back(&fp16_values[in]);
+    for (int out : node.outputs) args.outputs.push_back(&fp16_values[out]);
+    const auto kernel = ops::GetOpDef(node.op).run_fp16;
+    if (kernel && !node.on_cpu)
+      kernel(args);
+    else
+      RunCpuOpFp16(graph, node, args.in, args.outputs);
+  }
+  // One entry per output in its own type's list; the other list keeps an empty placeholder only
+  // when the graph mixes both types, so int8-only and fp16-only results look as they always did.
+  QuantOutputs result;
+  bool any_int8 = false, any_fp16 = false;
+  for (int id : graph.outputs()) (IsFp16Tensor(graph.tensor(id)) ? any_fp16 : any_int8) = true;
+  for (int id : graph.outputs()) {
+    const bool fp16 = IsFp16Tensor(graph.tensor(id));
+    if (any_int8) result.int8.push_back(fp16 ? std::vector<int8_t>{} : int8_values[id]);
+    if (any_fp16) result.fp16.push_back(fp16 ? fp16_values[id] : std::vector<float>{});
+  }
   return result;
 }
 
 std::vector<std::vector<float>> DequantizeOutputs(const ir::Graph& graph, const QuantOutputs& raw) {
-  if (!raw.fp16.empty()) return raw.fp16;
   std::vector<std::vector<float>> out;
-  for (size_t i = 0; i < raw.int8.size(); ++i) {
+  for (size_t i = 0; i < graph.outputs().size(); ++i) {
     const ir::Tensor& t = graph.tensor(graph.outputs()[i]);
-    std::vector<float>& f = out.emplace_back(raw.int8[i].size());
+    if (IsFp16Tensor(t)) {
+      out.push_back(raw.fp16.at(i));
+      continue;
+    }
+    std::vector<float>& f = out.emplace_back(raw.int8.at(i).size());
     for (size_t k = 0; k < f.size(); ++k) f[k] = quant::DequantizeValue(raw.int8[i][k], t.quant.scale[0], t.quant.zero_point[0]);
   }
   return out;

@@ -10,7 +10,9 @@
 
 namespace rknnsim::reference {
 
-// Raw outputs in the graph's output order: int8 values, or fp16 values held as float.
+// Raw outputs in the graph's output order: int8 values, or fp16 values held as float. In a hybrid
+// graph with outputs of both types, both lists have an entry per output, empty in the list of
+// the other type.
 struct QuantOutputs {
   std::vector<std::vector<int8_t>> int8;
   std::vector<std::vector<float>> fp16;
@@ -25,7 +27,11 @@ QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<
 // Dequantized float32 outputs, as `rknn-sim run --reference int8` writes them.
 std::vector<std::vector<float>> DequantizeOutputs(const ir::Graph& graph, const QuantOutputs& raw);
 
-// True when the graph's activations are fp16 rather than int8.
+// One int8 <-> fp16 Convert node of a hybrid graph (docs/quantization.md §17).
+void RunConvert(const ir::Graph& graph, const ir::Node& node, std::vector<std::vector<int8_t>>& int8_values,
+                std::vector<std::vector<float>>& fp16_values);
+
+// True when the graph's inputs are fp16 rather than int8 (a model built without quantization).
 bool IsFp16Graph(const ir::Graph& graph);
 
 }  // namespace rknnsim::reference

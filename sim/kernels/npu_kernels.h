@@ -47,6 +47,10 @@ void LookupInt8(const uint8_t* in, const uint8_t* table, uint8_t* out, uint64_t 
 // points, fp16 values copied.
 void RescaleCopy(const isa::Task& task, const uint8_t* in, uint8_t* out, uint64_t bytes);
 
+// DPU int8 <-> fp16 conversion (hybrid models): input and output surfaces of one tensor in the
+// two types; direction from the surface types, the int8 side's scale in convert_scale.
+void ConvertSurface(const isa::Task& task, const uint8_t* in, uint8_t* out);
+
 // PPU: max pooling and global average pooling over whole surfaces.
 void MaxPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
 void GlobalAvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);

@@ -43,13 +43,23 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
 }
 
 // Streaming DPU tasks read their main operand and one more stream (the second addend or the
-// lookup table; nothing for copies), run one kernel and write the output once.
+// lookup table; nothing for copies and conversions), run one kernel and write the output once.
 void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   TaskExtension* ext = nullptr;
   trans.get_extension(ext);
   const isa::Task& t = *ext->task;
-  const uint64_t bytes = t.output.bytes();
   const bool functional = ext->functional;
+  if (t.op == isa::TaskOp::kConvert) {
+    // The two sides differ in element size and C2, so the byte counts differ too.
+    std::vector<uint8_t> in(functional ? t.input.bytes() : 0), out(functional ? t.output.bytes() : 0);
+    dma.Read(t.input.addr, functional ? in.data() : nullptr, t.input.bytes(), *ext->timing);
+    ext->timing->dpu_cycles += DpuCycles(t, platform_);
+    if (functional) ConvertSurface(t, in.data(), out.data());
+    dma.Write(t.output.addr, functional ? out.data() : nullptr, t.output.bytes(), *ext->timing);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  const uint64_t bytes = t.output.bytes();
   std::vector<uint8_t> a(functional ? bytes : 0), y(functional ? bytes : 0), second;
   dma.Read(t.input.addr, functional ? a.data() : nullptr, bytes, *ext->timing);
   const uint64_t second_addr = t.op == isa::TaskOp::kLut ? t.dpu_table_addr : t.input2.addr;
