@@ -8,16 +8,16 @@
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
+#include "compiler/passes/fold_qdq.h"
 #include "compiler/passes/fuse_activation.h"
 #include "compiler/passes/fuse_swish.h"
+#include "compiler/quant/qdq_quantizer.h"
 #include "compiler/quant/quantizer.h"
 
 namespace rknnsim::runtime {
 
 CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options) {
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(options.target);
-  if (options.do_quantization && options.dataset.empty())
-    throw Error("quantization needs a calibration dataset", "pass -d dataset.txt, or --no-quant for an fp16 model");
   const quant::QuantConfig& config = options.config;
   // Until each setting has its implementation, refuse it rather than silently ignore it.
   if (config.quantized_algorithm != "normal" || config.quantized_method != "channel")
@@ -32,10 +32,19 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   model.graph = frontend::ImportOnnxFile(onnx_path, options.load);
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
+  // A QDQ model brings its own parameters (docs/quantization.md §16): int8 with or without a dataset.
+  const int qdq = passes::FoldQdq(model.graph);
+  if (qdq) spdlog::info("QDQ model: {} QuantizeLinear/DequantizeLinear pair(s) folded, using the model's parameters", qdq);
+  if (!qdq && options.do_quantization && options.dataset.empty())
+    throw Error("quantization needs a calibration dataset", "pass -d dataset.txt, or --no-quant for an fp16 model");
   const int swish = passes::FuseSwish(model.graph);
   const int fused = passes::FuseActivations(model.graph);
   spdlog::info("fused {} activation(s), {} Sigmoid+Mul into Swish", fused, swish);
-  if (options.do_quantization) {
+  if (qdq) {
+    const auto samples = options.dataset.empty() ? std::vector<quant::Sample>{} : quant::LoadDataset(options.dataset, model.graph);
+    const auto ranges = quant::CalibrateMinMax(model.graph, samples);
+    quant::QuantizeFromQdq(model.graph, samples.empty() ? nullptr : &ranges);
+  } else if (options.do_quantization) {
     const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph);
     spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());
     quant::QuantizeInt8(model.graph, quant::CalibrateMinMax(model.graph, samples));

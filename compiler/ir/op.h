@@ -30,6 +30,8 @@ enum class OpKind : uint8_t {
   kDepthToSpace, kSpaceToDepth, kTile, kExpand, kShape, kConstantOfShape, kRange,
   // Fused by compiler/passes (not ONNX ops).
   kSwish,  // x * sigmoid(x): Sigmoid + Mul (SiLU), the board's "ExSwish"
+  // QDQ models (compiler/ops/quantize_linear.cc); passes/fold_qdq.cc removes them before quantization.
+  kQuantizeLinear, kDequantizeLinear,
 };
 
 // Activation fused into a producing op by the fusion pass (the board reports e.g. "ConvRelu").

@@ -27,6 +27,8 @@ void StoreBytes(ir::Tensor& t, const std::vector<T>& values) {
   std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
 }
 
+}  // namespace
+
 // Per-output-channel symmetric int8 (zero point 0, range [-127, 127]).
 void QuantizeWeights(ir::Tensor& w) {
   const int64_t channels = w.shape[0];
@@ -71,8 +73,6 @@ void CheckAccumulatorBound(const ir::Graph& g, const ir::Node& node) {
                            "split the layer into smaller convolutions");
   }
 }
-
-}  // namespace
 
 ir::QuantParams AsymmetricInt8(float min, float max) {
   min = std::min(min, 0.0f);
