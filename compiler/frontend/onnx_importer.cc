@@ -123,6 +123,8 @@ ir::Tensor ConvertInitializer(const onnx::TensorProto& t) {
     // ONNX stores these narrow types in int32_data when not in raw_data.
     case onnx::TensorProto::INT8: out.float_data = ReadNarrow<int8_t>(t, count); break;
     case onnx::TensorProto::UINT8: out.float_data = ReadNarrow<uint8_t>(t, count); break;
+    case onnx::TensorProto::INT16: out.float_data = ReadNarrow<int16_t>(t, count); break;
+    case onnx::TensorProto::UINT16: out.float_data = ReadNarrow<uint16_t>(t, count); break;
     case onnx::TensorProto::BOOL: out.float_data = ReadNarrow<uint8_t>(t, count); break;
     case onnx::TensorProto::FLOAT16:
       throw Error("initializer '" + t.name() + "' is float16",

@@ -19,7 +19,7 @@ bool SameParams(const ir::QuantParams& a, const ir::QuantParams& b) {
 }
 
 std::string Describe(const ir::QuantParams& q) {
-  return "scale " + std::to_string(q.scale.at(0)) + ", zero point " + std::to_string(q.zero_point.at(0));
+  return "scale " + std::to_string(q.scale.at(0)) + ", int8 zero point " + std::to_string(q.zero_point.at(0));
 }
 
 const char* kIntegerIoHint =
