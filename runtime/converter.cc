@@ -30,13 +30,13 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   CompiledModel model;
   model.source_name = onnx_path;
   model.graph = frontend::ImportOnnxFile(onnx_path, options.load);
-  spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
-               model.graph.inputs().size(), model.graph.outputs().size());
   // A QDQ model brings its own parameters (docs/quantization.md §16): int8 with or without a dataset.
   const int qdq = passes::FoldQdq(model.graph);
-  if (qdq) spdlog::info("QDQ model: {} QuantizeLinear/DequantizeLinear pair(s) folded, using the model's parameters", qdq);
   if (!qdq && options.do_quantization && options.dataset.empty())
     throw Error("quantization needs a calibration dataset", "pass -d dataset.txt, or --no-quant for an fp16 model");
+  spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
+               model.graph.inputs().size(), model.graph.outputs().size());
+  if (qdq) spdlog::info("QDQ model: {} QuantizeLinear/DequantizeLinear pair(s) folded, using the model's parameters", qdq);
   const int swish = passes::FuseSwish(model.graph);
   const int fused = passes::FuseActivations(model.graph);
   spdlog::info("fused {} activation(s), {} Sigmoid+Mul into Swish", fused, swish);
