@@ -8,17 +8,17 @@
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
+#include "compiler/passes/fold_qdq.h"
 #include "compiler/passes/normalize_inputs.h"
 #include "compiler/passes/pipeline.h"
 #include "compiler/quant/hybrid.h"
+#include "compiler/quant/qdq_quantizer.h"
 #include "compiler/quant/quantizer.h"
 
 namespace rknnsim::runtime {
 
 CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options) {
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(options.target);
-  if (options.do_quantization && options.dataset.empty())
-    throw Error("quantization needs a calibration dataset", "pass -d dataset.txt, or --no-quant for an fp16 model");
   const quant::QuantConfig& config = options.config;
   // Until each setting has its implementation, refuse it rather than silently ignore it.
   if (config.quantized_algorithm != "normal" || config.quantized_method != "channel")
@@ -30,16 +30,29 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   CompiledModel model;
   model.source_name = onnx_path;
   model.graph = frontend::ImportOnnxFile(onnx_path, options.load);
+  // A QDQ model brings its own parameters (docs/quantization.md §18): int8 with or without a dataset.
+  const int qdq = passes::FoldQdq(model.graph);
+  if (!qdq && options.do_quantization && options.dataset.empty())
+    throw Error("quantization needs a calibration dataset", "pass -d dataset.txt, or --no-quant for an fp16 model");
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
+  if (qdq) spdlog::info("QDQ model: {} QuantizeLinear/DequantizeLinear pair(s) folded, using the model's parameters", qdq);
   std::string rewrites;
-  for (const passes::PassRun& run : passes::RunGraphPasses(model.graph))
+  for (const passes::PassRun& run :
+       passes::RunGraphPasses(model.graph, qdq ? passes::PassSet::kKeepConstants : passes::PassSet::kAll))
     if (run.rewrites > 0) rewrites += fmt::format("{}{} {}", rewrites.empty() ? "" : ", ", run.name, run.rewrites);
   spdlog::info("graph passes: {} ({} nodes left)", rewrites.empty() ? "nothing to rewrite" : rewrites,
                model.graph.nodes().size());
   if (const int normalized = passes::NormalizeInputs(model.graph, config.mean_values, config.std_values))
     spdlog::info("mean/std: {} input(s) normalized in the model; run it on raw inputs", normalized);
-  if (options.do_quantization) {
+  if (qdq) {
+    // Tensors the file leaves without parameters are calibrated on the dataset when one is given.
+    const std::vector<quant::Sample> samples =
+        options.dataset.empty() ? std::vector<quant::Sample>{}
+                                : quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
+    const std::vector<quant::TensorRange> ranges = quant::CalibrateMinMax(model.graph, samples);
+    quant::QuantizeFromQdq(model.graph, samples.empty() ? nullptr : &ranges);
+  } else if (options.do_quantization) {
     const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
     spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());
     const std::vector<quant::TensorRange> ranges = quant::CalibrateMinMax(model.graph, samples);

@@ -11,6 +11,7 @@
 #include "common/file_io.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
+#include "compiler/ops/quantize_linear.h"
 
 namespace rknnsim::frontend {
 namespace {
@@ -22,10 +23,17 @@ constexpr int64_t kMaxIrVersion = 8;
 
 ir::Tensor ConvertInitializer(const onnx::TensorProto& t);
 
+using TypeMap = std::unordered_map<std::string, int64_t>;  // tensor name → ONNX element type
+
 class OnnxAttrReader : public ops::AttrReader {
  public:
-  explicit OnnxAttrReader(const onnx::NodeProto& node) {
+  OnnxAttrReader(const onnx::NodeProto& node, const TypeMap& types) : node_(node), types_(types) {
     for (const auto& a : node.attribute()) attrs_[a.name()] = &a;
+  }
+  int64_t InputType(size_t index) const override {
+    if (index >= static_cast<size_t>(node_.input_size())) return 0;
+    auto it = types_.find(node_.input(static_cast<int>(index)));
+    return it == types_.end() ? 0 : it->second;
   }
   bool Has(const std::string& name) const override { return attrs_.count(name) != 0; }
   int64_t Int(const std::string& name, int64_t fallback) const override {
@@ -55,6 +63,8 @@ class OnnxAttrReader : public ops::AttrReader {
     auto it = attrs_.find(name);
     return it == attrs_.end() ? nullptr : it->second;
   }
+  const onnx::NodeProto& node_;
+  const TypeMap& types_;
   std::unordered_map<std::string, const onnx::AttributeProto*> attrs_;
 };
 
@@ -113,6 +123,8 @@ ir::Tensor ConvertInitializer(const onnx::TensorProto& t) {
     // ONNX stores these narrow types in int32_data when not in raw_data.
     case onnx::TensorProto::INT8: out.float_data = ReadNarrow<int8_t>(t, count); break;
     case onnx::TensorProto::UINT8: out.float_data = ReadNarrow<uint8_t>(t, count); break;
+    case onnx::TensorProto::INT16: out.float_data = ReadNarrow<int16_t>(t, count); break;
+    case onnx::TensorProto::UINT16: out.float_data = ReadNarrow<uint16_t>(t, count); break;
     case onnx::TensorProto::BOOL: out.float_data = ReadNarrow<uint8_t>(t, count); break;
     case onnx::TensorProto::FLOAT16:
       throw Error("initializer '" + t.name() + "' is float16",
@@ -166,9 +178,12 @@ void CanonicalizeGemm(ir::Graph& g, ir::Node& node) {
     w.float_data = std::move(t);
     w.shape = {n, k};
     a.trans_b = true;
+    if (w.quant.axis >= 0) w.quant.axis = 1 - w.quant.axis;  // parameters of a DequantizeLinear'd weight
   }
-  if (a.alpha != 1.0f)
+  if (a.alpha != 1.0f) {
     for (float& v : w.float_data) v *= a.alpha;
+    for (float& s : w.quant.scale) s *= a.alpha;
+  }
   if (node.inputs.size() == 3) {
     ir::Tensor& c = g.tensor(node.inputs[2]);
     if (!c.is_constant) throw ops::NodeError(node, "Gemm with a non-constant C is not supported");
@@ -203,7 +218,12 @@ class OnnxImporter {
 
   ir::Graph Run(int64_t opset) {
     g_.set_opset(opset);
-    for (const auto& init : proto_.initializer()) g_.AddTensor(ConvertInitializer(init));
+    for (const auto& init : proto_.initializer()) {
+      g_.AddTensor(ConvertInitializer(init));
+      types_[init.name()] = init.data_type();
+    }
+    for (const auto& in : proto_.input())
+      if (in.type().has_tensor_type() && !types_.count(in.name())) types_[in.name()] = in.type().tensor_type().elem_type();
     AddInputs();
     const std::vector<bool> needed = NeededNodes();
     for (int i = 0; i < proto_.node_size(); ++i)
@@ -301,6 +321,7 @@ class OnnxImporter {
       const int src = np.input_size() ? Resolve(np.input(0)) : -1;
       if (src < 0) throw Error("node '" + name + "': input is not defined before use");
       alias_[np.output(0)] = src;
+      if (types_.count(np.input(0))) types_[np.output(0)] = types_[np.input(0)];
       return;
     }
     const ops::OpDef* def = ops::FindOnnxOp(np.op_type());
@@ -328,7 +349,7 @@ class OnnxImporter {
     if (np.output_size() < 1) throw ops::NodeError(node, "node has no output");
     // Placeholder ids so parse() can see how many outputs the node has (Split).
     node.outputs.assign(static_cast<size_t>(np.output_size()), -1);
-    const OnnxAttrReader reader(np);
+    const OnnxAttrReader reader(np, types_);
     def->parse(reader, g_, node);
     while (!node.inputs.empty() && node.inputs.back() < 0) node.inputs.pop_back();
     for (int id : node.inputs)
@@ -342,6 +363,8 @@ class OnnxImporter {
       t.shape = shapes[i];
       node.outputs.push_back(g_.AddTensor(std::move(t)));
     }
+    // Integer-typed results the Q/DQ ops read (a zero point made by Cast, a QuantizeLinear's output).
+    if (node.op == ir::OpKind::kCast || node.op == ir::OpKind::kQuantizeLinear) types_[np.output(0)] = node.attrs.to;
     if (IsFoldable(node)) return Fold(node, *def);
     g_.nodes().push_back(std::move(node));
   }
@@ -352,6 +375,7 @@ class OnnxImporter {
       ir::Tensor t;
       if (a.name() == "value") {
         t = ConvertInitializer(a.t());
+        types_[np.output(0)] = a.t().data_type();
       } else if (a.name() == "value_float" || a.name() == "value_int") {
         t.is_constant = true;
         t.float_data = {a.name() == "value_float" ? a.f() : static_cast<float>(a.i())};
@@ -394,6 +418,9 @@ class OnnxImporter {
       t.is_constant = true;
       t.float_data = std::move(values[i]);
     }
+    // A dequantized constant (a QDQ model's weight or bias) keeps its parameters, so that
+    // passes/fold_qdq.cc recovers the model's integers exactly instead of re-quantizing.
+    if (node.op == ir::OpKind::kDequantizeLinear) g_.tensor(node.outputs[0]).quant = ops::QdqParams(g_, node);
   }
 
   void SetOutputs() {
@@ -430,6 +457,7 @@ class OnnxImporter {
   const OnnxLoadOptions& options_;
   ir::Graph g_;
   std::unordered_map<std::string, int> alias_;  // Identity/Dropout outputs → their input tensor
+  TypeMap types_;                               // element types where known (InputType)
 };
 
 }  // namespace

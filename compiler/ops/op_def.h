@@ -20,6 +20,12 @@ class AttrReader {
   virtual float Float(const std::string& name, float fallback) const = 0;
   virtual std::vector<int64_t> Ints(const std::string& name) const = 0;
   virtual std::string String(const std::string& name, const std::string& fallback) const = 0;
+  // The element type (ONNX TensorProto::DataType) of input `index` when the source records it
+  // (initializers, constants, typed graph inputs, Cast/QuantizeLinear outputs), else 0.
+  virtual int64_t InputType(size_t index) const {
+    (void)index;
+    return 0;
+  }
 };
 
 // Values of a node's inputs and outputs for the float32 reference. `out` is the first output;

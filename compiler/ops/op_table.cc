@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "compiler/ops/op_list.h"
+#include "compiler/ops/quantize_linear.h"
 
 namespace rknnsim::ops {
 const std::vector<const OpDef*>& AllOps() {
@@ -13,6 +14,7 @@ const std::vector<const OpDef*>& AllOps() {
     AppendElementwiseOps(list);
     AppendNnOps(list);
     AppendTensorOps(list);
+    list.insert(list.end(), {&kQuantizeLinearOp, &kDequantizeLinearOp});
     return list;
   }();
   return ops;

@@ -14,11 +14,12 @@
 
 namespace rknnsim::passes {
 
-std::vector<PassRun> RunGraphPasses(ir::Graph& graph,
+std::vector<PassRun> RunGraphPasses(ir::Graph& graph, PassSet set,
                                     const std::function<void(const PassRun&, const ir::Graph&)>& after_each) {
   struct Pass {
     const char* name;
     std::function<int(ir::Graph&)> run;
+    bool changes_constants;
   };
   // Exporters' spellings of single activations first, so the folds see whole activations; then
   // constant folds (each leaves fewer, larger ops for the next); what no fold absorbed and still
@@ -29,20 +30,22 @@ std::vector<PassRun> RunGraphPasses(ir::Graph& graph,
        [](ir::Graph& g) {
          const HardActivationCount c = FuseHardActivations(g);
          return c.hard_swish + c.hard_sigmoid;
-       }},
-      {"FoldBatchNorm", FoldBatchNorm},
-      {"MergeConstantChains", MergeConstantChains},
-      {"FuseMatMulAdd", FuseMatMulAdd},
-      {"FoldConvMul", FoldConvMul},
-      {"FoldConvAdd", FoldConvAdd},
-      {"FoldMulConv", FoldMulConv},
-      {"FuseMulAdd", FuseMulAdd},
-      {"FuseSwish", FuseSwish},
-      {"ChannelAffineToDepthwise", ChannelAffineToDepthwise},
-      {"FuseActivations", FuseActivations},
+       },
+       false},
+      {"FoldBatchNorm", FoldBatchNorm, true},
+      {"MergeConstantChains", MergeConstantChains, true},
+      {"FuseMatMulAdd", FuseMatMulAdd, true},
+      {"FoldConvMul", FoldConvMul, true},
+      {"FoldConvAdd", FoldConvAdd, true},
+      {"FoldMulConv", FoldMulConv, true},
+      {"FuseMulAdd", FuseMulAdd, true},
+      {"FuseSwish", FuseSwish, false},
+      {"ChannelAffineToDepthwise", ChannelAffineToDepthwise, true},
+      {"FuseActivations", FuseActivations, false},
   };
   std::vector<PassRun> runs;
   for (const Pass& pass : kPasses) {
+    if (set == PassSet::kKeepConstants && pass.changes_constants) continue;
     runs.push_back({pass.name, pass.run(graph)});
     if (after_each) after_each(runs.back(), graph);
   }

@@ -14,8 +14,12 @@ struct PassRun {
   int rewrites;
 };
 
-// Runs every pass over `graph` in order; `after_each`, when given, sees the graph after each pass.
-std::vector<PassRun> RunGraphPasses(ir::Graph& graph,
+// Which passes run: all of them, or, for a pre-quantized (QDQ) graph whose constants carry the
+// file's quantization, only those that leave constants untouched (activation fusions).
+enum class PassSet { kAll, kKeepConstants };
+
+// Runs the passes over `graph` in order; `after_each`, when given, sees the graph after each pass.
+std::vector<PassRun> RunGraphPasses(ir::Graph& graph, PassSet set = PassSet::kAll,
                                     const std::function<void(const PassRun&, const ir::Graph&)>& after_each = {});
 
 }  // namespace rknnsim::passes

@@ -40,6 +40,8 @@ float BiasScaleFloor(const ir::Graph& g, const ir::Node& node, float input_scale
   return static_cast<float>(std::fabs(b) / (double(input_scale) * kBiasBudget));
 }
 
+}  // namespace
+
 // Per-output-channel symmetric int8 (zero point 0, range [-127, 127]), with a per-channel lower
 // bound on the scale (`floor`, may be empty).
 void QuantizeWeights(ir::Tensor& w, const std::vector<float>& floor) {
@@ -86,8 +88,6 @@ void CheckAccumulatorBound(const ir::Graph& g, const ir::Node& node) {
                            "split the layer into smaller convolutions");
   }
 }
-
-}  // namespace
 
 ir::QuantParams AsymmetricInt8(float min, float max) {
   min = std::min(min, 0.0f);

@@ -25,6 +25,13 @@ ir::QuantParams AsymmetricInt8(float min, float max);
 // Quantizes `graph` in place to int8 from calibration ranges.
 void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges);
 
+// Building blocks, shared with the QDQ importer (qdq_quantizer.h), docs/quantization.md §3-5:
+// per-output-channel symmetric int8 weights from float_data; an int32 bias for input scale
+// `input_scale` and the weights' scales; the 32-bit accumulator bound of a Conv/Gemm node.
+void QuantizeWeights(ir::Tensor& w, const std::vector<float>& floor = {});
+void QuantizeBiasTensor(ir::Tensor& b, float input_scale, const ir::QuantParams& wq);
+void CheckAccumulatorBound(const ir::Graph& g, const ir::Node& node);
+
 // Converts `graph` in place to fp16 activations and weights (biases stay fp32).
 void ConvertToFp16(ir::Graph& graph);
 

@@ -68,7 +68,7 @@ int Run(int argc, char** argv) {
   const auto expected = reference::RunFloat(imported, inputs);
   ir::Graph g = imported;
   bool ok = true;
-  passes::RunGraphPasses(g, [&](const passes::PassRun& run, const ir::Graph& after) {
+  passes::RunGraphPasses(g, passes::PassSet::kAll, [&](const passes::PassRun& run, const ir::Graph& after) {
     if (run.rewrites == 0) return;
     const double ratio = WorstRatio(expected, reference::RunFloat(after, inputs));
     std::printf("%-24s %4d rewrite(s), %zu nodes left, worst |diff| / max(1, |out|) = %.3g\n", run.name, run.rewrites,
