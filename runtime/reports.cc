@@ -1,5 +1,7 @@
 #include "runtime/reports.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -75,13 +77,22 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
     row.input_shapes = Shapes(layer.input_shapes);
     row.output_shapes = Shapes(layer.output_shapes);
     row.name = layer.name;
-    // Single-core execution: core 0 carries all the NPU work; CPU rows show no NPU cycles.
+    // Each core's share of the layer comes from the simulation (tasks split across cores);
+    // CPU rows show no NPU cycles. A layer split across cores takes the time its sub-tasks
+    // overlap, not their sum.
     row.mac_usage.assign(static_cast<size_t>(cores), 0.0);
     row.workload.assign(static_cast<size_t>(cores), 0.0);
+    if (i < result.layer_workload.size()) row.workload = result.layer_workload[i];
     if (row.target == "CPU") row.cycles_ddr = row.cycles_npu = row.cycles_total = 0;
-    else row.workload[0] = 100.0;
+    if (i < result.layer_time_us.size() && std::count_if(row.workload.begin(), row.workload.end(),
+                                                          [](double w) { return w > 0; }) > 1) {
+      row.time_us = result.layer_time_us[i];
+      row.cycles_total = static_cast<uint64_t>(std::llround(row.time_us * platform.clock_mhz));
+    }
     if (row.time_us > 0)
-      row.mac_usage[0] = 100.0 * static_cast<double>(layer.macs) / (row.time_us * platform.clock_mhz * mac.macs_per_cycle());
+      for (size_t c = 0; c < row.workload.size() && c < row.mac_usage.size(); ++c)
+        row.mac_usage[c] = row.workload[c] * static_cast<double>(layer.macs) /
+                           (row.time_us * platform.clock_mhz * mac.macs_per_cycle());
     report.total_time_us += row.time_us;
     report.total_rw_kb += row.rw_kb;
     report.layers.push_back(row);

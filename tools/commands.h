@@ -1,6 +1,7 @@
 // The CLI subcommands, each a function over parsed options.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct CommandOptions {
   std::string quantized_algorithm = "normal";
   std::string quantized_method = "channel";
   int optimization_level = 3;
+  uint32_t batch_size = 1;               // --batch-size (build's rknn_batch_size)
+  std::string core_mask = "auto";        // --core-mask of run/perf; perf: one per model, comma-separated
+  std::vector<std::string> more_models;  // perf: models simulated together with `model`
 };
 
 int Convert(const CommandOptions& o);
