@@ -790,9 +790,14 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
   }
   for (const auto& [ios, at, kind] :
        {std::tuple{&p.inputs, &r.input_at, "input"}, std::tuple{&p.outputs, &r.output_at, "output"}})
-    for (size_t i = 0; i < ios->size(); ++i)
-      CheckSurface(r, (*at)[i], std::string(kind) + " " + std::to_string(i) + " " + Quoted((*ios)[i].name) + " surface",
-                   (*ios)[i].surface, ddr);
+    for (size_t i = 0; i < ios->size(); ++i) {
+      const std::string who = std::string(kind) + " " + std::to_string(i) + " " + Quoted((*ios)[i].name) + " surface";
+      CheckSurface(r, (*at)[i], who, (*ios)[i].surface, ddr);
+      // The last image's copy too (the batch fields were checked above, so this cannot overflow).
+      isa::Surface last = (*ios)[i].surface;
+      last.addr += p.batch_stride * (p.batch - 1);
+      if (p.batch > 1) CheckSurface(r, (*at)[i], who + " of image " + std::to_string(p.batch - 1), last, ddr);
+    }
 }
 
 }  // namespace
