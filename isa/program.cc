@@ -33,6 +33,20 @@ uint64_t SaturatingProduct(std::initializer_list<uint64_t> factors) {
 
 }  // namespace
 
+void ShiftTaskAddresses(Task& t, uint64_t from, uint64_t delta) {
+  auto shift = [&](uint64_t& addr) {
+    if (addr >= from) addr += delta;
+  };
+  shift(t.input.addr);
+  shift(t.output.addr);
+  if (t.op == TaskOp::kEltwiseAdd) shift(t.input2.addr);
+  if (t.op == TaskOp::kConv) shift(t.weight_addr);
+  if (t.op == TaskOp::kConv || t.op == TaskOp::kLut) shift(t.dpu_table_addr);
+  for (Surface& s : t.cpu_inputs)
+    if (s.channels != 0) shift(s.addr);  // channels 0: a constant from the graph, not in DDR
+  for (Surface& s : t.cpu_outputs) shift(s.addr);
+}
+
 uint64_t WeightGroupBytes(const Task& t) {
   const uint64_t channels = t.conv_mode == ConvMode::kDepthwise ? 1 : uint64_t{t.input.c1()} * t.input.c2;
   return SaturatingProduct({t.kernel_h, t.kernel_w, channels, t.weight_kernel_atom, ElemBytes(t.input.type)});

@@ -103,7 +103,14 @@ struct Task {
   // kConvert: the scale of the int8 side (input_zp or output_zp holds its zero point); the
   // direction follows the surface types (docs/quantization.md §17).
   float convert_scale = 1.0f;
+  // The NPU core that runs the task (RK3588 has three). The compiler emits single-core programs
+  // (core 0); lower::AssignCores places and splits tasks for a core mask before simulation.
+  uint32_t core = 0;
 };
+
+// Adds `delta` to every DDR address of the task that is at or above `from` (surfaces, weights,
+// tables): relocates the task's feature maps (from = the internal region) or the whole program.
+void ShiftTaskAddresses(Task& task, uint64_t from, uint64_t delta);
 
 // Bytes of one kernel group of a conv layer's packed weights (docs/isa.md): direct convolution
 // (ky, kx, input channel padded to C1*C2, kernel) or depthwise (ky, kx, kernel).
@@ -136,7 +143,9 @@ struct MemoryPlan {
   uint64_t other_bytes = 0;  // the task stream as the runtime keeps it
 };
 
-constexpr uint32_t kProgramVersion = 1;
+// 2: Program::batch/batch_stride and Task::core. Version 1 files read as batch 1 on core 0.
+constexpr uint32_t kProgramVersion = 2;
+constexpr uint32_t kOldestReadableProgramVersion = 1;
 
 struct Program {
   std::string target;    // e.g. rk3566
@@ -150,6 +159,11 @@ struct Program {
   std::vector<IoTensor> outputs;
   std::vector<uint8_t> weights;  // image loaded at memory.weight_base
   MemoryPlan memory;
+  // rknn_batch_size (manual §6.6, §9.8): the program runs `batch` images; tasks, I/O surfaces and
+  // tensor shapes describe image 0, and image b's feature maps (the whole internal region,
+  // inputs and outputs included) sit batch_stride * b bytes further. IoTensor::shape has batch N.
+  uint32_t batch = 1;
+  uint64_t batch_stride = 0;
 
   uint64_t DdrBytes() const { return memory.internal_base + memory.internal_bytes; }
 };

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "compiler/frontend/onnx_importer.h"
+#include "compiler/lower/batch.h"
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
 #include "compiler/passes/fold_qdq.h"
@@ -36,6 +37,7 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     throw Error("quantization needs a calibration dataset", "pass -d dataset.txt, or --no-quant for an fp16 model");
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
+  lower::CheckBatchable(model.graph, options.batch_size);  // before calibration: fail fast
   if (qdq) spdlog::info("QDQ model: {} QuantizeLinear/DequantizeLinear pair(s) folded, using the model's parameters", qdq);
   std::string rewrites;
   for (const passes::PassRun& run :
@@ -73,7 +75,9 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
         break;
       }
   spdlog::info("placement: {} op(s) on the NPU, {} on the CPU", model.graph.nodes().size() - on_cpu, on_cpu);
-  model.program = lower::Lower(model.graph, platform, options.target);
+  lower::LowerOptions lower_options;
+  lower_options.batch = options.batch_size;
+  model.program = lower::Lower(model.graph, platform, options.target, lower_options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("compiled for {} ({}): {} layers, {} NPU tasks in {:.2f} s", options.target, platform.platform,
                model.program.layers.size(), model.program.tasks.size(), seconds);

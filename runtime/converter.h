@@ -1,6 +1,7 @@
 // The `convert` pipeline: ONNX → IR → fusion → quantization (or fp16) → lowering for a target.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "compiler/frontend/onnx_importer.h"
@@ -17,6 +18,7 @@ struct ConvertOptions {
   frontend::OnnxLoadOptions load;  // inputs=, outputs=, input_size_list= of load_onnx
   quant::QuantConfig config;       // the quantization settings of config()
   quant::HybridOptions hybrid;     // hybrid_quantization_step1 / step2 (compiler/quant/hybrid.h)
+  uint32_t batch_size = 1;         // build(rknn_batch_size=)
 };
 
 CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options);

@@ -34,6 +34,8 @@ namespace {
 constexpr char kMagic[8] = {'R', 'K', 'N', 'N', 'S', 'I', 'M', '\0'};
 constexpr size_t kHeaderSize = 24;
 constexpr uint32_t kFormatVersion = isa::kProgramVersion;
+constexpr uint32_t kMaxCores = 32;     // rknn_core_mask is a bit mask (RKNN_API.md)
+constexpr uint32_t kMaxBatch = 65536;  // far beyond any rknn_batch_size; bounds a forged file's loops
 constexpr const char* kRecompileHint = "recompile the model with `rknn-sim convert`";
 
 // The schema's enums carry the C++ enums' values (a new C++ enumerator needs a schema entry).
@@ -241,6 +243,7 @@ Off<fb::Task> WriteTask(Builder& b, const isa::Task& t) {
   tb.add_cpu_inputs(cpu_inputs);
   tb.add_cpu_outputs(cpu_outputs);
   tb.add_convert_scale(t.convert_scale);
+  tb.add_core(t.core);
   return tb.Finish();
 }
 
@@ -292,7 +295,7 @@ Off<fb::Program> WriteProgram(Builder& b, const isa::Program& p) {
   const fb::MemoryPlan memory(p.memory.weight_base, p.memory.weight_bytes, p.memory.internal_base,
                               p.memory.internal_bytes, p.memory.other_bytes);
   return fb::CreateProgram(b, target, platform, static_cast<fb::ElemType>(p.compute_type), layers_vec, tasks_vec,
-                           inputs, outputs, weights, &memory);
+                           inputs, outputs, weights, &memory, p.batch, p.batch_stride);
 }
 
 // A generous upper bound of the FlatBuffer size, to refuse models beyond the format's 2 GiB limit
@@ -531,6 +534,7 @@ class Reader {
       if (field)
         for (const fb::Surface* s : *field) list->push_back(Surface(s, t));
     out.convert_scale = t->convert_scale();
+    out.core = t->core();
     return out;
   }
 
@@ -608,6 +612,8 @@ class Reader {
       out.memory.internal_bytes = m->internal_bytes();
       out.memory.other_bytes = m->other_bytes();
     }
+    out.batch = p->batch();
+    out.batch_stride = p->batch_stride();
     return out;
   }
 
@@ -712,6 +718,12 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
     r.Fail(r.program_at, "memory plan internal region " + Hex(m.internal_base) + " + " + Hex(m.internal_bytes) +
                              " overflows 64 bits");
   const uint64_t ddr = p.DdrBytes();
+  // Every image's copy of the feature maps must lie in the internal region.
+  if (p.batch == 0 || p.batch > kMaxBatch)
+    r.Fail(r.program_at, "batch size " + std::to_string(p.batch) + " is outside 1.." + std::to_string(kMaxBatch));
+  if (p.batch > 1 && (p.batch_stride == 0 || p.batch_stride > m.internal_bytes / (p.batch - 1)))
+    r.Fail(r.program_at, "batch stride " + Hex(p.batch_stride) + " of " + std::to_string(p.batch) +
+                             " images does not fit the internal region of " + Hex(m.internal_bytes) + " bytes");
   const uint64_t wbase = m.weight_base, wsize = p.weights.size();
   if (!RangeInside(wbase, wsize, 0, ddr))
     r.Fail(r.program_at, "weight image " + Range(wbase, wsize) + " lies outside DDR [0, " + Hex(ddr) + ")");
@@ -724,6 +736,9 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
       r.Fail(at, who + " refers to layer " + std::to_string(t.layer) + ", but the program has " +
                      std::to_string(p.layers.size()) + " layers");
     who = "task " + std::to_string(i) + " (" + isa::TaskOpName(t.op) + " of layer " + Quoted(p.layers[t.layer].name) + ")";
+    if (t.core >= kMaxCores)
+      r.Fail(at, who + " runs on NPU core " + std::to_string(t.core) + "; core masks have " + std::to_string(kMaxCores) +
+                     " bits");
     if (t.op == isa::TaskOp::kCpu) {
       // The CPU runs a graph node: its surfaces must match the node's inputs and outputs.
       if (t.cpu_node >= g.nodes().size())
@@ -788,9 +803,14 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
   }
   for (const auto& [ios, at, kind] :
        {std::tuple{&p.inputs, &r.input_at, "input"}, std::tuple{&p.outputs, &r.output_at, "output"}})
-    for (size_t i = 0; i < ios->size(); ++i)
-      CheckSurface(r, (*at)[i], std::string(kind) + " " + std::to_string(i) + " " + Quoted((*ios)[i].name) + " surface",
-                   (*ios)[i].surface, ddr);
+    for (size_t i = 0; i < ios->size(); ++i) {
+      const std::string who = std::string(kind) + " " + std::to_string(i) + " " + Quoted((*ios)[i].name) + " surface";
+      CheckSurface(r, (*at)[i], who, (*ios)[i].surface, ddr);
+      // The last image's copy too (the batch fields were checked above, so this cannot overflow).
+      isa::Surface last = (*ios)[i].surface;
+      last.addr += p.batch_stride * (p.batch - 1);
+      if (p.batch > 1) CheckSurface(r, (*at)[i], who + " of image " + std::to_string(p.batch - 1), last, ddr);
+    }
 }
 
 }  // namespace
@@ -841,8 +861,10 @@ CompiledModel DeserializeModel(const std::vector<uint8_t>& bytes, const std::str
                 kRecompileHint);
 
   const uint32_t version = static_cast<uint32_t>(GetLe(p + 8, 4));
-  if (version != kFormatVersion) {
-    const std::string supported = "this build reads version " + std::to_string(kFormatVersion);
+  // Older versions lack only appended fields, whose defaults keep their meaning (batch 1, core 0).
+  if (version < isa::kOldestReadableProgramVersion || version > kFormatVersion) {
+    const std::string supported = "this build reads version " + std::to_string(kFormatVersion) +
+                                  " and older ones down to " + std::to_string(isa::kOldestReadableProgramVersion);
     if (version > kFormatVersion)
       throw Error(what + ": model file format version " + std::to_string(version) + " (at offset 8) is newer than " +
                       "this rknn-sim supports (" + supported + ")",

@@ -1,5 +1,7 @@
 #include "runtime/reports.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -71,11 +73,6 @@ LayerPerf CpuRow(int id, const char* type, const std::string& shapes, const std:
   return row;
 }
 
-// The NPU core a task ran on. Every task of a single-core submission runs on core 0; the
-// multi-core split (RK3588) reports per-task cores through here, and the per-core WorkLoad and
-// MacUsage columns follow from it.
-int TaskCore(const sim::TaskTimingRecord&) { return 0; }
-
 std::vector<OpTypeSummary> SummarizeOpTypes(const std::vector<LayerPerf>& layers, double total_us) {
   std::vector<OpTypeSummary> rows;
   std::map<std::string, size_t> index;
@@ -104,7 +101,6 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
     report.layers.push_back(CpuRow(id++, "InputOperator", ir::ShapeToString(in.shape), in.name, cores));
 
   std::vector<LayerPerf> layers(program.layers.size());
-  std::vector<std::vector<double>> core_busy_us(program.layers.size(), std::vector<double>(cores, 0.0));
   for (const sim::TaskTimingRecord& t : result.tasks) {
     const uint32_t layer = program.tasks[t.task].layer;
     LayerPerf& row = layers[layer];
@@ -113,8 +109,6 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
     row.cycles_total += t.total_cycles;
     row.time_us += t.end_us - t.start_us;
     row.rw_kb += static_cast<double>(t.bytes_read + t.bytes_written) / 1024.0;
-    const int core = TaskCore(t);
-    if (core >= 0 && core < cores) core_busy_us[layer][core] += t.end_us - t.start_us;
   }
   for (size_t i = 0; i < layers.size(); ++i) {
     const isa::Layer& layer = program.layers[i];
@@ -129,23 +123,26 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
     row.output_shapes = Shapes(layer.output_shapes);
     row.name = layer.name;
     row.macs = layer.macs;
+    // Each core's share of the layer comes from the simulation (tasks split across cores); CPU
+    // rows show no NPU cycles and no core share, as on the board. A layer split across cores
+    // takes the time its sub-tasks overlap, not their sum.
     row.mac_usage.assign(static_cast<size_t>(cores), 0.0);
     row.workload.assign(static_cast<size_t>(cores), 0.0);
     if (row.target == "CPU") {
-      // CPU rows show no NPU cycles and no core share, as on the board.
       row.cycles_ddr = row.cycles_npu = row.cycles_total = 0;
       row.macs = 0;
     } else {
-      double busy = 0;
-      for (double b : core_busy_us[i]) busy += b;
-      for (int c = 0; c < cores && busy > 0; ++c) {
-        const double share = core_busy_us[i][c] / busy;
-        row.workload[c] = 100.0 * share;
-        // MacUsage = MACs / (Time x f x MACs per cycle) (user guide s3.2.3), per core.
-        if (row.time_us > 0)
-          row.mac_usage[c] = 100.0 * share * static_cast<double>(layer.macs) /
-                             (row.time_us * platform.clock_mhz * mac.macs_per_cycle());
+      if (i < result.layer_workload.size()) row.workload = result.layer_workload[i];
+      if (i < result.layer_time_us.size() &&
+          std::count_if(row.workload.begin(), row.workload.end(), [](double w) { return w > 0; }) > 1) {
+        row.time_us = result.layer_time_us[i];
+        row.cycles_total = static_cast<uint64_t>(std::llround(row.time_us * platform.clock_mhz));
       }
+      // MacUsage = MACs / (Time x f x MACs per cycle) (user guide s3.2.3), per core.
+      if (row.time_us > 0)
+        for (size_t c = 0; c < row.workload.size() && c < row.mac_usage.size(); ++c)
+          row.mac_usage[c] = row.workload[c] * static_cast<double>(layer.macs) /
+                             (row.time_us * platform.clock_mhz * mac.macs_per_cycle());
     }
     report.total_time_us += row.time_us;
     report.total_rw_kb += row.rw_kb;

@@ -1,14 +1,20 @@
 #include "sim/simulator.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 
 #include "common/error.h"
 #include "sim/platform/npu_platform.h"
+#include "sim/platform/program_run.h"
 
 namespace rknnsim::sim {
 namespace {
+
+constexpr uint64_t kRegionAlign = 4096;
 
 NpuPlatform& PlatformInstance(const isa::PlatformConfig& config) {
   static std::unique_ptr<NpuPlatform> instance;
@@ -23,51 +29,160 @@ NpuPlatform& PlatformInstance(const isa::PlatformConfig& config) {
   return *instance;
 }
 
+// The program moved up by `base` bytes of DDR, so that several programs share one DDR model.
+isa::Program Relocated(const isa::Program& program, uint64_t base) {
+  isa::Program p = program;
+  if (base == 0) return p;
+  for (isa::Task& t : p.tasks) isa::ShiftTaskAddresses(t, 0, base);
+  for (auto* ios : {&p.inputs, &p.outputs})
+    for (isa::IoTensor& io : *ios) io.surface.addr += base;
+  p.memory.weight_base += base;
+  p.memory.internal_base += base;
+  return p;
+}
+
+// Work of a task for the WorkLoad column: the output elements it produces.
+double TaskWork(const isa::Task& t) {
+  switch (t.op) {
+    case isa::TaskOp::kCpu: return 0;
+    case isa::TaskOp::kConv: return double(t.out_rows) * t.output.width * t.kernels;
+    default: return double(t.output.bytes() / isa::ElemBytes(t.output.type));
+  }
+}
+
+// Length of the union of [start, end) intervals.
+double UnionLength(std::vector<std::pair<double, double>> spans) {
+  std::sort(spans.begin(), spans.end());
+  double total = 0, open = 0, close = 0;
+  bool any = false;
+  for (const auto& [s, e] : spans) {
+    if (!any || s > close) {
+      if (any) total += close - open;
+      open = s, close = e, any = true;
+    } else {
+      close = std::max(close, e);
+    }
+  }
+  return any ? total + close - open : 0.0;
+}
+
+void SummarizeLayers(const isa::Program& program, uint32_t cores, SimulationResult& result) {
+  std::vector<std::vector<double>> work(program.layers.size(), std::vector<double>(cores, 0.0));
+  std::vector<std::vector<std::pair<double, double>>> spans(program.layers.size());
+  std::vector<int> first_core(program.layers.size(), -1);
+  for (const TaskTimingRecord& r : result.tasks) {
+    const isa::Task& t = program.tasks[r.task];
+    work[t.layer][r.core] += TaskWork(t);
+    spans[t.layer].emplace_back(r.start_us, r.end_us);
+    if (first_core[t.layer] < 0) first_core[t.layer] = static_cast<int>(r.core);
+  }
+  result.layer_workload.assign(program.layers.size(), std::vector<double>(cores, 0.0));
+  result.layer_time_us.assign(program.layers.size(), 0.0);
+  for (size_t l = 0; l < program.layers.size(); ++l) {
+    result.layer_time_us[l] = UnionLength(spans[l]);
+    if (program.layers[l].target == "CPU" || first_core[l] < 0) continue;
+    double total = 0;
+    for (double w : work[l]) total += w;
+    for (uint32_t c = 0; c < cores; ++c)
+      result.layer_workload[l][c] = total > 0 ? 100.0 * work[l][c] / total : (int(c) == first_core[l] ? 100.0 : 0.0);
+  }
+}
+
 }  // namespace
 
 SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig& config,
                           const std::vector<std::vector<uint8_t>>& inputs, const CpuOpRunner* cpu_runner) {
-  const bool functional = !inputs.empty();
-  if (functional && inputs.size() != program.inputs.size())
-    throw Error("the program has " + std::to_string(program.inputs.size()) + " inputs, got " +
-                std::to_string(inputs.size()));
+  return SimulateConcurrent({{&program, inputs, cpu_runner}}, config).front();
+}
+
+std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>& loads,
+                                                 const isa::PlatformConfig& config) {
   NpuPlatform& npu = PlatformInstance(config);
-  npu.ddr.Resize(program.DdrBytes());
-  if (program.memory.weight_base + program.weights.size() > npu.ddr.size())
-    throw Error("the weight image does not fit the program's DDR plan", "the model file is corrupted");
-  if (!program.weights.empty())
-    std::memcpy(npu.ddr.data() + program.memory.weight_base, program.weights.data(), program.weights.size());
-  for (size_t i = 0; functional && i < inputs.size(); ++i) {
-    const isa::Surface& s = program.inputs[i].surface;
-    if (inputs[i].size() != s.bytes() || s.addr + s.bytes() > npu.ddr.size())
-      throw Error("input " + std::to_string(i) + " does not match its surface in the program");
-    std::memcpy(npu.ddr.data() + s.addr, inputs[i].data(), s.bytes());
+  // Place each program in its own DDR region and check its inputs and core assignment.
+  std::vector<isa::Program> programs;
+  uint64_t top = 0;
+  for (const ProgramLoad& load : loads) {
+    const isa::Program& p = *load.program;
+    const bool functional = !load.inputs.empty();
+    if (functional && load.inputs.size() != p.inputs.size())
+      throw Error("the program has " + std::to_string(p.inputs.size()) + " inputs, got " +
+                  std::to_string(load.inputs.size()));
+    for (const isa::Task& t : p.tasks)
+      if (t.core >= npu.core_count())
+        throw Error("a task of '" + p.layers.at(t.layer).name + "' is placed on NPU core " + std::to_string(t.core) +
+                        ", but " + config.platform + " has " + std::to_string(npu.core_count()),
+                    "choose a core mask the platform supports");
+    if (p.memory.weight_base + p.weights.size() > p.DdrBytes())
+      throw Error("the weight image does not fit the program's DDR plan", "the model file is corrupted");
+    programs.push_back(Relocated(p, top));
+    top += (p.DdrBytes() + kRegionAlign - 1) / kRegionAlign * kRegionAlign;
+  }
+  npu.ddr.Resize(top);
+  for (size_t k = 0; k < programs.size(); ++k) {
+    const isa::Program& p = programs[k];
+    if (!p.weights.empty()) std::memcpy(npu.ddr.data() + p.memory.weight_base, p.weights.data(), p.weights.size());
+    for (size_t i = 0; i < loads[k].inputs.size(); ++i) {
+      const isa::Surface& s = p.inputs[i].surface;
+      const std::vector<uint8_t>& image = loads[k].inputs[i];
+      if (image.size() != s.bytes() * p.batch)
+        throw Error("input " + std::to_string(i) + " does not match its surface in the program");
+      for (uint32_t b = 0; b < p.batch; ++b) {
+        const uint64_t at = s.addr + b * p.batch_stride;
+        if (at + s.bytes() > npu.ddr.size()) throw Error("input " + std::to_string(i) + " lies outside DDR");
+        std::memcpy(npu.ddr.data() + at, image.data() + b * s.bytes(), s.bytes());
+      }
+    }
   }
 
+  // Hand every core its tasks, program by program.
+  std::vector<std::unique_ptr<ProgramRun>> runs;
+  for (size_t k = 0; k < programs.size(); ++k) {
+    runs.push_back(std::make_unique<ProgramRun>(programs[k], !loads[k].inputs.empty(), loads[k].cpu_runner));
+    std::map<uint32_t, std::vector<uint32_t>> per_core;
+    for (uint32_t i = 0; i < programs[k].tasks.size(); ++i) per_core[programs[k].tasks[i].core].push_back(i);
+    for (auto& [core, tasks] : per_core) npu.core(core).command.Submit(runs.back().get(), std::move(tasks));
+  }
   const sc_core::sc_time begin = sc_core::sc_time_stamp();
-  npu.command.Submit(&program, functional, cpu_runner);
-  sc_core::sc_start();  // returns when the task chain is done and no event is pending
-  if (!npu.command.error().empty()) throw Error(npu.command.error());
+  sc_core::sc_start();  // returns when every task chain is done and no event is pending
+  for (const auto& run : runs)
+    if (!run->error().empty()) throw Error(run->error());
 
-  SimulationResult result;
-  for (const TaskRecord& r : npu.command.records()) {
-    TaskTimingRecord t;
-    t.task = r.task;
-    t.start_us = (r.start - begin).to_seconds() * 1e6;
-    t.end_us = (r.end - begin).to_seconds() * 1e6;
-    t.dma_cycles = r.dma_cycles;
-    t.compute_cycles = r.compute_cycles;
-    t.core_cycles = r.timing.core_cycles, t.dpu_cycles = r.timing.dpu_cycles, t.ppu_cycles = r.timing.ppu_cycles;
-    t.total_cycles = static_cast<uint64_t>(std::llround((t.end_us - t.start_us) * config.clock_mhz));
-    t.bytes_read = r.timing.bytes_read, t.bytes_written = r.timing.bytes_written;
-    result.tasks.push_back(t);
+  std::vector<SimulationResult> results;
+  for (size_t k = 0; k < programs.size(); ++k) {
+    const isa::Program& p = programs[k];
+    SimulationResult result;
+    std::vector<TaskRecord> records = runs[k]->records();
+    if (records.size() != p.tasks.size()) throw Error("the simulation ended before every task ran");
+    std::sort(records.begin(), records.end(), [](const TaskRecord& a, const TaskRecord& b) { return a.task < b.task; });
+    double end_us = 0;
+    for (const TaskRecord& r : records) {
+      TaskTimingRecord t;
+      t.task = r.task;
+      t.core = r.core;
+      t.start_us = (r.start - begin).to_seconds() * 1e6;
+      t.end_us = (r.end - begin).to_seconds() * 1e6;
+      t.dma_cycles = r.dma_cycles;
+      t.compute_cycles = r.compute_cycles;
+      t.core_cycles = r.timing.core_cycles, t.dpu_cycles = r.timing.dpu_cycles, t.ppu_cycles = r.timing.ppu_cycles;
+      t.total_cycles = static_cast<uint64_t>(std::llround((t.end_us - t.start_us) * config.clock_mhz));
+      t.bytes_read = r.timing.bytes_read, t.bytes_written = r.timing.bytes_written;
+      end_us = std::max(end_us, t.end_us);
+      result.tasks.push_back(t);
+    }
+    result.total_time_us = end_us;
+    SummarizeLayers(p, npu.core_count(), result);
+    for (size_t i = 0; !loads[k].inputs.empty() && i < p.outputs.size(); ++i) {
+      const isa::Surface& s = p.outputs[i].surface;
+      std::vector<uint8_t> image;
+      for (uint32_t b = 0; b < p.batch; ++b) {
+        const uint8_t* at = npu.ddr.data() + s.addr + b * p.batch_stride;
+        image.insert(image.end(), at, at + s.bytes());
+      }
+      result.outputs.push_back(std::move(image));
+    }
+    results.push_back(std::move(result));
   }
-  result.total_time_us = (sc_core::sc_time_stamp() - begin).to_seconds() * 1e6;
-  for (size_t i = 0; functional && i < program.outputs.size(); ++i) {
-    const isa::Surface& s = program.outputs[i].surface;
-    result.outputs.emplace_back(npu.ddr.data() + s.addr, npu.ddr.data() + s.addr + s.bytes());
-  }
-  return result;
+  return results;
 }
 
 }  // namespace rknnsim::sim

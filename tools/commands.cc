@@ -1,6 +1,7 @@
 #include "tools/commands.h"
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,7 +15,9 @@
 #include "compiler/reference/float_executor.h"
 #include "compiler/reference/fp16_range.h"
 #include "compiler/reference/quant_executor.h"
+#include "compiler/lower/core_split.h"
 #include "isa/disasm.h"
+#include "runtime/batch_io.h"
 #include "runtime/converter.h"
 #include "runtime/cpu_runner.h"
 #include "runtime/model_file.h"
@@ -47,6 +50,34 @@ void WriteOutputs(const std::string& dir, const ir::Graph& graph, const std::vec
     WriteNpy(path, t.shape, outputs[i]);
     spdlog::info("wrote {} {}", path, ir::ShapeToString(t.shape));
   }
+}
+
+// Outputs of a compiled model, named by the graph and shaped like the program's outputs (batch N).
+void WriteModelOutputs(const std::string& dir, const runtime::CompiledModel& model,
+                       const std::vector<std::vector<float>>& outputs) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error("cannot create output directory '" + dir + "': " + ec.message());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const isa::IoTensor& io = model.program.outputs[i];
+    const std::string path = dir + "/" + OutputFileName(i, model.graph.tensor(model.graph.outputs()[i]).name);
+    WriteNpy(path, io.shape, outputs[i]);
+    spdlog::info("wrote {} {}", path, ir::ShapeToString(io.shape));
+  }
+}
+
+// The program placed on the cores of a --core-mask value (compiler/lower/core_split.h).
+isa::Program OnCores(const isa::Program& program, const isa::PlatformConfig& platform, const std::string& mask) {
+  return lower::AssignCores(program, lower::EnabledCores(lower::ParseCoreMask(mask), platform));
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  for (size_t comma; (comma = text.find(',', start)) != std::string::npos; start = comma + 1)
+    items.push_back(text.substr(start, comma - start));
+  items.push_back(text.substr(start));
+  return items;
 }
 
 void WriteJson(const std::string& path, const nlohmann::json& json) {
@@ -116,6 +147,7 @@ int Convert(const CommandOptions& o) {
   options.config.optimization_level = o.optimization_level;
   options.hybrid.step1_path = o.hybrid_step1;
   options.hybrid.cfg_path = o.hybrid_cfg;
+  options.batch_size = o.batch_size;
   if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
   if (o.no_quant) options.dataset.clear();
   const runtime::CompiledModel model = runtime::ConvertOnnx(o.model, options);
@@ -125,8 +157,11 @@ int Convert(const CommandOptions& o) {
 }
 
 // fp16 outputs holding inf/nan: name the layer that left the fp16 range (manual §9.15).
-void WarnFp16Overflow(const ir::Graph& graph, const quant::Sample& inputs, const std::vector<std::vector<float>>& outputs) {
-  if (!reference::IsFp16Graph(graph)) return;
+void WarnFp16Overflow(const runtime::CompiledModel& model, const quant::Sample& inputs,
+                      const std::vector<std::vector<float>>& outputs) {
+  const ir::Graph& graph = model.graph;
+  // The float replay runs the batch-1 graph, so a batched model is checked on its first image.
+  if (!reference::IsFp16Graph(graph) || model.program.batch != 1) return;
   size_t bad = 0;
   for (const auto& out : outputs)
     for (float v : out) bad += !std::isfinite(v);
@@ -151,42 +186,75 @@ int Run(const CommandOptions& o) {
     return 0;
   }
   const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
-  const quant::Sample inputs = quant::LoadInputs(o.inputs, model.graph);
+  const quant::Sample inputs = runtime::LoadModelInputs(o.inputs, model);
   if (o.reference == "int8") {
-    const reference::QuantOutputs raw = reference::RunQuantized(model.graph, inputs);
-    const std::vector<std::vector<float>> outputs = reference::DequantizeOutputs(model.graph, raw);
-    WarnFp16Overflow(model.graph, inputs, outputs);
-    WriteOutputs(o.output, model.graph, outputs);
+    const std::vector<std::vector<float>> outputs = runtime::RunReferenceModel(model, inputs);
+    WarnFp16Overflow(model, inputs, outputs);
+    WriteModelOutputs(o.output, model, outputs);
     return 0;
   }
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
-  std::vector<std::vector<uint8_t>> packed;
-  for (size_t i = 0; i < inputs.size(); ++i) packed.push_back(runtime::PackInput(inputs[i], model.program.inputs[i]));
+  const isa::Program program = OnCores(model.program, platform, o.core_mask);
   const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(model);
-  const sim::SimulationResult result = sim::Simulate(model.program, platform, packed, &cpu_runner);
-  std::vector<std::vector<float>> outputs;
-  for (size_t i = 0; i < result.outputs.size(); ++i)
-    outputs.push_back(runtime::UnpackOutput(result.outputs[i], model.program.outputs[i]));
-  spdlog::info("simulated {} on {}: {:.1f} us", o.model, model.program.target, result.total_time_us);
-  WarnFp16Overflow(model.graph, inputs, outputs);
-  WriteOutputs(o.output, model.graph, outputs);
+  const sim::SimulationResult result =
+      sim::Simulate(program, platform, runtime::PackModelInputs(inputs, program), &cpu_runner);
+  spdlog::info("simulated {} on {} (core mask {}): {:.1f} us", o.model, model.program.target, o.core_mask,
+               result.total_time_us);
+  const std::vector<std::vector<float>> outputs = runtime::UnpackModelOutputs(result.outputs, program);
+  WarnFp16Overflow(model, inputs, outputs);
+  WriteModelOutputs(o.output, model, outputs);
   return 0;
 }
 
+// One model: the board's perf_debug table. Several models: each on the cores of its mask, all
+// at the same time sharing DDR, one table per model and the time until the last one finished.
 int Perf(const CommandOptions& o) {
-  const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
-  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
-  const sim::SimulationResult result = sim::Simulate(model.program, platform, {});
-  const runtime::PerfReport report = runtime::BuildPerfReport(model.program, platform, result);
-  std::printf("Target: %s (%s), NPU %.0f MHz, timing-only simulation\n", model.program.target.c_str(),
-              platform.platform.c_str(), platform.clock_mhz);
-  std::fputs(runtime::FormatPerfTable(report).c_str(), stdout);
-  if (!o.json.empty()) WriteJson(o.json, runtime::PerfToJson(report));
-  if (!o.trace.empty()) WriteJson(o.trace, runtime::BuildTrace(model.program, platform, result));
+  std::vector<std::string> paths = {o.model};
+  paths.insert(paths.end(), o.more_models.begin(), o.more_models.end());
+  std::vector<std::string> masks = SplitList(o.core_mask);
+  if (masks.size() != paths.size()) {
+    if (masks.size() != 1 || masks[0] != "auto")
+      throw Error("--core-mask lists " + std::to_string(masks.size()) + " mask(s) for " +
+                      std::to_string(paths.size()) + " model(s)",
+                  "give one mask per model, comma-separated, e.g. --core-mask 0,1");
+    masks.assign(paths.size(), "auto");
+  }
+  std::vector<runtime::CompiledModel> models;
+  for (const std::string& path : paths) models.push_back(runtime::LoadModelFile(path));
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(models[0].program.target);
+  std::vector<isa::Program> programs;
+  for (size_t k = 0; k < models.size(); ++k) {
+    if (isa::PlatformForTarget(models[k].program.target) != platform.platform)
+      throw Error("'" + paths[k] + "' is compiled for " + models[k].program.target + ", '" + paths[0] + "' for " +
+                      models[0].program.target,
+                  "models simulated together must target the same platform");
+    programs.push_back(OnCores(models[k].program, platform, masks[k]));
+  }
+  std::vector<sim::ProgramLoad> loads;
+  for (const isa::Program& p : programs) loads.push_back({&p, {}, nullptr});
+  const std::vector<sim::SimulationResult> results = sim::SimulateConcurrent(loads, platform);
+
+  nlohmann::json json_models = nlohmann::json::array();
+  double makespan = 0;
+  for (size_t k = 0; k < programs.size(); ++k) {
+    const runtime::PerfReport report = runtime::BuildPerfReport(programs[k], platform, results[k]);
+    if (programs.size() > 1) std::printf("Model %zu: %s, core mask %s\n", k, paths[k].c_str(), masks[k].c_str());
+    std::printf("Target: %s (%s), NPU %.0f MHz, timing-only simulation\n", programs[k].target.c_str(),
+                platform.platform.c_str(), platform.clock_mhz);
+    std::fputs(runtime::FormatPerfTable(report).c_str(), stdout);
+    json_models.push_back(runtime::PerfToJson(report));
+    makespan = std::max(makespan, results[k].total_time_us);
+  }
+  if (programs.size() > 1) std::printf("All %zu models done after (us): %.0f\n", programs.size(), makespan);
+  if (!o.json.empty())
+    WriteJson(o.json, programs.size() == 1 ? json_models[0]
+                                           : nlohmann::json{{"models", json_models}, {"total_time_us", makespan}});
+  if (!o.trace.empty()) WriteJson(o.trace, runtime::BuildTrace(programs[0], platform, results[0]));
   if (!o.csv.empty()) {
+    if (programs.size() > 1) throw Error("--csv writes one model's table", "run perf once per model for CSV files");
     std::ofstream out(o.csv);
     if (!out) throw Error("cannot write '" + o.csv + "'");
-    out << runtime::PerfToCsv(report);
+    out << runtime::PerfToCsv(runtime::BuildPerfReport(programs[0], platform, results[0]));
   }
   return 0;
 }

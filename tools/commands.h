@@ -1,6 +1,7 @@
 // The CLI subcommands, each a function over parsed options.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct CommandOptions {
   int optimization_level = 3;
   std::string hybrid_step1;              // --hybrid-step1 FILE.quantization.cfg
   std::string hybrid_cfg;                // --hybrid-cfg FILE.quantization.cfg
+  uint32_t batch_size = 1;               // --batch-size (build's rknn_batch_size)
+  std::string core_mask = "auto";        // --core-mask of run/perf; perf: one per model, comma-separated
+  std::vector<std::string> more_models;  // perf: models simulated together with `model`
 };
 
 int Convert(const CommandOptions& o);

@@ -61,6 +61,10 @@ int sc_main(int argc, char* argv[]) {
   convert->add_option("--hybrid-cfg", o.hybrid_cfg,
                       "Build with an edited hybrid quantization config: its custom_quantize_layers run in float16");
 
+  convert->add_option("--batch-size", o.batch_size,
+                      "Images per inference, stacked on the batch dim (build(rknn_batch_size=)); the model has batch 1")
+      ->check(CLI::Range(1, 4096));
+
   auto add_load_options = [&o](CLI::App* cmd) {
     cmd->add_option("--inputs", o.cut_inputs, "Tensor names that become the model's inputs (load_onnx inputs=)")
         ->delimiter(',');
@@ -78,9 +82,16 @@ int sc_main(int argc, char* argv[]) {
   run->add_option("--reference", o.reference, "Run a reference executor instead: int8 or float")
       ->check(CLI::IsMember({"int8", "float"}));
   add_load_options(run);
+  run->add_option("--core-mask", o.core_mask, "NPU cores: auto, 0, 1, 2, 0_1 or 0_1_2 (RK3588; others auto or 0)");
 
   CLI::App* perf = app.add_subcommand("perf", "Per-layer timing table (eval_perf) from a timing-only simulation");
-  perf->add_option("model", o.model, "Compiled model file")->required();
+  std::vector<std::string> perf_models;
+  perf->add_option("model", perf_models,
+                   "Compiled model file; several run at the same time on the cores of --core-mask, sharing DDR")
+      ->required();
+  perf->add_option("--core-mask", o.core_mask,
+                   "NPU cores: auto, 0, 1, 2, 0_1 or 0_1_2 (RK3588; others auto or 0); with several models one mask "
+                   "per model, comma-separated, e.g. 0,1");
   perf->add_option("--json", o.json, "Also write the report as JSON");
   perf->add_option("--trace", o.trace, "Write a Chrome/Perfetto timeline (one track per unit)");
   perf->add_option("--csv", o.csv, "Also write the per-layer table as CSV (one row per layer, same columns)");
@@ -101,6 +112,10 @@ int sc_main(int argc, char* argv[]) {
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "E rknn-sim: %s (see --help)\n", e.what());
     return 2;
+  }
+  if (!perf_models.empty()) {
+    o.model = perf_models.front();
+    o.more_models.assign(perf_models.begin() + 1, perf_models.end());
   }
   SetUpLogging(verbose, quiet);
   const std::string name = app.get_subcommands().front()->get_name();

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/error.h"
+#include "compiler/lower/batch.h"
 #include "compiler/lower/conv_tiler.h"
 #include "compiler/lower/memory_planner.h"
 #include "compiler/lower/placement.h"
@@ -24,7 +25,8 @@ uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
 class Lowerer {
  public:
-  Lowerer(const ir::Graph& g, const isa::PlatformConfig& p, const std::string& target) : g_(g), p_(p) {
+  Lowerer(const ir::Graph& g, const isa::PlatformConfig& p, const std::string& target, const LowerOptions& options)
+      : g_(g), p_(p), batch_(options.batch) {
     program_.target = target;
     program_.platform = p.platform;
     program_.compute_type = reference::IsFp16Graph(g) ? isa::ElemType::kFp16 : isa::ElemType::kInt8;
@@ -40,6 +42,7 @@ class Lowerer {
     program_.memory.weight_bytes = program_.weights.size();
     program_.memory.other_bytes = program_.tasks.size() * sizeof(isa::Task);
     RebaseFeatures();
+    program_ = RepeatForBatch(program_, batch_);
     const uint64_t top = program_.DdrBytes();
     if (p_.dma_address_bits < 64 && top >= (uint64_t{1} << p_.dma_address_bits))
       throw Error("the model needs " + std::to_string(top) + " bytes of DDR, beyond the NPU's " +
@@ -147,9 +150,11 @@ class Lowerer {
     layer.op_type = ops::ReportOpType(n);
     layer.data_type = IsInt8(n.outputs[0]) ? "INT8" : "FLOAT16";
     layer.target = target;
-    for (int in : n.inputs) layer.input_shapes.push_back(g_.tensor(in).shape);
-    for (int out : n.outputs) layer.output_shapes.push_back(g_.tensor(out).shape);
-    layer.macs = macs;
+    // The layer's row covers every image of a batch: activations show batch N (weights do not).
+    for (int in : n.inputs)
+      layer.input_shapes.push_back(IsActivation(in) ? WithBatch(g_.tensor(in).shape, batch_) : g_.tensor(in).shape);
+    for (int out : n.outputs) layer.output_shapes.push_back(WithBatch(g_.tensor(out).shape, batch_));
+    layer.macs = macs * batch_;
     program_.layers.push_back(std::move(layer));
     return static_cast<uint32_t>(program_.layers.size() - 1);
   }
@@ -405,6 +410,7 @@ class Lowerer {
 
   const ir::Graph& g_;
   const isa::PlatformConfig& p_;
+  uint32_t batch_;
   isa::Program program_;
   std::vector<int> storage_of_;
   std::vector<Slot> slots_;
@@ -414,8 +420,10 @@ class Lowerer {
 
 }  // namespace
 
-isa::Program Lower(const ir::Graph& graph, const isa::PlatformConfig& platform, const std::string& target) {
-  return Lowerer(graph, platform, target).Run();
+isa::Program Lower(const ir::Graph& graph, const isa::PlatformConfig& platform, const std::string& target,
+                   const LowerOptions& options) {
+  CheckBatchable(graph, options.batch);
+  return Lowerer(graph, platform, target, options).Run();
 }
 
 }  // namespace rknnsim::lower

@@ -3,6 +3,7 @@
 // DDR region, and weights are packed into the weight region.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "compiler/ir/graph.h"
@@ -11,6 +12,11 @@
 
 namespace rknnsim::lower {
 
-isa::Program Lower(const ir::Graph& graph, const isa::PlatformConfig& platform, const std::string& target);
+struct LowerOptions {
+  uint32_t batch = 1;  // rknn_batch_size (compiler/lower/batch.h)
+};
+
+isa::Program Lower(const ir::Graph& graph, const isa::PlatformConfig& platform, const std::string& target,
+                   const LowerOptions& options = {});
 
 }  // namespace rknnsim::lower

@@ -5,8 +5,15 @@
 
 namespace rknnsim::sim {
 
-CommandProcessor::CommandProcessor(sc_core::sc_module_name name, const isa::PlatformConfig& platform)
-    : sc_module(name), to_cna("to_cna"), to_dpu("to_dpu"), to_ppu("to_ppu"), to_cpu("to_cpu"), platform_(platform) {
+CommandProcessor::CommandProcessor(sc_core::sc_module_name name, const isa::PlatformConfig& platform,
+                                   uint32_t core_index)
+    : sc_module(name),
+      to_cna("to_cna"),
+      to_dpu("to_dpu"),
+      to_ppu("to_ppu"),
+      to_cpu("to_cpu"),
+      platform_(platform),
+      core_index_(core_index) {
   SC_HAS_PROCESS(CommandProcessor);
   SC_THREAD(Run);
   // Every unit's kernels (and the CPU's fallback ops, e.g. Eigen GEMMs with stack-allocated
@@ -14,24 +21,26 @@ CommandProcessor::CommandProcessor(sc_core::sc_module_name name, const isa::Plat
   set_stack_size(64 << 20);
 }
 
-void CommandProcessor::Submit(const isa::Program* program, bool functional, const CpuOpRunner* cpu_runner) {
-  program_ = program;
-  functional_ = functional;
-  cpu_runner_ = cpu_runner;
-  records_.clear();
-  error_.clear();
-  pending_ = true;  // the thread may not be waiting yet on the first run
+void CommandProcessor::Submit(ProgramRun* run, std::vector<uint32_t> tasks) {
+  jobs_.push_back({run, std::move(tasks)});
   submitted_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void CommandProcessor::Run() {
   while (true) {
-    if (!pending_) sc_core::wait(submitted_);
-    pending_ = false;
-    try {
-      for (uint32_t i = 0; i < program_->tasks.size(); ++i) Execute(i);
-    } catch (const std::exception& e) {
-      error_ = e.what();
+    if (jobs_.empty()) sc_core::wait(submitted_);  // the queue may be filled before the first wait
+    while (!jobs_.empty()) {
+      const Job job = jobs_.front();
+      jobs_.pop_front();
+      for (uint32_t task : job.tasks) {
+        if (!job.run->WaitForTurn(task)) break;
+        try {
+          job.run->Done(Execute(*job.run, task));
+        } catch (const std::exception& e) {
+          job.run->Fail(e.what());
+          break;
+        }
+      }
     }
   }
 }
@@ -53,16 +62,17 @@ void CommandProcessor::Dispatch(isa::TaskOp op, tlm::tlm_generic_payload& trans,
   }
 }
 
-void CommandProcessor::Execute(uint32_t index) {
-  const isa::Task& task = program_->tasks[index];
+TaskRecord CommandProcessor::Execute(const ProgramRun& run, uint32_t index) {
+  const isa::Task& task = run.program().tasks[index];
   TaskRecord record;
   record.task = index;
+  record.core = core_index_;
   record.start = sc_core::sc_time_stamp();
   TaskExtension ext;
   ext.task = &task;
   ext.timing = &record.timing;
-  ext.functional = functional_;
-  ext.cpu_runner = cpu_runner_;
+  ext.functional = run.functional();
+  ext.cpu_runner = run.cpu_runner();
 
   tlm::tlm_generic_payload trans;
   trans.set_command(tlm::TLM_WRITE_COMMAND);
@@ -81,7 +91,7 @@ void CommandProcessor::Execute(uint32_t index) {
     sc_core::wait(sc_core::sc_time(static_cast<double>(cycles) * cycle_ns, sc_core::SC_NS));
   }
   record.end = sc_core::sc_time_stamp();
-  records_.push_back(record);
+  return record;
 }
 
 }  // namespace rknnsim::sim

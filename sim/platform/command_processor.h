@@ -1,10 +1,12 @@
-// PC: the command processor. Walks the program's task chain, hands each task to the unit that
-// starts it (CNA for conv, DPU for element-wise, PPU for pooling), and advances time by the
+// PC: one NPU core's command processor. Walks the tasks the core was given (from one or more
+// programs, in submission order, as the board runs models on one core serially, manual §9.9),
+// waits for each task's turn in its program (sim/platform/program_run.h), hands it to the unit
+// that starts it (CNA for conv, DPU for element-wise, PPU for pooling), and advances time by the
 // task's cost: units of one task stream concurrently, so a task takes the longer of its DMA time
 // and its busiest unit, plus the per-task setup the ping-pong registers do not hide.
 #pragma once
 
-#include <string>
+#include <deque>
 #include <vector>
 
 #include <systemc>
@@ -12,18 +14,10 @@
 
 #include "isa/platform_config.h"
 #include "isa/program.h"
+#include "sim/platform/program_run.h"
 #include "sim/platform/task_extension.h"
 
 namespace rknnsim::sim {
-
-struct TaskRecord {
-  uint32_t task = 0;
-  sc_core::sc_time start;
-  sc_core::sc_time end;
-  TaskTiming timing;
-  uint64_t compute_cycles = 0;  // busiest unit
-  uint64_t dma_cycles = 0;
-};
 
 class CommandProcessor : public sc_core::sc_module {
  public:
@@ -32,27 +26,24 @@ class CommandProcessor : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<CommandProcessor> to_ppu;
   tlm_utils::simple_initiator_socket<CommandProcessor> to_cpu;
 
-  CommandProcessor(sc_core::sc_module_name name, const isa::PlatformConfig& platform);
+  CommandProcessor(sc_core::sc_module_name name, const isa::PlatformConfig& platform, uint32_t core_index);
 
-  // Arms the next run; sc_start() then executes it.
-  void Submit(const isa::Program* program, bool functional, const CpuOpRunner* cpu_runner);
-  const std::vector<TaskRecord>& records() const { return records_; }
-  // Set when a unit rejected a task; the run stops there (exceptions must not cross SystemC).
-  const std::string& error() const { return error_; }
+  // Queues `tasks` (indices into run's program) for this core; sc_start() then executes them.
+  void Submit(ProgramRun* run, std::vector<uint32_t> tasks);
 
  private:
+  struct Job {
+    ProgramRun* run;
+    std::vector<uint32_t> tasks;
+  };
   void Run();
-  void Execute(uint32_t index);
+  TaskRecord Execute(const ProgramRun& run, uint32_t index);
   void Dispatch(isa::TaskOp op, tlm::tlm_generic_payload& trans, TaskExtension* ext, sc_core::sc_time& delay);
 
   const isa::PlatformConfig& platform_;
-  const isa::Program* program_ = nullptr;
-  bool functional_ = true;
-  const CpuOpRunner* cpu_runner_ = nullptr;
-  bool pending_ = false;
+  uint32_t core_index_;
+  std::deque<Job> jobs_;
   sc_core::sc_event submitted_;
-  std::vector<TaskRecord> records_;
-  std::string error_;
 };
 
 }  // namespace rknnsim::sim

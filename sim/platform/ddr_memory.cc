@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 namespace rknnsim::sim {
 
@@ -12,12 +13,46 @@ DdrMemory::DdrMemory(sc_core::sc_module_name name, const isa::PlatformConfig& p)
     : sc_module(name),
       socket("socket"),
       time_per_byte_(1.0 / (p.ddr_bandwidth_gbps * p.ddr_efficiency), SC_NS),
-      latency_(p.ddr_latency_ns, SC_NS),
-      busy_until_(sc_core::SC_ZERO_TIME) {
+      latency_(p.ddr_latency_ns, SC_NS) {
   socket.register_b_transport(this, &DdrMemory::b_transport);
 }
 
 void DdrMemory::Resize(uint64_t bytes) { storage_.assign(bytes, 0); }
+
+sc_time DdrMemory::Reserve(sc_time issue, sc_time duration) {
+  // Nothing can be issued before the present: forget the past.
+  const sc_time now = sc_core::sc_time_stamp();
+  while (!busy_.empty() && busy_.begin()->second <= now) busy_.erase(busy_.begin());
+
+  sc_time t = issue;
+  auto it = busy_.upper_bound(t);
+  if (it != busy_.begin() && std::prev(it)->second > t) t = std::prev(it)->second;  // issued into a busy interval
+  sc_time left = duration;
+  while (true) {
+    const bool last = it == busy_.end() || it->first - t >= left;
+    const sc_time until = last ? t + left : it->first;
+    if (until > t) {
+      // Occupy [t, until), merged with the busy intervals it touches.
+      sc_time start = t;
+      auto before = busy_.lower_bound(t);
+      if (before != busy_.begin() && std::prev(before)->second == t) {
+        start = std::prev(before)->first;
+        busy_.erase(std::prev(before));
+      }
+      sc_time end = until;
+      auto after = busy_.find(until);
+      if (after != busy_.end()) {
+        end = after->second;
+        busy_.erase(after);
+      }
+      busy_[start] = end;
+      left -= until - t;
+    }
+    if (last) return t + (until - t);
+    it = busy_.upper_bound(t);  // the interval that stopped us, now possibly merged
+    t = std::prev(it)->second;   // skip it
+  }
+}
 
 void DdrMemory::b_transport(int, tlm::tlm_generic_payload& trans, sc_time& delay) {
   const uint64_t addr = trans.get_address();
@@ -30,12 +65,10 @@ void DdrMemory::b_transport(int, tlm::tlm_generic_payload& trans, sc_time& delay
     if (trans.is_read()) std::memcpy(data, storage_.data() + addr, len);
     if (trans.is_write()) std::memcpy(storage_.data() + addr, data, len);
   }
-  // The transfer starts when the initiator issues it or when the channel frees, whichever is
-  // later; the initiator sees the data after the transfer plus the access latency.
-  const sc_time issue = sc_core::sc_time_stamp() + delay;
-  const sc_time start = std::max(issue, busy_until_);
-  busy_until_ = start + time_per_byte_ * static_cast<double>(len);
-  delay = busy_until_ + latency_ - sc_core::sc_time_stamp();
+  // The initiator sees the data after its bytes have moved on the shared channel plus the
+  // access latency.
+  const sc_time done = Reserve(sc_core::sc_time_stamp() + delay, time_per_byte_ * static_cast<double>(len));
+  delay = done + latency_ - sc_core::sc_time_stamp();
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

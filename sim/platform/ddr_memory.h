@@ -1,9 +1,16 @@
 // DDR behind the NPU's AXI ports: a byte array with one shared bandwidth and a per-transaction
-// latency. All units (and, on multi-core parts, all cores) queue on the same channel, which is
-// how contention arises. Timing-only runs send transactions without data (null data pointer).
+// latency. All units (and, on multi-core parts, all cores) share the same channel, which is how
+// contention arises. Contention is resolved per transaction, not per cycle: the channel keeps a
+// calendar of the intervals it is busy, and a transaction occupies the free time from its issue
+// on until its bytes have moved, filling gaps other masters left (e.g. while one core waits out
+// a latency) before queueing at the end. With a single master this is a plain FIFO. Loosely
+// timed initiators reserve ahead of simulated time, so the calendar, not the order in which
+// SystemC runs the cores' threads, decides who waits. Timing-only runs send transactions without
+// data (null data pointer).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include <systemc>
@@ -30,7 +37,10 @@ class DdrMemory : public sc_core::sc_module {
   std::vector<uint8_t> storage_;
   sc_core::sc_time time_per_byte_;
   sc_core::sc_time latency_;
-  sc_core::sc_time busy_until_;  // the channel is occupied until then
+  // Reserves `duration` of channel time from `issue` on; returns when the last byte has moved.
+  sc_core::sc_time Reserve(sc_core::sc_time issue, sc_core::sc_time duration);
+
+  std::map<sc_core::sc_time, sc_core::sc_time> busy_;  // disjoint busy intervals: start -> end
 };
 
 }  // namespace rknnsim::sim
