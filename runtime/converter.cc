@@ -10,6 +10,7 @@
 #include "compiler/lower/placement.h"
 #include "compiler/passes/fuse_activation.h"
 #include "compiler/passes/fuse_swish.h"
+#include "compiler/quant/calibration.h"
 #include "compiler/quant/quantizer.h"
 
 namespace rknnsim::runtime {
@@ -19,11 +20,8 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   if (options.do_quantization && options.dataset.empty())
     throw Error("quantization needs a calibration dataset", "pass -d dataset.txt, or --no-quant for an fp16 model");
   const quant::QuantConfig& config = options.config;
+  quant::CheckAlgorithmAndMethod(config);
   // Until each setting has its implementation, refuse it rather than silently ignore it.
-  if (config.quantized_algorithm != "normal" || config.quantized_method != "channel")
-    throw Error("quantized_algorithm='" + config.quantized_algorithm + "', quantized_method='" +
-                    config.quantized_method + "' is not supported yet",
-                "use quantized_algorithm='normal', quantized_method='channel'");
   if (!config.mean_values.empty() || !config.std_values.empty())
     throw Error("mean_values/std_values are not supported yet", "normalize the inputs before the model");
   const auto start = std::chrono::steady_clock::now();
@@ -37,8 +35,13 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   spdlog::info("fused {} activation(s), {} Sigmoid+Mul into Swish", fused, swish);
   if (options.do_quantization) {
     const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph);
-    spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());
-    quant::QuantizeInt8(model.graph, quant::CalibrateMinMax(model.graph, samples));
+    spdlog::info("calibrating with {} sample(s) ({}, per-{} int8 weights)", samples.size(),
+                 config.quantized_algorithm, config.quantized_method);
+    const auto calibration_start = std::chrono::steady_clock::now();
+    const std::vector<quant::TensorRange> ranges = quant::Calibrate(model.graph, samples, config);
+    quant::QuantizeInt8(model.graph, ranges, quant::WeightOptionsFor(config));
+    spdlog::info("calibrated and quantized in {:.2f} s",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - calibration_start).count());
   } else {
     quant::ConvertToFp16(model.graph);
   }
