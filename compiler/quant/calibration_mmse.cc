@@ -49,7 +49,31 @@ class MmseWindowCost {
   double bin_noise_ = 0.0;
 };
 
+// clamp(round_half_away_from_zero(q), -127, 127) for any non-NaN q, as §3 quantizes, without a
+// branch or the libm call std::round becomes on baseline x86-64 (the search evaluates it dozens
+// of times per weight). q is clamped to ±127.5 first (round(±127.5) clamps to ±127 anyway), so
+// q ± 0.5 is exact in double and its truncation to int is the rounded value.
+inline float RoundClamp127(float q) {
+  const float c = std::min(std::max(q, -127.5f), 127.5f);
+  const double half = c < 0.0f ? -0.5 : 0.5;
+  const int r = static_cast<int>(static_cast<double>(c) + half);
+  return static_cast<float>(std::min(std::max(r, -127), 127));
+}
+
+// Σ (w - s·q(w))² with four partial sums (a fixed order, so the result is deterministic) to
+// let independent elements overlap.
+double SquaredError(const float* weights, size_t count, float scale) {
+  double partial[4] = {0.0, 0.0, 0.0, 0.0};
+  for (size_t i = 0; i < count; ++i) {
+    const double d = double(weights[i]) - double(scale * RoundClamp127(weights[i] / scale));
+    partial[i % 4] += d * d;
+  }
+  return (partial[0] + partial[1]) + (partial[2] + partial[3]);
+}
+
 }  // namespace
+
+float RoundClamp127ForTest(float q) { return RoundClamp127(q); }
 
 TensorRange MmseRange(const TensorStats& stats) {
   if (!CanSearch(stats, kMmseMinBins)) return {stats.min, stats.max, stats.seen};
@@ -69,18 +93,19 @@ TensorRange MmseRange(const TensorStats& stats) {
 
 float MmseWeightThreshold(const float* weights, size_t count) {
   float max_abs = 0.0f;
-  for (size_t i = 0; i < count; ++i) max_abs = std::max(max_abs, std::fabs(weights[i]));
+  bool finite = true;
+  for (size_t i = 0; i < count; ++i) {
+    max_abs = std::max(max_abs, std::fabs(weights[i]));
+    finite = finite && std::isfinite(weights[i]);
+  }
+  // Non-finite weights have no meaningful error (and no int8 value): keep max|w| as 'normal' does.
+  if (!finite || max_abs == 0.0f) return max_abs;
   float best_threshold = max_abs;
   double best = INFINITY;
   for (int k = 0; k < kMmseWeightCandidates; ++k) {
     const float threshold = max_abs * (1.0f - static_cast<float>(k) / kMmseWeightSteps);
     const float scale = std::max(threshold, 1e-8f) / 127.0f;
-    double error = 0.0;
-    for (size_t i = 0; i < count; ++i) {
-      const float q = std::clamp(std::round(weights[i] / scale), -127.0f, 127.0f);
-      const double d = double(weights[i]) - double(scale * q);
-      error += d * d;
-    }
+    const double error = SquaredError(weights, count, scale);
     if (error < best) best = error, best_threshold = threshold;
   }
   return best_threshold;

@@ -20,9 +20,13 @@ TensorRange MmseRange(const TensorStats& stats);
 
 // Weight clipping: thresholds T_k = max|w| · (1 - k / kMmseWeightSteps), k < kMmseWeightCandidates,
 // each scored by the exact error Σ (w - s·clamp(round(w / s), -127, 127))² with s = max(T, 1e-8)/127
-// as §3 quantizes; returns the T with the smallest error (the largest T on ties).
+// as §3 quantizes; returns the T with the smallest error (the largest T on ties), or max|w| when a
+// weight is not finite.
 constexpr int kMmseWeightSteps = 64;
-constexpr int kMmseWeightCandidates = 48;  // down to 0.27 · max|w|
+constexpr int kMmseWeightCandidates = 32;  // down to 0.52 · max|w|
 float MmseWeightThreshold(const float* weights, size_t count);
+
+// The rounding the search uses, exposed for its test: equals std::clamp(std::round(q), -127, 127).
+float RoundClamp127ForTest(float q);
 
 }  // namespace rknnsim::quant

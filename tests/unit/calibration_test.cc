@@ -173,6 +173,17 @@ TEST(Mmse, WeightThresholdMinimizesTheExactError) {
   EXPECT_EQ(MmseWeightThreshold(u.data(), u.size()), max_abs);
 }
 
+TEST(Mmse, FastRoundingEqualsStdRound) {
+  std::vector<float> q = testing_support::Random(200000, 41, -140.0f, 140.0f);
+  for (float v = -128.0f; v <= 128.0f; v += 0.25f) q.push_back(v);  // every tie and integer
+  for (float v : {0.49999997f, -0.49999997f, 126.5f, -126.5f, 127.49f, 1e30f, -1e30f, INFINITY, -INFINITY, -0.0f})
+    q.push_back(v);
+  for (float v : q) {
+    const float expected = std::clamp(std::round(v), -127.0f, 127.0f);
+    EXPECT_EQ(RoundClamp127ForTest(v), expected) << v;
+  }
+}
+
 TEST(Calibrate, NormalIsMinMaxAndUnknownSettingsAreRefused) {
   OneOpGraph b;
   const int x = b.Input({1, 4, 8, 8});
