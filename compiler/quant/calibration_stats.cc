@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <thread>
+#include <utility>
 
 #include "compiler/quant/parallel.h"
 #include "compiler/reference/float_executor.h"
@@ -16,6 +17,22 @@ struct SampleRange {
   float max = 0.0f;
   bool seen = false;
 };
+
+// std::minmax_element's values (the first smallest, the last largest, by operator<) in one
+// branch-free pass; an array holding NaN, where the order of comparisons matters, takes
+// std::minmax_element itself.
+std::pair<float, float> MinMaxOf(const std::vector<float>& v) {
+  float lo = v[0], hi = v[0];
+  bool nan = false;
+  for (const float x : v) {
+    lo = x < lo ? x : lo;
+    hi = x < hi ? hi : x;
+    nan |= x != x;
+  }
+  if (!nan) return {lo, hi};
+  const auto [min, max] = std::minmax_element(v.begin(), v.end());
+  return {*min, *max};
+}
 
 int WorkerCount(int asked, size_t samples) {
   return static_cast<int>(std::clamp<size_t>(samples, 1, static_cast<size_t>(ThreadCount(asked))));
@@ -41,8 +58,8 @@ std::vector<TensorStats> CollectStatistics(const ir::Graph& graph, const std::ve
       range.resize(tensors);
       try {
         reference::RunFloatStreaming(graph, samples[s], [&](int id, const std::vector<float>& values) {
-          const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-          range[static_cast<size_t>(id)] = {*lo, *hi, true};
+          const auto [lo, hi] = MinMaxOf(values);
+          range[static_cast<size_t>(id)] = {lo, hi, true};
           if (options.histograms) histograms[worker][static_cast<size_t>(id)].Add(values.data(), values.size());
         });
       } catch (...) {
