@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <exception>
 #include <thread>
-#include <utility>
 
 #include "compiler/quant/parallel.h"
 #include "compiler/reference/float_executor.h"
@@ -21,7 +21,11 @@ struct SampleRange {
 // std::minmax_element's values (the first smallest, the last largest, by operator<) in one
 // branch-free pass; an array holding NaN, where the order of comparisons matters, takes
 // std::minmax_element itself.
-std::pair<float, float> MinMaxOf(const std::vector<float>& v) {
+struct Extremes {
+  float min, max;
+  bool has_nan;
+};
+Extremes ExtremesOf(const std::vector<float>& v) {
   float lo = v[0], hi = v[0];
   bool nan = false;
   for (const float x : v) {
@@ -29,9 +33,9 @@ std::pair<float, float> MinMaxOf(const std::vector<float>& v) {
     hi = x < hi ? hi : x;
     nan |= x != x;
   }
-  if (!nan) return {lo, hi};
+  if (!nan) return {lo, hi, false};
   const auto [min, max] = std::minmax_element(v.begin(), v.end());
-  return {*min, *max};
+  return {*min, *max, true};
 }
 
 int WorkerCount(int asked, size_t samples) {
@@ -58,9 +62,15 @@ std::vector<TensorStats> CollectStatistics(const ir::Graph& graph, const std::ve
       range.resize(tensors);
       try {
         reference::RunFloatStreaming(graph, samples[s], [&](int id, const std::vector<float>& values) {
-          const auto [lo, hi] = MinMaxOf(values);
-          range[static_cast<size_t>(id)] = {lo, hi, true};
-          if (options.histograms) histograms[worker][static_cast<size_t>(id)].Add(values.data(), values.size());
+          const Extremes e = ExtremesOf(values);
+          range[static_cast<size_t>(id)] = {e.min, e.max, true};
+          if (!options.histograms) return;
+          ZeroAnchoredHistogram& h = histograms[worker][static_cast<size_t>(id)];
+          // Without NaN, finite extremes bound every value: skip Add's own scan.
+          if (!e.has_nan && std::isfinite(e.min) && std::isfinite(e.max))
+            h.AddWithin(values.data(), values.size(), e.min, e.max);
+          else
+            h.Add(values.data(), values.size());
         });
       } catch (...) {
         errors[s] = std::current_exception();

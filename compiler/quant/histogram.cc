@@ -6,9 +6,14 @@
 namespace rknnsim::quant {
 namespace {
 
-// Index of the bin holding x at width 2^e. x · 2^-e is exact in double (a power-of-two scaling
-// of a float), so the floor is exact too.
-int64_t BinOf(double x, double inverse_width) { return static_cast<int64_t>(std::floor(x * inverse_width)); }
+// Index of the bin holding x at width 2^e: floor(x · 2^-e). The product is exact in double (a
+// power-of-two scaling of a float) and, for a value inside the span, within ±8193, so truncating
+// to int64 and stepping down when that rounded up is the exact floor, without a libm call.
+int64_t BinOf(double x, double inverse_width) {
+  const double y = x * inverse_width;
+  const int64_t t = static_cast<int64_t>(y);
+  return t - (static_cast<double>(t) > y);
+}
 
 // Bins spanned by [lo, hi] at width 2^e, in double so that no width can overflow it.
 double BinsSpanned(double lo, double hi, int e) {
@@ -43,7 +48,7 @@ void ZeroAnchoredHistogram::Rebin(int exponent, int64_t first, int64_t end) {
 }
 
 void ZeroAnchoredHistogram::Add(const float* values, size_t count) {
-  float lo = lo_, hi = hi_;
+  float lo = 0.0f, hi = 0.0f;
   bool any = false;
   for (size_t i = 0; i < count; ++i) {
     if (!std::isfinite(values[i])) continue;
@@ -51,18 +56,26 @@ void ZeroAnchoredHistogram::Add(const float* values, size_t count) {
     hi = std::max(hi, values[i]);
     any = true;
   }
-  if (!any) return;
+  if (any) AddWithin(values, count, lo, hi);
+}
+
+void ZeroAnchoredHistogram::AddWithin(const float* values, size_t count, float lo, float hi) {
+  lo = std::min({lo_, lo, 0.0f});
+  hi = std::max({hi_, hi, 0.0f});
   const int e = FitExponent(lo, hi, exponent_);
   const double inverse = std::ldexp(1.0, -e);
   Rebin(e, BinOf(lo, inverse), BinOf(hi, inverse) + 1);
   lo_ = lo, hi_ = hi;
+  uint64_t added = 0, zeros = 0;
   for (size_t i = 0; i < count; ++i) {
     const float x = values[i];
     if (!std::isfinite(x)) continue;
     ++counts_[static_cast<size_t>(BinOf(x, inverse) - first_)];
-    ++total_;
-    zeros_ += x == 0.0f;
+    ++added;
+    zeros += x == 0.0f;
   }
+  total_ += added;
+  zeros_ += zeros;
 }
 
 void ZeroAnchoredHistogram::Merge(const ZeroAnchoredHistogram& other) {

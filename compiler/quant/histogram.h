@@ -22,6 +22,9 @@ class ZeroAnchoredHistogram {
 
   // Counts the finite values; NaN and ±inf are left out (they have no bin).
   void Add(const float* values, size_t count);
+  // Add when the smallest and largest finite values are already known (lo <= every finite value
+  // <= hi, both finite): saves a pass. Values outside [lo, hi] are a caller bug.
+  void AddWithin(const float* values, size_t count, float lo, float hi);
   void Merge(const ZeroAnchoredHistogram& other);
   // Doubles the bin width (exactly, by adding bin pairs) until at most `max_bins` bins remain.
   // For reading: a coarsened histogram no longer has the minimal width for its span.

@@ -94,6 +94,29 @@ TEST(ZeroAnchoredHistogram, DoesNotDependOnHowValuesAreSplitOrMerged) {
   EXPECT_TRUE(SameHistogram(whole, incremental));
 }
 
+TEST(ZeroAnchoredHistogram, AddWithinKnownExtremesEqualsAdd) {
+  const std::vector<float> v = Gaussian(30000, 6);
+  ZeroAnchoredHistogram a, b;
+  a.Add(v.data(), v.size());
+  b.AddWithin(v.data(), v.size(), *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()));
+  EXPECT_TRUE(SameHistogram(a, b));
+}
+
+TEST(CalibrationStatistics, NonFiniteActivationsStayOutOfTheHistogram) {
+  OneOpGraph b;
+  const int x = b.Input({1, 2, 4, 4});
+  b.Node(ir::OpKind::kRelu, {x});
+  std::vector<Sample> samples = testing_support::RandomSamples(b.graph(), 2);
+  samples[0][0][3] = NAN;
+  samples[1][0][5] = INFINITY;
+  const std::vector<TensorStats> stats = CollectStatistics(b.graph(), samples, {true, 2});
+  EXPECT_EQ(stats[static_cast<size_t>(x)].histogram.total(), 62u);
+  EXPECT_TRUE(std::isinf(stats[static_cast<size_t>(x)].max));
+  // The searches fall back to min/max when the range is not finite.
+  EXPECT_EQ(MmseRange(stats[static_cast<size_t>(x)]).max, stats[static_cast<size_t>(x)].max);
+  EXPECT_EQ(KlDivergenceRange(stats[static_cast<size_t>(x)]).max, stats[static_cast<size_t>(x)].max);
+}
+
 TEST(ZeroAnchoredHistogram, CoarsenKeepsEveryCount) {
   const std::vector<float> v = Gaussian(20000, 5);
   ZeroAnchoredHistogram h;
