@@ -14,6 +14,7 @@
 #include "compiler/passes/pipeline.h"
 #include "compiler/quant/hybrid.h"
 #include "compiler/quant/qdq_quantizer.h"
+#include "compiler/quant/calibration.h"
 #include "compiler/quant/quantizer.h"
 
 namespace rknnsim::runtime {
@@ -21,11 +22,8 @@ namespace rknnsim::runtime {
 CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options) {
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(options.target);
   const quant::QuantConfig& config = options.config;
+  quant::CheckAlgorithmAndMethod(config);
   // Until each setting has its implementation, refuse it rather than silently ignore it.
-  if (config.quantized_algorithm != "normal" || config.quantized_method != "channel")
-    throw Error("quantized_algorithm='" + config.quantized_algorithm + "', quantized_method='" +
-                    config.quantized_method + "' is not supported yet",
-                "use quantized_algorithm='normal', quantized_method='channel'");
   const quant::HybridConfig hybrid = quant::PrepareHybrid(options.hybrid, options.do_quantization);
   const auto start = std::chrono::steady_clock::now();
   CompiledModel model;
@@ -56,9 +54,13 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     quant::QuantizeFromQdq(model.graph, samples.empty() ? nullptr : &ranges);
   } else if (options.do_quantization) {
     const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
-    spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());
-    const std::vector<quant::TensorRange> ranges = quant::CalibrateMinMax(model.graph, samples);
-    quant::QuantizeInt8(model.graph, ranges);
+    spdlog::info("calibrating with {} sample(s) ({}, per-{} int8 weights)", samples.size(),
+                 config.quantized_algorithm, config.quantized_method);
+    const auto calibration_start = std::chrono::steady_clock::now();
+    const std::vector<quant::TensorRange> ranges = quant::Calibrate(model.graph, samples, config);
+    quant::QuantizeInt8(model.graph, ranges, quant::WeightOptionsFor(config));
+    spdlog::info("calibrated and quantized in {:.2f} s",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - calibration_start).count());
     quant::ApplyHybrid(model.graph, ranges, options.hybrid, hybrid, onnx_path);
   } else {
     quant::ConvertToFp16(model.graph);

@@ -70,15 +70,25 @@ void RunFloat(FloatArgs& args) {
   const std::vector<float>* b = args.in.size() > 2 ? args.in[2] : nullptr;
   const int64_t patch = k.cg * k.kh * k.kw, pixels = k.ho * k.wo;
   using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  RowMatrix cols(patch, pixels);
+  // A 1x1, stride-1, unpadded window reads each input plane as it is: the input is already the
+  // [cg, pixels] matrix im2col would build (same values, same GEMM, same result).
+  const bool pointwise = k.kh == 1 && k.kw == 1 && k.sh == 1 && k.sw == 1 && k.ho == k.h && k.wo == k.w;
+  RowMatrix cols(pointwise ? 0 : patch, pointwise ? 0 : pixels);
   args.out.assign(static_cast<size_t>(k.n * k.m * pixels), 0.0f);
   for (int64_t n = 0; n < k.n; ++n) {
     for (int64_t grp = 0; grp < k.group; ++grp) {
+      const float* group_input = x.data() + (n * k.c + grp * k.cg) * k.h * k.w;
+      Eigen::Map<const RowMatrix> wm(w.data() + grp * k.mg * patch, k.mg, patch);
+      Eigen::Map<RowMatrix> om(args.out.data() + (n * k.m + grp * k.mg) * pixels, k.mg, pixels);
+      if (pointwise) {
+        om.noalias() = wm * Eigen::Map<const RowMatrix>(group_input, k.cg, pixels);
+        continue;
+      }
       for (int64_t ci = 0; ci < k.cg; ++ci)
         for (int64_t ky = 0; ky < k.kh; ++ky)
           for (int64_t kx = 0; kx < k.kw; ++kx) {
             const int64_t row = (ci * k.kh + ky) * k.kw + kx;
-            const float* plane = x.data() + ((n * k.c) + grp * k.cg + ci) * k.h * k.w;
+            const float* plane = group_input + ci * k.h * k.w;
             for (int64_t oy = 0; oy < k.ho; ++oy) {
               const int64_t iy = oy * k.sh - k.pt + ky * k.dh;
               for (int64_t ox = 0; ox < k.wo; ++ox) {
@@ -88,8 +98,6 @@ void RunFloat(FloatArgs& args) {
               }
             }
           }
-      Eigen::Map<const RowMatrix> wm(w.data() + grp * k.mg * patch, k.mg, patch);
-      Eigen::Map<RowMatrix> om(args.out.data() + (n * k.m + grp * k.mg) * pixels, k.mg, pixels);
       om.noalias() = wm * cols;
     }
     for (int64_t m = 0; m < k.m; ++m) {

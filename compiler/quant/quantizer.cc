@@ -9,11 +9,12 @@
 
 #include "common/error.h"
 #include "common/fp16.h"
-#include "common/progress.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"
-#include "compiler/reference/float_executor.h"
+#include "compiler/quant/calibration_mmse.h"
+#include "compiler/quant/calibration_stats.h"
+#include "compiler/quant/parallel.h"
 
 namespace rknnsim::quant {
 namespace {
@@ -40,21 +41,39 @@ float BiasScaleFloor(const ir::Graph& g, const ir::Node& node, float input_scale
   return static_cast<float>(std::fabs(b) / (double(input_scale) * kBiasBudget));
 }
 
+// The clipping threshold of each weight slice (one per output channel, or one for the whole tensor
+// with quantized_method='layer'): max|w|, or the mmse search's choice.
+std::vector<float> WeightThresholds(const ir::Tensor& w, const WeightQuantOptions& options) {
+  const int64_t slices = options.per_layer ? 1 : w.shape[0];
+  const size_t per_slice = static_cast<size_t>(w.num_elements() / slices);
+  std::vector<float> thresholds(static_cast<size_t>(slices), 0.0f);
+  ParallelFor(thresholds.size(), options.mmse_clip ? options.threads : 1, [&](size_t c) {
+    const float* src = w.float_data.data() + c * per_slice;
+    if (options.mmse_clip) {
+      thresholds[c] = MmseWeightThreshold(src, per_slice);
+      return;
+    }
+    for (size_t i = 0; i < per_slice; ++i) thresholds[c] = std::max(thresholds[c], std::fabs(src[i]));
+  });
+  return thresholds;
+}
+
 }  // namespace
 
-// Per-output-channel symmetric int8 (zero point 0, range [-127, 127]), with a per-channel lower
-// bound on the scale (`floor`, may be empty).
-void QuantizeWeights(ir::Tensor& w, const std::vector<float>& floor) {
+// Per-output-channel symmetric int8 (zero point 0, range [-127, 127]); with one threshold for the
+// tensor, every channel gets the same scale; `floor` (may be empty) bounds each channel's scale
+// from below.
+void QuantizeWeights(ir::Tensor& w, const WeightQuantOptions& options, const std::vector<float>& floor) {
   const int64_t channels = w.shape[0];
   const int64_t per_channel = w.num_elements() / channels;
+  const std::vector<float> thresholds = WeightThresholds(w, options);
   w.quant = {};
   w.quant.axis = 0;
   std::vector<int8_t> q(w.float_data.size());
   for (int64_t c = 0; c < channels; ++c) {
     const float* src = w.float_data.data() + c * per_channel;
-    float max_abs = 0.0f;
-    for (int64_t i = 0; i < per_channel; ++i) max_abs = std::max(max_abs, std::fabs(src[i]));
-    float scale = std::max(max_abs, kMinRange) / 127.0f;
+    const float threshold = thresholds[thresholds.size() == 1 ? 0 : static_cast<size_t>(c)];
+    float scale = std::max(threshold, kMinRange) / 127.0f;
     if (!floor.empty()) scale = std::max(scale, floor[static_cast<size_t>(c)]);
     w.quant.scale.push_back(scale);
     w.quant.zero_point.push_back(0);
@@ -102,24 +121,12 @@ ir::QuantParams AsymmetricInt8(float min, float max) {
 }
 
 std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vector<Sample>& samples) {
-  std::vector<TensorRange> ranges(graph.tensors().size());
-  Progress progress("calibrating", samples.size());
-  for (const Sample& sample : samples) {
-    const reference::TensorValues values = reference::RunFloatAll(graph, sample);
-    for (size_t t = 0; t < values.size(); ++t) {
-      if (graph.tensors()[t].is_constant || values[t].empty()) continue;
-      const auto [lo, hi] = std::minmax_element(values[t].begin(), values[t].end());
-      TensorRange& r = ranges[t];
-      r.min = r.seen ? std::min(r.min, *lo) : *lo;
-      r.max = r.seen ? std::max(r.max, *hi) : *hi;
-      r.seen = true;
-    }
-    progress.Advance();
-  }
+  std::vector<TensorRange> ranges;
+  for (const TensorStats& s : CollectStatistics(graph, samples, {})) ranges.push_back({s.min, s.max, s.seen});
   return ranges;
 }
 
-void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges) {
+void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges, const WeightQuantOptions& weights) {
   for (int id : graph.inputs()) {
     ir::Tensor& t = graph.tensor(id);
     t.quant = AsymmetricInt8(ranges[id].min, ranges[id].max);
@@ -141,7 +148,7 @@ void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges) {
                            "store the weights as a constant initializer, or build with --no-quant to run it on the CPU");
     std::vector<float> floor(static_cast<size_t>(w.shape[0]));
     for (int64_t c = 0; c < w.shape[0]; ++c) floor[static_cast<size_t>(c)] = BiasScaleFloor(graph, node, in.quant.scale[0], c);
-    QuantizeWeights(w, floor);
+    QuantizeWeights(w, weights, floor);
     if (node.inputs.size() > 2) QuantizeBiasTensor(graph.tensor(node.inputs[2]), in.quant.scale[0], w.quant);
     CheckAccumulatorBound(graph, node);
   }

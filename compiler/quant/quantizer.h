@@ -22,13 +22,24 @@ std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vect
 // Asymmetric int8 parameters for a float range (widened to include 0).
 ir::QuantParams AsymmetricInt8(float min, float max);
 
+// How weights are quantized (docs/quantization.md §3).
+struct WeightQuantOptions {
+  // quantized_method='layer': one scale for the whole weight tensor, stored replicated per output
+  // channel so that everything downstream stays per-channel. Default 'channel'.
+  bool per_layer = false;
+  // quantized_algorithm='mmse': clip each channel's (or the tensor's) weights at the threshold
+  // minimizing the squared error (calibration_mmse.h) instead of at max|w|.
+  bool mmse_clip = false;
+  int threads = 0;  // for the mmse search; 0 = hardware concurrency; results do not depend on it
+};
+
 // Quantizes `graph` in place to int8 from calibration ranges.
-void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges);
+void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges, const WeightQuantOptions& weights = {});
 
 // Building blocks, shared with the QDQ importer (qdq_quantizer.h), docs/quantization.md §3-5:
 // per-output-channel symmetric int8 weights from float_data; an int32 bias for input scale
 // `input_scale` and the weights' scales; the 32-bit accumulator bound of a Conv/Gemm node.
-void QuantizeWeights(ir::Tensor& w, const std::vector<float>& floor = {});
+void QuantizeWeights(ir::Tensor& w, const WeightQuantOptions& options = {}, const std::vector<float>& floor = {});
 void QuantizeBiasTensor(ir::Tensor& b, float input_scale, const ir::QuantParams& wq);
 void CheckAccumulatorBound(const ir::Graph& g, const ir::Node& node);
 

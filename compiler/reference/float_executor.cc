@@ -33,6 +33,37 @@ TensorValues RunFloatAll(const ir::Graph& graph, const std::vector<std::vector<f
   return values;
 }
 
+void RunFloatStreaming(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs,
+                       const TensorVisitor& visit) {
+  CheckInputs(graph, inputs);
+  const auto& tensors = graph.tensors();
+  // Index of the last node reading each tensor; graph outputs are never read after the walk ends.
+  std::vector<int> last_reader(tensors.size(), -1);
+  for (size_t n = 0; n < graph.nodes().size(); ++n)
+    for (int in : graph.nodes()[n].inputs)
+      if (in >= 0) last_reader[in] = static_cast<int>(n);
+  TensorValues values(tensors.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    values[graph.inputs()[i]] = inputs[i];
+    visit(graph.inputs()[i], values[graph.inputs()[i]]);
+  }
+  for (size_t n = 0; n < graph.nodes().size(); ++n) {
+    const ir::Node& node = graph.nodes()[n];
+    ops::FloatArgs args{graph, node, {}, values[node.outputs[0]], {}};
+    for (int in : node.inputs)
+      args.in.push_back(in < 0 ? nullptr : tensors[in].is_constant ? &tensors[in].float_data : &values[in]);
+    for (int out : node.outputs) args.outputs.push_back(&values[out]);
+    ops::GetOpDef(node.op).run_float(args);
+    for (int out : node.outputs)
+      if (!values[out].empty()) visit(out, values[out]);
+    // Free what no later node reads (inputs read for the last time, outputs nobody reads).
+    for (int id : node.inputs)
+      if (id >= 0 && last_reader[id] == static_cast<int>(n) && !tensors[id].is_constant) TensorValues::value_type().swap(values[id]);
+    for (int out : node.outputs)
+      if (last_reader[out] <= static_cast<int>(n)) TensorValues::value_type().swap(values[out]);
+  }
+}
+
 std::vector<std::vector<float>> RunFloat(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs) {
   TensorValues values = RunFloatAll(graph, inputs);
   std::vector<std::vector<float>> outputs;

@@ -2,6 +2,7 @@
 // oracle for the frontend (checked against PyTorch) and the calibration engine for quantization.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "compiler/ir/graph.h"
@@ -13,6 +14,13 @@ using TensorValues = std::vector<std::vector<float>>;
 
 TensorValues RunFloatAll(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs);
 std::vector<std::vector<float>> RunFloat(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs);
+
+// Runs like RunFloatAll (same kernels, same values) but hands each non-constant tensor to `visit`
+// as soon as it is computed (graph inputs first) and frees it after its last reader, and reads
+// constants in place: calibration walks many samples without holding or copying whole runs.
+using TensorVisitor = std::function<void(int tensor_id, const std::vector<float>& values)>;
+void RunFloatStreaming(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs,
+                       const TensorVisitor& visit);
 
 // Throws Error unless inputs match the graph's inputs in count and element count.
 void CheckInputs(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs);

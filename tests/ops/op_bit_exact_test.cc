@@ -11,6 +11,7 @@
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
 #include "compiler/ops/op_def.h"
+#include "compiler/quant/calibration.h"
 #include "compiler/quant/quantizer.h"
 #include "compiler/reference/quant_executor.h"
 #include "runtime/cpu_runner.h"
@@ -26,12 +27,13 @@ using testing_support::Target;
 using testing_support::Window;
 
 // Quantizes (or converts to fp16), lowers, simulates and compares with the reference.
-void ExpectBitExact(ir::Graph g, bool fp16 = false) {
+// `config`: quantized_algorithm / quantized_method (the default is normal / channel, min/max).
+void ExpectBitExact(ir::Graph g, bool fp16 = false, const quant::QuantConfig& config = {}) {
   const std::vector<quant::Sample> samples = testing_support::RandomSamples(g, 2);
   if (fp16)
     quant::ConvertToFp16(g);
   else
-    quant::QuantizeInt8(g, quant::CalibrateMinMax(g, samples));
+    quant::QuantizeInt8(g, quant::Calibrate(g, samples, config), quant::WeightOptionsFor(config));
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(Target());
   lower::AssignPlacement(g, platform);
   runtime::CompiledModel model;
@@ -205,6 +207,31 @@ TEST(GemmBitExact, FullyConnected) {
     a.trans_b = true;
     b.Node(ir::OpKind::kGemm, {x, b.Const({75, 200}, 0.2f), b.Const({75}, 0.3f)}, a);
     ExpectBitExact(b.graph(), fp16);
+  }
+}
+
+// quantized_method='layer' (one weight scale replicated per channel) and the clipped ranges and
+// weights of kl_divergence / mmse go through the same per-channel DPU tables.
+TEST(QuantSettingsBitExact, LayerMethodAndClippingAlgorithms) {
+  for (const auto& [algorithm, method] : {std::pair{"normal", "layer"}, std::pair{"kl_divergence", "layer"},
+                                          std::pair{"mmse", "layer"}, std::pair{"mmse", "channel"}}) {
+    quant::QuantConfig config;
+    config.quantized_algorithm = algorithm;
+    config.quantized_method = method;
+    SCOPED_TRACE(std::string(algorithm) + " " + method);
+    for (int64_t group : {1, 48}) {  // a tiled conv over kernel groups, and a depthwise one
+      OneOpGraph b;
+      const int x = b.Input({1, 48, 23, 21});
+      ir::Attributes a = Window(3, 1, 1);
+      a.group = group;
+      b.Node(ir::OpKind::kConv, {x, b.Const({48, 48 / group, 3, 3}, 0.3f), b.Const({48}, 0.5f)}, a);
+      ExpectBitExact(b.graph(), false, config);
+    }
+    OneOpGraph b;
+    ir::Attributes a;
+    a.trans_b = true;
+    b.Node(ir::OpKind::kGemm, {b.Input({1, 200}), b.Const({75, 200}, 0.2f), b.Const({75}, 0.3f)}, a);
+    ExpectBitExact(b.graph(), false, config);
   }
 }
 
