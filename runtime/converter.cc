@@ -32,11 +32,15 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   model.graph = frontend::ImportOnnxFile(onnx_path, options.load);
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
+  // The imported graph, before fusion and quantization, is the float side of the quality report.
+  const bool measure_quality = options.do_quantization && options.quality;
+  const ir::Graph float_graph = measure_quality ? model.graph : ir::Graph{};
   const int swish = passes::FuseSwish(model.graph);
   const int fused = passes::FuseActivations(model.graph);
   spdlog::info("fused {} activation(s), {} Sigmoid+Mul into Swish", fused, swish);
+  std::vector<quant::Sample> samples;
   if (options.do_quantization) {
-    const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph);
+    samples = quant::LoadDataset(options.dataset, model.graph);
     spdlog::info("calibrating with {} sample(s) (normal, per-channel int8)", samples.size());
     quant::QuantizeInt8(model.graph, quant::CalibrateMinMax(model.graph, samples));
   } else {
@@ -58,6 +62,13 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("compiled for {} ({}): {} layers, {} NPU tasks in {:.2f} s", options.target, platform.platform,
                model.program.layers.size(), model.program.tasks.size(), seconds);
+  // After placement: CPU-placed ops run with CPU fallback semantics, as on the board.
+  if (measure_quality) {
+    const auto quality_start = std::chrono::steady_clock::now();
+    *options.quality = quant::MeasureQuality(float_graph, model.graph, samples);
+    spdlog::info("quality report over {} sample(s) in {:.2f} s", samples.size(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - quality_start).count());
+  }
   return model;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "compiler/frontend/onnx_importer.h"
+#include "compiler/quant/quality.h"
 #include "compiler/quant/quant_config.h"
 #include "runtime/model_file.h"
 
@@ -15,6 +16,9 @@ struct ConvertOptions {
   bool do_quantization = true;
   frontend::OnnxLoadOptions load;  // inputs=, outputs=, input_size_list= of load_onnx
   quant::QuantConfig config;       // the quantization settings of config()
+  // When set and quantizing: filled with the quantized reference's agreement with the float
+  // reference over the calibration samples (compiler/quant/quality.h).
+  quant::QualityReport* quality = nullptr;
 };
 
 CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options);

@@ -26,6 +26,7 @@ struct CommandOptions {
   std::string quantized_algorithm = "normal";
   std::string quantized_method = "channel";
   int optimization_level = 3;
+  std::string quant_report;              // --quant-report FILE.json
 };
 
 int Convert(const CommandOptions& o);

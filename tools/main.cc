@@ -56,6 +56,8 @@ int sc_main(int argc, char* argv[]) {
       ->check(CLI::IsMember({"channel", "layer"}));
   convert->add_option("--optimization-level", o.optimization_level, "0 to 3, as config(optimization_level=)")
       ->check(CLI::Range(0, 3));
+  convert->add_option("--quant-report", o.quant_report,
+                      "Write the quantization quality report (int8 vs float cosine per output and layer) as JSON");
 
   auto add_load_options = [&o](CLI::App* cmd) {
     cmd->add_option("--inputs", o.cut_inputs, "Tensor names that become the model's inputs (load_onnx inputs=)")

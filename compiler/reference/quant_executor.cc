@@ -19,31 +19,30 @@ void RunNodeInt8(const ir::Graph& graph, const ir::Node& node, std::vector<std::
   RunCpuOpInt8(graph, node, args.in, args.outputs);
 }
 
-QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
+std::vector<std::vector<float>> RunFp16All(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
   CheckInputs(graph, float_inputs);
-  QuantOutputs result;
-  if (IsFp16Graph(graph)) {
-    TensorValues values(graph.tensors().size());
-    for (size_t i = 0; i < float_inputs.size(); ++i) {
-      std::vector<float>& v = values[graph.inputs()[i]] = float_inputs[i];
-      for (float& x : v) x = RoundToHalf(x);
-    }
-    for (size_t t = 0; t < graph.tensors().size(); ++t)
-      if (graph.tensors()[t].is_constant) values[t] = graph.tensors()[t].float_data;
-    for (const ir::Node& node : graph.nodes()) {
-      ops::Fp16Args args{graph, node, {}, values[node.outputs[0]], {}};
-      for (int in : node.inputs) args.in.push_back(&values[in]);
-      for (int out : node.outputs) args.outputs.push_back(&values[out]);
-      const auto kernel = ops::GetOpDef(node.op).run_fp16;
-      if (kernel && !node.on_cpu)
-        kernel(args);
-      else
-        RunCpuOpFp16(graph, node, args.in, args.outputs);
-    }
-    for (int id : graph.outputs()) result.fp16.push_back(values[id]);
-    return result;
+  TensorValues values(graph.tensors().size());
+  for (size_t i = 0; i < float_inputs.size(); ++i) {
+    std::vector<float>& v = values[graph.inputs()[i]] = float_inputs[i];
+    for (float& x : v) x = RoundToHalf(x);
   }
+  for (size_t t = 0; t < graph.tensors().size(); ++t)
+    if (graph.tensors()[t].is_constant) values[t] = graph.tensors()[t].float_data;
+  for (const ir::Node& node : graph.nodes()) {
+    ops::Fp16Args args{graph, node, {}, values[node.outputs[0]], {}};
+    for (int in : node.inputs) args.in.push_back(&values[in]);
+    for (int out : node.outputs) args.outputs.push_back(&values[out]);
+    const auto kernel = ops::GetOpDef(node.op).run_fp16;
+    if (kernel && !node.on_cpu)
+      kernel(args);
+    else
+      RunCpuOpFp16(graph, node, args.in, args.outputs);
+  }
+  return values;
+}
 
+std::vector<std::vector<int8_t>> RunInt8All(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
+  CheckInputs(graph, float_inputs);
   std::vector<std::vector<int8_t>> values(graph.tensors().size());
   for (size_t i = 0; i < float_inputs.size(); ++i) {
     const ir::Tensor& t = graph.tensor(graph.inputs()[i]);
@@ -53,6 +52,17 @@ QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<
       q[k] = quant::QuantizeValue(float_inputs[i][k], t.quant.scale[0], t.quant.zero_point[0]);
   }
   for (const ir::Node& node : graph.nodes()) RunNodeInt8(graph, node, values);
+  return values;
+}
+
+QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
+  QuantOutputs result;
+  if (IsFp16Graph(graph)) {
+    const TensorValues values = RunFp16All(graph, float_inputs);
+    for (int id : graph.outputs()) result.fp16.push_back(values[id]);
+    return result;
+  }
+  const std::vector<std::vector<int8_t>> values = RunInt8All(graph, float_inputs);
   for (int id : graph.outputs()) result.int8.push_back(values[id]);
   return result;
 }

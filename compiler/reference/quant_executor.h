@@ -20,6 +20,11 @@ struct QuantOutputs {
 // placed on the CPU. `values` is indexed by tensor id.
 void RunNodeInt8(const ir::Graph& graph, const ir::Node& node, std::vector<std::vector<int8_t>>& values);
 
+// Every tensor (indexed by tensor id) after one run: int8 values of an int8 graph, or fp16 values
+// held as float of an fp16 graph. Constants and unused tensors stay empty in the int8 case.
+std::vector<std::vector<int8_t>> RunInt8All(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs);
+std::vector<std::vector<float>> RunFp16All(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs);
+
 QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs);
 
 // Dequantized float32 outputs, as `rknn-sim run --reference int8` writes them.
