@@ -36,6 +36,9 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
   lower::CheckBatchable(model.graph, options.batch_size);  // before calibration: fail fast
+  // The imported graph, before fusion and quantization, is the float side of the quality report.
+  const bool measure_quality = options.do_quantization && !qdq && options.quality;
+  ir::Graph float_graph = measure_quality ? model.graph : ir::Graph{};
   if (qdq) spdlog::info("QDQ model: {} QuantizeLinear/DequantizeLinear pair(s) folded, using the model's parameters", qdq);
   std::string rewrites;
   for (const passes::PassRun& run :
@@ -45,6 +48,9 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
                model.graph.nodes().size());
   if (const int normalized = passes::NormalizeInputs(model.graph, config.mean_values, config.std_values))
     spdlog::info("mean/std: {} input(s) normalized in the model; run it on raw inputs", normalized);
+  // The float side takes the same raw samples, so it normalizes its inputs the same way.
+  if (measure_quality) passes::NormalizeInputs(float_graph, config.mean_values, config.std_values);
+  std::vector<quant::Sample> samples;
   if (qdq) {
     // Tensors the file leaves without parameters are calibrated on the dataset when one is given.
     const std::vector<quant::Sample> samples =
@@ -53,7 +59,7 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     const std::vector<quant::TensorRange> ranges = quant::CalibrateMinMax(model.graph, samples);
     quant::QuantizeFromQdq(model.graph, samples.empty() ? nullptr : &ranges);
   } else if (options.do_quantization) {
-    const std::vector<quant::Sample> samples = quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
+    samples = quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
     spdlog::info("calibrating with {} sample(s) ({}, per-{} int8 weights)", samples.size(),
                  config.quantized_algorithm, config.quantized_method);
     const auto calibration_start = std::chrono::steady_clock::now();
@@ -83,6 +89,13 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("compiled for {} ({}): {} layers, {} NPU tasks in {:.2f} s", options.target, platform.platform,
                model.program.layers.size(), model.program.tasks.size(), seconds);
+  // After placement: CPU-placed ops run with CPU fallback semantics, as on the board.
+  if (measure_quality) {
+    const auto quality_start = std::chrono::steady_clock::now();
+    *options.quality = quant::MeasureQuality(float_graph, model.graph, samples);
+    spdlog::info("quality report over {} sample(s) in {:.2f} s", samples.size(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - quality_start).count());
+  }
   return model;
 }
 

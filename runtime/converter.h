@@ -6,6 +6,7 @@
 
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/quant/hybrid.h"
+#include "compiler/quant/quality.h"
 #include "compiler/quant/quant_config.h"
 #include "runtime/model_file.h"
 
@@ -19,6 +20,9 @@ struct ConvertOptions {
   quant::QuantConfig config;       // the quantization settings of config()
   quant::HybridOptions hybrid;     // hybrid_quantization_step1 / step2 (compiler/quant/hybrid.h)
   uint32_t batch_size = 1;         // build(rknn_batch_size=)
+  // When set and quantizing: filled with the quantized reference's agreement with the float
+  // reference over the calibration samples (compiler/quant/quality.h).
+  quant::QualityReport* quality = nullptr;
 };
 
 CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options);

@@ -21,6 +21,7 @@
 #include "runtime/converter.h"
 #include "runtime/cpu_runner.h"
 #include "runtime/model_file.h"
+#include "runtime/quality_report.h"
 #include "runtime/reports.h"
 #include "runtime/tensor_io.h"
 #include "runtime/trace.h"
@@ -150,9 +151,21 @@ int Convert(const CommandOptions& o) {
   options.batch_size = o.batch_size;
   if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
   if (o.no_quant) options.dataset.clear();
+  if (o.no_quant && !o.quant_report.empty()) spdlog::warn("--no-quant given: no quantization quality report");
+  // The report runs the calibration set through both references again: only when it is shown.
+  quant::QualityReport quality;
+  const bool show_quality = spdlog::default_logger()->should_log(spdlog::level::info);
+  if (!o.no_quant && (show_quality || !o.quant_report.empty())) options.quality = &quality;
   const runtime::CompiledModel model = runtime::ConvertOnnx(o.model, options);
   runtime::SaveModelFile(o.output, model);
   spdlog::info("wrote {}", o.output);
+  if (options.quality) {
+    if (show_quality) std::fputs(runtime::FormatQualityTable(quality).c_str(), stdout);
+    if (!o.quant_report.empty()) {
+      WriteJson(o.quant_report, runtime::QualityToJson(quality));
+      spdlog::info("wrote {}", o.quant_report);
+    }
+  }
   return 0;
 }
 

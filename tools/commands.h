@@ -33,6 +33,7 @@ struct CommandOptions {
   uint32_t batch_size = 1;               // --batch-size (build's rknn_batch_size)
   std::string core_mask = "auto";        // --core-mask of run/perf; perf: one per model, comma-separated
   std::vector<std::string> more_models;  // perf: models simulated together with `model`
+  std::string quant_report;              // --quant-report FILE.json
 };
 
 int Convert(const CommandOptions& o);

@@ -64,6 +64,8 @@ int sc_main(int argc, char* argv[]) {
   convert->add_option("--batch-size", o.batch_size,
                       "Images per inference, stacked on the batch dim (build(rknn_batch_size=)); the model has batch 1")
       ->check(CLI::Range(1, 4096));
+  convert->add_option("--quant-report", o.quant_report,
+                      "Write the quantization quality report (int8 vs float cosine per output and layer) as JSON");
 
   auto add_load_options = [&o](CLI::App* cmd) {
     cmd->add_option("--inputs", o.cut_inputs, "Tensor names that become the model's inputs (load_onnx inputs=)")

@@ -46,10 +46,13 @@ void RunConvert(const ir::Graph& graph, const ir::Node& node, std::vector<std::v
 // Each node runs in its own precision, that of its first output: int8 kernels (or CPU semantics)
 // on int8 values, fp16 kernels on fp16 values. An int8-only or fp16-only graph is the special
 // case without Convert nodes; hybrid graphs have a Convert wherever the two meet.
-QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
+QuantValues RunQuantizedAll(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
   CheckInputs(graph, float_inputs);
-  std::vector<std::vector<int8_t>> int8_values(graph.tensors().size());
-  TensorValues fp16_values(graph.tensors().size());
+  QuantValues all;
+  std::vector<std::vector<int8_t>>& int8_values = all.int8;
+  TensorValues& fp16_values = all.fp16;
+  int8_values.resize(graph.tensors().size());
+  fp16_values.resize(graph.tensors().size());
   for (size_t i = 0; i < float_inputs.size(); ++i) {
     const int id = graph.inputs()[i];
     const ir::Tensor& t = graph.tensor(id);
@@ -84,6 +87,21 @@ QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<
     else
       RunCpuOpFp16(graph, node, args.in, args.outputs);
   }
+  return all;
+}
+
+std::vector<std::vector<int8_t>> RunInt8All(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
+  return RunQuantizedAll(graph, float_inputs).int8;
+}
+
+std::vector<std::vector<float>> RunFp16All(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
+  return RunQuantizedAll(graph, float_inputs).fp16;
+}
+
+QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
+  const QuantValues all = RunQuantizedAll(graph, float_inputs);
+  const std::vector<std::vector<int8_t>>& int8_values = all.int8;
+  const TensorValues& fp16_values = all.fp16;
   // One entry per output in its own type's list; the other list keeps an empty placeholder only
   // when the graph mixes both types, so int8-only and fp16-only results look as they always did.
   QuantOutputs result;

@@ -22,6 +22,17 @@ struct QuantOutputs {
 // placed on the CPU. `values` is indexed by tensor id.
 void RunNodeInt8(const ir::Graph& graph, const ir::Node& node, std::vector<std::vector<int8_t>>& values);
 
+// Every tensor (indexed by tensor id) after one run, in its own precision: int8 tensors in `int8`,
+// fp16 tensors (held as float) in `fp16`; constants hold their float values in `fp16`. A hybrid
+// graph fills both; RunInt8All / RunFp16All return one side.
+struct QuantValues {
+  std::vector<std::vector<int8_t>> int8;
+  std::vector<std::vector<float>> fp16;
+};
+QuantValues RunQuantizedAll(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs);
+std::vector<std::vector<int8_t>> RunInt8All(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs);
+std::vector<std::vector<float>> RunFp16All(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs);
+
 QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs);
 
 // Dequantized float32 outputs, as `rknn-sim run --reference int8` writes them.
