@@ -70,6 +70,15 @@ std::string Line(const Program& p, size_t index) {
       s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " scale=" + std::to_string(t.scale_a) + ">>" +
            std::to_string(t.shift) + " zp=" + std::to_string(t.input_zp) + "/" + std::to_string(t.output_zp);
       break;
+    case TaskOp::kEltwiseMul:
+      s += "x=" + Surf(t.input) + " s=" + Surf(t.input2) + " out=" + Surf(t.output) + " scale=" +
+           std::to_string(t.scale_a) + ">>" + std::to_string(t.shift) + " zp=" + std::to_string(t.input_zp) + "," +
+           std::to_string(t.input2_zp) + "/" + std::to_string(t.output_zp);
+      break;
+    case TaskOp::kUpsample:
+      s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " factor=" + std::to_string(t.stride_h) + "x" +
+           std::to_string(t.stride_w);
+      break;
     case TaskOp::kCpu:
       s += "node=" + std::to_string(t.cpu_node) + " in=";
       for (size_t i = 0; i < t.cpu_inputs.size(); ++i) s += (i ? "," : "") + Surf(t.cpu_inputs[i]);

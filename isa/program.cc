@@ -14,6 +14,8 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kCpu: return "cpu";
     case TaskOp::kLut: return "lut";
     case TaskOp::kCopy: return "copy";
+    case TaskOp::kUpsample: return "upsample";
+    case TaskOp::kEltwiseMul: return "ew_mul";
   }
   return "?";
 }

@@ -29,6 +29,8 @@ enum class TaskOp : uint8_t {
   kCpu,            // no NPU unit: the op runs on the SoC's CPU (fallback), reading and writing DDR
   kLut,            // DPU + DPU_RDMA: element-wise lookup table (int8 → int8) for activations
   kCopy,           // DPU + DPU_RDMA: copy between channel slices (Concat, Split), requantized in int8
+  kUpsample,       // DPU + DPU_RDMA: nearest upsample by integer factors (stride_h × stride_w blocks)
+  kEltwiseMul,     // DPU + DPU_RDMA: multiply by a same-shape surface or a per-channel [C, 1, 1] one
 };
 const char* TaskOpName(TaskOp op);
 
@@ -67,7 +69,7 @@ struct Task {
   TaskOp op = TaskOp::kConv;
   uint32_t enable_mask = 0;
   Surface input;
-  Surface input2;  // element-wise second operand
+  Surface input2;  // element-wise second operand (Add; Mul: same shape or [C, 1, 1])
   Surface output;
   // Tile: output rows [out_row_begin, out_row_begin + out_rows) and output channels
   // [kernel_begin, kernel_begin + kernels) of the layer's output.

@@ -8,6 +8,7 @@
 #include "compiler/lower/memory_planner.h"
 #include "compiler/lower/placement.h"
 #include "compiler/lower/weight_packer.h"
+#include "compiler/ops/elementwise.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"
@@ -175,6 +176,9 @@ class Lowerer {
       case ir::OpKind::kReshape: return;  // NPU aliases need no task
       case ir::OpKind::kConcat: return EmitConcat(n);
       case ir::OpKind::kSplit: return EmitSplit(n);
+      case ir::OpKind::kResize:
+      case ir::OpKind::kUpsample: return EmitUpsample(n);
+      case ir::OpKind::kMul: return EmitMul(n);
       default: return EmitLut(n);
     }
   }
@@ -257,6 +261,34 @@ class Lowerer {
       PushCopy(layer, n.inputs[0], Slice(in, channel, dst.channels), out, dst);
       channel += dst.channels;
     }
+  }
+
+  // Nearest Resize by integer factors: one DPU task replicating pixels; the output keeps the
+  // input's quantization, so bytes move unchanged (docs/quantization.md §16).
+  void EmitUpsample(const ir::Node& n) {
+    isa::Task t = DpuStreamTask(isa::TaskOp::kUpsample, Placed(n.inputs[0]), Placed(n.outputs[0]));
+    if (!IsNpuResize(g_, n, &t.stride_h, &t.stride_w))
+      throw ops::NodeError(n, "is not a nearest upsample by integer factors");
+    t.layer = AddLayer(n, 0);
+    Push(t);
+  }
+
+  // Mul: the full-size operand streams as `input`, the multiplier (per channel, or same shape) as
+  // `input2`; the int8 product is requantized once (docs/quantization.md §17).
+  void EmitMul(const ir::Node& n) {
+    const int k = ops::ChannelMultiplierOperand(g_.tensor(n.inputs[0]).shape, g_.tensor(n.inputs[1]).shape);
+    const int x = n.inputs[k == 0 ? 1 : 0], s = n.inputs[k == 0 ? 0 : 1];
+    isa::Task t = DpuStreamTask(isa::TaskOp::kEltwiseMul, Placed(x), Placed(n.outputs[0]));
+    t.input2 = Placed(s);
+    t.input_zp = Zp(x), t.input2_zp = Zp(s), t.output_zp = Zp(n.outputs[0]);
+    if (program_.compute_type == isa::ElemType::kInt8) {
+      const quant::Requant rq = quant::MakeRequant(double(g_.tensor(x).quant.scale[0]) *
+                                                   double(g_.tensor(s).quant.scale[0]) /
+                                                   double(g_.tensor(n.outputs[0]).quant.scale[0]));
+      t.scale_a = rq.scale, t.shift = rq.shift;
+    }
+    t.layer = AddLayer(n, 0);
+    Push(t);
   }
 
   void EmitCpu(const ir::Node& n, uint32_t index) {
@@ -371,7 +403,7 @@ class Lowerer {
     for (isa::Task& t : program_.tasks) {
       t.input.addr += m.internal_base;
       t.output.addr += m.internal_base;
-      if (t.op == isa::TaskOp::kEltwiseAdd) t.input2.addr += m.internal_base;
+      if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kEltwiseMul) t.input2.addr += m.internal_base;
       for (isa::Surface& s : t.cpu_inputs)
         if (s.channels != 0) s.addr += m.internal_base;
       for (isa::Surface& s : t.cpu_outputs) s.addr += m.internal_base;

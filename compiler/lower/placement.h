@@ -3,6 +3,8 @@
 // implementations, agree on every op's arithmetic (NPU integer kernels or CPU float semantics).
 #pragma once
 
+#include <cstdint>
+
 #include "compiler/ir/graph.h"
 #include "isa/platform_config.h"
 
@@ -27,6 +29,16 @@ bool IsNpuConcat(const ir::Graph& graph, const ir::Node& node, const isa::Platfo
 
 // Split along channels at C2 boundaries: each output is a DPU copy out of a slice of the input.
 bool IsNpuSplit(const ir::Graph& graph, const ir::Node& node, const isa::PlatformConfig& platform);
+
+// Nearest Resize/Upsample that replicates every input pixel into an f_h × f_w block (integer
+// factors, the op's own index map equal to o / f): a DPU data-movement task
+// (docs/quantization.md §16). Sets the factors when it returns true.
+bool IsNpuResize(const ir::Graph& graph, const ir::Node& node, uint32_t* factor_h = nullptr,
+                 uint32_t* factor_w = nullptr);
+
+// Mul of two computed tensors of the same shape, or [1, C, H, W] times a per-channel multiplier
+// [1, C, 1, 1] in either order: a DPU element-wise task (docs/quantization.md §17).
+bool IsNpuMul(const ir::Graph& graph, const ir::Node& node);
 
 // An NPU lowering exists for this node's form on this platform.
 bool IsNpuPlaceable(const ir::Graph& graph, const ir::Node& node, const isa::PlatformConfig& platform);

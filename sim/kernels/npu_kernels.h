@@ -47,6 +47,15 @@ void LookupInt8(const uint8_t* in, const uint8_t* table, uint8_t* out, uint64_t 
 // points, fp16 values copied.
 void RescaleCopy(const isa::Task& task, const uint8_t* in, uint8_t* out, uint64_t bytes);
 
+// DPU element-wise multiply: out = x · s over whole surfaces, s read per channel (input2 is
+// C × 1 × 1) or per element (input2 has the output's shape). int8 requantizes with the task's
+// scale/shift and zero points.
+void EltwiseMul(const isa::Task& task, const uint8_t* x, const uint8_t* s, uint8_t* out);
+
+// DPU data movement: nearest upsample, out(c, y, x) = in(c, y / stride_h, x / stride_w) over
+// whole surfaces (the task's stride fields are the integer factors).
+void UpsampleNearest(const isa::Task& task, const uint8_t* in, uint8_t* out);
+
 // PPU: max pooling and global average pooling over whole surfaces.
 void MaxPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
 void GlobalAvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);

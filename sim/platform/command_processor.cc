@@ -45,7 +45,9 @@ void CommandProcessor::Dispatch(isa::TaskOp op, tlm::tlm_generic_payload& trans,
     case isa::TaskOp::kConv: return to_cna->b_transport(trans, delay);
     case isa::TaskOp::kEltwiseAdd:
     case isa::TaskOp::kLut:
-    case isa::TaskOp::kCopy: return to_dpu->b_transport(trans, delay);
+    case isa::TaskOp::kCopy:
+    case isa::TaskOp::kUpsample:
+    case isa::TaskOp::kEltwiseMul: return to_dpu->b_transport(trans, delay);
     case isa::TaskOp::kMaxPool:
     case isa::TaskOp::kGlobalAvgPool: return to_ppu->b_transport(trans, delay);
     case isa::TaskOp::kCpu: return to_cpu->b_transport(trans, delay);
