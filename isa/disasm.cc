@@ -58,8 +58,9 @@ std::string Line(const Program& p, size_t index) {
       break;
     case TaskOp::kMaxPool:
     case TaskOp::kGlobalAvgPool:
+    case TaskOp::kAvgPool:
       s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " " + Window(t);
-      if (t.op == TaskOp::kGlobalAvgPool)
+      if (t.op != TaskOp::kMaxPool)
         s += " scale=" + std::to_string(t.scale_a) + ">>" + std::to_string(t.shift) + " zp=" +
              std::to_string(t.input_zp) + "/" + std::to_string(t.output_zp);
       break;

@@ -16,6 +16,7 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kCopy: return "copy";
     case TaskOp::kUpsample: return "upsample";
     case TaskOp::kEltwiseMul: return "ew_mul";
+    case TaskOp::kAvgPool: return "avgpool";
   }
   return "?";
 }

@@ -31,6 +31,7 @@ enum class TaskOp : uint8_t {
   kCopy,           // DPU + DPU_RDMA: copy between channel slices (Concat, Split), requantized in int8
   kUpsample,       // DPU + DPU_RDMA: nearest upsample by integer factors (stride_h × stride_w blocks)
   kEltwiseMul,     // DPU + DPU_RDMA: multiply by a same-shape surface or a per-channel [C, 1, 1] one
+  kAvgPool,        // PPU + PPU_RDMA: average pooling with one divisor (kh × kw) for every window
 };
 const char* TaskOpName(TaskOp op);
 

@@ -52,7 +52,8 @@ static_assert(int(fb::TaskOp::Conv) == int(isa::TaskOp::kConv) &&
               int(fb::TaskOp::Cpu) == int(isa::TaskOp::kCpu) && int(fb::TaskOp::Lut) == int(isa::TaskOp::kLut) &&
               int(fb::TaskOp::Copy) == int(isa::TaskOp::kCopy) &&
               int(fb::TaskOp::Upsample) == int(isa::TaskOp::kUpsample) &&
-              int(fb::TaskOp::EltwiseMul) == int(isa::TaskOp::kEltwiseMul));
+              int(fb::TaskOp::EltwiseMul) == int(isa::TaskOp::kEltwiseMul) &&
+              int(fb::TaskOp::AvgPool) == int(isa::TaskOp::kAvgPool));
 static_assert(int(fb::ElemType::Int8) == int(isa::ElemType::kInt8) && int(fb::ElemType::Fp16) == int(isa::ElemType::kFp16));
 static_assert(int(fb::ActKind::None) == int(isa::ActKind::kNone) && int(fb::ActKind::Relu) == int(isa::ActKind::kRelu) &&
               int(fb::ActKind::Clip) == int(isa::ActKind::kClip));

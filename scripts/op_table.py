@@ -300,6 +300,7 @@ NPU_FORMS = {
     "kGlobalAveragePool": "NPU PPU task",
     "kFlatten": "free NPU alias if input and output are vectors ([1, C] or [1, C, 1, 1]), else CPU",
     "kReshape": "free NPU alias if input and output are vectors ([1, C] or [1, C, 1, 1]), else CPU",
+    "kAveragePool": "NPU PPU task if every window divides by kh·kw (count_include_pad=1, or no padding), else CPU",
     "kMul": "NPU DPU element-wise task if both operands are activations of the same shape or [1,C,H,W] * [1,C,1,1], else CPU",
     "kResize": "NPU DPU data-movement task if nearest with integer factors (index o / f), else CPU",
     "kUpsample": "NPU DPU data-movement task if nearest with integer factors (index o / f), else CPU",

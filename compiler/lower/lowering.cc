@@ -171,7 +171,8 @@ class Lowerer {
       case ir::OpKind::kGemm: return EmitConv(n);
       case ir::OpKind::kAdd: return EmitAdd(n);
       case ir::OpKind::kMaxPool:
-      case ir::OpKind::kGlobalAveragePool: return EmitPool(n);
+      case ir::OpKind::kGlobalAveragePool:
+      case ir::OpKind::kAveragePool: return EmitPool(n);
       case ir::OpKind::kFlatten:
       case ir::OpKind::kReshape: return;  // NPU aliases need no task
       case ir::OpKind::kConcat: return EmitConcat(n);
@@ -371,14 +372,22 @@ class Lowerer {
     t.output = Placed(n.outputs[0]);
     t.out_rows = t.output.height, t.kernels = t.output.channels;
     t.input_zp = Zp(n.inputs[0]), t.output_zp = Zp(n.outputs[0]);
-    if (n.op == ir::OpKind::kMaxPool) {
+    if (n.op == ir::OpKind::kMaxPool || n.op == ir::OpKind::kAveragePool) {
       const ir::Attributes& a = n.attrs;
-      t.op = isa::TaskOp::kMaxPool;
+      t.op = n.op == ir::OpKind::kMaxPool ? isa::TaskOp::kMaxPool : isa::TaskOp::kAvgPool;
       t.kernel_h = static_cast<uint32_t>(a.kernel[0]), t.kernel_w = static_cast<uint32_t>(a.kernel[1]);
       t.stride_h = static_cast<uint32_t>(a.strides[0]), t.stride_w = static_cast<uint32_t>(a.strides[1]);
-      t.dilation_h = static_cast<uint32_t>(a.dilations[0]), t.dilation_w = static_cast<uint32_t>(a.dilations[1]);
+      if (n.op == ir::OpKind::kMaxPool)  // AveragePool has no dilations (1, the task default)
+        t.dilation_h = static_cast<uint32_t>(a.dilations[0]), t.dilation_w = static_cast<uint32_t>(a.dilations[1]);
       t.pad_top = static_cast<uint32_t>(a.pads[0]), t.pad_left = static_cast<uint32_t>(a.pads[1]);
       t.pad_bottom = static_cast<uint32_t>(a.pads[2]), t.pad_right = static_cast<uint32_t>(a.pads[3]);
+      // Every window divides by kh·kw (placement), so one multiplier serves the layer (§10).
+      if (n.op == ir::OpKind::kAveragePool && program_.compute_type == isa::ElemType::kInt8) {
+        const quant::Requant rq = quant::MakeRequant(
+            double(g_.tensor(n.inputs[0]).quant.scale[0]) /
+            (double(g_.tensor(n.outputs[0]).quant.scale[0]) * double(a.kernel[0] * a.kernel[1])));
+        t.scale_a = rq.scale, t.shift = rq.shift;
+      }
     } else {
       t.op = isa::TaskOp::kGlobalAvgPool;
       t.kernel_h = t.input.height, t.kernel_w = t.input.width;

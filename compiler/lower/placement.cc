@@ -1,6 +1,7 @@
 #include "compiler/lower/placement.h"
 
 #include "compiler/ops/elementwise.h"
+#include "compiler/ops/nn.h"
 #include "compiler/ops/tensor.h"
 
 namespace rknnsim::lower {
@@ -107,6 +108,10 @@ bool IsNpuMul(const ir::Graph& g, const ir::Node& n) {
   return IsNpuShape(a) && IsNpuShape(b) && (a == b || ops::ChannelMultiplierOperand(a, b) >= 0);
 }
 
+bool IsNpuAveragePool(const ir::Graph& g, const ir::Node& n) {
+  return n.op == ir::OpKind::kAveragePool && IsActivation(g, n.inputs[0]) && ops::AveragePoolWindowsUniform(g, n);
+}
+
 bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfig& p) {
   if (!AllNpuShaped(g, n)) return false;
   switch (n.op) {
@@ -122,6 +127,7 @@ bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformCo
     case ir::OpKind::kConcat: return IsNpuConcat(g, n, p);
     case ir::OpKind::kSplit: return IsNpuSplit(g, n, p);
     case ir::OpKind::kMul: return IsNpuMul(g, n);
+    case ir::OpKind::kAveragePool: return IsNpuAveragePool(g, n);
     case ir::OpKind::kResize:
     case ir::OpKind::kUpsample: return IsNpuResize(g, n);
     default: return IsLutActivation(g, n);

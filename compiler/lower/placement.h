@@ -40,6 +40,9 @@ bool IsNpuResize(const ir::Graph& graph, const ir::Node& node, uint32_t* factor_
 // [1, C, 1, 1] in either order: a DPU element-wise task (docs/quantization.md §17).
 bool IsNpuMul(const ir::Graph& graph, const ir::Node& node);
 
+// AveragePool whose every window divides by kh·kw: a PPU task (docs/quantization.md §10).
+bool IsNpuAveragePool(const ir::Graph& graph, const ir::Node& node);
+
 // An NPU lowering exists for this node's form on this platform.
 bool IsNpuPlaceable(const ir::Graph& graph, const ir::Node& node, const isa::PlatformConfig& platform);
 

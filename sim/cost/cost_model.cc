@@ -53,6 +53,12 @@ uint64_t DpuMulCycles(const isa::Task& t, const isa::PlatformConfig& p) {
   return static_cast<uint64_t>(std::ceil(elements / p.dpu_elements_per_cycle));
 }
 
+uint64_t PpuAvgPoolCycles(const isa::Task& t, const isa::PlatformConfig& p) {
+  if (t.op != isa::TaskOp::kAvgPool) return 0;
+  const double elements = static_cast<double>(t.input.bytes() / isa::ElemBytes(t.input.type));
+  return static_cast<uint64_t>(std::ceil(elements / p.ppu_elements_per_cycle));
+}
+
 double CpuTimeUs(const isa::Task& t, const isa::PlatformConfig& p) {
   double elements = 0;
   for (const auto* list : {&t.cpu_inputs, &t.cpu_outputs})

@@ -26,6 +26,10 @@ uint64_t DpuUpsampleCycles(const isa::Task& task, const isa::PlatformConfig& pla
 // DPU element-wise multiply: output elements (C2 lanes included) at dpu_elements_per_cycle.
 uint64_t DpuMulCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 
+// PPU average pooling: input elements (C2 lanes included) read at ppu_elements_per_cycle, like
+// the other pooling tasks.
+uint64_t PpuAvgPoolCycles(const isa::Task& task, const isa::PlatformConfig& platform);
+
 // CPU fallback: a fixed per-op cost (runtime dispatch, cache maintenance) plus the elements read
 // and written at the cluster's throughput (cpu.* in platform.yaml).
 double CpuTimeUs(const isa::Task& task, const isa::PlatformConfig& platform);

@@ -59,5 +59,7 @@ void UpsampleNearest(const isa::Task& task, const uint8_t* in, uint8_t* out);
 // PPU: max pooling and global average pooling over whole surfaces.
 void MaxPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
 void GlobalAvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
+// PPU: average pooling whose every window divides by kernel_h × kernel_w (padding taps add 0).
+void AvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
 
 }  // namespace rknnsim::sim

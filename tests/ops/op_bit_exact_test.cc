@@ -121,6 +121,47 @@ TEST(PoolBitExact, CeilModeWindowEntirelyInPadding) {
   }
 }
 
+// AveragePool on the PPU when every window divides by kh·kw: padding counted
+// (count_include_pad=1), or no padding at all; odd channels, strides, a wide map, and a ceil_mode
+// window that still ends within the pads.
+TEST(PoolBitExact, AveragePoolUniformWindows) {
+  struct Case {
+    int64_t c, h, w, k, s, pad;
+    bool count_include_pad, ceil_mode;
+  };
+  for (const Case& c : {Case{13, 17, 18, 3, 1, 1, true, false}, Case{24, 16, 12, 2, 2, 0, false, false},
+                        Case{21, 15, 15, 3, 2, 1, true, false}, Case{64, 56, 56, 3, 2, 1, true, false},
+                        Case{8, 7, 7, 3, 2, 1, true, true}, Case{5, 9, 11, 5, 1, 2, true, false}}) {
+    for (bool fp16 : {false, true}) {
+      OneOpGraph b;
+      const int x = b.Input({1, c.c, c.h, c.w});
+      ir::Attributes a = Window(c.k, c.s, c.pad);
+      a.count_include_pad = c.count_include_pad;
+      a.ceil_mode = c.ceil_mode;
+      b.Node(ir::OpKind::kAveragePool, {x}, a);
+      SCOPED_TRACE("c" + std::to_string(c.c) + " k" + std::to_string(c.k) + " s" + std::to_string(c.s) + " p" +
+                   std::to_string(c.pad) + (fp16 ? " fp16" : " int8"));
+      EXPECT_TRUE(lower::IsNpuAveragePool(b.graph(), b.graph().nodes()[0]));
+      ExpectBitExact(b.graph(), fp16);
+    }
+  }
+}
+
+// Windows with different divisors stay on the CPU: padding not counted, or a ceil_mode window
+// reaching beyond the pads (5x5, k2 s2 no pads, ceil_mode: the last window covers one column).
+TEST(PoolBitExact, AveragePoolVaryingWindowsRunOnTheCpu) {
+  for (bool count_include_pad : {false, true}) {
+    OneOpGraph b;
+    const int x = b.Input({1, 6, 5, 5});
+    ir::Attributes a = Window(3, 2, 1);
+    a.count_include_pad = count_include_pad;
+    if (count_include_pad) a.kernel = {2, 2}, a.pads = {0, 0, 0, 0}, a.ceil_mode = true;
+    b.Node(ir::OpKind::kAveragePool, {x}, a);
+    EXPECT_FALSE(lower::IsNpuAveragePool(b.graph(), b.graph().nodes()[0]));
+    ExpectBitExact(b.graph());
+  }
+}
+
 TEST(PoolBitExact, GlobalAveragePool) {
   for (bool fp16 : {false, true}) {
     OneOpGraph b;
