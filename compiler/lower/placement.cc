@@ -134,10 +134,17 @@ bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformCo
   }
 }
 
-int AssignPlacement(ir::Graph& graph, const isa::PlatformConfig& platform) {
+PlacementOptions PlacementOptionsForLevel(int optimization_level) {
+  PlacementOptions options;
+  options.resize_on_npu = optimization_level >= 3;
+  return options;
+}
+
+int AssignPlacement(ir::Graph& graph, const isa::PlatformConfig& platform, const PlacementOptions& options) {
   int on_cpu = 0;
   for (ir::Node& n : graph.nodes()) {
-    n.on_cpu = !IsNpuPlaceable(graph, n, platform);
+    const bool is_resize = n.op == ir::OpKind::kResize || n.op == ir::OpKind::kUpsample;
+    n.on_cpu = !IsNpuPlaceable(graph, n, platform) || (is_resize && !options.resize_on_npu);
     on_cpu += n.on_cpu;
   }
   return on_cpu;

@@ -46,7 +46,16 @@ bool IsNpuAveragePool(const ir::Graph& graph, const ir::Node& node);
 // An NPU lowering exists for this node's form on this platform.
 bool IsNpuPlaceable(const ir::Graph& graph, const ir::Node& node, const isa::PlatformConfig& platform);
 
+// Build settings that move ops between NPU and CPU.
+struct PlacementOptions {
+  // The troubleshooting manual (§9.14): with config(optimization_level=2) "the Resize op runs on
+  // the CPU; precision does not drop, but performance does". Levels below 3 keep every
+  // Resize/Upsample on the CPU (**ours** for levels 0 and 1, which the manual does not mention).
+  bool resize_on_npu = true;
+};
+PlacementOptions PlacementOptionsForLevel(int optimization_level);
+
 // Sets on_cpu on every node that has no NPU lowering; returns how many run on the CPU.
-int AssignPlacement(ir::Graph& graph, const isa::PlatformConfig& platform);
+int AssignPlacement(ir::Graph& graph, const isa::PlatformConfig& platform, const PlacementOptions& options = {});
 
 }  // namespace rknnsim::lower

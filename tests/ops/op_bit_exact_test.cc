@@ -276,6 +276,23 @@ INSTANTIATE_TEST_SUITE_P(
                       ResizeCase{"large_x4", 70, 40, 40, 4.0f, 4.0f, "pytorch_half_pixel", "round_prefer_floor"}),
     [](const ::testing::TestParamInfo<ResizeCase>& info) { return std::string(info.param.name); });
 
+// config(optimization_level=2) keeps Resize on the CPU (troubleshooting manual §9.14).
+TEST(ResizeBitExact, OptimizationLevelTwoRunsResizeOnTheCpu) {
+  OneOpGraph b;
+  const int x = b.Input({1, 8, 5, 5});
+  ir::Attributes a;
+  a.mode = "nearest";
+  a.coordinate_mode = "asymmetric";
+  a.nearest_mode = "floor";
+  a.floats = {1.0f, 1.0f, 2.0f, 2.0f};
+  b.Node(ir::OpKind::kResize, {x}, a);
+  ir::Graph g = b.graph();
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(Target());
+  EXPECT_EQ(lower::AssignPlacement(g, platform, lower::PlacementOptionsForLevel(3)), 0);
+  EXPECT_EQ(lower::AssignPlacement(g, platform, lower::PlacementOptionsForLevel(2)), 1);
+  EXPECT_TRUE(g.nodes()[0].on_cpu);
+}
+
 // Maps that are not o / f stay on the CPU (and still agree bit for bit, through §15): ×2 with
 // round_prefer_ceil reads input 1 for output 1, a ×1.5 scale is fractional, linear blends.
 TEST(ResizeBitExact, OtherMapsRunOnTheCpu) {
