@@ -58,8 +58,9 @@ std::string Line(const Program& p, size_t index) {
       break;
     case TaskOp::kMaxPool:
     case TaskOp::kGlobalAvgPool:
+    case TaskOp::kAvgPool:
       s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " " + Window(t);
-      if (t.op == TaskOp::kGlobalAvgPool)
+      if (t.op != TaskOp::kMaxPool)
         s += " scale=" + std::to_string(t.scale_a) + ">>" + std::to_string(t.shift) + " zp=" +
              std::to_string(t.input_zp) + "/" + std::to_string(t.output_zp);
       break;
@@ -77,6 +78,15 @@ std::string Line(const Program& p, size_t index) {
            std::to_string(t.output.type == ElemType::kInt8 ? t.output_zp : t.input_zp);
       break;
     }
+    case TaskOp::kEltwiseMul:
+      s += "x=" + Surf(t.input) + " s=" + Surf(t.input2) + " out=" + Surf(t.output) + " scale=" +
+           std::to_string(t.scale_a) + ">>" + std::to_string(t.shift) + " zp=" + std::to_string(t.input_zp) + "," +
+           std::to_string(t.input2_zp) + "/" + std::to_string(t.output_zp);
+      break;
+    case TaskOp::kUpsample:
+      s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " factor=" + std::to_string(t.stride_h) + "x" +
+           std::to_string(t.stride_w);
+      break;
     case TaskOp::kCpu:
       s += "node=" + std::to_string(t.cpu_node) + " in=";
       for (size_t i = 0; i < t.cpu_inputs.size(); ++i) s += (i ? "," : "") + Surf(t.cpu_inputs[i]);

@@ -15,6 +15,9 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kLut: return "lut";
     case TaskOp::kCopy: return "copy";
     case TaskOp::kConvert: return "convert";
+    case TaskOp::kUpsample: return "upsample";
+    case TaskOp::kEltwiseMul: return "ew_mul";
+    case TaskOp::kAvgPool: return "avgpool";
   }
   return "?";
 }
@@ -39,7 +42,7 @@ void ShiftTaskAddresses(Task& t, uint64_t from, uint64_t delta) {
   };
   shift(t.input.addr);
   shift(t.output.addr);
-  if (t.op == TaskOp::kEltwiseAdd) shift(t.input2.addr);
+  if (t.op == TaskOp::kEltwiseAdd || t.op == TaskOp::kEltwiseMul) shift(t.input2.addr);
   if (t.op == TaskOp::kConv) shift(t.weight_addr);
   if (t.op == TaskOp::kConv || t.op == TaskOp::kLut) shift(t.dpu_table_addr);
   for (Surface& s : t.cpu_inputs)

@@ -30,6 +30,9 @@ enum class TaskOp : uint8_t {
   kLut,            // DPU + DPU_RDMA: element-wise lookup table (int8 → int8) for activations
   kCopy,           // DPU + DPU_RDMA: copy between channel slices (Concat, Split), requantized in int8
   kConvert,        // DPU + DPU_RDMA: int8 -> fp16 (dequantize) or fp16 -> int8 (quantize), hybrid models
+  kUpsample,       // DPU + DPU_RDMA: nearest upsample by integer factors (stride_h × stride_w blocks)
+  kEltwiseMul,     // DPU + DPU_RDMA: multiply by a same-shape surface or a per-channel [C, 1, 1] one
+  kAvgPool,        // PPU + PPU_RDMA: average pooling with one divisor (kh × kw) for every window
 };
 const char* TaskOpName(TaskOp op);
 
@@ -68,7 +71,7 @@ struct Task {
   TaskOp op = TaskOp::kConv;
   uint32_t enable_mask = 0;
   Surface input;
-  Surface input2;  // element-wise second operand
+  Surface input2;  // element-wise second operand (Add; Mul: same shape or [C, 1, 1])
   Surface output;
   // Tile: output rows [out_row_begin, out_row_begin + out_rows) and output channels
   // [kernel_begin, kernel_begin + kernels) of the layer's output.

@@ -71,7 +71,8 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   } else {
     quant::ConvertToFp16(model.graph);
   }
-  const int on_cpu = lower::AssignPlacement(model.graph, platform);
+  const int on_cpu =
+      lower::AssignPlacement(model.graph, platform, lower::PlacementOptionsForLevel(config.optimization_level));
   // The troubleshooting manual (§5.5.3, §10) advises against ops on tensors of more than 4
   // dimensions: say which ones fall back to the CPU for that reason.
   for (const ir::Node& node : model.graph.nodes())

@@ -54,7 +54,10 @@ static_assert(int(fb::TaskOp::Conv) == int(isa::TaskOp::kConv) &&
               int(fb::TaskOp::MaxPool) == int(isa::TaskOp::kMaxPool) &&
               int(fb::TaskOp::GlobalAvgPool) == int(isa::TaskOp::kGlobalAvgPool) &&
               int(fb::TaskOp::Cpu) == int(isa::TaskOp::kCpu) && int(fb::TaskOp::Lut) == int(isa::TaskOp::kLut) &&
-              int(fb::TaskOp::Copy) == int(isa::TaskOp::kCopy) && int(fb::TaskOp::Convert) == int(isa::TaskOp::kConvert));
+              int(fb::TaskOp::Copy) == int(isa::TaskOp::kCopy) && int(fb::TaskOp::Convert) == int(isa::TaskOp::kConvert) &&
+              int(fb::TaskOp::Upsample) == int(isa::TaskOp::kUpsample) &&
+              int(fb::TaskOp::EltwiseMul) == int(isa::TaskOp::kEltwiseMul) &&
+              int(fb::TaskOp::AvgPool) == int(isa::TaskOp::kAvgPool));
 static_assert(int(fb::ElemType::Int8) == int(isa::ElemType::kInt8) && int(fb::ElemType::Fp16) == int(isa::ElemType::kFp16));
 static_assert(int(fb::ActKind::None) == int(isa::ActKind::kNone) && int(fb::ActKind::Relu) == int(isa::ActKind::kRelu) &&
               int(fb::ActKind::Clip) == int(isa::ActKind::kClip));
@@ -755,7 +758,8 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
       continue;
     }
     CheckSurface(r, at, who + " input surface", t.input, ddr);
-    if (t.op == isa::TaskOp::kEltwiseAdd) CheckSurface(r, at, who + " second input surface", t.input2, ddr);
+    if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kEltwiseMul)
+      CheckSurface(r, at, who + " second input surface", t.input2, ddr);
     CheckSurface(r, at, who + " output surface", t.output, ddr);
     if (t.kernel_h == 0 || t.kernel_w == 0 || t.stride_h == 0 || t.stride_w == 0 || t.dilation_h == 0 ||
         t.dilation_w == 0)
@@ -783,6 +787,19 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
       if (!(std::isfinite(t.convert_scale) && t.convert_scale > 0.0f))
         r.Fail(at, who + " has a conversion scale that is not a positive finite number");
     }
+    if (t.op == isa::TaskOp::kUpsample &&
+        (t.input.type != t.output.type || t.input.c2 != t.output.c2 || t.input.channels != t.output.channels ||
+         uint64_t{t.input.height} * t.stride_h != t.output.height ||
+         uint64_t{t.input.width} * t.stride_w != t.output.width))
+      r.Fail(at, who + " output surface is not its input replicated " + std::to_string(t.stride_h) + "x" +
+                     std::to_string(t.stride_w));
+    // Mul reads input and output alike and input2 per channel or per element (docs/isa.md).
+    if (t.op == isa::TaskOp::kEltwiseMul &&
+        (t.input.bytes() != t.output.bytes() || t.input.type != t.output.type || t.input2.type != t.output.type ||
+         t.input2.c2 != t.output.c2 || t.input2.channels != t.output.channels ||
+         !((t.input2.height == 1 && t.input2.width == 1) ||
+           (t.input2.height == t.output.height && t.input2.width == t.output.width))))
+      r.Fail(at, who + " multiplier surface is neither per channel nor of the output's shape");
     if (t.op != isa::TaskOp::kConv) continue;
 
     if (t.weight_kernel_atom == 0) r.Fail(at, who + " has a weight kernel atom of 0");

@@ -301,6 +301,10 @@ NPU_FORMS = {
     "kFlatten": "free NPU alias if input and output are vectors ([1, C] or [1, C, 1, 1]), else CPU",
     "kReshape": "free NPU alias if input and output are vectors ([1, C] or [1, C, 1, 1]), else CPU",
     "kConvert": "NPU DPU task (int8 ↔ fp16 conversion of hybrid models)",
+    "kAveragePool": "NPU PPU task if every window divides by kh·kw (count_include_pad=1, or no padding), else CPU",
+    "kMul": "NPU DPU element-wise task if both operands are activations of the same shape or [1,C,H,W] * [1,C,1,1], else CPU",
+    "kResize": "NPU DPU data-movement task if nearest with integer factors (index o / f), else CPU",
+    "kUpsample": "NPU DPU data-movement task if nearest with integer factors (index o / f), else CPU",
 }
 LUT_FORM = "NPU DPU lookup table"
 CPU_FORM = "CPU fallback"

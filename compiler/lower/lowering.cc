@@ -9,6 +9,7 @@
 #include "compiler/lower/memory_planner.h"
 #include "compiler/lower/placement.h"
 #include "compiler/lower/weight_packer.h"
+#include "compiler/ops/elementwise.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"
@@ -181,12 +182,16 @@ class Lowerer {
       case ir::OpKind::kGemm: return EmitConv(n);
       case ir::OpKind::kAdd: return EmitAdd(n);
       case ir::OpKind::kMaxPool:
-      case ir::OpKind::kGlobalAveragePool: return EmitPool(n);
+      case ir::OpKind::kGlobalAveragePool:
+      case ir::OpKind::kAveragePool: return EmitPool(n);
       case ir::OpKind::kFlatten:
       case ir::OpKind::kReshape: return;  // NPU aliases need no task
       case ir::OpKind::kConcat: return EmitConcat(n);
       case ir::OpKind::kSplit: return EmitSplit(n);
       case ir::OpKind::kConvert: return EmitConvert(n);
+      case ir::OpKind::kResize:
+      case ir::OpKind::kUpsample: return EmitUpsample(n);
+      case ir::OpKind::kMul: return EmitMul(n);
       default: return EmitLut(n);
     }
   }
@@ -282,6 +287,34 @@ class Lowerer {
     }
   }
 
+  // Nearest Resize by integer factors: one DPU task replicating pixels; the output keeps the
+  // input's quantization, so bytes move unchanged (docs/quantization.md §19).
+  void EmitUpsample(const ir::Node& n) {
+    isa::Task t = DpuStreamTask(isa::TaskOp::kUpsample, Placed(n.inputs[0]), Placed(n.outputs[0]));
+    if (!IsNpuResize(g_, n, &t.stride_h, &t.stride_w))
+      throw ops::NodeError(n, "is not a nearest upsample by integer factors");
+    t.layer = AddLayer(n, 0);
+    Push(t);
+  }
+
+  // Mul: the full-size operand streams as `input`, the multiplier (per channel, or same shape) as
+  // `input2`; the int8 product is requantized once (docs/quantization.md §20).
+  void EmitMul(const ir::Node& n) {
+    const int k = ops::ChannelMultiplierOperand(g_.tensor(n.inputs[0]).shape, g_.tensor(n.inputs[1]).shape);
+    const int x = n.inputs[k == 0 ? 1 : 0], s = n.inputs[k == 0 ? 0 : 1];
+    isa::Task t = DpuStreamTask(isa::TaskOp::kEltwiseMul, Placed(x), Placed(n.outputs[0]));
+    t.input2 = Placed(s);
+    t.input_zp = Zp(x), t.input2_zp = Zp(s), t.output_zp = Zp(n.outputs[0]);
+    if (program_.compute_type == isa::ElemType::kInt8) {
+      const quant::Requant rq = quant::MakeRequant(double(g_.tensor(x).quant.scale[0]) *
+                                                   double(g_.tensor(s).quant.scale[0]) /
+                                                   double(g_.tensor(n.outputs[0]).quant.scale[0]));
+      t.scale_a = rq.scale, t.shift = rq.shift;
+    }
+    t.layer = AddLayer(n, 0);
+    Push(t);
+  }
+
   void EmitCpu(const ir::Node& n, uint32_t index) {
     isa::Task t;
     t.op = isa::TaskOp::kCpu;
@@ -362,14 +395,22 @@ class Lowerer {
     t.output = Placed(n.outputs[0]);
     t.out_rows = t.output.height, t.kernels = t.output.channels;
     t.input_zp = Zp(n.inputs[0]), t.output_zp = Zp(n.outputs[0]);
-    if (n.op == ir::OpKind::kMaxPool) {
+    if (n.op == ir::OpKind::kMaxPool || n.op == ir::OpKind::kAveragePool) {
       const ir::Attributes& a = n.attrs;
-      t.op = isa::TaskOp::kMaxPool;
+      t.op = n.op == ir::OpKind::kMaxPool ? isa::TaskOp::kMaxPool : isa::TaskOp::kAvgPool;
       t.kernel_h = static_cast<uint32_t>(a.kernel[0]), t.kernel_w = static_cast<uint32_t>(a.kernel[1]);
       t.stride_h = static_cast<uint32_t>(a.strides[0]), t.stride_w = static_cast<uint32_t>(a.strides[1]);
-      t.dilation_h = static_cast<uint32_t>(a.dilations[0]), t.dilation_w = static_cast<uint32_t>(a.dilations[1]);
+      if (n.op == ir::OpKind::kMaxPool)  // AveragePool has no dilations (1, the task default)
+        t.dilation_h = static_cast<uint32_t>(a.dilations[0]), t.dilation_w = static_cast<uint32_t>(a.dilations[1]);
       t.pad_top = static_cast<uint32_t>(a.pads[0]), t.pad_left = static_cast<uint32_t>(a.pads[1]);
       t.pad_bottom = static_cast<uint32_t>(a.pads[2]), t.pad_right = static_cast<uint32_t>(a.pads[3]);
+      // Every window divides by kh·kw (placement), so one multiplier serves the layer (§10).
+      if (n.op == ir::OpKind::kAveragePool && program_.compute_type == isa::ElemType::kInt8) {
+        const quant::Requant rq = quant::MakeRequant(
+            double(g_.tensor(n.inputs[0]).quant.scale[0]) /
+            (double(g_.tensor(n.outputs[0]).quant.scale[0]) * double(a.kernel[0] * a.kernel[1])));
+        t.scale_a = rq.scale, t.shift = rq.shift;
+      }
     } else {
       t.op = isa::TaskOp::kGlobalAvgPool;
       t.kernel_h = t.input.height, t.kernel_w = t.input.width;
@@ -394,7 +435,7 @@ class Lowerer {
     for (isa::Task& t : program_.tasks) {
       t.input.addr += m.internal_base;
       t.output.addr += m.internal_base;
-      if (t.op == isa::TaskOp::kEltwiseAdd) t.input2.addr += m.internal_base;
+      if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kEltwiseMul) t.input2.addr += m.internal_base;
       for (isa::Surface& s : t.cpu_inputs)
         if (s.channels != 0) s.addr += m.internal_base;
       for (isa::Surface& s : t.cpu_outputs) s.addr += m.internal_base;

@@ -1,5 +1,9 @@
 #include "compiler/lower/placement.h"
 
+#include "compiler/ops/elementwise.h"
+#include "compiler/ops/nn.h"
+#include "compiler/ops/tensor.h"
+
 namespace rknnsim::lower {
 namespace {
 
@@ -74,6 +78,40 @@ bool IsNpuSplit(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfig
   return true;
 }
 
+bool IsNpuResize(const ir::Graph& g, const ir::Node& n, uint32_t* factor_h, uint32_t* factor_w) {
+  if ((n.op != ir::OpKind::kResize && n.op != ir::OpKind::kUpsample) || n.attrs.mode != "nearest") return false;
+  if (!IsActivation(g, n.inputs[0])) return false;
+  const ir::Shape& in = g.tensor(n.inputs[0]).shape;
+  const ir::Shape& out = g.tensor(n.outputs[0]).shape;
+  if (in.size() != 4 || out.size() != 4 || in[0] != 1 || out[0] != 1 || in[1] != out[1]) return false;
+  if (in[2] <= 0 || in[3] <= 0 || out[2] % in[2] != 0 || out[3] % in[3] != 0) return false;
+  const int64_t fh = out[2] / in[2], fw = out[3] / in[3];
+  if (fh < 1 || fw < 1 || fh > 64 || fw > 64) return false;  // a data-movement task, not a broadcast
+  // The op's own coordinate rule must read input o / f for output o (f = 1 on N and C).
+  const std::vector<std::vector<int64_t>> maps = ops::NearestResizeMaps(g, n);
+  if (maps.size() != 4) return false;
+  for (size_t axis = 0; axis < 4; ++axis) {
+    const int64_t f = axis == 2 ? fh : axis == 3 ? fw : 1;
+    for (size_t o = 0; o < maps[axis].size(); ++o)
+      if (maps[axis][o] != static_cast<int64_t>(o) / f) return false;
+  }
+  if (factor_h) *factor_h = static_cast<uint32_t>(fh);
+  if (factor_w) *factor_w = static_cast<uint32_t>(fw);
+  return true;
+}
+
+bool IsNpuMul(const ir::Graph& g, const ir::Node& n) {
+  if (n.op != ir::OpKind::kMul || n.inputs.size() != 2) return false;
+  if (!IsActivation(g, n.inputs[0]) || !IsActivation(g, n.inputs[1])) return false;
+  const ir::Shape& a = g.tensor(n.inputs[0]).shape;
+  const ir::Shape& b = g.tensor(n.inputs[1]).shape;
+  return IsNpuShape(a) && IsNpuShape(b) && (a == b || ops::ChannelMultiplierOperand(a, b) >= 0);
+}
+
+bool IsNpuAveragePool(const ir::Graph& g, const ir::Node& n) {
+  return n.op == ir::OpKind::kAveragePool && IsActivation(g, n.inputs[0]) && ops::AveragePoolWindowsUniform(g, n);
+}
+
 bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformConfig& p) {
   // A Convert walks elements through Surface::Offset, so linear (CPU-layout) surfaces work too.
   if (n.op != ir::OpKind::kConvert && !AllNpuShaped(g, n)) return false;
@@ -90,14 +128,25 @@ bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformCo
     case ir::OpKind::kReshape: return IsNpuAlias(g, n);
     case ir::OpKind::kConcat: return IsNpuConcat(g, n, p);
     case ir::OpKind::kSplit: return IsNpuSplit(g, n, p);
+    case ir::OpKind::kMul: return IsNpuMul(g, n);
+    case ir::OpKind::kAveragePool: return IsNpuAveragePool(g, n);
+    case ir::OpKind::kResize:
+    case ir::OpKind::kUpsample: return IsNpuResize(g, n);
     default: return IsLutActivation(g, n);
   }
 }
 
-int AssignPlacement(ir::Graph& graph, const isa::PlatformConfig& platform) {
+PlacementOptions PlacementOptionsForLevel(int optimization_level) {
+  PlacementOptions options;
+  options.resize_on_npu = optimization_level >= 3;
+  return options;
+}
+
+int AssignPlacement(ir::Graph& graph, const isa::PlatformConfig& platform, const PlacementOptions& options) {
   int on_cpu = 0;
   for (ir::Node& n : graph.nodes()) {
-    n.on_cpu = !IsNpuPlaceable(graph, n, platform);
+    const bool is_resize = n.op == ir::OpKind::kResize || n.op == ir::OpKind::kUpsample;
+    n.on_cpu = !IsNpuPlaceable(graph, n, platform) || (is_resize && !options.resize_on_npu);
     on_cpu += n.on_cpu;
   }
   return on_cpu;

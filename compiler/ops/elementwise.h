@@ -10,8 +10,9 @@
 
 namespace rknnsim::ops {
 
-// elementwise_binary.cc: numpy-broadcasting Sub/Mul/Div/Pow, variadic Min/Max, PRelu.
+// elementwise_binary.cc: numpy-broadcasting Sub/Div/Pow, variadic Min/Max, PRelu.
 extern const OpDef kSubOp;
+// mul.cc: numpy-broadcasting Mul, with int8/fp16 kernels for its NPU forms.
 extern const OpDef kMulOp;
 extern const OpDef kDivOp;
 extern const OpDef kPowOp;
@@ -54,5 +55,10 @@ float CastValue(float x, int64_t to);
 // Whether Cast supports the target data type, and its ONNX name ("INT8") for messages.
 bool CastTargetSupported(int64_t to);
 const char* OnnxTypeName(int64_t to);
+
+// Mul's channel-broadcast NPU form (docs/quantization.md §20): 0 or 1 when that operand has shape
+// [1, C, 1, 1] and the other [1, C, H, W] with H·W > 1 (the operand is the per-channel multiplier),
+// else -1.
+int ChannelMultiplierOperand(const ir::Shape& a, const ir::Shape& b);
 
 }  // namespace rknnsim::ops

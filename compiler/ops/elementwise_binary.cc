@@ -1,4 +1,4 @@
-// Broadcasting binary arithmetic (Sub, Mul, Div, Pow: ONNX opsets 7-15), variadic Min/Max (8-13)
+// Broadcasting binary arithmetic (Sub, Div, Pow — Mul is in mul.cc: ONNX opsets 7-15), variadic Min/Max (8-13)
 // and PRelu (9-16), float32 reference only. Shapes broadcast numpy-style (compiler/ops/broadcast.h);
 // PRelu's slope broadcasts one way, to X. Arithmetic is plain IEEE float: x/0 is ±inf or NaN,
 // Pow follows std::pow (powf, as numpy float32), Min/Max propagate NaN like numpy minimum/maximum.
@@ -46,7 +46,6 @@ inline float MaxNan(float a, float b) { return (a > b || std::isnan(a)) ? a : b;
 inline float MinNan(float a, float b) { return (a < b || std::isnan(a)) ? a : b; }
 
 void RunSub(FloatArgs& args) { RunBinary(args, [](float a, float b) { return a - b; }); }
-void RunMul(FloatArgs& args) { RunBinary(args, [](float a, float b) { return a * b; }); }
 void RunDiv(FloatArgs& args) { RunBinary(args, [](float a, float b) { return a / b; }); }
 void RunPow(FloatArgs& args) { RunBinary(args, [](float a, float b) { return std::pow(a, b); }); }
 void RunMin(FloatArgs& args) { RunVariadic(args, MinNan); }
@@ -54,7 +53,6 @@ void RunMax(FloatArgs& args) { RunVariadic(args, MaxNan); }
 void RunPRelu(FloatArgs& args) { RunBinary(args, [](float x, float slope) { return x < 0.0f ? x * slope : x; }); }
 
 void ParseSub(const AttrReader&, const ir::Graph&, ir::Node& node) { RequireInputs(node, "Sub", 2, 2); }
-void ParseMul(const AttrReader&, const ir::Graph&, ir::Node& node) { RequireInputs(node, "Mul", 2, 2); }
 void ParseDiv(const AttrReader&, const ir::Graph&, ir::Node& node) { RequireInputs(node, "Div", 2, 2); }
 void ParsePow(const AttrReader&, const ir::Graph&, ir::Node& node) { RequireInputs(node, "Pow", 2, 2); }
 void ParseMin(const AttrReader&, const ir::Graph&, ir::Node& node) { RequireInputs(node, "Min", 1, 0); }
@@ -62,7 +60,6 @@ void ParseMax(const AttrReader&, const ir::Graph&, ir::Node& node) { RequireInpu
 void ParsePRelu(const AttrReader&, const ir::Graph&, ir::Node& node) { RequireInputs(node, "PRelu", 2, 2); }
 
 std::vector<ir::Shape> InferSub(const ir::Graph& g, const ir::Node& n) { return {InferBroadcast(g, n, "Sub")}; }
-std::vector<ir::Shape> InferMul(const ir::Graph& g, const ir::Node& n) { return {InferBroadcast(g, n, "Mul")}; }
 std::vector<ir::Shape> InferDiv(const ir::Graph& g, const ir::Node& n) { return {InferBroadcast(g, n, "Div")}; }
 std::vector<ir::Shape> InferPow(const ir::Graph& g, const ir::Node& n) { return {InferBroadcast(g, n, "Pow")}; }
 std::vector<ir::Shape> InferMin(const ir::Graph& g, const ir::Node& n) { return {InferBroadcast(g, n, "Min")}; }
@@ -85,7 +82,6 @@ std::vector<ir::Shape> InferPRelu(const ir::Graph& g, const ir::Node& n) {
 }  // namespace
 
 const OpDef kSubOp{ir::OpKind::kSub, "Sub", ParseSub, InferSub, RunSub, nullptr, nullptr, false};
-const OpDef kMulOp{ir::OpKind::kMul, "Mul", ParseMul, InferMul, RunMul, nullptr, nullptr, false};
 // limits: integer tensors are held as float32 (exact to 2^24), so integer Div does not truncate
 const OpDef kDivOp{ir::OpKind::kDiv, "Div", ParseDiv, InferDiv, RunDiv, nullptr, nullptr, false};
 const OpDef kPowOp{ir::OpKind::kPow, "Pow", ParsePow, InferPow, RunPow, nullptr, nullptr, false};

@@ -1,5 +1,5 @@
-// The neural-network op group (ONNX opsets 9-17), float32 reference kernels only: the quantizer
-// refuses them (run_int8/run_fp16 are null) and the lowering does not emit them yet.
+// The neural-network op group (ONNX opsets 9-17), float32 reference kernels except AveragePool's
+// uniform-window form (the PPU's); the others run on the CPU.
 // Registered by AppendNnOps (nn_ops.cc).
 //
 // Attribute use (ir::Attributes):
@@ -36,6 +36,10 @@ extern const OpDef kReduceMaxOp;
 extern const OpDef kReduceMinOp;
 extern const OpDef kReduceSumOp;
 extern const OpDef kArgMaxOp;
+
+// AveragePool whose every window divides by kh·kw (count_include_pad=1 with no window beyond the
+// pads, or every window inside the input): the form the PPU runs (docs/quantization.md §10).
+bool AveragePoolWindowsUniform(const ir::Graph& graph, const ir::Node& node);
 
 // `axis` of a tensor of rank `rank` in [0, rank): negative values count from the end. Throws a
 // NodeError naming `what` when out of range.

@@ -153,6 +153,62 @@ void AveragePoolFloat(FloatArgs& args) {
   }
 }
 
+// Windows along one axis of `in` elements: true when every window's divisor is `k` (docs/
+// quantization.md §10), by the same clipping AveragePoolFloat applies.
+bool AxisWindowsUniform(int64_t in, int64_t out, int64_t k, int64_t stride, int64_t pad_begin, int64_t pad_end,
+                        bool count_include_pad) {
+  for (int64_t o = 0; o < out; ++o) {
+    const int64_t start = o * stride - pad_begin;
+    const int64_t with_pad = std::min(start + k, in + pad_end) - start;
+    const int64_t inside = std::min(start + k, in) - std::max<int64_t>(start, 0);
+    if ((count_include_pad ? with_pad : inside) != k) return false;
+  }
+  return true;
+}
+
+// int8 (PPU): sum of (q - z_in) over the in-bounds taps, requantized with s_in / (s_out * kh * kw).
+void AveragePoolInt8(Int8Args& args) {
+  if (!AveragePoolWindowsUniform(args.graph, args.node))
+    throw NodeError(args.node, "AveragePool with windows of different sizes has no int8 kernel; it runs on the CPU",
+                    "run AssignPlacement before the quantized reference");
+  const ir::Tensor& xt = args.graph.tensor(args.node.inputs[0]);
+  const ir::Tensor& yt = args.graph.tensor(args.node.outputs[0]);
+  const ir::Shape& xs = xt.shape;
+  const ir::Shape ys = InferMaxPool(args.graph, args.node)[0];
+  const ir::Attributes& a = args.node.attrs;
+  const int32_t zx = xt.quant.zero_point[0], zy = yt.quant.zero_point[0];
+  const quant::Requant rq = quant::MakeRequant(
+      double(xt.quant.scale[0]) / (double(yt.quant.scale[0]) * double(a.kernel[0] * a.kernel[1])));
+  const std::vector<int8_t>& x = *args.in[0];
+  args.out.resize(static_cast<size_t>(ir::NumElements(ys)));
+  for (int64_t plane = 0; plane < xs[0] * xs[1]; ++plane)
+    for (int64_t oy = 0; oy < ys[2]; ++oy)
+      for (int64_t ox = 0; ox < ys[3]; ++ox) {
+        int64_t sum = 0;
+        for (int64_t ky = 0; ky < a.kernel[0]; ++ky) {
+          const int64_t iy = oy * a.strides[0] - a.pads[0] + ky;
+          if (iy < 0 || iy >= xs[2]) continue;
+          for (int64_t kx = 0; kx < a.kernel[1]; ++kx) {
+            const int64_t ix = ox * a.strides[1] - a.pads[1] + kx;
+            if (ix < 0 || ix >= xs[3]) continue;
+            sum += int64_t{x[static_cast<size_t>((plane * xs[2] + iy) * xs[3] + ix)]} - zx;
+          }
+        }
+        args.out[static_cast<size_t>((plane * ys[2] + oy) * ys[3] + ox)] =
+            quant::SaturateInt8(quant::ApplyRequant(sum, rq) + zy);
+      }
+}
+
+// fp16 (PPU): the float kernel sums the in-bounds taps in (ky, kx) order in fp32 and divides by
+// the window size; the result is rounded once.
+void AveragePoolFp16(Fp16Args& args) {
+  if (!AveragePoolWindowsUniform(args.graph, args.node))
+    throw NodeError(args.node, "AveragePool with windows of different sizes has no fp16 kernel; it runs on the CPU",
+                    "run AssignPlacement before the quantized reference");
+  AveragePoolFloat(args);
+  for (float& v : args.out) v = RoundToHalf(v);
+}
+
 void ParseGlobalMax(const AttrReader&, const ir::Graph&, ir::Node& node) {
   if (node.inputs.size() != 1) throw NodeError(node, "GlobalMaxPool takes one input");
 }
@@ -180,9 +236,20 @@ void GlobalMaxFloat(FloatArgs& args) {
 
 }  // namespace
 
-// limits: 2-D only, no dilations; ceil_mode keeps a last window starting in padding (PyTorch drops it)
+bool AveragePoolWindowsUniform(const ir::Graph& g, const ir::Node& node) {
+  if (node.op != ir::OpKind::kAveragePool) return false;
+  const ir::Shape& xs = InputShape(g, node, 0);
+  if (xs.size() != 4) return false;
+  const ir::Shape ys = InferMaxPool(g, node)[0];
+  const ir::Attributes& a = node.attrs;
+  return AxisWindowsUniform(xs[2], ys[2], a.kernel[0], a.strides[0], a.pads[0], a.pads[2], a.count_include_pad) &&
+         AxisWindowsUniform(xs[3], ys[3], a.kernel[1], a.strides[1], a.pads[1], a.pads[3], a.count_include_pad);
+}
+
+// limits: 2-D only, no dilations; ceil_mode keeps a last window starting in padding (PyTorch drops it);
+// int8/fp16 (NPU) kernels only when every window has the divisor kh*kw, else CPU
 const OpDef kAveragePoolOp{ir::OpKind::kAveragePool, "AveragePool", ParseAveragePool, InferMaxPool,
-                           AveragePoolFloat, nullptr, nullptr, false};
+                           AveragePoolFloat, AveragePoolInt8, AveragePoolFp16, false};
 const OpDef kGlobalMaxPoolOp{ir::OpKind::kGlobalMaxPool, "GlobalMaxPool", ParseGlobalMax, InferGlobalMax,
                              GlobalMaxFloat, nullptr, nullptr, false};
 

@@ -40,4 +40,9 @@ extern const OpDef kShapeOp;
 extern const OpDef kConstantOfShapeOp;
 extern const OpDef kRangeOp;
 
+// Nearest Resize/Upsample: for each axis, the input index every output index reads (the op's
+// coordinate transformation and nearest_mode, clamped). Empty for linear mode. Placement compares
+// it with an integer-factor replication (docs/quantization.md §19).
+std::vector<std::vector<int64_t>> NearestResizeMaps(const ir::Graph& graph, const ir::Node& node);
+
 }  // namespace rknnsim::ops

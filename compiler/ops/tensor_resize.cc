@@ -170,6 +170,15 @@ Taps LinearTaps(const std::string& mode, const Axis& ax) {
   return t;
 }
 
+std::vector<std::vector<int64_t>> NearestMaps(const ir::Attributes& a, const std::vector<Axis>& axes) {
+  std::vector<std::vector<int64_t>> maps(axes.size());
+  for (size_t d = 0; d < axes.size(); ++d)
+    for (int64_t o = 0; o < axes[d].out; ++o)
+      maps[d].push_back(std::clamp<int64_t>(RoundNearest(a.nearest_mode, SourceCoord(a.coordinate_mode, axes[d], o)),
+                                            0, axes[d].in - 1));
+  return maps;
+}
+
 void RunResize(FloatArgs& args) {
   const ir::Attributes& a = args.node.attrs;
   const ir::Shape& x = InputShape(args.graph, args.node, 0);
@@ -180,13 +189,7 @@ void RunResize(FloatArgs& args) {
   if (total == 0) return;
   const float* in = args.in[0]->data();
   if (a.mode == "nearest") {
-    std::vector<std::vector<int64_t>> maps(axes.size());
-    for (size_t d = 0; d < axes.size(); ++d)
-      for (int64_t o = 0; o < axes[d].out; ++o)
-        maps[d].push_back(
-            std::clamp<int64_t>(RoundNearest(a.nearest_mode, SourceCoord(a.coordinate_mode, axes[d], o)), 0,
-                                axes[d].in - 1));
-    tensor::CopyByAxisMaps(in, x, maps, 0.0f, args.out.data());
+    tensor::CopyByAxisMaps(in, x, NearestMaps(a, axes), 0.0f, args.out.data());
     return;
   }
   // Bilinear on the last two axes (a rank-1 input is one row); the leading axes are unchanged.
@@ -214,14 +217,48 @@ void RunResize(FloatArgs& args) {
   }
 }
 
+// The quantized kernels are the NPU's nearest gather (docs/quantization.md §19): values are copied,
+// the output keeps the input's params. A linear Resize has no quantized kernel; placement runs it
+// on the CPU, whose semantics (§15) the reference then uses.
+void RequireNearest(const ir::Node& node) {
+  if (node.attrs.mode != "nearest")
+    throw NodeError(node, "linear Resize has no int8/fp16 kernel; it runs on the CPU",
+                    "run AssignPlacement before the quantized reference");
+}
+
+void RunResizeInt8(Int8Args& args) {
+  RequireNearest(args.node);
+  const ir::Shape& x = InputShape(args.graph, args.node, 0);
+  // int8 values are exact in float32, so the float gather moves them unchanged.
+  const std::vector<float> in(args.in[0]->begin(), args.in[0]->end());
+  const std::vector<std::vector<int64_t>> maps = NearestMaps(args.node.attrs, ResolveAxes(args.node, x));
+  int64_t total = 1;
+  for (const auto& m : maps) total *= static_cast<int64_t>(m.size());
+  std::vector<float> out(static_cast<size_t>(total));
+  if (total > 0) tensor::CopyByAxisMaps(in.data(), x, maps, 0.0f, out.data());
+  args.out.resize(out.size());
+  for (size_t i = 0; i < out.size(); ++i) args.out[i] = static_cast<int8_t>(out[i]);
+}
+
+void RunResizeFp16(Fp16Args& args) {
+  RequireNearest(args.node);
+  RunResize(args);  // a gather of fp16 values: nothing to round
+}
+
 }  // namespace
+
+std::vector<std::vector<int64_t>> NearestResizeMaps(const ir::Graph& g, const ir::Node& node) {
+  if (node.attrs.mode != "nearest") return {};
+  return NearestMaps(node.attrs, ResolveAxes(node, InputShape(g, node, 0)));
+}
 
 // opsets: 10-17
 // limits: nearest: any axis, linear: last two axes; no cubic, no tf_crop_and_resize; opset 10: asymmetric+floor
-const OpDef kResizeOp{ir::OpKind::kResize, "Resize", ParseResize, InferResize, RunResize, nullptr, nullptr, false};
+const OpDef kResizeOp{ir::OpKind::kResize, "Resize", ParseResize, InferResize, RunResize, RunResizeInt8, RunResizeFp16,
+                      true};
 // opsets: 9
 // limits: nearest: any axis, (bi)linear: last two axes; constant scales; asymmetric+floor
-const OpDef kUpsampleOp{ir::OpKind::kUpsample, "Upsample", ParseUpsample, InferResize, RunResize, nullptr, nullptr,
-                        false};
+const OpDef kUpsampleOp{ir::OpKind::kUpsample, "Upsample", ParseUpsample, InferResize, RunResize, RunResizeInt8,
+                        RunResizeFp16, true};
 
 }  // namespace rknnsim::ops

@@ -42,6 +42,24 @@ uint64_t PpuCycles(const isa::Task& t, const isa::PlatformConfig& p) {
   return static_cast<uint64_t>(std::ceil(elements / p.ppu_elements_per_cycle));
 }
 
+uint64_t DpuUpsampleCycles(const isa::Task& t, const isa::PlatformConfig& p) {
+  if (t.op != isa::TaskOp::kUpsample) return 0;
+  const double elements = static_cast<double>(t.output.bytes() / isa::ElemBytes(t.output.type));
+  return static_cast<uint64_t>(std::ceil(elements / p.dpu_elements_per_cycle));
+}
+
+uint64_t DpuMulCycles(const isa::Task& t, const isa::PlatformConfig& p) {
+  if (t.op != isa::TaskOp::kEltwiseMul) return 0;
+  const double elements = static_cast<double>(t.output.bytes() / isa::ElemBytes(t.output.type));
+  return static_cast<uint64_t>(std::ceil(elements / p.dpu_elements_per_cycle));
+}
+
+uint64_t PpuAvgPoolCycles(const isa::Task& t, const isa::PlatformConfig& p) {
+  if (t.op != isa::TaskOp::kAvgPool) return 0;
+  const double elements = static_cast<double>(t.input.bytes() / isa::ElemBytes(t.input.type));
+  return static_cast<uint64_t>(std::ceil(elements / p.ppu_elements_per_cycle));
+}
+
 double CpuTimeUs(const isa::Task& t, const isa::PlatformConfig& p) {
   double elements = 0;
   for (const auto* list : {&t.cpu_inputs, &t.cpu_outputs})

@@ -19,6 +19,17 @@ uint64_t DpuCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 // PPU: input elements read at ppu_elements_per_cycle.
 uint64_t PpuCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 
+// DPU data movement (nearest upsample): output elements, C2 padding lanes included, written at
+// dpu_elements_per_cycle, like the other streaming DPU tasks.
+uint64_t DpuUpsampleCycles(const isa::Task& task, const isa::PlatformConfig& platform);
+
+// DPU element-wise multiply: output elements (C2 lanes included) at dpu_elements_per_cycle.
+uint64_t DpuMulCycles(const isa::Task& task, const isa::PlatformConfig& platform);
+
+// PPU average pooling: input elements (C2 lanes included) read at ppu_elements_per_cycle, like
+// the other pooling tasks.
+uint64_t PpuAvgPoolCycles(const isa::Task& task, const isa::PlatformConfig& platform);
+
 // CPU fallback: a fixed per-op cost (runtime dispatch, cache maintenance) plus the elements read
 // and written at the cluster's throughput (cpu.* in platform.yaml).
 double CpuTimeUs(const isa::Task& task, const isa::PlatformConfig& platform);

@@ -50,9 +50,19 @@ void RescaleCopy(const isa::Task& task, const uint8_t* in, uint8_t* out, uint64_
 // DPU int8 <-> fp16 conversion (hybrid models): input and output surfaces of one tensor in the
 // two types; direction from the surface types, the int8 side's scale in convert_scale.
 void ConvertSurface(const isa::Task& task, const uint8_t* in, uint8_t* out);
+// DPU element-wise multiply: out = x · s over whole surfaces, s read per channel (input2 is
+// C × 1 × 1) or per element (input2 has the output's shape). int8 requantizes with the task's
+// scale/shift and zero points.
+void EltwiseMul(const isa::Task& task, const uint8_t* x, const uint8_t* s, uint8_t* out);
+
+// DPU data movement: nearest upsample, out(c, y, x) = in(c, y / stride_h, x / stride_w) over
+// whole surfaces (the task's stride fields are the integer factors).
+void UpsampleNearest(const isa::Task& task, const uint8_t* in, uint8_t* out);
 
 // PPU: max pooling and global average pooling over whole surfaces.
 void MaxPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
 void GlobalAvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
+// PPU: average pooling whose every window divides by kernel_h × kernel_w (padding taps add 0).
+void AvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
 
 }  // namespace rknnsim::sim

@@ -81,4 +81,41 @@ void GlobalAvgPool(const isa::Task& t, const uint8_t* in, uint8_t* out) {
   }
 }
 
+// Average pooling whose windows all divide by kh*kw (docs/quantization.md §10, §11): taps outside
+// the input are skipped (int8: they would add z_in - z_in = 0). int8 requantizes the int64 sum of
+// (q - zp_in) with the task's scale/shift (round half up); fp16 sums in fp32 in (ky, kx) order and
+// divides by kh*kw before one rounding.
+void AvgPool(const isa::Task& t, const uint8_t* in, uint8_t* out) {
+  const isa::Surface& is = t.input;
+  const isa::Surface& os = t.output;
+  const bool int8 = is.type == isa::ElemType::kInt8;
+  const float divisor = static_cast<float>(t.kernel_h * t.kernel_w);
+  for (uint32_t c = 0; c < os.c1() * os.c2; ++c)
+    for (uint32_t oy = 0; oy < os.height; ++oy)
+      for (uint32_t ox = 0; ox < os.width; ++ox) {
+        int64_t isum = 0;
+        float fsum = 0.0f;
+        for (uint32_t ky = 0; ky < t.kernel_h; ++ky) {
+          const int64_t iy = int64_t{oy} * t.stride_h - t.pad_top + ky;
+          if (iy < 0 || iy >= is.height) continue;
+          for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
+            const int64_t ix = int64_t{ox} * t.stride_w - t.pad_left + kx;
+            if (ix < 0 || ix >= is.width) continue;
+            const uint64_t at = is.Offset(c, static_cast<uint32_t>(iy), static_cast<uint32_t>(ix));
+            if (int8)
+              isum += int64_t{Load<int8_t>(in + at)} - t.input_zp;
+            else
+              fsum += HalfBitsToFloat(Load<uint16_t>(in + at));
+          }
+        }
+        if (int8) {
+          const int64_t scaled = isum * t.scale_a;
+          const int64_t shifted = t.shift > 0 ? (scaled + (int64_t{1} << (t.shift - 1))) >> t.shift : scaled;
+          Store<int8_t>(out + os.Offset(c, oy, ox), static_cast<int8_t>(std::clamp<int64_t>(shifted + t.output_zp, -128, 127)));
+        } else {
+          Store<uint16_t>(out + os.Offset(c, oy, ox), FloatToHalfBits(fsum / divisor));
+        }
+      }
+}
+
 }  // namespace rknnsim::sim

@@ -55,9 +55,12 @@ void CommandProcessor::Dispatch(isa::TaskOp op, tlm::tlm_generic_payload& trans,
     case isa::TaskOp::kEltwiseAdd:
     case isa::TaskOp::kLut:
     case isa::TaskOp::kCopy:
-    case isa::TaskOp::kConvert: return to_dpu->b_transport(trans, delay);
+    case isa::TaskOp::kConvert:
+    case isa::TaskOp::kUpsample:
+    case isa::TaskOp::kEltwiseMul: return to_dpu->b_transport(trans, delay);
     case isa::TaskOp::kMaxPool:
-    case isa::TaskOp::kGlobalAvgPool: return to_ppu->b_transport(trans, delay);
+    case isa::TaskOp::kGlobalAvgPool:
+    case isa::TaskOp::kAvgPool: return to_ppu->b_transport(trans, delay);
     case isa::TaskOp::kCpu: return to_cpu->b_transport(trans, delay);
   }
 }

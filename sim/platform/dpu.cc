@@ -48,6 +48,8 @@ void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   TaskExtension* ext = nullptr;
   trans.get_extension(ext);
   const isa::Task& t = *ext->task;
+  if (t.op == isa::TaskOp::kUpsample) return Upsample(trans, *ext);
+  if (t.op == isa::TaskOp::kEltwiseMul) return Multiply(trans, *ext);
   const bool functional = ext->functional;
   if (t.op == isa::TaskOp::kConvert) {
     // The two sides differ in element size and C2, so the byte counts differ too.
@@ -78,6 +80,34 @@ void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
       EltwiseAdd(t, a.data(), second.data(), y.data(), bytes);
   }
   dma.Write(t.output.addr, functional ? y.data() : nullptr, bytes, *ext->timing);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// Nearest upsample: DPU_RDMA reads the input surface once, the write DMA stores the replicated
+// output surface.
+void Dpu::Upsample(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
+  const isa::Task& t = *ext.task;
+  const bool functional = ext.functional;
+  std::vector<uint8_t> in(functional ? t.input.bytes() : 0), out(functional ? t.output.bytes() : 0);
+  dma.Read(t.input.addr, functional ? in.data() : nullptr, t.input.bytes(), *ext.timing);
+  ext.timing->dpu_cycles += DpuUpsampleCycles(t, platform_);
+  if (functional) UpsampleNearest(t, in.data(), out.data());
+  dma.Write(t.output.addr, functional ? out.data() : nullptr, t.output.bytes(), *ext.timing);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// Multiply: DPU_RDMA reads the tensor and its multiplier surface (per channel: one C2 atom per
+// C1 surface), the write DMA stores the product.
+void Dpu::Multiply(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
+  const isa::Task& t = *ext.task;
+  const bool functional = ext.functional;
+  const uint64_t bytes = t.output.bytes();
+  std::vector<uint8_t> x(functional ? bytes : 0), s(functional ? t.input2.bytes() : 0), y(functional ? bytes : 0);
+  dma.Read(t.input.addr, functional ? x.data() : nullptr, bytes, *ext.timing);
+  dma.Read(t.input2.addr, functional ? s.data() : nullptr, t.input2.bytes(), *ext.timing);
+  ext.timing->dpu_cycles += DpuMulCycles(t, platform_);
+  if (functional) EltwiseMul(t, x.data(), s.data(), y.data());
+  dma.Write(t.output.addr, functional ? y.data() : nullptr, bytes, *ext.timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

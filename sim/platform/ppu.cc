@@ -16,10 +16,12 @@ void Ppu::Pool(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   const bool functional = ext->functional;
   std::vector<uint8_t> in(functional ? t.input.bytes() : 0), out(functional ? t.output.bytes() : 0);
   dma.Read(t.input.addr, functional ? in.data() : nullptr, t.input.bytes(), *ext->timing);
-  ext->timing->ppu_cycles += PpuCycles(t, platform_);
+  ext->timing->ppu_cycles += PpuCycles(t, platform_) + PpuAvgPoolCycles(t, platform_);
   if (functional) {
     if (t.op == isa::TaskOp::kMaxPool)
       MaxPool(t, in.data(), out.data());
+    else if (t.op == isa::TaskOp::kAvgPool)
+      AvgPool(t, in.data(), out.data());
     else
       GlobalAvgPool(t, in.data(), out.data());
   }

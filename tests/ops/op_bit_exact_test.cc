@@ -123,6 +123,47 @@ TEST(PoolBitExact, CeilModeWindowEntirelyInPadding) {
   }
 }
 
+// AveragePool on the PPU when every window divides by kh·kw: padding counted
+// (count_include_pad=1), or no padding at all; odd channels, strides, a wide map, and a ceil_mode
+// window that still ends within the pads.
+TEST(PoolBitExact, AveragePoolUniformWindows) {
+  struct Case {
+    int64_t c, h, w, k, s, pad;
+    bool count_include_pad, ceil_mode;
+  };
+  for (const Case& c : {Case{13, 17, 18, 3, 1, 1, true, false}, Case{24, 16, 12, 2, 2, 0, false, false},
+                        Case{21, 15, 15, 3, 2, 1, true, false}, Case{64, 56, 56, 3, 2, 1, true, false},
+                        Case{8, 7, 7, 3, 2, 1, true, true}, Case{5, 9, 11, 5, 1, 2, true, false}}) {
+    for (bool fp16 : {false, true}) {
+      OneOpGraph b;
+      const int x = b.Input({1, c.c, c.h, c.w});
+      ir::Attributes a = Window(c.k, c.s, c.pad);
+      a.count_include_pad = c.count_include_pad;
+      a.ceil_mode = c.ceil_mode;
+      b.Node(ir::OpKind::kAveragePool, {x}, a);
+      SCOPED_TRACE("c" + std::to_string(c.c) + " k" + std::to_string(c.k) + " s" + std::to_string(c.s) + " p" +
+                   std::to_string(c.pad) + (fp16 ? " fp16" : " int8"));
+      EXPECT_TRUE(lower::IsNpuAveragePool(b.graph(), b.graph().nodes()[0]));
+      ExpectBitExact(b.graph(), fp16);
+    }
+  }
+}
+
+// Windows with different divisors stay on the CPU: padding not counted, or a ceil_mode window
+// reaching beyond the pads (5x5, k2 s2 no pads, ceil_mode: the last window covers one column).
+TEST(PoolBitExact, AveragePoolVaryingWindowsRunOnTheCpu) {
+  for (bool count_include_pad : {false, true}) {
+    OneOpGraph b;
+    const int x = b.Input({1, 6, 5, 5});
+    ir::Attributes a = Window(3, 2, 1);
+    a.count_include_pad = count_include_pad;
+    if (count_include_pad) a.kernel = {2, 2}, a.pads = {0, 0, 0, 0}, a.ceil_mode = true;
+    b.Node(ir::OpKind::kAveragePool, {x}, a);
+    EXPECT_FALSE(lower::IsNpuAveragePool(b.graph(), b.graph().nodes()[0]));
+    ExpectBitExact(b.graph());
+  }
+}
+
 TEST(PoolBitExact, GlobalAveragePool) {
   for (bool fp16 : {false, true}) {
     OneOpGraph b;
@@ -197,6 +238,112 @@ TEST(SplitBitExact, ChannelSlices) {
     b.graph().outputs() = n.outputs;
     ExpectBitExact(b.graph(), fp16);
   }
+}
+
+// Nearest Resize/Upsample by integer factors as a DPU data-movement task: the YOLO ×2 case, odd
+// channels, unequal factors, and a map (half_pixel + round_prefer_floor) that still reads o / f.
+struct ResizeCase {
+  const char* name;
+  int64_t c, h, w;
+  float fh, fw;
+  const char* coordinate_mode;
+  const char* nearest_mode;
+};
+
+class ResizeBitExact : public ::testing::TestWithParam<ResizeCase> {};
+
+TEST_P(ResizeBitExact, PlatformEqualsReferenceOnTheNpu) {
+  const ResizeCase& c = GetParam();
+  for (bool fp16 : {false, true}) {
+    OneOpGraph b;
+    const int x = b.Input({1, c.c, c.h, c.w});
+    ir::Attributes a;
+    a.mode = "nearest";
+    a.coordinate_mode = c.coordinate_mode;
+    a.nearest_mode = c.nearest_mode;
+    a.floats = {1.0f, 1.0f, c.fh, c.fw};
+    b.Node(ir::OpKind::kResize, {x}, a);
+    SCOPED_TRACE(fp16 ? "fp16" : "int8");
+    ir::Graph g = b.graph();
+    EXPECT_TRUE(lower::IsNpuResize(g, g.nodes()[0]));
+    ExpectBitExact(g, fp16);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, ResizeBitExact,
+    ::testing::Values(ResizeCase{"yolo_x2_asymmetric_floor", 32, 20, 20, 2.0f, 2.0f, "asymmetric", "floor"},
+                      ResizeCase{"odd_channels_half_pixel", 13, 7, 9, 2.0f, 2.0f, "half_pixel", "round_prefer_floor"},
+                      ResizeCase{"unequal_factors", 5, 6, 5, 3.0f, 1.0f, "asymmetric", "floor"},
+                      ResizeCase{"large_x4", 70, 40, 40, 4.0f, 4.0f, "pytorch_half_pixel", "round_prefer_floor"}),
+    [](const ::testing::TestParamInfo<ResizeCase>& info) { return std::string(info.param.name); });
+
+// config(optimization_level=2) keeps Resize on the CPU (troubleshooting manual §9.14).
+TEST(ResizeBitExact, OptimizationLevelTwoRunsResizeOnTheCpu) {
+  OneOpGraph b;
+  const int x = b.Input({1, 8, 5, 5});
+  ir::Attributes a;
+  a.mode = "nearest";
+  a.coordinate_mode = "asymmetric";
+  a.nearest_mode = "floor";
+  a.floats = {1.0f, 1.0f, 2.0f, 2.0f};
+  b.Node(ir::OpKind::kResize, {x}, a);
+  ir::Graph g = b.graph();
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(Target());
+  EXPECT_EQ(lower::AssignPlacement(g, platform, lower::PlacementOptionsForLevel(3)), 0);
+  EXPECT_EQ(lower::AssignPlacement(g, platform, lower::PlacementOptionsForLevel(2)), 1);
+  EXPECT_TRUE(g.nodes()[0].on_cpu);
+}
+
+// Maps that are not o / f stay on the CPU (and still agree bit for bit, through §15): ×2 with
+// round_prefer_ceil reads input 1 for output 1, a ×1.5 scale is fractional, linear blends.
+TEST(ResizeBitExact, OtherMapsRunOnTheCpu) {
+  for (const auto& [mode, coord, fh] : {std::tuple{"nearest", "asymmetric", 2.0f},
+                                        std::tuple{"nearest", "asymmetric", 1.5f},
+                                        std::tuple{"linear", "half_pixel", 2.0f}}) {
+    OneOpGraph b;
+    const int x = b.Input({1, 6, 5, 4});
+    ir::Attributes a;
+    a.mode = mode;
+    a.coordinate_mode = coord;
+    a.nearest_mode = "round_prefer_ceil";
+    a.floats = {1.0f, 1.0f, fh, 2.0f};
+    b.Node(ir::OpKind::kResize, {x}, a);
+    SCOPED_TRACE(std::string(mode) + " " + coord);
+    EXPECT_FALSE(lower::IsNpuResize(b.graph(), b.graph().nodes()[0]));
+    ExpectBitExact(b.graph());
+  }
+}
+
+// Mul of two computed tensors on the DPU: squeeze-excitation's per-channel multiplier in either
+// operand order (odd channel counts, a wide map), and same-shape operands.
+TEST(MulBitExact, ChannelBroadcastAndSameShape) {
+  struct Case {
+    ir::Shape a, b;
+  };
+  for (const Case& c : {Case{{1, 13, 9, 11}, {1, 13, 1, 1}}, Case{{1, 37, 1, 1}, {1, 37, 14, 14}},
+                        Case{{1, 96, 56, 56}, {1, 96, 1, 1}}, Case{{1, 21, 7, 5}, {1, 21, 7, 5}},
+                        Case{{1, 40}, {1, 40}}}) {
+    for (bool fp16 : {false, true}) {
+      OneOpGraph b;
+      const int x = b.Input(c.a);
+      const int s = b.Input(c.b);
+      b.Node(ir::OpKind::kMul, {x, s});
+      SCOPED_TRACE(ir::ShapeToString(c.a) + " * " + ir::ShapeToString(c.b) + (fp16 ? " fp16" : " int8"));
+      EXPECT_TRUE(lower::IsNpuMul(b.graph(), b.graph().nodes()[0]));
+      ExpectBitExact(b.graph(), fp16);
+    }
+  }
+}
+
+// Other broadcasts stay on the CPU.
+TEST(MulBitExact, OtherBroadcastsRunOnTheCpu) {
+  OneOpGraph b;
+  const int x = b.Input({1, 8, 6, 5});
+  const int s = b.Input({1, 1, 6, 5});
+  b.Node(ir::OpKind::kMul, {x, s});
+  EXPECT_FALSE(lower::IsNpuMul(b.graph(), b.graph().nodes()[0]));
+  ExpectBitExact(b.graph());
 }
 
 TEST(GemmBitExact, FullyConnected) {

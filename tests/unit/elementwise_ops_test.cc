@@ -224,12 +224,38 @@ TEST(ElementwiseOps, Registered) {
     EXPECT_EQ(std::string(def->onnx_name), name);
     EXPECT_EQ(&GetOpDef(def->kind), def) << name;
     EXPECT_NE(def->run_float, nullptr) << name;
-    if (std::string(name) != "Add") {
-      EXPECT_EQ(def->run_int8, nullptr) << name;
-      EXPECT_EQ(def->run_fp16, nullptr) << name;
-      EXPECT_FALSE(def->keeps_input_quant) << name;
-    }
+    EXPECT_FALSE(def->keeps_input_quant) << name;
+    // Add and Mul have NPU (DPU) forms and so quantized kernels; the rest run on the CPU or as tables.
+    const bool npu = std::string(name) == "Add" || std::string(name) == "Mul";
+    EXPECT_EQ(def->run_int8 != nullptr, npu) << name;
+    EXPECT_EQ(def->run_fp16 != nullptr, npu) << name;
   }
+}
+
+// Mul's int8 kernel follows docs/quantization.md §20: one product, one requantization. Operands
+// s_a = 0.02, s_b = 0.01, s_y = 0.001: M = 0.2, scale 26214, shift 17.
+// (50 - 10) * (-20 - (-4)) = -640 -> -640 * 26214 >> 17 = -128.0 (exact -128) -> -128 + 3 = -125.
+TEST(Mul, Int8ChannelMultiplierFollowsTheSpec) {
+  ir::Graph g;
+  ir::Tensor x, s, y;
+  x.name = "x", s.name = "s", y.name = "y";
+  x.shape = {1, 2, 1, 2}, s.shape = {1, 2, 1, 1}, y.shape = {1, 2, 1, 2};
+  x.dtype = s.dtype = y.dtype = ir::DType::kInt8;
+  x.quant.scale = {0.02f}, x.quant.zero_point = {10};
+  s.quant.scale = {0.01f}, s.quant.zero_point = {-4};
+  y.quant.scale = {0.001f}, y.quant.zero_point = {3};
+  ir::Node n;
+  n.op = OpKind::kMul;
+  n.name = "mul";
+  n.inputs = {g.AddTensor(s), g.AddTensor(x)};  // multiplier first, as torchvision's SE exports it
+  n.outputs = {g.AddTensor(y)};
+  const std::vector<int8_t> qs = {-20, 6}, qx = {50, 10, -128, 127};
+  std::vector<int8_t> out;
+  Int8Args args{g, n, {&qs, &qx}, out, {&out}};
+  GetOpDef(OpKind::kMul).run_int8(args);
+  // channel 0: (40)(-16) = -640 -> -125; (0)(-16) = 0 -> 3; channel 1: (-138)(10) = -1380 -> sat -128;
+  // (117)(10) = 1170 -> 1170 * 0.2 = 234 + 3 -> sat 127.
+  EXPECT_EQ(out, (std::vector<int8_t>{-125, 3, -128, 127}));
 }
 
 // ---- binary arithmetic ----

@@ -526,6 +526,17 @@ TEST(ModelFile, RejectsBadProgramRanges) {
       {[](CompiledModel& m) { m.program.tasks[1].kernel_begin = 2; }, "tile"},
       {[](CompiledModel& m) { m.program.tasks[1].out_rows = 3; }, "tile"},
       {[](CompiledModel& m) { m.program.tasks[0].stride_w = 0; }, "stride"},
+      {[](CompiledModel& m) {
+         m.program.tasks[0].op = isa::TaskOp::kUpsample;
+         m.program.tasks[0].stride_h = 3;
+       },
+       "replicated 3x1"},
+      {[](CompiledModel& m) {
+         m.program.tasks[1].op = isa::TaskOp::kEltwiseMul;
+         m.program.tasks[1].input2 = m.program.tasks[1].input;
+         m.program.tasks[1].input2.height += 1;
+       },
+       "multiplier surface"},
   };
   for (const auto& [mutate, key] : cases) {
     SCOPED_TRACE(key);

@@ -88,6 +88,8 @@ class OpRun {
     return shapes;
   }
 
+  const ir::Graph& graph() const { return g_; }
+
   std::vector<std::vector<float>> Run() {
     std::vector<std::vector<float>> outs(node_.outputs.size());
     FloatArgs args{g_, node_, {}, outs[0], {}};
@@ -131,7 +133,12 @@ void ExpectError(F f, const std::string& text) {
 }
 
 TEST(NnOps, RegisteredFloatOnly) {
-  for (const char* name : {"ConvTranspose", "MatMul", "AveragePool", "GlobalMaxPool", "BatchNormalization",
+  // AveragePool's uniform-window form runs on the PPU (docs/quantization.md §10).
+  const OpDef* avg = FindOnnxOp("AveragePool");
+  ASSERT_NE(avg, nullptr);
+  EXPECT_NE(avg->run_int8, nullptr);
+  EXPECT_NE(avg->run_fp16, nullptr);
+  for (const char* name : {"ConvTranspose", "MatMul", "GlobalMaxPool", "BatchNormalization",
                            "InstanceNormalization", "LayerNormalization", "Softmax", "ReduceMean", "ReduceMax",
                            "ReduceMin", "ReduceSum", "ArgMax"}) {
     const OpDef* def = FindOnnxOp(name);
@@ -278,6 +285,8 @@ TEST(NnOps, AveragePoolCountIncludePad) {
       ExpectNear(r.Run()[0], {1 / 4.0f, 5 / 4.0f, 11 / 4.0f, 28 / 4.0f});
     else
       ExpectNear(r.Run()[0], {1, 2.5f, 5.5f, 7});
+    // Every divisor is 4 only when padding counts: that form has an NPU (PPU) kernel.
+    EXPECT_EQ(AveragePoolWindowsUniform(r.graph(), r.node()), include == 1);
   }
 }
 
@@ -288,6 +297,7 @@ TEST(NnOps, AveragePoolCeilModeClipsTheDivisor) {
   r.Build("AveragePool", {x},
           Attrs().L("kernel_shape", {3, 3}).L("strides", {2, 2}).I("ceil_mode", 1).I("count_include_pad", 1));
   ExpectNear(r.Run()[0], {6, 7.5f, 12, 13.5f});
+  EXPECT_FALSE(AveragePoolWindowsUniform(r.graph(), r.node()));  // the last windows divide by 6 and 4
 }
 
 TEST(NnOps, PoolAutoPad) {

@@ -482,8 +482,16 @@ TEST(TensorOps, RegisteredWithFloatKernelsOnly) {
   const OpDef* split = FindOnnxOp("Split");
   ASSERT_NE(split, nullptr);
   EXPECT_NE(split->run_int8, nullptr);
-  for (const char* name : { "Slice", "Gather", "Transpose", "Squeeze", "Unsqueeze", "Pad", "Resize",
-                           "Upsample", "DepthToSpace", "SpaceToDepth", "Tile", "Expand", "Shape", "ConstantOfShape",
+  // Nearest Resize/Upsample by integer factors run on the NPU (docs/quantization.md §19) and keep
+  // their input's quantization.
+  for (const char* name : {"Resize", "Upsample"}) {
+    const OpDef* def = FindOnnxOp(name);
+    ASSERT_NE(def, nullptr) << name;
+    EXPECT_NE(def->run_int8, nullptr) << name;
+    EXPECT_NE(def->run_fp16, nullptr) << name;
+    EXPECT_TRUE(def->keeps_input_quant) << name;
+  }
+  for (const char* name : { "Slice", "Gather", "Transpose", "Squeeze", "Unsqueeze", "Pad", "DepthToSpace", "SpaceToDepth", "Tile", "Expand", "Shape", "ConstantOfShape",
                            "Range"}) {
     const OpDef* def = FindOnnxOp(name);
     ASSERT_NE(def, nullptr) << name;
