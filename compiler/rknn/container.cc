@@ -36,8 +36,7 @@ bool StartsWith(const uint8_t* bytes, size_t size, const char* magic) {
 void RejectOtherSignatures(const uint8_t* bytes, size_t size, const std::string& what) {
   if (StartsWith(bytes, size, "CYPTRKNN"))
     throw Error(what + ": encrypted .rknn file (signature 'CYPTRKNN'); its graph cannot be read",
-                "export the model again without encryption (rknn.export_rknn(..., cpp_gen_cfg=None), no "
-                "--encryption)");
+                "pass the unencrypted .rknn that rknn.export_rknn() wrote before encryption");
   if (StartsWith(bytes, size, "RKNX"))
     throw Error(what + ": RKNN3 file (signature 'RKNX', RKNN-Toolkit3), not supported",
                 "compile the model with RKNN-Toolkit2 for rk3566/rk3568/rk3588/rv1103/rv1106");

@@ -9,38 +9,55 @@
 
 namespace rknnsim::rknn {
 
+namespace {
+
+isa::Layer FileLayer(const RknnModel& model, int index) {
+  const RNode& node = model.nodes[static_cast<size_t>(index)];
+  isa::Layer out;
+  out.name = node.name, out.op_type = node.type;
+  out.data_type = "INT8", out.target = "NPU";
+  for (int32_t id : node.inputs) {
+    const RTensor& t = model.tensors[static_cast<size_t>(id)];
+    if (t.kind >= 1 && t.kind <= 4 && !t.shape.empty()) out.input_shapes.emplace_back(t.shape.begin(), t.shape.end());
+  }
+  for (int32_t id : node.outputs)
+    out.output_shapes.emplace_back(model.tensors[id].shape.begin(), model.tensors[id].shape.end());
+  return out;
+}
+
+}  // namespace
+
 void RelabelLayers(const RknnModel& model, const std::unordered_map<std::string, int>& origin, isa::Program& program) {
-  std::vector<isa::Layer> merged;
-  std::unordered_map<int, uint32_t> row_of;  // file node -> merged layer
+  // One row per file node other than the I/O operators, in file order (the IR keeps that order);
+  // a node that lowered to no task (an NPU alias such as a Reshape of a 1x1 map) keeps a zero row,
+  // as the board lists it too.
+  std::vector<int> row_of_node(model.nodes.size(), -1);
+  std::vector<isa::Layer> rows;
+  for (size_t i = 0; i < model.nodes.size(); ++i) {
+    const std::string& type = model.nodes[i].type;
+    if (type == "InputOperator" || type == "OutputOperator") continue;
+    row_of_node[i] = static_cast<int>(rows.size());
+    rows.push_back(FileLayer(model, static_cast<int>(i)));
+  }
+  std::vector<bool> seen(rows.size(), false);
   std::vector<uint32_t> new_index(program.layers.size());
   for (size_t i = 0; i < program.layers.size(); ++i) {
     const isa::Layer& layer = program.layers[i];
     // Lowering names layers "<op>:<IR node name>"; op names never contain ':'.
     const size_t colon = layer.name.find(':');
     const auto it = origin.find(colon == std::string::npos ? layer.name : layer.name.substr(colon + 1));
-    if (it == origin.end()) throw std::logic_error("layer '" + layer.name + "' has no file node");
-    const auto [row, added] = row_of.emplace(it->second, static_cast<uint32_t>(merged.size()));
-    if (added) {
-      const RNode& node = model.nodes[static_cast<size_t>(it->second)];
-      isa::Layer out = layer;
-      out.name = node.name, out.op_type = node.type, out.macs = 0;
-      out.input_shapes.clear(), out.output_shapes.clear();
-      for (int32_t id : node.inputs) {
-        const RTensor& t = model.tensors[static_cast<size_t>(id)];
-        if (t.kind >= 1 && t.kind <= 4 && !t.shape.empty())
-          out.input_shapes.emplace_back(t.shape.begin(), t.shape.end());
-      }
-      for (int32_t id : node.outputs)
-        out.output_shapes.emplace_back(model.tensors[id].shape.begin(), model.tensors[id].shape.end());
-      merged.push_back(std::move(out));
-    }
-    isa::Layer& m = merged[row->second];
+    if (it == origin.end() || row_of_node[static_cast<size_t>(it->second)] < 0)
+      throw std::logic_error("layer '" + layer.name + "' has no file node");
+    const size_t row = static_cast<size_t>(row_of_node[static_cast<size_t>(it->second)]);
+    isa::Layer& m = rows[row];
+    // A fused node with any NPU part runs on the NPU; one made only of CPU parts is a CPU row.
+    if (!seen[row]) m.target = layer.target, m.data_type = layer.data_type, seen[row] = true;
+    else if (layer.target == "NPU") m.target = "NPU";
     m.macs += layer.macs;
-    if (layer.target == "NPU") m.target = "NPU";  // a fused node with any NPU part runs on the NPU
-    new_index[i] = row->second;
+    new_index[i] = static_cast<uint32_t>(row);
   }
   for (isa::Task& t : program.tasks) t.layer = new_index[t.layer];
-  program.layers = std::move(merged);
+  program.layers = std::move(rows);
 }
 
 SimModel CompileForSimulation(const RknnModel& model) {

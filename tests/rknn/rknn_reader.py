@@ -75,12 +75,30 @@ def read(path):
         fb = section
     (json_size,) = struct.unpack_from("<Q", data, 64 + data_size)
     info = json.loads(data[72 + data_size:72 + data_size + json_size].rstrip(b"\0"))
+    sub = struct.unpack_from("<6I", section, 0) if layout_t else None
     model = Table(fb, struct.unpack_from("<I", fb, 0)[0])
     graph = model.tables(2)[0]
     nodes = graph.tables(1)
     tensors = graph.tables(0)
     # Layout T renumbers Model fields (compiler version 6 -> 4, target 8 -> 6); Node ids agree up to 5.
     target = model.string(6 if layout_t else 8)
+    # Constant bytes: layout T lists each constant's size in its weight section (Tensor id 8);
+    # layout L keeps one blob per constant (Model id 20, or id 4 in versions 2 and 4; Tensor id 18).
+    constant_bytes = 0
+    if layout_t:
+        internal = sub[4]
+        for t in tensors:
+            if 4 <= t.scalar(2, "B") <= 8:
+                constant_bytes += max(0, t.scalar(8, "i"))
+    else:
+        memory = model.field(19)
+        internal = Table(fb, model._indirect(19)).scalar(1, "Q") if memory else 0
+        if not internal:  # version 2 has no memory table: the end of the last activation
+            internal = max(t.scalar(13, "i") + t.scalar(12, "i") for t in tensors if 1 <= t.scalar(2, "B") <= 3)
+        blobs = model.tables(20) or model.tables(4)
+        for t in tensors:
+            if 4 <= t.scalar(2, "B") <= 8:
+                constant_bytes += len(blobs[t.scalar(18, "i")].vector(0, "B"))
     return {
         "version": version,
         "format": model.string(1),
@@ -90,6 +108,10 @@ def read(path):
         "tensors": len(tensors),
         "histogram": dict(sorted(collections.Counter(n.string(1) for n in nodes).items())),
         "names": [n.string(2) for n in nodes],
+        "types": [n.string(1) for n in nodes],
+        "inputs": graph.vector(2, "i"),
+        "internal_bytes": internal,
+        "constant_bytes": constant_bytes,
     }
 
 
@@ -99,6 +121,6 @@ if __name__ == "__main__":
         print(json.dumps(r))
     else:
         for k, v in r.items():
-            if k != "names":
+            if k not in ("names", "types"):
                 print(k, v)
         print("first names", r["names"][:6])
