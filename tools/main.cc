@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "tools/commands.h"
+#include "tools/rknn_commands.h"
 
 namespace {
 
@@ -102,6 +103,9 @@ int sc_main(int argc, char* argv[]) {
   memory->add_option("model", o.model, "Compiled model file")->required();
   memory->add_option("--json", o.json, "Also write the report as JSON");
 
+  CLI::App* info = app.add_subcommand("info", "Describe a Rockchip .rknn file: target, versions, I/O, nodes, constants");
+  info->add_option("model", o.model, ".rknn file")->required();
+
   CLI::App* disasm = app.add_subcommand("disasm", "List a compiled model's NPU tasks, one line per task");
   disasm->add_option("model", o.model, "Compiled model file")->required();
 
@@ -123,6 +127,12 @@ int sc_main(int argc, char* argv[]) {
   const std::string name = app.get_subcommands().front()->get_name();
   try {
     if (name == "convert") return rknnsim::tools::Convert(o);
+    if (name == "info") return rknnsim::tools::Info(o);
+    // Rockchip .rknn files take their own path through run, perf and memory.
+    if ((name == "run" || name == "perf" || name == "memory") && rknnsim::tools::IsRknnFile(o.model)) {
+      if (name == "run") return rknnsim::tools::RknnRun(o);
+      return name == "perf" ? rknnsim::tools::RknnPerf(o) : rknnsim::tools::RknnMemory(o);
+    }
     if (name == "run") return rknnsim::tools::Run(o);
     if (name == "perf") return rknnsim::tools::Perf(o);
     if (name == "disasm") return rknnsim::tools::Disasm(o);

@@ -1,5 +1,6 @@
 #include "compiler/lower/placement.h"
 
+#include "common/error.h"
 #include "compiler/ops/elementwise.h"
 #include "compiler/ops/nn.h"
 #include "compiler/ops/tensor.h"
@@ -88,7 +89,12 @@ bool IsNpuResize(const ir::Graph& g, const ir::Node& n, uint32_t* factor_h, uint
   const int64_t fh = out[2] / in[2], fw = out[3] / in[3];
   if (fh < 1 || fw < 1 || fh > 64 || fw > 64) return false;  // a data-movement task, not a broadcast
   // The op's own coordinate rule must read input o / f for output o (f = 1 on N and C).
-  const std::vector<std::vector<int64_t>> maps = ops::NearestResizeMaps(g, n);
+  std::vector<std::vector<int64_t>> maps;
+  try {
+    maps = ops::NearestResizeMaps(g, n);
+  } catch (const Error&) {
+    return false;  // attributes the reference cannot resolve: the CPU fallback reports the error if it runs
+  }
   if (maps.size() != 4) return false;
   for (size_t axis = 0; axis < 4; ++axis) {
     const int64_t f = axis == 2 ? fh : axis == 3 ? fw : 1;

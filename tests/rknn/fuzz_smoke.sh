@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# A short libFuzzer run of the .rknn reader, seeded with the sample files (the two small L-layout
+# ones and the RV1106 T-layout one): no crash, leak or sanitizer report within the time budget.
+# usage: fuzz_smoke.sh FUZZER DATA_DIR WORKDIR
+set -euo pipefail
+fuzzer=$1 data=$2 work=$3
+rm -rf "$work" && mkdir -p "$work/corpus"
+for f in multiple_input_demo_rk3588 multiple_input_demo_rk3566_rk3568 retinaface_rv1106; do
+  cp "$data/$f.rknn" "$work/corpus/"
+done
+"$fuzzer" -max_total_time=20 -max_len=700000 -rss_limit_mb=4096 -print_final_stats=1 "$work/corpus" 2>"$work/log" || {
+  tail -40 "$work/log"
+  exit 1
+}
+grep -E "stat::number_of_executed_units" "$work/log"

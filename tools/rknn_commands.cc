@@ -1,0 +1,80 @@
+#include "tools/rknn_commands.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "compiler/rknn/info.h"
+#include "compiler/rknn/model.h"
+#include "compiler/rknn/simulation.h"
+#include "runtime/reports.h"
+#include "runtime/trace.h"
+#include "sim/simulator.h"
+
+namespace rknnsim::tools {
+namespace {
+
+void WriteJsonFile(const std::string& path, const nlohmann::json& json) {
+  std::ofstream out(path);
+  if (!out) throw Error("cannot write '" + path + "'");
+  out << json.dump(2) << "\n";
+}
+
+}  // namespace
+
+bool IsRknnFile(const std::string& path) {
+  const bool suffix = path.size() >= 5 && path.compare(path.size() - 5, 5, ".rknn") == 0;
+  return suffix || rknn::LooksLikeRknn(path);
+}
+
+int Info(const CommandOptions& o) {
+  if (!IsRknnFile(o.model))
+    throw Error("'" + o.model + "' is not a .rknn file", "info reads files written by RKNN-Toolkit2's export_rknn()");
+  std::fputs(rknn::FormatInfo(rknn::ReadRknnFile(o.model)).c_str(), stdout);
+  return 0;
+}
+
+int RknnPerf(const CommandOptions& o) {
+  const rknn::RknnModel model = rknn::ReadRknnFile(o.model);
+  const rknn::SimModel sim = rknn::CompileForSimulation(model);
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.target);
+  const sim::SimulationResult result = sim::Simulate(sim.program, platform, {});
+  const runtime::PerfReport report = runtime::BuildPerfReport(sim.program, platform, result);
+  std::printf("Target: %s (%s), NPU %.0f MHz, timing-only simulation of %s (RKNN-Toolkit2 %s)\n", model.target.c_str(),
+              platform.platform.c_str(), platform.clock_mhz, o.model.c_str(), model.toolkit_version.c_str());
+  std::fputs(runtime::FormatPerfTable(report).c_str(), stdout);
+  if (!o.json.empty()) WriteJsonFile(o.json, runtime::PerfToJson(report));
+  if (!o.trace.empty()) WriteJsonFile(o.trace, runtime::BuildTrace(sim.program, platform, result));
+  if (!o.csv.empty()) {
+    std::ofstream out(o.csv);
+    if (!out) throw Error("cannot write '" + o.csv + "'");
+    out << runtime::PerfToCsv(report);
+  }
+  return 0;
+}
+
+// The figures the file records (what the board's eval_memory reports), in the same layout as
+// for our own model files.
+int RknnMemory(const CommandOptions& o) {
+  const rknn::RknnModel model = rknn::ReadRknnFile(o.model);
+  const rknn::FileMemory file = rknn::MemoryOf(model);
+  runtime::MemoryReport report;
+  report.weight_bytes = file.weight_bytes;
+  report.internal_bytes = file.internal_bytes;
+  report.other_bytes = file.other_bytes;
+  report.total_bytes = report.weight_bytes + report.internal_bytes + report.other_bytes;
+  std::fputs(runtime::FormatMemoryReport(report).c_str(), stdout);
+  if (!o.json.empty()) WriteJsonFile(o.json, runtime::MemoryToJson(report));
+  return 0;
+}
+
+int RknnRun(const CommandOptions& o) {
+  const rknn::RknnModel model = rknn::ReadRknnFile(o.model);
+  throw Error("'" + o.model + "' cannot be run: the file holds int8 weight codes but no weight scales, and its "
+              "per-channel requantization data is not decoded (docs/rknn-format.md §3)",
+              "`rknn-sim perf` and `rknn-sim memory` work on it; to run, convert the source model with `rknn-sim convert`");
+}
+
+}  // namespace rknnsim::tools
