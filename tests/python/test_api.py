@@ -149,7 +149,8 @@ def scenario_fp16():
     raw_npy = os.path.join(d, 'raw.npy')
     np.save(raw_npy, raw)
     mean, std = [[0.0, 0.0, 0.0]], [[255.0, 255.0, 255.0]]
-    rknn = RKNN()
+    log_file = os.path.join(d, 'build.log')
+    rknn = RKNN(verbose=True, verbose_file=log_file)
     assert rknn.config(mean_values=mean, std_values=std, target_platform='rk3566') == 0
     assert rknn.load_onnx(model=onnx) == 0
     assert rknn.build(do_quantization=False) == 0
@@ -160,6 +161,9 @@ def scenario_fp16():
         json.dumps(std), '-o', cli_model)
     cli('run', cli_model, '-i', raw_npy, '-o', os.path.join(d, 'cli_out'))
     assert_bit_equal(outputs, cli_outputs(os.path.join(d, 'cli_out')), 'fp16 inference vs rknn-sim run')
+    with open(log_file) as f:  # verbose_file gets the log lines too
+        log = f.read()
+    assert 'I load_onnx: ' in log and 'I compiled for rk3566' in log, log
     perf = rknn.eval_perf(is_print=False)  # perf_debug=False: totals only
     assert perf.startswith('Total Operator Elapsed Per Frame Time(us): ') and 'ConvRelu' not in perf, perf
     assert rknn.accuracy_analysis(inputs=[raw_npy], output_dir=os.path.join(d, 'snapshot')) == 0
@@ -262,19 +266,14 @@ def scenario_errors():
     def loaded():
         return configured(load=True)
 
-    built_model = []
-
     def built():
-        if not built_model:
-            r = loaded()
-            assert r.build(dataset=env['DATASET']) == 0
-            built_model.append(r)
-        return built_model[0]
+        r = loaded()
+        assert r.build(dataset=env['DATASET']) == 0
+        return r
 
     def running():
         r = built()
-        if r._runtime is None:
-            assert r.init_runtime() == 0
+        assert r.init_runtime() == 0
         return r
 
     def released():

@@ -1,5 +1,6 @@
 #include "runtime/accuracy_analysis.h"
 
+#include <cmath>
 #include <string>
 
 #include <gtest/gtest.h>
