@@ -11,7 +11,8 @@ packages=(build-essential cmake ninja-build pkg-config
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev nlohmann-json3-dev
   flatbuffers-compiler libflatbuffers-dev zlib1g-dev libstb-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3-numpy libonnx-testdata
-  python3-torch python3-torchvision python3-onnx)
+  python3-torch python3-torchvision python3-onnx
+  pybind11-dev python3-dev python3-yaml)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,131 @@
+// rknn_sim._core: pybind11 bindings of python/session.h. Arrays cross as contiguous float32 NCHW;
+// layout and dtype conversion, argument checks and log lines are the Python layer's job.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "python/session.h"
+
+namespace py = pybind11;
+using rknnsim::python::Model;
+
+// libsystemc references sc_main (its own main() calls it); Python is the main program here.
+// Exported so that libsystemc, loaded with this module, resolves it.
+extern "C" __attribute__((visibility("default"))) int sc_main(int, char**) { return 0; }
+
+namespace {
+
+using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>;
+
+rknnsim::quant::Sample ToSample(const std::vector<FloatArray>& arrays) {
+  rknnsim::quant::Sample sample;
+  for (const FloatArray& a : arrays) sample.emplace_back(a.data(), a.data() + a.size());
+  return sample;
+}
+
+FloatArray ToArray(const std::vector<float>& data, const rknnsim::ir::Shape& shape) {
+  std::vector<py::ssize_t> dims(shape.begin(), shape.end());
+  FloatArray out(dims);
+  std::copy(data.begin(), data.end(), out.mutable_data());
+  return out;
+}
+
+py::object JsonToPython(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
+
+rknnsim::runtime::ConvertOptions MakeOptions(const py::dict& d) {
+  rknnsim::runtime::ConvertOptions o;
+  o.target = d["target"].cast<std::string>();
+  o.dataset = d["dataset"].cast<std::string>();
+  o.do_quantization = d["do_quantization"].cast<bool>();
+  o.load.inputs = d["inputs"].cast<std::vector<std::string>>();
+  o.load.outputs = d["outputs"].cast<std::vector<std::string>>();
+  o.load.input_size_list = d["input_size_list"].cast<std::vector<rknnsim::ir::Shape>>();
+  o.config.mean_values = d["mean_values"].cast<std::vector<std::vector<float>>>();
+  o.config.std_values = d["std_values"].cast<std::vector<std::vector<float>>>();
+  o.config.quant_img_rgb2bgr = d["quant_img_RGB2BGR"].cast<bool>();
+  o.config.quantized_dtype = d["quantized_dtype"].cast<std::string>();
+  o.config.quantized_algorithm = d["quantized_algorithm"].cast<std::string>();
+  o.config.quantized_method = d["quantized_method"].cast<std::string>();
+  o.config.float_dtype = d["float_dtype"].cast<std::string>();
+  o.config.optimization_level = d["optimization_level"].cast<int>();
+  return o;
+}
+
+py::list Describe(const std::vector<rknnsim::python::TensorInfo>& tensors) {
+  py::list out;
+  for (const auto& t : tensors) out.append(py::make_tuple(t.name, py::tuple(py::cast(t.shape))));
+  return out;
+}
+
+// Log lines as the toolkit prints them ("I ...", "W ...", "E ..."), on stderr and optionally a file.
+void SetLogging(bool verbose, const std::string& file) {
+  std::vector<spdlog::sink_ptr> sinks{std::make_shared<spdlog::sinks::stderr_sink_mt>()};
+  if (!file.empty()) sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(file, true));
+  auto logger = std::make_shared<spdlog::logger>("rknn_sim", sinks.begin(), sinks.end());
+  logger->set_pattern("%L %v");
+  logger->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+  logger->flush_on(spdlog::level::debug);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "rknn-sim's compiler and SystemC platform for rknn_sim.api.RKNN";
+  m.attr("__version__") = RKNN_SIM_VERSION;
+  py::register_exception<rknnsim::Error>(m, "Error");
+  SetLogging(false, "");
+  m.def("set_logging", &SetLogging, py::arg("verbose"), py::arg("file") = "");
+  m.def("log", [](const std::string& level, const std::string& text) {
+    spdlog::log(spdlog::level::from_str(level), "{}", text);
+  });
+
+  py::class_<Model, std::shared_ptr<Model>>(m, "Model")
+      .def_property_readonly("target", &Model::target)
+      .def_property_readonly("from_onnx", [](const Model& x) { return !x.onnx_path.empty(); })
+      .def_property_readonly("is_fp16", &Model::is_fp16)
+      .def_property_readonly("inputs", [](const Model& x) { return Describe(x.Inputs()); })
+      .def_property_readonly("outputs", [](const Model& x) { return Describe(x.Outputs()); });
+
+  m.def("inspect_onnx", [](const std::string& path, const py::dict& options) {
+    const auto info = rknnsim::python::InspectOnnx(path, MakeOptions(options));
+    return py::make_tuple(Describe(info.inputs), Describe(info.outputs));
+  });
+  m.def("build", [](const std::string& path, const py::dict& options) {
+    return rknnsim::python::BuildModel(path, MakeOptions(options));
+  });
+  m.def("load", &rknnsim::python::LoadModel);
+  m.def("export", &rknnsim::python::ExportModel);
+  m.def("platform_of", &rknnsim::python::PlatformOf);
+  m.def("check_platform_available", &rknnsim::python::CheckPlatformAvailable);
+  m.def("load_input_files", [](const Model& model, const std::vector<std::string>& paths) {
+    const auto sample = rknnsim::python::LoadInputFiles(model, paths);
+    py::list out;
+    const auto inputs = model.Inputs();
+    for (size_t i = 0; i < sample.size(); ++i) out.append(ToArray(sample[i], inputs[i].shape));
+    return out;
+  });
+  m.def("simulate", [](const Model& model, const std::string& target, const std::vector<FloatArray>& inputs) {
+    const auto result = rknnsim::python::Simulate(model, target, ToSample(inputs));
+    py::list outputs;
+    const auto infos = model.Outputs();
+    for (size_t i = 0; i < result.outputs.size(); ++i) outputs.append(ToArray(result.outputs[i], infos[i].shape));
+    return py::make_tuple(outputs, result.time_us);
+  });
+  m.def("eval_perf", [](const Model& model, const std::string& target) {
+    const auto perf = rknnsim::python::EvalPerf(model, target);
+    return py::make_tuple(perf.table, JsonToPython(perf.json));
+  });
+  m.def("eval_memory", [](const Model& model) {
+    const auto memory = rknnsim::python::EvalMemory(model);
+    return py::make_tuple(memory.text, JsonToPython(memory.json));
+  });
+  m.def("accuracy_analysis", [](const Model& model, const std::vector<FloatArray>& inputs, const std::string& dir) {
+    return rknnsim::python::AccuracyAnalysis(model, ToSample(inputs), dir);
+  });
+}

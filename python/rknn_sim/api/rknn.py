@@ -1,0 +1,495 @@
+"""RKNN-Toolkit2's `RKNN` class on rknn-sim (names, parameters, defaults and return conventions of
+/work/shared/docs/RKNN_API.md), so a toolkit script runs with only its import line changed.
+
+Conventions kept from the toolkit: methods return 0 on success and -1 on failure (inference,
+eval_perf, eval_memory and get_sdk_version return their result, or None on failure); a failure
+logs one `E <method>: <what> (hint: <how to fix>)` line and never raises, whatever the user passed.
+Calls out of order get the toolkit's messages ("Please call rknn.config first!", manual §5.9).
+
+What differs, because there is no board: init_runtime's target selects a simulated platform
+(target=None: the model's target_platform), eval_perf/eval_memory report the SystemC platform,
+and one Python process simulates one platform (SystemC elaborates once per process): running a
+second platform gives an E line telling to use another process.
+"""
+
+import functools
+import os
+import traceback
+
+import numpy as np
+
+from .. import _core
+from . import rockchip_rknn
+
+# Targets rknn-sim models; the others the toolkit knows are refused by name.
+_SIMULATED_TARGETS = ('rk3566', 'rk3568', 'rk3588', 'rv1103', 'rv1106')
+_TOOLKIT_ONLY_TARGETS = ('rk3562', 'rk3576', 'rv1103b', 'rk2118', 'rv1106b', 'rv1126b')
+_CORE_MASKS = (0, 1, 2, 4, 3, 7, 0xffff)
+_NO_MODEL = 'RKNN model does not exist, please load & build model first!'
+_NO_RUNTIME = 'Runtime environment is not inited, please call init_runtime to init it first!'
+
+
+class _UserError(Exception):
+    """A mistake of the caller: logged as an E line, never raised to the script."""
+
+    def __init__(self, message, hint=None):
+        super().__init__(message if not hint else '%s (hint: %s)' % (message, hint))
+
+
+def _log(level, text):
+    _core.log(level, text)
+
+
+def _api(failure):
+    """Runs a public method; any error becomes an `E <method>: ...` line and `failure`."""
+
+    def wrap(method):
+        @functools.wraps(method)
+        def run(self, *args, **kwargs):
+            name = method.__name__
+            if self._released and name != 'release':
+                _log('err', '%s: the RKNN object has been released (hint: create a new RKNN())' % name)
+                return failure
+            try:
+                return method(self, *args, **kwargs)
+            except (_UserError, _core.Error, rockchip_rknn.NotSupported) as e:
+                _log('err', '%s: %s' % (name, e))
+            except Exception as e:  # a bug of rknn-sim: still no traceback unless verbose
+                _log('err', '%s: internal error: %s: %s' % (name, type(e).__name__, e))
+                for line in traceback.format_exc().splitlines():
+                    _log('debug', '%s: %s' % (name, line))
+            return failure
+        return run
+    return wrap
+
+
+def _per_input_values(name, values):
+    """mean_values/std_values: one list per input ([[...], [...]]), or one flat list (one input)."""
+    if values is None:
+        return []
+    if not isinstance(values, (list, tuple)) or len(values) == 0:
+        raise _UserError('%s=%r is not a list' % (name, values),
+                         'one list of per-channel values per input, e.g. %s=[[123.675, 116.28, 103.53]]' % name)
+    if all(isinstance(v, (int, float, np.number)) for v in values):
+        values = [values]
+    out = []
+    for v in values:
+        if not isinstance(v, (list, tuple, np.ndarray)) or len(v) == 0 or \
+                not all(isinstance(x, (int, float, np.number)) for x in v):
+            raise _UserError('%s=%r is not a list of per-channel numbers' % (name, values),
+                             'e.g. %s=[[123.675, 116.28, 103.53]]' % name)
+        out.append([float(x) for x in v])
+    return out
+
+
+def _name_list(api, name, value):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise _UserError('%s=%r is not a list of tensor names' % (name, value))
+    return list(value)
+
+
+def _size_list(value):
+    if value is None:
+        return []
+    bad = _UserError('input_size_list=%r is not a list of shapes' % (value,), 'e.g. input_size_list=[[1, 3, 224, 224]]')
+    if not isinstance(value, (list, tuple)) or not value:
+        raise bad
+    if all(isinstance(d, (int, np.integer)) for d in value):
+        value = [value]
+    shapes = []
+    for shape in value:
+        if not isinstance(shape, (list, tuple)) or not shape or \
+                not all(isinstance(d, (int, np.integer)) and d > 0 for d in shape):
+            raise bad
+        shapes.append([int(d) for d in shape])
+    return shapes
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise _UserError('%s=%r is invalid' % (name, value), 'use one of %s' % ', '.join(repr(c) for c in choices))
+
+
+def _check_target(name, target):
+    if not isinstance(target, str):
+        raise _UserError('%s=%r is not a platform name' % (name, target))
+    t = target.lower()
+    if t in _TOOLKIT_ONLY_TARGETS:
+        raise _UserError("%s='%s' is a toolkit target rknn-sim does not simulate" % (name, target),
+                         'rknn-sim simulates %s' % ', '.join(_SIMULATED_TARGETS))
+    if t not in _SIMULATED_TARGETS:
+        raise _UserError("%s='%s' is not a supported platform" % (name, target),
+                         'use one of %s' % ', '.join(_SIMULATED_TARGETS))
+    return t
+
+
+def _shape_text(shape):
+    return '(' + ','.join(str(d) for d in shape) + ')'
+
+
+class RKNN:
+    """RKNN-Toolkit2's RKNN class, simulated (see the module documentation)."""
+
+    NPU_CORE_AUTO = 0
+    NPU_CORE_0 = 1
+    NPU_CORE_1 = 2
+    NPU_CORE_2 = 4
+    NPU_CORE_0_1 = 3
+    NPU_CORE_0_1_2 = 7
+    NPU_CORE_ALL = 0xffff
+
+    def __init__(self, verbose=False, verbose_file=None):
+        self._released = False
+        self._verbose = bool(verbose)
+        _core.set_logging(self._verbose, verbose_file or '')
+        self._config = None    # config() settings
+        self._load = None      # load_onnx() settings and the model's I/O
+        self._model = None     # compiled model (build or load_rknn)
+        self._runtime = None   # init_runtime() settings
+
+    # ---------------------------------------------------------------- conversion
+
+    @_api(-1)
+    def config(self, mean_values=None, std_values=None, quantized_dtype='w8a8', quantized_algorithm='normal',
+               quantized_method='channel', quantized_hybrid_level=0, target_platform=None, quant_img_RGB2BGR=False,
+               float_dtype='float16', optimization_level=3, custom_string=None, remove_weight=False,
+               compress_weight=False, inputs_yuv_fmt=None, single_core_mode=False, dynamic_input=None,
+               model_pruning=False, op_target=None, **unsupported):
+        if unsupported:
+            raise _UserError('unexpected argument(s) %s' % ', '.join(sorted(unsupported)),
+                             'see RKNN-Toolkit2\'s config() parameters; rknn-sim accepts those of its API reference')
+        if self._load is not None or self._model is not None:
+            raise _UserError('config must be called before load_onnx / load_rknn',
+                             'call rknn.config(...) right after RKNN(), then load the model')
+        # Settings that would change the model, refused by name rather than silently ignored.
+        for name, value, default in (('quantized_hybrid_level', quantized_hybrid_level, 0),
+                                     ('remove_weight', remove_weight, False),
+                                     ('compress_weight', compress_weight, False),
+                                     ('inputs_yuv_fmt', inputs_yuv_fmt, None),
+                                     ('dynamic_input', dynamic_input, None),
+                                     ('model_pruning', model_pruning, False),
+                                     ('op_target', op_target, None)):
+            if value != default:
+                raise _UserError('%s=%r is not supported by rknn-sim yet' % (name, value),
+                                 'leave %s at its default (%r)' % (name, default))
+        _check_choice('quantized_dtype', quantized_dtype, ('w8a8', 'asymmetric_quantized-8'))
+        _check_choice('quantized_algorithm', quantized_algorithm, ('normal', 'kl_divergence', 'mmse'))
+        _check_choice('quantized_method', quantized_method, ('channel', 'layer'))
+        _check_choice('float_dtype', float_dtype, ('float16',))
+        if optimization_level not in (0, 1, 2, 3):
+            raise _UserError('optimization_level=%r is invalid' % (optimization_level,), 'use 0, 1, 2 or 3')
+        if target_platform is None:
+            target = 'rk3566'  # the toolkit's default (manual §9.4)
+            _log('warn', 'config: target_platform is not set, using rk3566 (the toolkit\'s default)')
+        else:
+            target = _check_target('target_platform', target_platform)
+        self._config = {
+            'mean_values': _per_input_values('mean_values', mean_values),
+            'std_values': _per_input_values('std_values', std_values),
+            'quant_img_RGB2BGR': bool(quant_img_RGB2BGR),
+            'quantized_dtype': quantized_dtype,
+            'quantized_algorithm': quantized_algorithm,
+            'quantized_method': quantized_method,
+            'float_dtype': float_dtype,
+            'optimization_level': int(optimization_level),
+            'target': target,
+            'custom_string': custom_string,
+            'single_core_mode': bool(single_core_mode),
+        }
+        return 0
+
+    @_api(-1)
+    def load_onnx(self, model, inputs=None, input_size_list=None, input_initial_val=None, outputs=None):
+        if self._config is None:
+            raise _UserError('Please call rknn.config first!')
+        if input_initial_val is not None:
+            raise _UserError('input_initial_val is not supported by rknn-sim yet', 'leave it None')
+        if not isinstance(model, (str, os.PathLike)) or not os.path.isfile(model):
+            raise _UserError("the ONNX model '%s' does not exist" % (model,), 'check the path passed as model=')
+        load = {'model': os.fspath(model),
+                'inputs': _name_list('load_onnx', 'inputs', inputs),
+                'outputs': _name_list('load_onnx', 'outputs', outputs),
+                'input_size_list': _size_list(input_size_list)}
+        self._load = None
+        self._model = None
+        self._runtime = None
+        model_inputs, model_outputs = _core.inspect_onnx(load['model'], self._options(load, '', True))
+        load['io'] = (model_inputs, model_outputs)
+        self._load = load
+        _log('info', 'load_onnx: %s: inputs %s, outputs %s' % (
+            load['model'], ', '.join('%s%s' % (n, _shape_text(s)) for n, s in model_inputs),
+            ', '.join('%s%s' % (n, _shape_text(s)) for n, s in model_outputs)))
+        return 0
+
+    def _options(self, load, dataset, do_quantization):
+        options = dict(self._config)
+        options.update(target=self._config['target'], dataset=dataset, do_quantization=do_quantization,
+                       inputs=load['inputs'], outputs=load['outputs'], input_size_list=load['input_size_list'])
+        return options
+
+    @_api(-1)
+    def build(self, do_quantization=True, dataset=None, rknn_batch_size=None, auto_hybrid=False):
+        if self._load is None:
+            if self._model is not None:
+                raise _UserError('the model was loaded with load_rknn and is built already',
+                                 'build only models loaded with load_onnx')
+            raise _UserError('Please load model first! (load_onnx)')
+        if rknn_batch_size not in (None, 1):
+            raise _UserError('rknn_batch_size=%r is not supported by rknn-sim yet' % (rknn_batch_size,),
+                             'build with rknn_batch_size=None and run one sample per inference')
+        if auto_hybrid:
+            raise _UserError('auto_hybrid=True is not supported by rknn-sim yet', 'leave it False')
+        if do_quantization:
+            if dataset is None:
+                raise _UserError('do_quantization=True needs a calibration dataset',
+                                 "build(do_quantization=True, dataset='./dataset.txt'), or do_quantization=False "
+                                 'for an fp16 model')
+            if not isinstance(dataset, (str, os.PathLike)) or not os.path.isfile(dataset):
+                raise _UserError("the dataset '%s' does not exist" % (dataset,),
+                                 'a text file with one line per sample: the .npy or image files of each input')
+        elif dataset is not None:
+            _log('warn', 'build: do_quantization=False: the dataset is not used')
+        self._model = None
+        self._runtime = None
+        self._model = _core.build(self._load['model'], self._options(
+            self._load, os.fspath(dataset) if do_quantization else '', bool(do_quantization)))
+        return 0
+
+    @_api(-1)
+    def export_rknn(self, export_path, cpp_gen_cfg=False, **kwargs):
+        if self._model is None:
+            raise _UserError(_NO_MODEL)
+        if cpp_gen_cfg or kwargs:
+            raise _UserError('cpp_gen_cfg and other code generation options are not supported by rknn-sim')
+        if not isinstance(export_path, (str, os.PathLike)):
+            raise _UserError('export_path=%r is not a file path' % (export_path,))
+        _core.export(self._model, os.fspath(export_path))
+        _log('info', 'export_rknn: wrote %s' % os.fspath(export_path))
+        return 0
+
+    @_api(-1)
+    def load_rknn(self, path, load_model_in_npu=False):
+        if load_model_in_npu:
+            raise _UserError('load_model_in_npu=True needs a board', 'leave it False')
+        if not isinstance(path, (str, os.PathLike)) or not os.path.isfile(path):
+            raise _UserError("the model file '%s' does not exist" % (path,))
+        path = os.fspath(path)
+        with open(path, 'rb') as f:
+            header = f.read(8)
+        self._load = None
+        self._model = None
+        self._runtime = None
+        if rockchip_rknn.is_rockchip_rknn(header):
+            self._model = rockchip_rknn.load_rockchip_rknn(path)
+        else:
+            self._model = _core.load(path)
+        _log('info', 'load_rknn: %s, target %s' % (path, self._model.target))
+        return 0
+
+    def _unsupported_loader(self, name):
+        _log('err', '%s: rknn-sim loads ONNX models only (hint: export the model to ONNX and use load_onnx)' % name)
+        return -1
+
+    def load_pytorch(self, *args, **kwargs):
+        return self._unsupported_loader('load_pytorch')
+
+    def load_tensorflow(self, *args, **kwargs):
+        return self._unsupported_loader('load_tensorflow')
+
+    def load_tflite(self, *args, **kwargs):
+        return self._unsupported_loader('load_tflite')
+
+    def load_caffe(self, *args, **kwargs):
+        return self._unsupported_loader('load_caffe')
+
+    def load_darknet(self, *args, **kwargs):
+        return self._unsupported_loader('load_darknet')
+
+    def hybrid_quantization_step1(self, *args, **kwargs):
+        _log('err', 'hybrid_quantization_step1: hybrid quantization is not supported by rknn-sim yet')
+        return -1
+
+    def hybrid_quantization_step2(self, *args, **kwargs):
+        _log('err', 'hybrid_quantization_step2: hybrid quantization is not supported by rknn-sim yet')
+        return -1
+
+    # ---------------------------------------------------------------- runtime
+
+    @_api(-1)
+    def init_runtime(self, target=None, device_id=None, perf_debug=False, eval_mem=False, async_mode=False,
+                     core_mask=NPU_CORE_AUTO, fallback_prior_device='cpu'):
+        if self._model is None:
+            raise _UserError(_NO_MODEL)
+        model_target = self._model.target
+        if target is None:
+            target = model_target
+            _log('info', 'init_runtime: target is None, simulating %s on the SystemC platform' % target)
+        else:
+            target = _check_target('target', target)
+            if _core.platform_of(target) != _core.platform_of(model_target):
+                raise _UserError('the model is built for %s and cannot run on %s' % (model_target, target),
+                                 "config(target_platform='%s') and build again, or init_runtime(target=None)" % target)
+            _log('info', 'init_runtime: simulating target %s (no board: device_id is not used)' % target)
+        if core_mask not in _CORE_MASKS:
+            raise _UserError('core_mask=%r is invalid' % (core_mask,),
+                             'use RKNN.NPU_CORE_AUTO, NPU_CORE_0, NPU_CORE_1, NPU_CORE_2, NPU_CORE_0_1, '
+                             'NPU_CORE_0_1_2 or NPU_CORE_ALL')
+        if core_mask != self.NPU_CORE_AUTO and target != 'rk3588':
+            raise _UserError('core_mask is only supported on rk3588, not on %s' % target,
+                             'leave core_mask=RKNN.NPU_CORE_AUTO')
+        if core_mask not in (self.NPU_CORE_AUTO, self.NPU_CORE_0):
+            _log('info', 'init_runtime: core_mask=%d: the simulated platform models one NPU core; outputs are '
+                         'unchanged and timing is that of one core' % core_mask)
+        if async_mode:
+            _log('warn', 'init_runtime: async_mode=True has no effect in the simulator (runs are synchronous)')
+        _check_choice('fallback_prior_device', fallback_prior_device, ('cpu',))
+        _core.check_platform_available(target)
+        self._runtime = {'target': target, 'perf_debug': bool(perf_debug), 'eval_mem': bool(eval_mem),
+                         'core_mask': core_mask, 'last_time_us': None}
+        return 0
+
+    def _model_inputs(self, inputs, data_format, api):
+        """The caller's arrays as contiguous float32 NCHW arrays of the model's input shapes."""
+        specs = self._model.inputs
+        if isinstance(inputs, np.ndarray):
+            inputs = [inputs]
+        if not isinstance(inputs, (list, tuple)):
+            raise _UserError('inputs must be a list of numpy arrays, got %s' % type(inputs).__name__)
+        if len(inputs) != len(specs):
+            raise _UserError('the model has %d input(s), got %d' % (len(specs), len(inputs)),
+                             'pass one array per input: %s' % ', '.join(n for n, _ in specs))
+        formats = data_format if isinstance(data_format, (list, tuple)) else [data_format] * len(specs)
+        if len(formats) != len(specs):
+            raise _UserError('data_format has %d entries for %d input(s)' % (len(formats), len(specs)))
+        arrays = []
+        for i, (x, fmt, (name, shape)) in enumerate(zip(inputs, formats, specs)):
+            if fmt is not None:
+                if not isinstance(fmt, str) or fmt.lower() not in ('nchw', 'nhwc'):
+                    raise _UserError('data_format=%r is invalid' % (fmt,), "use 'nchw' or 'nhwc'")
+                fmt = fmt.lower()
+            try:
+                a = np.asarray(x)
+                if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == np.bool_):
+                    raise TypeError(a.dtype)
+            except Exception:
+                raise _UserError('inputs[%d] is not a numeric array' % i) from None
+            shape = tuple(shape)
+            if len(shape) == 4:
+                nhwc = (shape[0], shape[2], shape[3], shape[1])
+                if a.ndim == 3 and shape[0] == 1:
+                    a = a[np.newaxis]  # one HWC / CHW image for a batch-1 model
+                if fmt is None:
+                    fmt = 'nhwc'  # the toolkit's default for 4-D inputs
+                    if a.shape == shape and shape != nhwc:
+                        fmt = 'nchw'
+                        _log('warn', "%s: inputs[%d] has the model's NCHW shape %s: taken as nchw "
+                                     "(pass data_format='nchw' to say so)" % (api, i, _shape_text(shape)))
+                if fmt == 'nhwc':
+                    if a.shape != nhwc:
+                        raise _UserError("inputs[%d] has shape %s, but input '%s' takes %s as nhwc" % (
+                            i, _shape_text(a.shape), name, _shape_text(nhwc)),
+                            "pass data_format='nchw' for %s arrays" % _shape_text(shape))
+                    a = a.transpose(0, 3, 1, 2)
+                elif a.shape != shape:
+                    raise _UserError("inputs[%d] has shape %s, but input '%s' takes %s as nchw" % (
+                        i, _shape_text(a.shape), name, _shape_text(shape)),
+                        "pass data_format='nhwc' for %s arrays" % _shape_text(nhwc))
+            elif a.size != int(np.prod(shape)):
+                raise _UserError("inputs[%d] has shape %s, but input '%s' takes %s" % (
+                    i, _shape_text(a.shape), name, _shape_text(shape)))
+            arrays.append(np.ascontiguousarray(a.reshape(shape), dtype=np.float32))
+        return arrays
+
+    @_api(None)
+    def inference(self, inputs, data_format=None, inputs_pass_through=None, get_frame_id=False):
+        if self._runtime is None:
+            raise _UserError(_NO_RUNTIME)
+        if inputs_pass_through is not None and any(inputs_pass_through):
+            raise _UserError('inputs_pass_through is not supported by rknn-sim yet', 'leave it None')
+        if get_frame_id:
+            raise _UserError('get_frame_id needs async_mode on a board', 'leave it False')
+        arrays = self._model_inputs(inputs, data_format, 'inference')
+        outputs, time_us = _core.simulate(self._model, self._runtime['target'], arrays)
+        self._runtime['last_time_us'] = time_us
+        return list(outputs)
+
+    @_api(None)
+    def eval_perf(self, is_print=True, fix_freq=True):
+        if self._runtime is None:
+            raise _UserError(_NO_RUNTIME)
+        table, report = _core.eval_perf(self._model, self._runtime['target'])
+        if self._runtime['perf_debug']:
+            text = table
+        else:
+            _log('info', 'eval_perf: the per-layer table needs init_runtime(perf_debug=True)')
+            text = ('Total Operator Elapsed Per Frame Time(us): %.0f\n'
+                    'Total Memory Read/Write Per Frame Size(KB): %.0f\n' % (report['total_time_us'],
+                                                                           report['total_rw_kb']))
+        if is_print:
+            print(text, end='', flush=True)
+        return text
+
+    @_api(None)
+    def eval_memory(self, is_print=True):
+        if self._runtime is None:
+            raise _UserError(_NO_RUNTIME)
+        if not self._runtime['eval_mem']:
+            raise _UserError('eval_mem is not enabled', 'call init_runtime(eval_mem=True) before eval_memory')
+        text, report = _core.eval_memory(self._model)
+        if is_print:
+            bar = '=' * 54
+            print('%s\n%s\n%s\nNPU model memory detail(bytes):\n%s%s' % (
+                bar, 'Memory Profile Info Dump'.center(54), bar,
+                ''.join('    %s\n' % line for line in text.splitlines()), bar), flush=True)
+        return report
+
+    @_api(-1)
+    def accuracy_analysis(self, inputs, output_dir='./snapshot', target=None, device_id=None):
+        if self._model is None:
+            raise _UserError(_NO_MODEL)
+        if target is not None:
+            target = _check_target('target', target)
+            if _core.platform_of(target) != _core.platform_of(self._model.target):
+                raise _UserError('the model is built for %s, not %s' % (self._model.target, target),
+                                 'accuracy_analysis(target=None) analyzes the model on its own platform')
+        if isinstance(inputs, (str, os.PathLike, np.ndarray)):
+            inputs = [inputs]
+        if not isinstance(inputs, (list, tuple)) or not inputs:
+            raise _UserError('inputs must be a list of input files (.npy or images), one per model input')
+        if all(isinstance(x, (str, os.PathLike)) for x in inputs):
+            for path in inputs:
+                if not os.path.isfile(path):
+                    raise _UserError("the input file '%s' does not exist" % os.fspath(path))
+            arrays = _core.load_input_files(self._model, [os.fspath(p) for p in inputs])
+        else:
+            arrays = self._model_inputs(inputs, None, 'accuracy_analysis')
+        if not isinstance(output_dir, (str, os.PathLike)):
+            raise _UserError('output_dir=%r is not a directory path' % (output_dir,))
+        summary = _core.accuracy_analysis(self._model, list(arrays), os.fspath(output_dir))
+        _log('info', 'accuracy_analysis: wrote %s (golden/, simulator/, error_analysis.txt)' % os.fspath(output_dir))
+        for line in summary.splitlines():
+            _log('info', 'accuracy_analysis: %s' % line)
+        return 0
+
+    # ---------------------------------------------------------------- misc
+
+    @_api(None)
+    def get_sdk_version(self):
+        if self._runtime is None:
+            raise _UserError(_NO_RUNTIME)
+        return 'API: rknn-sim %s\nDRV: simulated %s (SystemC platform \'%s\')' % (
+            _core.__version__, self._runtime['target'], _core.platform_of(self._runtime['target']))
+
+    def list_devices(self):
+        print('*' * 25)
+        print('rknn-sim simulates the NPU: no devices are needed or listed')
+        print('*' * 25)
+        return [], []
+
+    def release(self):
+        self._config = self._load = self._model = self._runtime = None
+        self._released = True

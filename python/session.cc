@@ -1,0 +1,129 @@
+#include "python/session.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "compiler/frontend/onnx_importer.h"
+#include "compiler/passes/normalize_inputs.h"
+#include "compiler/reference/quant_executor.h"
+#include "isa/platform_config.h"
+#include "runtime/accuracy_analysis.h"
+#include "runtime/cpu_runner.h"
+#include "runtime/reports.h"
+#include "runtime/tensor_io.h"
+#include "sim/simulator.h"
+
+namespace rknnsim::python {
+namespace {
+
+std::vector<TensorInfo> Describe(const ir::Graph& graph, const std::vector<int>& ids) {
+  std::vector<TensorInfo> out;
+  for (int id : ids) out.push_back({graph.tensor(id).name, graph.tensor(id).shape});
+  return out;
+}
+
+// The platform every simulation of this process runs on (SystemC: one elaboration per process).
+std::string& ActivePlatform() {
+  static std::string platform;
+  return platform;
+}
+
+isa::PlatformConfig PlatformFor(const std::string& target) {
+  CheckPlatformAvailable(target);
+  isa::PlatformConfig platform = isa::LoadPlatformForTarget(target);
+  ActivePlatform() = platform.platform;
+  return platform;
+}
+
+}  // namespace
+
+OnnxInfo InspectOnnx(const std::string& onnx_path, const runtime::ConvertOptions& options) {
+  const ir::Graph graph = frontend::ImportOnnxFile(onnx_path, options.load);
+  passes::ValidateMeanStd(graph, options.config.mean_values, options.config.std_values);
+  return {Describe(graph, graph.inputs()), Describe(graph, graph.outputs())};
+}
+
+std::vector<TensorInfo> Model::Inputs() const { return Describe(compiled.graph, compiled.graph.inputs()); }
+std::vector<TensorInfo> Model::Outputs() const { return Describe(compiled.graph, compiled.graph.outputs()); }
+bool Model::is_fp16() const { return reference::IsFp16Graph(compiled.graph); }
+
+std::shared_ptr<Model> BuildModel(const std::string& onnx_path, const runtime::ConvertOptions& options) {
+  auto model = std::make_shared<Model>();
+  model->compiled = runtime::ConvertOnnx(onnx_path, options);
+  model->onnx_path = onnx_path;
+  model->options = options;
+  return model;
+}
+
+std::shared_ptr<Model> LoadModel(const std::string& path) {
+  auto model = std::make_shared<Model>();
+  model->compiled = runtime::LoadModelFile(path);
+  return model;
+}
+
+void ExportModel(const Model& model, const std::string& path) { runtime::SaveModelFile(path, model.compiled); }
+
+std::string PlatformOf(const std::string& target) { return isa::LoadPlatformForTarget(target).platform; }
+
+void CheckPlatformAvailable(const std::string& target) {
+  const std::string wanted = PlatformOf(target);
+  const std::string& active = ActivePlatform();
+  if (!active.empty() && active != wanted)
+    throw Error("this process already simulates platform '" + active + "'; SystemC builds one platform per process, so '" +
+                    target + "' (platform '" + wanted + "') cannot run here",
+                "simulate each platform in its own Python process (e.g. subprocess, or multiprocessing with the "
+                "'spawn' start method)");
+}
+
+quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>& paths) {
+  return quant::LoadInputs(paths, model.compiled.graph);
+}
+
+Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs) {
+  const runtime::CompiledModel& m = model.compiled;
+  if (inputs.size() != m.program.inputs.size())
+    throw Error("the model has " + std::to_string(m.program.inputs.size()) + " input(s), got " +
+                std::to_string(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const ir::Tensor& t = m.graph.tensor(m.graph.inputs()[i]);
+    if (static_cast<int64_t>(inputs[i].size()) != t.num_elements())
+      throw Error("input " + std::to_string(i) + " ('" + t.name + "') has " + std::to_string(inputs[i].size()) +
+                  " elements, the model's input " + ir::ShapeToString(t.shape) + " has " +
+                  std::to_string(t.num_elements()));
+  }
+  const isa::PlatformConfig platform = PlatformFor(target);
+  std::vector<std::vector<uint8_t>> packed;
+  for (size_t i = 0; i < inputs.size(); ++i) packed.push_back(runtime::PackInput(inputs[i], m.program.inputs[i]));
+  const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(m);
+  const sim::SimulationResult result = sim::Simulate(m.program, platform, packed, &cpu_runner);
+  Inference out;
+  for (size_t i = 0; i < result.outputs.size(); ++i)
+    out.outputs.push_back(runtime::UnpackOutput(result.outputs[i], m.program.outputs[i]));
+  out.time_us = result.total_time_us;
+  spdlog::debug("simulated on {}: {:.1f} us", target, result.total_time_us);
+  return out;
+}
+
+Perf EvalPerf(const Model& model, const std::string& target) {
+  const isa::PlatformConfig platform = PlatformFor(target);
+  const sim::SimulationResult result = sim::Simulate(model.compiled.program, platform, {});
+  const runtime::PerfReport report = runtime::BuildPerfReport(model.compiled.program, platform, result);
+  return {runtime::FormatPerfTable(report), runtime::PerfToJson(report)};
+}
+
+Memory EvalMemory(const Model& model) {
+  const runtime::MemoryReport report = runtime::BuildMemoryReport(model.compiled.program);
+  return {runtime::FormatMemoryReport(report), runtime::MemoryToJson(report)};
+}
+
+std::string AccuracyAnalysis(const Model& model, const quant::Sample& inputs, const std::string& output_dir) {
+  if (model.onnx_path.empty())
+    throw Error("accuracy_analysis needs the float model, and a model loaded with load_rknn has none",
+                "load_onnx and build the model in this RKNN object, then call accuracy_analysis");
+  const ir::Graph float_graph = runtime::BuildFloatGraph(model.onnx_path, model.options);
+  const runtime::AccuracyReport report = runtime::AnalyzeAccuracy(float_graph, model.compiled.graph, inputs);
+  runtime::WriteAccuracyReport(output_dir, report);
+  return runtime::FormatWorstLayers(report, 5);
+}
+
+}  // namespace rknnsim::python

@@ -1,0 +1,84 @@
+// The C++ side of the Python RKNN class, free of pybind11 so it reads like the CLI's commands:
+// build / load / export a compiled model, simulate it on the SystemC platform, and the perf,
+// memory and accuracy reports. The call-order rules and the toolkit's log lines live in Python
+// (python/rknn_sim/api/rknn.py); everything here throws rknnsim::Error on bad input.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/quant/dataset.h"
+#include "runtime/converter.h"
+#include "runtime/model_file.h"
+
+namespace rknnsim::python {
+
+struct TensorInfo {
+  std::string name;
+  ir::Shape shape;
+};
+
+// What load_onnx learns from the ONNX file: its (possibly cut) inputs and outputs.
+struct OnnxInfo {
+  std::vector<TensorInfo> inputs, outputs;
+};
+
+// Imports the ONNX model as build() will (load options applied) and checks mean/std against its
+// inputs, so load_onnx reports what is wrong with the model or the config at load time.
+OnnxInfo InspectOnnx(const std::string& onnx_path, const runtime::ConvertOptions& options);
+
+// A compiled model plus where it came from: accuracy_analysis needs the ONNX and the options.
+struct Model {
+  runtime::CompiledModel compiled;
+  std::string onnx_path;  // empty for a model loaded from our model file
+  runtime::ConvertOptions options;
+
+  std::string target() const { return compiled.program.target; }
+  std::vector<TensorInfo> Inputs() const;
+  std::vector<TensorInfo> Outputs() const;
+  bool is_fp16() const;
+};
+
+std::shared_ptr<Model> BuildModel(const std::string& onnx_path, const runtime::ConvertOptions& options);
+std::shared_ptr<Model> LoadModel(const std::string& path);
+void ExportModel(const Model& model, const std::string& path);
+
+// The platform description name of a target ("rk356x" for rk3566 and rk3568).
+std::string PlatformOf(const std::string& target);
+
+// SystemC elaborates one platform per process (sim/simulator.h). Throws the Python API's error
+// when this process already simulated another platform than `target`'s.
+void CheckPlatformAvailable(const std::string& target);
+
+// Raw inputs (.npy or images) read and validated as `rknn-sim run -i` reads them.
+quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>& paths);
+
+struct Inference {
+  std::vector<std::vector<float>> outputs;  // float32 NCHW, one per model output
+  double time_us = 0;
+};
+// One functional run on the platform of `target`: PackInput, sim::Simulate, UnpackOutput, as
+// `rknn-sim run` does, so the outputs equal the CLI's bit for bit.
+Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs);
+
+struct Perf {
+  std::string table;  // the perf_debug table, as `rknn-sim perf` prints it
+  nlohmann::json json;
+};
+// A timing-only run, as `rknn-sim perf` does.
+Perf EvalPerf(const Model& model, const std::string& target);
+
+struct Memory {
+  std::string text;
+  nlohmann::json json;
+};
+Memory EvalMemory(const Model& model);
+
+// Runs the analysis of runtime/accuracy_analysis.h and writes `output_dir`; returns the summary
+// of the worst layers.
+std::string AccuracyAnalysis(const Model& model, const quant::Sample& inputs, const std::string& output_dir);
+
+}  // namespace rknnsim::python

@@ -1,0 +1,346 @@
+"""rknn_sim.api.RKNN end to end: every method, the toolkit's return codes and E lines for wrong
+call order, bad arguments and missing files (never a traceback), data_format nchw vs nhwc, and
+outputs / reports equal to the CLI's (`rknn-sim convert`, `run`, `perf`, `memory`) bit for bit.
+
+Each scenario runs in its own Python process (SystemC simulates one platform per process); the
+parent checks exit codes, E lines and that no traceback was printed.
+usage: test_api.py --sim RKNN_SIM --bundled MODELS/bundled --work DIR [--scenario NAME]
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+ARGS = None
+
+
+def cli(*args):
+    """Runs rknn-sim; returns stdout, raises on failure."""
+    done = subprocess.run([ARGS.sim, '-q'] + [str(a) for a in args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise AssertionError('rknn-sim %s failed: %s' % (' '.join(map(str, args)), done.stderr))
+    return done.stdout
+
+
+def cli_outputs(out_dir):
+    files = sorted(glob.glob(os.path.join(out_dir, '*.npy')), key=lambda f: int(os.path.basename(f).split('_')[0]))
+    return [np.load(f) for f in files]
+
+
+def assert_bit_equal(actual, expected, what):
+    assert len(actual) == len(expected), '%s: %d outputs vs %d' % (what, len(actual), len(expected))
+    for i, (a, e) in enumerate(zip(actual, expected)):
+        assert a.dtype == np.float32 and e.dtype == np.float32, '%s[%d]: dtypes %s %s' % (what, i, a.dtype, e.dtype)
+        assert a.shape == e.shape, '%s[%d]: shapes %s vs %s' % (what, i, a.shape, e.shape)
+        assert a.tobytes() == e.tobytes(), '%s[%d]: values differ (max |diff| %g)' % (
+            what, i, float(np.max(np.abs(a - e))))
+
+
+def work(name):
+    path = os.path.join(ARGS.work, name)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+# ------------------------------------------------------------------ scenarios (child processes)
+
+def scenario_flow_int8():
+    """The documented flow on the bundled model, int8 on rk3588, against the CLI."""
+    from rknn_sim.api import RKNN
+    d = work('flow_int8')
+    onnx = os.path.join(ARGS.bundled, 'tiny_resnet.onnx')
+    dataset = os.path.join(ARGS.bundled, 'dataset.txt')
+    input_npy = os.path.join(ARGS.bundled, 'input.npy')
+    x = np.load(input_npy)
+
+    rknn = RKNN(verbose=False)
+    assert rknn.config(target_platform='rk3588') == 0
+    assert rknn.load_onnx(model=onnx) == 0
+    assert rknn.build(do_quantization=True, dataset=dataset) == 0
+    exported = os.path.join(d, 'py.rknnsim')
+    assert rknn.export_rknn(exported) == 0
+    assert rknn.init_runtime(perf_debug=True, eval_mem=True) == 0
+    outputs = rknn.inference(inputs=[x], data_format='nchw')
+    assert isinstance(outputs, list) and len(outputs) == 1 and outputs[0].dtype == np.float32
+    assert outputs[0].shape == (1, 10), outputs[0].shape
+
+    # The CLI on the same model and input: same compiled file, same outputs, same reports.
+    cli_model = os.path.join(d, 'cli.rknnsim')
+    cli('convert', onnx, '-t', 'rk3588', '-d', dataset, '-o', cli_model)
+    with open(exported, 'rb') as a, open(cli_model, 'rb') as b:
+        assert a.read() == b.read(), 'export_rknn differs from rknn-sim convert'
+    cli('run', cli_model, '-i', input_npy, '-o', os.path.join(d, 'cli_out'))
+    assert_bit_equal(outputs, cli_outputs(os.path.join(d, 'cli_out')), 'inference vs rknn-sim run')
+
+    # data_format: the same sample as NHWC (explicit and default) and as one HWC image.
+    nhwc = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+    assert_bit_equal(rknn.inference(inputs=[nhwc], data_format='nhwc'), outputs, 'nhwc')
+    assert_bit_equal(rknn.inference(inputs=[nhwc]), outputs, 'data_format=None (nhwc)')
+    assert_bit_equal(rknn.inference(inputs=[nhwc[0]]), outputs, 'HWC image')
+    assert_bit_equal(rknn.inference(inputs=[x.astype(np.float64)], data_format='nchw'), outputs, 'float64 input')
+
+    perf = rknn.eval_perf()
+    cli_perf = cli('perf', cli_model)
+    assert perf == cli_perf.split('\n', 1)[1], 'eval_perf differs from rknn-sim perf:\n%s\n---\n%s' % (perf, cli_perf)
+    assert 'Total Operator Elapsed Per Frame Time(us)' in perf and 'ConvRelu' in perf
+
+    memory = rknn.eval_memory()
+    cli('memory', cli_model, '--json', os.path.join(d, 'memory.json'))
+    with open(os.path.join(d, 'memory.json')) as f:
+        assert memory == json.load(f), memory
+
+    version = rknn.get_sdk_version()
+    assert 'rknn-sim' in version and 'rk3588' in version, version
+
+    snapshot = os.path.join(d, 'snapshot')
+    assert rknn.accuracy_analysis(inputs=[input_npy], output_dir=snapshot) == 0
+    with open(os.path.join(snapshot, 'error_analysis.txt')) as f:
+        text = f.read()
+    rows = [line for line in text.splitlines() if line.startswith('[')]
+    assert rows[0].startswith('[Input] input'), rows
+    assert any(r.startswith('[ConvRelu]') for r in rows) and any(r.startswith('[Gemm]') for r in rows), rows
+    for row in rows:  # int8 on a small CNN: every layer stays close to float
+        cos_entire, cos_single = float(row.split()[2]), float(row.split('|')[1].split()[1])
+        assert 0.98 < cos_entire <= 1.00001 and 0.98 < cos_single <= 1.00001, row
+    assert 'lose the most' in text
+    golden = sorted(os.listdir(os.path.join(snapshot, 'golden')))
+    assert golden == sorted(os.listdir(os.path.join(snapshot, 'simulator'))) and len(golden) == len(rows), golden
+    # The last layer's snapshot is the model output: the simulator's equals inference's bit for bit.
+    out_name = [g for g in golden if g.startswith('output')][0]
+    assert np.load(os.path.join(snapshot, 'simulator', out_name)).tobytes() == outputs[0].tobytes()
+    # The golden output is the float model: the CLI's float reference run.
+    cli('run', onnx, '--reference', 'float', '-i', input_npy, '-o', os.path.join(d, 'float_out'))
+    assert_bit_equal([np.load(os.path.join(snapshot, 'golden', out_name))], cli_outputs(os.path.join(d, 'float_out')),
+                     'golden output vs float reference')
+    # Same analysis from arrays instead of files.
+    assert rknn.accuracy_analysis(inputs=[x], output_dir=os.path.join(d, 'snapshot2')) == 0
+    rknn.release()
+
+    # load_rknn of the exported file runs the same.
+    other = RKNN()
+    assert other.load_rknn(exported) == 0
+    assert other.init_runtime(target='rk3588') == 0
+    assert_bit_equal(other.inference(inputs=[x], data_format='nchw'), outputs, 'load_rknn + inference')
+    assert other.accuracy_analysis(inputs=[input_npy], output_dir=os.path.join(d, 'snap3')) == -1  # no float model
+    other.release()
+
+    # A second platform in this process: built fine, refused at init_runtime with a clear line.
+    third = RKNN()
+    assert third.config(target_platform='rv1106') == 0
+    assert third.load_onnx(model=onnx) == 0
+    assert third.build(do_quantization=True, dataset=dataset) == 0
+    sys.stderr.write('MARK second_platform\n')
+    sys.stderr.flush()
+    assert third.init_runtime() == -1
+    print('flow_int8 ok')
+
+
+def scenario_fp16():
+    """build(do_quantization=False) on rk3566 with mean/std and cut outputs, against the CLI."""
+    from rknn_sim.api import RKNN
+    d = work('fp16')
+    onnx = os.path.join(ARGS.bundled, 'tiny_resnet.onnx')
+    input_npy = os.path.join(ARGS.bundled, 'input.npy')
+    raw = np.load(input_npy) * 255.0
+    raw_npy = os.path.join(d, 'raw.npy')
+    np.save(raw_npy, raw)
+    mean, std = [[0.0, 0.0, 0.0]], [[255.0, 255.0, 255.0]]
+    log_file = os.path.join(d, 'build.log')
+    rknn = RKNN(verbose=True, verbose_file=log_file)
+    assert rknn.config(mean_values=mean, std_values=std, target_platform='rk3566') == 0
+    assert rknn.load_onnx(model=onnx) == 0
+    assert rknn.build(do_quantization=False) == 0
+    assert rknn.init_runtime(target='rk3568') == 0  # same platform description as rk3566
+    outputs = rknn.inference(inputs=[raw], data_format='nchw')
+    cli_model = os.path.join(d, 'cli.rknnsim')
+    cli('convert', onnx, '-t', 'rk3566', '--no-quant', '--mean-values', json.dumps(mean), '--std-values',
+        json.dumps(std), '-o', cli_model)
+    cli('run', cli_model, '-i', raw_npy, '-o', os.path.join(d, 'cli_out'))
+    assert_bit_equal(outputs, cli_outputs(os.path.join(d, 'cli_out')), 'fp16 inference vs rknn-sim run')
+    with open(log_file) as f:  # verbose_file gets the log lines too
+        log = f.read()
+    assert 'I load_onnx: ' in log and 'I compiled for rk3566' in log, log
+    perf = rknn.eval_perf(is_print=False)  # perf_debug=False: totals only
+    assert perf.startswith('Total Operator Elapsed Per Frame Time(us): ') and 'ConvRelu' not in perf, perf
+    assert rknn.accuracy_analysis(inputs=[raw_npy], output_dir=os.path.join(d, 'snapshot')) == 0
+    with open(os.path.join(d, 'snapshot', 'error_analysis.txt')) as f:
+        rows = [line for line in f if line.startswith('[')]
+    assert len(rows) > 5 and all(float(r.split()[2]) > 0.999 for r in rows), rows  # fp16 is close to float
+
+    # load_onnx's outputs= cuts the graph as the CLI's --outputs does.
+    cut = RKNN()
+    assert cut.config(target_platform='rk3566') == 0
+    assert cut.load_onnx(model=onnx, outputs=['/Relu_3_output_0']) == 0
+    assert cut.build(do_quantization=False) == 0
+    assert cut.init_runtime() == 0
+    cut_outputs = cut.inference(inputs=[np.load(input_npy)], data_format='nchw')
+    assert cut_outputs[0].shape == (1, 32, 16, 16), cut_outputs[0].shape
+    cli_cut = os.path.join(d, 'cut.rknnsim')
+    cli('convert', onnx, '-t', 'rk3566', '--no-quant', '--outputs', '/Relu_3_output_0', '-o', cli_cut)
+    cli('run', cli_cut, '-i', input_npy, '-o', os.path.join(d, 'cut_out'))
+    assert_bit_equal(cut_outputs, cli_outputs(os.path.join(d, 'cut_out')), 'cut model vs rknn-sim run --outputs')
+    print('fp16 ok')
+
+
+# (label, api, code returning the value, expected value, expected E line text)
+ERROR_CASES = [
+    ('load before config', 'load_onnx', "RKNN().load_onnx(model=ONNX)", -1, 'Please call rknn.config first!'),
+    ('build before load', 'build', "configured().build(dataset=DATASET)", -1, 'Please load model first'),
+    ('export before build', 'export_rknn', "loaded().export_rknn(WORK + '/x.rknnsim')", -1,
+     'RKNN model does not exist, please load & build model first!'),
+    ('init_runtime before build', 'init_runtime', "loaded().init_runtime()", -1,
+     'RKNN model does not exist, please load & build model first!'),
+    ('inference before init_runtime', 'inference', "built().inference(inputs=[X])", None,
+     'Runtime environment is not inited, please call init_runtime to init it first!'),
+    ('eval_perf before init_runtime', 'eval_perf', "built().eval_perf()", None, 'Runtime environment is not inited'),
+    ('eval_memory without eval_mem', 'eval_memory', "running().eval_memory()", None, 'init_runtime(eval_mem=True)'),
+    ('accuracy before build', 'accuracy_analysis', "loaded().accuracy_analysis(inputs=[INPUT])", -1,
+     'RKNN model does not exist'),
+    ('sdk version before init_runtime', 'get_sdk_version', "built().get_sdk_version()", None,
+     'Runtime environment is not inited'),
+    ('config after load', 'config', "loaded().config(target_platform='rk3588')", -1, 'config must be called before'),
+    ('call after release', 'build', "released().build(dataset=DATASET)", -1, 'has been released'),
+    ('unknown target', 'config', "RKNN().config(target_platform='rk9999')", -1, "target_platform='rk9999' is not"),
+    ('toolkit-only target', 'config', "RKNN().config(target_platform='rk3576')", -1, 'does not simulate'),
+    ('bad algorithm', 'config', "RKNN().config(quantized_algorithm='best')", -1, "quantized_algorithm='best' is invalid"),
+    ('unknown config argument', 'config', "RKNN().config(output_tensor_type='int8')", -1, 'output_tensor_type'),
+    ('bad mean_values', 'config', "RKNN().config(mean_values='abc')", -1, 'mean_values'),
+    ('mean_values length', 'load_onnx', "configured(mean_values=[[1, 2]]).load_onnx(model=ONNX)", -1,
+     'The len of mean_values'),
+    ('missing onnx', 'load_onnx', "configured().load_onnx(model='/nonexistent.onnx')", -1, 'does not exist'),
+    ('not an onnx file', 'load_onnx', "configured().load_onnx(model=DATASET)", -1, 'dataset.txt'),
+    ('bad outputs name', 'load_onnx', "configured().load_onnx(model=ONNX, outputs=['nope'])", -1, "'nope'"),
+    ('bad input_size_list', 'load_onnx', "configured().load_onnx(model=ONNX, input_size_list=[[1, -3]])", -1,
+     'input_size_list'),
+    ('no dataset', 'build', "loaded().build(do_quantization=True)", -1, 'needs a calibration dataset'),
+    ('missing dataset', 'build', "loaded().build(dataset='/nonexistent.txt')", -1, 'does not exist'),
+    ('batch size', 'build', "loaded().build(dataset=DATASET, rknn_batch_size=4)", -1, 'rknn_batch_size=4'),
+    ('wrong target at runtime', 'init_runtime', "built().init_runtime(target='rv1106')", -1, 'cannot run on rv1106'),
+    ('core_mask off rk3588', 'init_runtime', "built().init_runtime(core_mask=RKNN.NPU_CORE_0)", -1,
+     'core_mask is only supported on rk3588'),
+    ('bad core_mask', 'init_runtime', "built().init_runtime(core_mask=5)", -1, 'core_mask=5 is invalid'),
+    ('input count', 'inference', "running().inference(inputs=[X, X])", None, 'the model has 1 input(s), got 2'),
+    ('input shape', 'inference', "running().inference(inputs=[np.zeros((1, 3, 8, 8))], data_format='nchw')", None,
+     'takes (1,3,64,64) as nchw'),
+    ('nchw array as nhwc', 'inference', "running().inference(inputs=[X], data_format='nhwc')", None,
+     'takes (1,64,64,3) as nhwc'),
+    ('bad data_format', 'inference', "running().inference(inputs=[X], data_format='chw')", None,
+     "data_format='chw' is invalid"),
+    ('not numeric', 'inference', "running().inference(inputs=[np.array(['a'])])", None, 'not a numeric array'),
+    ('not a list', 'inference', "running().inference(inputs=3)", None, 'inputs must be a list'),
+    ('missing rknn', 'load_rknn', "RKNN().load_rknn('/nonexistent.rknn')", -1, 'does not exist'),
+    ('rockchip rknn', 'load_rknn', "RKNN().load_rknn(FAKE_RKNN)", -1, 'made by RKNN-Toolkit2'),
+    ('garbage model file', 'load_rknn', "RKNN().load_rknn(DATASET)", -1, 'not an rknn-sim model file'),
+    ('missing accuracy input', 'accuracy_analysis', "built().accuracy_analysis(inputs=['/nonexistent.npy'])", -1,
+     'does not exist'),
+    ('export to missing dir', 'export_rknn', "built().export_rknn('/nonexistent/dir/m.rknnsim')", -1, 'nonexistent'),
+    ('other loader', 'load_pytorch', "RKNN().load_pytorch(model='m.pt', input_size_list=[[1, 3, 8, 8]])", -1,
+     'ONNX models only'),
+]
+
+
+def scenario_errors():
+    """Every ERROR_CASES entry in turn; stderr gets a MARK line before each for the parent."""
+    from rknn_sim.api import RKNN  # noqa: F401 (used by the cases)
+    env = {'RKNN': RKNN, 'np': np, 'ONNX': os.path.join(ARGS.bundled, 'tiny_resnet.onnx'),
+           'DATASET': os.path.join(ARGS.bundled, 'dataset.txt'), 'INPUT': os.path.join(ARGS.bundled, 'input.npy'),
+           'X': np.load(os.path.join(ARGS.bundled, 'input.npy')), 'WORK': work('errors')}
+    fake = os.path.join(env['WORK'], 'fake.rknn')
+    with open(fake, 'wb') as f:
+        f.write(b'RKNN\0\0\0\0' + bytes(64))
+    env['FAKE_RKNN'] = fake
+
+    def configured(load=False, **config):
+        r = RKNN()
+        assert r.config(target_platform='rk3566', **config) == 0
+        if load:
+            assert r.load_onnx(model=env['ONNX']) == 0
+        return r
+
+    def loaded():
+        return configured(load=True)
+
+    def built():
+        r = loaded()
+        assert r.build(dataset=env['DATASET']) == 0
+        return r
+
+    def running():
+        r = built()
+        assert r.init_runtime() == 0
+        return r
+
+    def released():
+        r = configured(load=True)
+        r.release()
+        return r
+
+    env.update(configured=configured, loaded=loaded, built=built, running=running, released=released)
+    for label, _, code, expected, _ in ERROR_CASES:
+        sys.stderr.write('MARK %s\n' % label)
+        sys.stderr.flush()
+        value = eval(code, env)
+        assert value == expected if expected is not None else value is None, '%s: returned %r' % (label, value)
+        sys.stderr.flush()
+    sys.stderr.write('MARK end\n')
+    print('errors ok')
+
+
+# ------------------------------------------------------------------ parent
+
+def run_scenario(name):
+    cmd = [sys.executable, __file__, '--sim', ARGS.sim, '--bundled', ARGS.bundled, '--work', ARGS.work,
+           '--scenario', name]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    print('==== %s (exit %d)\n%s%s' % (name, done.returncode, done.stdout, done.stderr))
+    assert done.returncode == 0, '%s failed' % name
+    assert 'Traceback' not in done.stderr, '%s printed a traceback' % name
+    return done.stderr
+
+
+def sections(stderr):
+    """stderr split at the MARK lines: {label: text}."""
+    out, label = {}, None
+    for line in stderr.splitlines():
+        if line.startswith('MARK '):
+            label = line[5:]
+            out[label] = ''
+        elif label is not None:
+            out[label] += line + '\n'
+    return out
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--sim', required=True)
+    parser.add_argument('--bundled', required=True)
+    parser.add_argument('--work', required=True)
+    parser.add_argument('--scenario')
+    ARGS = parser.parse_args()
+    os.makedirs(ARGS.work, exist_ok=True)
+    if ARGS.scenario:
+        globals()['scenario_' + ARGS.scenario]()
+        return
+
+    stderr = run_scenario('flow_int8')
+    second = sections(stderr)['second_platform']
+    assert 'E init_runtime: this process already simulates platform' in second and 'own Python process' in second, \
+        second
+    run_scenario('fp16')
+    found = sections(run_scenario('errors'))
+    failures = []
+    for label, api, _, _, text in ERROR_CASES:
+        lines = [line for line in found.get(label, '').splitlines() if line.startswith('E %s: ' % api)]
+        if not any(text in line for line in lines):
+            failures.append('%s: expected an "E %s: ...%s..." line, got:\n%s' % (label, api, text, found.get(label)))
+    assert not failures, '\n'.join(failures)
+    print('all %d error cases give their E line' % len(ERROR_CASES))
+
+
+if __name__ == '__main__':
+    main()
