@@ -100,6 +100,7 @@ PYBIND11_MODULE(_core, m) {
     return rknnsim::python::BuildModel(path, MakeOptions(options));
   });
   m.def("load", &rknnsim::python::LoadModel);
+  m.def("load_rockchip", &rknnsim::python::LoadRockchipModel);
   m.def("export", &rknnsim::python::ExportModel);
   m.def("platform_of", &rknnsim::python::PlatformOf);
   m.def("check_platform_available", &rknnsim::python::CheckPlatformAvailable);

@@ -6,6 +6,8 @@
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/passes/normalize_inputs.h"
 #include "compiler/reference/quant_executor.h"
+#include "compiler/rknn/model.h"
+#include "compiler/rknn/simulation.h"
 #include "isa/platform_config.h"
 #include "runtime/accuracy_analysis.h"
 #include "runtime/cpu_runner.h"
@@ -61,7 +63,27 @@ std::shared_ptr<Model> LoadModel(const std::string& path) {
   return model;
 }
 
-void ExportModel(const Model& model, const std::string& path) { runtime::SaveModelFile(path, model.compiled); }
+std::shared_ptr<Model> LoadRockchipModel(const std::string& path) {
+  const rknn::RknnModel file = rknn::ReadRknnFile(path);
+  rknn::SimModel sim = rknn::CompileForSimulation(file);
+  auto model = std::make_shared<Model>();
+  model->compiled.source_name = path;
+  model->compiled.graph = std::move(sim.graph);
+  model->compiled.program = std::move(sim.program);
+  model->rockchip_path = path;
+  const rknn::FileMemory memory = rknn::MemoryOf(file);
+  runtime::MemoryReport& report = model->rockchip_memory;
+  report.weight_bytes = memory.weight_bytes;
+  report.internal_bytes = memory.internal_bytes;
+  report.other_bytes = memory.other_bytes;
+  report.total_bytes = report.weight_bytes + report.internal_bytes + report.other_bytes;
+  return model;
+}
+
+void ExportModel(const Model& model, const std::string& path) {
+  if (!model.rockchip_path.empty())
+    throw Error("'" + model.rockchip_path + "' was made by RKNN-Toolkit2; rknn-sim exports only its own model files",
+                "load_onnx and build the source model to export an rknn-sim model"); runtime::SaveModelFile(path, model.compiled); }
 
 std::string PlatformOf(const std::string& target) { return isa::LoadPlatformForTarget(target).platform; }
 
@@ -80,6 +102,10 @@ quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>&
 }
 
 Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs) {
+  if (!model.rockchip_path.empty())
+    throw Error("'" + model.rockchip_path + "' cannot be run: the file holds int8 weight codes but no weight scales "
+                "(docs/rknn-format.md §3)",
+                "eval_perf and eval_memory work on it; to run, load_onnx and build the source model");
   const runtime::CompiledModel& m = model.compiled;
   if (inputs.size() != m.program.inputs.size())
     throw Error("the model has " + std::to_string(m.program.inputs.size()) + " input(s), got " +
@@ -112,7 +138,8 @@ Perf EvalPerf(const Model& model, const std::string& target) {
 }
 
 Memory EvalMemory(const Model& model) {
-  const runtime::MemoryReport report = runtime::BuildMemoryReport(model.compiled.program);
+  const runtime::MemoryReport report =
+      model.rockchip_path.empty() ? runtime::BuildMemoryReport(model.compiled.program) : model.rockchip_memory;
   return {runtime::FormatMemoryReport(report), runtime::MemoryToJson(report)};
 }
 

@@ -13,6 +13,7 @@
 #include "compiler/quant/dataset.h"
 #include "runtime/converter.h"
 #include "runtime/model_file.h"
+#include "runtime/reports.h"
 
 namespace rknnsim::python {
 
@@ -35,6 +36,10 @@ struct Model {
   runtime::CompiledModel compiled;
   std::string onnx_path;  // empty for a model loaded from our model file
   runtime::ConvertOptions options;
+  // A Rockchip .rknn (compiler/rknn): simulated for timing and memory only, as `rknn-sim perf` /
+  // `memory` do; its memory figures are the ones the file records.
+  std::string rockchip_path;
+  runtime::MemoryReport rockchip_memory;
 
   std::string target() const { return compiled.program.target; }
   std::vector<TensorInfo> Inputs() const;
@@ -44,6 +49,8 @@ struct Model {
 
 std::shared_ptr<Model> BuildModel(const std::string& onnx_path, const runtime::ConvertOptions& options);
 std::shared_ptr<Model> LoadModel(const std::string& path);
+// A .rknn made by RKNN-Toolkit2: imported and lowered for its target (compiler/rknn/simulation.h).
+std::shared_ptr<Model> LoadRockchipModel(const std::string& path);
 void ExportModel(const Model& model, const std::string& path);
 
 // The platform description name of a target ("rk356x" for rk3566 and rk3568).

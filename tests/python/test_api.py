@@ -233,7 +233,7 @@ ERROR_CASES = [
     ('not numeric', 'inference', "running().inference(inputs=[np.array(['a'])])", None, 'not a numeric array'),
     ('not a list', 'inference', "running().inference(inputs=3)", None, 'inputs must be a list'),
     ('missing rknn', 'load_rknn', "RKNN().load_rknn('/nonexistent.rknn')", -1, 'does not exist'),
-    ('rockchip rknn', 'load_rknn', "RKNN().load_rknn(FAKE_RKNN)", -1, 'made by RKNN-Toolkit2'),
+    ('damaged rockchip rknn', 'load_rknn', "RKNN().load_rknn(FAKE_RKNN)", -1, 'container version'),
     ('garbage model file', 'load_rknn', "RKNN().load_rknn(DATASET)", -1, 'not an rknn-sim model file'),
     ('missing accuracy input', 'accuracy_analysis', "built().accuracy_analysis(inputs=['/nonexistent.npy'])", -1,
      'does not exist'),
@@ -241,6 +241,28 @@ ERROR_CASES = [
     ('other loader', 'load_pytorch', "RKNN().load_pytorch(model='m.pt', input_size_list=[[1, 3, 8, 8]])", -1,
      'ONNX models only'),
 ]
+
+
+def scenario_rockchip():
+    """A .rknn made by RKNN-Toolkit2: load_rknn accepts it; eval_perf and eval_memory equal the
+    CLI's `perf --json` / `memory --json`; inference refuses it with an E line."""
+    from rknn_sim.api import RKNN
+    path = '/work/shared/data/rknn/pp_human_segv2_rk3588.rknn'
+    if not os.path.exists(path):
+        print('SKIP: %s is not on this machine' % path)
+        return
+    rknn = RKNN()
+    assert rknn.load_rknn(path) == 0
+    assert rknn.init_runtime(target='rk3588', perf_debug=True, eval_mem=True) == 0
+    table = rknn.eval_perf()
+    assert table is not None and 'Conv:' in table, table
+    memory = rknn.eval_memory()
+    out = os.path.join(work('rockchip'), 'memory.json')
+    cli('memory', path, '--json', out)
+    with open(out) as f:
+        assert memory == json.load(f), memory
+    assert rknn.inference(inputs=[np.zeros((1, 3, 192, 192), np.float32)], data_format='nchw') is None
+    rknn.release()
 
 
 def scenario_errors():
@@ -332,6 +354,7 @@ def main():
     assert 'E init_runtime: this process already simulates platform' in second and 'own Python process' in second, \
         second
     run_scenario('fp16')
+    assert 'cannot be run' in run_scenario('rockchip') or not os.path.exists('/work/shared/data/rknn')
     found = sections(run_scenario('errors'))
     failures = []
     for label, api, _, _, text in ERROR_CASES:

@@ -1,9 +1,9 @@
 """Hook for Rockchip's own .rknn files in load_rknn.
 
-rknn-sim's load_rknn reads the model files that export_rknn writes (magic "RKNNSIM"). Files made
-by RKNN-Toolkit2 start with "RKNN" (/work/shared/docs/RKNN_FORMAT.md); reading them is separate
-work. When it lands, load_rockchip_rknn returns a compiled model (rknn_sim._core.Model) and
-load_rknn uses it unchanged.
+rknn-sim's load_rknn reads the model files that export_rknn writes (magic "RKNNSIM") and, through
+this module, .rknn files made by RKNN-Toolkit2 (docs/rknn-format.md): those are imported and
+lowered for their target, so eval_perf and eval_memory work on them; inference refuses them (the
+files hold no weight scales).
 """
 
 
@@ -17,7 +17,5 @@ def is_rockchip_rknn(header: bytes) -> bool:
 
 
 def load_rockchip_rknn(path):
-    raise NotSupported(
-        "'%s' is a .rknn file made by RKNN-Toolkit2, which rknn-sim cannot read yet "
-        "(hint: load_onnx the original model and build it with rknn-sim, then export_rknn/load_rknn "
-        "rknn-sim's own model file)" % path)
+    from .. import _core
+    return _core.load_rockchip(path)
