@@ -3,26 +3,14 @@
 #include <cmath>
 #include <optional>
 
+#include "compiler/passes/pass_util.h"
+
 namespace rknnsim::passes {
 namespace {
 
 struct Affine {
   std::vector<float> weight, bias;  // per channel
 };
-
-// Values of a constant that broadcasts against [N, C, H, W] along the channel axis only
-// (a scalar, or shapes like [C], [C,1,1], [1,C,1,1]), expanded to C values.
-std::optional<std::vector<float>> PerChannel(const ir::Tensor& k, int64_t channels) {
-  if (!k.is_constant || k.float_data.empty()) return std::nullopt;
-  if (k.float_data.size() == 1) return std::vector<float>(static_cast<size_t>(channels), k.float_data[0]);
-  if (k.shape.size() > 4 || static_cast<int64_t>(k.float_data.size()) != channels) return std::nullopt;
-  // Right-aligned against [N, C, H, W], the channel axis is 3rd from the end: everything after it is 1.
-  const size_t rank = k.shape.size();
-  if (rank == 1) return std::nullopt;  // [C] would broadcast over W, not C
-  if (k.shape[rank - 1] != 1 || k.shape[rank - 2] != 1 || (rank >= 3 && k.shape[rank - 3] != channels))
-    return std::nullopt;
-  return k.float_data;
-}
 
 std::optional<Affine> AffineOf(const ir::Graph& g, const ir::Node& n, int& x) {
   if (n.inputs.empty()) return std::nullopt;
@@ -52,7 +40,7 @@ std::optional<Affine> AffineOf(const ir::Graph& g, const ir::Node& n, int& x) {
     x = n.inputs[1 - side];
     if (!rank4(x) || g.tensor(x).shape != g.tensor(n.outputs[0]).shape) continue;
     const int64_t c = g.tensor(x).shape[1];
-    const auto k = PerChannel(g.tensor(n.inputs[side]), c);
+    const auto k = PerChannelValues(g, n.inputs[side], g.tensor(x).shape);
     if (!k) continue;
     Affine a;
     a.weight.assign(static_cast<size_t>(c), 1.0f);
@@ -68,15 +56,6 @@ std::optional<Affine> AffineOf(const ir::Graph& g, const ir::Node& n, int& x) {
     return a;
   }
   return std::nullopt;
-}
-
-int AddConstant(ir::Graph& g, const std::string& name, ir::Shape shape, std::vector<float> data) {
-  ir::Tensor t;
-  t.name = name;
-  t.shape = std::move(shape);
-  t.is_constant = true;
-  t.float_data = std::move(data);
-  return g.AddTensor(std::move(t));
 }
 
 }  // namespace
