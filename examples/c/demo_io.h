@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* The whole file in a malloc'd buffer (NULL on failure); *size receives its length. */
-static unsigned char* demo_read_file(const char* path, uint32_t* size) {
+static inline unsigned char* demo_read_file(const char* path, uint32_t* size) {
   FILE* f = fopen(path, "rb");
   if (!f) return NULL;
   fseek(f, 0, SEEK_END);
@@ -27,7 +27,7 @@ static unsigned char* demo_read_file(const char* path, uint32_t* size) {
 }
 
 /* Skips whitespace and '#' comments in a PPM header. */
-static int demo_ppm_token(FILE* f) {
+static inline int demo_ppm_token(FILE* f) {
   int c = fgetc(f);
   while (c == '#' || c == ' ' || c == '\n' || c == '\r' || c == '\t') {
     if (c == '#')
@@ -43,7 +43,7 @@ static int demo_ppm_token(FILE* f) {
 }
 
 /* A binary PPM (P6, maxval 255) as malloc'd RGB bytes in HWC order; NULL on failure. */
-static unsigned char* demo_read_ppm(const char* path, int* width, int* height) {
+static inline unsigned char* demo_read_ppm(const char* path, int* width, int* height) {
   FILE* f = fopen(path, "rb");
   if (!f) return NULL;
   unsigned char* data = NULL;
@@ -65,7 +65,7 @@ static unsigned char* demo_read_ppm(const char* path, int* width, int* height) {
 }
 
 /* Writes a little-endian float32 .npy (format 1.0, C order) of the given shape. */
-static int demo_write_npy(const char* path, const float* data, const uint32_t* dims, uint32_t n_dims) {
+static inline int demo_write_npy(const char* path, const float* data, const uint32_t* dims, uint32_t n_dims) {
   char shape[256] = "(";
   size_t count = 1;
   for (uint32_t i = 0; i < n_dims; ++i) {
