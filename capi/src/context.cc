@@ -32,6 +32,15 @@ void CopyText(char* dst, const std::string& text, size_t cap) {
   dst[cap - 1] = '\0';
 }
 
+// The caller owns the rknn_tensor_mem struct and may change offset or size after binding: check
+// again before each use.
+uint64_t MemRoom(const rknn_tensor_mem& mem) {
+  if (mem.offset < 0 || static_cast<uint32_t>(mem.offset) > mem.size)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "tensor mem offset " + std::to_string(mem.offset) + " is outside its " +
+                                               std::to_string(mem.size) + " bytes");
+  return mem.size - static_cast<uint32_t>(mem.offset);
+}
+
 }  // namespace
 
 Context::Context(std::shared_ptr<const LoadedModel> loaded, uint32_t flag)
@@ -154,8 +163,9 @@ void Context::Run() {
     if (input_mems_[i]) {
       const Binding& b = *input_mems_[i];
       const bool raw = b.attr.pass_through != 0 || b.attr.type == ModelType(program().inputs[i]);
-      packed[i] = InputToSurface(program().inputs[i], static_cast<uint8_t*>(b.mem->virt_addr) + b.mem->offset,
-                                 b.mem->size - static_cast<uint32_t>(b.mem->offset), raw, b.attr.type, b.attr.fmt);
+      const uint64_t room = MemRoom(*b.mem);
+      packed[i] = InputToSurface(program().inputs[i], static_cast<uint8_t*>(b.mem->virt_addr) + b.mem->offset, room,
+                                 raw, b.attr.type, b.attr.fmt);
     } else if (inputs_[i]) {
       packed[i] = *inputs_[i];
     } else {
@@ -176,6 +186,9 @@ void Context::Run() {
     if (!output_mems_[i]) continue;
     const Binding& b = *output_mems_[i];
     const std::vector<uint8_t> bytes = SurfaceToOutput(program().outputs[i], outputs_[i], b.attr.type, b.attr.fmt);
+    if (bytes.size() > MemRoom(*b.mem))
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "output " + std::to_string(i) + " needs " + std::to_string(bytes.size()) +
+                                                 " bytes, its tensor mem now has " + std::to_string(MemRoom(*b.mem)));
     std::memcpy(static_cast<uint8_t*>(b.mem->virt_addr) + b.mem->offset, bytes.data(), bytes.size());
   }
 }
@@ -282,9 +295,6 @@ void Context::SetIoMem(rknn_tensor_mem* mem, const rknn_tensor_attr* attr) {
   if (mem == nullptr || attr == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: mem or attr is NULL");
   if (std::none_of(mems_.begin(), mems_.end(), [&](const auto& m) { return m.get() == mem; }))
     throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: mem was not created by rknn_create_mem on this context");
-  if (mem->offset < 0 || static_cast<uint32_t>(mem->offset) > mem->size)
-    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: mem offset " + std::to_string(mem->offset) +
-                                               " is outside its " + std::to_string(mem->size) + " bytes");
   // The attr names its tensor by index and name (inputs and outputs have distinct names).
   const auto& ins = program().inputs;
   const auto& outs = program().outputs;
@@ -294,7 +304,7 @@ void Context::SetIoMem(rknn_tensor_mem* mem, const rknn_tensor_attr* attr) {
   if (!is_input && !is_output)
     throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: attr index " + std::to_string(attr->index) + " name '" +
                                                name + "' is neither an input nor an output; pass an attr from rknn_query");
-  const uint64_t room = mem->size - static_cast<uint32_t>(mem->offset);
+  const uint64_t room = MemRoom(*mem);
   const isa::IoTensor& io = is_input ? ins[attr->index] : outs[attr->index];
   uint64_t need = 0;
   if (is_input) {

@@ -382,6 +382,14 @@ TEST_F(RknnApi, ZeroCopyMemories) {
   const auto* got = static_cast<const float*>(out_mem->virt_addr);
   EXPECT_EQ(std::vector<float>(got, got + 10), reference);
 
+  // The caller may change the struct after binding: checked again at run time.
+  out_mem->offset = 8;
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_run(ctx_, nullptr); });
+  out_mem->offset = 0;
+  in_mem->offset = -1;
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_run(ctx_, nullptr); });
+  in_mem->offset = 0;
+
   rknn_tensor_mem* small = rknn_create_mem(ctx_, 8);
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_io_mem(ctx_, small, &in_attr); });
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_io_mem(ctx_, small, &out_attr); });
