@@ -2,9 +2,11 @@
 # Installs the build tree to a temporary prefix and builds a C program against it twice, as users
 # would: with CMake find_package(rknn_sim) and with pkg-config rknn_sim. Both run the bundled
 # model through the installed library (its platform descriptions included).
-# usage: install_consumer.sh BUILD_DIR SOURCE_DIR RKNN_SIM WORK_DIR
+# usage: install_consumer.sh BUILD_DIR SOURCE_DIR RKNN_SIM WORK_DIR [CFLAGS]
+# CFLAGS: e.g. -fsanitize=address,undefined when the library was built with sanitizers (the
+# sanitizer runtime must then come first in the program).
 set -euo pipefail
-build=$1 src=$2 sim=$3 work=$4
+build=$1 src=$2 sim=$3 work=$4 cflags=${5:-}
 rm -rf "$work" && mkdir -p "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" --component Unspecified >/dev/null
@@ -13,10 +15,11 @@ pc=$(dirname "$(find "$prefix" -name rknn_sim.pc)")
 config=$(dirname "$(find "$prefix" -name rknn_simConfig.cmake)")
 
 cmake -S "$src/capi/tests/consumer" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
-  -DDEMO_SOURCE_DIR="$src/examples/c" >/dev/null
+  -DDEMO_SOURCE_DIR="$src/examples/c" \
+  -DCMAKE_C_FLAGS="$cflags" -DCMAKE_EXE_LINKER_FLAGS="$cflags" >/dev/null
 cmake --build "$work/cmake" >/dev/null
 # shellcheck disable=SC2046
-cc -o "$work/classify_pc" "$src/examples/c/rknn_classification_demo.c" -I"$src/examples/c" \
+cc $cflags -o "$work/classify_pc" "$src/examples/c/rknn_classification_demo.c" -I"$src/examples/c" \
   $(PKG_CONFIG_PATH=$pc pkg-config --cflags --libs rknn_sim)
 
 # The demo's test data and model, then both consumers on the installed library.
