@@ -2,21 +2,15 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 
 #include "capi/src/api_error.h"
+#include "capi/src/simulation_thread.h"
 #include "capi/src/tensor_layout.h"
 #include "runtime/cpu_runner.h"
 #include "runtime/reports.h"
 
 namespace rknnsim::capi {
 namespace {
-
-// SystemC has one simulation kernel per process: every run of every context takes turns.
-std::mutex& SimulationLock() {
-  static std::mutex lock;
-  return lock;
-}
 
 template <typename T>
 T* InfoAs(void* info, uint32_t size, const char* what) {
@@ -61,7 +55,10 @@ rknn_tensor_attr Context::Attr(bool is_input, uint32_t index, int kind) const {
   return MakeAttr(list[index], index, is_input, static_cast<AttrKind>(kind));
 }
 
-void Context::Query(rknn_query_cmd cmd, void* info, uint32_t size) {
+void Context::Query(int raw_cmd, void* info, uint32_t size) {
+  if (raw_cmd < 0 || raw_cmd >= RKNN_QUERY_CMD_MAX)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_query: unknown cmd " + std::to_string(raw_cmd));
+  const auto cmd = static_cast<rknn_query_cmd>(raw_cmd);
   switch (cmd) {
     case RKNN_QUERY_IN_OUT_NUM: {
       auto* num = InfoAs<rknn_input_output_num>(info, size, "RKNN_QUERY_IN_OUT_NUM");
@@ -148,8 +145,9 @@ void Context::SetInputs(uint32_t n, const rknn_input* inputs) {
                                                  std::to_string(program().inputs.size()));
     if (in.buf == nullptr)
       throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_inputs_set: input " + std::to_string(in.index) + " buf is NULL");
+    const std::string what = "rknn_inputs_set: input " + std::to_string(in.index);
     converted.emplace_back(in.index, InputToSurface(program().inputs[in.index], in.buf, in.size, in.pass_through != 0,
-                                                    in.type, in.fmt));
+                                                    CheckedType(in.type, what), CheckedFormat(in.fmt, what)));
   }
   for (auto& [index, surface] : converted) {
     inputs_[index] = std::move(surface);
@@ -174,11 +172,10 @@ void Context::Run() {
     }
   }
   sim::SimulationResult result;
-  {
-    std::lock_guard<std::mutex> hold(SimulationLock());
+  RunOnSimulationThread([&] {
     const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(loaded_->model);
     result = sim::Simulate(program(), loaded_->platform, packed, &cpu_runner);
-  }
+  });
   outputs_ = std::move(result.outputs);
   result.outputs.clear();
   last_run_ = std::move(result);
@@ -247,7 +244,10 @@ void Context::ReleaseOutputs(uint32_t n, rknn_output* outputs) {
   }
 }
 
-void Context::SetCoreMask(rknn_core_mask mask) {
+void Context::SetCoreMask(int raw_mask) {
+  if (raw_mask < 0 || raw_mask > RKNN_NPU_CORE_UNDEFINED)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_core_mask: unknown mask " + std::to_string(raw_mask));
+  const auto mask = static_cast<rknn_core_mask>(raw_mask);
   const int cores = loaded_->platform.cores;
   const uint32_t all = (1u << cores) - 1;
   const bool valid = mask == RKNN_NPU_CORE_AUTO || mask == RKNN_NPU_CORE_ALL ||
@@ -295,6 +295,10 @@ void Context::SetIoMem(rknn_tensor_mem* mem, const rknn_tensor_attr* attr) {
   if (mem == nullptr || attr == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: mem or attr is NULL");
   if (std::none_of(mems_.begin(), mems_.end(), [&](const auto& m) { return m.get() == mem; }))
     throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: mem was not created by rknn_create_mem on this context");
+  rknn_tensor_attr checked = *attr;
+  checked.type = CheckedType(attr->type, "rknn_set_io_mem");
+  checked.fmt = CheckedFormat(attr->fmt, "rknn_set_io_mem");
+  attr = &checked;
   // The attr names its tensor by index and name (inputs and outputs have distinct names).
   const auto& ins = program().inputs;
   const auto& outs = program().outputs;

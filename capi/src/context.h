@@ -31,12 +31,13 @@ class Context {
   std::shared_ptr<const LoadedModel> loaded() const { return loaded_; }
   uint32_t flag() const { return flag_; }
 
-  void Query(rknn_query_cmd cmd, void* info, uint32_t size);
+  // Enum arguments arrive as raw ints (see RawEnum in tensor_layout.h).
+  void Query(int cmd, void* info, uint32_t size);
   void SetInputs(uint32_t n, const rknn_input* inputs);
   void Run();
   void GetOutputs(uint32_t n, rknn_output* outputs);
   void ReleaseOutputs(uint32_t n, rknn_output* outputs);
-  void SetCoreMask(rknn_core_mask mask);
+  void SetCoreMask(int mask);
 
   rknn_tensor_mem* CreateMem(uint64_t size);
   void DestroyMem(rknn_tensor_mem* mem);

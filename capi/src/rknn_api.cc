@@ -10,6 +10,7 @@
 
 #include "capi/src/api_error.h"
 #include "capi/src/context.h"
+#include "capi/src/tensor_layout.h"
 #include "common/error.h"
 #include "rknn_api.h"
 
@@ -141,7 +142,7 @@ int rknn_destroy(rknn_context context) {
 }
 
 int rknn_query(rknn_context context, rknn_query_cmd cmd, void* info, uint32_t size) {
-  return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->Query(cmd, info, size); });
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->Query(rknnsim::capi::RawEnum(cmd), info, size); });
 }
 
 int rknn_inputs_set(rknn_context context, uint32_t n_inputs, rknn_input inputs[]) {
@@ -158,7 +159,7 @@ int rknn_set_batch_core_num(rknn_context context, int core_num) {
 }
 
 int rknn_set_core_mask(rknn_context context, rknn_core_mask core_mask) {
-  return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->SetCoreMask(core_mask); });
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->SetCoreMask(rknnsim::capi::RawEnum(core_mask)); });
 }
 
 int rknn_run(rknn_context context, rknn_run_extend* extend) {

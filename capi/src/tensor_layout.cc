@@ -78,6 +78,20 @@ std::vector<float> ToFloat(const uint8_t* data, uint64_t n, rknn_tensor_type typ
 
 }  // namespace
 
+rknn_tensor_type CheckedType(const rknn_tensor_type& type, const std::string& what) {
+  const int raw = RawEnum(type);
+  if (raw < 0 || raw >= RKNN_TENSOR_TYPE_MAX)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, what + ": unknown type " + std::to_string(raw));
+  return static_cast<rknn_tensor_type>(raw);
+}
+
+rknn_tensor_format CheckedFormat(const rknn_tensor_format& fmt, const std::string& what) {
+  const int raw = RawEnum(fmt);
+  if (raw < 0 || raw >= RKNN_TENSOR_FORMAT_MAX)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, what + ": unknown fmt " + std::to_string(raw));
+  return static_cast<rknn_tensor_format>(raw);
+}
+
 rknn_tensor_type ModelType(const isa::IoTensor& io) {
   return io.surface.type == isa::ElemType::kInt8 ? RKNN_TENSOR_INT8 : RKNN_TENSOR_FLOAT16;
 }
@@ -128,8 +142,6 @@ rknn_tensor_attr MakeAttr(const isa::IoTensor& io, uint32_t index, bool is_input
 
 std::vector<uint8_t> InputToSurface(const isa::IoTensor& io, const void* buf, uint64_t size, bool pass_through,
                                     rknn_tensor_type type, rknn_tensor_format fmt) {
-  if (fmt < 0 || fmt >= RKNN_TENSOR_FORMAT_MAX)
-    throw ApiError(RKNN_ERR_PARAM_INVALID, "input '" + io.name + "': unknown fmt " + std::to_string(fmt));
   const auto* data = static_cast<const uint8_t*>(buf);
   const uint64_t n = NumElements(io);
   if (pass_through) {

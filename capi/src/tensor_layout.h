@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "isa/program.h"
@@ -14,6 +16,19 @@
 namespace rknnsim::capi {
 
 enum class AttrKind { kUser, kNative, kNativeNhwc };
+
+// C callers may store any int in an enum field; in C++ loading one outside the enum's range is
+// undefined, so enum values from the caller are read as bytes and checked before use.
+template <typename Enum>
+int RawEnum(const Enum& value) {
+  static_assert(sizeof(Enum) == sizeof(int), "RKNPU2 enums are int-sized");
+  int raw;
+  std::memcpy(&raw, &value, sizeof(raw));
+  return raw;
+}
+// Throw ApiError(RKNN_ERR_PARAM_INVALID) naming `what` for values outside the enum.
+rknn_tensor_type CheckedType(const rknn_tensor_type& type, const std::string& what);
+rknn_tensor_format CheckedFormat(const rknn_tensor_format& fmt, const std::string& what);
 
 // Throws ApiError(RKNN_ERR_PARAM_INVALID) for tensors the attr struct cannot describe (rank > 16).
 rknn_tensor_attr MakeAttr(const isa::IoTensor& io, uint32_t index, bool is_input, AttrKind kind);

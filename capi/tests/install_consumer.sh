@@ -6,6 +6,7 @@
 # CFLAGS: e.g. -fsanitize=address,undefined when the library was built with sanitizers (the
 # sanitizer runtime must then come first in the program).
 set -euo pipefail
+trap 'echo "install_consumer.sh: failed at line $LINENO" >&2' ERR
 build=$1 src=$2 sim=$3 work=$4 cflags=${5:-}
 rm -rf "$work" && mkdir -p "$work"
 prefix=$work/prefix
@@ -31,7 +32,7 @@ libdir=$(dirname "$(find "$prefix" -name 'librknn_api.so' | head -1)")
 for exe in "$work/cmake/classify" "$work/classify_pc"; do
   LD_LIBRARY_PATH=$libdir "$exe" "$demo_work/model.rknnsim" "$demo_work/image.ppm" >"$exe.txt"
   # Linked against the installed copy, not the build tree's.
-  LD_LIBRARY_PATH=$libdir ldd "$exe" | grep -q "$libdir/librknn_api.so"
+  LD_LIBRARY_PATH=$libdir ldd "$exe" | grep "$libdir/librknn_api.so" >/dev/null  # not -q: SIGPIPE under pipefail
   diff <(grep -A5 Top5 "$exe.txt") <(grep -A5 Top5 "$demo_work/demo.txt")
 done
 echo "find_package and pkg-config consumers built and ran against $prefix (config in ${config#$prefix/})"

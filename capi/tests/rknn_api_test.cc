@@ -16,6 +16,11 @@
 #include "common/npy.h"
 #include "rknn_api.h"
 
+extern "C" {
+int c_query_with_cmd(rknn_context ctx, int cmd, void* info, uint32_t size);
+int c_set_core_mask(rknn_context ctx, int mask);
+}
+
 namespace {
 
 std::string Work() {
@@ -37,6 +42,13 @@ void ExpectCode(int code, Call call) {
     EXPECT_EQ(err.rfind("E RKNN: ", 0), 0u) << err;
     EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
   }
+}
+
+// Stores any int in an enum field, as a C caller can (a C++ cast to an out-of-range enum is not
+// allowed, and loading one is undefined).
+template <typename Enum>
+void PokeEnum(Enum* field, int value) {
+  std::memcpy(field, &value, sizeof(value));
 }
 
 class RknnApi : public testing::Test {
@@ -166,8 +178,11 @@ TEST_F(RknnApi, QueryErrors) {
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_query(ctx_, RKNN_QUERY_OUTPUT_ATTR, &attr, sizeof(attr)); });
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_query(ctx_, RKNN_QUERY_INPUT_ATTR, nullptr, sizeof(attr)); });
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_query(ctx_, RKNN_QUERY_INPUT_ATTR, &attr, 8); });
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return c_query_with_cmd(ctx_, 99, &attr, sizeof(attr)); });
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return c_query_with_cmd(ctx_, -1, &attr, sizeof(attr)); });
+  // A real command the simulator does not answer.
   ExpectCode(RKNN_ERR_PARAM_INVALID,
-             [&] { return rknn_query(ctx_, static_cast<rknn_query_cmd>(99), &attr, sizeof(attr)); });
+             [&] { return rknn_query(ctx_, RKNN_QUERY_DEVICE_MEM_INFO, &attr, sizeof(attr)); });
   ExpectCode(RKNN_ERR_CTX_INVALID, [&] { return rknn_query(12345, RKNN_QUERY_INPUT_ATTR, &attr, sizeof(attr)); });
 }
 
@@ -309,7 +324,10 @@ TEST_F(RknnApi, InputErrors) {
   bad.fmt = RKNN_TENSOR_NC1HWC2;
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_inputs_set(ctx_, 1, &bad); });
   bad = in;
-  bad.fmt = static_cast<rknn_tensor_format>(42);
+  PokeEnum(&bad.fmt, 42);
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_inputs_set(ctx_, 1, &bad); });
+  bad = in;
+  PokeEnum(&bad.type, -3);
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_inputs_set(ctx_, 1, &bad); });
   bad = in;
   bad.pass_through = 1;
@@ -396,6 +414,9 @@ TEST_F(RknnApi, ZeroCopyMemories) {
   rknn_tensor_attr unknown = in_attr;
   std::strcpy(unknown.name, "nope");
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_io_mem(ctx_, in_mem, &unknown); });
+  unknown = in_attr;
+  PokeEnum(&unknown.fmt, 1000);
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_io_mem(ctx_, in_mem, &unknown); });
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_io_mem(ctx_, nullptr, &in_attr); });
   testing::internal::CaptureStderr();
   EXPECT_EQ(rknn_create_mem(ctx_, 0), nullptr);
@@ -426,6 +447,7 @@ TEST_F(RknnApi, CoreMask) {
   ExpectCode(RKNN_SUCC, [&] { return rknn_set_core_mask(ctx_, RKNN_NPU_CORE_0_1_2); });
   ExpectCode(RKNN_SUCC, [&] { return rknn_set_core_mask(ctx_, RKNN_NPU_CORE_AUTO); });
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_core_mask(ctx_, static_cast<rknn_core_mask>(8)); });
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return c_set_core_mask(ctx_, 0x7fffffff); });
   ExpectCode(RKNN_ERR_CTX_INVALID, [&] { return rknn_set_core_mask(99, RKNN_NPU_CORE_0); });
 }
 
