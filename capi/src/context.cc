@@ -1,0 +1,330 @@
+#include "capi/src/context.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "capi/src/api_error.h"
+#include "capi/src/simulation_thread.h"
+#include "capi/src/tensor_layout.h"
+#include "runtime/cpu_runner.h"
+#include "runtime/reports.h"
+
+namespace rknnsim::capi {
+namespace {
+
+template <typename T>
+T* InfoAs(void* info, uint32_t size, const char* what) {
+  if (info == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, std::string("rknn_query ") + what + ": info is NULL");
+  if (size < sizeof(T))
+    throw ApiError(RKNN_ERR_PARAM_INVALID, std::string("rknn_query ") + what + ": size " + std::to_string(size) +
+                                               " is smaller than sizeof = " + std::to_string(sizeof(T)));
+  return static_cast<T*>(info);
+}
+
+void CopyText(char* dst, const std::string& text, size_t cap) {
+  std::strncpy(dst, text.c_str(), cap - 1);
+  dst[cap - 1] = '\0';
+}
+
+// The caller owns the rknn_tensor_mem struct and may change offset or size after binding: check
+// again before each use.
+uint64_t MemRoom(const rknn_tensor_mem& mem) {
+  if (mem.offset < 0 || static_cast<uint32_t>(mem.offset) > mem.size)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "tensor mem offset " + std::to_string(mem.offset) + " is outside its " +
+                                               std::to_string(mem.size) + " bytes");
+  return mem.size - static_cast<uint32_t>(mem.offset);
+}
+
+}  // namespace
+
+Context::Context(std::shared_ptr<const LoadedModel> loaded, uint32_t flag)
+    : loaded_(std::move(loaded)), flag_(flag) {
+  inputs_.resize(program().inputs.size());
+  input_mems_.resize(program().inputs.size());
+  output_mems_.resize(program().outputs.size());
+}
+
+Context::~Context() = default;
+
+rknn_tensor_attr Context::Attr(bool is_input, uint32_t index, int kind) const {
+  const auto& list = is_input ? program().inputs : program().outputs;
+  if (index >= list.size())
+    throw ApiError(RKNN_ERR_PARAM_INVALID, std::string(is_input ? "input" : "output") + " index " +
+                                               std::to_string(index) + " is out of range: the model has " +
+                                               std::to_string(list.size()));
+  return MakeAttr(list[index], index, is_input, static_cast<AttrKind>(kind));
+}
+
+void Context::Query(int raw_cmd, void* info, uint32_t size) {
+  if (raw_cmd < 0 || raw_cmd >= RKNN_QUERY_CMD_MAX)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_query: unknown cmd " + std::to_string(raw_cmd));
+  const auto cmd = static_cast<rknn_query_cmd>(raw_cmd);
+  switch (cmd) {
+    case RKNN_QUERY_IN_OUT_NUM: {
+      auto* num = InfoAs<rknn_input_output_num>(info, size, "RKNN_QUERY_IN_OUT_NUM");
+      num->n_input = static_cast<uint32_t>(program().inputs.size());
+      num->n_output = static_cast<uint32_t>(program().outputs.size());
+      return;
+    }
+    case RKNN_QUERY_INPUT_ATTR:
+    case RKNN_QUERY_OUTPUT_ATTR:
+    case RKNN_QUERY_NATIVE_INPUT_ATTR:
+    case RKNN_QUERY_NATIVE_OUTPUT_ATTR:
+    case RKNN_QUERY_NATIVE_NHWC_INPUT_ATTR:
+    case RKNN_QUERY_NATIVE_NHWC_OUTPUT_ATTR:
+    case RKNN_QUERY_CURRENT_INPUT_ATTR:
+    case RKNN_QUERY_CURRENT_OUTPUT_ATTR:
+    case RKNN_QUERY_CURRENT_NATIVE_INPUT_ATTR:
+    case RKNN_QUERY_CURRENT_NATIVE_OUTPUT_ATTR: {
+      // The caller names the tensor by attr->index (the board's convention).
+      auto* attr = InfoAs<rknn_tensor_attr>(info, size, "tensor attr");
+      const bool is_input = cmd == RKNN_QUERY_INPUT_ATTR || cmd == RKNN_QUERY_NATIVE_INPUT_ATTR ||
+                            cmd == RKNN_QUERY_NATIVE_NHWC_INPUT_ATTR || cmd == RKNN_QUERY_CURRENT_INPUT_ATTR ||
+                            cmd == RKNN_QUERY_CURRENT_NATIVE_INPUT_ATTR;
+      AttrKind kind = AttrKind::kUser;
+      if (cmd == RKNN_QUERY_NATIVE_INPUT_ATTR || cmd == RKNN_QUERY_NATIVE_OUTPUT_ATTR ||
+          cmd == RKNN_QUERY_CURRENT_NATIVE_INPUT_ATTR || cmd == RKNN_QUERY_CURRENT_NATIVE_OUTPUT_ATTR)
+        kind = AttrKind::kNative;
+      if (cmd == RKNN_QUERY_NATIVE_NHWC_INPUT_ATTR || cmd == RKNN_QUERY_NATIVE_NHWC_OUTPUT_ATTR)
+        kind = AttrKind::kNativeNhwc;
+      *attr = Attr(is_input, attr->index, static_cast<int>(kind));
+      return;
+    }
+    case RKNN_QUERY_PERF_DETAIL: {
+      auto* detail = InfoAs<rknn_perf_detail>(info, size, "RKNN_QUERY_PERF_DETAIL");
+      if (!last_run_) throw ApiError(RKNN_ERR_FAIL, "RKNN_QUERY_PERF_DETAIL: no run yet; call rknn_run first");
+      perf_text_ = runtime::FormatPerfTable(runtime::BuildPerfReport(program(), loaded_->platform, *last_run_));
+      detail->perf_data = perf_text_.data();
+      detail->data_len = perf_text_.size();
+      return;
+    }
+    case RKNN_QUERY_PERF_RUN: {
+      auto* run = InfoAs<rknn_perf_run>(info, size, "RKNN_QUERY_PERF_RUN");
+      if (!last_run_) throw ApiError(RKNN_ERR_FAIL, "RKNN_QUERY_PERF_RUN: no run yet; call rknn_run first");
+      run->run_duration = static_cast<int64_t>(last_run_->total_time_us + 0.5);
+      return;
+    }
+    case RKNN_QUERY_SDK_VERSION: {
+      auto* version = InfoAs<rknn_sdk_version>(info, size, "RKNN_QUERY_SDK_VERSION");
+      CopyText(version->api_version, "2.3.2 (rknn-sim " RKNN_SIM_VERSION " simulator)", sizeof(version->api_version));
+      CopyText(version->drv_version, "rknn-sim " RKNN_SIM_VERSION " SystemC " + loaded_->platform.platform,
+               sizeof(version->drv_version));
+      return;
+    }
+    case RKNN_QUERY_MEM_SIZE: {
+      auto* mem = InfoAs<rknn_mem_size>(info, size, "RKNN_QUERY_MEM_SIZE");
+      std::memset(mem, 0, sizeof(*mem));
+      const runtime::MemoryReport report = runtime::BuildMemoryReport(program());
+      mem->total_weight_size = static_cast<uint32_t>(report.weight_bytes);
+      mem->total_internal_size = static_cast<uint32_t>(report.internal_bytes);
+      mem->total_dma_allocated_size = report.total_bytes;
+      return;
+    }
+    case RKNN_QUERY_CUSTOM_STRING: {
+      auto* custom = InfoAs<rknn_custom_string>(info, size, "RKNN_QUERY_CUSTOM_STRING");
+      custom->string[0] = '\0';  // the converter stores no custom string
+      return;
+    }
+    default:
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_query: unsupported cmd " + std::to_string(static_cast<int>(cmd)));
+  }
+}
+
+void Context::SetInputs(uint32_t n, const rknn_input* inputs) {
+  if (inputs == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_inputs_set: inputs is NULL");
+  if (n == 0 || n > program().inputs.size())
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_inputs_set: n_inputs = " + std::to_string(n) +
+                                               ", but the model has " + std::to_string(program().inputs.size()));
+  // Convert all first so that a bad input leaves the context's inputs unchanged.
+  std::vector<std::pair<uint32_t, std::vector<uint8_t>>> converted;
+  for (uint32_t i = 0; i < n; ++i) {
+    const rknn_input& in = inputs[i];
+    if (in.index >= program().inputs.size())
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_inputs_set: input index " + std::to_string(in.index) +
+                                                 " is out of range: the model has " +
+                                                 std::to_string(program().inputs.size()));
+    if (in.buf == nullptr)
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_inputs_set: input " + std::to_string(in.index) + " buf is NULL");
+    const std::string what = "rknn_inputs_set: input " + std::to_string(in.index);
+    converted.emplace_back(in.index, InputToSurface(program().inputs[in.index], in.buf, in.size, in.pass_through != 0,
+                                                    CheckedType(in.type, what), CheckedFormat(in.fmt, what)));
+  }
+  for (auto& [index, surface] : converted) {
+    inputs_[index] = std::move(surface);
+    input_mems_[index].reset();  // the latest way of giving an input wins
+  }
+}
+
+void Context::Run() {
+  std::vector<std::vector<uint8_t>> packed(program().inputs.size());
+  for (size_t i = 0; i < packed.size(); ++i) {
+    if (input_mems_[i]) {
+      const Binding& b = *input_mems_[i];
+      const bool raw = b.attr.pass_through != 0 || b.attr.type == ModelType(program().inputs[i]);
+      const uint64_t room = MemRoom(*b.mem);
+      packed[i] = InputToSurface(program().inputs[i], static_cast<uint8_t*>(b.mem->virt_addr) + b.mem->offset, room,
+                                 raw, b.attr.type, b.attr.fmt);
+    } else if (inputs_[i]) {
+      packed[i] = *inputs_[i];
+    } else {
+      throw ApiError(RKNN_ERR_INPUT_INVALID,
+                     "rknn_run: input " + std::to_string(i) + " is not set; call rknn_inputs_set or rknn_set_io_mem");
+    }
+  }
+  sim::SimulationResult result;
+  RunOnSimulationThread([&] {
+    const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(loaded_->model);
+    result = sim::Simulate(program(), loaded_->platform, packed, &cpu_runner);
+  });
+  outputs_ = std::move(result.outputs);
+  result.outputs.clear();
+  last_run_ = std::move(result);
+  for (size_t i = 0; i < output_mems_.size(); ++i) {
+    if (!output_mems_[i]) continue;
+    const Binding& b = *output_mems_[i];
+    const std::vector<uint8_t> bytes = SurfaceToOutput(program().outputs[i], outputs_[i], b.attr.type, b.attr.fmt);
+    if (bytes.size() > MemRoom(*b.mem))
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "output " + std::to_string(i) + " needs " + std::to_string(bytes.size()) +
+                                                 " bytes, its tensor mem now has " + std::to_string(MemRoom(*b.mem)));
+    std::memcpy(static_cast<uint8_t*>(b.mem->virt_addr) + b.mem->offset, bytes.data(), bytes.size());
+  }
+}
+
+void Context::GetOutputs(uint32_t n, rknn_output* outputs) {
+  if (outputs == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_outputs_get: outputs is NULL");
+  if (n == 0 || n > program().outputs.size())
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_outputs_get: n_outputs = " + std::to_string(n) +
+                                               ", but the model has " + std::to_string(program().outputs.size()));
+  if (!last_run_) throw ApiError(RKNN_ERR_OUTPUT_INVALID, "rknn_outputs_get: no run yet; call rknn_run first");
+  for (uint32_t i = 0; i < n; ++i) {
+    rknn_output& out = outputs[i];
+    if (out.index >= program().outputs.size())
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_outputs_get: output index " + std::to_string(out.index) +
+                                                 " is out of range: the model has " +
+                                                 std::to_string(program().outputs.size()));
+    const isa::IoTensor& io = program().outputs[out.index];
+    const rknn_tensor_type type = out.want_float ? RKNN_TENSOR_FLOAT32 : ModelType(io);
+    const uint64_t need = OutputBytes(io, type, RKNN_TENSOR_NCHW);
+    if (out.is_prealloc) {
+      if (out.buf == nullptr)
+        throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_outputs_get: output " + std::to_string(out.index) +
+                                                   " is_prealloc but buf is NULL");
+      if (out.size < need)
+        throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_outputs_get: output " + std::to_string(out.index) +
+                                                   " needs size = " + std::to_string(need) + ", but " +
+                                                   std::to_string(out.size) + " is given");
+    }
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    rknn_output& out = outputs[i];
+    const isa::IoTensor& io = program().outputs[out.index];
+    std::vector<uint8_t> bytes =
+        SurfaceToOutput(io, outputs_[out.index], out.want_float ? RKNN_TENSOR_FLOAT32 : ModelType(io), RKNN_TENSOR_NCHW);
+    if (out.is_prealloc) {
+      std::memcpy(out.buf, bytes.data(), bytes.size());
+      continue;
+    }
+    out.size = static_cast<uint32_t>(bytes.size());
+    out.buf = bytes.data();
+    output_buffers_[out.buf] = std::move(bytes);  // the vector's heap block does not move
+  }
+}
+
+void Context::ReleaseOutputs(uint32_t n, rknn_output* outputs) {
+  if (outputs == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_outputs_release: outputs is NULL");
+  if (n > program().outputs.size())
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_outputs_release: n_outputs = " + std::to_string(n) +
+                                               ", but the model has " + std::to_string(program().outputs.size()));
+  for (uint32_t i = 0; i < n; ++i) {
+    if (outputs[i].is_prealloc) continue;  // the caller's memory
+    auto it = output_buffers_.find(outputs[i].buf);
+    if (it == output_buffers_.end()) continue;  // released twice or never got: nothing to free
+    output_buffers_.erase(it);
+    outputs[i].buf = nullptr;
+  }
+}
+
+void Context::SetCoreMask(int raw_mask) {
+  if (raw_mask < 0 || raw_mask > RKNN_NPU_CORE_UNDEFINED)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_core_mask: unknown mask " + std::to_string(raw_mask));
+  const auto mask = static_cast<rknn_core_mask>(raw_mask);
+  const int cores = loaded_->platform.cores;
+  const uint32_t all = (1u << cores) - 1;
+  const bool valid = mask == RKNN_NPU_CORE_AUTO || mask == RKNN_NPU_CORE_ALL ||
+                     (static_cast<uint32_t>(mask) & ~all) == 0;
+  if (!valid)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_core_mask: mask 0x" + [&] {
+      char hex[16];
+      std::snprintf(hex, sizeof(hex), "%x", static_cast<unsigned>(mask));
+      return std::string(hex);
+    }() + " names a core that " + loaded_->platform.platform + " (" + std::to_string(cores) + " core(s)) does not have");
+  // The compiler splits work across cores when it lowers the model; the mask is recorded only.
+  core_mask_ = mask;
+}
+
+rknn_tensor_mem* Context::CreateMem(uint64_t size) {
+  if (size == 0 || size > UINT32_MAX)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_create_mem: size " + std::to_string(size) + " is not in 1..2^32-1");
+  auto storage = std::make_unique<std::vector<uint8_t>>(size);
+  auto mem = std::make_unique<rknn_tensor_mem>();
+  std::memset(mem.get(), 0, sizeof(rknn_tensor_mem));
+  mem->virt_addr = storage->data();
+  mem->fd = -1;
+  mem->size = static_cast<uint32_t>(size);
+  mem->flags = RKNN_TENSOR_MEMORY_FLAGS_ALLOC_INSIDE;
+  mem->priv_data = storage.get();
+  mems_.push_back(std::move(mem));
+  mem_storage_.push_back(std::move(storage));
+  return mems_.back().get();
+}
+
+void Context::DestroyMem(rknn_tensor_mem* mem) {
+  auto it = std::find_if(mems_.begin(), mems_.end(), [&](const auto& m) { return m.get() == mem; });
+  if (mem == nullptr || it == mems_.end())
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_destroy_mem: mem was not created by rknn_create_mem on this context");
+  for (auto* list : {&input_mems_, &output_mems_})
+    for (auto& b : *list)
+      if (b && b->mem == mem) b.reset();
+  auto storage = std::find_if(mem_storage_.begin(), mem_storage_.end(),
+                              [&](const auto& s) { return s.get() == mem->priv_data; });
+  if (storage != mem_storage_.end()) mem_storage_.erase(storage);
+  mems_.erase(it);
+}
+
+void Context::SetIoMem(rknn_tensor_mem* mem, const rknn_tensor_attr* attr) {
+  if (mem == nullptr || attr == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: mem or attr is NULL");
+  if (std::none_of(mems_.begin(), mems_.end(), [&](const auto& m) { return m.get() == mem; }))
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: mem was not created by rknn_create_mem on this context");
+  rknn_tensor_attr checked = *attr;
+  checked.type = CheckedType(attr->type, "rknn_set_io_mem");
+  checked.fmt = CheckedFormat(attr->fmt, "rknn_set_io_mem");
+  attr = &checked;
+  // The attr names its tensor by index and name (inputs and outputs have distinct names).
+  const auto& ins = program().inputs;
+  const auto& outs = program().outputs;
+  const std::string name(attr->name, strnlen(attr->name, RKNN_MAX_NAME_LEN));
+  const bool is_input = attr->index < ins.size() && ins[attr->index].name == name;
+  const bool is_output = !is_input && attr->index < outs.size() && outs[attr->index].name == name;
+  if (!is_input && !is_output)
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: attr index " + std::to_string(attr->index) + " name '" +
+                                               name + "' is neither an input nor an output; pass an attr from rknn_query");
+  const uint64_t room = MemRoom(*mem);
+  const isa::IoTensor& io = is_input ? ins[attr->index] : outs[attr->index];
+  uint64_t need = 0;
+  if (is_input) {
+    const bool raw = attr->pass_through != 0 || attr->type == ModelType(io);
+    // Validate type, format and size now, as the board does, with a probe conversion of zeros.
+    std::vector<uint8_t> probe(room);
+    InputToSurface(io, probe.data(), room, raw, attr->type, attr->fmt);
+  } else {
+    need = OutputBytes(io, attr->type, attr->fmt);
+    if (room < need)
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_io_mem: output " + std::to_string(attr->index) + " needs " +
+                                                 std::to_string(need) + " bytes, mem has " + std::to_string(room));
+  }
+  Binding b{mem, *attr};
+  (is_input ? input_mems_ : output_mems_)[attr->index] = b;
+  if (is_input) inputs_[attr->index].reset();
+}
+
+}  // namespace rknnsim::capi

@@ -1,0 +1,68 @@
+// One rknn_context: a loaded compiled model, the inputs set for the next run, the outputs and
+// timing of the last run, and zero-copy memory bindings. Runs go through the process's single
+// SystemC platform (sim/simulator.h); all runs are serialized by one lock.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "isa/platform_config.h"
+#include "rknn_api.h"
+#include "runtime/model_file.h"
+#include "sim/simulator.h"
+
+namespace rknnsim::capi {
+
+// The immutable part, shared by rknn_dup_context copies.
+struct LoadedModel {
+  runtime::CompiledModel model;
+  isa::PlatformConfig platform;
+};
+
+class Context {
+ public:
+  // Throws ApiError. `flag` is rknn_init's flag word.
+  Context(std::shared_ptr<const LoadedModel> loaded, uint32_t flag);
+  ~Context();
+
+  std::shared_ptr<const LoadedModel> loaded() const { return loaded_; }
+  uint32_t flag() const { return flag_; }
+
+  // Enum arguments arrive as raw ints (see RawEnum in tensor_layout.h).
+  void Query(int cmd, void* info, uint32_t size);
+  void SetInputs(uint32_t n, const rknn_input* inputs);
+  void Run();
+  void GetOutputs(uint32_t n, rknn_output* outputs);
+  void ReleaseOutputs(uint32_t n, rknn_output* outputs);
+  void SetCoreMask(int mask);
+
+  rknn_tensor_mem* CreateMem(uint64_t size);
+  void DestroyMem(rknn_tensor_mem* mem);
+  void SetIoMem(rknn_tensor_mem* mem, const rknn_tensor_attr* attr);
+
+ private:
+  const isa::Program& program() const { return loaded_->model.program; }
+  rknn_tensor_attr Attr(bool is_input, uint32_t index, int kind) const;
+
+  struct Binding {
+    rknn_tensor_mem* mem = nullptr;
+    rknn_tensor_attr attr{};
+  };
+
+  std::shared_ptr<const LoadedModel> loaded_;
+  uint32_t flag_ = 0;
+  rknn_core_mask core_mask_ = RKNN_NPU_CORE_AUTO;
+  std::vector<std::optional<std::vector<uint8_t>>> inputs_;  // native surfaces from rknn_inputs_set
+  std::vector<std::optional<Binding>> input_mems_, output_mems_;
+  std::vector<std::vector<uint8_t>> outputs_;  // native surfaces of the last run
+  std::optional<sim::SimulationResult> last_run_;
+  std::string perf_text_;  // rknn_perf_detail.perf_data points here
+  std::map<const void*, std::vector<uint8_t>> output_buffers_;  // allocated by rknn_outputs_get
+  std::vector<std::unique_ptr<rknn_tensor_mem>> mems_;
+  std::vector<std::unique_ptr<std::vector<uint8_t>>> mem_storage_;
+};
+
+}  // namespace rknnsim::capi

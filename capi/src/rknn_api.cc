@@ -1,0 +1,217 @@
+// The C entry points of rknn_api.h: look up the context, call into Context, and turn every
+// failure into the RKNPU2 error code plus one `E RKNN: ...` line on stderr. Nothing a caller
+// passes (NULL pointers, bad sizes, bad indices, unknown commands) may crash the process.
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "capi/src/api_error.h"
+#include "capi/src/context.h"
+#include "capi/src/tensor_layout.h"
+#include "common/error.h"
+#include "rknn_api.h"
+
+namespace rknnsim::capi {
+namespace {
+
+struct Registry {
+  std::mutex lock;
+  std::map<rknn_context, std::shared_ptr<Context>> contexts;
+  rknn_context next = 1;
+};
+
+Registry& Contexts() {
+  static Registry* registry = new Registry;  // never destroyed: callers may destroy contexts from atexit handlers
+  return *registry;
+}
+
+void LogError(const std::string& message) { std::fprintf(stderr, "E RKNN: %s\n", message.c_str()); }
+
+// Runs `body`, mapping exceptions to codes; `fallback` is the code for rknnsim::Error.
+template <typename Body>
+int Guarded(int fallback, Body body) {
+  try {
+    body();
+    return RKNN_SUCC;
+  } catch (const ApiError& e) {
+    LogError(e.what());
+    return e.code();
+  } catch (const Error& e) {
+    LogError(e.what());
+    return fallback;
+  } catch (const std::bad_alloc&) {
+    LogError("out of memory");
+    return RKNN_ERR_MALLOC_FAIL;
+  } catch (const std::exception& e) {
+    LogError(std::string("internal error: ") + e.what());
+    return RKNN_ERR_FAIL;
+  }
+}
+
+std::shared_ptr<Context> Find(rknn_context ctx) {
+  Registry& r = Contexts();
+  std::lock_guard<std::mutex> hold(r.lock);
+  auto it = r.contexts.find(ctx);
+  if (it == r.contexts.end()) throw ApiError(RKNN_ERR_CTX_INVALID, "context " + std::to_string(ctx) + " is invalid");
+  return it->second;
+}
+
+// SystemC elaborates one platform per process (sim/simulator.h). A context for another platform
+// is refused at init, while the first platform has live contexts or has already been elaborated.
+std::string& ElaboratedPlatform() {
+  static std::string platform;
+  return platform;
+}
+
+rknn_context Register(std::shared_ptr<Context> context) {
+  Registry& r = Contexts();
+  std::lock_guard<std::mutex> hold(r.lock);
+  const std::string& platform = context->loaded()->platform.platform;
+  std::string busy = ElaboratedPlatform();
+  for (const auto& [id, other] : r.contexts)
+    if (busy.empty()) busy = other->loaded()->platform.platform;
+  if (!busy.empty() && busy != platform)
+    throw ApiError(RKNN_ERR_DEVICE_UNAVAILABLE,
+                   "this process already simulates platform '" + busy + "'; SystemC allows one platform per process, "
+                   "so run the '" + context->loaded()->model.program.target + "' model (platform '" + platform +
+                   "') in another process");
+  const rknn_context id = r.next++;
+  r.contexts[id] = std::move(context);
+  return id;
+}
+
+std::shared_ptr<const LoadedModel> Load(void* model, uint32_t size) {
+  auto loaded = std::make_shared<LoadedModel>();
+  try {
+    if (size == 0) {
+      loaded->model = runtime::LoadModelFile(static_cast<const char*>(model));
+    } else {
+      const auto* bytes = static_cast<const uint8_t*>(model);
+      loaded->model = runtime::DeserializeModel(std::vector<uint8_t>(bytes, bytes + size), "model buffer");
+    }
+  } catch (const Error& e) {
+    throw ApiError(RKNN_ERR_MODEL_INVALID, e.what());
+  }
+  loaded->platform = isa::LoadPlatformForTarget(loaded->model.program.target);
+  return loaded;
+}
+
+}  // namespace
+}  // namespace rknnsim::capi
+
+using rknnsim::capi::ApiError;
+using rknnsim::capi::Find;
+using rknnsim::capi::Guarded;
+
+extern "C" {
+
+int rknn_init(rknn_context* context, void* model, uint32_t size, uint32_t flag, rknn_init_extend* extend) {
+  (void)extend;  // fds, offsets into shared buffers and weight sharing are board memory details
+  return Guarded(RKNN_ERR_FAIL, [&] {
+    if (context == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_init: context is NULL");
+    if (model == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_init: model is NULL");
+    auto ctx = std::make_shared<rknnsim::capi::Context>(rknnsim::capi::Load(model, size), flag);
+    *context = rknnsim::capi::Register(std::move(ctx));
+  });
+}
+
+int rknn_dup_context(rknn_context* context_in, rknn_context* context_out) {
+  return Guarded(RKNN_ERR_FAIL, [&] {
+    if (context_in == nullptr || context_out == nullptr)
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_dup_context: context_in or context_out is NULL");
+    const auto source = Find(*context_in);
+    // The copy shares the loaded model (weights) and starts with no inputs, outputs or bindings.
+    *context_out = rknnsim::capi::Register(std::make_shared<rknnsim::capi::Context>(source->loaded(), source->flag()));
+  });
+}
+
+int rknn_destroy(rknn_context context) {
+  return Guarded(RKNN_ERR_FAIL, [&] {
+    auto& r = rknnsim::capi::Contexts();
+    std::shared_ptr<rknnsim::capi::Context> doomed;
+    std::lock_guard<std::mutex> hold(r.lock);
+    auto it = r.contexts.find(context);
+    if (it == r.contexts.end())
+      throw ApiError(RKNN_ERR_CTX_INVALID, "rknn_destroy: context " + std::to_string(context) + " is invalid");
+    doomed = std::move(it->second);
+    r.contexts.erase(it);
+  });
+}
+
+int rknn_query(rknn_context context, rknn_query_cmd cmd, void* info, uint32_t size) {
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->Query(rknnsim::capi::RawEnum(cmd), info, size); });
+}
+
+int rknn_inputs_set(rknn_context context, uint32_t n_inputs, rknn_input inputs[]) {
+  return Guarded(RKNN_ERR_INPUT_INVALID, [&] { Find(context)->SetInputs(n_inputs, inputs); });
+}
+
+int rknn_set_batch_core_num(rknn_context context, int core_num) {
+  return Guarded(RKNN_ERR_FAIL, [&] {
+    const auto ctx = Find(context);
+    if (core_num < 1 || core_num > ctx->loaded()->platform.cores)
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_batch_core_num: core_num " + std::to_string(core_num) +
+                                                 " is not in 1.." + std::to_string(ctx->loaded()->platform.cores));
+  });
+}
+
+int rknn_set_core_mask(rknn_context context, rknn_core_mask core_mask) {
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->SetCoreMask(rknnsim::capi::RawEnum(core_mask)); });
+}
+
+int rknn_run(rknn_context context, rknn_run_extend* extend) {
+  (void)extend;  // runs are synchronous: frame ids and fences have nothing to wait for
+  return Guarded(RKNN_ERR_FAIL, [&] {
+    const auto ctx = Find(context);
+    {
+      auto& r = rknnsim::capi::Contexts();
+      std::lock_guard<std::mutex> hold(r.lock);
+      rknnsim::capi::ElaboratedPlatform() = ctx->loaded()->platform.platform;
+    }
+    ctx->Run();
+  });
+}
+
+int rknn_wait(rknn_context context, rknn_run_extend* extend) {
+  (void)extend;
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(context); });
+}
+
+int rknn_outputs_get(rknn_context context, uint32_t n_outputs, rknn_output outputs[], rknn_output_extend* extend) {
+  if (extend != nullptr) extend->frame_id = 0;
+  return Guarded(RKNN_ERR_OUTPUT_INVALID, [&] { Find(context)->GetOutputs(n_outputs, outputs); });
+}
+
+int rknn_outputs_release(rknn_context context, uint32_t n_ouputs, rknn_output outputs[]) {
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->ReleaseOutputs(n_ouputs, outputs); });
+}
+
+rknn_tensor_mem* rknn_create_mem(rknn_context ctx, uint32_t size) { return rknn_create_mem2(ctx, size, 0); }
+
+rknn_tensor_mem* rknn_create_mem2(rknn_context ctx, uint64_t size, uint64_t alloc_flags) {
+  (void)alloc_flags;  // cacheability and SRAM placement do not change simulated results
+  rknn_tensor_mem* mem = nullptr;
+  Guarded(RKNN_ERR_FAIL, [&] { mem = Find(ctx)->CreateMem(size); });
+  return mem;
+}
+
+int rknn_destroy_mem(rknn_context ctx, rknn_tensor_mem* mem) {
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(ctx)->DestroyMem(mem); });
+}
+
+int rknn_set_io_mem(rknn_context ctx, rknn_tensor_mem* mem, rknn_tensor_attr* attr) {
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(ctx)->SetIoMem(mem, attr); });
+}
+
+int rknn_mem_sync(rknn_context context, rknn_tensor_mem* mem, rknn_mem_sync_mode mode) {
+  (void)mode;  // simulated memory is coherent
+  return Guarded(RKNN_ERR_FAIL, [&] {
+    Find(context);
+    if (mem == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_mem_sync: mem is NULL");
+  });
+}
+
+}  // extern "C"

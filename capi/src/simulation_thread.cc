@@ -1,0 +1,55 @@
+#include "capi/src/simulation_thread.h"
+
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace rknnsim::capi {
+namespace {
+
+class SimulationThread {
+ public:
+  SimulationThread() : thread_([this] { Loop(); }) { thread_.detach(); }
+
+  void Call(const std::function<void()>& work) {
+    std::lock_guard<std::mutex> one_caller(call_lock_);
+    std::unique_lock<std::mutex> hold(lock_);
+    work_ = &work;
+    error_ = nullptr;
+    wake_.notify_all();
+    done_.wait(hold, [this] { return work_ == nullptr; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> hold(lock_);
+    for (;;) {
+      wake_.wait(hold, [this] { return work_ != nullptr; });
+      try {
+        (*work_)();
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+      work_ = nullptr;
+      done_.notify_all();
+    }
+  }
+
+  std::mutex call_lock_, lock_;
+  std::condition_variable wake_, done_;
+  const std::function<void()>* work_ = nullptr;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+void RunOnSimulationThread(const std::function<void()>& work) {
+  // Never destroyed: the detached thread waits for work until the process exits.
+  static SimulationThread* thread = new SimulationThread;
+  thread->Call(work);
+}
+
+}  // namespace rknnsim::capi

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Models for rknn_api_tests: the bundled model for rk3588 (int8, and fp16) and for rk3566 (a
+# second platform, which one process cannot simulate next to rk3588), plus its test input.
+# usage: make_models.sh RKNN_SIM MODELS_DIR WORK_DIR
+set -euo pipefail
+sim=$1 models=$2 work=$3
+mkdir -p "$work"
+b=$models/bundled
+"$sim" -q convert "$b/tiny_resnet.onnx" -t rk3588 -d "$b/dataset.txt" -o "$work/int8_rk3588.rknnsim"
+"$sim" -q convert "$b/tiny_resnet.onnx" -t rk3588 --no-quant -o "$work/fp16_rk3588.rknnsim"
+"$sim" -q convert "$b/tiny_resnet.onnx" -t rk3566 -d "$b/dataset.txt" -o "$work/int8_rk3566.rknnsim"
+"$sim" -q run "$work/int8_rk3588.rknnsim" -i "$b/input.npy" -o "$work/cli_int8"
+"$sim" -q run "$work/fp16_rk3588.rknnsim" -i "$b/input.npy" -o "$work/cli_fp16"
+cp "$b/input.npy" "$work/input.npy"
