@@ -4,6 +4,7 @@
 # usage: fuzz_smoke.sh FUZZER DATA_DIR WORKDIR
 set -euo pipefail
 fuzzer=$1 data=$2 work=$3
+[ -f "$data/retinaface_rv1106.rknn" ] || { echo "SKIP: no sample .rknn files in $data"; exit 77; }
 rm -rf "$work" && mkdir -p "$work/corpus"
 for f in multiple_input_demo_rk3588 multiple_input_demo_rk3566_rk3568 retinaface_rv1106; do
   cp "$data/$f.rknn" "$work/corpus/"
