@@ -26,7 +26,7 @@ bool HasWeights(const ir::Node& node) { return node.op == ir::OpKind::kConv || n
 template <typename T>
 void StoreBytes(ir::Tensor& t, const std::vector<T>& values) {
   t.bytes.resize(values.size() * sizeof(T));
-  std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
+  if (!values.empty()) std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
 }
 
 // docs/quantization.md §3: the bias may take at most 2^30 of the 32-bit accumulator, so a channel
@@ -160,6 +160,9 @@ void ConvertToFp16(ir::Graph& graph) {
     for (int id : node.outputs) graph.tensor(id).dtype = ir::DType::kFloat16;
     if (!HasWeights(node)) continue;
     ir::Tensor& w = graph.tensor(node.inputs[1]);
+    // Weights computed in the graph (a dynamic convolution, manual §7.10) are activations: the
+    // layer runs on the CPU with them as they arrive.
+    if (!w.is_constant) continue;
     std::vector<uint16_t> half(w.float_data.size());
     size_t overflow = 0;
     for (size_t i = 0; i < half.size(); ++i) {
