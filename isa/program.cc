@@ -18,6 +18,7 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kUpsample: return "upsample";
     case TaskOp::kEltwiseMul: return "ew_mul";
     case TaskOp::kAvgPool: return "avgpool";
+    case TaskOp::kZeroInsert: return "zero_insert";
   }
   return "?";
 }

@@ -33,6 +33,7 @@ enum class TaskOp : uint8_t {
   kUpsample,       // DPU + DPU_RDMA: nearest upsample by integer factors (stride_h × stride_w blocks)
   kEltwiseMul,     // DPU + DPU_RDMA: multiply by a same-shape surface or a per-channel [C, 1, 1] one
   kAvgPool,        // PPU + PPU_RDMA: average pooling with one divisor (kh × kw) for every window
+  kZeroInsert,     // DPU + DPU_RDMA: input pixel (y, x) to (y·stride_h, x·stride_w), input_zp elsewhere
 };
 const char* TaskOpName(TaskOp op);
 

@@ -44,7 +44,7 @@ static_assert(int(fb::DType::Float32) == int(ir::DType::kFloat32) && int(fb::DTy
 static_assert(int(fb::OpKind::Conv) == int(ir::OpKind::kConv) && int(fb::OpKind::Reshape) == int(ir::OpKind::kReshape) &&
               int(fb::OpKind::Sub) == int(ir::OpKind::kSub) && int(fb::OpKind::ConvTranspose) == int(ir::OpKind::kConvTranspose) &&
               int(fb::OpKind::Concat) == int(ir::OpKind::kConcat) && int(fb::OpKind::Swish) == int(ir::OpKind::kSwish) &&
-              int(fb::OpKind::MAX) == int(ir::OpKind::kConvert),
+              int(fb::OpKind::MAX) == int(ir::OpKind::kZeroInsert),
               "runtime/model_file.fbs OpKind must list ir::OpKind in order");
 static_assert(int(fb::Activation::None) == int(ir::Activation::kNone) &&
               int(fb::Activation::Relu) == int(ir::Activation::kRelu) &&
@@ -57,7 +57,8 @@ static_assert(int(fb::TaskOp::Conv) == int(isa::TaskOp::kConv) &&
               int(fb::TaskOp::Copy) == int(isa::TaskOp::kCopy) && int(fb::TaskOp::Convert) == int(isa::TaskOp::kConvert) &&
               int(fb::TaskOp::Upsample) == int(isa::TaskOp::kUpsample) &&
               int(fb::TaskOp::EltwiseMul) == int(isa::TaskOp::kEltwiseMul) &&
-              int(fb::TaskOp::AvgPool) == int(isa::TaskOp::kAvgPool));
+              int(fb::TaskOp::AvgPool) == int(isa::TaskOp::kAvgPool) &&
+              int(fb::TaskOp::ZeroInsert) == int(isa::TaskOp::kZeroInsert));
 static_assert(int(fb::ElemType::Int8) == int(isa::ElemType::kInt8) && int(fb::ElemType::Fp16) == int(isa::ElemType::kFp16));
 static_assert(int(fb::ActKind::None) == int(isa::ActKind::kNone) && int(fb::ActKind::Relu) == int(isa::ActKind::kRelu) &&
               int(fb::ActKind::Clip) == int(isa::ActKind::kClip));
@@ -792,6 +793,13 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
          uint64_t{t.input.height} * t.stride_h != t.output.height ||
          uint64_t{t.input.width} * t.stride_w != t.output.width))
       r.Fail(at, who + " output surface is not its input replicated " + std::to_string(t.stride_h) + "x" +
+                     std::to_string(t.stride_w));
+    if (t.op == isa::TaskOp::kZeroInsert &&
+        (t.input.type != t.output.type || t.input.c2 != t.output.c2 || t.input.channels != t.output.channels ||
+         t.stride_h == 0 || t.stride_w == 0 || t.input.height == 0 || t.input.width == 0 ||
+         (uint64_t{t.input.height} - 1) * t.stride_h + 1 != t.output.height ||
+         (uint64_t{t.input.width} - 1) * t.stride_w + 1 != t.output.width))
+      r.Fail(at, who + " output surface is not its input spread by " + std::to_string(t.stride_h) + "x" +
                      std::to_string(t.stride_w));
     // Mul reads input and output alike and input2 per channel or per element (docs/isa.md).
     if (t.op == isa::TaskOp::kEltwiseMul &&

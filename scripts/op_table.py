@@ -305,13 +305,20 @@ NPU_FORMS = {
     "kMul": "NPU DPU element-wise task if both operands are activations of the same shape or [1,C,H,W] * [1,C,1,1], else CPU",
     "kResize": "NPU DPU data-movement task if nearest with integer factors (index o / f), else CPU",
     "kUpsample": "NPU DPU data-movement task if nearest with integer factors (index o / f), else CPU",
+    "kZeroInsert": "NPU DPU data-movement task",
+}
+# Ops a pass rewrites into NPU ops before placement (compiler/passes/lower_*.cc).
+LOWERED_FORMS = {
+    "kConvTranspose": "NPU ZeroInsert + conv if weights are constant, dilation 1 and pads ≤ k - 1, else CPU",
 }
 LUT_FORM = "NPU DPU lookup table"
 CPU_FORM = "CPU fallback"
 
 
 def runs_on(kind, placement, passes, names):
-    if kind in placement["npu"]:
+    if kind in LOWERED_FORMS:
+        text = LOWERED_FORMS[kind]
+    elif kind in placement["npu"]:
         text = NPU_FORMS.get(kind, "NPU task (conditions: `compiler/lower/placement.cc`)")
     elif kind in placement["lut"]:
         text = LUT_FORM
@@ -390,8 +397,8 @@ def render():
     for kind, made in sorted(passes["created"].items()):
         sources = " + ".join(names.get(s, s[1:]) for s in made["from"])
         out.append("")
-        out.append(f"{names.get(kind, kind[1:])} is not an ONNX op: `{made['file']}` creates it by fusing {sources}"
-                   " (its opsets are those of the fused ops).")
+        out.append(f"{names.get(kind, kind[1:])} is not an ONNX op: `{made['file']}` creates it from {sources}"
+                   " (its opsets are those of the ops it replaces).")
     handled = importer_ops()
     if handled:
         out.append("")

@@ -32,6 +32,8 @@ enum class OpKind : uint8_t {
   kSwish,  // x * sigmoid(x): Sigmoid + Mul (SiLU), the board's "ExSwish"
   // Inserted by hybrid quantization (compiler/quant/hybrid.h), not an ONNX op.
   kConvert,  // int8 <-> fp16 at a precision boundary (docs/quantization.md §17)
+  // Inserted by passes/lower_conv_transpose.cc, not an ONNX op: the stride zeros of a deconvolution.
+  kZeroInsert,  // strides = [s_h, s_w] (docs/quantization.md §21)
   // QDQ models (compiler/ops/quantize_linear.cc); passes/fold_qdq.cc removes them before quantization.
   kQuantizeLinear, kDequantizeLinear,
 };

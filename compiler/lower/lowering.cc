@@ -191,6 +191,7 @@ class Lowerer {
       case ir::OpKind::kConvert: return EmitConvert(n);
       case ir::OpKind::kResize:
       case ir::OpKind::kUpsample: return EmitUpsample(n);
+      case ir::OpKind::kZeroInsert: return EmitZeroInsert(n);
       case ir::OpKind::kMul: return EmitMul(n);
       default: return EmitLut(n);
     }
@@ -293,6 +294,16 @@ class Lowerer {
     isa::Task t = DpuStreamTask(isa::TaskOp::kUpsample, Placed(n.inputs[0]), Placed(n.outputs[0]));
     if (!IsNpuResize(g_, n, &t.stride_h, &t.stride_w))
       throw ops::NodeError(n, "is not a nearest upsample by integer factors");
+    t.layer = AddLayer(n, 0);
+    Push(t);
+  }
+
+  // ZeroInsert (deconvolution): one DPU task spreading the input by the strides; the fill is the
+  // input's zero point in int8 (+0 in fp16), real 0 under the kept params (docs/quantization.md §21).
+  void EmitZeroInsert(const ir::Node& n) {
+    isa::Task t = DpuStreamTask(isa::TaskOp::kZeroInsert, Placed(n.inputs[0]), Placed(n.outputs[0]));
+    t.stride_h = static_cast<uint32_t>(n.attrs.strides[0]), t.stride_w = static_cast<uint32_t>(n.attrs.strides[1]);
+    t.input_zp = g_.tensor(n.inputs[0]).dtype == ir::DType::kInt8 ? Zp(n.inputs[0]) : 0;
     t.layer = AddLayer(n, 0);
     Push(t);
   }

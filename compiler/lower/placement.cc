@@ -138,6 +138,7 @@ bool IsNpuPlaceable(const ir::Graph& g, const ir::Node& n, const isa::PlatformCo
     case ir::OpKind::kAveragePool: return IsNpuAveragePool(g, n);
     case ir::OpKind::kResize:
     case ir::OpKind::kUpsample: return IsNpuResize(g, n);
+    case ir::OpKind::kZeroInsert: return IsActivation(g, n.inputs[0]);  // §21: a DPU data-movement task
     default: return IsLutActivation(g, n);
   }
 }

@@ -18,6 +18,7 @@ extern const OpDef kFlattenOp;
 extern const OpDef kReshapeOp;
 extern const OpDef kSwishOp;
 extern const OpDef kConvertOp;
+extern const OpDef kZeroInsertOp;
 
 // Op groups, each registered by its own file so that groups grow independently.
 void AppendElementwiseOps(std::vector<const OpDef*>& ops);  // elementwise_ops.cc

@@ -10,7 +10,7 @@ const std::vector<const OpDef*>& AllOps() {
   static const std::vector<const OpDef*> ops = [] {
     std::vector<const OpDef*> list = {&kConvOp,    &kGemmOp, &kReluOp,    &kClipOp,   &kMaxPoolOp,
                                       &kGlobalAveragePoolOp, &kAddOp, &kFlattenOp, &kReshapeOp, &kSwishOp,
-                                      &kConvertOp};
+                                      &kConvertOp, &kZeroInsertOp};
     AppendElementwiseOps(list);
     AppendNnOps(list);
     AppendTensorOps(list);

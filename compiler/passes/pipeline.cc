@@ -9,6 +9,7 @@
 #include "compiler/passes/fuse_hard_activations.h"
 #include "compiler/passes/fuse_mul_add.h"
 #include "compiler/passes/fuse_swish.h"
+#include "compiler/passes/lower_conv_transpose.h"
 #include "compiler/passes/matmul_add_to_gemm.h"
 #include "compiler/passes/merge_constant_chain.h"
 
@@ -41,6 +42,7 @@ std::vector<PassRun> RunGraphPasses(ir::Graph& graph, PassSet set,
       {"FuseMulAdd", FuseMulAdd, true},
       {"FuseSwish", FuseSwish, false},
       {"ChannelAffineToDepthwise", ChannelAffineToDepthwise, true},
+      {"LowerConvTranspose", LowerConvTranspose, true},
       {"FuseActivations", FuseActivations, false},
   };
   std::vector<PassRun> runs;

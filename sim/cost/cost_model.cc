@@ -48,6 +48,12 @@ uint64_t DpuUpsampleCycles(const isa::Task& t, const isa::PlatformConfig& p) {
   return static_cast<uint64_t>(std::ceil(elements / p.dpu_elements_per_cycle));
 }
 
+uint64_t DpuZeroInsertCycles(const isa::Task& t, const isa::PlatformConfig& p) {
+  if (t.op != isa::TaskOp::kZeroInsert) return 0;
+  const double elements = static_cast<double>(t.output.bytes() / isa::ElemBytes(t.output.type));
+  return static_cast<uint64_t>(std::ceil(elements / p.dpu_elements_per_cycle));
+}
+
 uint64_t DpuMulCycles(const isa::Task& t, const isa::PlatformConfig& p) {
   if (t.op != isa::TaskOp::kEltwiseMul) return 0;
   const double elements = static_cast<double>(t.output.bytes() / isa::ElemBytes(t.output.type));

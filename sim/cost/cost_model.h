@@ -23,6 +23,10 @@ uint64_t PpuCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 // dpu_elements_per_cycle, like the other streaming DPU tasks.
 uint64_t DpuUpsampleCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 
+// DPU zero insertion (deconvolution): output elements, C2 padding lanes included, written at
+// dpu_elements_per_cycle; the inserted fill costs as much as a copied element.
+uint64_t DpuZeroInsertCycles(const isa::Task& task, const isa::PlatformConfig& platform);
+
 // DPU element-wise multiply: output elements (C2 lanes included) at dpu_elements_per_cycle.
 uint64_t DpuMulCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 

@@ -59,6 +59,10 @@ void EltwiseMul(const isa::Task& task, const uint8_t* x, const uint8_t* s, uint8
 // whole surfaces (the task's stride fields are the integer factors).
 void UpsampleNearest(const isa::Task& task, const uint8_t* in, uint8_t* out);
 
+// DPU data movement for deconvolution (docs/quantization.md §21): out(c, y·stride_h, x·stride_w) =
+// in(c, y, x); every other element is the fill value (int8: input_zp, fp16: +0).
+void ZeroInsert(const isa::Task& task, const uint8_t* in, uint8_t* out);
+
 // PPU: max pooling and global average pooling over whole surfaces.
 void MaxPool(const isa::Task& task, const uint8_t* in, uint8_t* out);
 void GlobalAvgPool(const isa::Task& task, const uint8_t* in, uint8_t* out);

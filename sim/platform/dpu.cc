@@ -49,6 +49,7 @@ void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   trans.get_extension(ext);
   const isa::Task& t = *ext->task;
   if (t.op == isa::TaskOp::kUpsample) return Upsample(trans, *ext);
+  if (t.op == isa::TaskOp::kZeroInsert) return ZeroInsert(trans, *ext);
   if (t.op == isa::TaskOp::kEltwiseMul) return Multiply(trans, *ext);
   const bool functional = ext->functional;
   if (t.op == isa::TaskOp::kConvert) {
@@ -92,6 +93,19 @@ void Dpu::Upsample(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
   dma.Read(t.input.addr, functional ? in.data() : nullptr, t.input.bytes(), *ext.timing);
   ext.timing->dpu_cycles += DpuUpsampleCycles(t, platform_);
   if (functional) UpsampleNearest(t, in.data(), out.data());
+  dma.Write(t.output.addr, functional ? out.data() : nullptr, t.output.bytes(), *ext.timing);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// Zero insertion (deconvolution): DPU_RDMA reads the input surface once, the write DMA stores the
+// whole spread output surface (inserted positions included).
+void Dpu::ZeroInsert(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
+  const isa::Task& t = *ext.task;
+  const bool functional = ext.functional;
+  std::vector<uint8_t> in(functional ? t.input.bytes() : 0), out(functional ? t.output.bytes() : 0);
+  dma.Read(t.input.addr, functional ? in.data() : nullptr, t.input.bytes(), *ext.timing);
+  ext.timing->dpu_cycles += DpuZeroInsertCycles(t, platform_);
+  if (functional) sim::ZeroInsert(t, in.data(), out.data());
   dma.Write(t.output.addr, functional ? out.data() : nullptr, t.output.bytes(), *ext.timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

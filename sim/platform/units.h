@@ -37,6 +37,7 @@ class Dpu : public sc_core::sc_module {
   void ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void Upsample(tlm::tlm_generic_payload& trans, TaskExtension& ext);
+  void ZeroInsert(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void Multiply(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
 };

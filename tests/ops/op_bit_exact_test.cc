@@ -11,6 +11,7 @@
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
 #include "compiler/ops/op_def.h"
+#include "compiler/passes/lower_conv_transpose.h"
 #include "compiler/quant/calibration.h"
 #include "compiler/quant/quantizer.h"
 #include "compiler/reference/quant_executor.h"
@@ -356,6 +357,50 @@ TEST(GemmBitExact, FullyConnected) {
     ExpectBitExact(b.graph(), fp16);
   }
 }
+
+// ConvTranspose lowered to ZeroInsert (a DPU data-movement task) + Conv (docs/quantization.md §21):
+// PP-OCR det / U-Net's 2x2 stride 2, a 3x3 stride 2 with pads 1 and output_padding 1, odd channels,
+// a depthwise one, and one after a Relu (int8 zero point -128, so the inserted fill is not 0).
+struct DeconvCase {
+  const char* name;
+  int64_t cin, cout, h, w, k, stride, pad, output_padding, group;
+  bool relu_first = false;
+};
+
+class DeconvBitExact : public ::testing::TestWithParam<DeconvCase> {};
+
+TEST_P(DeconvBitExact, PlatformEqualsReferenceOnTheNpu) {
+  const DeconvCase& c = GetParam();
+  for (bool fp16 : {false, true}) {
+    OneOpGraph b;
+    int x = b.Input({1, c.cin, c.h, c.w});
+    if (c.relu_first) x = b.Node(ir::OpKind::kRelu, {x});
+    ir::Attributes a = Window(c.k, c.stride, c.pad);
+    a.group = c.group;
+    a.output_padding = {c.output_padding, c.output_padding};
+    b.Node(ir::OpKind::kConvTranspose, {x, b.Const({c.cin, c.cout / c.group, c.k, c.k}, 0.3f), b.Const({c.cout}, 0.5f)},
+           a);
+    ir::Graph g = b.graph();
+    ASSERT_EQ(passes::LowerConvTranspose(g), 1);
+    SCOPED_TRACE(fp16 ? "fp16" : "int8");
+    ir::Graph placed = g;
+    lower::AssignPlacement(placed, isa::LoadPlatformForTarget(Target()));
+    for (const ir::Node& n : placed.nodes()) {
+      if (n.op == ir::OpKind::kRelu) continue;  // fp16 Relu has no lookup table: CPU
+      EXPECT_FALSE(n.on_cpu) << n.name;
+    }
+    ExpectBitExact(g, fp16);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, DeconvBitExact,
+    ::testing::Values(DeconvCase{"k2_s2_ppocr_det", 32, 16, 20, 20, 2, 2, 0, 0, 1},
+                      DeconvCase{"k3_s2_p1_output_padding", 16, 24, 9, 11, 3, 2, 1, 1, 1},
+                      DeconvCase{"odd_channels", 13, 7, 7, 5, 2, 2, 0, 0, 1},
+                      DeconvCase{"depthwise_k4_s2_p1", 24, 24, 8, 8, 4, 2, 1, 0, 24},
+                      DeconvCase{"after_relu_fill_is_zero_point", 16, 8, 6, 6, 3, 2, 1, 1, 1, true}),
+    [](const ::testing::TestParamInfo<DeconvCase>& info) { return std::string(info.param.name); });
 
 // quantized_method='layer' (one weight scale replicated per channel) and the clipped ranges and
 // weights of kl_divergence / mmse go through the same per-channel DPU tables.
