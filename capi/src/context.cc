@@ -6,11 +6,18 @@
 #include "capi/src/api_error.h"
 #include "capi/src/simulation_thread.h"
 #include "capi/src/tensor_layout.h"
+#include "compiler/lower/core_split.h"
 #include "runtime/cpu_runner.h"
 #include "runtime/reports.h"
 
 namespace rknnsim::capi {
 namespace {
+
+// The core bits of a mask as lower::EnabledCores takes them: RKNN_NPU_CORE_ALL means every core
+// the platform has.
+uint32_t CoreBits(rknn_core_mask mask, int cores) {
+  return mask == RKNN_NPU_CORE_ALL ? (1u << cores) - 1 : static_cast<uint32_t>(mask);
+}
 
 template <typename T>
 T* InfoAs(void* info, uint32_t size, const char* what) {
@@ -93,7 +100,7 @@ void Context::Query(int raw_cmd, void* info, uint32_t size) {
     case RKNN_QUERY_PERF_DETAIL: {
       auto* detail = InfoAs<rknn_perf_detail>(info, size, "RKNN_QUERY_PERF_DETAIL");
       if (!last_run_) throw ApiError(RKNN_ERR_FAIL, "RKNN_QUERY_PERF_DETAIL: no run yet; call rknn_run first");
-      perf_text_ = runtime::FormatPerfTable(runtime::BuildPerfReport(program(), loaded_->platform, *last_run_));
+      perf_text_ = runtime::FormatPerfTable(runtime::BuildPerfReport(last_program_, loaded_->platform, *last_run_));
       detail->perf_data = perf_text_.data();
       detail->data_len = perf_text_.size();
       return;
@@ -174,7 +181,10 @@ void Context::Run() {
   sim::SimulationResult result;
   RunOnSimulationThread([&] {
     const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(loaded_->model);
-    result = sim::Simulate(program(), loaded_->platform, packed, &cpu_runner);
+    // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
+    // the same bytes for every mask.
+    last_program_ = lower::AssignCores(program(), lower::EnabledCores(CoreBits(core_mask_, loaded_->platform.cores), loaded_->platform));
+    result = sim::Simulate(last_program_, loaded_->platform, packed, &cpu_runner);
   });
   outputs_ = std::move(result.outputs);
   result.outputs.clear();
@@ -258,7 +268,7 @@ void Context::SetCoreMask(int raw_mask) {
       std::snprintf(hex, sizeof(hex), "%x", static_cast<unsigned>(mask));
       return std::string(hex);
     }() + " names a core that " + loaded_->platform.platform + " (" + std::to_string(cores) + " core(s)) does not have");
-  // The compiler splits work across cores when it lowers the model; the mask is recorded only.
+  // rknn_run places and splits the tasks for this mask (compiler/lower/core_split.h).
   core_mask_ = mask;
 }
 

@@ -59,6 +59,7 @@ class Context {
   std::vector<std::optional<Binding>> input_mems_, output_mems_;
   std::vector<std::vector<uint8_t>> outputs_;  // native surfaces of the last run
   std::optional<sim::SimulationResult> last_run_;
+  isa::Program last_program_;  // the program of the last run, on the cores of core_mask_
   std::string perf_text_;  // rknn_perf_detail.perf_data points here
   std::map<const void*, std::vector<uint8_t>> output_buffers_;  // allocated by rknn_outputs_get
   std::vector<std::unique_ptr<rknn_tensor_mem>> mems_;

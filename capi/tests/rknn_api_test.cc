@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -449,6 +450,24 @@ TEST_F(RknnApi, CoreMask) {
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_core_mask(ctx_, static_cast<rknn_core_mask>(8)); });
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return c_set_core_mask(ctx_, 0x7fffffff); });
   ExpectCode(RKNN_ERR_CTX_INVALID, [&] { return rknn_set_core_mask(99, RKNN_NPU_CORE_0); });
+}
+
+TEST_F(RknnApi, CoreMaskSplitsWorkWithoutChangingOutputs) {
+  // On three cores the bundled model's Add is split (WorkLoad shares on cores 1 and 2); the
+  // outputs stay the CLI's bytes.
+  ASSERT_EQ(rknn_set_core_mask(ctx_, RKNN_NPU_CORE_0_1_2), RKNN_SUCC);
+  std::vector<float> x = input_.data;
+  ASSERT_EQ(SetFloatInput(ctx_, x), RKNN_SUCC);
+  EXPECT_EQ(RunFloat(ctx_), expected_);
+  rknn_perf_detail detail{};
+  ASSERT_EQ(rknn_query(ctx_, RKNN_QUERY_PERF_DETAIL, &detail, sizeof(detail)), RKNN_SUCC);
+  const std::string table = detail.perf_data;
+  bool split = false;
+  std::istringstream rows(table);
+  for (std::string row; std::getline(rows, row);)
+    split = split || (row.find("Add") != std::string::npos && row.find("%/0.0%/0.0%") == std::string::npos &&
+                      row.find("%/") != std::string::npos);
+  EXPECT_TRUE(split) << table;
 }
 
 TEST_F(RknnApi, OnePlatformPerProcess) {
