@@ -73,12 +73,7 @@ int ChannelAffineToDepthwise(ir::Graph& graph) {
     ir::Node& n = graph.nodes()[i];  // AddTensor does not touch nodes, but take it after anyway
     n.op = ir::OpKind::kConv;
     n.inputs = {x, w, b};
-    n.attrs = ir::Attributes{};
-    n.attrs.kernel = {1, 1};
-    n.attrs.strides = {1, 1};
-    n.attrs.pads = {0, 0, 0, 0};
-    n.attrs.dilations = {1, 1};
-    n.attrs.group = c;
+    n.attrs = Depthwise1x1(c);
     ++rewritten;
   }
   return rewritten;

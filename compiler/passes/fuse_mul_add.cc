@@ -35,11 +35,7 @@ int FuseMulAdd(ir::Graph& graph) {
     conv.name = mul.name;
     conv.inputs = {x, w_id, b_id};
     conv.outputs = {nodes[i].outputs[0]};
-    conv.attrs.kernel = {1, 1};
-    conv.attrs.strides = {1, 1};
-    conv.attrs.pads = {0, 0, 0, 0};
-    conv.attrs.dilations = {1, 1};
-    conv.attrs.group = c;
+    conv.attrs = Depthwise1x1(c);
     mul = std::move(conv);
     removed[i] = true;
     ++fused;

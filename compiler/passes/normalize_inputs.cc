@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "compiler/passes/pass_util.h"
 
 namespace rknnsim::passes {
 namespace {
@@ -134,11 +135,7 @@ int NormalizeInputs(ir::Graph& graph, const PerInputValues& mean, const PerInput
     // An ordinary ONNX-style Conv, not a fused kind (scripts/op_table.py lists the kinds passes
     // create by `.op = ` assignments; this pass creates none).
     ir::Node node{ir::OpKind::kConv, input_name + "_mean_std", {input_id, w_id, b_id}, {out_id}, {}, false};
-    node.attrs.kernel = {1, 1};
-    node.attrs.strides = {1, 1};
-    node.attrs.pads = {0, 0, 0, 0};
-    node.attrs.dilations = {1, 1};
-    node.attrs.group = channels;
+    node.attrs = Depthwise1x1(channels);
     added.push_back(std::move(node));
     ++normalized;
   }

@@ -108,4 +108,14 @@ void ScaleOutputChannels(ir::Graph& g, ir::Node& node, const std::vector<float>&
   }
 }
 
+ir::Attributes Depthwise1x1(int64_t channels) {
+  ir::Attributes a;
+  a.kernel = {1, 1};
+  a.strides = {1, 1};
+  a.pads = {0, 0, 0, 0};
+  a.dilations = {1, 1};
+  a.group = channels;
+  return a;
+}
+
 }  // namespace rknnsim::passes

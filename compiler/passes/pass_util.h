@@ -49,6 +49,10 @@ void ScaleOutputChannels(ir::Graph& g, ir::Node& node, const std::vector<float>&
 // otherwise a copy (with a fresh name) that replaces it in `node`. Returns the tensor id.
 int OwnConstant(ir::Graph& g, ir::Node& node, size_t index);
 
+// Attributes of a 1x1, stride-1, unpadded depthwise Conv over `channels` channels: the NPU form of
+// a per-channel affine x · w[c] + b[c] (Mul+Add, BatchNormalization, mean/std, ...).
+ir::Attributes Depthwise1x1(int64_t channels);
+
 // Adds a float constant named after `base` (made unique) and returns its id.
 int AddConstant(ir::Graph& g, const std::string& base, const ir::Shape& shape, std::vector<float> values);
 
