@@ -12,7 +12,7 @@ packages=(build-essential cmake ninja-build pkg-config
   flatbuffers-compiler libflatbuffers-dev zlib1g-dev libstb-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3-numpy libonnx-testdata
   python3-torch python3-torchvision python3-onnx
-  pybind11-dev python3-dev python3-yaml)
+  pybind11-dev python3-dev python3-yaml python3-pil fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
