@@ -7,6 +7,7 @@
 #include "compiler/passes/fold_mul_conv.h"
 #include "compiler/passes/fuse_activation.h"
 #include "compiler/passes/fuse_hard_activations.h"
+#include "compiler/passes/fuse_layer_norm.h"
 #include "compiler/passes/fuse_mul_add.h"
 #include "compiler/passes/fuse_swish.h"
 #include "compiler/passes/lower_conv_transpose.h"
@@ -33,6 +34,8 @@ std::vector<PassRun> RunGraphPasses(ir::Graph& graph, PassSet set,
          return c.hard_swish + c.hard_sigmoid;
        },
        false},
+      // Creates a unit gamma when the pattern has none, so it is not run on QDQ graphs.
+      {"FuseLayerNorm", FuseLayerNorm, true},
       {"FoldBatchNorm", FoldBatchNorm, true},
       {"MergeConstantChains", MergeConstantChains, true},
       {"FuseMatMulAdd", FuseMatMulAdd, true},
