@@ -52,7 +52,7 @@ def ink(rs):
 
 
 def text_line(rs, font_files):
-    """One cropped line of text on paper, RGB."""
+    """One cropped line of text on paper, RGB, and the text it shows."""
     font = ImageFont.truetype(font_files[rs.randint(len(font_files))], int(rs.randint(24, 44)))
     text = random_text(rs, rs.randint(1, 5))
     left, top, right, bottom = font.getbbox(text)
@@ -61,7 +61,7 @@ def text_line(rs, font_files):
     ImageDraw.Draw(img).text((pad[0] - left, pad[1] - top), text, font=font, fill=ink(rs))
     if rs.rand() < 0.3:
         img = img.filter(ImageFilter.GaussianBlur(rs.uniform(0.3, 1.0)))
-    return img
+    return img, text
 
 
 def det_image(rs, h, w, font_files):
@@ -94,6 +94,11 @@ def line_input(img, h, w):
 
 def sample(kind, shape, seed):
     """One normalized float32 input of `shape` (N=1, 3, H, W) for model kind det, rec or cls."""
+    return labeled_sample(kind, shape, seed)[0]
+
+
+def labeled_sample(kind, shape, seed):
+    """sample() and the text the image shows (None for det, whose page has several lines)."""
     rs = np.random.RandomState(seed)
     h, w = shape[2], shape[3]
     font_files = fonts()
@@ -101,8 +106,8 @@ def sample(kind, shape, seed):
         x = to_chw(det_image(rs, h, w, font_files))
         mean = np.array([0.485, 0.456, 0.406], np.float32)[:, None, None]
         std = np.array([0.229, 0.224, 0.225], np.float32)[:, None, None]
-        return ((x - mean) / std)[None].astype(np.float32)
-    img = text_line(rs, font_files)
+        return ((x - mean) / std)[None].astype(np.float32), None
+    img, text = text_line(rs, font_files)
     if kind == "cls" and seed % 2:
         img = img.rotate(180)
-    return line_input(img, h, w)
+    return line_input(img, h, w), text

