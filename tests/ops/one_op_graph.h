@@ -42,6 +42,12 @@ class OneOpGraph {
     t.float_data = Random(static_cast<size_t>(ir::NumElements(shape)), seed_++, -scale, scale);
     return g_.AddTensor(t);
   }
+  // A rank-0 constant holding `value`.
+  int Scalar(float value) {
+    const int id = Const({}, 1.0f);
+    g_.tensor(id).float_data = {value};
+    return id;
+  }
   // Adds a node and infers its output shape; the last node's output is the graph output.
   int Node(ir::OpKind op, std::vector<int> inputs, ir::Attributes attrs = {}) {
     ir::Node n;

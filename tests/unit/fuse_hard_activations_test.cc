@@ -10,12 +10,6 @@ namespace {
 
 using testing_support::OneOpGraph;
 
-int Scalar(OneOpGraph& b, float value) {
-  const int id = b.Const({}, 1.0f);
-  b.graph().tensor(id).float_data = {value};
-  return id;
-}
-
 ir::Attributes Relu6() {
   ir::Attributes a;
   a.activation = ir::Activation::kClip;
@@ -36,10 +30,10 @@ TEST(FuseHardActivations, PaddleHardSwishBecomesOneNode) {
   // paddle2onnx: Div(Mul(x, Clip(Add(x, 3), 0, 6)), 6)
   OneOpGraph b;
   const int x = b.Input({1, 6, 4, 4});
-  const int shifted = b.Node(ir::OpKind::kAdd, {x, Scalar(b, 3.0f)});
+  const int shifted = b.Node(ir::OpKind::kAdd, {x, b.Scalar(3.0f)});
   const int clipped = b.Node(ir::OpKind::kClip, {shifted}, Relu6());
   const int product = b.Node(ir::OpKind::kMul, {x, clipped});
-  b.Node(ir::OpKind::kDiv, {product, Scalar(b, 6.0f)});
+  b.Node(ir::OpKind::kDiv, {product, b.Scalar(6.0f)});
   const ir::Graph before = b.graph();
   const HardActivationCount n = FuseHardActivations(b.graph());
   EXPECT_EQ(n.hard_swish, 1);
@@ -52,11 +46,11 @@ TEST(FuseHardActivations, GateTimesInputAndBareHardSigmoid) {
   // y1 = x * (Clip(x + 3, 0, 6) * 1/6); y2 = Clip(z + 3, 0, 6) / 6 with z = y1
   OneOpGraph b;
   const int x = b.Input({1, 6, 4, 4});
-  const int clipped = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {Scalar(b, 3.0f), x})}, Relu6());
-  const int gate = b.Node(ir::OpKind::kMul, {clipped, Scalar(b, 1.0f / 6.0f)});
+  const int clipped = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {b.Scalar(3.0f), x})}, Relu6());
+  const int gate = b.Node(ir::OpKind::kMul, {clipped, b.Scalar(1.0f / 6.0f)});
   const int y1 = b.Node(ir::OpKind::kMul, {gate, x});
-  const int c2 = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {y1, Scalar(b, 3.0f)})}, Relu6());
-  b.Node(ir::OpKind::kDiv, {c2, Scalar(b, 6.0f)});
+  const int c2 = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {y1, b.Scalar(3.0f)})}, Relu6());
+  b.Node(ir::OpKind::kDiv, {c2, b.Scalar(6.0f)});
   const ir::Graph before = b.graph();
   const HardActivationCount n = FuseHardActivations(b.graph());
   EXPECT_EQ(n.hard_swish, 1);
@@ -71,14 +65,14 @@ TEST(FuseHardActivations, LeavesLookalikesAlone) {
   OneOpGraph b;
   const int x = b.Input({1, 6, 4, 4});
   // Clip to 0..5 is not relu6; adding 2 is not the shift of 3; the clip is also a graph output.
-  const int c1 = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {x, Scalar(b, 2.0f)})}, Relu6());
-  b.Node(ir::OpKind::kDiv, {c1, Scalar(b, 6.0f)});
+  const int c1 = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {x, b.Scalar(2.0f)})}, Relu6());
+  b.Node(ir::OpKind::kDiv, {c1, b.Scalar(6.0f)});
   ir::Attributes not_relu6 = Relu6();
   not_relu6.clip_max = 5.0f;
-  const int c2 = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {x, Scalar(b, 3.0f)})}, not_relu6);
-  const int y = b.Node(ir::OpKind::kDiv, {c2, Scalar(b, 6.0f)});
-  const int c3 = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {y, Scalar(b, 3.0f)})}, Relu6());
-  b.Node(ir::OpKind::kDiv, {c3, Scalar(b, 6.0f)});
+  const int c2 = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {x, b.Scalar(3.0f)})}, not_relu6);
+  const int y = b.Node(ir::OpKind::kDiv, {c2, b.Scalar(6.0f)});
+  const int c3 = b.Node(ir::OpKind::kClip, {b.Node(ir::OpKind::kAdd, {y, b.Scalar(3.0f)})}, Relu6());
+  b.Node(ir::OpKind::kDiv, {c3, b.Scalar(6.0f)});
   b.graph().outputs().push_back(c3);  // an intermediate that is also an output must survive
   const size_t count = b.graph().nodes().size();
   const HardActivationCount n = FuseHardActivations(b.graph());

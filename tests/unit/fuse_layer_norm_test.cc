@@ -12,12 +12,6 @@ namespace {
 
 using testing_support::OneOpGraph;
 
-int Scalar(OneOpGraph& b, float value) {
-  const int id = b.Const({}, 1.0f);
-  b.graph().tensor(id).float_data = {value};
-  return id;
-}
-
 ir::Attributes Reduce(std::vector<int64_t> axes) {
   ir::Attributes a;
   a.axes = std::move(axes);
@@ -38,9 +32,9 @@ ir::Graph DecomposedLayerNorm(const Options& o, const ir::Shape& shape = {1, 40,
   const int x = b.Input(shape);
   const int mean = b.Node(ir::OpKind::kReduceMean, {x}, Reduce(o.axes));
   const int d = b.Node(ir::OpKind::kSub, {x, mean});
-  const int sq = o.square_by_mul ? b.Node(ir::OpKind::kMul, {d, d}) : b.Node(ir::OpKind::kPow, {d, Scalar(b, o.exponent)});
+  const int sq = o.square_by_mul ? b.Node(ir::OpKind::kMul, {d, d}) : b.Node(ir::OpKind::kPow, {d, b.Scalar(o.exponent)});
   const int var = b.Node(ir::OpKind::kReduceMean, {sq}, Reduce(o.axes));
-  const int std_dev = b.Node(ir::OpKind::kSqrt, {b.Node(ir::OpKind::kAdd, {var, Scalar(b, 1e-5f)})});
+  const int std_dev = b.Node(ir::OpKind::kSqrt, {b.Node(ir::OpKind::kAdd, {var, b.Scalar(1e-5f)})});
   const int y = b.Node(ir::OpKind::kDiv, {d, std_dev});
   if (o.affine) b.Node(ir::OpKind::kAdd, {b.Node(ir::OpKind::kMul, {y, b.Const({shape.back()}, 1.5f)}), b.Const({shape.back()}, 0.5f)});
   return b.graph();
