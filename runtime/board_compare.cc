@@ -66,14 +66,21 @@ nlohmann::json ComparisonToJson(const TensorComparison& c) {
   return j;
 }
 
-std::string Row(const TensorComparison& c, const char* kind) {
-  const std::string name = c.index >= 0 ? std::to_string(c.index) + " " + c.name : c.name;
+std::string RowName(const TensorComparison& c) { return c.index >= 0 ? std::to_string(c.index) + " " + c.name : c.name; }
+
+std::string Row(const TensorComparison& c, const char* kind, size_t name_width) {
   std::string verdict = c.pass() ? "PASS" : "FAIL";
   for (size_t i = 0; i < c.failed.size(); ++i) verdict += (i ? "," : " (") + c.failed[i];
   if (!c.pass()) verdict += ")";
-  return fmt::format("{:<7} {:<24} {:<16} {:<8} {:<9.6f} {:<12.6g} {:<18} {}\n", kind, name, ShapeText(c.shape),
-                     c.dump_dtype, c.cosine, c.max_abs_diff,
+  return fmt::format("{:<7} {:<{}} {:<16} {:<8} {:<9.6f} {:<12.6g} {:<18} {}\n", kind, RowName(c), name_width,
+                     ShapeText(c.shape), c.dump_dtype, c.cosine, c.max_abs_diff,
                      std::to_string(c.mismatches) + "/" + std::to_string(c.elements), verdict);
+}
+
+std::string ToleranceText(const CompareThresholds& t) {
+  if (!t.atol && !t.rtol) return "1 LSB of int8 tensors, 1 ULP of fp16 ones";
+  auto value = [](const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : std::string("default"); };
+  return fmt::format("atol {} + rtol {} * |sim|", value(t.atol), value(t.rtol));
 }
 
 }  // namespace
@@ -174,14 +181,16 @@ TensorComparison CompareWithBoard(const SimTensor& sim, const NpyArray& dump, co
 std::string FormatCompareTable(const CompareReport& r) {
   const CompareThresholds& t = r.thresholds;
   std::string out = fmt::format("Compare: {} ({}) simulated vs board dumps in {}\n", r.model, r.target, r.board_dir);
-  out += fmt::format("Thresholds: cosine >= {:g}, max abs diff {}, mismatches <= {} (|sim - board| > {}{})\n",
+  out += fmt::format("Thresholds: cosine >= {:g}, max abs diff {}, mismatches <= {} (|sim - board| > {})\n",
                      t.min_cosine, t.max_abs_diff ? fmt::format("<= {:g}", *t.max_abs_diff) : "not checked",
-                     t.max_mismatch.ToString(), t.atol ? fmt::format("{:g}", *t.atol) : "1 LSB",
-                     t.rtol ? fmt::format(" + {:g}*|sim|", *t.rtol) : "");
-  out += fmt::format("{:<7} {:<24} {:<16} {:<8} {:<9} {:<12} {:<18} {}\n", "Kind", "Name", "Shape", "Dump",
+                     t.max_mismatch.ToString(), ToleranceText(t));
+  size_t name_width = 24;
+  for (const auto* list : {&r.outputs, &r.layers})
+    for (const TensorComparison& c : *list) name_width = std::max(name_width, RowName(c).size());
+  out += fmt::format("{:<7} {:<{}} {:<16} {:<8} {:<9} {:<12} {:<18} {}\n", "Kind", "Name", name_width, "Shape", "Dump",
                      "Cosine", "MaxAbsDiff", "Mismatch/Total", "Result");
-  for (const TensorComparison& c : r.outputs) out += Row(c, "output");
-  for (const TensorComparison& c : r.layers) out += Row(c, "layer");
+  for (const TensorComparison& c : r.outputs) out += Row(c, "output", name_width);
+  for (const TensorComparison& c : r.layers) out += Row(c, "layer", name_width);
   size_t failed = 0;
   for (const auto* list : {&r.outputs, &r.layers})
     for (const TensorComparison& c : *list) failed += !c.pass();
