@@ -108,7 +108,7 @@ MismatchLimit ParseMismatchLimit(const std::string& text) {
     throw bad;
   }
   const bool integer = number.find_first_not_of("0123456789") == std::string::npos;
-  if (used != number.size() || !(limit.value >= 0) || (limit.percent ? limit.value > 100 : !integer)) throw bad;
+  if (used != number.size() || !(limit.value >= 0) || limit.value > 1e15 || (limit.percent ? limit.value > 100 : !integer)) throw bad;
   return limit;
 }
 

@@ -43,7 +43,7 @@ TEST(MismatchLimit, CountsAndPercentages) {
   EXPECT_EQ(ParseMismatchLimit("100%").AllowedOf(7), 7u);
   EXPECT_EQ(ParseMismatchLimit("0.5%").ToString(), "0.5%");
   EXPECT_EQ(ParseMismatchLimit("12").ToString(), "12");
-  for (const char* bad : {"", "%", "-1", "1.5", "abc", "101%", "-1%", "3x", "1e3", "nan%"})
+  for (const char* bad : {"", "%", "-1", "1.5", "abc", "101%", "-1%", "3x", "1e3", "nan%", "inf%", "99999999999999999999"})
     EXPECT_THROW(ParseMismatchLimit(bad), Error) << bad;
 }
 
