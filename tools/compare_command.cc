@@ -12,6 +12,7 @@
 #include "runtime/cpu_runner.h"
 #include "runtime/model_file.h"
 #include "sim/simulator.h"
+#include "tools/rknn_commands.h"
 
 namespace rknnsim::tools {
 namespace {
@@ -64,6 +65,10 @@ int Compare(const CompareOptions& o) {
   thresholds.rtol = Given(o.rtol);
   thresholds.max_mismatch = runtime::ParseMismatchLimit(o.max_mismatch);
 
+  if (IsRknnFile(o.model))
+    throw Error("'" + o.model + "' is a Rockchip .rknn file, which cannot be simulated (docs/rknn-format.md §3)",
+                "compare the model rknn-sim compiled from the same ONNX: rknn-sim convert MODEL.onnx -t TARGET -d "
+                "dataset.txt -o MODEL.rknnsim");
   const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
   const quant::Sample inputs = runtime::LoadModelInputs(runtime::FindInputFiles(o.inputs_dir, model), model);
   std::vector<runtime::SimTensor> outputs = runtime::ModelOutputs(model);

@@ -112,6 +112,8 @@ check 1 "is not a directory" -- compare --board "$dir/nowhere"
 check 1 "no file for input 0 'input'" -- "$sim" compare "$dir/m.rknnsim" --inputs "$dir/board_empty" --board "$dir/board_run"
 check 1 "max-mismatch '1.5' is neither" -- compare --board "$dir/board_run" --max-mismatch 1.5
 check 1 "cannot open" -- "$sim" compare "$dir/missing.rknnsim" --inputs "$dir/inputs" --board "$dir/board_run"
+touch "$dir/board.rknn"
+check 1 "is a Rockchip .rknn file" -- "$sim" compare "$dir/board.rknn" --inputs "$dir/inputs" --board "$dir/board_run"
 
 # 5. fp16 model: float16 dumps compare, raw int8 ones are refused.
 "$sim" -q convert "$models/bundled/tiny_resnet.onnx" -t rk3588 --no-quant -o "$dir/h.rknnsim" || exit 1
