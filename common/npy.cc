@@ -149,6 +149,13 @@ std::string ShapeText(const std::vector<int64_t>& shape) {
   return text + (shape.size() == 1 ? ",)" : ")");
 }
 
+// numpy's name of a validated dtype, e.g. 'f' 4 -> "float32", 'u' 1 -> "uint8".
+std::string DtypeName(const Header& h) {
+  if (h.kind == 'b') return "bool";
+  const std::string bits = std::to_string(8 * h.item_size);
+  return (h.kind == 'f' ? "float" : h.kind == 'i' ? "int" : "uint") + bits;
+}
+
 // Reads one element at `p` as float, honouring byte order.
 float LoadElement(const uint8_t* p, const Header& h) {
   uint8_t b[8];
@@ -212,6 +219,7 @@ NpyArray ParseNpy(const std::vector<uint8_t>& bytes, const std::string& what) {
 
   NpyArray out;
   out.shape = h.shape;
+  out.dtype = DtypeName(h);
   out.data.resize(static_cast<size_t>(count));
   const uint8_t* base = bytes.data() + offset;
   if (!h.fortran_order || h.shape.size() < 2) {

@@ -11,6 +11,7 @@ namespace rknnsim {
 struct NpyArray {
   std::vector<int64_t> shape;
   std::vector<float> data;
+  std::string dtype;  // the file's element type by numpy's name ("float32", "int8", "bool", ...)
 };
 
 // Reads bool/int8/uint8/int16/uint16/int32/uint32/int64/uint64/float16/float32/float64 files,

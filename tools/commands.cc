@@ -18,6 +18,7 @@
 #include "compiler/lower/core_split.h"
 #include "isa/disasm.h"
 #include "runtime/batch_io.h"
+#include "runtime/board_dump_dir.h"
 #include "runtime/converter.h"
 #include "runtime/cpu_runner.h"
 #include "runtime/model_file.h"
@@ -35,10 +36,9 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 }
 
 // Output files are named by output index and tensor name, e.g. "0_output.npy".
+// `compare` finds board dumps by the same name (runtime/board_dump_dir.h).
 std::string OutputFileName(size_t index, const std::string& tensor_name) {
-  std::string safe;
-  for (char c : tensor_name) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
-  return std::to_string(index) + "_" + safe + ".npy";
+  return std::to_string(index) + "_" + runtime::TensorFileStem(tensor_name) + ".npy";
 }
 
 void WriteOutputs(const std::string& dir, const ir::Graph& graph, const std::vector<std::vector<float>>& outputs) {

@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "tools/commands.h"
+#include "tools/compare_command.h"
 #include "tools/rknn_commands.h"
 
 namespace {
@@ -109,6 +110,9 @@ int sc_main(int argc, char* argv[]) {
   CLI::App* disasm = app.add_subcommand("disasm", "List a compiled model's NPU tasks, one line per task");
   disasm->add_option("model", o.model, "Compiled model file")->required();
 
+  rknnsim::tools::CompareOptions compare_options;
+  rknnsim::tools::AddCompareCommand(app, compare_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -128,6 +132,7 @@ int sc_main(int argc, char* argv[]) {
   try {
     if (name == "convert") return rknnsim::tools::Convert(o);
     if (name == "info") return rknnsim::tools::Info(o);
+    if (name == "compare") return rknnsim::tools::Compare(compare_options);
     // Rockchip .rknn files take their own path through run, perf and memory.
     if ((name == "run" || name == "perf" || name == "memory") && rknnsim::tools::IsRknnFile(o.model)) {
       if (name == "run") return rknnsim::tools::RknnRun(o);

@@ -49,22 +49,24 @@ std::string Dict(const std::string& descr, bool fortran, const std::string& shap
 // Every numeric dtype numpy.save writes, little-endian, C order: values come out as float32.
 TEST(Npy, ReadsEveryCommonDtype) {
   const std::vector<float> want = {0, 1, 100, 2};
-  auto check = [&](const std::string& descr, const std::vector<uint8_t>& payload) {
+  auto check = [&](const std::string& descr, const std::vector<uint8_t>& payload, const std::string& dtype) {
     const NpyArray a = ParseNpy(Npy(Dict(descr, false, "(2, 2)"), payload), descr);
     EXPECT_EQ(a.shape, (std::vector<int64_t>{2, 2})) << descr;
     EXPECT_EQ(a.data, want) << descr;
+    EXPECT_EQ(a.dtype, dtype) << descr;  // the file's own type survives the conversion to float
   };
-  check("<f4", Bytes<float>({0, 1, 100, 2}));
-  check("<f8", Bytes<double>({0, 1, 100, 2}));
-  check("<f2", Bytes<uint16_t>({0x0000, 0x3c00, 0x5640, 0x4000}));  // fp16 bits of 0, 1, 100, 2
-  check("|i1", Bytes<int8_t>({0, 1, 100, 2}));
-  check("|u1", Bytes<uint8_t>({0, 1, 100, 2}));
-  check("<i2", Bytes<int16_t>({0, 1, 100, 2}));
-  check("<u2", Bytes<uint16_t>({0, 1, 100, 2}));
-  check("<i4", Bytes<int32_t>({0, 1, 100, 2}));
-  check("<i8", Bytes<int64_t>({0, 1, 100, 2}));
+  check("<f4", Bytes<float>({0, 1, 100, 2}), "float32");
+  check("<f8", Bytes<double>({0, 1, 100, 2}), "float64");
+  check("<f2", Bytes<uint16_t>({0x0000, 0x3c00, 0x5640, 0x4000}), "float16");  // fp16 bits of 0, 1, 100, 2
+  check("|i1", Bytes<int8_t>({0, 1, 100, 2}), "int8");
+  check("|u1", Bytes<uint8_t>({0, 1, 100, 2}), "uint8");
+  check("<i2", Bytes<int16_t>({0, 1, 100, 2}), "int16");
+  check("<u2", Bytes<uint16_t>({0, 1, 100, 2}), "uint16");
+  check("<i4", Bytes<int32_t>({0, 1, 100, 2}), "int32");
+  check("<i8", Bytes<int64_t>({0, 1, 100, 2}), "int64");
   const NpyArray b = ParseNpy(Npy(Dict("|b1", false, "(3,)"), {0, 1, 0}), "bool");
   EXPECT_EQ(b.data, (std::vector<float>{0, 1, 0}));
+  EXPECT_EQ(b.dtype, "bool");
   const NpyArray neg = ParseNpy(Npy(Dict("|i1", false, "(2,)"), Bytes<int8_t>({-128, -1})), "neg");
   EXPECT_EQ(neg.data, (std::vector<float>{-128, -1}));
   const NpyArray scalar = ParseNpy(Npy(Dict("<f4", false, "()"), Bytes<float>({7})), "scalar");

@@ -1,0 +1,93 @@
+#include "tools/compare_command.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "runtime/batch_io.h"
+#include "runtime/board_dump_dir.h"
+#include "runtime/cpu_runner.h"
+#include "runtime/model_file.h"
+#include "sim/simulator.h"
+#include "tools/rknn_commands.h"
+
+namespace rknnsim::tools {
+namespace {
+
+std::optional<double> Given(double v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); }
+
+// The simulator's outputs, exactly as `rknn-sim run` computes them (SystemC platform, all cores).
+std::vector<std::vector<float>> SimulateOutputs(const runtime::CompiledModel& model, const quant::Sample& inputs) {
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
+  const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(model);
+  const sim::SimulationResult result =
+      sim::Simulate(model.program, platform, runtime::PackModelInputs(inputs, model.program), &cpu_runner);
+  return runtime::UnpackModelOutputs(result.outputs, model.program);
+}
+
+}  // namespace
+
+CLI::App* AddCompareCommand(CLI::App& app, CompareOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "compare", "Compare the simulator's outputs (and per-layer tensors) with tensors dumped on a board; exit 3 "
+                 "when a threshold is crossed");
+  cmd->add_option("model", o.model, "Compiled model file (.rknnsim from rknn-sim convert)")->required();
+  cmd->add_option("--inputs", o.inputs_dir, "Directory with the inputs the board ran: input_0.npy ... or <input name>.npy")
+      ->required();
+  cmd->add_option("--board", o.board_dir,
+                  "Directory with the board's dumps: output_0.npy ... (or <index>_<name>.npy, <name>.npy), float or "
+                  "raw int8; other <tensor name>.npy files are per-layer dumps")
+      ->required();
+  cmd->add_option("--json", o.json, "Also write the report as JSON");
+  cmd->add_option("--min-cosine", o.min_cosine, "Fail a tensor whose cosine similarity is lower (default 0.999)")
+      ->check(CLI::Range(-1.0, 1.0));
+  cmd->add_option("--max-abs-diff", o.max_abs_diff, "Fail a tensor whose largest |sim - board| is larger (default: not checked)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--atol", o.atol,
+                  "An element mismatches when |sim - board| > atol + rtol*|sim| (default atol: 1 LSB = the scale of "
+                  "int8 tensors, 0 for fp16 tensors)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--rtol", o.rtol, "Relative tolerance of the mismatch count (default 0; 2^-10 for fp16 tensors)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-mismatch", o.max_mismatch,
+                  "Fail a tensor with more mismatching elements: a count (default 0) or a percentage such as 0.1%");
+  return cmd;
+}
+
+int Compare(const CompareOptions& o) {
+  runtime::CompareThresholds thresholds;
+  thresholds.min_cosine = o.min_cosine;
+  thresholds.max_abs_diff = Given(o.max_abs_diff);
+  thresholds.atol = Given(o.atol);
+  thresholds.rtol = Given(o.rtol);
+  thresholds.max_mismatch = runtime::ParseMismatchLimit(o.max_mismatch);
+
+  if (IsRknnFile(o.model))
+    throw Error("'" + o.model + "' is a Rockchip .rknn file, which cannot be simulated (docs/rknn-format.md §3)",
+                "compare the model rknn-sim compiled from the same ONNX: rknn-sim convert MODEL.onnx -t TARGET -d "
+                "dataset.txt -o MODEL.rknnsim");
+  const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
+  const quant::Sample inputs = runtime::LoadModelInputs(runtime::FindInputFiles(o.inputs_dir, model), model);
+  std::vector<runtime::SimTensor> outputs = runtime::ModelOutputs(model);
+  runtime::CheckOutputDumps(o.board_dir, outputs);
+  const std::vector<std::vector<float>> simulated = SimulateOutputs(model, inputs);
+  for (size_t k = 0; k < outputs.size(); ++k) outputs[k].values = simulated[k];
+  runtime::CompareReport report = runtime::CompareBoardDir(model, inputs, outputs, o.board_dir, thresholds);
+  report.model = o.model;
+  report.inputs_dir = o.inputs_dir;
+
+  for (const std::string& file : report.ignored_files)
+    spdlog::warn("'{}' names no output or internal tensor of the model: not compared", file);
+  std::fputs(runtime::FormatCompareTable(report).c_str(), stdout);
+  if (!o.json.empty()) {
+    std::ofstream out(o.json);
+    if (!out) throw Error("cannot write '" + o.json + "'");
+    out << runtime::CompareToJson(report).dump(2) << "\n";
+  }
+  return report.pass() ? 0 : kCompareThresholdExit;
+}
+
+}  // namespace rknnsim::tools
