@@ -17,6 +17,7 @@
 #include "compiler/passes/normalize_inputs.h"
 #include "compiler/passes/pipeline.h"
 #include "compiler/quant/arithmetic.h"
+#include "compiler/quant/quality.h"
 #include "compiler/reference/cpu_op.h"
 #include "compiler/reference/float_executor.h"
 #include "compiler/reference/quant_executor.h"
@@ -156,19 +157,14 @@ LayerError CompareTensors(const std::vector<float>& golden, const std::vector<fl
   if (golden.size() != actual.size())
     throw Error("cannot compare tensors of " + std::to_string(golden.size()) + " and " + std::to_string(actual.size()) +
                 " elements");
-  double dot = 0, gg = 0, aa = 0, dd = 0;
+  double dd = 0;
   for (size_t i = 0; i < golden.size(); ++i) {
-    const double g = golden[i], a = actual[i];
-    dot += g * a, gg += g * g, aa += a * a, dd += (g - a) * (g - a);
+    const double d = double(golden[i]) - actual[i];
+    dd += d * d;
   }
   LayerError e;
   e.euclidean = std::sqrt(dd);
-  if (gg == 0 && aa == 0)
-    e.cosine = 1.0;
-  else if (gg == 0 || aa == 0)
-    e.cosine = 0.0;
-  else
-    e.cosine = dot / (std::sqrt(gg) * std::sqrt(aa));
+  e.cosine = quant::CosineSimilarity(golden, actual);  // the quality report's definition
   return e;
 }
 
