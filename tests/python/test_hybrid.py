@@ -108,9 +108,10 @@ def child():
 
     # Misuse, in the first flow's directory.
     os.chdir(d)
-    with open('other.data', 'w') as f:  # a .data of another model: its hash does not match
-        data = json.load(open('tiny_resnet.data'))
-        data['model_sha256'] = '0' * 64
+    with open('tiny_resnet.data') as f:
+        data = json.load(f)
+    data['model_sha256'] = '0' * 64  # a .data of another model: its hash does not match
+    with open('other.data', 'w') as f:
         json.dump(data, f)
     with open('foreign.data', 'wb') as f:
         f.write(b'\x08\x01weights of RKNN-Toolkit2')
