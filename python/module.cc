@@ -53,6 +53,9 @@ rknnsim::runtime::ConvertOptions MakeOptions(const py::dict& d) {
   o.config.quantized_method = d["quantized_method"].cast<std::string>();
   o.config.float_dtype = d["float_dtype"].cast<std::string>();
   o.config.optimization_level = d["optimization_level"].cast<int>();
+  o.batch_size = d["batch_size"].cast<uint32_t>();
+  o.hybrid.step1_path = d["hybrid_step1"].cast<std::string>();
+  o.hybrid.cfg_path = d["hybrid_cfg"].cast<std::string>();
   return o;
 }
 
@@ -87,10 +90,16 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<Model, std::shared_ptr<Model>>(m, "Model")
       .def_property_readonly("target", &Model::target)
+      // The name the model file records (export_rknn); hybrid step 2 restores the ONNX model's.
+      .def_property(
+          "source_name", [](const Model& x) { return x.compiled.source_name; },
+          [](Model& x, const std::string& name) { x.compiled.source_name = name; })
       .def_property_readonly("from_onnx", [](const Model& x) { return !x.onnx_path.empty(); })
       .def_property_readonly("is_fp16", &Model::is_fp16)
       .def_property_readonly("inputs", [](const Model& x) { return Describe(x.Inputs()); })
-      .def_property_readonly("outputs", [](const Model& x) { return Describe(x.Outputs()); });
+      .def_property_readonly("outputs", [](const Model& x) { return Describe(x.Outputs()); })
+      .def_property_readonly("image_inputs", [](const Model& x) { return Describe(x.ImageInputs()); })
+      .def_property_readonly("batch", [](const Model& x) { return x.compiled.program.batch; });
 
   m.def("inspect_onnx", [](const std::string& path, const py::dict& options) {
     const auto info = rknnsim::python::InspectOnnx(path, MakeOptions(options));
@@ -107,7 +116,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("load_input_files", [](const Model& model, const std::vector<std::string>& paths) {
     const auto sample = rknnsim::python::LoadInputFiles(model, paths);
     py::list out;
-    const auto inputs = model.Inputs();
+    const auto inputs = model.ImageInputs();
     for (size_t i = 0; i < sample.size(); ++i) out.append(ToArray(sample[i], inputs[i].shape));
     return out;
   });

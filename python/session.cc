@@ -4,12 +4,14 @@
 
 #include "common/error.h"
 #include "compiler/frontend/onnx_importer.h"
+#include "compiler/lower/batch.h"
 #include "compiler/passes/normalize_inputs.h"
 #include "compiler/reference/quant_executor.h"
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/simulation.h"
 #include "isa/platform_config.h"
 #include "runtime/accuracy_analysis.h"
+#include "runtime/batch_io.h"
 #include "runtime/cpu_runner.h"
 #include "runtime/reports.h"
 #include "runtime/tensor_io.h"
@@ -18,9 +20,10 @@
 namespace rknnsim::python {
 namespace {
 
-std::vector<TensorInfo> Describe(const ir::Graph& graph, const std::vector<int>& ids) {
+// `batch` images stacked on the leading dimension (rknn_batch_size models, runtime/batch_io.h).
+std::vector<TensorInfo> Describe(const ir::Graph& graph, const std::vector<int>& ids, uint32_t batch = 1) {
   std::vector<TensorInfo> out;
-  for (int id : ids) out.push_back({graph.tensor(id).name, graph.tensor(id).shape});
+  for (int id : ids) out.push_back({graph.tensor(id).name, lower::WithBatch(graph.tensor(id).shape, batch)});
   return out;
 }
 
@@ -45,8 +48,13 @@ OnnxInfo InspectOnnx(const std::string& onnx_path, const runtime::ConvertOptions
   return {Describe(graph, graph.inputs()), Describe(graph, graph.outputs())};
 }
 
-std::vector<TensorInfo> Model::Inputs() const { return Describe(compiled.graph, compiled.graph.inputs()); }
-std::vector<TensorInfo> Model::Outputs() const { return Describe(compiled.graph, compiled.graph.outputs()); }
+std::vector<TensorInfo> Model::Inputs() const {
+  return Describe(compiled.graph, compiled.graph.inputs(), compiled.program.batch);
+}
+std::vector<TensorInfo> Model::Outputs() const {
+  return Describe(compiled.graph, compiled.graph.outputs(), compiled.program.batch);
+}
+std::vector<TensorInfo> Model::ImageInputs() const { return Describe(compiled.graph, compiled.graph.inputs()); }
 bool Model::is_fp16() const { return reference::IsFp16Graph(compiled.graph); }
 
 std::shared_ptr<Model> BuildModel(const std::string& onnx_path, const runtime::ConvertOptions& options) {
@@ -110,21 +118,19 @@ Inference Simulate(const Model& model, const std::string& target, const quant::S
   if (inputs.size() != m.program.inputs.size())
     throw Error("the model has " + std::to_string(m.program.inputs.size()) + " input(s), got " +
                 std::to_string(inputs.size()));
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const ir::Tensor& t = m.graph.tensor(m.graph.inputs()[i]);
-    if (static_cast<int64_t>(inputs[i].size()) != t.num_elements())
-      throw Error("input " + std::to_string(i) + " ('" + t.name + "') has " + std::to_string(inputs[i].size()) +
-                  " elements, the model's input " + ir::ShapeToString(t.shape) + " has " +
-                  std::to_string(t.num_elements()));
-  }
+  const std::vector<TensorInfo> shapes = model.Inputs();  // batch N for rknn_batch_size models
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (static_cast<int64_t>(inputs[i].size()) != ir::NumElements(shapes[i].shape))
+      throw Error("input " + std::to_string(i) + " ('" + shapes[i].name + "') has " + std::to_string(inputs[i].size()) +
+                  " elements, the model's input " + ir::ShapeToString(shapes[i].shape) + " has " +
+                  std::to_string(ir::NumElements(shapes[i].shape)));
   const isa::PlatformConfig platform = PlatformFor(target);
-  std::vector<std::vector<uint8_t>> packed;
-  for (size_t i = 0; i < inputs.size(); ++i) packed.push_back(runtime::PackInput(inputs[i], m.program.inputs[i]));
+  // As `rknn-sim run` does: a batch's images packed back to back, outputs stacked the same way.
   const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(m);
-  const sim::SimulationResult result = sim::Simulate(m.program, platform, packed, &cpu_runner);
+  const sim::SimulationResult result =
+      sim::Simulate(m.program, platform, runtime::PackModelInputs(inputs, m.program), &cpu_runner);
   Inference out;
-  for (size_t i = 0; i < result.outputs.size(); ++i)
-    out.outputs.push_back(runtime::UnpackOutput(result.outputs[i], m.program.outputs[i]));
+  out.outputs = runtime::UnpackModelOutputs(result.outputs, m.program);
   out.time_us = result.total_time_us;
   spdlog::debug("simulated on {}: {:.1f} us", target, result.total_time_us);
   return out;

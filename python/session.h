@@ -42,8 +42,11 @@ struct Model {
   runtime::MemoryReport rockchip_memory;
 
   std::string target() const { return compiled.program.target; }
+  // What inference takes and returns: batch N on the leading dimension for rknn_batch_size models.
   std::vector<TensorInfo> Inputs() const;
   std::vector<TensorInfo> Outputs() const;
+  // One image per input (the batch-1 graph), what the reference executors and accuracy_analysis take.
+  std::vector<TensorInfo> ImageInputs() const;
   bool is_fp16() const;
 };
 
@@ -60,7 +63,7 @@ std::string PlatformOf(const std::string& target);
 // when this process already simulated another platform than `target`'s.
 void CheckPlatformAvailable(const std::string& target);
 
-// Raw inputs (.npy or images) read and validated as `rknn-sim run -i` reads them.
+// Raw inputs (.npy or images) of one image each, read and validated as `rknn-sim run -i` reads them.
 quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>& paths);
 
 struct Inference {

@@ -17,7 +17,7 @@
 #include "compiler/passes/normalize_inputs.h"
 #include "compiler/passes/pipeline.h"
 #include "compiler/quant/arithmetic.h"
-#include "compiler/reference/cpu_op.h"
+#include "compiler/quant/quality.h"
 #include "compiler/reference/float_executor.h"
 #include "compiler/reference/quant_executor.h"
 
@@ -52,83 +52,115 @@ std::vector<float> RoundedToHalf(std::vector<float> x) {
   return x;
 }
 
-void RunNodeFp16(const ir::Graph& graph, const ir::Node& node, reference::TensorValues& values) {
-  ops::Fp16Args args{graph, node, {}, values[node.outputs[0]], {}};
-  for (int in : node.inputs) args.in.push_back(&values[in]);
-  for (int out : node.outputs) args.outputs.push_back(&values[out]);
-  const auto kernel = ops::GetOpDef(node.op).run_fp16;
-  if (kernel && !node.on_cpu)
-    kernel(args);
-  else
-    reference::RunCpuOpFp16(graph, node, args.in, args.outputs);
+// Which values a tensor of the quantized graph holds: int8 codes or fp16 values (as float). An
+// int8 or fp16 graph has one kind; a hybrid graph (docs/quantization.md §17, Convert nodes where
+// the two meet) has both, each tensor of its own dtype, as the reference executor runs it.
+class Precision {
+ public:
+  explicit Precision(const ir::Graph& graph)
+      : fp16_graph_(reference::IsFp16Graph(graph)), converted_from_(graph.tensors().size(), -1) {
+    for (const ir::Node& n : graph.nodes()) {
+      if (n.op != ir::OpKind::kConvert) continue;
+      converted_from_[n.outputs[0]] = n.inputs[0];
+      hybrid_ = true;
+    }
+  }
+  bool Fp16(const ir::Tensor& t) const { return hybrid_ ? t.dtype == ir::DType::kFloat16 : fp16_graph_; }
+  // fp16 kernels read constants (fp16 weights, fp32 biases) as float values; int8 kernels read
+  // them from the graph.
+  bool ConstantsAsFloat() const { return fp16_graph_ || hybrid_; }
+  // The node in its own precision, that of its first output.
+  void Run(const ir::Graph& graph, const ir::Node& node, reference::QuantValues& v) const {
+    if (node.op == ir::OpKind::kConvert)
+      reference::RunConvert(graph, node, v.int8, v.fp16);
+    else if (Fp16(graph.tensor(node.outputs[0])))
+      reference::RunNodeFp16(graph, node, v.fp16);
+    else
+      reference::RunNodeInt8(graph, node, v.int8);
+  }
+  // The float model's value of tensor `id`, when it is comparable: int8 tensors need one
+  // per-tensor scale (weights and other per-channel tensors are not layers).
+  const std::vector<float>* GoldenOf(const ir::Graph& float_graph, const reference::TensorValues& golden,
+                                     const ir::Graph& graph, int id) const {
+    const ir::Tensor& t = graph.tensor(id);
+    if (!Fp16(t) && !IsActivationInt8(t)) return nullptr;
+    // A Convert's output is its input in the other precision: the float model has the input.
+    return runtime::GoldenOf(float_graph, golden, graph, converted_from_[id] >= 0 ? converted_from_[id] : id);
+  }
+  std::vector<float> AsFloat(const reference::QuantValues& v, const ir::Tensor& t, int id) const {
+    return Fp16(t) ? v.fp16[id] : Dequantize(v.int8[id], t);
+  }
+  // Tensor `id` set to the float value `x` in its own precision.
+  void Set(reference::QuantValues& v, const ir::Tensor& t, int id, const std::vector<float>& x) const {
+    if (Fp16(t))
+      v.fp16[id] = RoundedToHalf(x);
+    else
+      v.int8[id] = Quantize(x, t);
+  }
+  // Tensor `id` copied from `from`, in its own precision.
+  void Copy(const reference::QuantValues& from, reference::QuantValues& to, const ir::Tensor& t, int id) const {
+    if (Fp16(t))
+      to.fp16[id] = from.fp16[id];
+    else
+      to.int8[id] = from.int8[id];
+  }
+
+ private:
+  bool fp16_graph_, hybrid_ = false;
+  std::vector<int> converted_from_;  // by tensor id: the input of the Convert node writing it, or -1
+};
+
+reference::QuantValues EmptyValues(const ir::Graph& graph) {
+  reference::QuantValues v;
+  v.int8.resize(graph.tensors().size());
+  v.fp16.resize(graph.tensors().size());
+  return v;
 }
 
-// Layers of an int8 graph. Constants stay empty in `values`: the kernels read them from the graph.
-void AnalyzeInt8(const ir::Graph& float_graph, const reference::TensorValues& golden, const ir::Graph& graph,
-                 const quant::Sample& inputs, AccuracyReport& report) {
-  std::vector<std::vector<int8_t>> values(graph.tensors().size());
+// Layers of a quantized graph: each node runs on the compiled model's values ("entire") and on the
+// float model's values of its inputs ("single"). Constants are read by int8 kernels from the graph
+// and by fp16 kernels as float values.
+void AnalyzeQuantized(const ir::Graph& float_graph, const reference::TensorValues& golden, const ir::Graph& graph,
+                      const quant::Sample& inputs, AccuracyReport& report) {
+  const Precision precision(graph);
+  reference::QuantValues values = EmptyValues(graph);
+  for (size_t t = 0; t < graph.tensors().size(); ++t)
+    if (graph.tensors()[t].is_constant && precision.ConstantsAsFloat()) values.fp16[t] = graph.tensors()[t].float_data;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const int id = graph.inputs()[i];
-    values[id] = Quantize(inputs[i], graph.tensor(id));
+    const ir::Tensor& t = graph.tensor(id);
+    precision.Set(values, t, id, inputs[i]);
     const std::vector<float>* g = GoldenOf(float_graph, golden, graph, id);
     if (!g) continue;
-    LayerAccuracy row{"Input", "", graph.tensor(id).name, graph.tensor(id).shape, {}, {}, *g, Dequantize(values[id], graph.tensor(id))};
+    LayerAccuracy row{"Input", "", t.name, t.shape, {}, {}, *g, precision.AsFloat(values, t, id)};
     row.entire = row.single = CompareTensors(row.golden, row.simulator);
     report.layers.push_back(std::move(row));
   }
   for (const ir::Node& node : graph.nodes()) {
-    reference::RunNodeInt8(graph, node, values);
+    precision.Run(graph, node, values);
     // single: the same node on the float model's inputs.
-    std::vector<std::vector<int8_t>> local(graph.tensors().size());
+    reference::QuantValues local = EmptyValues(graph);
     for (int in : node.inputs) {
       const ir::Tensor& t = graph.tensor(in);
-      if (t.is_constant) continue;
-      const std::vector<float>* g = IsActivationInt8(t) ? GoldenOf(float_graph, golden, graph, in) : nullptr;
-      local[in] = g ? Quantize(*g, t) : values[in];
+      if (t.is_constant) {
+        if (precision.ConstantsAsFloat()) local.fp16[in] = values.fp16[in];
+        continue;
+      }
+      const std::vector<float>* g = precision.GoldenOf(float_graph, golden, graph, in);
+      if (g)
+        precision.Set(local, t, in, *g);
+      else
+        precision.Copy(values, local, t, in);
     }
-    reference::RunNodeInt8(graph, node, local);
+    precision.Run(graph, node, local);
     for (int out : node.outputs) {
       const ir::Tensor& t = graph.tensor(out);
-      const std::vector<float>* g = IsActivationInt8(t) ? GoldenOf(float_graph, golden, graph, out) : nullptr;
+      const std::vector<float>* g = precision.GoldenOf(float_graph, golden, graph, out);
       if (!g) continue;
-      LayerAccuracy row{ops::ReportOpType(node), node.name, t.name, t.shape, {}, {}, *g, Dequantize(values[out], t)};
+      LayerAccuracy row{ops::ReportOpType(node), node.name, t.name, t.shape,
+                        {}, {}, *g, precision.AsFloat(values, t, out)};
       row.entire = CompareTensors(row.golden, row.simulator);
-      row.single = CompareTensors(row.golden, Dequantize(local[out], t));
-      report.layers.push_back(std::move(row));
-    }
-  }
-}
-
-// Layers of an fp16 graph (build without quantization): values are fp16 held as float.
-void AnalyzeFp16(const ir::Graph& float_graph, const reference::TensorValues& golden, const ir::Graph& graph,
-                 const quant::Sample& inputs, AccuracyReport& report) {
-  reference::TensorValues values(graph.tensors().size());
-  for (size_t t = 0; t < graph.tensors().size(); ++t)
-    if (graph.tensors()[t].is_constant) values[t] = graph.tensors()[t].float_data;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const int id = graph.inputs()[i];
-    values[id] = RoundedToHalf(inputs[i]);
-    const std::vector<float>* g = GoldenOf(float_graph, golden, graph, id);
-    if (!g) continue;
-    LayerAccuracy row{"Input", "", graph.tensor(id).name, graph.tensor(id).shape, {}, {}, *g, values[id]};
-    row.entire = row.single = CompareTensors(row.golden, row.simulator);
-    report.layers.push_back(std::move(row));
-  }
-  for (const ir::Node& node : graph.nodes()) {
-    RunNodeFp16(graph, node, values);
-    reference::TensorValues local(graph.tensors().size());
-    for (int in : node.inputs) {
-      const std::vector<float>* g = graph.tensor(in).is_constant ? nullptr : GoldenOf(float_graph, golden, graph, in);
-      local[in] = g ? RoundedToHalf(*g) : values[in];
-    }
-    RunNodeFp16(graph, node, local);
-    for (int out : node.outputs) {
-      const ir::Tensor& t = graph.tensor(out);
-      const std::vector<float>* g = GoldenOf(float_graph, golden, graph, out);
-      if (!g) continue;
-      LayerAccuracy row{ops::ReportOpType(node), node.name, t.name, t.shape, {}, {}, *g, values[out]};
-      row.entire = CompareTensors(row.golden, row.simulator);
-      row.single = CompareTensors(row.golden, local[out]);
+      row.single = CompareTensors(row.golden, precision.AsFloat(local, t, out));
       report.layers.push_back(std::move(row));
     }
   }
@@ -156,19 +188,14 @@ LayerError CompareTensors(const std::vector<float>& golden, const std::vector<fl
   if (golden.size() != actual.size())
     throw Error("cannot compare tensors of " + std::to_string(golden.size()) + " and " + std::to_string(actual.size()) +
                 " elements");
-  double dot = 0, gg = 0, aa = 0, dd = 0;
+  double dd = 0;
   for (size_t i = 0; i < golden.size(); ++i) {
-    const double g = golden[i], a = actual[i];
-    dot += g * a, gg += g * g, aa += a * a, dd += (g - a) * (g - a);
+    const double d = double(golden[i]) - actual[i];
+    dd += d * d;
   }
   LayerError e;
   e.euclidean = std::sqrt(dd);
-  if (gg == 0 && aa == 0)
-    e.cosine = 1.0;
-  else if (gg == 0 || aa == 0)
-    e.cosine = 0.0;
-  else
-    e.cosine = dot / (std::sqrt(gg) * std::sqrt(aa));
+  e.cosine = quant::CosineSimilarity(golden, actual);  // the quality report's definition
   return e;
 }
 
@@ -176,10 +203,7 @@ AccuracyReport AnalyzeAccuracy(const ir::Graph& float_graph, const ir::Graph& qu
   reference::CheckInputs(quant_graph, inputs);
   const reference::TensorValues golden = reference::RunFloatAll(float_graph, inputs);
   AccuracyReport report;
-  if (reference::IsFp16Graph(quant_graph))
-    AnalyzeFp16(float_graph, golden, quant_graph, inputs, report);
-  else
-    AnalyzeInt8(float_graph, golden, quant_graph, inputs, report);
+  AnalyzeQuantized(float_graph, golden, quant_graph, inputs, report);
   return report;
 }
 

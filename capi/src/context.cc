@@ -62,6 +62,25 @@ rknn_tensor_attr Context::Attr(bool is_input, uint32_t index, int kind) const {
   return MakeAttr(list[index], index, is_input, static_cast<AttrKind>(kind));
 }
 
+const sim::SimulationResult* Context::Timing(const isa::Program** timed) {
+  if (last_run_) {
+    *timed = &last_program_;
+    return &*last_run_;
+  }
+  if (!loaded_->rockchip) return nullptr;
+  if (!timing_run_) {
+    sim::SimulationResult result;
+    RunOnSimulationThread([&] {
+      timing_program_ = lower::AssignCores(
+          program(), lower::EnabledCores(CoreBits(core_mask_, loaded_->platform.cores), loaded_->platform));
+      result = sim::Simulate(timing_program_, loaded_->platform, {});  // no inputs: timing only
+    });
+    timing_run_ = std::move(result);
+  }
+  *timed = &timing_program_;
+  return &*timing_run_;
+}
+
 void Context::Query(int raw_cmd, void* info, uint32_t size) {
   if (raw_cmd < 0 || raw_cmd >= RKNN_QUERY_CMD_MAX)
     throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_query: unknown cmd " + std::to_string(raw_cmd));
@@ -99,16 +118,20 @@ void Context::Query(int raw_cmd, void* info, uint32_t size) {
     }
     case RKNN_QUERY_PERF_DETAIL: {
       auto* detail = InfoAs<rknn_perf_detail>(info, size, "RKNN_QUERY_PERF_DETAIL");
-      if (!last_run_) throw ApiError(RKNN_ERR_FAIL, "RKNN_QUERY_PERF_DETAIL: no run yet; call rknn_run first");
-      perf_text_ = runtime::FormatPerfTable(runtime::BuildPerfReport(last_program_, loaded_->platform, *last_run_));
+      const isa::Program* timed = nullptr;
+      const sim::SimulationResult* timing = Timing(&timed);
+      if (!timing) throw ApiError(RKNN_ERR_FAIL, "RKNN_QUERY_PERF_DETAIL: no run yet; call rknn_run first");
+      perf_text_ = runtime::FormatPerfTable(runtime::BuildPerfReport(*timed, loaded_->platform, *timing));
       detail->perf_data = perf_text_.data();
       detail->data_len = perf_text_.size();
       return;
     }
     case RKNN_QUERY_PERF_RUN: {
       auto* run = InfoAs<rknn_perf_run>(info, size, "RKNN_QUERY_PERF_RUN");
-      if (!last_run_) throw ApiError(RKNN_ERR_FAIL, "RKNN_QUERY_PERF_RUN: no run yet; call rknn_run first");
-      run->run_duration = static_cast<int64_t>(last_run_->total_time_us + 0.5);
+      const isa::Program* timed = nullptr;
+      const sim::SimulationResult* timing = Timing(&timed);
+      if (!timing) throw ApiError(RKNN_ERR_FAIL, "RKNN_QUERY_PERF_RUN: no run yet; call rknn_run first");
+      run->run_duration = static_cast<int64_t>(timing->total_time_us + 0.5);
       return;
     }
     case RKNN_QUERY_SDK_VERSION: {
@@ -121,7 +144,8 @@ void Context::Query(int raw_cmd, void* info, uint32_t size) {
     case RKNN_QUERY_MEM_SIZE: {
       auto* mem = InfoAs<rknn_mem_size>(info, size, "RKNN_QUERY_MEM_SIZE");
       std::memset(mem, 0, sizeof(*mem));
-      const runtime::MemoryReport report = runtime::BuildMemoryReport(program());
+      const runtime::MemoryReport report =
+          loaded_->rockchip ? loaded_->file_memory : runtime::BuildMemoryReport(program());
       mem->total_weight_size = static_cast<uint32_t>(report.weight_bytes);
       mem->total_internal_size = static_cast<uint32_t>(report.internal_bytes);
       mem->total_dma_allocated_size = report.total_bytes;
@@ -163,6 +187,14 @@ void Context::SetInputs(uint32_t n, const rknn_input* inputs) {
 }
 
 void Context::Run() {
+  if (loaded_->rockchip)
+    throw ApiError(RKNN_ERR_MODEL_INVALID,
+                   "rknn_run: " + loaded_->rockchip_source + " is a Rockchip .rknn file (RKNN-Toolkit2 " +
+                       loaded_->rockchip_toolkit +
+                       ") whose weights rknn-sim cannot decode (int8 codes without weight scales, "
+                       "docs/rknn-format.md §5), so it cannot run; rknn_query works on it (IN_OUT_NUM, attrs, "
+                       "SDK_VERSION, MEM_SIZE, PERF_DETAIL from a timing-only simulation). To run, convert the "
+                       "source ONNX model with `rknn-sim convert`");
   std::vector<std::vector<uint8_t>> packed(program().inputs.size());
   for (size_t i = 0; i < packed.size(); ++i) {
     if (input_mems_[i]) {
@@ -270,6 +302,7 @@ void Context::SetCoreMask(int raw_mask) {
     }() + " names a core that " + loaded_->platform.platform + " (" + std::to_string(cores) + " core(s)) does not have");
   // rknn_run places and splits the tasks for this mask (compiler/lower/core_split.h).
   core_mask_ = mask;
+  timing_run_.reset();
 }
 
 rknn_tensor_mem* Context::CreateMem(uint64_t size) {

@@ -12,6 +12,7 @@
 #include "isa/platform_config.h"
 #include "rknn_api.h"
 #include "runtime/model_file.h"
+#include "runtime/reports.h"
 #include "sim/simulator.h"
 
 namespace rknnsim::capi {
@@ -20,6 +21,13 @@ namespace rknnsim::capi {
 struct LoadedModel {
   runtime::CompiledModel model;
   isa::PlatformConfig platform;
+  // A Rockchip .rknn made by RKNN-Toolkit2 (compiler/rknn, as `rknn-sim perf` / `memory` read it):
+  // its I/O, memory and timing are known, but its weights cannot be decoded (no weight scales,
+  // docs/rknn-format.md §3), so rknn_run refuses it. `model` holds its imported graph and program.
+  bool rockchip = false;
+  std::string rockchip_source;        // the path, or "model buffer"
+  std::string rockchip_toolkit;       // the RKNN-Toolkit2 version that wrote it
+  runtime::MemoryReport file_memory;  // the memory the file records (RKNN_QUERY_MEM_SIZE)
 };
 
 class Context {
@@ -46,6 +54,10 @@ class Context {
  private:
   const isa::Program& program() const { return loaded_->model.program; }
   rknn_tensor_attr Attr(bool is_input, uint32_t index, int kind) const;
+  // The timing the perf queries report: the last rknn_run's, or for a Rockchip .rknn (which never
+  // runs) a timing-only simulation on the cores of core_mask_, as `rknn-sim perf` does. Null when
+  // neither exists; `program` is set to the program it timed.
+  const sim::SimulationResult* Timing(const isa::Program** program);
 
   struct Binding {
     rknn_tensor_mem* mem = nullptr;
@@ -60,6 +72,8 @@ class Context {
   std::vector<std::vector<uint8_t>> outputs_;  // native surfaces of the last run
   std::optional<sim::SimulationResult> last_run_;
   isa::Program last_program_;  // the program of the last run, on the cores of core_mask_
+  std::optional<sim::SimulationResult> timing_run_;  // Rockchip .rknn only; reset by rknn_set_core_mask
+  isa::Program timing_program_;
   std::string perf_text_;  // rknn_perf_detail.perf_data points here
   std::map<const void*, std::vector<uint8_t>> output_buffers_;  // allocated by rknn_outputs_get
   std::vector<std::unique_ptr<rknn_tensor_mem>> mems_;

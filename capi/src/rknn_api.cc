@@ -12,6 +12,8 @@
 #include "capi/src/context.h"
 #include "capi/src/tensor_layout.h"
 #include "common/error.h"
+#include "compiler/rknn/model.h"
+#include "compiler/rknn/simulation.h"
 #include "rknn_api.h"
 
 namespace rknnsim::capi {
@@ -83,14 +85,46 @@ rknn_context Register(std::shared_ptr<Context> context) {
   return id;
 }
 
+// The process's platform is now elaborated (or about to be): later contexts must use it.
+void MarkElaborated(const Context& context) {
+  Registry& r = Contexts();
+  std::lock_guard<std::mutex> hold(r.lock);
+  ElaboratedPlatform() = context.loaded()->platform.platform;
+}
+
+// A Rockchip .rknn: imported and lowered for its target as `rknn-sim perf` does, with the memory
+// figures the file records.
+void LoadRockchip(const rknn::RknnModel& file, const std::string& source, LoadedModel& loaded) {
+  rknn::SimModel sim = rknn::CompileForSimulation(file);
+  loaded.model.source_name = source;
+  loaded.model.graph = std::move(sim.graph);
+  loaded.model.program = std::move(sim.program);
+  loaded.rockchip = true;
+  loaded.rockchip_source = source;
+  loaded.rockchip_toolkit = file.toolkit_version.empty() ? "version unknown" : file.toolkit_version;
+  const rknn::FileMemory memory = rknn::MemoryOf(file);
+  loaded.file_memory.weight_bytes = memory.weight_bytes;
+  loaded.file_memory.internal_bytes = memory.internal_bytes;
+  loaded.file_memory.other_bytes = memory.other_bytes;
+  loaded.file_memory.total_bytes = memory.weight_bytes + memory.internal_bytes + memory.other_bytes;
+}
+
 std::shared_ptr<const LoadedModel> Load(void* model, uint32_t size) {
   auto loaded = std::make_shared<LoadedModel>();
   try {
     if (size == 0) {
-      loaded->model = runtime::LoadModelFile(static_cast<const char*>(model));
+      const std::string path = static_cast<const char*>(model);
+      if (rknn::LooksLikeRknn(path))
+        LoadRockchip(rknn::ReadRknnFile(path), "'" + path + "'", *loaded);
+      else
+        loaded->model = runtime::LoadModelFile(path);
     } else {
       const auto* bytes = static_cast<const uint8_t*>(model);
-      loaded->model = runtime::DeserializeModel(std::vector<uint8_t>(bytes, bytes + size), "model buffer");
+      std::vector<uint8_t> buffer(bytes, bytes + size);
+      if (rknn::LooksLikeRknn(buffer.data(), buffer.size()))
+        LoadRockchip(rknn::ReadRknn(buffer, "model buffer"), "the model buffer", *loaded);
+      else
+        loaded->model = runtime::DeserializeModel(buffer, "model buffer");
     }
   } catch (const Error& e) {
     throw ApiError(RKNN_ERR_MODEL_INVALID, e.what());
@@ -142,7 +176,14 @@ int rknn_destroy(rknn_context context) {
 }
 
 int rknn_query(rknn_context context, rknn_query_cmd cmd, void* info, uint32_t size) {
-  return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->Query(rknnsim::capi::RawEnum(cmd), info, size); });
+  return Guarded(RKNN_ERR_FAIL, [&] {
+    const auto ctx = Find(context);
+    const int raw = rknnsim::capi::RawEnum(cmd);
+    // The perf queries of a Rockchip .rknn run a timing-only simulation (it never runs).
+    if (ctx->loaded()->rockchip && (raw == RKNN_QUERY_PERF_DETAIL || raw == RKNN_QUERY_PERF_RUN))
+      rknnsim::capi::MarkElaborated(*ctx);
+    ctx->Query(raw, info, size);
+  });
 }
 
 int rknn_inputs_set(rknn_context context, uint32_t n_inputs, rknn_input inputs[]) {
@@ -166,11 +207,7 @@ int rknn_run(rknn_context context, rknn_run_extend* extend) {
   (void)extend;  // runs are synchronous: frame ids and fences have nothing to wait for
   return Guarded(RKNN_ERR_FAIL, [&] {
     const auto ctx = Find(context);
-    {
-      auto& r = rknnsim::capi::Contexts();
-      std::lock_guard<std::mutex> hold(r.lock);
-      rknnsim::capi::ElaboratedPlatform() = ctx->loaded()->platform.platform;
-    }
+    if (!ctx->loaded()->rockchip) rknnsim::capi::MarkElaborated(*ctx);  // a Rockchip .rknn never runs
     ctx->Run();
   });
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Models for rknn_api_tests: the bundled model for rk3588 (int8, and fp16) and for rk3566 (a
-# second platform, which one process cannot simulate next to rk3588), plus its test input.
-# usage: make_models.sh RKNN_SIM MODELS_DIR WORK_DIR
+# second platform, which one process cannot simulate next to rk3588), plus its test input; and,
+# when the Rockchip .rknn samples are present, `rknn-sim perf` of one (its table, without the
+# title line) for rockchip_rknn_test.cc.
+# usage: make_models.sh RKNN_SIM MODELS_DIR WORK_DIR [RKNN_DATA_DIR]
 set -euo pipefail
-sim=$1 models=$2 work=$3
+sim=$1 models=$2 work=$3 rknn_data=${4:-}
 mkdir -p "$work"
 b=$models/bundled
 "$sim" -q convert "$b/tiny_resnet.onnx" -t rk3588 -d "$b/dataset.txt" -o "$work/int8_rk3588.rknnsim"
@@ -12,3 +14,7 @@ b=$models/bundled
 "$sim" -q run "$work/int8_rk3588.rknnsim" -i "$b/input.npy" -o "$work/cli_int8"
 "$sim" -q run "$work/fp16_rk3588.rknnsim" -i "$b/input.npy" -o "$work/cli_fp16"
 cp "$b/input.npy" "$work/input.npy"
+demo=multiple_input_demo_rk3588
+if [ -n "$rknn_data" ] && [ -f "$rknn_data/$demo.rknn" ]; then
+  "$sim" -q perf "$rknn_data/$demo.rknn" | tail -n +2 >"$work/$demo.perf.txt"
+fi

@@ -20,8 +20,8 @@ void CheckBatchable(const ir::Graph& g, uint32_t batch) {
   const auto check = [&](int id, const char* kind) {
     const ir::Tensor& t = g.tensor(id);
     if (t.shape.empty() || t.shape[0] != 1)
-      throw Error(std::string("--batch-size ") + std::to_string(batch) + ": " + kind + " '" + t.name + "' has shape " +
-                      ir::ShapeToString(t.shape) + ", whose batch dimension is not 1",
+      throw Error("batch size " + std::to_string(batch) + " (--batch-size, rknn_batch_size): " + kind + " '" + t.name +
+                      "' has shape " + ir::ShapeToString(t.shape) + ", whose batch dimension is not 1",
                   "rknn_batch_size only changes the exported model's batch dimension from 1 to N (troubleshooting "
                   "manual §6.6): export the ONNX model with batch 1 (or fix it with --input-size-list "
                   "'[[1,...]]'), keep the dataset at batch 1, and stack N images in the inputs (§9.8)");

@@ -422,7 +422,8 @@ void ApplyHybrid(ir::Graph& graph, const std::vector<TensorRange>& ranges, const
   if (!options.step1_path.empty()) {
     const std::string text = HybridConfigText(graph, ranges, model_name);
     WriteFileBytes(options.step1_path, text.data(), text.size());
-    spdlog::info("wrote {}: add `name: float16` lines under custom_quantize_layers, then convert with --hybrid-cfg",
+    spdlog::info("wrote {}: add `name: float16` lines under custom_quantize_layers, then build with it (convert "
+                 "--hybrid-cfg, hybrid_quantization_step2)",
                  options.step1_path);
     return;
   }

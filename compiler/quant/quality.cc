@@ -25,8 +25,11 @@ std::vector<int8_t> Quantize(const std::vector<float>& f, const ir::QuantParams&
   return q;
 }
 
+bool IsFp16(const ir::Tensor& t) { return t.dtype == ir::DType::kFloat16; }
+
 // The node's int8 output when its non-constant inputs are the float values quantized; empty when
-// an input has no float counterpart. `scratch` is indexed by tensor id and left empty afterwards.
+// an input has no float counterpart or is fp16 (the int8 side of a hybrid graph only). `scratch`
+// is indexed by tensor id and left empty afterwards.
 std::vector<float> RunAlone(const ir::Graph& float_graph, const ir::Graph& quant_graph, const ir::Node& node,
                             const reference::TensorValues& float_values, std::vector<std::vector<int8_t>>& scratch) {
   std::vector<float> result;
@@ -34,7 +37,8 @@ std::vector<float> RunAlone(const ir::Graph& float_graph, const ir::Graph& quant
   for (int in : node.inputs) {
     if (in < 0 || quant_graph.tensor(in).is_constant) continue;  // kernels read constants from the graph
     const int fid = float_graph.FindTensor(quant_graph.tensor(in).name);
-    if (fid < 0 || float_values[fid].size() != static_cast<size_t>(quant_graph.tensor(in).num_elements())) {
+    if (fid < 0 || float_values[fid].size() != static_cast<size_t>(quant_graph.tensor(in).num_elements()) ||
+        IsFp16(quant_graph.tensor(in))) {
       complete = false;
       break;
     }
@@ -65,20 +69,19 @@ double CosineSimilarity(const std::vector<float>& a, const std::vector<float>& b
 }
 
 std::vector<TensorPair> CompareTensors(const ir::Graph& float_graph, const ir::Graph& quant_graph, const Sample& sample) {
+  // An fp16 graph holds fp16 values; an int8 graph int8 codes; a hybrid one both (each tensor in
+  // its own dtype, docs/quantization.md §17).
   const bool fp16 = reference::IsFp16Graph(quant_graph);
   const reference::TensorValues float_values = reference::RunFloatAll(float_graph, sample);
-  std::vector<std::vector<int8_t>> int8_values;
-  reference::TensorValues fp16_values;
-  if (fp16)
-    fp16_values = reference::RunFp16All(quant_graph, sample);
-  else
-    int8_values = reference::RunInt8All(quant_graph, sample);
+  const reference::QuantValues quant_values = reference::RunQuantizedAll(quant_graph, sample);
   const std::vector<int>& outputs = quant_graph.outputs();
   std::vector<TensorPair> pairs;
   std::vector<std::vector<int8_t>> scratch(fp16 ? 0 : quant_graph.tensors().size());
   for (size_t n = 0; n < quant_graph.nodes().size(); ++n) {
     const ir::Node& node = quant_graph.nodes()[n];
-    const std::vector<float> local = fp16 ? std::vector<float>{} : RunAlone(float_graph, quant_graph, node, float_values, scratch);
+    const bool int8_node = !fp16 && node.op != ir::OpKind::kConvert && !IsFp16(quant_graph.tensor(node.outputs[0]));
+    const std::vector<float> local =
+        int8_node ? RunAlone(float_graph, quant_graph, node, float_values, scratch) : std::vector<float>{};
     for (int id : node.outputs) {
       const ir::Tensor& t = quant_graph.tensor(id);
       const int fid = float_graph.FindTensor(t.name);
@@ -90,7 +93,8 @@ std::vector<TensorPair> CompareTensors(const ir::Graph& float_graph, const ir::G
       pair.node = static_cast<int>(n);
       const auto out = std::find(outputs.begin(), outputs.end(), id);
       pair.output_index = out == outputs.end() ? -1 : static_cast<int>(out - outputs.begin());
-      pair.quant_values = fp16 ? fp16_values[id] : Dequantize(int8_values[id], t.quant);
+      pair.quant_values =
+          fp16 || IsFp16(t) ? quant_values.fp16[id] : Dequantize(quant_values.int8[id], t.quant);
       if (pair.quant_values.size() != float_values[fid].size()) continue;  // same name, other tensor
       pair.float_values = float_values[fid];
       if (id == node.outputs[0]) pair.local_values = local;

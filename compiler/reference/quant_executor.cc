@@ -20,6 +20,15 @@ void RunNodeInt8(const ir::Graph& graph, const ir::Node& node, std::vector<std::
   RunCpuOpInt8(graph, node, args.in, args.outputs);
 }
 
+void RunNodeFp16(const ir::Graph& graph, const ir::Node& node, TensorValues& values) {
+  ops::Fp16Args args{graph, node, {}, values[node.outputs[0]], {}};
+  for (int in : node.inputs) args.in.push_back(&values[in]);
+  for (int out : node.outputs) args.outputs.push_back(&values[out]);
+  const auto kernel = ops::GetOpDef(node.op).run_fp16;
+  if (kernel && !node.on_cpu) return kernel(args);
+  RunCpuOpFp16(graph, node, args.in, args.outputs);
+}
+
 namespace {
 bool IsFp16Tensor(const ir::Tensor& t) { return t.dtype == ir::DType::kFloat16; }
 }  // namespace
@@ -74,18 +83,10 @@ QuantValues RunQuantizedAll(const ir::Graph& graph, const std::vector<std::vecto
       RunConvert(graph, node, int8_values, fp16_values);
       continue;
     }
-    if (!IsFp16Tensor(graph.tensor(node.outputs[0]))) {
-      RunNodeInt8(graph, node, int8_values);
-      continue;
-    }
-    ops::Fp16Args args{graph, node, {}, fp16_values[node.outputs[0]], {}};
-    for (int in : node.inputs) args.in.push_back(&fp16_values[in]);
-    for (int out : node.outputs) args.outputs.push_back(&fp16_values[out]);
-    const auto kernel = ops::GetOpDef(node.op).run_fp16;
-    if (kernel && !node.on_cpu)
-      kernel(args);
+    if (IsFp16Tensor(graph.tensor(node.outputs[0])))
+      RunNodeFp16(graph, node, fp16_values);
     else
-      RunCpuOpFp16(graph, node, args.in, args.outputs);
+      RunNodeInt8(graph, node, int8_values);
   }
   return all;
 }

@@ -22,6 +22,11 @@ struct QuantOutputs {
 // placed on the CPU. `values` is indexed by tensor id.
 void RunNodeInt8(const ir::Graph& graph, const ir::Node& node, std::vector<std::vector<int8_t>>& values);
 
+// One node of an fp16 graph (or of the fp16 side of a hybrid one): its fp16 kernel, or CPU fallback
+// semantics when it has none or is placed on the CPU. `values` holds fp16 values as float and the
+// constants' float values, indexed by tensor id.
+void RunNodeFp16(const ir::Graph& graph, const ir::Node& node, std::vector<std::vector<float>>& values);
+
 // Every tensor (indexed by tensor id) after one run, in its own precision: int8 tensors in `int8`,
 // fp16 tensors (held as float) in `fp16`; constants hold their float values in `fp16`. A hybrid
 // graph fills both; RunInt8All / RunFp16All return one side.

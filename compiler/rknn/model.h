@@ -2,6 +2,7 @@
 // prints and what graph_import maps onto the IR. docs/rknn-format.md documents each field.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -80,5 +81,6 @@ RknnModel ReadRknnFile(const std::string& path);
 
 // True when the first bytes are one of the RKNN family signatures (RKNN, CYPTRKNN, RKNX, VPMN).
 bool LooksLikeRknn(const std::string& path);
+bool LooksLikeRknn(const uint8_t* head, size_t n);  // the first n (up to 8) bytes of a file or buffer
 
 }  // namespace rknnsim::rknn

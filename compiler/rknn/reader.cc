@@ -237,16 +237,20 @@ RknnModel ReadRknn(const std::vector<uint8_t>& bytes, const std::string& what) {
 
 RknnModel ReadRknnFile(const std::string& path) { return ReadRknn(ReadFileBytes(path), "'" + path + "'"); }
 
-bool LooksLikeRknn(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char head[8] = {};
-  in.read(head, sizeof(head));
-  const std::streamsize n = in.gcount();
-  auto is = [&](const char* magic) { return n >= static_cast<std::streamsize>(std::strlen(magic)) &&
-                                            std::memcmp(head, magic, std::strlen(magic)) == 0; };
+bool LooksLikeRknn(const uint8_t* head, size_t n) {
+  auto is = [&](const char* magic) {
+    return n >= std::strlen(magic) && std::memcmp(head, magic, std::strlen(magic)) == 0;
+  };
   // "RKNNSIM\0" is our own model file, not a Rockchip one.
   if (is("RKNNSIM")) return false;
   return is("RKNN") || is("CYPTRKNN") || is("RKNX") || is("VPMN");
+}
+
+bool LooksLikeRknn(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  uint8_t head[8] = {};
+  in.read(reinterpret_cast<char*>(head), sizeof(head));
+  return LooksLikeRknn(head, static_cast<size_t>(in.gcount()));
 }
 
 }  // namespace rknnsim::rknn

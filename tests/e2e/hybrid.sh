@@ -64,6 +64,19 @@ grep -q 'int8+fp16 hybrid' "$dir/tiny_hybrid.disasm"
 converts=$(grep -c $'\tconvert\t' "$dir/tiny_hybrid.disasm")
 [ "$converts" -ge 3 ] || { echo "expected int8/fp16 conversions, got $converts" >&2; exit 1; }
 check_bit_exact "$dir/tiny_hybrid.rknnsim" "$bundled/input.npy" "$bundled"/calib/calib_0[0-3].npy
+# The quality report measures hybrid models too (each tensor in its own precision); it does not
+# change the model.
+"$sim" -q convert "$bundled/tiny_resnet.onnx" -t "$target" -d "$bundled/dataset.txt" \
+  --hybrid-cfg "$dir/tiny_edited.cfg" --quant-report "$dir/tiny_hybrid_quality.json" -o "$dir/tiny_hybrid_q.rknnsim" \
+  >"$dir/tiny_hybrid_quality.txt"
+cmp "$dir/tiny_hybrid.rknnsim" "$dir/tiny_hybrid_q.rknnsim"
+"$py" - "$dir/tiny_hybrid_quality.json" <<'EOF'
+import json, sys
+report = json.load(open(sys.argv[1]))
+layers = {l["name"]: l for l in report["layers"]}
+assert layers["/Relu_1_output_0"]["cosine_min"] > 0.999, layers["/Relu_1_output_0"]  # the float16 layer
+assert report["outputs"][0]["cosine_min"] > 0.999, report["outputs"]
+EOF
 
 # ---- bad configs: one line on stderr, exit code 1 ----
 expect_error() {  # PATTERN CFG

@@ -7,37 +7,21 @@ parent checks exit codes, E lines and that no traceback was printed.
 usage: test_api.py --sim RKNN_SIM --bundled MODELS/bundled --work DIR [--scenario NAME]
 """
 import argparse
-import glob
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
+
+import cli_check
+from cli_check import assert_bit_equal, cli_outputs, sections
 
 ARGS = None
 
 
 def cli(*args):
     """Runs rknn-sim; returns stdout, raises on failure."""
-    done = subprocess.run([ARGS.sim, '-q'] + [str(a) for a in args], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise AssertionError('rknn-sim %s failed: %s' % (' '.join(map(str, args)), done.stderr))
-    return done.stdout
-
-
-def cli_outputs(out_dir):
-    files = sorted(glob.glob(os.path.join(out_dir, '*.npy')), key=lambda f: int(os.path.basename(f).split('_')[0]))
-    return [np.load(f) for f in files]
-
-
-def assert_bit_equal(actual, expected, what):
-    assert len(actual) == len(expected), '%s: %d outputs vs %d' % (what, len(actual), len(expected))
-    for i, (a, e) in enumerate(zip(actual, expected)):
-        assert a.dtype == np.float32 and e.dtype == np.float32, '%s[%d]: dtypes %s %s' % (what, i, a.dtype, e.dtype)
-        assert a.shape == e.shape, '%s[%d]: shapes %s vs %s' % (what, i, a.shape, e.shape)
-        assert a.tobytes() == e.tobytes(), '%s[%d]: values differ (max |diff| %g)' % (
-            what, i, float(np.max(np.abs(a - e))))
+    return cli_check.cli(ARGS.sim, *args)
 
 
 def work(name):
@@ -218,7 +202,7 @@ ERROR_CASES = [
      'input_size_list'),
     ('no dataset', 'build', "loaded().build(do_quantization=True)", -1, 'needs a calibration dataset'),
     ('missing dataset', 'build', "loaded().build(dataset='/nonexistent.txt')", -1, 'does not exist'),
-    ('batch size', 'build', "loaded().build(dataset=DATASET, rknn_batch_size=4)", -1, 'rknn_batch_size=4'),
+    ('batch size', 'build', "loaded().build(dataset=DATASET, rknn_batch_size=0)", -1, 'rknn_batch_size=0 is invalid'),
     ('wrong target at runtime', 'init_runtime', "built().init_runtime(target='rv1106')", -1, 'cannot run on rv1106'),
     ('core_mask off rk3588', 'init_runtime', "built().init_runtime(core_mask=RKNN.NPU_CORE_0)", -1,
      'core_mask is only supported on rk3588'),
@@ -315,25 +299,8 @@ def scenario_errors():
 # ------------------------------------------------------------------ parent
 
 def run_scenario(name):
-    cmd = [sys.executable, __file__, '--sim', ARGS.sim, '--bundled', ARGS.bundled, '--work', ARGS.work,
-           '--scenario', name]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    print('==== %s (exit %d)\n%s%s' % (name, done.returncode, done.stdout, done.stderr))
-    assert done.returncode == 0, '%s failed' % name
-    assert 'Traceback' not in done.stderr, '%s printed a traceback' % name
-    return done.stderr
-
-
-def sections(stderr):
-    """stderr split at the MARK lines: {label: text}."""
-    out, label = {}, None
-    for line in stderr.splitlines():
-        if line.startswith('MARK '):
-            label = line[5:]
-            out[label] = ''
-        elif label is not None:
-            out[label] += line + '\n'
-    return out
+    return cli_check.run_child([__file__, '--sim', ARGS.sim, '--bundled', ARGS.bundled, '--work', ARGS.work,
+                                '--scenario', name])
 
 
 def main():
@@ -356,12 +323,7 @@ def main():
     run_scenario('fp16')
     assert 'cannot be run' in run_scenario('rockchip') or not os.path.exists('/work/shared/data/rknn')
     found = sections(run_scenario('errors'))
-    failures = []
-    for label, api, _, _, text in ERROR_CASES:
-        lines = [line for line in found.get(label, '').splitlines() if line.startswith('E %s: ' % api)]
-        if not any(text in line for line in lines):
-            failures.append('%s: expected an "E %s: ...%s..." line, got:\n%s' % (label, api, text, found.get(label)))
-    assert not failures, '\n'.join(failures)
+    cli_check.check_error_lines(found, [(label, api, text) for label, api, _, _, text in ERROR_CASES])
     print('all %d error cases give their E line' % len(ERROR_CASES))
 
 

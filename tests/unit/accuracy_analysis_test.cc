@@ -1,6 +1,7 @@
 #include "runtime/accuracy_analysis.h"
 
 #include <cmath>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include "common/error.h"
 #include "common/npy.h"
 #include "compiler/frontend/onnx_importer.h"
+#include "compiler/quant/arithmetic.h"
 #include "compiler/reference/float_executor.h"
 #include "compiler/reference/quant_executor.h"
 
@@ -78,6 +80,39 @@ TEST_F(BundledAccuracy, Fp16ModelsToo) {
   const auto fp16 = reference::DequantizeOutputs(model.graph, reference::RunQuantized(model.graph, inputs));
   EXPECT_EQ(report.layers.back().simulator, fp16[0]);
   for (const LayerAccuracy& l : report.layers) EXPECT_GT(l.entire.cosine, 0.999) << l.tensor;
+}
+
+// A hybrid model (docs/quantization.md §17): each row in its layer's own precision, equal to the
+// reference executor's value of that tensor; the float16 layer's own error is fp16 rounding only,
+// and the conversions at its boundaries are rows of their own.
+TEST_F(BundledAccuracy, HybridModelsToo) {
+  const std::string cfg = testing::TempDir() + "/accuracy_hybrid.quantization.cfg";
+  std::ofstream(cfg) << "custom_quantize_layers:\n    /conv2/Conv: float16\n";
+  options.hybrid.cfg_path = cfg;
+  model = ConvertOnnx(kBundled + "/tiny_resnet.onnx", options);
+  const AccuracyReport report =
+      AnalyzeAccuracy(BuildFloatGraph(kBundled + "/tiny_resnet.onnx", options), model.graph, inputs);
+  const reference::QuantValues values = reference::RunQuantizedAll(model.graph, inputs);
+  int converts = 0;
+  for (const LayerAccuracy& l : report.layers) {
+    const int id = model.graph.FindTensor(l.tensor);
+    ASSERT_GE(id, 0) << l.tensor;
+    const ir::Tensor& t = model.graph.tensor(id);
+    std::vector<float> expected = values.fp16[id];
+    if (t.dtype == ir::DType::kInt8) {
+      expected.clear();
+      for (int8_t q : values.int8[id])
+        expected.push_back(quant::DequantizeValue(q, t.quant.scale[0], t.quant.zero_point[0]));
+    }
+    EXPECT_EQ(l.simulator, expected) << l.tensor;
+    EXPECT_GT(l.entire.cosine, 0.999) << l.tensor;
+    converts += l.op_type == "Convert";
+    if (l.tensor == "/Relu_1_output_0") {  // /conv2/Conv's output, in float16
+      EXPECT_EQ(t.dtype, ir::DType::kFloat16);
+      EXPECT_GT(l.single.cosine, 0.99999);
+    }
+  }
+  EXPECT_EQ(converts, 2);
 }
 
 TEST_F(BundledAccuracy, WrongInputsAreAnError) {

@@ -19,7 +19,9 @@ import traceback
 import numpy as np
 
 from .. import _core
+from . import hybrid
 from . import rockchip_rknn
+from .errors import UserError as _UserError
 
 # Targets rknn-sim models; the others the toolkit knows are refused by name.
 _SIMULATED_TARGETS = ('rk3566', 'rk3568', 'rk3588', 'rv1103', 'rv1106')
@@ -27,13 +29,6 @@ _TOOLKIT_ONLY_TARGETS = ('rk3562', 'rk3576', 'rv1103b', 'rk2118', 'rv1106b', 'rv
 _CORE_MASKS = (0, 1, 2, 4, 3, 7, 0xffff)
 _NO_MODEL = 'RKNN model does not exist, please load & build model first!'
 _NO_RUNTIME = 'Runtime environment is not inited, please call init_runtime to init it first!'
-
-
-class _UserError(Exception):
-    """A mistake of the caller: logged as an E line, never raised to the script."""
-
-    def __init__(self, message, hint=None):
-        super().__init__(message if not hint else '%s (hint: %s)' % (message, hint))
 
 
 def _log(level, text):
@@ -112,6 +107,31 @@ def _size_list(value):
 def _check_choice(name, value, choices):
     if value not in choices:
         raise _UserError('%s=%r is invalid' % (name, value), 'use one of %s' % ', '.join(repr(c) for c in choices))
+
+
+def _batch_size(value):
+    """rknn_batch_size: None means 1; N images are stacked on the batch dimension at inference."""
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= 4096:
+        raise _UserError('rknn_batch_size=%r is invalid' % (value,),
+                         'the number of images per inference, 1 to 4096, or None for 1')
+    return int(value)
+
+
+def _batch_hint(got, wanted):
+    """The hint for an array that differs from the input's shape only in its batch dimension."""
+    if len(got) == len(wanted) and tuple(got[1:]) == tuple(wanted[1:]):
+        return ('the model takes %d image(s) stacked on dim 0 (build(rknn_batch_size=%d); rknn_batch_size=None '
+                'is 1)' % (wanted[0], wanted[0]))
+    return None
+
+
+def _check_dataset(dataset):
+    if not isinstance(dataset, (str, os.PathLike)) or not os.path.isfile(dataset):
+        raise _UserError("the dataset '%s' does not exist" % (dataset,),
+                         'a text file with one line per sample: the .npy or image files of each input')
+    return os.fspath(dataset)
 
 
 def _check_target(name, target):
@@ -225,38 +245,43 @@ class RKNN:
             ', '.join('%s%s' % (n, _shape_text(s)) for n, s in model_outputs)))
         return 0
 
-    def _options(self, load, dataset, do_quantization):
+    def _options(self, load, dataset, do_quantization, batch_size=1):
+        """What _core.build takes: config()'s settings, load_onnx's cuts, build's arguments."""
         options = dict(self._config)
         options.update(target=self._config['target'], dataset=dataset, do_quantization=do_quantization,
-                       inputs=load['inputs'], outputs=load['outputs'], input_size_list=load['input_size_list'])
+                       inputs=load['inputs'], outputs=load['outputs'], input_size_list=load['input_size_list'],
+                       batch_size=batch_size, hybrid_step1='', hybrid_cfg='')
         return options
 
-    @_api(-1)
-    def build(self, do_quantization=True, dataset=None, rknn_batch_size=None, auto_hybrid=False):
+    def _check_loaded(self):
         if self._load is None:
             if self._model is not None:
                 raise _UserError('the model was loaded with load_rknn and is built already',
                                  'build only models loaded with load_onnx')
             raise _UserError('Please load model first! (load_onnx)')
-        if rknn_batch_size not in (None, 1):
-            raise _UserError('rknn_batch_size=%r is not supported by rknn-sim yet' % (rknn_batch_size,),
-                             'build with rknn_batch_size=None and run one sample per inference')
+
+    @_api(-1)
+    def build(self, do_quantization=True, dataset=None, rknn_batch_size=None, auto_hybrid=False):
+        self._check_loaded()
+        batch_size = _batch_size(rknn_batch_size)
         if auto_hybrid:
-            raise _UserError('auto_hybrid=True is not supported by rknn-sim yet', 'leave it False')
+            raise _UserError('auto_hybrid=True is not supported by rknn-sim yet',
+                             'leave it False; hybrid_quantization_step1/step2 keep chosen layers in float16')
         if do_quantization:
             if dataset is None:
                 raise _UserError('do_quantization=True needs a calibration dataset',
                                  "build(do_quantization=True, dataset='./dataset.txt'), or do_quantization=False "
                                  'for an fp16 model')
-            if not isinstance(dataset, (str, os.PathLike)) or not os.path.isfile(dataset):
-                raise _UserError("the dataset '%s' does not exist" % (dataset,),
-                                 'a text file with one line per sample: the .npy or image files of each input')
+            dataset = _check_dataset(dataset)
         elif dataset is not None:
             _log('warn', 'build: do_quantization=False: the dataset is not used')
         self._model = None
         self._runtime = None
         self._model = _core.build(self._load['model'], self._options(
-            self._load, os.fspath(dataset) if do_quantization else '', bool(do_quantization)))
+            self._load, dataset if do_quantization else '', bool(do_quantization), batch_size))
+        if batch_size > 1:
+            _log('info', 'build: rknn_batch_size=%d: inference takes %s' % (batch_size, ', '.join(
+                '%s%s' % (n, _shape_text(s)) for n, s in self._model.inputs)))
         return 0
 
     @_api(-1)
@@ -309,13 +334,52 @@ class RKNN:
     def load_darknet(self, *args, **kwargs):
         return self._unsupported_loader('load_darknet')
 
-    def hybrid_quantization_step1(self, *args, **kwargs):
-        _log('err', 'hybrid_quantization_step1: hybrid quantization is not supported by rknn-sim yet')
-        return -1
+    @_api(-1)
+    def hybrid_quantization_step1(self, dataset='dataset.txt', rknn_batch_size=None, proposal=False,
+                                  proposal_dataset_size=1, custom_hybrid=None):
+        self._check_loaded()
+        batch_size = _batch_size(rknn_batch_size)
+        if proposal:
+            raise _UserError('proposal=True is not supported by rknn-sim yet',
+                             'leave proposal=False and list the layers to keep in float16 under '
+                             'custom_quantize_layers; `rknn-sim convert --quant-report` names the layers int8 hurts most')
+        if custom_hybrid is not None:
+            raise _UserError('custom_hybrid is not supported by rknn-sim yet',
+                             'leave it None and list the layers under custom_quantize_layers of the .quantization.cfg')
+        dataset = _check_dataset(dataset)
+        files = hybrid.Step1Files.in_cwd(self._load['model'])
+        options = self._options(self._load, os.path.abspath(dataset), True, batch_size)
+        self._model = None
+        self._runtime = None
+        # The int8 build writes the .quantization.cfg exactly as `rknn-sim convert --hybrid-step1`.
+        self._model = _core.build(self._load['model'], dict(options, hybrid_step1=files.cfg, hybrid_cfg=''))
+        hybrid.write_model_and_data(files, self._load['model'], options)
+        _log('info', 'hybrid_quantization_step1: wrote %s, %s and %s; add `layer_output_name: float16` lines under '
+                     'custom_quantize_layers of %s, then call hybrid_quantization_step2' % (
+                         files.model, files.data, files.cfg, os.path.basename(files.cfg)))
+        return 0
 
-    def hybrid_quantization_step2(self, *args, **kwargs):
-        _log('err', 'hybrid_quantization_step2: hybrid quantization is not supported by rknn-sim yet')
-        return -1
+    @_api(-1)
+    def hybrid_quantization_step2(self, model_input, data_input, model_quantization_cfg):
+        for name, path in (('model_input', model_input), ('data_input', data_input),
+                           ('model_quantization_cfg', model_quantization_cfg)):
+            if not isinstance(path, (str, os.PathLike)) or not os.path.isfile(path):
+                raise _UserError("%s '%s' does not exist" % (name, path),
+                                 'pass the .model, .data and .quantization.cfg files hybrid_quantization_step1 wrote')
+        options, source_model = hybrid.read_data(os.fspath(model_input), os.fspath(data_input))
+        if self._config is not None:
+            _log('warn', 'hybrid_quantization_step2: the model is built with the settings recorded in %s by step 1 '
+                         '(target %s), not with this object\'s config()' % (os.fspath(data_input), options['target']))
+        if not os.path.isfile(options['dataset']):
+            raise _UserError("the dataset '%s' that step 1 calibrated on does not exist any more" % options['dataset'],
+                             'step 2 calibrates again on the same samples; restore the dataset or run step 1 again')
+        self._load = None
+        self._model = None
+        self._runtime = None
+        self._model = _core.build(os.fspath(model_input),
+                                  dict(options, hybrid_step1='', hybrid_cfg=os.fspath(model_quantization_cfg)))
+        self._model.source_name = source_model
+        return 0
 
     # ---------------------------------------------------------------- runtime
 
@@ -352,9 +416,9 @@ class RKNN:
                          'core_mask': core_mask, 'last_time_us': None}
         return 0
 
-    def _model_inputs(self, inputs, data_format, api):
-        """The caller's arrays as contiguous float32 NCHW arrays of the model's input shapes."""
-        specs = self._model.inputs
+    def _model_inputs(self, inputs, data_format, api, specs=None):
+        """The caller's arrays as contiguous float32 NCHW arrays of the model's input shapes (or `specs`)."""
+        specs = self._model.inputs if specs is None else specs
         if isinstance(inputs, np.ndarray):
             inputs = [inputs]
         if not isinstance(inputs, (list, tuple)):
@@ -392,12 +456,12 @@ class RKNN:
                     if a.shape != nhwc:
                         raise _UserError("inputs[%d] has shape %s, but input '%s' takes %s as nhwc" % (
                             i, _shape_text(a.shape), name, _shape_text(nhwc)),
-                            "pass data_format='nchw' for %s arrays" % _shape_text(shape))
+                            _batch_hint(a.shape, nhwc) or "pass data_format='nchw' for %s arrays" % _shape_text(shape))
                     a = a.transpose(0, 3, 1, 2)
                 elif a.shape != shape:
                     raise _UserError("inputs[%d] has shape %s, but input '%s' takes %s as nchw" % (
                         i, _shape_text(a.shape), name, _shape_text(shape)),
-                        "pass data_format='nhwc' for %s arrays" % _shape_text(nhwc))
+                        _batch_hint(a.shape, shape) or "pass data_format='nhwc' for %s arrays" % _shape_text(nhwc))
             elif a.size != int(np.prod(shape)):
                 raise _UserError("inputs[%d] has shape %s, but input '%s' takes %s" % (
                     i, _shape_text(a.shape), name, _shape_text(shape)))
@@ -466,7 +530,8 @@ class RKNN:
                     raise _UserError("the input file '%s' does not exist" % os.fspath(path))
             arrays = _core.load_input_files(self._model, [os.fspath(p) for p in inputs])
         else:
-            arrays = self._model_inputs(inputs, None, 'accuracy_analysis')
+            # One image per input, also for rknn_batch_size models: the analysis runs the batch-1 graph.
+            arrays = self._model_inputs(inputs, None, 'accuracy_analysis', self._model.image_inputs)
         if not isinstance(output_dir, (str, os.PathLike)):
             raise _UserError('output_dir=%r is not a directory path' % (output_dir,))
         summary = _core.accuracy_analysis(self._model, list(arrays), os.fspath(output_dir))

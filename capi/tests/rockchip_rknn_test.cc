@@ -1,0 +1,213 @@
+// The C API on Rockchip .rknn files (made by RKNN-Toolkit2, docs/rknn-format.md): rknn_init accepts
+// them from a path or a buffer, the queries describe them (I/O attrs, SDK version, the memory the
+// file records, PERF_DETAIL from a timing-only simulation equal to `rknn-sim perf`), and rknn_run
+// refuses them with RKNN_ERR_MODEL_INVALID and one line saying why (their weights cannot be
+// decoded). Skipped when the sample files are not on this machine.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "rknn_api.h"
+
+namespace {
+
+std::string DataDir() {
+  const char* dir = std::getenv("RKNN_SIM_RKNN_DATA");
+  return dir ? dir : RKNN_SIM_RKNN_DATA_DEFAULT;
+}
+std::string SamplePath(const std::string& name) { return DataDir() + "/" + name + ".rknn"; }
+std::string Work() {
+  const char* dir = std::getenv("RKNN_SIM_CAPI_WORK");
+  return dir ? dir : RKNN_SIM_CAPI_WORK_DEFAULT;
+}
+
+std::vector<char> ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Runs `call` and expects `code` with exactly one "E RKNN: " line on stderr; returns that line.
+template <typename Call>
+std::string ExpectError(int code, Call call) {
+  testing::internal::CaptureStderr();
+  const int got = call();
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(got, code) << err;
+  EXPECT_EQ(err.rfind("E RKNN: ", 0), 0u) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  return err;
+}
+
+// multiple_input_demo for RK3588: two int8 inputs, one Conv and one ConvAdd, one output
+// (`rknn-sim info` of the file: input.1 (1,1,128,128) zp -128 scale 1, input (1,3,128,128),
+// output 8 (1,8,128,128) scale 4.14237452 zp 20).
+constexpr const char* kDemo = "multiple_input_demo_rk3588";
+
+class RockchipRknn : public testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = SamplePath(kDemo);
+    if (!std::filesystem::exists(path_)) GTEST_SKIP() << path_ << " is not on this machine";
+    ASSERT_EQ(rknn_init(&ctx_, const_cast<char*>(path_.c_str()), 0, 0, nullptr), RKNN_SUCC);
+  }
+  void TearDown() override {
+    if (ctx_ != 0) rknn_destroy(ctx_);
+  }
+
+  rknn_tensor_attr Query(rknn_query_cmd cmd, uint32_t index) {
+    rknn_tensor_attr attr;
+    std::memset(&attr, 0, sizeof(attr));
+    attr.index = index;
+    EXPECT_EQ(rknn_query(ctx_, cmd, &attr, sizeof(attr)), RKNN_SUCC);
+    return attr;
+  }
+
+  std::string path_;
+  rknn_context ctx_ = 0;
+};
+
+TEST_F(RockchipRknn, InOutNumAndAttrsDescribeTheFile) {
+  rknn_input_output_num num{};
+  ASSERT_EQ(rknn_query(ctx_, RKNN_QUERY_IN_OUT_NUM, &num, sizeof(num)), RKNN_SUCC);
+  EXPECT_EQ(num.n_input, 2u);
+  EXPECT_EQ(num.n_output, 1u);
+
+  // Inputs are NHWC on the board.
+  const rknn_tensor_attr in0 = Query(RKNN_QUERY_INPUT_ATTR, 0);
+  EXPECT_STREQ(in0.name, "input.1");
+  ASSERT_EQ(in0.n_dims, 4u);
+  EXPECT_EQ(std::vector<uint32_t>(in0.dims, in0.dims + 4), (std::vector<uint32_t>{1, 128, 128, 1}));
+  EXPECT_EQ(in0.fmt, RKNN_TENSOR_NHWC);
+  EXPECT_EQ(in0.type, RKNN_TENSOR_INT8);
+  EXPECT_EQ(in0.qnt_type, RKNN_TENSOR_QNT_AFFINE_ASYMMETRIC);
+  EXPECT_EQ(in0.zp, -128);
+  EXPECT_FLOAT_EQ(in0.scale, 1.0f);
+  EXPECT_EQ(in0.n_elems, 128u * 128u);
+
+  const rknn_tensor_attr in1 = Query(RKNN_QUERY_INPUT_ATTR, 1);
+  EXPECT_STREQ(in1.name, "input");
+  EXPECT_EQ(std::vector<uint32_t>(in1.dims, in1.dims + 4), (std::vector<uint32_t>{1, 128, 128, 3}));
+
+  const rknn_tensor_attr out = Query(RKNN_QUERY_OUTPUT_ATTR, 0);
+  EXPECT_STREQ(out.name, "8");
+  EXPECT_EQ(std::vector<uint32_t>(out.dims, out.dims + 4), (std::vector<uint32_t>{1, 8, 128, 128}));
+  EXPECT_EQ(out.fmt, RKNN_TENSOR_NCHW);
+  EXPECT_EQ(out.type, RKNN_TENSOR_INT8);
+  EXPECT_EQ(out.zp, 20);
+  EXPECT_NEAR(out.scale, 4.14237452f, 1e-6f);
+
+  rknn_tensor_attr bad;
+  std::memset(&bad, 0, sizeof(bad));
+  bad.index = 2;
+  ExpectError(RKNN_ERR_PARAM_INVALID, [&] { return rknn_query(ctx_, RKNN_QUERY_INPUT_ATTR, &bad, sizeof(bad)); });
+}
+
+TEST_F(RockchipRknn, SdkVersionAndTheFilesMemory) {
+  rknn_sdk_version version{};
+  ASSERT_EQ(rknn_query(ctx_, RKNN_QUERY_SDK_VERSION, &version, sizeof(version)), RKNN_SUCC);
+  EXPECT_NE(std::string(version.api_version).find("rknn-sim"), std::string::npos) << version.api_version;
+  EXPECT_NE(std::string(version.drv_version).find("rk3588"), std::string::npos) << version.drv_version;
+
+  // What the file records (`rknn-sim memory`): 5248 B weights + 12944 B compiler-made constants,
+  // 1114112 B internal memory, no regcmd or task buffers.
+  rknn_mem_size mem{};
+  ASSERT_EQ(rknn_query(ctx_, RKNN_QUERY_MEM_SIZE, &mem, sizeof(mem)), RKNN_SUCC);
+  EXPECT_EQ(mem.total_weight_size, 18192u);
+  EXPECT_EQ(mem.total_internal_size, 1114112u);
+  EXPECT_EQ(mem.total_dma_allocated_size, 18192u + 1114112u);
+}
+
+TEST_F(RockchipRknn, PerfDetailIsTheTimingOnlySimulationOfRknnSimPerf) {
+  rknn_perf_detail detail{};
+  ASSERT_EQ(rknn_query(ctx_, RKNN_QUERY_PERF_DETAIL, &detail, sizeof(detail)), RKNN_SUCC);  // no rknn_run
+  ASSERT_NE(detail.perf_data, nullptr);
+  const std::string table(detail.perf_data, detail.data_len);
+  EXPECT_NE(table.find("Conv:Conv_1"), std::string::npos) << table;
+  EXPECT_NE(table.find("ConvAdd"), std::string::npos) << table;
+  // capi/tests/make_models.sh saved `rknn-sim perf FILE` without its first (title) line.
+  const std::vector<char> cli = ReadBytes(Work() + "/" + kDemo + ".perf.txt");
+  ASSERT_FALSE(cli.empty()) << "make_models.sh did not write " << kDemo << ".perf.txt";
+  EXPECT_EQ(table, std::string(cli.begin(), cli.end()));
+
+  rknn_perf_run run{};
+  ASSERT_EQ(rknn_query(ctx_, RKNN_QUERY_PERF_RUN, &run, sizeof(run)), RKNN_SUCC);
+  EXPECT_GT(run.run_duration, 0);
+  EXPECT_NE(table.find("Total Operator Elapsed Per Frame Time(us): " + std::to_string(run.run_duration)),
+            std::string::npos)
+      << run.run_duration << "\n" << table;
+}
+
+TEST_F(RockchipRknn, RunIsRefusedWithModelInvalidAndOneLineSayingWhy) {
+  // Inputs can be set as on the board; the run itself is what cannot happen.
+  std::vector<int8_t> a(128 * 128), b(128 * 128 * 3);
+  rknn_input inputs[2]{};
+  inputs[0].index = 0, inputs[0].buf = a.data(), inputs[0].size = static_cast<uint32_t>(a.size());
+  inputs[0].type = RKNN_TENSOR_INT8, inputs[0].fmt = RKNN_TENSOR_NHWC;
+  inputs[1].index = 1, inputs[1].buf = b.data(), inputs[1].size = static_cast<uint32_t>(b.size());
+  inputs[1].type = RKNN_TENSOR_INT8, inputs[1].fmt = RKNN_TENSOR_NHWC;
+  ASSERT_EQ(rknn_inputs_set(ctx_, 2, inputs), RKNN_SUCC);
+  const std::string line = ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(ctx_, nullptr); });
+  EXPECT_NE(line.find(path_), std::string::npos) << line;
+  EXPECT_NE(line.find("Rockchip .rknn"), std::string::npos) << line;
+  EXPECT_NE(line.find("cannot decode"), std::string::npos) << line;
+  EXPECT_NE(line.find("docs/rknn-format.md"), std::string::npos) << line;
+  rknn_output out{};
+  out.want_float = 1;
+  ExpectError(RKNN_ERR_OUTPUT_INVALID, [&] { return rknn_outputs_get(ctx_, 1, &out, nullptr); });
+
+  // A copy of the context behaves the same.
+  rknn_context copy = 0;
+  ASSERT_EQ(rknn_dup_context(&ctx_, &copy), RKNN_SUCC);
+  ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(copy, nullptr); });
+  EXPECT_EQ(rknn_destroy(copy), RKNN_SUCC);
+}
+
+TEST_F(RockchipRknn, InitFromABufferAndDamagedFiles) {
+  std::vector<char> bytes = ReadBytes(path_);
+  ASSERT_FALSE(bytes.empty());
+  rknn_context from_buffer = 0;
+  ASSERT_EQ(rknn_init(&from_buffer, bytes.data(), static_cast<uint32_t>(bytes.size()), 0, nullptr), RKNN_SUCC);
+  rknn_input_output_num num{};
+  ASSERT_EQ(rknn_query(from_buffer, RKNN_QUERY_IN_OUT_NUM, &num, sizeof(num)), RKNN_SUCC);
+  EXPECT_EQ(num.n_input, 2u);
+  const std::string line = ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(from_buffer, nullptr); });
+  EXPECT_NE(line.find("model buffer"), std::string::npos) << line;
+  EXPECT_EQ(rknn_destroy(from_buffer), RKNN_SUCC);
+
+  // A truncated file is an invalid model, with one line, from a buffer and from a path.
+  rknn_context bad = 0;
+  ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_init(&bad, bytes.data(), 64, 0, nullptr); });
+  const std::string truncated = Work() + "/truncated.rknn";
+  std::ofstream(truncated, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_init(&bad, const_cast<char*>(truncated.c_str()), 0, 0, nullptr); });
+}
+
+// RV1106 users get no per-layer perf on the board (RKNN_API.md): the simulator gives it. The
+// process simulates one platform, so this runs in a fresh copy of the test binary.
+void Rv1106PerfDetail(const std::string& path) {
+  rknn_context ctx = 0;
+  if (rknn_init(&ctx, const_cast<char*>(path.c_str()), 0, 0, nullptr) != RKNN_SUCC) std::exit(1);
+  rknn_perf_detail detail{};
+  if (rknn_query(ctx, RKNN_QUERY_PERF_DETAIL, &detail, sizeof(detail)) != RKNN_SUCC) std::exit(2);
+  const std::string table(detail.perf_data, detail.data_len);
+  if (table.find("Total Operator Elapsed Per Frame Time(us): ") == std::string::npos) std::exit(3);
+  if (rknn_run(ctx, nullptr) != RKNN_ERR_MODEL_INVALID) std::exit(4);
+  rknn_destroy(ctx);
+  std::exit(0);
+}
+
+TEST(RockchipRknnRv1106, PerfDetailWithoutABoard) {
+  const std::string path = SamplePath("retinaface_rv1106");
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not on this machine";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(Rv1106PerfDetail(path), testing::ExitedWithCode(0), "E RKNN: rknn_run: '.*retinaface_rv1106.rknn' is a");
+}
+
+}  // namespace
