@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <functional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -43,8 +44,9 @@ class Reader {
     if (!root.IsMap())
       throw Error(config_.path + ": not an rknn_convert model config (expected a top-level `models:` mapping)",
                   "see docs/rknn_convert.md for the layout");
+    std::set<std::string> seen;
     for (const auto& kv : root) {
-      const std::string key = KeyName(kv.first, "");
+      const std::string key = KeyName(kv.first, "", seen);
       if (key != "models")
         throw KeyError(config_.path, key, "unknown key", "an rknn_convert config has one top-level key, models:");
     }
@@ -53,8 +55,13 @@ class Reader {
   }
 
  private:
-  std::string KeyName(const YAML::Node& n, const std::string& parent) const {
+  // A key of a mapping; `seen` holds the mapping's keys so far (YAML parsers keep one of two
+  // equal keys silently, which would hide a mistake).
+  std::string KeyName(const YAML::Node& n, const std::string& parent, std::set<std::string>& seen) const {
     if (!n.IsScalar()) throw KeyError(config_.path, parent.empty() ? "(top level)" : parent, "a key is not a name");
+    if (!seen.insert(n.Scalar()).second)
+      throw KeyError(config_.path, (parent.empty() ? "" : parent + ".") + n.Scalar(), "is given twice",
+                     "keep one of them");
     return n.Scalar();
   }
 
@@ -108,8 +115,9 @@ class Reader {
                      "indent name:, platform:, model_file_path:, ... under models:");
     CommandOptions& o = config_.options;
     bool has_platform = false, has_model = false;
+    std::set<std::string> seen;
     for (const auto& kv : models) {
-      const std::string leaf = KeyName(kv.first, "models");
+      const std::string leaf = KeyName(kv.first, "models", seen);
       const std::string key = "models." + leaf;
       const YAML::Node& v = kv.second;
       if (leaf == "name") {
@@ -160,8 +168,9 @@ class Reader {
     if (n.IsNull()) return;  // `subgraphs:` with nothing under it
     if (!n.IsMap()) throw KeyError(config_.path, parent, "must be a mapping", "indent inputs:, outputs:, input_size_list:");
     CommandOptions& o = config_.options;
+    std::set<std::string> seen;
     for (const auto& kv : n) {
-      const std::string leaf = KeyName(kv.first, parent);
+      const std::string leaf = KeyName(kv.first, parent, seen);
       const std::string key = parent + "." + leaf;
       if (leaf == "inputs") {
         o.cut_inputs = Names(kv.second, key);
@@ -252,8 +261,9 @@ class Reader {
     if (n.IsNull()) return;
     if (!n.IsMap()) throw KeyError(config_.path, parent, "must be a mapping of rknn.config() settings");
     CommandOptions& o = config_.options;
+    std::set<std::string> seen;
     for (const auto& kv : n) {
-      const std::string leaf = KeyName(kv.first, parent);
+      const std::string leaf = KeyName(kv.first, parent, seen);
       const std::string key = parent + "." + leaf;
       const YAML::Node& v = kv.second;
       if (leaf == "mean_values") {
@@ -320,9 +330,18 @@ std::string SamePath(const std::string& path) {
   return ec ? path : canonical.string();
 }
 
+// Numbers as doubles, so '[[0, 0, 0]]' and a file's [0.0, 0.0, 0.0] compare equal.
+nlohmann::json NumbersAsDoubles(const nlohmann::json& j) {
+  if (j.is_number()) return j.get<double>();
+  if (!j.is_array()) return j;
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& v : j) out.push_back(NumbersAsDoubles(v));
+  return out;
+}
+
 std::string SameJson(const std::string& text) {
   const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
-  return parsed.is_discarded() ? text : parsed.dump();
+  return parsed.is_discarded() ? text : NumbersAsDoubles(parsed).dump();
 }
 
 std::string Joined(const std::vector<std::string>& names) {
