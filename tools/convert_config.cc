@@ -356,7 +356,7 @@ const std::vector<Setting>& Settings() {
       {"model", [](const O& o) { return SamePath(o.model); }, [](O& d, const O& s) { d.model = s.model; }},
       {"--target", [](const O& o) { return Lower(o.target); }, [](O& d, const O& s) { d.target = s.target; }},
       {"--dataset", [](const O& o) { return SamePath(o.dataset); }, [](O& d, const O& s) { d.dataset = s.dataset; }},
-      {"--no-quant", [](const O& o) { return std::string(o.no_quant ? "true" : "false"); },
+      {"--no-quant", [](const O& o) { return std::string(o.no_quant ? "fp16, no quantization" : "int8 quantization"); },
        [](O& d, const O& s) { d.no_quant = s.no_quant; }},
       {"--inputs", [](const O& o) { return Joined(o.cut_inputs); }, [](O& d, const O& s) { d.cut_inputs = s.cut_inputs; }},
       {"--outputs", [](const O& o) { return Joined(o.cut_outputs); },
