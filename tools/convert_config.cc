@@ -35,6 +35,11 @@ std::string Trim(const std::string& s) {
   return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
 }
 
+bool PositiveInteger(const std::string& d) {
+  const bool digits = std::all_of(d.begin(), d.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  return !d.empty() && d.size() <= 12 && digits && std::stoll(d) > 0;
+}
+
 // One file being read: its path and directory, and the keys it has set so far.
 class Reader {
  public:
@@ -215,8 +220,7 @@ class Reader {
       std::string joined;
       for (const std::string& d : dims) joined += (joined.empty() ? "" : ",") + d;
       for (const std::string& d : dims) {
-        if (d.empty() || d.size() > 12 || !std::all_of(d.begin(), d.end(), ::isdigit) || std::stoll(d) <= 0)
-          throw bad(joined);
+        if (!PositiveInteger(d)) throw bad(joined);
         shape.push_back(std::stoll(d));
       }
       shapes.push_back(shape);
