@@ -27,6 +27,7 @@
 #include "runtime/tensor_io.h"
 #include "runtime/trace.h"
 #include "sim/simulator.h"
+#include "tools/convert_config.h"
 
 namespace rknnsim::tools {
 namespace {
@@ -134,7 +135,7 @@ std::vector<std::vector<float>> PerInputValues(const std::string& flag, const st
 
 }  // namespace
 
-int Convert(const CommandOptions& o) {
+runtime::ConvertOptions ToConvertOptions(const CommandOptions& o) {
   runtime::ConvertOptions options;
   options.target = o.target;
   options.dataset = o.dataset;
@@ -151,6 +152,13 @@ int Convert(const CommandOptions& o) {
   options.batch_size = o.batch_size;
   if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
   if (o.no_quant) options.dataset.clear();
+  return options;
+}
+
+int Convert(const CommandOptions& flags) {
+  // With -c, the model.yml's settings plus the flags; the model file goes to -o or <name>.rknnsim.
+  const CommandOptions o = WithConvertConfig(flags, /*names_output=*/true);
+  runtime::ConvertOptions options = ToConvertOptions(o);
   if (o.no_quant && !o.quant_report.empty()) spdlog::warn("--no-quant given: no quantization quality report");
   // The report runs the calibration set through both references again: only when it is shown.
   quant::QualityReport quality;

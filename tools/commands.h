@@ -5,10 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "runtime/converter.h"
+
 namespace rknnsim::tools {
 
 struct CommandOptions {
   std::string model;
+  std::string config_file;               // convert/accuracy -c: rknn_convert's model.yml (tools/convert_config.h)
+  std::vector<std::string> given_flags;  // the flags given on the command line, as CLI11 names them ("--dataset")
   std::string target;
   std::string dataset;
   bool no_quant = false;
@@ -37,6 +41,10 @@ struct CommandOptions {
 };
 
 int Convert(const CommandOptions& o);
+// accuracy_analysis() on the command line: build as convert does, then per-layer errors (accuracy_command.cc).
+int Accuracy(const CommandOptions& o);
+// The build settings of convert's flags, shared by convert and accuracy.
+runtime::ConvertOptions ToConvertOptions(const CommandOptions& o);
 int Run(const CommandOptions& o);
 int Perf(const CommandOptions& o);
 int Memory(const CommandOptions& o);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,13 @@ void SetUpLogging(bool verbose, bool quiet) {
   spdlog::set_default_logger(logger);
 }
 
+// Without -c these were always required (same message, exit code 2); with -c model.yml supplies them.
+void RequireWithoutConfig(const CLI::App* cmd, const std::string& config, std::initializer_list<const char*> names) {
+  if (!config.empty()) return;
+  for (const char* name : names)
+    if (cmd->get_option(name)->count() == 0) throw CLI::RequiredError(cmd->get_option(name)->get_name());
+}
+
 }  // namespace
 
 // SystemC's own main() prints a banner before anything else runs; ours silences it first.
@@ -43,31 +51,40 @@ int sc_main(int argc, char* argv[]) {
   app.add_flag("-q,--quiet", quiet, "Only warnings and errors");
   CommandOptions o;
 
+  // The build settings of convert, shared with accuracy (which builds the model the same way).
+  auto add_build_options = [&o](CLI::App* cmd) {
+    cmd->add_option("model", o.model, "ONNX model file (required without -c)");
+    cmd->add_option("-c,--config", o.config_file,
+                    "rknn_convert's model.yml (models: name, platform, model_file_path, quantize, dataset, subgraphs, "
+                    "configs); flags may add settings it leaves out, not contradict it");
+    cmd->add_option("-t,--target", o.target, "rk3566, rk3568, rk3588, rv1103 or rv1106 (required without -c)");
+    cmd->add_option("-d,--dataset", o.dataset, "dataset.txt listing calibration .npy or image files, one per input on each line (int8)");
+    cmd->add_flag("--no-quant", o.no_quant, "Build an fp16 model without quantization");
+    cmd->add_option("--mean-values", o.mean_values, "Per-input, per-channel means as JSON, e.g. '[[123.675,116.28,103.53]]'");
+    cmd->add_option("--std-values", o.std_values, "Per-input, per-channel stds as JSON, e.g. '[[58.395,57.12,57.375]]'");
+    cmd->add_flag("--quant-img-rgb2bgr", o.quant_img_rgb2bgr, "Swap RGB/BGR of calibration images (not of .npy)");
+    cmd->add_option("--quantized-algorithm", o.quantized_algorithm, "normal, kl_divergence or mmse")
+        ->check(CLI::IsMember({"normal", "kl_divergence", "mmse"}));
+    cmd->add_option("--quantized-method", o.quantized_method, "channel or layer")
+        ->check(CLI::IsMember({"channel", "layer"}));
+    cmd->add_option("--optimization-level", o.optimization_level, "0 to 3, as config(optimization_level=)")
+        ->check(CLI::Range(0, 3));
+    cmd->add_option("--hybrid-cfg", o.hybrid_cfg,
+                    "Build with an edited hybrid quantization config: its custom_quantize_layers run in float16");
+  };
+
   CLI::App* convert = app.add_subcommand("convert", "Compile an ONNX model for a target platform");
-  convert->add_option("model", o.model, "ONNX model file")->required();
-  convert->add_option("-t,--target", o.target, "rk3566, rk3568, rk3588, rv1103 or rv1106")->required();
-  convert->add_option("-d,--dataset", o.dataset, "dataset.txt listing calibration .npy or image files, one per input on each line (int8)");
-  convert->add_flag("--no-quant", o.no_quant, "Build an fp16 model without quantization");
-  convert->add_option("-o,--output", o.output, "Compiled model file to write")->required();
-  convert->add_option("--mean-values", o.mean_values, "Per-input, per-channel means as JSON, e.g. '[[123.675,116.28,103.53]]'");
-  convert->add_option("--std-values", o.std_values, "Per-input, per-channel stds as JSON, e.g. '[[58.395,57.12,57.375]]'");
-  convert->add_flag("--quant-img-rgb2bgr", o.quant_img_rgb2bgr, "Swap RGB/BGR of calibration images (not of .npy)");
-  convert->add_option("--quantized-algorithm", o.quantized_algorithm, "normal, kl_divergence or mmse")
-      ->check(CLI::IsMember({"normal", "kl_divergence", "mmse"}));
-  convert->add_option("--quantized-method", o.quantized_method, "channel or layer")
-      ->check(CLI::IsMember({"channel", "layer"}));
-  convert->add_option("--optimization-level", o.optimization_level, "0 to 3, as config(optimization_level=)")
-      ->check(CLI::Range(0, 3));
+  add_build_options(convert);
+  convert->add_option("-o,--output", o.output,
+                      "Compiled model file to write (required without -c; with -c a directory takes <name>.rknnsim)");
   convert->add_option("--hybrid-step1", o.hybrid_step1,
                       "Also write the hybrid quantization config (YAML, hybrid_quantization_step1) to this file");
-  convert->add_option("--hybrid-cfg", o.hybrid_cfg,
-                      "Build with an edited hybrid quantization config: its custom_quantize_layers run in float16");
-
   convert->add_option("--batch-size", o.batch_size,
                       "Images per inference, stacked on the batch dim (build(rknn_batch_size=)); the model has batch 1")
       ->check(CLI::Range(1, 4096));
   convert->add_option("--quant-report", o.quant_report,
                       "Write the quantization quality report (int8 vs float cosine per output and layer) as JSON");
+  convert->callback([&] { RequireWithoutConfig(convert, o.config_file, {"model", "--target", "--output"}); });
 
   auto add_load_options = [&o](CLI::App* cmd) {
     cmd->add_option("--inputs", o.cut_inputs, "Tensor names that become the model's inputs (load_onnx inputs=)")
@@ -78,6 +95,16 @@ int sc_main(int argc, char* argv[]) {
                     "Input shapes as JSON, e.g. '[[1,3,224,224]]' (load_onnx input_size_list=)");
   };
   add_load_options(convert);
+
+  CLI::App* accuracy = app.add_subcommand(
+      "accuracy", "accuracy_analysis: build as convert does, then per-layer float vs simulated error (error_analysis.txt)");
+  add_build_options(accuracy);
+  add_load_options(accuracy);
+  accuracy->add_option("-i,--input", o.inputs, "Input .npy (NCHW) or image (raw RGB), one per model input, in order")
+      ->required();
+  accuracy->add_option("-o,--output-dir", o.output, "Directory for golden/, simulator/ and error_analysis.txt")
+      ->required();
+  accuracy->callback([&] { RequireWithoutConfig(accuracy, o.config_file, {"model", "--target"}); });
 
   CLI::App* run = app.add_subcommand("run", "Run inference on the simulated NPU or a reference executor");
   run->add_option("model", o.model, "Compiled model file (or ONNX with --reference float)")->required();
@@ -129,8 +156,11 @@ int sc_main(int argc, char* argv[]) {
   }
   SetUpLogging(verbose, quiet);
   const std::string name = app.get_subcommands().front()->get_name();
+  for (const CLI::Option* opt : app.get_subcommands().front()->get_options())
+    if (opt->count() > 0) o.given_flags.push_back(opt->get_name());
   try {
     if (name == "convert") return rknnsim::tools::Convert(o);
+    if (name == "accuracy") return rknnsim::tools::Accuracy(o);
     if (name == "info") return rknnsim::tools::Info(o);
     if (name == "compare") return rknnsim::tools::Compare(compare_options);
     // Rockchip .rknn files take their own path through run, perf and memory.

@@ -103,6 +103,13 @@ def scenario_flow_int8():
     # Same analysis from arrays instead of files.
     assert rknn.accuracy_analysis(inputs=[x], output_dir=os.path.join(d, 'snapshot2')) == 0
     rknn.release()
+    # `rknn-sim accuracy` with the equivalent flags writes the same files, byte for byte.
+    cli_snapshot = os.path.join(d, 'cli_snapshot')
+    cli('accuracy', onnx, '-t', 'rk3588', '-d', dataset, '-i', input_npy, '-o', cli_snapshot)
+    for rel in ['error_analysis.txt'] + [os.path.join(sub, g) for sub in ('golden', 'simulator') for g in golden]:
+        with open(os.path.join(snapshot, rel), 'rb') as a, open(os.path.join(cli_snapshot, rel), 'rb') as b:
+            assert a.read() == b.read(), '%s differs between accuracy_analysis and rknn-sim accuracy' % rel
+    assert sorted(os.listdir(os.path.join(cli_snapshot, 'golden'))) == golden
 
     # load_rknn of the exported file runs the same.
     other = RKNN()
