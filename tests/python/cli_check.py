@@ -1,12 +1,27 @@
-"""Helpers the Python API tests share: run the rknn-sim CLI, read the outputs `run` writes, compare
-arrays bit for bit, and split a child's stderr at its `MARK <label>` lines (the tests run the API in
-child processes and check the E lines each call printed)."""
+"""Helpers the Python API tests share: their command line, run the rknn-sim CLI, read the outputs
+`run` writes, compare arrays bit for bit, and split a child's stderr at its `MARK <label>` lines (the
+tests run the API in child processes and check the E lines each call printed)."""
+import argparse
 import glob
 import os
 import subprocess
 import sys
 
 import numpy as np
+
+
+def parse_test_args(child_option, **child_spec):
+    """The command line of a test: --sim, --bundled and --work (made absolute, so that a child may
+    change directory; --work is created), and `child_option` (argparse's `child_spec`), which the
+    parent passes to the child it starts with run_child_test."""
+    parser = argparse.ArgumentParser()
+    for name in ('--sim', '--bundled', '--work'):
+        parser.add_argument(name, required=True)
+    parser.add_argument(child_option, **child_spec)
+    args = parser.parse_args()
+    args.sim, args.bundled, args.work = (os.path.abspath(p) for p in (args.sim, args.bundled, args.work))
+    os.makedirs(args.work, exist_ok=True)
+    return args
 
 
 def cli(sim, *args):
@@ -64,6 +79,12 @@ def run_child(argv):
     return done.stderr
 
 
+def run_child_test(script, args, *child_args):
+    """Runs `script` as a child with the parent's --sim/--bundled/--work and `child_args` (see
+    run_child); returns its stderr."""
+    return run_child([script, '--sim', args.sim, '--bundled', args.bundled, '--work', args.work] + list(child_args))
+
+
 def check_error_lines(found, cases):
     """cases: (label, api, text); each MARK section must hold an `E <api>: ...text...` line."""
     failures = []
@@ -72,3 +93,25 @@ def check_error_lines(found, cases):
         if not any(text in line for line in lines):
             failures.append('%s: expected an "E %s: ...%s..." line, got:\n%s' % (label, api, text, found.get(label)))
     assert not failures, '\n'.join(failures)
+
+
+def make_error_calls(calls, error_cases):
+    """In the child: each case's call (calls[label], true when the API answered as on misuse), after
+    a MARK line that starts the section of stderr the parent checks."""
+    for label, _, _ in error_cases:
+        mark(label)
+        assert calls[label](), label
+    mark('end')
+
+
+def main_with_child(script, child, error_cases, summary):
+    """The main of a test whose API calls run in a child process (SystemC simulates one platform per
+    process): as the child (--child), runs child(args); as the parent, runs the child and checks
+    that each of `error_cases` (label, api, text) printed its E line, then prints `summary`."""
+    args = parse_test_args('--child', action='store_true')
+    if args.child:
+        child(args)
+        return
+    stderr = run_child_test(script, args, '--child')
+    check_error_lines(sections(stderr), error_cases)
+    print('%s; %d error cases give their E line' % (summary, len(error_cases)))

@@ -6,7 +6,6 @@ Each scenario runs in its own Python process (SystemC simulates one platform per
 parent checks exit codes, E lines and that no traceback was printed.
 usage: test_api.py --sim RKNN_SIM --bundled MODELS/bundled --work DIR [--scenario NAME]
 """
-import argparse
 import json
 import os
 import sys
@@ -306,19 +305,12 @@ def scenario_errors():
 # ------------------------------------------------------------------ parent
 
 def run_scenario(name):
-    return cli_check.run_child([__file__, '--sim', ARGS.sim, '--bundled', ARGS.bundled, '--work', ARGS.work,
-                                '--scenario', name])
+    return cli_check.run_child_test(__file__, ARGS, '--scenario', name)
 
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--sim', required=True)
-    parser.add_argument('--bundled', required=True)
-    parser.add_argument('--work', required=True)
-    parser.add_argument('--scenario')
-    ARGS = parser.parse_args()
-    os.makedirs(ARGS.work, exist_ok=True)
+    ARGS = cli_check.parse_test_args('--scenario')
     if ARGS.scenario:
         globals()['scenario_' + ARGS.scenario]()
         return

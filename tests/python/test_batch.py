@@ -9,15 +9,13 @@ wrong batch give E lines (the parent checks them in the child's stderr, and that
 was printed).
 usage: test_batch.py --sim RKNN_SIM --bundled MODELS/bundled --work DIR [--child]
 """
-import argparse
 import os
 
 import numpy as np
 
 import cli_check
-from cli_check import assert_bit_equal, cli_outputs, mark
+from cli_check import assert_bit_equal, cli_outputs
 
-ARGS = None
 ERROR_CASES = [  # (label, api, text of the E line)
     ('batch zero', 'build', 'rknn_batch_size=0 is invalid'),
     ('batch not a number', 'build', "rknn_batch_size='2' is invalid"),
@@ -25,14 +23,14 @@ ERROR_CASES = [  # (label, api, text of the E line)
 ]
 
 
-def child():
+def child(args):
     from rknn_sim.api import RKNN
-    onnx = os.path.join(ARGS.bundled, 'tiny_resnet.onnx')
-    dataset = os.path.join(ARGS.bundled, 'dataset.txt')
-    x = np.load(os.path.join(ARGS.bundled, 'input.npy'))
-    calib = [np.load(os.path.join(ARGS.bundled, 'calib', 'calib_0%d.npy' % i)) for i in range(3)]
+    onnx = os.path.join(args.bundled, 'tiny_resnet.onnx')
+    dataset = os.path.join(args.bundled, 'dataset.txt')
+    x = np.load(os.path.join(args.bundled, 'input.npy'))
+    calib = [np.load(os.path.join(args.bundled, 'calib', 'calib_0%d.npy' % i)) for i in range(3)]
     images = [x, calib[0], calib[1]]
-    work = ARGS.work
+    work = args.work
 
     def run(label, build_args, cli_flags, n):
         stacked = np.ascontiguousarray(np.concatenate(images[:n]), dtype=np.float32)
@@ -50,14 +48,14 @@ def child():
         assert outputs[0].shape == (n, 10), outputs[0].shape
 
         cli_model = os.path.join(work, '%s_cli.rknnsim' % label)
-        cli_check.cli(ARGS.sim, 'convert', onnx, '-t', 'rk3588', *cli_flags, '--batch-size', n, '-o', cli_model)
+        cli_check.cli(args.sim, 'convert', onnx, '-t', 'rk3588', *cli_flags, '--batch-size', n, '-o', cli_model)
         assert cli_check.same_bytes(exported, cli_model), '%s: export_rknn differs from convert --batch-size' % label
-        cli_check.cli(ARGS.sim, 'run', cli_model, '-i', stacked_npy, '-o', os.path.join(work, label + '_cli_out'))
+        cli_check.cli(args.sim, 'run', cli_model, '-i', stacked_npy, '-o', os.path.join(work, label + '_cli_out'))
         assert_bit_equal(outputs, cli_outputs(os.path.join(work, label + '_cli_out')), label + ' inference vs run')
         nhwc = np.ascontiguousarray(stacked.transpose(0, 2, 3, 1))
         assert_bit_equal(rknn.inference(inputs=[nhwc]), outputs, label + ' nhwc')
         perf = rknn.eval_perf(is_print=False)
-        assert perf == cli_check.cli(ARGS.sim, 'perf', cli_model).split('\n', 1)[1], label + ': eval_perf vs perf'
+        assert perf == cli_check.cli(args.sim, 'perf', cli_model).split('\n', 1)[1], label + ': eval_perf vs perf'
 
         # Batch N is N batch-1 inferences side by side.
         single = RKNN()
@@ -80,29 +78,8 @@ def child():
     calls = {'batch zero': lambda: loaded.build(dataset=dataset, rknn_batch_size=0) == -1,
              'batch not a number': lambda: loaded.build(dataset=dataset, rknn_batch_size='2') == -1,
              'batch-1 input for a batch-3 model': lambda: batched.inference(inputs=[x], data_format='nchw') is None}
-    for label, _, _ in ERROR_CASES:
-        mark(label)
-        assert calls[label](), label
-    mark('end')
-
-
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--sim', required=True)
-    parser.add_argument('--bundled', required=True)
-    parser.add_argument('--work', required=True)
-    parser.add_argument('--child', action='store_true')
-    ARGS = parser.parse_args()
-    os.makedirs(ARGS.work, exist_ok=True)
-    if ARGS.child:
-        child()
-        return
-    stderr = cli_check.run_child([__file__, '--sim', ARGS.sim, '--bundled', ARGS.bundled, '--work', ARGS.work,
-                                  '--child'])
-    cli_check.check_error_lines(cli_check.sections(stderr), ERROR_CASES)
-    print('rknn_batch_size: bit-exact with the CLI; %d error cases give their E line' % len(ERROR_CASES))
+    cli_check.make_error_calls(calls, ERROR_CASES)
 
 
 if __name__ == '__main__':
-    main()
+    cli_check.main_with_child(__file__, child, ERROR_CASES, 'rknn_batch_size: bit-exact with the CLI')

@@ -9,7 +9,6 @@ inference equals `rknn-sim run` of that model bit for bit. Then the same with rk
 mismatched files, an edited cfg naming an unknown layer, unsupported options.
 usage: test_hybrid.py --sim RKNN_SIM --bundled MODELS/bundled --work DIR [--child]
 """
-import argparse
 import json
 import os
 import shutil
@@ -17,9 +16,8 @@ import shutil
 import numpy as np
 
 import cli_check
-from cli_check import assert_bit_equal, cli_outputs, mark, same_bytes
+from cli_check import assert_bit_equal, cli_outputs, same_bytes
 
-ARGS = None
 LAYER = '/conv2/Conv'  # a ConvRelu layer of the bundled model (tests/e2e/hybrid.sh)
 ERROR_CASES = [  # (label, api, text of the E line)
     ('step1 before load', 'hybrid_quantization_step1', 'Please load model first'),
@@ -44,16 +42,16 @@ def add_float16_layers(cfg_in, cfg_out, layers):
         f.write(text.replace(empty, '\ncustom_quantize_layers:\n' + lines, 1))
 
 
-def child():
+def child(args):
     from rknn_sim.api import RKNN
-    onnx = os.path.join(ARGS.bundled, 'tiny_resnet.onnx')
-    dataset = os.path.join(ARGS.bundled, 'dataset.txt')
-    input_npy = os.path.join(ARGS.bundled, 'input.npy')
+    onnx = os.path.join(args.bundled, 'tiny_resnet.onnx')
+    dataset = os.path.join(args.bundled, 'dataset.txt')
+    input_npy = os.path.join(args.bundled, 'input.npy')
     x = np.load(input_npy)
-    sim = ARGS.sim
+    sim = args.sim
 
     def flow(label, batch):
-        d = os.path.join(ARGS.work, label)
+        d = os.path.join(args.work, label)
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
         os.chdir(d)  # step 1 writes its files in the current directory, as the toolkit does
@@ -131,30 +129,8 @@ def child():
         'step2 unknown layer': lambda: step2('tiny_resnet.model', 'tiny_resnet.data', 'bad.cfg') == -1,
         'inference before init_runtime': lambda: fresh.inference(inputs=[x]) is None,
     }
-    for label, _, _ in ERROR_CASES:
-        mark(label)
-        assert calls[label](), label
-    mark('end')
-
-
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--sim', required=True)
-    parser.add_argument('--bundled', required=True)
-    parser.add_argument('--work', required=True)
-    parser.add_argument('--child', action='store_true')
-    ARGS = parser.parse_args()
-    ARGS.sim, ARGS.bundled, ARGS.work = (os.path.abspath(p) for p in (ARGS.sim, ARGS.bundled, ARGS.work))
-    os.makedirs(ARGS.work, exist_ok=True)
-    if ARGS.child:
-        child()
-        return
-    stderr = cli_check.run_child([__file__, '--sim', ARGS.sim, '--bundled', ARGS.bundled, '--work', ARGS.work,
-                                  '--child'])
-    cli_check.check_error_lines(cli_check.sections(stderr), ERROR_CASES)
-    print('hybrid quantization: bit-exact with the CLI; %d error cases give their E line' % len(ERROR_CASES))
+    cli_check.make_error_calls(calls, ERROR_CASES)
 
 
 if __name__ == '__main__':
-    main()
+    cli_check.main_with_child(__file__, child, ERROR_CASES, 'hybrid quantization: bit-exact with the CLI')
