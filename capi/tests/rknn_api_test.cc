@@ -7,12 +7,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "capi_test_support.h"
 #include "common/fp16.h"
 #include "common/npy.h"
 #include "rknn_api.h"
@@ -24,26 +23,11 @@ int c_set_core_mask(rknn_context ctx, int mask);
 
 namespace {
 
-std::string Work() {
-  const char* dir = std::getenv("RKNN_SIM_CAPI_WORK");
-  return dir ? dir : RKNN_SIM_CAPI_WORK_DEFAULT;
-}
-std::string ModelPath(const std::string& name) { return Work() + "/" + name + ".rknnsim"; }
+using capi_test::ExpectCode;
+using capi_test::ReadBytes;
+using capi_test::Work;
 
-// Runs `call` and expects `code` with exactly one "E RKNN: " line on stderr (none on success).
-template <typename Call>
-void ExpectCode(int code, Call call) {
-  testing::internal::CaptureStderr();
-  const int got = call();
-  const std::string err = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(got, code) << err;
-  if (code == RKNN_SUCC) {
-    EXPECT_EQ(err, "");
-  } else {
-    EXPECT_EQ(err.rfind("E RKNN: ", 0), 0u) << err;
-    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
-  }
-}
+std::string ModelPath(const std::string& name) { return Work() + "/" + name + ".rknnsim"; }
 
 // Stores any int in an enum field, as a C caller can (a C++ cast to an out-of-range enum is not
 // allowed, and loading one is undefined).
@@ -52,23 +36,12 @@ void PokeEnum(Enum* field, int value) {
   std::memcpy(field, &value, sizeof(value));
 }
 
-class RknnApi : public testing::Test {
+class RknnApi : public capi_test::ContextTest {
  protected:
   void SetUp() override {
     ASSERT_EQ(rknn_init(&ctx_, const_cast<char*>(ModelPath("int8_rk3588").c_str()), 0, 0, nullptr), RKNN_SUCC);
     input_ = rknnsim::ReadNpy(Work() + "/input.npy");
     expected_ = rknnsim::ReadNpy(Work() + "/cli_int8/0_output.npy").data;
-  }
-  void TearDown() override {
-    if (ctx_ != 0) rknn_destroy(ctx_);
-  }
-
-  rknn_tensor_attr Query(rknn_query_cmd cmd, uint32_t index) {
-    rknn_tensor_attr attr;
-    std::memset(&attr, 0, sizeof(attr));
-    attr.index = index;
-    EXPECT_EQ(rknn_query(ctx_, cmd, &attr, sizeof(attr)), RKNN_SUCC);
-    return attr;
   }
 
   int SetFloatInput(rknn_context ctx, std::vector<float>& data, rknn_tensor_format fmt = RKNN_TENSOR_NCHW) {
@@ -114,7 +87,6 @@ class RknnApi : public testing::Test {
     }
   }
 
-  rknn_context ctx_ = 0;
   rknnsim::NpyArray input_;
   std::vector<float> expected_;
 };
@@ -194,8 +166,7 @@ TEST(RknnApiInit, BadModelsAndArguments) {
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_init(&ctx, nullptr, 0, 0, nullptr); });
   ExpectCode(RKNN_ERR_MODEL_INVALID,
              [&] { return rknn_init(&ctx, const_cast<char*>("/nonexistent/model.rknnsim"), 0, 0, nullptr); });
-  std::ifstream file(path, std::ios::binary);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::vector<char> bytes = ReadBytes(path);
   ExpectCode(RKNN_ERR_MODEL_INVALID, [&] { return rknn_init(&ctx, bytes.data(), 16, 0, nullptr); });
   std::vector<char> garbage(bytes.size(), 'x');
   ExpectCode(RKNN_ERR_MODEL_INVALID,

@@ -5,72 +5,42 @@
 // decoded). Skipped when the sample files are not on this machine.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "capi_test_support.h"
 #include "rknn_api.h"
 
 namespace {
+
+using capi_test::ExpectCode;
+using capi_test::ReadBytes;
+using capi_test::Work;
 
 std::string DataDir() {
   const char* dir = std::getenv("RKNN_SIM_RKNN_DATA");
   return dir ? dir : RKNN_SIM_RKNN_DATA_DEFAULT;
 }
 std::string SamplePath(const std::string& name) { return DataDir() + "/" + name + ".rknn"; }
-std::string Work() {
-  const char* dir = std::getenv("RKNN_SIM_CAPI_WORK");
-  return dir ? dir : RKNN_SIM_CAPI_WORK_DEFAULT;
-}
-
-std::vector<char> ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Runs `call` and expects `code` with exactly one "E RKNN: " line on stderr; returns that line.
-template <typename Call>
-std::string ExpectError(int code, Call call) {
-  testing::internal::CaptureStderr();
-  const int got = call();
-  const std::string err = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(got, code) << err;
-  EXPECT_EQ(err.rfind("E RKNN: ", 0), 0u) << err;
-  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
-  return err;
-}
 
 // multiple_input_demo for RK3588: two int8 inputs, one Conv and one ConvAdd, one output
 // (`rknn-sim info` of the file: input.1 (1,1,128,128) zp -128 scale 1, input (1,3,128,128),
 // output 8 (1,8,128,128) scale 4.14237452 zp 20).
 constexpr const char* kDemo = "multiple_input_demo_rk3588";
 
-class RockchipRknn : public testing::Test {
+class RockchipRknn : public capi_test::ContextTest {
  protected:
   void SetUp() override {
     path_ = SamplePath(kDemo);
     if (!std::filesystem::exists(path_)) GTEST_SKIP() << path_ << " is not on this machine";
     ASSERT_EQ(rknn_init(&ctx_, const_cast<char*>(path_.c_str()), 0, 0, nullptr), RKNN_SUCC);
   }
-  void TearDown() override {
-    if (ctx_ != 0) rknn_destroy(ctx_);
-  }
-
-  rknn_tensor_attr Query(rknn_query_cmd cmd, uint32_t index) {
-    rknn_tensor_attr attr;
-    std::memset(&attr, 0, sizeof(attr));
-    attr.index = index;
-    EXPECT_EQ(rknn_query(ctx_, cmd, &attr, sizeof(attr)), RKNN_SUCC);
-    return attr;
-  }
 
   std::string path_;
-  rknn_context ctx_ = 0;
 };
 
 TEST_F(RockchipRknn, InOutNumAndAttrsDescribeTheFile) {
@@ -106,7 +76,7 @@ TEST_F(RockchipRknn, InOutNumAndAttrsDescribeTheFile) {
   rknn_tensor_attr bad;
   std::memset(&bad, 0, sizeof(bad));
   bad.index = 2;
-  ExpectError(RKNN_ERR_PARAM_INVALID, [&] { return rknn_query(ctx_, RKNN_QUERY_INPUT_ATTR, &bad, sizeof(bad)); });
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_query(ctx_, RKNN_QUERY_INPUT_ATTR, &bad, sizeof(bad)); });
 }
 
 TEST_F(RockchipRknn, SdkVersionAndTheFilesMemory) {
@@ -153,19 +123,19 @@ TEST_F(RockchipRknn, RunIsRefusedWithModelInvalidAndOneLineSayingWhy) {
   inputs[1].index = 1, inputs[1].buf = b.data(), inputs[1].size = static_cast<uint32_t>(b.size());
   inputs[1].type = RKNN_TENSOR_INT8, inputs[1].fmt = RKNN_TENSOR_NHWC;
   ASSERT_EQ(rknn_inputs_set(ctx_, 2, inputs), RKNN_SUCC);
-  const std::string line = ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(ctx_, nullptr); });
+  const std::string line = ExpectCode(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(ctx_, nullptr); });
   EXPECT_NE(line.find(path_), std::string::npos) << line;
   EXPECT_NE(line.find("Rockchip .rknn"), std::string::npos) << line;
   EXPECT_NE(line.find("cannot decode"), std::string::npos) << line;
   EXPECT_NE(line.find("docs/rknn-format.md"), std::string::npos) << line;
   rknn_output out{};
   out.want_float = 1;
-  ExpectError(RKNN_ERR_OUTPUT_INVALID, [&] { return rknn_outputs_get(ctx_, 1, &out, nullptr); });
+  ExpectCode(RKNN_ERR_OUTPUT_INVALID, [&] { return rknn_outputs_get(ctx_, 1, &out, nullptr); });
 
   // A copy of the context behaves the same.
   rknn_context copy = 0;
   ASSERT_EQ(rknn_dup_context(&ctx_, &copy), RKNN_SUCC);
-  ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(copy, nullptr); });
+  ExpectCode(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(copy, nullptr); });
   EXPECT_EQ(rknn_destroy(copy), RKNN_SUCC);
 }
 
@@ -177,16 +147,16 @@ TEST_F(RockchipRknn, InitFromABufferAndDamagedFiles) {
   rknn_input_output_num num{};
   ASSERT_EQ(rknn_query(from_buffer, RKNN_QUERY_IN_OUT_NUM, &num, sizeof(num)), RKNN_SUCC);
   EXPECT_EQ(num.n_input, 2u);
-  const std::string line = ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(from_buffer, nullptr); });
+  const std::string line = ExpectCode(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(from_buffer, nullptr); });
   EXPECT_NE(line.find("model buffer"), std::string::npos) << line;
   EXPECT_EQ(rknn_destroy(from_buffer), RKNN_SUCC);
 
   // A truncated file is an invalid model, with one line, from a buffer and from a path.
   rknn_context bad = 0;
-  ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_init(&bad, bytes.data(), 64, 0, nullptr); });
+  ExpectCode(RKNN_ERR_MODEL_INVALID, [&] { return rknn_init(&bad, bytes.data(), 64, 0, nullptr); });
   const std::string truncated = Work() + "/truncated.rknn";
   std::ofstream(truncated, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
-  ExpectError(RKNN_ERR_MODEL_INVALID, [&] { return rknn_init(&bad, const_cast<char*>(truncated.c_str()), 0, 0, nullptr); });
+  ExpectCode(RKNN_ERR_MODEL_INVALID, [&] { return rknn_init(&bad, const_cast<char*>(truncated.c_str()), 0, 0, nullptr); });
 }
 
 // RV1106 users get no per-layer perf on the board (RKNN_API.md): the simulator gives it. The

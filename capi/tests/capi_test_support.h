@@ -1,0 +1,66 @@
+// What the C API GoogleTest files share: where make_models.sh writes, reading a file's bytes, the
+// check that a call returns its code with exactly one `E RKNN:` line, and a fixture base that owns
+// a context and queries tensor attributes of it.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "rknn_api.h"
+
+namespace capi_test {
+
+// make_models.sh's output directory (RKNN_SIM_CAPI_WORK in the environment overrides the build's).
+inline std::string Work() {
+  const char* dir = std::getenv("RKNN_SIM_CAPI_WORK");
+  return dir ? dir : RKNN_SIM_CAPI_WORK_DEFAULT;
+}
+
+inline std::vector<char> ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Runs `call` and expects `code` with exactly one "E RKNN: " line on stderr (none on success);
+// returns what it printed.
+template <typename Call>
+std::string ExpectCode(int code, Call call) {
+  testing::internal::CaptureStderr();
+  const int got = call();
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(got, code) << err;
+  if (code == RKNN_SUCC) {
+    EXPECT_EQ(err, "");
+  } else {
+    EXPECT_EQ(err.rfind("E RKNN: ", 0), 0u) << err;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  }
+  return err;
+}
+
+// A test whose SetUp opens ctx_; the context is destroyed after each test.
+class ContextTest : public testing::Test {
+ protected:
+  void TearDown() override {
+    if (ctx_ != 0) rknn_destroy(ctx_);
+  }
+
+  rknn_tensor_attr Query(rknn_query_cmd cmd, uint32_t index) {
+    rknn_tensor_attr attr;
+    std::memset(&attr, 0, sizeof(attr));
+    attr.index = index;
+    EXPECT_EQ(rknn_query(ctx_, cmd, &attr, sizeof(attr)), RKNN_SUCC);
+    return attr;
+  }
+
+  rknn_context ctx_ = 0;
+};
+
+}  // namespace capi_test
