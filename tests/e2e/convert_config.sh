@@ -81,24 +81,21 @@ expect() {
   fi
 }
 yml=$dir/cfg/model.yml
-bad() {  # writes cfg/bad.yml: model.yml with line $1 replaced by $2 (sed syntax)
+expect_bad_file() {  # convert -c of model.yml with a line edited by $1 (sed syntax) prints the E line $2
   sed "$1" "$yml" >"$dir/cfg/bad.yml"
+  expect 1 "$2" "$sim" convert -c "$dir/cfg/bad.yml"
 }
-bad 's/quantized_algorithm: kl_divergence/quantized_algorithm: fast/'
-expect 1 "E convert: $dir/cfg/bad.yml: models.configs.quantized_algorithm: 'fast' is not supported" \
-  "$sim" convert -c "$dir/cfg/bad.yml"
-bad 's/optimization_level: 3/optimization_lvl: 3/'
-expect 1 "E convert: $dir/cfg/bad.yml: models.configs.optimization_lvl: unknown" "$sim" convert -c "$dir/cfg/bad.yml"
-bad 's/quantize: true/quantize: yes please/'
-expect 1 "models.quantize: must be true or false (got 'yes please')" "$sim" convert -c "$dir/cfg/bad.yml"
-bad 's/platform: onnx/platform: tflite/'
-expect 1 "models.platform: 'tflite' models are not supported" "$sim" convert -c "$dir/cfg/bad.yml"
-bad 's|model_file_path: ../tiny_resnet.onnx|model_file_path: ./gone.onnx|'
-expect 1 "models.model_file_path: '$dir/cfg/gone.onnx' does not exist" "$sim" convert -c "$dir/cfg/bad.yml"
-bad 's/        - 1, 3, 64, 64/        - 1, 3, x, 64/'
-expect 1 "models.subgraphs.input_size_list: '1,3,x,64' is not a shape" "$sim" convert -c "$dir/cfg/bad.yml"
-bad '/target_platform/d'
-expect 1 "E convert: $dir/cfg/bad.yml: no target platform" "$sim" convert -c "$dir/cfg/bad.yml"
+expect_bad_file 's/quantized_algorithm: kl_divergence/quantized_algorithm: fast/' \
+  "E convert: $dir/cfg/bad.yml: models.configs.quantized_algorithm: 'fast' is not supported"
+expect_bad_file 's/optimization_level: 3/optimization_lvl: 3/' \
+  "E convert: $dir/cfg/bad.yml: models.configs.optimization_lvl: unknown"
+expect_bad_file 's/quantize: true/quantize: yes please/' "models.quantize: must be true or false (got 'yes please')"
+expect_bad_file 's/platform: onnx/platform: tflite/' "models.platform: 'tflite' models are not supported"
+expect_bad_file 's|model_file_path: ../tiny_resnet.onnx|model_file_path: ./gone.onnx|' \
+  "models.model_file_path: '$dir/cfg/gone.onnx' does not exist"
+expect_bad_file 's/        - 1, 3, 64, 64/        - 1, 3, x, 64/' \
+  "models.subgraphs.input_size_list: '1,3,x,64' is not a shape"
+expect_bad_file '/target_platform/d' "E convert: $dir/cfg/bad.yml: no target platform"
 expect 1 "models.configs.target_platform: says 'rk3588', --target says 'rk3566'" \
   "$sim" convert -c "$yml" -t rk3566
 expect 1 "models.configs.quantized_algorithm: says 'kl_divergence', --quantized-algorithm says 'mmse'" \
