@@ -1,17 +1,16 @@
 #include "runtime/board_dump_dir.h"
 
 #include <filesystem>
-#include <functional>
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "common/error.h"
 #include "common/npy.h"
 #include "compiler/quant/arithmetic.h"
 #include "compiler/reference/quant_executor.h"
 #include "runtime/batch_io.h"
 #include "runtime/converter.h"
+#include "tests/unit/unit_test_support.h"
 
 namespace rknnsim::runtime {
 namespace {
@@ -19,14 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kBundled = std::string(RKNN_SIM_SOURCE_DIR) + "/models/bundled";
 
-std::string ErrorText(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing_support::ErrorOf;
 
 // The bundled model compiled for RK3588; the int8 reference stands in for the simulator, which
 // equals it byte for byte (e2e.bit_exact.*).
@@ -41,9 +33,7 @@ class BoardDir : public ::testing::Test {
   static void TearDownTestSuite() { delete model_; }
 
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / ("board_dump_dir_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing_support::FreshTestDir("board_dump_dir_");
     inputs_ = {ReadNpy(kBundled + "/input.npy").data};
     outputs_ = ModelOutputs(*model_);
     const auto values = RunReferenceModel(*model_, inputs_);
@@ -107,24 +97,24 @@ TEST_F(BoardDir, CorruptedLayerDumpFails) {
 }
 
 TEST_F(BoardDir, MissingOrAmbiguousOutputDumpIsAnError) {
-  const std::string missing = ErrorText([&] { CheckOutputDumps(dir_.string(), outputs_); });
+  const std::string missing = ErrorOf([&] { CheckOutputDumps(dir_.string(), outputs_); });
   EXPECT_NE(missing.find("no board dump for output 0 'output'"), std::string::npos) << missing;
   EXPECT_NE(missing.find("output_0.npy, 0_output.npy, output.npy"), std::string::npos) << missing;
   WriteOutput("output_0.npy");
   WriteOutput("output.npy");
-  const std::string twice = ErrorText([&] { CheckOutputDumps(dir_.string(), outputs_); });
+  const std::string twice = ErrorOf([&] { CheckOutputDumps(dir_.string(), outputs_); });
   EXPECT_NE(twice.find("has 2 files"), std::string::npos) << twice;
-  EXPECT_NE(ErrorText([&] { CheckOutputDumps(Path("nowhere"), outputs_); }).find("is not a directory"),
+  EXPECT_NE(ErrorOf([&] { CheckOutputDumps(Path("nowhere"), outputs_); }).find("is not a directory"),
             std::string::npos);
 }
 
 TEST_F(BoardDir, InputsByIndexOrName) {
-  EXPECT_NE(ErrorText([&] { FindInputFiles(dir_.string(), *model_); }).find("no file for input 0 'input'"),
+  EXPECT_NE(ErrorOf([&] { FindInputFiles(dir_.string(), *model_); }).find("no file for input 0 'input'"),
             std::string::npos);
   WriteNpy(Path("input.npy"), {1, 3, 64, 64}, inputs_[0]);
   EXPECT_EQ(FindInputFiles(dir_.string(), *model_), std::vector<std::string>{Path("input.npy")});
   WriteNpy(Path("input_0.npy"), {1, 3, 64, 64}, inputs_[0]);
-  EXPECT_NE(ErrorText([&] { FindInputFiles(dir_.string(), *model_); }).find("has 2 files"), std::string::npos);
+  EXPECT_NE(ErrorOf([&] { FindInputFiles(dir_.string(), *model_); }).find("has 2 files"), std::string::npos);
 }
 
 }  // namespace

@@ -5,35 +5,23 @@
 
 #include <filesystem>
 #include <fstream>
-#include <functional>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "common/error.h"
+#include "tests/unit/unit_test_support.h"
 
 namespace rknnsim::tools {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ErrorOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing_support::ErrorOf;
 
 class ConvertConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (fs::path(::testing::TempDir()) /
-            ("convert_config_test_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())))
-               .lexically_normal()
-               .string();
-    fs::remove_all(dir_);
+    dir_ = testing_support::FreshTestDir("convert_config_test_").string();
     fs::create_directories(dir_ + "/cfg");
     fs::create_directories(dir_ + "/data");
     std::ofstream(dir_ + "/net.onnx") << "onnx";  // only its existence is checked here

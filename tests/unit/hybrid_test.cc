@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "common/error.h"
 #include "common/fp16.h"
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
@@ -21,10 +20,12 @@
 #include "runtime/model_file.h"
 #include "sim/kernels/npu_kernels.h"
 #include "tests/ops/one_op_graph.h"
+#include "tests/unit/unit_test_support.h"
 
 namespace rknnsim {
 namespace {
 
+using testing_support::ErrorOf;
 using testing_support::OneOpGraph;
 
 // input -> Conv+Relu -> Sigmoid -> Conv -> output, int8-quantized on random samples.
@@ -53,15 +54,6 @@ std::string WithLayers(std::string text, const std::string& layers) {
   const size_t at = text.find(empty);
   EXPECT_NE(at, std::string::npos);
   return text.replace(at, empty.size(), "custom_quantize_layers:\n" + layers);
-}
-
-std::string ErrorOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(HybridConfig, StepOneTextRoundTripsAndMatchesTheBuild) {
