@@ -120,15 +120,16 @@ PYBIND11_MODULE(_core, m) {
     for (size_t i = 0; i < sample.size(); ++i) out.append(ToArray(sample[i], inputs[i].shape));
     return out;
   });
-  m.def("simulate", [](const Model& model, const std::string& target, const std::vector<FloatArray>& inputs) {
-    const auto result = rknnsim::python::Simulate(model, target, ToSample(inputs));
+  m.def("simulate", [](const Model& model, const std::string& target, const std::vector<FloatArray>& inputs,
+                       uint32_t core_mask) {
+    const auto result = rknnsim::python::Simulate(model, target, ToSample(inputs), core_mask);
     py::list outputs;
     const auto infos = model.Outputs();
     for (size_t i = 0; i < result.outputs.size(); ++i) outputs.append(ToArray(result.outputs[i], infos[i].shape));
     return py::make_tuple(outputs, result.time_us);
   });
-  m.def("eval_perf", [](const Model& model, const std::string& target) {
-    const auto perf = rknnsim::python::EvalPerf(model, target);
+  m.def("eval_perf", [](const Model& model, const std::string& target, uint32_t core_mask) {
+    const auto perf = rknnsim::python::EvalPerf(model, target, core_mask);
     return py::make_tuple(perf.table, JsonToPython(perf.json));
   });
   m.def("eval_memory", [](const Model& model) {

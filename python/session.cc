@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/batch.h"
+#include "compiler/lower/core_split.h"
 #include "compiler/passes/normalize_inputs.h"
 #include "compiler/reference/quant_executor.h"
 #include "compiler/rknn/model.h"
@@ -109,7 +110,15 @@ quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>&
   return quant::LoadInputs(paths, model.compiled.graph);
 }
 
-Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs) {
+namespace {
+
+isa::Program OnCores(const Model& model, const isa::PlatformConfig& platform, uint32_t core_mask) {
+  return lower::AssignCores(model.compiled.program, lower::EnabledCores(core_mask, platform));
+}
+
+}  // namespace
+
+Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs, uint32_t core_mask) {
   if (!model.rockchip_path.empty())
     throw Error("'" + model.rockchip_path + "' cannot be run: the file holds int8 weight codes but no weight scales "
                 "(docs/rknn-format.md §3)",
@@ -125,21 +134,23 @@ Inference Simulate(const Model& model, const std::string& target, const quant::S
                   " elements, the model's input " + ir::ShapeToString(shapes[i].shape) + " has " +
                   std::to_string(ir::NumElements(shapes[i].shape)));
   const isa::PlatformConfig platform = PlatformFor(target);
+  const isa::Program program = OnCores(model, platform, core_mask);
   // As `rknn-sim run` does: a batch's images packed back to back, outputs stacked the same way.
   const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(m);
   const sim::SimulationResult result =
-      sim::Simulate(m.program, platform, runtime::PackModelInputs(inputs, m.program), &cpu_runner);
+      sim::Simulate(program, platform, runtime::PackModelInputs(inputs, program), &cpu_runner);
   Inference out;
-  out.outputs = runtime::UnpackModelOutputs(result.outputs, m.program);
+  out.outputs = runtime::UnpackModelOutputs(result.outputs, program);
   out.time_us = result.total_time_us;
   spdlog::debug("simulated on {}: {:.1f} us", target, result.total_time_us);
   return out;
 }
 
-Perf EvalPerf(const Model& model, const std::string& target) {
+Perf EvalPerf(const Model& model, const std::string& target, uint32_t core_mask) {
   const isa::PlatformConfig platform = PlatformFor(target);
-  const sim::SimulationResult result = sim::Simulate(model.compiled.program, platform, {});
-  const runtime::PerfReport report = runtime::BuildPerfReport(model.compiled.program, platform, result);
+  const isa::Program program = OnCores(model, platform, core_mask);
+  const sim::SimulationResult result = sim::Simulate(program, platform, {});
+  const runtime::PerfReport report = runtime::BuildPerfReport(program, platform, result);
   return {runtime::FormatPerfTable(report), runtime::PerfToJson(report)};
 }
 

@@ -71,15 +71,17 @@ struct Inference {
   double time_us = 0;
 };
 // One functional run on the platform of `target`: PackInput, sim::Simulate, UnpackOutput, as
-// `rknn-sim run` does, so the outputs equal the CLI's bit for bit.
-Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs);
+// `rknn-sim run` does, so the outputs equal the CLI's bit for bit. `core_mask` is init_runtime's
+// (RKNN.NPU_CORE_*, the bits of lower::EnabledCores): tasks are placed and split as
+// `rknn-sim run --core-mask` places them; outputs are the same bytes for every mask.
+Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs, uint32_t core_mask);
 
 struct Perf {
   std::string table;  // the perf_debug table, as `rknn-sim perf` prints it
   nlohmann::json json;
 };
-// A timing-only run, as `rknn-sim perf` does.
-Perf EvalPerf(const Model& model, const std::string& target);
+// A timing-only run on the cores of `core_mask`, as `rknn-sim perf --core-mask` does.
+Perf EvalPerf(const Model& model, const std::string& target, uint32_t core_mask);
 
 struct Memory {
   std::string text;

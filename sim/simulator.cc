@@ -21,6 +21,12 @@ NpuPlatform& PlatformInstance(const isa::PlatformConfig& config) {
   if (!instance) {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
     instance = std::make_unique<NpuPlatform>("npu", config);
+    // Let every unit's thread reach its first wait before any work arrives, so that each run,
+    // the first included, starts from the same state: threads woken by Submit in core order. When
+    // the first run instead met threads still in SystemC's initialization phase, cores that issue
+    // DDR transactions at the same instant were served in another order than in later runs, and
+    // a second perf table in one process differed from the first.
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);
   } else if (instance->config().platform != config.platform) {
     throw Error("this process already simulates platform '" + instance->config().platform + "', not '" +
                     config.platform + "'",

@@ -13,11 +13,8 @@
 namespace rknnsim::capi {
 namespace {
 
-// The core bits of a mask as lower::EnabledCores takes them: RKNN_NPU_CORE_ALL means every core
-// the platform has.
-uint32_t CoreBits(rknn_core_mask mask, int cores) {
-  return mask == RKNN_NPU_CORE_ALL ? (1u << cores) - 1 : static_cast<uint32_t>(mask);
-}
+// rknn_core_mask values are the core bits lower::EnabledCores takes.
+static_assert(RKNN_NPU_CORE_AUTO == lower::kCoreMaskAuto && RKNN_NPU_CORE_ALL == lower::kCoreMaskAll);
 
 template <typename T>
 T* InfoAs(void* info, uint32_t size, const char* what) {
@@ -72,7 +69,7 @@ const sim::SimulationResult* Context::Timing(const isa::Program** timed) {
     sim::SimulationResult result;
     RunOnSimulationThread([&] {
       timing_program_ = lower::AssignCores(
-          program(), lower::EnabledCores(CoreBits(core_mask_, loaded_->platform.cores), loaded_->platform));
+          program(), lower::EnabledCores(static_cast<uint32_t>(core_mask_), loaded_->platform));
       result = sim::Simulate(timing_program_, loaded_->platform, {});  // no inputs: timing only
     });
     timing_run_ = std::move(result);
@@ -215,7 +212,7 @@ void Context::Run() {
     const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(loaded_->model);
     // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
     // the same bytes for every mask.
-    last_program_ = lower::AssignCores(program(), lower::EnabledCores(CoreBits(core_mask_, loaded_->platform.cores), loaded_->platform));
+    last_program_ = lower::AssignCores(program(), lower::EnabledCores(static_cast<uint32_t>(core_mask_), loaded_->platform));
     result = sim::Simulate(last_program_, loaded_->platform, packed, &cpu_runner);
   });
   outputs_ = std::move(result.outputs);

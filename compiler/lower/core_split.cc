@@ -38,6 +38,7 @@ std::string CoreMaskName(uint32_t mask) {
 
 std::vector<uint32_t> EnabledCores(uint32_t mask, const isa::PlatformConfig& platform) {
   if (mask == kCoreMaskAuto) return {0};
+  if (mask == kCoreMaskAll) mask = (1u << platform.cores) - 1;
   std::vector<uint32_t> cores;
   for (uint32_t c = 0; c < 32; ++c)
     if (mask & (1u << c)) cores.push_back(c);

@@ -17,14 +17,15 @@
 namespace rknnsim::lower {
 
 // rknn_core_mask values (RKNN_API.md): AUTO 0, CORE_0 1, CORE_1 2, CORE_2 4, CORE_0_1 3,
-// CORE_0_1_2 7.
+// CORE_0_1_2 7, ALL 0xffff (every core the platform has).
 constexpr uint32_t kCoreMaskAuto = 0;
+constexpr uint32_t kCoreMaskAll = 0xffff;
 
 // Parses the CLI spelling: auto, 0, 1, 2, 0_1, 0_1_2. Throws Error naming the accepted values.
 uint32_t ParseCoreMask(const std::string& text);
 std::string CoreMaskName(uint32_t mask);
 
-// The cores a mask enables on this platform, in order. AUTO runs a lone model on core 0 (the
+// The cores a mask enables on this platform, in order; ALL enables each of them. AUTO runs a lone model on core 0 (the
 // board's AUTO picks one idle core, never several). Throws Error when the mask names a core the
 // platform lacks: single-core NPUs accept only auto and 0, as the toolkit allows core_mask only
 // on RK3588/RK3576.

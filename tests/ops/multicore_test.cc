@@ -148,6 +148,30 @@ TEST(MultiCoreWorkLoad, SplitLayersShareTheirWorkAndConvolutionsStayOnOneCore) {
   for (const std::vector<double>& w : on_two.layer_workload) EXPECT_EQ(w, (std::vector<double>{0.0, 0.0, 100.0}));
 }
 
+// Every run in a process gives the same timing, the first included: the C and Python APIs
+// simulate many times in one process, and rknn-sim perf once. CTest runs this in a fresh process
+// (timing.repeatable.*), since the first simulation of the process is the one that differed.
+TEST(MultiCoreRepeatability, EveryRunInAProcessTimesTheSame) {
+  const runtime::CompiledModel model = Compile(ConvAddConcat(), false);
+  const isa::Program program = lower::AssignCores(model.program, {0, 1, 2});
+  const sim::CpuOpRunner cpu = runtime::MakeCpuRunner(model);
+  const std::vector<std::vector<uint8_t>> inputs = runtime::PackModelInputs(StackedInputs(model, 1), program);
+  std::vector<sim::SimulationResult> runs;
+  runs.push_back(sim::Simulate(program, Platform(), {}));
+  runs.push_back(sim::Simulate(program, Platform(), inputs, &cpu));
+  runs.push_back(sim::Simulate(program, Platform(), {}));
+  for (size_t r = 1; r < runs.size(); ++r) {
+    ASSERT_EQ(runs[r].tasks.size(), runs[0].tasks.size());
+    for (size_t t = 0; t < runs[0].tasks.size(); ++t) {
+      SCOPED_TRACE("run " + std::to_string(r) + ", task " + std::to_string(t));
+      EXPECT_EQ(runs[r].tasks[t].dma_cycles, runs[0].tasks[t].dma_cycles);
+      EXPECT_EQ(runs[r].tasks[t].total_cycles, runs[0].tasks[t].total_cycles);
+      EXPECT_DOUBLE_EQ(runs[r].tasks[t].start_us, runs[0].tasks[t].start_us);
+    }
+    EXPECT_DOUBLE_EQ(runs[r].total_time_us, runs[0].total_time_us);
+  }
+}
+
 TEST(MultiCoreTiming, MoreCoresNeverSlowASplitAdd) {
   for (int64_t size : {4, 32, 128, 256}) {
     const runtime::CompiledModel model = Compile(Add(64, size), false);

@@ -8,6 +8,7 @@ usage: test_api.py --sim RKNN_SIM --bundled MODELS/bundled --work DIR [--scenari
 """
 import json
 import os
+import re
 import sys
 
 import numpy as np
@@ -117,6 +118,19 @@ def scenario_flow_int8():
     assert_bit_equal(other.inference(inputs=[x], data_format='nchw'), outputs, 'load_rknn + inference')
     assert other.accuracy_analysis(inputs=[input_npy], output_dir=os.path.join(d, 'snap3')) == -1  # no float model
     other.release()
+
+    # init_runtime(core_mask=...) places and splits tasks as `--core-mask` does: same outputs, the
+    # CLI's perf table with its WorkLoad column.
+    for mask, name in ((RKNN.NPU_CORE_0_1_2, '0_1_2'), (RKNN.NPU_CORE_ALL, '0_1_2'), (RKNN.NPU_CORE_1, '1')):
+        cores = RKNN()
+        assert cores.load_rknn(exported) == 0
+        assert cores.init_runtime(target='rk3588', core_mask=mask, perf_debug=True) == 0
+        assert_bit_equal(cores.inference(inputs=[x], data_format='nchw'), outputs, 'core_mask %s' % name)
+        cli_perf = cli('perf', cli_model, '--core-mask', name)
+        assert cores.eval_perf() == cli_perf.split('\n', 1)[1], 'eval_perf with core_mask %s differs' % name
+        cores.release()
+    shares = re.findall(r'([\d.]+)%/([\d.]+)%/([\d.]+)%', cli('perf', cli_model, '--core-mask', '0_1_2'))
+    assert any(all(float(v) > 0 for v in row) for row in shares), 'no layer split across three cores: %s' % shares
 
     # A second platform in this process: built fine, refused at init_runtime with a clear line.
     third = RKNN()

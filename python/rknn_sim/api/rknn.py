@@ -405,9 +405,6 @@ class RKNN:
         if core_mask != self.NPU_CORE_AUTO and target != 'rk3588':
             raise _UserError('core_mask is only supported on rk3588, not on %s' % target,
                              'leave core_mask=RKNN.NPU_CORE_AUTO')
-        if core_mask not in (self.NPU_CORE_AUTO, self.NPU_CORE_0):
-            _log('info', 'init_runtime: core_mask=%d: the simulated platform models one NPU core; outputs are '
-                         'unchanged and timing is that of one core' % core_mask)
         if async_mode:
             _log('warn', 'init_runtime: async_mode=True has no effect in the simulator (runs are synchronous)')
         _check_choice('fallback_prior_device', fallback_prior_device, ('cpu',))
@@ -477,7 +474,8 @@ class RKNN:
         if get_frame_id:
             raise _UserError('get_frame_id needs async_mode on a board', 'leave it False')
         arrays = self._model_inputs(inputs, data_format, 'inference')
-        outputs, time_us = _core.simulate(self._model, self._runtime['target'], arrays)
+        outputs, time_us = _core.simulate(self._model, self._runtime['target'], arrays,
+                                         self._runtime['core_mask'])
         self._runtime['last_time_us'] = time_us
         return list(outputs)
 
@@ -485,7 +483,7 @@ class RKNN:
     def eval_perf(self, is_print=True, fix_freq=True):
         if self._runtime is None:
             raise _UserError(_NO_RUNTIME)
-        table, report = _core.eval_perf(self._model, self._runtime['target'])
+        table, report = _core.eval_perf(self._model, self._runtime['target'], self._runtime['core_mask'])
         if self._runtime['perf_debug']:
             text = table
         else:
