@@ -29,7 +29,7 @@ moves by cosine 3.7e-5 under one input LSB of uniform noise instead of 9.4e-3, w
 two different inputs stay as distinct as before (scripts/zoo_sensitivity.py measures both, without
 any quantizer). Plain chains without identity shortcuts (shufflenet, the YOLO necks and heads) stay
 chaotic: only near-linear activations (|beta| >> gamma) would calm them, and that makes the
-classifiers' outputs nearly input-independent (docs/quantization.md, "Zoo accuracy").
+classifiers' outputs nearly input-independent (docs/quantization.md §22).
 
 Models (see ZOO below): torchvision classifiers at 224x224 (opset 13, two also at
 opset 12), YOLOv5s (ReLU) and YOLOv8n at 640x640 with the RKNN model zoo's
@@ -384,16 +384,17 @@ def residual_branch_norms(model):
     return norms
 
 
-def randomize_norms(model, shape, seed):
-    """Random affine parameters for every norm layer (scaled by RESIDUAL_BRANCH_SCALE where a
-    norm ends a residual branch); BatchNorm running statistics are measured (cumulative average)
-    on a seeded random batch of 2, in train mode."""
+def randomize_norms(model, shape, seed, residual_branch_scale=1.0):
+    """Random affine parameters for every norm layer (times residual_branch_scale where a norm
+    ends a residual branch); BatchNorm running statistics are measured (cumulative average) on a
+    seeded random batch of 2, in train mode. The default keeps scripts/gen_qdq.py's models as
+    they were; the zoo passes RESIDUAL_BRANCH_SCALE."""
     g = torch.Generator().manual_seed(seed)
-    residual = {id(n) for n in residual_branch_norms(model)}
+    residual = {id(n) for n in residual_branch_norms(model)} if residual_branch_scale != 1.0 else set()
     bns = []
     for m in model.modules():
         if isinstance(m, (nn.BatchNorm2d, nn.LayerNorm)) and getattr(m, "weight", None) is not None:
-            scale = RESIDUAL_BRANCH_SCALE if id(m) in residual else 1.0
+            scale = residual_branch_scale if id(m) in residual else 1.0
             with torch.no_grad():
                 m.weight.copy_((torch.rand(m.weight.shape, generator=g) + 0.5) * scale)
                 m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.2 * scale)
@@ -414,7 +415,7 @@ def build_model(name):
     builder, shape = ZOO[name][:2]
     torch.manual_seed(0)
     model = builder()
-    randomize_norms(model, shape, name_seed(name))
+    randomize_norms(model, shape, name_seed(name), RESIDUAL_BRANCH_SCALE)
     return model
 
 
