@@ -16,6 +16,21 @@ Models are built with torch.manual_seed(0) and random weights (nothing is downlo
 BatchNorm layers get random affine parameters and running statistics measured on a
 seeded random batch, so activations stay in a realistic range through deep networks.
 
+Residual branches are scaled down (zero-init residual, Goyal et al. 2017, "Accurate, Large
+Minibatch SGD", and torchvision's zero_init_residual; Fixup and SkipInit start the same way):
+the BatchNorm that ends a branch added to an identity shortcut gets gamma and beta ten times
+smaller than the others (RESIDUAL_BRANCH_SCALE), so each block adds about 1% of its stream's
+variance. Why: a random conv + BN + ReLU layer (BN normalizes the centered variance) multiplies a
+small input perturbation, relative to the signal, by chi = gamma sqrt(E[relu'^2] / Var relu) =~ 1.2
+(> 1 for any nonlinearity, by the Gaussian Poincare inequality), so deep random networks are
+chaotic where trained ones are not: the input's own int8 rounding already cost resnet50 and
+mobilenet_v2 0.009 of output cosine and yolov5s 0.4. With the branches scaled, resnet50's output
+moves by cosine 3.7e-5 under one input LSB of uniform noise instead of 9.4e-3, while outputs for
+two different inputs stay as distinct as before (scripts/zoo_sensitivity.py measures both, without
+any quantizer). Plain chains without identity shortcuts (shufflenet, the YOLO necks and heads) stay
+chaotic: only near-linear activations (|beta| >> gamma) would calm them, and that makes the
+classifiers' outputs nearly input-independent (docs/quantization.md §22).
+
 Models (see ZOO below): torchvision classifiers at 224x224 (opset 13, two also at
 opset 12), YOLOv5s (ReLU) and YOLOv8n at 640x640 with the RKNN model zoo's
 post-processing-free heads, a small U-Net at 128x128, and a transformer encoder block.
@@ -346,16 +361,43 @@ def name_seed(name):
     return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
 
 
-def randomize_norms(model, shape, seed):
-    """Random affine parameters for every norm layer; BatchNorm running statistics are
-    measured (cumulative average) on a seeded random batch of 2, in train mode."""
+# gamma and beta of the BatchNorm that ends a residual branch, relative to the other norms' (see the
+# module docstring): small, as after zero-init residual, but not zero, so that the branch's layers
+# still shape the output (a zero branch would be a constant the int8 tests could not check).
+RESIDUAL_BRANCH_SCALE = 0.1
+
+
+def residual_branch_norms(model):
+    """The BatchNorm ending each residual branch that is added to an identity shortcut."""
+    norms = []
+    for m in model.modules():
+        kind = type(m).__name__
+        if kind == "BasicBlock":  # torchvision ResNet
+            norms.append(m.bn2)
+        elif kind == "Bottleneck" and hasattr(m, "bn3"):  # torchvision ResNet
+            norms.append(m.bn3)
+        elif kind == "Bottleneck" and getattr(m, "add", False):  # YOLO's, above
+            norms.append(m.cv2.bn)
+        elif kind in ("InvertedResidual", "MBConv") and getattr(m, "use_res_connect", False):  # MobileNet, EfficientNet
+            body = m.conv if hasattr(m, "conv") else m.block
+            norms.append([n for n in body.modules() if isinstance(n, nn.BatchNorm2d)][-1])
+    return norms
+
+
+def randomize_norms(model, shape, seed, residual_branch_scale=1.0):
+    """Random affine parameters for every norm layer (times residual_branch_scale where a norm
+    ends a residual branch); BatchNorm running statistics are measured (cumulative average) on a
+    seeded random batch of 2, in train mode. The default keeps scripts/gen_qdq.py's models as
+    they were; the zoo passes RESIDUAL_BRANCH_SCALE."""
     g = torch.Generator().manual_seed(seed)
+    residual = {id(n) for n in residual_branch_norms(model)} if residual_branch_scale != 1.0 else set()
     bns = []
     for m in model.modules():
         if isinstance(m, (nn.BatchNorm2d, nn.LayerNorm)) and getattr(m, "weight", None) is not None:
+            scale = residual_branch_scale if id(m) in residual else 1.0
             with torch.no_grad():
-                m.weight.copy_(torch.rand(m.weight.shape, generator=g) + 0.5)
-                m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.2)
+                m.weight.copy_((torch.rand(m.weight.shape, generator=g) + 0.5) * scale)
+                m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.2 * scale)
         if isinstance(m, nn.BatchNorm2d):
             m.reset_running_stats()
             m.momentum = None
@@ -368,6 +410,15 @@ def randomize_norms(model, shape, seed):
     model.eval()
 
 
+def build_model(name):
+    """The eval-mode PyTorch model of zoo entry NAME, with its random weights and norms."""
+    builder, shape = ZOO[name][:2]
+    torch.manual_seed(0)
+    model = builder()
+    randomize_norms(model, shape, name_seed(name), RESIDUAL_BRANCH_SCALE)
+    return model
+
+
 def generate(name, out_root):
     builder, shape, opset, out_names = ZOO[name]
     final = os.path.join(out_root, name)
@@ -376,9 +427,7 @@ def generate(name, out_root):
         print(f"{name}: up to date ({final})")
         return
 
-    torch.manual_seed(0)
-    model = builder()
-    randomize_norms(model, shape, name_seed(name))
+    model = build_model(name)
     x = torch.from_numpy(np.random.RandomState(name_seed(name) ^ 1).standard_normal(shape).astype(np.float32))
     with torch.no_grad():
         outs = model(x)
