@@ -7,29 +7,36 @@ Writes, per model, DIR/<name>/:
   model.onnx             the exported graph (fixed shapes, batch 1)
   input_0.npy            seeded standard-normal float32 input
   torch_output_K.npy     PyTorch eval-mode float32 output K for input_0.npy
-  meta.json              opset, shapes, output names, and torch_fp32_vs_fp64: per output, the max
-                         relative error of PyTorch's float32 result against a float64 run
-  stamp                  hash of this script + torch/torchvision versions; a model whose
-                         stamp matches (and whose files all exist) is not regenerated
+  meta.json              opset, shapes, output names, torch_fp32_vs_fp64 (per output, the max
+                         relative error of PyTorch's float32 result against a float64 run), and
+                         the BatchNorm conditioning chosen with the measures of every candidate tried
+  stamp                  hash of this script and zoo_conditioning.py + torch/torchvision versions;
+                         a model whose stamp matches (and whose files all exist) is not regenerated
 
 Models are built with torch.manual_seed(0) and random weights (nothing is downloaded).
 BatchNorm layers get random affine parameters and running statistics measured on a
 seeded random batch, so activations stay in a realistic range through deep networks.
 
-Residual branches are scaled down (zero-init residual, Goyal et al. 2017, "Accurate, Large
-Minibatch SGD", and torchvision's zero_init_residual; Fixup and SkipInit start the same way):
-the BatchNorm that ends a branch added to an identity shortcut gets gamma and beta ten times
-smaller than the others (RESIDUAL_BRANCH_SCALE), so each block adds about 1% of its stream's
-variance. Why: a random conv + BN + ReLU layer (BN normalizes the centered variance) multiplies a
-small input perturbation, relative to the signal, by chi = gamma sqrt(E[relu'^2] / Var relu) =~ 1.2
-(> 1 for any nonlinearity, by the Gaussian Poincare inequality), so deep random networks are
-chaotic where trained ones are not: the input's own int8 rounding already cost resnet50 and
-mobilenet_v2 0.009 of output cosine and yolov5s 0.4. With the branches scaled, resnet50's output
-moves by cosine 3.7e-5 under one input LSB of uniform noise instead of 9.4e-3, while outputs for
-two different inputs stay as distinct as before (scripts/zoo_sensitivity.py measures both, without
-any quantizer). Plain chains without identity shortcuts (shufflenet, the YOLO necks and heads) stay
-chaotic: only near-linear activations (|beta| >> gamma) would calm them, and that makes the
-classifiers' outputs nearly input-independent (docs/quantization.md §22).
+Random networks are conditioned to behave like trained ones (docs/quantization.md §22). A random
+conv + BN + ReLU layer (BN normalizes the centered variance) multiplies a small input perturbation,
+relative to the signal, by chi = gamma sqrt(E[relu'^2] / Var relu) =~ 1.2 (> 1 for any
+nonlinearity, by the Gaussian Poincare inequality), so deep random networks are chaotic where
+trained ones are not: the input's own int8 rounding already cost resnet50 and mobilenet_v2 0.009 of
+output cosine and yolov5s 0.4. CONDITIONING lists the candidate schemes in a fixed order; each
+model gets the first under which zoo_conditioning.py's quantizer-independent measures say it
+behaves like a trained network (its input's int8 rounding moves the output by cosine < 0.001, and
+its output depends on the input), else the first:
+  residual          residual branches scaled down (zero-init residual, Goyal et al. 2017, "Accurate,
+                    Large Minibatch SGD", and torchvision's zero_init_residual; Fixup and SkipInit
+                    start the same way): the BatchNorm that ends a branch added to an identity
+                    shortcut gets gamma and beta ten times smaller (RESIDUAL_BRANCH_SCALE), so each
+                    block adds about 1% of its stream's variance. Calms the residual networks; plain
+                    chains without identity shortcuts (shufflenet, the YOLO necks and heads) stay
+                    chaotic.
+  gating            and beta = +-2 gamma (random sign) in every BatchNorm: each channel mostly on
+                    (nearly linear) or mostly off, so a chain barely amplifies perturbations. Calms
+                    the YOLO models; makes global-pooling classifiers' outputs input-independent.
+  gating_var_floor  and running variances floored at a tenth of their layer's median.
 
 Models (see ZOO below): torchvision classifiers at 224x224 (opset 13, two also at
 opset 12), YOLOv5s (ReLU) and YOLOv8n at 640x640 with the RKNN model zoo's
@@ -55,10 +62,13 @@ import warnings
 def stamp_text(name):
     """What a model directory's stamp must say for it to be reused."""
     from importlib import metadata
-    with open(os.path.abspath(__file__), "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
+    here = os.path.dirname(os.path.abspath(__file__))
+    sha = hashlib.sha256()
+    for script in ("gen_zoo.py", "zoo_conditioning.py"):  # the models depend on both
+        with open(os.path.join(here, script), "rb") as f:
+            sha.update(f.read())
     versions = " ".join(f"{p} {metadata.version(p)}" for p in ("torch", "torchvision", "onnx", "numpy"))
-    return f"{name} gen_zoo.py sha256 {digest} {versions}\n"
+    return f"{name} gen_zoo.py+zoo_conditioning.py sha256 {sha.hexdigest()} {versions}\n"
 
 
 def up_to_date(name, out_root):
@@ -97,6 +107,9 @@ if __name__ == "__main__":
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import zoo_conditioning  # noqa: E402
 
 # --------------------------------------------------------------------------------------
 # YOLOv5s (v6.x layout, ReLU activations as in the RKNN model zoo's yolov5s_relu)
@@ -384,11 +397,13 @@ def residual_branch_norms(model):
     return norms
 
 
-def randomize_norms(model, shape, seed, residual_branch_scale=1.0):
+def randomize_norms(model, shape, seed, residual_branch_scale=1.0, gate=None, var_floor=None):
     """Random affine parameters for every norm layer (times residual_branch_scale where a norm
     ends a residual branch); BatchNorm running statistics are measured (cumulative average) on a
-    seeded random batch of 2, in train mode. The default keeps scripts/gen_qdq.py's models as
-    they were; the zoo passes RESIDUAL_BRANCH_SCALE."""
+    seeded random batch of 2, in train mode. GATE: every BatchNorm's beta = +-GATE * gamma
+    (random sign) instead of N(0, 0.2). VAR_FLOOR: each BatchNorm's running variance at least
+    VAR_FLOOR times its layer's median. The defaults keep scripts/gen_qdq.py's models as they
+    were; the zoo passes a CONDITIONING candidate."""
     g = torch.Generator().manual_seed(seed)
     residual = {id(n) for n in residual_branch_norms(model)} if residual_branch_scale != 1.0 else set()
     bns = []
@@ -398,6 +413,8 @@ def randomize_norms(model, shape, seed, residual_branch_scale=1.0):
             with torch.no_grad():
                 m.weight.copy_((torch.rand(m.weight.shape, generator=g) + 0.5) * scale)
                 m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.2 * scale)
+                if gate is not None and isinstance(m, nn.BatchNorm2d):
+                    m.bias.copy_(torch.where(m.bias >= 0, gate, -gate) * m.weight)
         if isinstance(m, nn.BatchNorm2d):
             m.reset_running_stats()
             m.momentum = None
@@ -407,15 +424,32 @@ def randomize_norms(model, shape, seed, residual_branch_scale=1.0):
         model.train()
         with torch.no_grad():
             model(calib)
+            if var_floor is not None:
+                for m in bns:
+                    m.running_var.clamp_(min=float(m.running_var.median()) * var_floor)
     model.eval()
 
 
-def build_model(name):
+# BatchNorm conditionings of the random zoo, in the order zoo_conditioning's fixed rule tries them
+# (docs/quantization.md §22): each model gets the first under which it behaves like a trained network.
+CONDITIONING = {
+    # residual branches scaled down (above), beta ~ N(0, 0.2) elsewhere
+    "residual": dict(residual_branch_scale=RESIDUAL_BRANCH_SCALE),
+    # and every BatchNorm gating: beta = +-2 gamma, each channel mostly on or mostly off
+    "gating": dict(residual_branch_scale=RESIDUAL_BRANCH_SCALE, gate=2.0),
+    # and no running variance below a tenth of its layer's median: a channel that happened to be
+    # dead on the 2 statistics inputs (a depthwise conv of a gated-off channel) otherwise divides
+    # by sqrt(eps) on other inputs
+    "gating_var_floor": dict(residual_branch_scale=RESIDUAL_BRANCH_SCALE, gate=2.0, var_floor=0.1),
+}
+
+
+def build_model(name, conditioning="residual"):
     """The eval-mode PyTorch model of zoo entry NAME, with its random weights and norms."""
     builder, shape = ZOO[name][:2]
     torch.manual_seed(0)
     model = builder()
-    randomize_norms(model, shape, name_seed(name), RESIDUAL_BRANCH_SCALE)
+    randomize_norms(model, shape, name_seed(name), **CONDITIONING[conditioning])
     return model
 
 
@@ -427,7 +461,8 @@ def generate(name, out_root):
         print(f"{name}: up to date ({final})")
         return
 
-    model = build_model(name)
+    print(f"{name}: choosing its conditioning (zoo_conditioning.py)", flush=True)
+    conditioning, model, tried = zoo_conditioning.choose(lambda c: build_model(name, c), list(CONDITIONING), shape)
     x = torch.from_numpy(np.random.RandomState(name_seed(name) ^ 1).standard_normal(shape).astype(np.float32))
     with torch.no_grad():
         outs = model(x)
@@ -459,7 +494,10 @@ def generate(name, out_root):
             np.save(os.path.join(tmp, f"torch_output_{k}.npy"), o.numpy().astype(np.float32))
         with open(os.path.join(tmp, "meta.json"), "w") as f:
             json.dump({"name": name, "opset": opset, "input_shape": list(shape), "output_names": out_names,
-                       "torch_fp32_vs_fp64": noise}, f, indent=1)
+                       "torch_fp32_vs_fp64": noise, "conditioning": conditioning,
+                       "conditioning_rule": {"lsb_bar": zoo_conditioning.LSB_BAR,
+                                             "distinct_bar": zoo_conditioning.DISTINCT_BAR, "tried": tried}},
+                      f, indent=1)
         with open(os.path.join(tmp, "stamp"), "w") as f:
             f.write(stamp)
         shutil.rmtree(final, ignore_errors=True)
@@ -467,7 +505,8 @@ def generate(name, out_root):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{name}: wrote {final} (opset {opset}, input {list(shape)}, "
-          f"outputs {[list(o.shape) for o in outs]}, torch fp32 vs fp64 {max(noise):.1e})")
+          f"outputs {[list(o.shape) for o in outs]}, torch fp32 vs fp64 {max(noise):.1e}); conditioning {conditioning}: "
+          f"input LSB cos {tried[conditioning]['lsb_min']:.6f}, distinct cos {tried[conditioning]['distinct_least']:.6f}")
 
 
 def main():
