@@ -9,8 +9,9 @@ Per model of scripts/gen_zoo.py, on the inputs of tests/zoo/quant_accuracy.py (h
   input LSB cosine   cosine of f(x) with f(x + e), e uniform in +-1/2 LSB of the input's int8
                      quantization; worst output, mean and min over the held-out inputs. Trained
                      networks stay well above 0.9999; below 0.99 no int8 model can pass.
-  distinct cosine    cosine of f(x1) with f(x2) for two different held-out inputs, worst output
-                     and pair: near 1 means the output hardly depends on the input.
+  distinct cosine    cosine of f(x1) with f(x2) for two different held-out inputs, worst pair, for
+                     the worst output and (least) the most input-dependent one: near 1 means the
+                     output hardly depends on the input.
   output std         the smallest standard deviation of an output tensor.
 By default each model is measured with the conditioning gen_zoo.py's rule picks for it (which
 measures on its own inputs, so figures differ slightly); --conditioning forces one of
@@ -54,11 +55,12 @@ def main():
             c["residual_branch_scale"] = args.residual_branch_scale
     torch.set_num_threads(1)
     print(f"{'model':20s} {'conditioning':16s} {'input LSB cos mean':>18s} {'min':>9s} {'distinct cos':>12s} "
-          f"{'output std':>10s}")
+          f"{'least':>8s} {'output std':>10s}")
     for n in names:
         t = time.time()
         c, r = measure(n, args.conditioning)
-        print(f"{n:20s} {c:16s} {r['lsb_mean']:18.6f} {r['lsb_min']:9.6f} {r['distinct']:12.6f} {r['std_min']:10.4f}"
+        print(f"{n:20s} {c:16s} {r['lsb_mean']:18.6f} {r['lsb_min']:9.6f} {r['distinct']:12.6f} "
+              f"{r['distinct_least']:8.4f} {r['std_min']:10.4f}"
               f"  ({time.time() - t:.0f} s)", flush=True)
     return 0
 
