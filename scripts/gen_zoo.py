@@ -28,11 +28,11 @@ behaves like a trained network (its input's int8 rounding moves the output by co
 its output depends on the input), else the first:
   residual          residual branches scaled down (zero-init residual, Goyal et al. 2017, "Accurate,
                     Large Minibatch SGD", and torchvision's zero_init_residual; Fixup and SkipInit
-                    start the same way): the BatchNorm that ends a branch added to an identity
-                    shortcut gets gamma and beta ten times smaller (RESIDUAL_BRANCH_SCALE), so each
-                    block adds about 1% of its stream's variance. Calms the residual networks; plain
-                    chains without identity shortcuts (shufflenet, the YOLO necks and heads) stay
-                    chaotic.
+                    start the same way): the BatchNorm that ends a branch beside an identity
+                    shortcut (added to it, or concatenated with it in ShuffleNetV2) gets gamma and
+                    beta ten times smaller (RESIDUAL_BRANCH_SCALE), so each block adds about 1% of
+                    its stream's variance. Calms the residual networks and shufflenet; plain chains
+                    without identity shortcuts (the YOLO necks and heads) stay chaotic.
   gating            and beta = +-2 gamma (random sign) in every BatchNorm: each channel mostly on
                     (nearly linear) or mostly off, so a chain barely amplifies perturbations. Calms
                     the YOLO models; makes global-pooling classifiers' outputs input-independent.
@@ -381,7 +381,8 @@ RESIDUAL_BRANCH_SCALE = 0.1
 
 
 def residual_branch_norms(model):
-    """The BatchNorm ending each residual branch that is added to an identity shortcut."""
+    """The BatchNorm ending each residual branch that runs beside an identity shortcut (added to
+    it, or concatenated with it in ShuffleNetV2)."""
     norms = []
     for m in model.modules():
         kind = type(m).__name__
@@ -394,6 +395,10 @@ def residual_branch_norms(model):
         elif kind in ("InvertedResidual", "MBConv") and getattr(m, "use_res_connect", False):  # MobileNet, EfficientNet
             body = m.conv if hasattr(m, "conv") else m.block
             norms.append([n for n in body.modules() if isinstance(n, nn.BatchNorm2d)][-1])
+        elif kind == "InvertedResidual" and hasattr(m, "branch2") and m.stride == 1:
+            # ShuffleNetV2's stride-1 unit: half the channels pass unchanged and are concatenated
+            # with the branch's output, an identity shortcut by concatenation instead of addition.
+            norms.append([n for n in m.branch2.modules() if isinstance(n, nn.BatchNorm2d)][-1])
     return norms
 
 
