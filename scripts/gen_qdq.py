@@ -69,14 +69,23 @@ def residual_net():
 
 
 def torchvision_model(name):
-    """Random weights; BatchNorm statistics measured as scripts/gen_zoo.py does, so activations stay
-    in a realistic range (default statistics collapse mobilenet_v2's output to one value)."""
+    """Random weights; BatchNorm statistics measured and the network conditioned by the zoo's fixed
+    rule (scripts/gen_zoo.py, docs/quantization.md §22), so activations stay in a realistic range
+    (default statistics collapse mobilenet_v2's output to one value) and the network does not
+    amplify small differences as a chaotic random one does."""
+    import torch
     import torchvision
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from gen_zoo import randomize_norms
-    model, shape = getattr(torchvision.models, name)(weights=None), (1, 3, 64, 64)
-    randomize_norms(model, shape, seed=0)
-    return model, shape
+    import zoo_conditioning
+    from gen_zoo import CONDITIONING, randomize_norms
+    shape = (1, 3, 64, 64)
+
+    def build(conditioning):
+        torch.manual_seed(0)
+        model = getattr(torchvision.models, name)(weights=None)
+        randomize_norms(model, shape, seed=0, **CONDITIONING[conditioning])
+        return model
+    return zoo_conditioning.choose(build, list(CONDITIONING), shape)[1], shape
 
 
 # name: (builder, opset, per-channel weights)
@@ -111,9 +120,12 @@ def with_contiguous_relu6(quantized):
 
 def stamp(name):
     import torch
-    with open(os.path.abspath(__file__), "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    return f"{name} {digest} torch {torch.__version__}"
+    here = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    for script in ("gen_qdq.py", "gen_zoo.py", "zoo_conditioning.py"):  # the models come from all three
+        with open(os.path.join(here, script), "rb") as f:
+            digest.update(f.read())
+    return f"{name} {digest.hexdigest()} torch {torch.__version__}"
 
 
 def out_qparams(model):
