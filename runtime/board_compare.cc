@@ -87,7 +87,8 @@ std::string ToleranceText(const CompareThresholds& t) {
 
 uint64_t MismatchLimit::AllowedOf(uint64_t elements) const {
   if (!percent) return static_cast<uint64_t>(value);
-  return static_cast<uint64_t>(std::floor(value / 100.0 * static_cast<double>(elements)));
+  // value * elements first: 57% of 100 is exactly 57, where 57 / 100 * 100 rounds to 56.99...
+  return static_cast<uint64_t>(std::floor(value * static_cast<double>(elements) / 100.0));
 }
 
 std::string MismatchLimit::ToString() const {

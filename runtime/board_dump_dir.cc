@@ -43,14 +43,20 @@ bool IsLayerTensor(const ir::Tensor& t) {
   return t.dtype == ir::DType::kFloat16 || (t.dtype == ir::DType::kInt8 && !t.quant.empty() && !t.quant.per_channel());
 }
 
+constexpr int kAmbiguousStem = -1;
+
 // Internal tensors by file stem: the graph's inputs and its nodes' outputs (graph passes leave
 // replaced tensors behind under the same name; the live one is the last, as in FindTensor).
-// Model outputs are compared as outputs, not here.
+// Two different names with one stem ("blk/add:0", "blk/add_0") make the stem ambiguous: a dump
+// of that name could be either. Model outputs are compared as outputs, not here.
 std::map<std::string, int> LayerTensorsByStem(const ir::Graph& graph) {
   std::map<std::string, int> by_stem;
   const std::set<int> outputs(graph.outputs().begin(), graph.outputs().end());
   auto add = [&](int id) {
-    if (IsLayerTensor(graph.tensor(id)) && !outputs.count(id)) by_stem[TensorFileStem(graph.tensor(id).name)] = id;
+    if (!IsLayerTensor(graph.tensor(id)) || outputs.count(id)) return;
+    const auto [it, inserted] = by_stem.emplace(TensorFileStem(graph.tensor(id).name), id);
+    if (inserted || it->second == kAmbiguousStem) return;
+    it->second = graph.tensor(it->second).name == graph.tensor(id).name ? id : kAmbiguousStem;
   };
   for (int id : graph.inputs()) add(id);
   for (const ir::Node& node : graph.nodes())
@@ -181,6 +187,10 @@ CompareReport CompareBoardDir(const CompiledModel& model, const quant::Sample& i
       report.ignored_files.push_back(board_dir + "/" + file);
       continue;
     }
+    if (it->second == kAmbiguousStem)
+      throw Error("'" + board_dir + "/" + file + "' could be the dump of several tensors whose names differ only in "
+                      "characters a file name cannot hold",
+                  "rename the dump, or remove it to compare the outputs only");
     layer_files.emplace_back(board_dir + "/" + file, it->second);
     ids.insert(it->second);
   }

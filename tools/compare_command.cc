@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include <spdlog/spdlog.h>
@@ -18,6 +19,16 @@ namespace rknnsim::tools {
 namespace {
 
 std::optional<double> Given(double v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); }
+
+// CLI11's number checks let "nan" and "inf" through (and NaN is Given's "not set" marker).
+const CLI::Validator kFinite(
+    [](std::string& text) {
+      char* end = nullptr;
+      const double v = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() || *end != '\0' || !std::isfinite(v)) return "must be a finite number, got '" + text + "'";
+      return std::string();
+    },
+    "NUMBER");
 
 // The simulator's outputs, exactly as `rknn-sim run` computes them (SystemC platform, all cores).
 std::vector<std::vector<float>> SimulateOutputs(const runtime::CompiledModel& model, const quant::Sample& inputs) {
@@ -43,15 +54,15 @@ CLI::App* AddCompareCommand(CLI::App& app, CompareOptions& o) {
       ->required();
   cmd->add_option("--json", o.json, "Also write the report as JSON");
   cmd->add_option("--min-cosine", o.min_cosine, "Fail a tensor whose cosine similarity is lower (default 0.999)")
-      ->check(CLI::Range(-1.0, 1.0));
+      ->check(kFinite & CLI::Range(-1.0, 1.0));
   cmd->add_option("--max-abs-diff", o.max_abs_diff, "Fail a tensor whose largest |sim - board| is larger (default: not checked)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kFinite & CLI::NonNegativeNumber);
   cmd->add_option("--atol", o.atol,
                   "An element mismatches when |sim - board| > atol + rtol*|sim| (default atol: 1 LSB = the scale of "
                   "int8 tensors, 0 for fp16 tensors)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kFinite & CLI::NonNegativeNumber);
   cmd->add_option("--rtol", o.rtol, "Relative tolerance of the mismatch count (default 0; 2^-10 for fp16 tensors)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kFinite & CLI::NonNegativeNumber);
   cmd->add_option("--max-mismatch", o.max_mismatch,
                   "Fail a tensor with more mismatching elements: a count (default 0) or a percentage such as 0.1%");
   return cmd;

@@ -140,6 +140,9 @@ void ParseLayerNorm(const AttrReader& reader, const ir::Graph&, ir::Node& node) 
 std::vector<float> BroadcastTo(const std::vector<float>& v, const ir::Shape& s, const ir::Shape& target) {
   const int64_t total = ir::NumElements(target);
   if (s == target) return v;
+  if (s.size() > target.size())  // InferLayerNorm rejects this; a graph pass must not create it
+    throw Error("a LayerNormalization parameter of shape " + ir::ShapeToString(s) + " has more axes than " +
+                ir::ShapeToString(target));
   std::vector<float> out(static_cast<size_t>(total));
   const size_t off = target.size() - s.size();
   std::vector<int64_t> stride(target.size(), 0);

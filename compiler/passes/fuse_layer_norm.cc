@@ -33,21 +33,23 @@ std::optional<int64_t> TrailingReduceAxis(const ir::Graph& g, const ir::Node& re
   return first;
 }
 
-// A constant that broadcasts onto the normalized shape (the trailing axes from `axis`) without
-// enlarging it: its right-aligned extents are those of the normalized shape or 1.
-bool FitsNormalizedShape(const ir::Graph& g, int c, const ir::Shape& x, int64_t axis) {
+// The shape a constant takes as LayerNormalization's Scale or B when it broadcasts onto the
+// normalized shape (the trailing axes from `axis`) without enlarging it: its right-aligned extents
+// are those of the normalized shape or 1, and leading 1s beyond the normalized rank (a (1,1,C)
+// gamma of a (1,T,C) input) are dropped, as LayerNormalization's parameters may not have them.
+std::optional<ir::Shape> NormalizedParamShape(const ir::Graph& g, int c, const ir::Shape& x, int64_t axis) {
   const ir::Tensor& t = g.tensor(c);
   if (!t.is_constant || t.dtype != ir::DType::kFloat32 ||
       static_cast<int64_t>(t.float_data.size()) != t.num_elements())
-    return false;
+    return std::nullopt;
   const ir::Shape normalized(x.begin() + axis, x.end());
-  size_t lead = 0;  // leading 1s broadcast over the rows
+  size_t lead = 0;
   while (lead < t.shape.size() && t.shape[lead] == 1 && t.shape.size() - lead > normalized.size()) ++lead;
-  if (t.shape.size() - lead > normalized.size()) return false;
+  if (t.shape.size() - lead > normalized.size()) return std::nullopt;
   const size_t off = normalized.size() - (t.shape.size() - lead);
   for (size_t i = lead; i < t.shape.size(); ++i)
-    if (t.shape[i] != 1 && t.shape[i] != normalized[off + i - lead]) return false;
-  return true;
+    if (t.shape[i] != 1 && t.shape[i] != normalized[off + i - lead]) return std::nullopt;
+  return ir::Shape(t.shape.begin() + static_cast<std::ptrdiff_t>(lead), t.shape.end());
 }
 
 class LayerNormMatcher {
@@ -93,12 +95,16 @@ class LayerNormMatcher {
   }
 
   // The affine `node` (Mul by gamma or Add of beta) applied to `value` with a constant fitting the
-  // normalized shape: returns that constant.
+  // normalized shape: returns that constant, or a copy without its extra leading 1s.
   std::optional<int> AffineConstant(const ir::Node& node, ir::OpKind op, int value, const ir::Shape& x, int64_t axis) {
     if (node.op != op || node.inputs.size() != 2) return std::nullopt;
     const auto c = ConstantOperand(g_, node);
-    if (!c || node.inputs[1 - *c] != value || !FitsNormalizedShape(g_, node.inputs[*c], x, axis)) return std::nullopt;
-    return node.inputs[*c];
+    if (!c || node.inputs[1 - *c] != value) return std::nullopt;
+    const int param = node.inputs[*c];
+    const std::optional<ir::Shape> shape = NormalizedParamShape(g_, param, x, axis);
+    if (!shape) return std::nullopt;
+    if (*shape == g_.tensor(param).shape) return param;
+    return AddConstant(g_, g_.tensor(param).name + "_ln", *shape, g_.tensor(param).float_data);
   }
 
   // The node that alone reads `id`, when `id` is not a graph output.

@@ -111,6 +111,13 @@ check 1 "^E compare: no board dump for output 0 'output' in '$dir/board_empty' (
 check 1 "is not a directory" -- compare --board "$dir/nowhere"
 check 1 "no file for input 0 'input'" -- "$sim" compare "$dir/m.rknnsim" --inputs "$dir/board_empty" --board "$dir/board_run"
 check 1 "max-mismatch '1.5' is neither" -- compare --board "$dir/board_run" --max-mismatch 1.5
+# A threshold that is not a finite number is a usage error (2), not a silently disabled check.
+for flag in --atol --rtol --max-abs-diff --min-cosine; do
+  compare --board "$dir/board_run" "$flag" nan >/dev/null 2>"$dir/err"
+  code=$?
+  if [ "$code" = 2 ] && grep -q "finite number" "$dir/err"; then echo "ok (2): $flag nan: $(cat "$dir/err")"
+  else fail "$flag nan exited $code: $(cat "$dir/err")"; fi
+done
 check 1 "cannot open" -- "$sim" compare "$dir/missing.rknnsim" --inputs "$dir/inputs" --board "$dir/board_run"
 touch "$dir/board.rknn"
 check 1 "is a Rockchip .rknn file" -- "$sim" compare "$dir/board.rknn" --inputs "$dir/inputs" --board "$dir/board_run"

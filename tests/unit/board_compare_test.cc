@@ -41,6 +41,7 @@ TEST(MismatchLimit, CountsAndPercentages) {
   EXPECT_EQ(ParseMismatchLimit("0.5%").AllowedOf(1000), 5u);
   EXPECT_EQ(ParseMismatchLimit("10%").AllowedOf(19), 1u);  // rounded down: never more than asked
   EXPECT_EQ(ParseMismatchLimit("100%").AllowedOf(7), 7u);
+  EXPECT_EQ(ParseMismatchLimit("57%").AllowedOf(100), 57u);  // 57 / 100 * 100 would round to 56.99...
   EXPECT_EQ(ParseMismatchLimit("0.5%").ToString(), "0.5%");
   EXPECT_EQ(ParseMismatchLimit("12").ToString(), "12");
   for (const char* bad : {"", "%", "-1", "1.5", "abc", "101%", "-1%", "3x", "1e3", "nan%", "inf%", "99999999999999999999"})

@@ -24,6 +24,7 @@ struct Options {
   bool square_by_mul = false;
   float exponent = 2.0f;
   bool affine = true;
+  bool rank3_params = false;  // gamma and beta shaped (1, 1, C), as Keras and nn.Parameter(ones(1, 1, C)) write them
 };
 
 // paddle2onnx's layer_norm: (x - mean) / sqrt(var + eps) * gamma + beta over the last axis.
@@ -36,7 +37,8 @@ ir::Graph DecomposedLayerNorm(const Options& o, const ir::Shape& shape = {1, 40,
   const int var = b.Node(ir::OpKind::kReduceMean, {sq}, Reduce(o.axes));
   const int std_dev = b.Node(ir::OpKind::kSqrt, {b.Node(ir::OpKind::kAdd, {var, b.Scalar(1e-5f)})});
   const int y = b.Node(ir::OpKind::kDiv, {d, std_dev});
-  if (o.affine) b.Node(ir::OpKind::kAdd, {b.Node(ir::OpKind::kMul, {y, b.Const({shape.back()}, 1.5f)}), b.Const({shape.back()}, 0.5f)});
+  const ir::Shape param = o.rank3_params ? ir::Shape{1, 1, shape.back()} : ir::Shape{shape.back()};
+  if (o.affine) b.Node(ir::OpKind::kAdd, {b.Node(ir::OpKind::kMul, {y, b.Const(param, 1.5f)}), b.Const(param, 0.5f)});
   return b.graph();
 }
 
@@ -69,6 +71,17 @@ TEST(FuseLayerNorm, PaddleLayerNormBecomesOneNode) {
   EXPECT_EQ(ln.attrs.axis, 2);
   EXPECT_FLOAT_EQ(ln.attrs.epsilon, 1e-5f);
   EXPECT_EQ(ln.inputs.size(), 3u);  // x, gamma, beta
+  ExpectSameFloat(before, g);
+}
+
+TEST(FuseLayerNorm, ParametersWithLeadingOnesLoseThem) {
+  Options o;
+  o.rank3_params = true;
+  const ir::Graph before = DecomposedLayerNorm(o, {1, 40, 24});
+  ir::Graph g = before;
+  EXPECT_EQ(FuseLayerNorm(g), 1);
+  ASSERT_EQ(g.nodes().size(), 1u);
+  for (size_t i = 1; i < 3; ++i) EXPECT_EQ(g.tensor(g.nodes()[0].inputs[i]).shape, (ir::Shape{24})) << i;
   ExpectSameFloat(before, g);
 }
 
