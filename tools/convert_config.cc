@@ -35,6 +35,10 @@ std::string Trim(const std::string& s) {
   return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
 }
 
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 bool PositiveInteger(const std::string& d) {
   const bool digits = std::all_of(d.begin(), d.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
   return !d.empty() && d.size() <= 12 && digits && std::stoll(d) > 0;
@@ -223,6 +227,12 @@ class Reader {
         if (!PositiveInteger(d)) throw bad(joined);
         shape.push_back(std::stoll(d));
       }
+      // load_onnx takes whole shapes, batch included, and nothing documents rknn_convert adding a
+      // batch to a C,H,W entry; such an entry is almost always an image shape without its batch,
+      // which would surface later as a shape mismatch inside the model. Say so here, at the key.
+      if (dims.size() == 3)
+        throw KeyError(config_.path, key, "'" + joined + "' has 3 values: expected 4 values [N,C,H,W]",
+                       "write 1," + joined + "; for an input that really is 3-D give --input-size-list instead");
       shapes.push_back(shape);
     }
     return shapes.dump();
@@ -300,6 +310,13 @@ class Reader {
         }
         Set(key, "--target");
       } else if (leaf == "quantized_dtype") {
+        // asymmetric_quantized-u8 is RKNN-Toolkit1's uint8 scheme (RK1808, RV1109/RV1126): values
+        // 0..255 around a zero point, not Toolkit2's int8, so it is no synonym of the scheme here.
+        if (Scalar(v, key) == "asymmetric_quantized-u8")
+          throw KeyError(config_.path, key,
+                         "'asymmetric_quantized-u8' is RKNN-Toolkit1's uint8 scheme, not supported by RKNN-Toolkit2 "
+                         "or rknn-sim",
+                         "use asymmetric_quantized-8 or w8a8, Toolkit2's int8 scheme");
         Choice(v, key, {"asymmetric_quantized-8", "w8a8"});  // the only scheme; no flag to set
       } else if (leaf == "float_dtype") {
         Choice(v, key, {"float16"});
@@ -434,18 +451,25 @@ CommandOptions MergeConvertConfig(const ConvertConfig& config, const CommandOpti
 }
 
 std::string ConvertConfigOutput(const ConvertConfig& config, const std::string& output_flag) {
+  // rknn_convert's -o is always a directory; only a path naming a model file (.rknnsim) is one.
+  const std::string model_suffix = ".rknnsim";
+  const bool names_model = EndsWith(output_flag, model_suffix);
   std::error_code ec;
-  const bool is_dir = output_flag.empty() || output_flag.back() == '/' || fs::is_directory(output_flag, ec);
+  const bool is_dir = output_flag.empty() || !names_model || fs::is_directory(output_flag, ec);
   if (!is_dir) return output_flag;
   if (config.name.empty())
     throw KeyError(config.path, "models.name", "missing; it names the output model file",
-                   "add `name: my_model`, or pass -o FILE");
-  if (config.name.find('/') != std::string::npos || config.name == "." || config.name == "..")
+                   "add `name: my_model`, or pass -o FILE.rknnsim");
+  // rknn_convert strips a trailing .rknn from the name: yolo.rknn gives yolo.rknnsim, not yolo.rknn.rknnsim.
+  std::string stem = config.name;
+  if (EndsWith(stem, ".rknn")) stem.resize(stem.size() - std::string(".rknn").size());
+  if (stem.empty() || stem.find('/') != std::string::npos || stem == "." || stem == "..")
     throw KeyError(config.path, "models.name", "'" + config.name + "' is not a file name", "use a plain name");
   const fs::path dir = output_flag.empty() ? fs::path(".") : fs::path(output_flag);
   fs::create_directories(dir, ec);  // as rknn_convert does with its -o directory
-  if (ec) throw Error("cannot create output directory '" + dir.string() + "': " + ec.message());
-  return (dir / (config.name + ".rknnsim")).string();
+  if (ec) throw Error("cannot create output directory '" + dir.string() + "': " + ec.message(),
+                      "-o takes a directory, or a model file ending in .rknnsim");
+  return (dir / (stem + model_suffix)).string();
 }
 
 CommandOptions WithConvertConfig(const CommandOptions& o, bool names_output) {

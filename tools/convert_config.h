@@ -37,9 +37,9 @@ ConvertConfig LoadConvertConfig(const std::string& path);
 CommandOptions MergeConvertConfig(const ConvertConfig& config, const CommandOptions& flags,
                                   const std::vector<std::string>& given);
 
-// The model file `convert -c` writes: -o FILE as given; -o DIR (an existing directory, or a path
-// ending in '/', as rknn_convert's -o; created when missing) or no -o (the current directory) →
-// DIR/<models.name>.rknnsim.
+// The model file `convert -c` writes: -o FILE.rknnsim as given; any other -o is a directory, as
+// rknn_convert's -o always is (created when missing), and so is no -o (the current directory) →
+// DIR/<models.name>.rknnsim, a trailing .rknn of the name dropped as rknn_convert drops it.
 std::string ConvertConfigOutput(const ConvertConfig& config, const std::string& output_flag);
 
 // The options of a build: `o` itself without -c; with -c, LoadConvertConfig + MergeConvertConfig

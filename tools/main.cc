@@ -76,7 +76,8 @@ int sc_main(int argc, char* argv[]) {
   CLI::App* convert = app.add_subcommand("convert", "Compile an ONNX model for a target platform");
   add_build_options(convert);
   convert->add_option("-o,--output", o.output,
-                      "Compiled model file to write (required without -c; with -c a directory takes <name>.rknnsim)");
+                      "Compiled model file to write (required without -c; with -c only FILE.rknnsim is a file, any other "
+                      "path a directory, created, that takes <name>.rknnsim, as rknn_convert's -o)");
   convert->add_option("--hybrid-step1", o.hybrid_step1,
                       "Also write the hybrid quantization config (YAML, hybrid_quantization_step1) to this file");
   convert->add_option("--batch-size", o.batch_size,

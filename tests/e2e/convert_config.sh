@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `convert -c model.yml` (rknn_convert's YAML, docs/rknn_convert.md) on the bundled model: the model
 # file is byte-identical to the one the equivalent flags build (int8 with most keys, and fp16), for
-# -o FILE, -o DIR/ and no -o; flags may add what the file leaves out but not contradict it; bad
+# -o FILE.rknnsim, -o DIR and no -o; flags may add what the file leaves out but not contradict it; bad
 # files give one `E convert: FILE: KEY: ...` line and exit code 1; the old usage errors are unchanged.
 # usage: convert_config.sh RKNN_SIM MODELS_DIR WORK_DIR
 set -euo pipefail
@@ -49,6 +49,9 @@ cmp "$dir/flags.rknnsim" "$dir/yaml.rknnsim"
 # -o DIR (created, as rknn_convert's -o) and no -o (the current directory) name the file after models.name.
 "$sim" -q convert -c "$dir/cfg/model.yml" -t rk3588 -o "$dir/out/"
 cmp "$dir/flags.rknnsim" "$dir/out/tiny.rknnsim"
+# Any -o not ending in .rknnsim is a directory, as rknn_convert's -o always is, '/' or not.
+"$sim" -q convert -c "$dir/cfg/model.yml" -o "$dir/out_dir"
+cmp "$dir/flags.rknnsim" "$dir/out_dir/tiny.rknnsim"
 # (The model file records the ONNX path as given: here "tiny_resnet.onnx", relative to $dir.)
 (cd "$dir" && "$sim" -q convert -c cfg/model.yml && "$sim" -q convert tiny_resnet.onnx "${flags[@]}" -o flags_rel.rknnsim)
 cmp "$dir/flags_rel.rknnsim" "$dir/tiny.rknnsim"
@@ -59,8 +62,9 @@ cmp "$dir/flags.rknnsim" "$dir/agree.rknnsim"
 "$sim" -q convert "$dir/tiny_resnet.onnx" "${flags[@]}" --batch-size 2 -o "$dir/batch2_flags.rknnsim"
 cmp "$dir/batch2_flags.rknnsim" "$dir/batch2.rknnsim"
 
-# fp16: quantize: false is --no-quant; the target comes from -t as rknn_convert takes it.
-printf 'models:\n  name: tiny_fp16\n  platform: onnx\n  model_file_path: ../tiny_resnet.onnx\n  quantize: false\n' \
+# fp16: quantize: false is --no-quant; the target comes from -t as rknn_convert takes it; a name
+# ending in .rknn loses it, as rknn_convert strips it (tiny_fp16.rknnsim, not tiny_fp16.rknn.rknnsim).
+printf 'models:\n  name: tiny_fp16.rknn\n  platform: onnx\n  model_file_path: ../tiny_resnet.onnx\n  quantize: false\n' \
   >"$dir/cfg/fp16.yml"
 "$sim" -q convert "$dir/tiny_resnet.onnx" -t rv1106 --no-quant -o "$dir/fp16_flags.rknnsim"
 "$sim" -q convert -c "$dir/cfg/fp16.yml" -t rv1106 -o "$dir/"

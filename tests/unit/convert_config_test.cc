@@ -156,6 +156,11 @@ TEST_F(ConvertConfigTest, EachBadKeyOrValueIsAnErrorNamingTheKey) {
        "models.subgraphs.input_size_list: '1,0,8,8' is not a shape"},
       {"word dimension", "  subgraphs:\n    input_size_list:\n      - [1, x]\n",
        "models.subgraphs.input_size_list: '1,x' is not a shape"},
+      {"C,H,W shape", "  subgraphs:\n    input_size_list:\n      - 3,224,224\n",
+       "models.subgraphs.input_size_list: '3,224,224' has 3 values: expected 4 values [N,C,H,W] (hint: write "
+       "1,3,224,224"},
+      {"C,H,W list", "  subgraphs:\n    input_size_list:\n      - [3, 64, 64]\n",
+       "models.subgraphs.input_size_list: '3,64,64' has 3 values: expected 4 values [N,C,H,W]"},
       {"configs not a mapping", "  configs: [1]\n", "models.configs: must be a mapping"},
       {"unknown configs key", "  configs:\n    quantized_hybrid_level: 1\n",
        "models.configs.quantized_hybrid_level: unknown or unsupported rknn.config() key"},
@@ -169,6 +174,9 @@ TEST_F(ConvertConfigTest, EachBadKeyOrValueIsAnErrorNamingTheKey) {
        "models.configs.quantized_algorithm: 'fast' is not supported by rknn-sim (hint: use normal, kl_divergence, mmse)"},
       {"method", "  configs:\n    quantized_method: group\n", "models.configs.quantized_method: 'group' is not supported"},
       {"dtype", "  configs:\n    quantized_dtype: w16a16i\n", "models.configs.quantized_dtype: 'w16a16i' is not supported"},
+      {"Toolkit1 uint8 dtype", "  configs:\n    quantized_dtype: asymmetric_quantized-u8\n",
+       "models.configs.quantized_dtype: 'asymmetric_quantized-u8' is RKNN-Toolkit1's uint8 scheme, not supported "
+       "by RKNN-Toolkit2 or rknn-sim (hint: use asymmetric_quantized-8 or w8a8"},
       {"float dtype", "  configs:\n    float_dtype: float32\n", "models.configs.float_dtype: 'float32' is not supported"},
       {"level", "  configs:\n    optimization_level: 5\n", "models.configs.optimization_level: must be 0, 1, 2 or 3 (got '5')"},
       {"target", "  configs:\n    target_platform: rk9999\n",
@@ -244,6 +252,36 @@ TEST_F(ConvertConfigTest, OutputIsAFileOrADirectoryTakingTheModelName) {
   EXPECT_NE(ErrorOf([&] { ConvertConfigOutput(unnamed, dir_ + "/data"); }).find("models.name: missing"),
             std::string::npos);
   EXPECT_EQ(ConvertConfigOutput(unnamed, dir_ + "/x.rknnsim"), dir_ + "/x.rknnsim");
+}
+
+TEST_F(ConvertConfigTest, OutputNotEndingInRknnsimIsADirectoryAsRknnConvertsOutput) {
+  const ConvertConfig c = LoadConvertConfig(Write(Minimal()));
+  // No trailing '/', not existing: rknn_convert's -o is a directory all the same.
+  EXPECT_EQ(ConvertConfigOutput(c, dir_ + "/out"), dir_ + "/out/net.rknnsim");
+  EXPECT_TRUE(fs::is_directory(dir_ + "/out"));
+  EXPECT_EQ(ConvertConfigOutput(c, dir_ + "/a/b.model"), dir_ + "/a/b.model/net.rknnsim");
+  EXPECT_TRUE(fs::is_directory(dir_ + "/a/b.model"));
+  // A path that is a file, not a directory, cannot be the output directory.
+  std::ofstream(dir_ + "/plain.bin") << "x";
+  EXPECT_NE(ErrorOf([&] { ConvertConfigOutput(c, dir_ + "/plain.bin"); }).find("cannot create output directory"),
+            std::string::npos);
+  // FILE.rknnsim stays a file, even when its directory does not exist yet.
+  EXPECT_EQ(ConvertConfigOutput(c, dir_ + "/b/model.rknnsim"), dir_ + "/b/model.rknnsim");
+  EXPECT_FALSE(fs::exists(dir_ + "/b/model.rknnsim"));
+}
+
+TEST_F(ConvertConfigTest, ANameEndingInRknnLosesItAsRknnConvertStripsIt) {
+  const ConvertConfig c =
+      LoadConvertConfig(Write("models:\n  name: yolo.rknn\n  platform: onnx\n  model_file_path: ../net.onnx\n"));
+  EXPECT_EQ(ConvertConfigOutput(c, dir_ + "/data"), dir_ + "/data/yolo.rknnsim");
+  EXPECT_EQ(ConvertConfigOutput(c, dir_ + "/y.rknnsim"), dir_ + "/y.rknnsim");  // -o FILE wins over the name
+  const ConvertConfig dotted =
+      LoadConvertConfig(Write("models:\n  name: v8.rknn.int8\n  platform: onnx\n  model_file_path: ../net.onnx\n"));
+  EXPECT_EQ(ConvertConfigOutput(dotted, dir_ + "/data"), dir_ + "/data/v8.rknn.int8.rknnsim");  // only a trailing one
+  const ConvertConfig bare =
+      LoadConvertConfig(Write("models:\n  name: .rknn\n  platform: onnx\n  model_file_path: ../net.onnx\n"));
+  EXPECT_NE(ErrorOf([&] { ConvertConfigOutput(bare, dir_ + "/data"); }).find("models.name: '.rknn' is not a file name"),
+            std::string::npos);
 }
 
 }  // namespace
