@@ -227,12 +227,6 @@ class Reader {
         if (!PositiveInteger(d)) throw bad(joined);
         shape.push_back(std::stoll(d));
       }
-      // load_onnx takes whole shapes, batch included, and nothing documents rknn_convert adding a
-      // batch to a C,H,W entry; such an entry is almost always an image shape without its batch,
-      // which would surface later as a shape mismatch inside the model. Say so here, at the key.
-      if (dims.size() == 3)
-        throw KeyError(config_.path, key, "'" + joined + "' has 3 values: expected 4 values [N,C,H,W]",
-                       "write 1," + joined + "; for an input that really is 3-D give --input-size-list instead");
       shapes.push_back(shape);
     }
     return shapes.dump();

@@ -156,11 +156,6 @@ TEST_F(ConvertConfigTest, EachBadKeyOrValueIsAnErrorNamingTheKey) {
        "models.subgraphs.input_size_list: '1,0,8,8' is not a shape"},
       {"word dimension", "  subgraphs:\n    input_size_list:\n      - [1, x]\n",
        "models.subgraphs.input_size_list: '1,x' is not a shape"},
-      {"C,H,W shape", "  subgraphs:\n    input_size_list:\n      - 3,224,224\n",
-       "models.subgraphs.input_size_list: '3,224,224' has 3 values: expected 4 values [N,C,H,W] (hint: write "
-       "1,3,224,224"},
-      {"C,H,W list", "  subgraphs:\n    input_size_list:\n      - [3, 64, 64]\n",
-       "models.subgraphs.input_size_list: '3,64,64' has 3 values: expected 4 values [N,C,H,W]"},
       {"configs not a mapping", "  configs: [1]\n", "models.configs: must be a mapping"},
       {"unknown configs key", "  configs:\n    quantized_hybrid_level: 1\n",
        "models.configs.quantized_hybrid_level: unknown or unsupported rknn.config() key"},
