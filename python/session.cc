@@ -13,7 +13,6 @@
 #include "isa/platform_config.h"
 #include "runtime/accuracy_analysis.h"
 #include "runtime/batch_io.h"
-#include "runtime/cpu_runner.h"
 #include "runtime/reports.h"
 #include "runtime/tensor_io.h"
 #include "sim/simulator.h"
@@ -110,14 +109,6 @@ quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>&
   return quant::LoadInputs(paths, model.compiled.graph);
 }
 
-namespace {
-
-isa::Program OnCores(const Model& model, const isa::PlatformConfig& platform, uint32_t core_mask) {
-  return lower::AssignCores(model.compiled.program, lower::EnabledCores(core_mask, platform));
-}
-
-}  // namespace
-
 Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs, uint32_t core_mask) {
   if (!model.rockchip_path.empty())
     throw Error("'" + model.rockchip_path + "' cannot be run: the file holds int8 weight codes but no weight scales "
@@ -134,21 +125,16 @@ Inference Simulate(const Model& model, const std::string& target, const quant::S
                   " elements, the model's input " + ir::ShapeToString(shapes[i].shape) + " has " +
                   std::to_string(ir::NumElements(shapes[i].shape)));
   const isa::PlatformConfig platform = PlatformFor(target);
-  const isa::Program program = OnCores(model, platform, core_mask);
   // As `rknn-sim run` does: a batch's images packed back to back, outputs stacked the same way.
-  const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(m);
-  const sim::SimulationResult result =
-      sim::Simulate(program, platform, runtime::PackModelInputs(inputs, program), &cpu_runner);
-  Inference out;
-  out.outputs = runtime::UnpackModelOutputs(result.outputs, program);
-  out.time_us = result.total_time_us;
-  spdlog::debug("simulated on {}: {:.1f} us", target, result.total_time_us);
-  return out;
+  runtime::SimulatedRun run =
+      runtime::SimulateModel(m, lower::PlaceOnCores(m.program, core_mask, platform), platform, inputs);
+  spdlog::debug("simulated on {}: {:.1f} us", target, run.total_time_us);
+  return {std::move(run.outputs), run.total_time_us};
 }
 
 Perf EvalPerf(const Model& model, const std::string& target, uint32_t core_mask) {
   const isa::PlatformConfig platform = PlatformFor(target);
-  const isa::Program program = OnCores(model, platform, core_mask);
+  const isa::Program program = lower::PlaceOnCores(model.compiled.program, core_mask, platform);
   const sim::SimulationResult result = sim::Simulate(program, platform, {});
   const runtime::PerfReport report = runtime::BuildPerfReport(program, platform, result);
   return {runtime::FormatPerfTable(report), runtime::PerfToJson(report)};

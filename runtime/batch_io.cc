@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/npy.h"
 #include "compiler/reference/quant_executor.h"
+#include "runtime/cpu_runner.h"
 #include "runtime/tensor_io.h"
 
 namespace rknnsim::runtime {
@@ -79,6 +80,13 @@ std::vector<std::vector<float>> RunReferenceModel(const CompiledModel& model, co
     for (size_t o = 0; o < out.size(); ++o) stacked[o].insert(stacked[o].end(), out[o].begin(), out[o].end());
   }
   return stacked;
+}
+
+SimulatedRun SimulateModel(const CompiledModel& model, const isa::Program& placed, const isa::PlatformConfig& platform,
+                           const quant::Sample& inputs) {
+  const sim::CpuOpRunner cpu_runner = MakeCpuRunner(model);
+  const sim::SimulationResult result = sim::Simulate(placed, platform, PackModelInputs(inputs, placed), &cpu_runner);
+  return {UnpackModelOutputs(result.outputs, placed), result.total_time_us};
 }
 
 }  // namespace rknnsim::runtime

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/quant/dataset.h"
+#include "isa/platform_config.h"
 #include "runtime/model_file.h"
 
 namespace rknnsim::runtime {
@@ -24,5 +25,15 @@ std::vector<std::vector<float>> UnpackModelOutputs(const std::vector<std::vector
 // The int8 (or fp16) reference executor on every image of the batch; outputs stacked like the
 // program's outputs, dequantized to float32 as `run --reference int8` writes them.
 std::vector<std::vector<float>> RunReferenceModel(const CompiledModel& model, const quant::Sample& inputs);
+
+struct SimulatedRun {
+  std::vector<std::vector<float>> outputs;  // stacked and dequantized like RunReferenceModel's
+  double total_time_us = 0;
+};
+// One functional run on the SystemC platform, as `rknn-sim run` does it: `placed` is
+// model.program or that program placed on cores (lower::PlaceOnCores); inputs are packed and
+// outputs unpacked with the surfaces of `placed`.
+SimulatedRun SimulateModel(const CompiledModel& model, const isa::Program& placed, const isa::PlatformConfig& platform,
+                           const quant::Sample& inputs);
 
 }  // namespace rknnsim::runtime

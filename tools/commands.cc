@@ -20,7 +20,6 @@
 #include "runtime/batch_io.h"
 #include "runtime/board_dump_dir.h"
 #include "runtime/converter.h"
-#include "runtime/cpu_runner.h"
 #include "runtime/model_file.h"
 #include "runtime/quality_report.h"
 #include "runtime/reports.h"
@@ -70,7 +69,7 @@ void WriteModelOutputs(const std::string& dir, const runtime::CompiledModel& mod
 
 // The program placed on the cores of a --core-mask value (compiler/lower/core_split.h).
 isa::Program OnCores(const isa::Program& program, const isa::PlatformConfig& platform, const std::string& mask) {
-  return lower::AssignCores(program, lower::EnabledCores(lower::ParseCoreMask(mask), platform));
+  return lower::PlaceOnCores(program, lower::ParseCoreMask(mask), platform);
 }
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -215,15 +214,12 @@ int Run(const CommandOptions& o) {
     return 0;
   }
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
-  const isa::Program program = OnCores(model.program, platform, o.core_mask);
-  const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(model);
-  const sim::SimulationResult result =
-      sim::Simulate(program, platform, runtime::PackModelInputs(inputs, program), &cpu_runner);
+  const runtime::SimulatedRun run =
+      runtime::SimulateModel(model, OnCores(model.program, platform, o.core_mask), platform, inputs);
   spdlog::info("simulated {} on {} (core mask {}): {:.1f} us", o.model, model.program.target, o.core_mask,
-               result.total_time_us);
-  const std::vector<std::vector<float>> outputs = runtime::UnpackModelOutputs(result.outputs, program);
-  WarnFp16Overflow(model, inputs, outputs);
-  WriteModelOutputs(o.output, model, outputs);
+               run.total_time_us);
+  WarnFp16Overflow(model, inputs, run.outputs);
+  WriteModelOutputs(o.output, model, run.outputs);
   return 0;
 }
 

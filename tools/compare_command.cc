@@ -10,9 +10,7 @@
 #include "common/error.h"
 #include "runtime/batch_io.h"
 #include "runtime/board_dump_dir.h"
-#include "runtime/cpu_runner.h"
 #include "runtime/model_file.h"
-#include "sim/simulator.h"
 #include "tools/rknn_commands.h"
 
 namespace rknnsim::tools {
@@ -30,13 +28,11 @@ const CLI::Validator kFinite(
     },
     "NUMBER");
 
-// The simulator's outputs, exactly as `rknn-sim run` computes them (SystemC platform, all cores).
+// The simulator's outputs, exactly as `rknn-sim run` computes them (SystemC platform, core mask
+// auto; every mask gives the same bytes).
 std::vector<std::vector<float>> SimulateOutputs(const runtime::CompiledModel& model, const quant::Sample& inputs) {
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
-  const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(model);
-  const sim::SimulationResult result =
-      sim::Simulate(model.program, platform, runtime::PackModelInputs(inputs, model.program), &cpu_runner);
-  return runtime::UnpackModelOutputs(result.outputs, model.program);
+  return runtime::SimulateModel(model, model.program, platform, inputs).outputs;
 }
 
 }  // namespace

@@ -68,8 +68,7 @@ const sim::SimulationResult* Context::Timing(const isa::Program** timed) {
   if (!timing_run_) {
     sim::SimulationResult result;
     RunOnSimulationThread([&] {
-      timing_program_ = lower::AssignCores(
-          program(), lower::EnabledCores(static_cast<uint32_t>(core_mask_), loaded_->platform));
+      timing_program_ = lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform);
       result = sim::Simulate(timing_program_, loaded_->platform, {});  // no inputs: timing only
     });
     timing_run_ = std::move(result);
@@ -212,7 +211,7 @@ void Context::Run() {
     const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(loaded_->model);
     // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
     // the same bytes for every mask.
-    last_program_ = lower::AssignCores(program(), lower::EnabledCores(static_cast<uint32_t>(core_mask_), loaded_->platform));
+    last_program_ = lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform);
     result = sim::Simulate(last_program_, loaded_->platform, packed, &cpu_runner);
   });
   outputs_ = std::move(result.outputs);

@@ -85,4 +85,8 @@ isa::Program AssignCores(const isa::Program& program, const std::vector<uint32_t
   return out;
 }
 
+isa::Program PlaceOnCores(const isa::Program& program, uint32_t mask, const isa::PlatformConfig& platform) {
+  return AssignCores(program, EnabledCores(mask, platform));
+}
+
 }  // namespace rknnsim::lower

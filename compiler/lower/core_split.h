@@ -41,4 +41,8 @@ bool IsCoreSplittable(const isa::Task& task);
 // are shared as evenly as possible and a core gets none when there are fewer lines than cores.
 isa::Program AssignCores(const isa::Program& program, const std::vector<uint32_t>& cores);
 
+// AssignCores on the cores `mask` enables (EnabledCores): how the CLI's --core-mask, Python's
+// init_runtime(core_mask=) and C's rknn_set_core_mask place a compiled program.
+isa::Program PlaceOnCores(const isa::Program& program, uint32_t mask, const isa::PlatformConfig& platform);
+
 }  // namespace rknnsim::lower
