@@ -135,8 +135,10 @@ int sc_main(int argc, char* argv[]) {
   CLI::App* info = app.add_subcommand("info", "Describe a Rockchip .rknn file: target, versions, I/O, nodes, constants");
   info->add_option("model", o.model, ".rknn file")->required();
 
-  CLI::App* disasm = app.add_subcommand("disasm", "List a compiled model's NPU tasks, one line per task");
-  disasm->add_option("model", o.model, "Compiled model file")->required();
+  CLI::App* disasm = app.add_subcommand(
+      "disasm", "List a compiled model's NPU tasks, one line per task; for a Rockchip .rknn, every task and "
+                "register write it holds, decoded");
+  disasm->add_option("model", o.model, "Compiled model file or .rknn file")->required();
 
   rknnsim::tools::CompareOptions compare_options;
   rknnsim::tools::AddCompareCommand(app, compare_options);
@@ -165,8 +167,10 @@ int sc_main(int argc, char* argv[]) {
     if (name == "info") return rknnsim::tools::Info(o);
     if (name == "compare") return rknnsim::tools::Compare(compare_options);
     // Rockchip .rknn files take their own path through run, perf and memory.
-    if ((name == "run" || name == "perf" || name == "memory") && rknnsim::tools::IsRknnFile(o.model)) {
+    if ((name == "run" || name == "perf" || name == "memory" || name == "disasm") &&
+        rknnsim::tools::IsRknnFile(o.model)) {
       if (name == "run") return rknnsim::tools::RknnRun(o);
+      if (name == "disasm") return rknnsim::tools::RknnDisasm(o);
       return name == "perf" ? rknnsim::tools::RknnPerf(o) : rknnsim::tools::RknnMemory(o);
     }
     if (name == "run") return rknnsim::tools::Run(o);

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "compiler/rknn/info.h"
 #include "compiler/rknn/model.h"
+#include "compiler/rknn/npu_tasks.h"
 #include "compiler/rknn/simulation.h"
 #include "runtime/reports.h"
 #include "runtime/trace.h"
@@ -75,6 +76,21 @@ int RknnRun(const CommandOptions& o) {
   throw Error("'" + o.model + "' cannot be run: the file holds int8 weight codes but no weight scales, and its "
               "per-channel requantization data is not decoded (docs/rknn-format.md §3)",
               "`rknn-sim perf` and `rknn-sim memory` work on it; to run, convert the source model with `rknn-sim convert`");
+}
+
+// The board's own program: every task record and register write, decoded with the register
+// database (isa/npu_registers.yaml); unknown registers print raw and count against the coverage.
+int RknnDisasm(const CommandOptions& o) {
+  const rknn::RknnModel model = rknn::ReadRknnFile(o.model);
+  const std::string what = "'" + o.model + "'";
+  const std::vector<isa::NpuTask> tasks = rknn::NpuTasksOf(model, what);
+  if (tasks.empty())
+    throw Error(what + " holds no task array (RKNN-Toolkit2 " + model.toolkit_version + ", compiler " +
+                    std::to_string(model.compiler_version) + "): toolkits up to 1.5 store per-operation register blobs "
+                    "that the board's runtime completes, which rknn-sim does not decode",
+                "`rknn-sim info`, `perf` and `memory` work on it; a file from toolkit 1.6 or later has the task array");
+  std::fputs(rknn::DisassembleRknn(model, tasks, isa::RegisterDb::Builtin()).c_str(), stdout);
+  return 0;
 }
 
 }  // namespace rknnsim::tools

@@ -11,5 +11,6 @@ int Info(const CommandOptions& o);
 int RknnPerf(const CommandOptions& o);
 int RknnMemory(const CommandOptions& o);
 int RknnRun(const CommandOptions& o);
+int RknnDisasm(const CommandOptions& o);
 
 }  // namespace rknnsim::tools

@@ -54,6 +54,14 @@ struct RNode {
   RAttrs attrs;
 };
 
+// One address the runtime patches into the register commands: the DDR address of tensor
+// `tensor` plus `offset` goes into command word `word` (docs/rknn-format.md §7).
+struct RRelocation {
+  std::string tensor;
+  int64_t offset = 0;
+  int64_t word = 0;  // validated against the regcmd stream by NpuTasksOf
+};
+
 struct RknnModel {
   uint64_t container_version = 0;
   Layout layout = Layout::kL;
@@ -69,6 +77,8 @@ struct RknnModel {
   std::vector<int32_t> inputs, outputs;  // tensor indices
   uint64_t internal_bytes = 0;    // internal (activation) memory the runtime allocates
   uint64_t regcmd_bytes = 0, task_bytes = 0;
+  uint32_t task_count = 0;
+  std::vector<RRelocation> relocations;        // task records in use (layout T's sub-header; L: all whole records)
   uint64_t file_bytes = 0;
 
   uint64_t ConstantBytes() const;  // model weights and compiler-made constants (not regcmd/task)

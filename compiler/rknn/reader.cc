@@ -12,6 +12,7 @@
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/rknn_model_generated.h"
 #include "compiler/rknn/rknn_model_t3_generated.h"
+#include "isa/regcmd.h"
 
 namespace rknnsim::rknn {
 namespace {
@@ -77,6 +78,21 @@ RAttrs DecodeAttrs(const fb::Node& n) {
   return a;
 }
 
+// Relocation lists hold (offset, word) pairs; a trailing odd value (seen in most files) is not
+// understood and is not a relocation.
+template <typename FbGraph>
+std::vector<RRelocation> Relocations(const FbGraph& g) {
+  std::vector<RRelocation> out;
+  if (!g.relocations()) return out;
+  for (const auto* r : *g.relocations()) {
+    const std::vector<int32_t> e = Vec(r->entries());
+    for (size_t i = 0; i + 1 < e.size(); i += 2) {
+      out.push_back(RRelocation{Str(r->name()), e[i], e[i + 1]});
+    }
+  }
+  return out;
+}
+
 std::vector<uint8_t> Copy(const uint8_t* p, size_t n) { return std::vector<uint8_t>(p, p + n); }
 
 // The FlatBuffer is copied to its own allocation so that every field is naturally aligned
@@ -128,6 +144,8 @@ void DecodeL(const Container& c, RknnModel& m, const std::string& what) {
     }
   m.inputs = Vec(g.inputs()), m.outputs = Vec(g.outputs());
   if (model.memory()) m.internal_bytes = model.memory()->internal_size();
+  m.task_count = static_cast<uint32_t>(m.task_bytes / isa::kNpuTaskRecordBytes);
+  m.relocations = Relocations(g);
 }
 
 void DecodeT(const Container& c, RknnModel& m, const std::string& what) {
@@ -161,6 +179,8 @@ void DecodeT(const Container& c, RknnModel& m, const std::string& what) {
   m.inputs = Vec(g.inputs()), m.outputs = Vec(g.outputs());
   m.internal_bytes = c.t3.internal_bytes;
   m.regcmd_bytes = c.regcmd.size, m.task_bytes = c.tasks.size;
+  m.task_count = c.t3.task_count;
+  m.relocations = Relocations(g);
 }
 
 void CheckIndices(const RknnModel& m, const std::string& what) {

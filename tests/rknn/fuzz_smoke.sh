@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# A short libFuzzer run of the .rknn reader, seeded with the sample files (the two small L-layout
-# ones and the RV1106 T-layout one): no crash, leak or sanitizer report within the time budget.
-# usage: fuzz_smoke.sh FUZZER DATA_DIR WORKDIR
+# A short libFuzzer run of a .rknn parser (the reader, or the register-command decoder), seeded
+# with sample files (by default the two small L-layout ones and the RV1106 T-layout one): no
+# crash, leak or sanitizer report within the time budget.
+# usage: fuzz_smoke.sh FUZZER DATA_DIR WORKDIR [SEED_NAME...]
 set -euo pipefail
 fuzzer=$1 data=$2 work=$3
+shift 3
+seeds=("$@")
+[ ${#seeds[@]} -gt 0 ] || seeds=(multiple_input_demo_rk3588 multiple_input_demo_rk3566_rk3568 retinaface_rv1106)
 [ -f "$data/retinaface_rv1106.rknn" ] || { echo "SKIP: no sample .rknn files in $data"; exit 77; }
 rm -rf "$work" && mkdir -p "$work/corpus"
-for f in multiple_input_demo_rk3588 multiple_input_demo_rk3566_rk3568 retinaface_rv1106; do
+for f in "${seeds[@]}"; do
   cp "$data/$f.rknn" "$work/corpus/"
 done
 "$fuzzer" -max_total_time=20 -max_len=700000 -rss_limit_mb=4096 -print_final_stats=1 "$work/corpus" 2>"$work/log" || {
