@@ -105,6 +105,7 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
     p.cbuf_banks = r.Int("npu.cbuf.banks");
     p.cbuf_bank_bytes = r.Int("npu.cbuf.bank_kib") * 1024;
     p.dpu_elements_per_cycle = r.Number("npu.dpu_elements_per_cycle");
+    p.dpu_bs_operand_group = r.Int("npu.dpu_bs_operand_group");
     p.ppu_elements_per_cycle = r.Number("npu.ppu_elements_per_cycle");
     p.task_overhead_cycles = r.Int("npu.task_overhead_cycles");
     p.ddr_bandwidth_gbps = r.Number("ddr.bandwidth_gbps");
@@ -123,6 +124,7 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
   Require(p.c2_int8 > 0 && p.c2_fp16 > 0 && p.cbuf_banks > 1 && p.cbuf_bank_bytes > 0, what,
           "C2 and CBUF sizes must be positive (at least two banks)");
   Require(p.dpu_elements_per_cycle > 0 && p.ppu_elements_per_cycle > 0, what, "unit throughputs must be positive");
+  Require(p.dpu_bs_operand_group > 0, what, "npu.dpu_bs_operand_group must be positive");
   Require(p.cpu_cores > 0 && p.cpu_gflops_per_core > 0 && p.cpu_op_overhead_us >= 0 && p.cpu_flops_per_element > 0,
           what, "the CPU cost model needs positive cores, throughput and work per element");
   Require(p.ddr_bandwidth_gbps > 0 && p.ddr_efficiency > 0 && p.ddr_efficiency <= 1, what,

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "isa/regcmd_conv.h"
+
 namespace rknnsim::isa {
 
 // Unit enable bits, as in GLOBAL_OPERATION_ENABLE (HARDWARE.md, Mesa registers.xml).
@@ -110,6 +112,9 @@ struct Task {
   // The NPU core that runs the task (RK3588 has three). The compiler emits single-core programs
   // (core 0); lower::AssignCores places and splits tasks for a core mask before simulation.
   uint32_t core = 0;
+  // A conv task of Rockchip's own program (.rknn register commands) instead of our compiler's:
+  // native weights, pad value and the DPU's BS/EW stages (isa/regcmd_conv.h).
+  RegcmdConv regcmd;
 };
 
 // Adds `delta` to every DDR address of the task that is at or above `from` (surfaces, weights,

@@ -35,12 +35,6 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Output files are named by output index and tensor name, e.g. "0_output.npy".
-// `compare` finds board dumps by the same name (runtime/board_dump_dir.h).
-std::string OutputFileName(size_t index, const std::string& tensor_name) {
-  return std::to_string(index) + "_" + runtime::TensorFileStem(tensor_name) + ".npy";
-}
-
 void WriteOutputs(const std::string& dir, const ir::Graph& graph, const std::vector<std::vector<float>>& outputs) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -133,6 +127,10 @@ std::vector<std::vector<float>> PerInputValues(const std::string& flag, const st
 }
 
 }  // namespace
+
+std::string OutputFileName(size_t index, const std::string& tensor_name) {
+  return std::to_string(index) + "_" + runtime::TensorFileStem(tensor_name) + ".npy";
+}
 
 runtime::ConvertOptions ToConvertOptions(const CommandOptions& o) {
   runtime::ConvertOptions options;

@@ -40,6 +40,10 @@ struct CommandOptions {
   std::string quant_report;              // --quant-report FILE.json
 };
 
+// Output files are named by output index and tensor name, e.g. "0_output.npy"; `compare` finds
+// board dumps by the same name (runtime/board_dump_dir.h).
+std::string OutputFileName(size_t index, const std::string& tensor_name);
+
 int Convert(const CommandOptions& o);
 // accuracy_analysis() on the command line: build as convert does, then per-layer errors (accuracy_command.cc).
 int Accuracy(const CommandOptions& o);

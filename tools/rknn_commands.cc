@@ -1,17 +1,22 @@
 #include "tools/rknn_commands.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/npy.h"
+#include "compiler/quant/dataset.h"
 #include "compiler/rknn/info.h"
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/npu_tasks.h"
 #include "compiler/rknn/simulation.h"
 #include "runtime/reports.h"
+#include "runtime/rknn_execution.h"
 #include "runtime/trace.h"
+#include "tools/commands.h"
 #include "sim/simulator.h"
 
 namespace rknnsim::tools {
@@ -71,11 +76,37 @@ int RknnMemory(const CommandOptions& o) {
   return 0;
 }
 
+// The file's own program on the SystemC platform (or, with --reference int8, on the register-level
+// reference): inputs before the model's mean/std, outputs float32 named as `run` names them.
 int RknnRun(const CommandOptions& o) {
-  const rknn::RknnModel model = rknn::ReadRknnFile(o.model);
-  throw Error("'" + o.model + "' cannot be run: the file holds int8 weight codes but no weight scales, and its "
-              "per-channel requantization data is not decoded (docs/rknn-format.md §3)",
-              "`rknn-sim perf` and `rknn-sim memory` work on it; to run, convert the source model with `rknn-sim convert`");
+  if (!o.reference.empty() && o.reference != "int8")
+    throw Error("--reference " + o.reference + " does not apply to a .rknn file",
+                "a .rknn holds the int8 program only: use --reference int8, or run its source ONNX with --reference float");
+  if (o.core_mask != "auto" && o.core_mask != "0")
+    throw Error("--core-mask " + o.core_mask + " on a .rknn file: only the single-core schedule is executed so far",
+                "leave --core-mask at auto or 0");
+  const runtime::RknnExecutable exe = runtime::LoadRknnExecutable(o.model);
+  const std::vector<ir::Tensor> inputs = runtime::RknnInputTensors(exe);
+  if (o.inputs.size() != inputs.size())
+    throw Error("the model has " + std::to_string(inputs.size()) + " input(s), got " + std::to_string(o.inputs.size()) +
+                    " -i file(s)",
+                "pass one -i per model input, in order");
+  quant::Sample sample;
+  for (size_t i = 0; i < inputs.size(); ++i) sample.push_back(quant::LoadInputArray(o.inputs[i], inputs[i], false));
+  const runtime::RknnRun run = runtime::RunRknn(exe, sample, o.reference == "int8");
+  if (o.reference.empty())
+    spdlog::info("simulated {} on {}: {} tasks of the file, {:.1f} us", o.model, exe.model.target,
+                 exe.regcmd.program.tasks.size(), run.total_time_us);
+  std::error_code ec;
+  std::filesystem::create_directories(o.output, ec);
+  if (ec) throw Error("cannot create output directory '" + o.output + "': " + ec.message());
+  for (size_t i = 0; i < run.outputs.size(); ++i) {
+    const isa::IoTensor& io = exe.regcmd.program.outputs[i];
+    const std::string path = o.output + "/" + OutputFileName(i, io.name);
+    WriteNpy(path, io.shape, run.outputs[i]);
+    spdlog::info("wrote {}", path);
+  }
+  return 0;
 }
 
 // The board's own program: every task record and register write, decoded with the register

@@ -19,6 +19,13 @@ std::vector<float> LoadImageInput(const std::string& path, const ir::Tensor& inp
   return LoadImageNchw(path, shape[2], shape[3], rgb2bgr);
 }
 
+std::string DirectoryOf(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+}  // namespace
+
 std::vector<float> LoadInputArray(const std::string& path, const ir::Tensor& input, bool rgb2bgr) {
   if (IsImagePath(path)) return LoadImageInput(path, input, rgb2bgr);
   NpyArray a = ReadNpy(path);
@@ -28,13 +35,6 @@ std::vector<float> LoadInputArray(const std::string& path, const ir::Tensor& inp
                 "save an NCHW array of the model's input shape (.npy), or give a .jpg/.png/.bmp image");
   return std::move(a.data);
 }
-
-std::string DirectoryOf(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
-}
-
-}  // namespace
 
 std::vector<Sample> LoadDataset(const std::string& dataset_txt, const ir::Graph& graph, bool quant_img_rgb2bgr) {
   std::ifstream in(dataset_txt);

@@ -23,4 +23,8 @@ std::vector<Sample> LoadDataset(const std::string& dataset_txt, const ir::Graph&
 // RGB order: quant_img_rgb2bgr affects the calibration set only, as in the toolkit.
 Sample LoadInputs(const std::vector<std::string>& paths, const ir::Graph& graph);
 
+// One input file (.npy of the input's element count, or an image for a (1,3,H,W) input) for a
+// model input described by `input` (its name and shape), as LoadInputs reads each.
+std::vector<float> LoadInputArray(const std::string& path, const ir::Tensor& input, bool rgb2bgr);
+
 }  // namespace rknnsim::quant

@@ -37,6 +37,17 @@ void ConvAccumulateFp16(const isa::Task& task, const FeatureTile& in, const uint
 void ConvOutputInt8(const isa::Task& task, const int32_t* acc, const uint8_t* dpu_table, uint8_t* out);
 void ConvOutputFp16(const isa::Task& task, const float* acc, const uint8_t* dpu_table, uint8_t* out);
 
+// CORE for a conv task of Rockchip's program (Task::regcmd): acc laid out as for ConvAccumulateInt8
+// over all task.kernels, plus each output pixel's window sum (padding taps count the pad value),
+// through which the DPU applies the per-kernel weight offset. `weights` are the native blocks.
+void RegcmdConvAccumulate(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, int32_t* acc,
+                          int32_t* window_sums);
+// DPU for it: weight offset, BS (bias, multiplier, ReLU), EW (`addend` tile in the output tile's
+// layout, when task.regcmd.ew), output converter; writes the tile as ConvOutputInt8 does.
+// `bs_blob` holds the BS operand records of all task.kernels (nullptr when the task reads none).
+void RegcmdConvOutput(const isa::Task& task, const int32_t* acc, const int32_t* window_sums, const uint8_t* bs_blob,
+                      const uint8_t* addend, uint8_t* out);
+
 // DPU element-wise add over whole surfaces (same layout for a, b and out).
 void EltwiseAdd(const isa::Task& task, const uint8_t* a, const uint8_t* b, uint8_t* out, uint64_t bytes);
 

@@ -26,10 +26,12 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
 
   const InputSurfaces surfaces = ConvInputSurfaces(t);
   const uint64_t feature_bytes = uint64_t{surfaces.count} * rows * in.line_stride();
+  // Our tasks read the kernel groups of their kernel range; Rockchip's read the native blocks the
+  // registers address, all of the layer's here (docs/rknn-format.md §8).
   const uint32_t atom = t.weight_kernel_atom;
-  const uint64_t group_bytes = isa::WeightGroupBytes(t);
-  const uint64_t weight_bytes = (t.kernels + atom - 1) / atom * group_bytes;
-  const uint64_t weight_offset = uint64_t{t.kernel_begin / atom} * group_bytes;
+  const uint64_t group_bytes = t.regcmd.on ? 0 : isa::WeightGroupBytes(t);
+  const uint64_t weight_bytes = t.regcmd.on ? t.weight_bytes : (t.kernels + atom - 1) / atom * group_bytes;
+  const uint64_t weight_offset = t.regcmd.on ? 0 : uint64_t{t.kernel_begin / atom} * group_bytes;
   if (feature_bytes + weight_bytes > static_cast<uint64_t>(platform_.CbufBytes()) ||
       weight_offset + weight_bytes > t.weight_bytes)
     throw Error("conv task needs " + std::to_string(feature_bytes + weight_bytes) + " bytes of CBUF (have " +

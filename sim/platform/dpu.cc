@@ -15,6 +15,7 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   TaskExtension* ext = nullptr;
   trans.get_extension(ext);
   const isa::Task& t = *ext->task;
+  if (t.regcmd.on) return RegcmdConvOutput(trans, *ext);
   const isa::Surface& out = t.output;
   const bool functional = ext->functional;
   const bool is_int8 = out.type == isa::ElemType::kInt8;
@@ -39,6 +40,36 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   for (uint32_t c = 0; c < c1_count; ++c)
     dma.Write(out.addr + (c1_first + c) * out.surface_stride() + t.out_row_begin * out.line_stride(),
               functional ? tile.data() + c * tile_surface : nullptr, tile_surface, *ext->timing);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// A conv tile of Rockchip's program: DPU_RDMA fetches the BS operand blob and, for an EW stage,
+// the second addend's rows of the tile; the DPU writes the output tile's C1 surfaces.
+void Dpu::RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
+  const isa::Task& t = *ext.task;
+  const isa::Surface& out = t.output;
+  const bool functional = ext.functional;
+  const bool reads_blob = t.regcmd.bs_alu || t.regcmd.bs_mul || t.regcmd.ow_from_blob;
+  const uint64_t blob_bytes = reads_blob ? t.regcmd.BsBlobBytes(t.kernels) : 0;
+  std::vector<uint8_t> blob(functional ? blob_bytes : 0);
+  if (reads_blob) dma.Read(t.dpu_table_addr, functional ? blob.data() : nullptr, blob_bytes, *ext.timing);
+  const uint32_t c1_count = (t.kernels + out.c2 - 1) / out.c2;
+  const uint64_t tile_surface = uint64_t{t.out_rows} * out.line_stride();
+  std::vector<uint8_t> addend(functional && t.regcmd.ew ? c1_count * tile_surface : 0);
+  if (t.regcmd.ew)
+    for (uint32_t c = 0; c < c1_count; ++c)
+      dma.Read(t.input2.addr + c * t.input2.surface_stride() + t.out_row_begin * t.input2.line_stride(),
+               functional ? addend.data() + c * tile_surface : nullptr, tile_surface, *ext.timing);
+  ext.timing->dpu_cycles += DpuCycles(t, platform_);
+  std::vector<uint8_t> tile(functional ? c1_count * tile_surface : 0);
+  if (functional) {
+    const auto& work = *reinterpret_cast<const ConvWork*>(trans.get_data_ptr());
+    sim::RegcmdConvOutput(t, work.acc_int8.data(), work.window_sums.data(), reads_blob ? blob.data() : nullptr,
+                          addend.data(), tile.data());
+  }
+  for (uint32_t c = 0; c < c1_count; ++c)
+    dma.Write(out.addr + c * out.surface_stride() + t.out_row_begin * out.line_stride(),
+              functional ? tile.data() + c * tile_surface : nullptr, tile_surface, *ext.timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

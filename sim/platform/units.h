@@ -23,6 +23,7 @@ struct ConvWork {
   const uint8_t* weights = nullptr;
   std::vector<int32_t> acc_int8;
   std::vector<float> acc_fp16;
+  std::vector<int32_t> window_sums;  // Rockchip's conv tasks (Task::regcmd) only
 };
 
 class Dpu : public sc_core::sc_module {
@@ -39,6 +40,7 @@ class Dpu : public sc_core::sc_module {
   void Upsample(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void ZeroInsert(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void Multiply(tlm::tlm_generic_payload& trans, TaskExtension& ext);
+  void RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
 };
 

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Bad .rknn input: files built at test time from the real ones (truncated, corrupted, wrong
 magic, encrypted, future version, broken RV110x sub-header) must each give exactly one clear line
-on stderr and exit 1, for info, perf and memory; `run` on a good file says plainly that it cannot run.
+on stderr and exit 1, for info, perf and memory; `run` on a good file without a task array (toolkit
+1.4) says plainly that it cannot run it and what works instead.
 
 usage: bad_rknn.py SIM DATA_DIR WORKDIR
 """
@@ -62,10 +63,10 @@ def main():
             ok = p.returncode == 1 and len(lines) == 1 and phrase in lines[0] and p.stdout == ""
             print("%-5s %-20s %-7s %s" % ("ok" if ok else "FAIL", name, command, p.stderr.strip()))
             failures += not ok
-    good = os.path.join(data_dir, "multiple_input_demo_rk3566_rk3568.rknn")
-    p = subprocess.run([sim, "run", good, "-i", "a.npy", "b.npy", "-o", work], capture_output=True, text=True)
+    good = os.path.join(data_dir, "multiple_input_demo_rk3588.rknn")
+    p = subprocess.run([sim, "run", good, "-i", "a.npy", "-i", "b.npy", "-o", work], capture_output=True, text=True)
     lines = p.stderr.strip().splitlines()
-    ok = p.returncode == 1 and len(lines) == 1 and "cannot be run" in lines[0] and "perf" in lines[0]
+    ok = p.returncode == 1 and len(lines) == 1 and "holds no task array" in lines[0] and "convert" in lines[0]
     print("%-5s %-20s %-7s %s" % ("ok" if ok else "FAIL", "run", "run", p.stderr.strip()))
     failures += not ok
     return 1 if failures else 0

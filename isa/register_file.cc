@@ -1,0 +1,61 @@
+#include "isa/register_file.h"
+
+#include "common/error.h"
+
+namespace rknnsim::isa {
+
+RegisterFile::RegisterFile(const RegisterDb& db, std::string target) : db_(db), target_(std::move(target)) {}
+
+void RegisterFile::Apply(const NpuTask& task) {
+  int64_t word = static_cast<int64_t>(task.record.regcmd_addr / kRegWordBytes);
+  for (const RegWrite& w : task.writes) values_[uint32_t{w.block} << 16 | w.reg] = Slot{w.value, word++};
+}
+
+const RegDef& RegisterFile::Def(const std::string& block, const std::string& reg, uint16_t* code,
+                                const std::string& who) const {
+  for (const RegBlock& b : db_.blocks()) {
+    if (b.name != block || b.code == 0 || db_.Block(b.code, target_) != &b) continue;
+    for (const RegDef& r : b.registers)
+      if (r.name == reg) {
+        *code = b.code;
+        return r;
+      }
+  }
+  throw Error(who + ": the register database has no " + block + "." + reg + " for " + target_,
+              "isa/npu_registers.yaml lists the registers known per target");
+}
+
+uint32_t RegisterFile::Raw(const std::string& block, const std::string& reg, const std::string& who) const {
+  uint16_t code = 0;
+  const RegDef& def = Def(block, reg, &code, who);
+  const auto it = values_.find(uint32_t{code} << 16 | def.offset);
+  if (it == values_.end()) throw Error(who + ": " + block + "." + reg + " was never written, and its value decides the task");
+  return it->second.value;
+}
+
+int64_t RegisterFile::Field(const std::string& block, const std::string& reg, const std::string& field,
+                            const std::string& who) const {
+  uint16_t code = 0;
+  const RegDef& def = Def(block, reg, &code, who);
+  for (const RegField& f : def.fields)
+    if (f.name == field) return f.Value(Raw(block, reg, who));
+  throw Error(who + ": the register database has no field " + field + " in " + block + "." + reg);
+}
+
+bool RegisterFile::Written(const std::string& block, const std::string& reg) const {
+  return WordOf(block, reg) >= 0;
+}
+
+int64_t RegisterFile::WordOf(const std::string& block, const std::string& reg) const {
+  for (const RegBlock& b : db_.blocks()) {
+    if (b.name != block || b.code == 0 || db_.Block(b.code, target_) != &b) continue;
+    for (const RegDef& r : b.registers)
+      if (r.name == reg) {
+        const auto it = values_.find(uint32_t{b.code} << 16 | r.offset);
+        return it == values_.end() ? -1 : it->second.word;
+      }
+  }
+  return -1;
+}
+
+}  // namespace rknnsim::isa

@@ -1,0 +1,68 @@
+#include "runtime/rknn_execution.h"
+
+#include <utility>
+
+#include "common/error.h"
+#include "compiler/rknn/npu_tasks.h"
+#include "compiler/rknn/regcmd_reference.h"
+#include "runtime/tensor_io.h"
+#include "sim/simulator.h"
+
+namespace rknnsim::runtime {
+
+RknnExecutable LoadRknnExecutable(const std::string& path) {
+  RknnExecutable exe;
+  exe.model = rknn::ReadRknnFile(path);
+  const std::string what = "'" + path + "'";
+  exe.platform = isa::LoadPlatformForTarget(exe.model.target);
+  exe.regcmd = rknn::LowerRegcmdProgram(exe.model, rknn::NpuTasksOf(exe.model, what), exe.platform, what);
+  exe.norms = rknn::InputNorms(exe.model, what);
+  return exe;
+}
+
+std::vector<ir::Tensor> RknnInputTensors(const RknnExecutable& exe) {
+  std::vector<ir::Tensor> out;
+  for (const isa::IoTensor& io : exe.regcmd.program.inputs) {
+    ir::Tensor t;
+    t.name = io.name;
+    t.shape = io.shape;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool reference) {
+  const isa::Program& p = exe.regcmd.program;
+  if (raw_inputs.size() != p.inputs.size())
+    throw Error("the model has " + std::to_string(p.inputs.size()) + " input(s), got " + std::to_string(raw_inputs.size()),
+                "pass one input per model input, in order");
+  std::vector<std::vector<uint8_t>> surfaces;
+  for (size_t i = 0; i < raw_inputs.size(); ++i) {
+    const isa::IoTensor& io = p.inputs[i];
+    const rknn::InputNorm& norm = exe.norms[i];
+    std::vector<float> x = raw_inputs[i];
+    const size_t channels = norm.mean.size(), plane = channels ? x.size() / channels : 0;
+    if (channels == 0 || plane * channels != x.size())
+      throw Error("input '" + io.name + "' holds " + std::to_string(x.size()) + " values, not a whole number of its " +
+                  std::to_string(channels) + " channels");
+    // RKNN-Toolkit2's config(): channel order first (rgb2bgr), then (x - mean) / std per channel.
+    if (norm.rgb2bgr && channels == 3)
+      for (size_t k = 0; k < plane; ++k) std::swap(x[k], x[2 * plane + k]);
+    for (size_t c = 0; c < channels; ++c)
+      for (size_t k = 0; k < plane; ++k) x[c * plane + k] = (x[c * plane + k] - norm.mean[c]) / norm.std[c];
+    surfaces.push_back(PackInput(x, io));
+  }
+  RknnRun run;
+  std::vector<std::vector<uint8_t>> raw;
+  if (reference) {
+    raw = rknn::RunRegcmdReference(p, surfaces);
+  } else {
+    sim::SimulationResult result = sim::Simulate(p, exe.platform, surfaces);
+    raw = std::move(result.outputs);
+    run.total_time_us = result.total_time_us;
+  }
+  for (size_t i = 0; i < raw.size(); ++i) run.outputs.push_back(UnpackOutput(raw[i], p.outputs[i]));
+  return run;
+}
+
+}  // namespace rknnsim::runtime

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""`rknn-sim run FILE.rknn` executes the file's own register commands (docs/rknn-format.md §8):
+
+- on the multiple_input_demo files with a task array (RK3566 and RK3588, toolkit 1.6.2), on the
+  demo's own inputs, the outputs of the SystemC platform equal those of `--reference int8` byte
+  for byte, and each output's cosine with the source ONNX model, computed here by PyTorch from the
+  ONNX file's own weights (no rknn-sim code involved), is at least 0.999;
+- files whose program uses what is not executed yet fail with one `E run:` line naming the task,
+  its node and the register (or the missing task array).
+
+usage: run_rknn.py SIM DATA_DIR WORKDIR
+"""
+import glob
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+MIN_COSINE = 0.999
+DEMO_FILES = ["multiple_input_demo_rk3566_rk3568", "multiple_input_demo_rk3588_tk162"]
+DEMO_INPUTS = ["multiple_input_demo_image1_nchw.npy", "multiple_input_demo_image2_nchw.npy"]
+REFUSED = {
+    "multiple_input_demo_rk3588": "holds no task array",
+    "pp_human_segv2_rk3588": "task 0 (node 'Conv:Conv.0', ConvRelu): DPU.BN_CFG",
+    "retinaface_rv1106": "CNA.CVT_CON0 enables the input converter",
+}
+
+
+def torch_reference(onnx_path, inputs):
+    """The ONNX model (Conv and Add nodes) evaluated by PyTorch with the file's initializers."""
+    import onnx
+    import torch
+    from onnx import numpy_helper
+    model = onnx.load(onnx_path)
+    values = {i.name: torch.tensor(numpy_helper.to_array(i).astype(np.float64)) for i in model.graph.initializer}
+    names = [i.name for i in model.graph.input if i.name not in values]
+    for name, x in zip(names, inputs):
+        values[name] = torch.tensor(x.astype(np.float64))
+    for node in model.graph.node:
+        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        args = [values[n] for n in node.input]
+        if node.op_type == "Conv":
+            pads = list(attrs.get("pads", [0, 0, 0, 0]))
+            if pads[0] != pads[2] or pads[1] != pads[3]:
+                raise SystemExit("asymmetric pads are not handled by this reference")
+            y = torch.nn.functional.conv2d(args[0], args[1], args[2] if len(args) > 2 else None,
+                                           stride=tuple(attrs.get("strides", [1, 1])), padding=(pads[0], pads[1]),
+                                           dilation=tuple(attrs.get("dilations", [1, 1])), groups=attrs.get("group", 1))
+        elif node.op_type == "Add":
+            y = args[0] + args[1]
+        else:
+            raise SystemExit("op %s is not handled by this reference" % node.op_type)
+        values[node.output[0]] = y
+    return [values[o.name].numpy() for o in model.graph.output]
+
+
+def run(sim, path, inputs, out, extra=()):
+    return subprocess.run([sim, "run", path] + [a for i in inputs for a in ("-i", i)] + ["-o", out] + list(extra),
+                          capture_output=True, text=True)
+
+
+def outputs_of(directory):
+    return [np.load(p) for p in sorted(glob.glob(os.path.join(directory, "*.npy")))]
+
+
+def main():
+    sim, data, work = sys.argv[1:4]
+    if not os.path.exists(os.path.join(data, DEMO_FILES[0] + ".rknn")):
+        print("SKIP: no sample .rknn files in %s" % data)
+        return 77
+    inputs = [os.path.join(data, n) for n in DEMO_INPUTS]
+    expected = torch_reference(os.path.join(data, "multiple_input_demo.onnx"), [np.load(i) for i in inputs])
+    ok = True
+    for name in DEMO_FILES:
+        path = os.path.join(data, name + ".rknn")
+        platform_dir, reference_dir = os.path.join(work, name, "platform"), os.path.join(work, name, "reference")
+        p = run(sim, path, inputs, platform_dir)
+        r = run(sim, path, inputs, reference_dir, ["--reference", "int8"])
+        if p.returncode or r.returncode:
+            print("FAIL %s: %s %s" % (name, p.stderr.strip(), r.stderr.strip()))
+            ok = False
+            continue
+        got, ref = outputs_of(platform_dir), outputs_of(reference_dir)
+        identical = len(got) == len(ref) == len(expected) and all(
+            open(a, "rb").read() == open(b, "rb").read()
+            for a, b in zip(sorted(glob.glob(platform_dir + "/*.npy")), sorted(glob.glob(reference_dir + "/*.npy"))))
+        for k, (g, e) in enumerate(zip(got, expected)):
+            g, e = g.astype(np.float64).ravel(), e.astype(np.float64).ravel()
+            cosine = float(g @ e / np.sqrt((g @ g) * (e @ e)))
+            good = identical and cosine >= MIN_COSINE
+            print("%-4s %-38s output %d: platform == reference %s, cosine with PyTorch on the source ONNX %.6f" %
+                  ("ok" if good else "FAIL", name, k, identical, cosine))
+            ok &= good
+    for name, phrase in REFUSED.items():
+        p = run(sim, os.path.join(data, name + ".rknn"), inputs, os.path.join(work, "refused"))
+        lines = p.stderr.strip().splitlines()
+        good = p.returncode == 1 and len(lines) == 1 and lines[0].startswith("E run:") and phrase in lines[0]
+        print("%-4s %-38s %s" % ("ok" if good else "FAIL", name, p.stderr.strip()))
+        ok &= good
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
