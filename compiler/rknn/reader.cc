@@ -78,18 +78,13 @@ RAttrs DecodeAttrs(const fb::Node& n) {
   return a;
 }
 
-// Relocation lists hold (offset, word) pairs; a trailing odd value (seen in most files) is not
-// understood and is not a relocation.
 template <typename FbGraph>
 std::vector<RRelocation> Relocations(const FbGraph& g) {
   std::vector<RRelocation> out;
   if (!g.relocations()) return out;
-  for (const auto* r : *g.relocations()) {
-    const std::vector<int32_t> e = Vec(r->entries());
-    for (size_t i = 0; i + 1 < e.size(); i += 2) {
-      out.push_back(RRelocation{Str(r->name()), e[i], e[i + 1]});
-    }
-  }
+  for (const auto* r : *g.relocations())
+    if (r->entries())
+      for (const auto* e : *r->entries()) out.push_back(RRelocation{Str(r->name()), e->offset(), e->word()});
   return out;
 }
 

@@ -126,6 +126,10 @@ class TaskDecoder {
     return static_cast<uint64_t>(base) + offset;
   }
 
+  bool Relocated(const char* block, const char* reg) const {
+    return relocated_.count(regs_.WordOf(block, reg)) != 0;
+  }
+
   static const char* RoleName(size_t role) {
     switch (role) {
       case 0: return "data input";
@@ -295,11 +299,12 @@ isa::Task TaskDecoder::Conv() const {
     t.input2 = SurfaceOf(addend, ddr_.addr[static_cast<size_t>(index)], who_);
     Require(t.input2.width == out_w && t.input2.height == t.output.height && t.input2.c2 == t.output.c2,
             "the second addend '" + addend.name + "' does not have the output's layout");
-    // The addend's rows come through DPU_RDMA's source address, at the output tile's row.
-    const uint64_t add_offset =
-        Address("DPU_RDMA", "RDMA_SRC_BASE_ADDR", kAddend, span(t.input2, out_surfaces, t.out_rows)) - t.input2.addr;
+    // The addend's rows, at the output tile's row, come through DPU_RDMA's source address in RK3588
+    // files and through its EW address in RK3566 files: whichever of the two the file relocates.
+    const char* reg = Relocated("DPU_RDMA", "RDMA_SRC_BASE_ADDR") ? "RDMA_SRC_BASE_ADDR" : "RDMA_EW_BASE_ADDR";
+    const uint64_t add_offset = Address("DPU_RDMA", reg, kAddend, span(t.input2, out_surfaces, t.out_rows)) - t.input2.addr;
     Require(add_offset == uint64_t{t.out_row_begin} * t.input2.line_stride(),
-            "DPU_RDMA.RDMA_SRC_BASE_ADDR does not point at the output tile's rows of the second addend");
+            std::string("DPU_RDMA.") + reg + " does not point at the output tile's rows of the second addend");
   }
   r.out_scale = static_cast<int32_t>(F("DPU", "OUT_CVT_SCALE", "OUT_CVT_SCALE"));
   r.out_shift = static_cast<uint32_t>(F("DPU", "OUT_CVT_SHIFT", "OUT_CVT_SHIFT"));
