@@ -7,8 +7,17 @@ namespace rknnsim::isa {
 RegisterFile::RegisterFile(const RegisterDb& db, std::string target) : db_(db), target_(std::move(target)) {}
 
 void RegisterFile::Apply(const NpuTask& task) {
+  for (int bit = 0; bit < 32; ++bit) {
+    group_[bit] = static_cast<int>(enabled_before_[bit] % 2);
+    if (task.record.enable_mask & (1u << bit)) ++enabled_before_[bit];
+  }
   int64_t word = static_cast<int64_t>(task.record.regcmd_addr / kRegWordBytes);
-  for (const RegWrite& w : task.writes) values_[uint32_t{w.block} << 16 | w.reg] = Slot{w.value, word++};
+  for (const RegWrite& w : task.writes) values_[Group(w.block)][uint32_t{w.block} << 16 | w.reg] = Slot{w.value, word++};
+}
+
+int RegisterFile::Group(uint16_t code) const {
+  const RegBlock* b = db_.Block(code, target_);
+  return b && b->enable_bit >= 0 && b->enable_bit < 32 ? group_[b->enable_bit] : 0;
 }
 
 const RegDef& RegisterFile::Def(const std::string& block, const std::string& reg, uint16_t* code,
@@ -28,8 +37,9 @@ const RegDef& RegisterFile::Def(const std::string& block, const std::string& reg
 uint32_t RegisterFile::Raw(const std::string& block, const std::string& reg, const std::string& who) const {
   uint16_t code = 0;
   const RegDef& def = Def(block, reg, &code, who);
-  const auto it = values_.find(uint32_t{code} << 16 | def.offset);
-  if (it == values_.end()) throw Error(who + ": " + block + "." + reg + " was never written, and its value decides the task");
+  const std::map<uint32_t, Slot>& values = values_[Group(code)];
+  const auto it = values.find(uint32_t{code} << 16 | def.offset);
+  if (it == values.end()) throw Error(who + ": " + block + "." + reg + " was never written, and its value decides the task");
   return it->second.value;
 }
 
@@ -51,8 +61,9 @@ int64_t RegisterFile::WordOf(const std::string& block, const std::string& reg) c
     if (b.name != block || b.code == 0 || db_.Block(b.code, target_) != &b) continue;
     for (const RegDef& r : b.registers)
       if (r.name == reg) {
-        const auto it = values_.find(uint32_t{b.code} << 16 | r.offset);
-        return it == values_.end() ? -1 : it->second.word;
+        const std::map<uint32_t, Slot>& values = values_[Group(b.code)];
+        const auto it = values.find(uint32_t{b.code} << 16 | r.offset);
+        return it == values.end() ? -1 : it->second.word;
       }
   }
   return -1;

@@ -1,6 +1,9 @@
 // The NPU's register state as a chain of tasks leaves it: each task's writes update the file and
 // the units read it by name (isa/npu_registers.yaml gives the bit positions, so no decoder
-// hard-codes a field). A register keeps the last value written to it, as the hardware does.
+// hard-codes a field). A register keeps the last value written to it, as the hardware does, in one
+// of its unit's two register groups: the files program every unit in ping-pong mode (S_POINTER
+// POINTER_PP_EN, EXECUTER_PP_EN), so the k-th task that enables a unit runs on group k mod 2 and
+// its writes complete what that group held two tasks back (docs/rknn-format.md §8).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +20,8 @@ class RegisterFile {
   // `target` selects the register map (e.g. RK3566's CORE layout); `who` prefixes error messages.
   RegisterFile(const RegisterDb& db, std::string target);
 
+  // Makes `task` the current one: its writes go to, and later reads come from, the group each
+  // unit uses for it.
   void Apply(const NpuTask& task);
 
   // The value of BLOCK.REGISTER, or of one of its fields (sign-extended when the database says
@@ -35,10 +40,13 @@ class RegisterFile {
     int64_t word = -1;
   };
   const RegDef& Def(const std::string& block, const std::string& reg, uint16_t* code, const std::string& who) const;
+  int Group(uint16_t code) const;  // the current task's register group of the block's unit
 
   const RegisterDb& db_;
   std::string target_;
-  std::map<uint32_t, Slot> values_;  // (block code << 16 | register offset) -> last write
+  std::map<uint32_t, Slot> values_[2];  // per group: (block code << 16 | register offset) -> last write
+  uint32_t enabled_before_[32] = {};    // per enable bit: tasks before the current one that enabled the unit
+  int group_[32] = {};                  // per enable bit: the current task's group
 };
 
 }  // namespace rknnsim::isa
