@@ -72,14 +72,15 @@ std::shared_ptr<Model> LoadModel(const std::string& path) {
 }
 
 std::shared_ptr<Model> LoadRockchipModel(const std::string& path) {
-  const rknn::RknnModel file = rknn::ReadRknnFile(path);
-  rknn::SimModel sim = rknn::CompileForSimulation(file);
+  runtime::LoadedRknn loaded = runtime::LoadRknn(rknn::ReadRknnFile(path), "'" + path + "'");
   auto model = std::make_shared<Model>();
   model->compiled.source_name = path;
-  model->compiled.graph = std::move(sim.graph);
-  model->compiled.program = std::move(sim.program);
+  model->compiled.graph = std::move(loaded.graph);
+  model->compiled.program = std::move(loaded.timing_program);
   model->rockchip_path = path;
-  const rknn::FileMemory memory = rknn::MemoryOf(file);
+  model->rockchip_exe = loaded.exe;
+  model->rockchip_refusal = loaded.refusal;
+  const rknn::FileMemory memory = rknn::MemoryOf(loaded.file);
   runtime::MemoryReport& report = model->rockchip_memory;
   report.weight_bytes = memory.weight_bytes;
   report.internal_bytes = memory.internal_bytes;
@@ -106,14 +107,25 @@ void CheckPlatformAvailable(const std::string& target) {
 }
 
 quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>& paths) {
-  return quant::LoadInputs(paths, model.compiled.graph);
+  if (!model.rockchip_exe) return quant::LoadInputs(paths, model.compiled.graph);
+  const std::vector<ir::Tensor> inputs = runtime::RknnInputTensors(*model.rockchip_exe);
+  if (paths.size() != inputs.size())
+    throw Error("the model has " + std::to_string(inputs.size()) + " input(s), got " + std::to_string(paths.size()),
+                "pass one input per model input, in order");
+  quant::Sample sample;
+  for (size_t i = 0; i < inputs.size(); ++i) sample.push_back(quant::LoadInputArray(paths[i], inputs[i], false));
+  return sample;
 }
 
 Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs, uint32_t core_mask) {
-  if (!model.rockchip_path.empty())
-    throw Error("'" + model.rockchip_path + "' cannot be run: the file holds int8 weight codes but no weight scales "
-                "(docs/rknn-format.md §3)",
-                "eval_perf and eval_memory work on it; to run, load_onnx and build the source model");
+  if (!model.rockchip_path.empty()) {
+    // The file's own program, through the path `rknn-sim run FILE.rknn` takes (same bytes out).
+    if (!model.rockchip_exe)
+      throw Error("'" + model.rockchip_path + "' cannot be run yet: " + model.rockchip_refusal.message(),
+                  "eval_perf and eval_memory work on it; docs/rknn-format.md §8 lists what runs");
+    runtime::RknnRun run = runtime::RunRknn(*model.rockchip_exe, inputs, /*reference=*/false);
+    return {std::move(run.outputs), run.total_time_us};
+  }
   const runtime::CompiledModel& m = model.compiled;
   if (inputs.size() != m.program.inputs.size())
     throw Error("the model has " + std::to_string(m.program.inputs.size()) + " input(s), got " +

@@ -14,6 +14,7 @@
 #include "runtime/converter.h"
 #include "runtime/model_file.h"
 #include "runtime/reports.h"
+#include "runtime/rknn_execution.h"
 
 namespace rknnsim::python {
 
@@ -36,10 +37,13 @@ struct Model {
   runtime::CompiledModel compiled;
   std::string onnx_path;  // empty for a model loaded from our model file
   runtime::ConvertOptions options;
-  // A Rockchip .rknn (compiler/rknn): simulated for timing and memory only, as `rknn-sim perf` /
-  // `memory` do; its memory figures are the ones the file records.
+  // A Rockchip .rknn (runtime/rknn_execution.h), loaded as `rknn-sim perf` / `run` load it: timed
+  // on its own program when that decodes, run through the same path as `rknn-sim run FILE.rknn`;
+  // its memory figures are the ones the file records.
   std::string rockchip_path;
   runtime::MemoryReport rockchip_memory;
+  std::shared_ptr<const runtime::RknnExecutable> rockchip_exe;  // null when its program does not decode
+  Error rockchip_refusal{""};
 
   std::string target() const { return compiled.program.target; }
   // What inference takes and returns: batch N on the leading dimension for rknn_batch_size models.

@@ -5,19 +5,56 @@
 #include "common/error.h"
 #include "compiler/rknn/npu_tasks.h"
 #include "compiler/rknn/regcmd_reference.h"
+#include "compiler/rknn/simulation.h"
 #include "runtime/tensor_io.h"
 #include "sim/simulator.h"
 
 namespace rknnsim::runtime {
 
-RknnExecutable LoadRknnExecutable(const std::string& path) {
+RknnExecutable MakeRknnExecutable(rknn::RknnModel model, const std::string& what) {
   RknnExecutable exe;
-  exe.model = rknn::ReadRknnFile(path);
-  const std::string what = "'" + path + "'";
+  exe.model = std::move(model);
   exe.platform = isa::LoadPlatformForTarget(exe.model.target);
   exe.regcmd = rknn::LowerRegcmdProgram(exe.model, rknn::NpuTasksOf(exe.model, what), exe.platform, what);
   exe.norms = rknn::InputNorms(exe.model, what);
   return exe;
+}
+
+RknnExecutable LoadRknnExecutable(const std::string& path) {
+  return MakeRknnExecutable(rknn::ReadRknnFile(path), "'" + path + "'");
+}
+
+void NormalizeInput(std::vector<float>& x, const rknn::InputNorm& norm, const std::string& name) {
+  const size_t channels = norm.mean.size(), plane = channels ? x.size() / channels : 0;
+  if (channels == 0 || plane * channels != x.size())
+    throw Error("input '" + name + "' holds " + std::to_string(x.size()) + " values, not a whole number of its " +
+                std::to_string(channels) + " channels");
+  if (norm.rgb2bgr && channels == 3)
+    for (size_t k = 0; k < plane; ++k) std::swap(x[k], x[2 * plane + k]);
+  for (size_t c = 0; c < channels; ++c)
+    for (size_t k = 0; k < plane; ++k) x[c * plane + k] = (x[c * plane + k] - norm.mean[c]) / norm.std[c];
+}
+
+LoadedRknn LoadRknn(rknn::RknnModel file, const std::string& what) {
+  LoadedRknn l;
+  l.file = file;
+  try {
+    l.exe = std::make_shared<const RknnExecutable>(MakeRknnExecutable(std::move(file), what));
+  } catch (const Error& e) {
+    l.refusal = e;
+  }
+  try {
+    rknn::SimModel sim = rknn::CompileForSimulation(l.file);
+    l.graph = std::move(sim.graph);
+    l.timing_program = std::move(sim.program);
+  } catch (const Error&) {
+    if (!l.exe) throw;
+  }
+  if (l.exe) {
+    l.timing_program = l.exe->regcmd.program;
+    l.own_tasks = true;
+  }
+  return l;
 }
 
 std::vector<ir::Tensor> RknnInputTensors(const RknnExecutable& exe) {
@@ -39,17 +76,8 @@ RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool
   std::vector<std::vector<uint8_t>> surfaces;
   for (size_t i = 0; i < raw_inputs.size(); ++i) {
     const isa::IoTensor& io = p.inputs[i];
-    const rknn::InputNorm& norm = exe.norms[i];
     std::vector<float> x = raw_inputs[i];
-    const size_t channels = norm.mean.size(), plane = channels ? x.size() / channels : 0;
-    if (channels == 0 || plane * channels != x.size())
-      throw Error("input '" + io.name + "' holds " + std::to_string(x.size()) + " values, not a whole number of its " +
-                  std::to_string(channels) + " channels");
-    // RKNN-Toolkit2's config(): channel order first (rgb2bgr), then (x - mean) / std per channel.
-    if (norm.rgb2bgr && channels == 3)
-      for (size_t k = 0; k < plane; ++k) std::swap(x[k], x[2 * plane + k]);
-    for (size_t c = 0; c < channels; ++c)
-      for (size_t k = 0; k < plane; ++k) x[c * plane + k] = (x[c * plane + k] - norm.mean[c]) / norm.std[c];
+    NormalizeInput(x, exe.norms[i], io.name);
     surfaces.push_back(PackInput(x, io));
   }
   RknnRun run;

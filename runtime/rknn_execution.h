@@ -5,9 +5,13 @@
 // mean/std, which the runtime applies as the file records them; outputs are float32, dequantized.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "common/error.h"
+
+#include "compiler/ir/graph.h"
 #include "compiler/quant/dataset.h"
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/regcmd_program.h"
@@ -23,7 +27,26 @@ struct RknnExecutable {
 };
 
 // Throws rknnsim::Error with one line when the file's program cannot be executed.
+RknnExecutable MakeRknnExecutable(rknn::RknnModel model, const std::string& what);
 RknnExecutable LoadRknnExecutable(const std::string& path);
+
+// RKNN-Toolkit2's config() preprocessing as the file records it: channel order (rgb2bgr), then
+// (x - mean) / std per channel, on one float NCHW input. Throws when the sizes do not fit.
+void NormalizeInput(std::vector<float>& nchw, const rknn::InputNorm& norm, const std::string& name);
+
+// A .rknn as every front door loads it (CLI perf/run, Python load_rknn, C rknn_init): the file, the
+// program that times it (the file's own tasks when they decode, else our lowering of its graph,
+// compiler/rknn/simulation.h), the executable when the program decodes, or why it does not.
+struct LoadedRknn {
+  rknn::RknnModel file;
+  isa::Program timing_program;
+  bool own_tasks = false;  // timing_program is the file's own program
+  ir::Graph graph;         // our import of the file's graph (empty when it does not import)
+  std::shared_ptr<const RknnExecutable> exe;
+  Error refusal{""};       // why exe is null
+};
+// Throws only when neither the file's own program nor our lowering of its graph can be simulated.
+LoadedRknn LoadRknn(rknn::RknnModel file, const std::string& what);
 
 // The file's graph inputs as ir tensors (name, NCHW shape), to read -i files against.
 std::vector<ir::Tensor> RknnInputTensors(const RknnExecutable& exe);

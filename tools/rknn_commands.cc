@@ -42,17 +42,26 @@ int Info(const CommandOptions& o) {
   return 0;
 }
 
+// Times the file's own tasks when its program decodes (docs/rknn-format.md §8); otherwise our
+// lowering of its graph, saying so and why.
 int RknnPerf(const CommandOptions& o) {
-  const rknn::RknnModel model = rknn::ReadRknnFile(o.model);
-  const rknn::SimModel sim = rknn::CompileForSimulation(model);
+  const runtime::LoadedRknn loaded = runtime::LoadRknn(rknn::ReadRknnFile(o.model), "'" + o.model + "'");
+  const rknn::RknnModel& model = loaded.file;
+  const isa::Program& program = loaded.timing_program;
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.target);
-  const sim::SimulationResult result = sim::Simulate(sim.program, platform, {});
-  const runtime::PerfReport report = runtime::BuildPerfReport(sim.program, platform, result);
-  std::printf("Target: %s (%s), NPU %.0f MHz, timing-only simulation of %s (RKNN-Toolkit2 %s)\n", model.target.c_str(),
-              platform.platform.c_str(), platform.clock_mhz, o.model.c_str(), model.toolkit_version.c_str());
+  const sim::SimulationResult result = sim::Simulate(program, platform, {});
+  const runtime::PerfReport report = runtime::BuildPerfReport(program, platform, result);
+  // One title line (scripts and the C API tests read the table after it).
+  const std::string what = loaded.own_tasks ? "the file's own program, " + std::to_string(program.tasks.size()) +
+                                                  " tasks of its single-core schedule"
+                                            : "rknn-sim's lowering of the file's graph (its own program does not decode: " +
+                                                  loaded.refusal.message() + ")";
+  std::printf("Target: %s (%s), NPU %.0f MHz, timing-only simulation of %s (RKNN-Toolkit2 %s): %s\n",
+              model.target.c_str(), platform.platform.c_str(), platform.clock_mhz, o.model.c_str(),
+              model.toolkit_version.c_str(), what.c_str());
   std::fputs(runtime::FormatPerfTable(report).c_str(), stdout);
   if (!o.json.empty()) WriteJsonFile(o.json, runtime::PerfToJson(report));
-  if (!o.trace.empty()) WriteJsonFile(o.trace, runtime::BuildTrace(sim.program, platform, result));
+  if (!o.trace.empty()) WriteJsonFile(o.trace, runtime::BuildTrace(program, platform, result));
   if (!o.csv.empty()) {
     std::ofstream out(o.csv);
     if (!out) throw Error("cannot write '" + o.csv + "'");

@@ -174,7 +174,8 @@ void Context::SetInputs(uint32_t n, const rknn_input* inputs) {
       throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_inputs_set: input " + std::to_string(in.index) + " buf is NULL");
     const std::string what = "rknn_inputs_set: input " + std::to_string(in.index);
     converted.emplace_back(in.index, InputToSurface(program().inputs[in.index], in.buf, in.size, in.pass_through != 0,
-                                                    CheckedType(in.type, what), CheckedFormat(in.fmt, what)));
+                                                    CheckedType(in.type, what), CheckedFormat(in.fmt, what),
+                                                    InputNorm(in.index)));
   }
   for (auto& [index, surface] : converted) {
     inputs_[index] = std::move(surface);
@@ -183,14 +184,13 @@ void Context::SetInputs(uint32_t n, const rknn_input* inputs) {
 }
 
 void Context::Run() {
-  if (loaded_->rockchip)
+  if (loaded_->rockchip && !loaded_->rockchip_exe)
     throw ApiError(RKNN_ERR_MODEL_INVALID,
                    "rknn_run: " + loaded_->rockchip_source + " is a Rockchip .rknn file (RKNN-Toolkit2 " +
-                       loaded_->rockchip_toolkit +
-                       ") whose weights rknn-sim cannot decode (int8 codes without weight scales, "
-                       "docs/rknn-format.md §5), so it cannot run; rknn_query works on it (IN_OUT_NUM, attrs, "
-                       "SDK_VERSION, MEM_SIZE, PERF_DETAIL from a timing-only simulation). To run, convert the "
-                       "source ONNX model with `rknn-sim convert`");
+                       loaded_->rockchip_toolkit + ") whose program rknn-sim cannot decode yet (" +
+                       loaded_->rockchip_refusal.message() + "; docs/rknn-format.md §8 lists what runs); rknn_query "
+                       "works on it (IN_OUT_NUM, attrs, SDK_VERSION, MEM_SIZE, PERF_DETAIL from a timing-only "
+                       "simulation). To run, convert the source ONNX model with `rknn-sim convert`");
   std::vector<std::vector<uint8_t>> packed(program().inputs.size());
   for (size_t i = 0; i < packed.size(); ++i) {
     if (input_mems_[i]) {
@@ -198,7 +198,7 @@ void Context::Run() {
       const bool raw = b.attr.pass_through != 0 || b.attr.type == ModelType(program().inputs[i]);
       const uint64_t room = MemRoom(*b.mem);
       packed[i] = InputToSurface(program().inputs[i], static_cast<uint8_t*>(b.mem->virt_addr) + b.mem->offset, room,
-                                 raw, b.attr.type, b.attr.fmt);
+                                 raw, b.attr.type, b.attr.fmt, InputNorm(i));
     } else if (inputs_[i]) {
       packed[i] = *inputs_[i];
     } else {
@@ -210,8 +210,9 @@ void Context::Run() {
   RunOnSimulationThread([&] {
     const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(loaded_->model);
     // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
-    // the same bytes for every mask.
-    last_program_ = lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform);
+    // the same bytes for every mask. A Rockchip program runs its own single-core schedule.
+    last_program_ = loaded_->rockchip ? program()
+                                      : lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform);
     result = sim::Simulate(last_program_, loaded_->platform, packed, &cpu_runner);
   });
   outputs_ = std::move(result.outputs);

@@ -13,6 +13,7 @@
 #include "rknn_api.h"
 #include "runtime/model_file.h"
 #include "runtime/reports.h"
+#include "runtime/rknn_execution.h"
 #include "sim/simulator.h"
 
 namespace rknnsim::capi {
@@ -21,13 +22,16 @@ namespace rknnsim::capi {
 struct LoadedModel {
   runtime::CompiledModel model;
   isa::PlatformConfig platform;
-  // A Rockchip .rknn made by RKNN-Toolkit2 (compiler/rknn, as `rknn-sim perf` / `memory` read it):
-  // its I/O, memory and timing are known, but its weights cannot be decoded (no weight scales,
-  // docs/rknn-format.md §3), so rknn_run refuses it. `model` holds its imported graph and program.
+  // A Rockchip .rknn made by RKNN-Toolkit2, loaded as every front door loads it
+  // (runtime/rknn_execution.h): `model.program` is the program that times it (the file's own
+  // when it decodes); rknn_run executes the file's own program when it decodes
+  // (docs/rknn-format.md §8) and refuses with `rockchip_refusal` otherwise.
   bool rockchip = false;
   std::string rockchip_source;        // the path, or "model buffer"
   std::string rockchip_toolkit;       // the RKNN-Toolkit2 version that wrote it
   runtime::MemoryReport file_memory;  // the memory the file records (RKNN_QUERY_MEM_SIZE)
+  std::shared_ptr<const runtime::RknnExecutable> rockchip_exe;
+  Error rockchip_refusal{""};
 };
 
 class Context {
@@ -53,6 +57,12 @@ class Context {
 
  private:
   const isa::Program& program() const { return loaded_->model.program; }
+  // The mean/std a Rockchip .rknn records for input `index` (the board runtime applies them to
+  // non-pass-through inputs); nullptr for rknn-sim's models, which normalize inside the program.
+  const rknn::InputNorm* InputNorm(size_t index) const {
+    return loaded_->rockchip_exe && index < loaded_->rockchip_exe->norms.size() ? &loaded_->rockchip_exe->norms[index]
+                                                                               : nullptr;
+  }
   rknn_tensor_attr Attr(bool is_input, uint32_t index, int kind) const;
   // The timing the perf queries report: the last rknn_run's, or for a Rockchip .rknn (which never
   // runs) a timing-only simulation on the cores of core_mask_, as `rknn-sim perf` does. Null when

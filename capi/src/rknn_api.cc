@@ -92,17 +92,18 @@ void MarkElaborated(const Context& context) {
   ElaboratedPlatform() = context.loaded()->platform.platform;
 }
 
-// A Rockchip .rknn: imported and lowered for its target as `rknn-sim perf` does, with the memory
-// figures the file records.
-void LoadRockchip(const rknn::RknnModel& file, const std::string& source, LoadedModel& loaded) {
-  rknn::SimModel sim = rknn::CompileForSimulation(file);
+// A Rockchip .rknn, loaded as `rknn-sim perf` / `run` load it, with the memory figures the file records.
+void LoadRockchip(rknn::RknnModel file, const std::string& source, LoadedModel& loaded) {
+  loaded.rockchip_toolkit = file.toolkit_version.empty() ? "version unknown" : file.toolkit_version;
+  runtime::LoadedRknn rknn = runtime::LoadRknn(std::move(file), source);
   loaded.model.source_name = source;
-  loaded.model.graph = std::move(sim.graph);
-  loaded.model.program = std::move(sim.program);
+  loaded.model.graph = std::move(rknn.graph);
+  loaded.model.program = std::move(rknn.timing_program);
   loaded.rockchip = true;
   loaded.rockchip_source = source;
-  loaded.rockchip_toolkit = file.toolkit_version.empty() ? "version unknown" : file.toolkit_version;
-  const rknn::FileMemory memory = rknn::MemoryOf(file);
+  loaded.rockchip_exe = rknn.exe;
+  loaded.rockchip_refusal = rknn.refusal;
+  const rknn::FileMemory memory = rknn::MemoryOf(rknn.file);
   loaded.file_memory.weight_bytes = memory.weight_bytes;
   loaded.file_memory.internal_bytes = memory.internal_bytes;
   loaded.file_memory.other_bytes = memory.other_bytes;
@@ -207,7 +208,8 @@ int rknn_run(rknn_context context, rknn_run_extend* extend) {
   (void)extend;  // runs are synchronous: frame ids and fences have nothing to wait for
   return Guarded(RKNN_ERR_FAIL, [&] {
     const auto ctx = Find(context);
-    if (!ctx->loaded()->rockchip) rknnsim::capi::MarkElaborated(*ctx);  // a Rockchip .rknn never runs
+    // A Rockchip .rknn whose program does not decode never runs, so it claims no platform here.
+    if (!ctx->loaded()->rockchip || ctx->loaded()->rockchip_exe) rknnsim::capi::MarkElaborated(*ctx);
     ctx->Run();
   });
 }

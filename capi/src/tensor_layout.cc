@@ -5,6 +5,7 @@
 
 #include "capi/src/api_error.h"
 #include "common/fp16.h"
+#include "runtime/rknn_execution.h"
 #include "runtime/tensor_io.h"
 
 namespace rknnsim::capi {
@@ -141,7 +142,7 @@ rknn_tensor_attr MakeAttr(const isa::IoTensor& io, uint32_t index, bool is_input
 }
 
 std::vector<uint8_t> InputToSurface(const isa::IoTensor& io, const void* buf, uint64_t size, bool pass_through,
-                                    rknn_tensor_type type, rknn_tensor_format fmt) {
+                                    rknn_tensor_type type, rknn_tensor_format fmt, const rknn::InputNorm* norm) {
   const auto* data = static_cast<const uint8_t*>(buf);
   const uint64_t n = NumElements(io);
   if (pass_through) {
@@ -173,6 +174,13 @@ std::vector<uint8_t> InputToSurface(const isa::IoTensor& io, const void* buf, ui
     nchw = ToFloat(Transpose(io, data, bytes, /*to_nchw=*/true).data(), n, type);
   else
     nchw = ToFloat(data, n, type);
+  if (norm) {
+    try {
+      runtime::NormalizeInput(nchw, *norm, io.name);
+    } catch (const Error& e) {
+      throw ApiError(RKNN_ERR_INPUT_INVALID, e.what());
+    }
+  }
   return runtime::PackInput(nchw, io);
 }
 

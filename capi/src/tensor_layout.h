@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/rknn/regcmd_program.h"
 #include "isa/program.h"
 #include "rknn_api.h"
 
@@ -38,8 +39,10 @@ rknn_tensor_type ModelType(const isa::IoTensor& io);
 
 // One input buffer described like rknn_input -> the native surface image for Simulate.
 // Throws ApiError (PARAM_INVALID / INPUT_INVALID) for unsupported types, formats or short buffers.
+// `norm`, when given, is a Rockchip .rknn's recorded mean/std, applied to non-pass-through data.
 std::vector<uint8_t> InputToSurface(const isa::IoTensor& io, const void* buf, uint64_t size, bool pass_through,
-                                    rknn_tensor_type type, rknn_tensor_format fmt);
+                                    rknn_tensor_type type, rknn_tensor_format fmt,
+                                    const rknn::InputNorm* norm = nullptr);
 
 // Bytes an output needs as `type` (FLOAT32 or the model type) in `fmt`.
 uint64_t OutputBytes(const isa::IoTensor& io, rknn_tensor_type type, rknn_tensor_format fmt);

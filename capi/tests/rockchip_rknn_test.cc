@@ -1,8 +1,9 @@
 // The C API on Rockchip .rknn files (made by RKNN-Toolkit2, docs/rknn-format.md): rknn_init accepts
 // them from a path or a buffer, the queries describe them (I/O attrs, SDK version, the memory the
-// file records, PERF_DETAIL from a timing-only simulation equal to `rknn-sim perf`), and rknn_run
-// refuses them with RKNN_ERR_MODEL_INVALID and one line saying why (their weights cannot be
-// decoded). Skipped when the sample files are not on this machine.
+// file records, PERF_DETAIL from a timing-only simulation equal to `rknn-sim perf`); rknn_run
+// executes a file whose program decodes (toolkit 1.6+) as the board demo feeds it, and refuses
+// one that does not (toolkit 1.4) with RKNN_ERR_MODEL_INVALID and one line saying why. Skipped
+// when the sample files are not on this machine.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "capi_test_support.h"
+#include "common/npy.h"
 #include "rknn_api.h"
 
 namespace {
@@ -178,6 +180,39 @@ TEST(RockchipRknnRv1106, PerfDetailWithoutABoard) {
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not on this machine";
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(Rv1106PerfDetail(path), testing::ExitedWithCode(0), "E RKNN: rknn_run: '.*retinaface_rv1106.rknn' is a");
+}
+
+}  // namespace
+
+namespace {
+
+// The board demo's way (rknpu2/examples/rknn_multiple_input_demo): uint8 NHWC buffers read from
+// its .bin files, float outputs. They are the same images as the .npy inputs `rknn-sim run` took
+// in make_models.sh, so the outputs must be the same bytes.
+TEST(RockchipRknnRun, TheToolkit16DemoRunsAsTheBoardDemoFeedsIt) {
+  const std::string path = SamplePath(std::string(kDemo) + "_tk162");
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not on this machine";
+  rknn_context ctx = 0;
+  ASSERT_EQ(rknn_init(&ctx, const_cast<char*>(path.c_str()), 0, 0, nullptr), RKNN_SUCC);
+  std::vector<char> a = ReadBytes(DataDir() + "/multiple_input_demo_input1.bin");
+  std::vector<char> b = ReadBytes(DataDir() + "/multiple_input_demo_input2.bin");
+  ASSERT_EQ(a.size(), 128u * 128u);
+  ASSERT_EQ(b.size(), 128u * 128u * 3u);
+  rknn_input inputs[2]{};
+  inputs[0].index = 0, inputs[0].buf = a.data(), inputs[0].size = static_cast<uint32_t>(a.size());
+  inputs[0].type = RKNN_TENSOR_UINT8, inputs[0].fmt = RKNN_TENSOR_NHWC;
+  inputs[1].index = 1, inputs[1].buf = b.data(), inputs[1].size = static_cast<uint32_t>(b.size());
+  inputs[1].type = RKNN_TENSOR_UINT8, inputs[1].fmt = RKNN_TENSOR_NHWC;
+  ASSERT_EQ(rknn_inputs_set(ctx, 2, inputs), RKNN_SUCC);
+  ASSERT_EQ(rknn_run(ctx, nullptr), RKNN_SUCC);
+  rknn_output out{};
+  out.want_float = 1;
+  ASSERT_EQ(rknn_outputs_get(ctx, 1, &out, nullptr), RKNN_SUCC);
+  const rknnsim::NpyArray expected = rknnsim::ReadNpy(Work() + "/cli_rockchip/0_8.npy");
+  ASSERT_EQ(out.size, expected.data.size() * sizeof(float));
+  EXPECT_EQ(std::memcmp(out.buf, expected.data.data(), out.size), 0);
+  EXPECT_EQ(rknn_outputs_release(ctx, 1, &out), RKNN_SUCC);
+  EXPECT_EQ(rknn_destroy(ctx), RKNN_SUCC);
 }
 
 }  // namespace

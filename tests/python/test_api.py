@@ -249,7 +249,8 @@ ERROR_CASES = [
 
 def scenario_rockchip():
     """A .rknn made by RKNN-Toolkit2: load_rknn accepts it; eval_perf and eval_memory equal the
-    CLI's `perf --json` / `memory --json`; inference refuses it with an E line."""
+    CLI's `perf --json` / `memory --json`; inference refuses a file whose program does not decode
+    with an E line, and runs one that decodes to the bytes `rknn-sim run FILE.rknn` writes."""
     from rknn_sim.api import RKNN
     path = '/work/shared/data/rknn/pp_human_segv2_rk3588.rknn'
     if not os.path.exists(path):
@@ -266,6 +267,20 @@ def scenario_rockchip():
     with open(out) as f:
         assert memory == json.load(f), memory
     assert rknn.inference(inputs=[np.zeros((1, 3, 192, 192), np.float32)], data_format='nchw') is None
+    rknn.release()
+
+    # A file whose program decodes runs: the same bytes as `rknn-sim run FILE.rknn`.
+    demo = os.path.join(os.path.dirname(path), 'multiple_input_demo_rk3588_tk162.rknn')
+    inputs = [os.path.join(os.path.dirname(path), 'multiple_input_demo_image%d_nchw.npy' % k) for k in (1, 2)]
+    rknn = RKNN()
+    assert rknn.load_rknn(demo) == 0
+    assert rknn.init_runtime(target='rk3588') == 0
+    outputs = rknn.inference(inputs=[np.load(i) for i in inputs], data_format='nchw')
+    out_dir = work('rockchip_run')
+    cli('run', demo, '-i', inputs[0], '-i', inputs[1], '-o', out_dir)
+    expected = np.load(os.path.join(out_dir, '0_8.npy'))
+    assert outputs is not None and outputs[0].tobytes() == expected.tobytes(), 'load_rknn + inference != rknn-sim run'
+    print('rockchip run ok')
     rknn.release()
 
 
@@ -334,7 +349,8 @@ def main():
     assert 'E init_runtime: this process already simulates platform' in second and 'own Python process' in second, \
         second
     run_scenario('fp16')
-    assert 'cannot be run' in run_scenario('rockchip') or not os.path.exists('/work/shared/data/rknn')
+    rockchip = run_scenario('rockchip')
+    assert 'cannot be run' in rockchip or not os.path.exists('/work/shared/data/rknn'), rockchip
     found = sections(run_scenario('errors'))
     cli_check.check_error_lines(found, [(label, api, text) for label, api, _, _, text in ERROR_CASES])
     print('all %d error cases give their E line' % len(ERROR_CASES))
