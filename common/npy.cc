@@ -241,11 +241,14 @@ NpyArray ParseNpy(const std::vector<uint8_t>& bytes, const std::string& what) {
 
 NpyArray ReadNpy(const std::string& path) { return ParseNpy(ReadFileBytes(path), path); }
 
-void WriteNpy(const std::string& path, const std::vector<int64_t>& shape, const std::vector<float>& data) {
+namespace {
+
+void WriteNpyBytes(const std::string& path, const std::vector<int64_t>& shape, const char* descr, const uint8_t* raw,
+                   size_t raw_bytes) {
   std::string dims;
   for (int64_t d : shape) dims += std::to_string(d) + ",";
   if (shape.size() > 1) dims.pop_back();
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
   // Pad so that the data starts on a 64-byte boundary, as numpy does.
   const size_t unpadded = kMagicLen + 4 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
@@ -256,9 +259,18 @@ void WriteNpy(const std::string& path, const std::vector<int64_t>& shape, const 
   bytes.push_back(static_cast<uint8_t>(header.size() & 0xff));
   bytes.push_back(static_cast<uint8_t>(header.size() >> 8));
   bytes.insert(bytes.end(), header.begin(), header.end());
-  const auto* raw = reinterpret_cast<const uint8_t*>(data.data());
-  bytes.insert(bytes.end(), raw, raw + data.size() * sizeof(float));
+  bytes.insert(bytes.end(), raw, raw + raw_bytes);
   WriteFileBytes(path, bytes.data(), bytes.size());
+}
+
+}  // namespace
+
+void WriteNpy(const std::string& path, const std::vector<int64_t>& shape, const std::vector<float>& data) {
+  WriteNpyBytes(path, shape, "<f4", reinterpret_cast<const uint8_t*>(data.data()), data.size() * sizeof(float));
+}
+
+void WriteNpyInt64(const std::string& path, const std::vector<int64_t>& shape, const std::vector<int64_t>& data) {
+  WriteNpyBytes(path, shape, "<i8", reinterpret_cast<const uint8_t*>(data.data()), data.size() * sizeof(int64_t));
 }
 
 }  // namespace rknnsim

@@ -20,5 +20,6 @@ NpyArray ReadNpy(const std::string& path);
 NpyArray ParseNpy(const std::vector<uint8_t>& bytes, const std::string& what);
 
 void WriteNpy(const std::string& path, const std::vector<int64_t>& shape, const std::vector<float>& data);
+void WriteNpyInt64(const std::string& path, const std::vector<int64_t>& shape, const std::vector<int64_t>& data);
 
 }  // namespace rknnsim

@@ -91,6 +91,9 @@ std::string Line(const Program& p, size_t index) {
       s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " stride=" + std::to_string(t.stride_h) + "x" +
            std::to_string(t.stride_w) + " fill=" + std::to_string(t.input_zp);
       break;
+    case TaskOp::kRegcmdDpu:
+      s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " (Rockchip DPU task)";
+      break;
     case TaskOp::kCpu:
       s += "node=" + std::to_string(t.cpu_node) + " in=";
       for (size_t i = 0; i < t.cpu_inputs.size(); ++i) s += (i ? "," : "") + Surf(t.cpu_inputs[i]);

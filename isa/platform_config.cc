@@ -106,6 +106,7 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
     p.cbuf_bank_bytes = r.Int("npu.cbuf.bank_kib") * 1024;
     p.dpu_elements_per_cycle = r.Number("npu.dpu_elements_per_cycle");
     p.dpu_bs_operand_group = r.Int("npu.dpu_bs_operand_group");
+    p.dpu_rdma_line_notch_in_atoms = r.Int("npu.dpu_rdma_line_notch_in_atoms") != 0;
     p.ppu_elements_per_cycle = r.Number("npu.ppu_elements_per_cycle");
     p.task_overhead_cycles = r.Int("npu.task_overhead_cycles");
     p.ddr_bandwidth_gbps = r.Number("ddr.bandwidth_gbps");

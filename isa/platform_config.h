@@ -30,6 +30,7 @@ struct PlatformConfig {
   int cbuf_bank_bytes = 0;
   double dpu_elements_per_cycle = 0;
   int dpu_bs_operand_group = 0;      // kernels per record group of the DPU's BS operand blob (.rknn programs)
+  bool dpu_rdma_line_notch_in_atoms = false;  // how DPU_RDMA's notch registers space rows (.rknn programs)
   double ppu_elements_per_cycle = 0;
   int task_overhead_cycles = 0;
   double ddr_bandwidth_gbps = 0;

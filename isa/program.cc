@@ -19,6 +19,7 @@ const char* TaskOpName(TaskOp op) {
     case TaskOp::kEltwiseMul: return "ew_mul";
     case TaskOp::kAvgPool: return "avgpool";
     case TaskOp::kZeroInsert: return "zero_insert";
+    case TaskOp::kRegcmdDpu: return "regcmd_dpu";
   }
   return "?";
 }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "isa/regcmd_conv.h"
+#include "isa/regcmd_task.h"
 
 namespace rknnsim::isa {
 
@@ -36,6 +36,7 @@ enum class TaskOp : uint8_t {
   kEltwiseMul,     // DPU + DPU_RDMA: multiply by a same-shape surface or a per-channel [C, 1, 1] one
   kAvgPool,        // PPU + PPU_RDMA: average pooling with one divisor (kh × kw) for every window
   kZeroInsert,     // DPU + DPU_RDMA: input pixel (y, x) to (y·stride_h, x·stride_w), input_zp elsewhere
+  kRegcmdDpu,      // DPU + DPU_RDMA of a Rockchip program: a cube through BS/BN/EW/output converter (Task::regcmd)
 };
 const char* TaskOpName(TaskOp op);
 
@@ -112,9 +113,9 @@ struct Task {
   // The NPU core that runs the task (RK3588 has three). The compiler emits single-core programs
   // (core 0); lower::AssignCores places and splits tasks for a core mask before simulation.
   uint32_t core = 0;
-  // A conv task of Rockchip's own program (.rknn register commands) instead of our compiler's:
-  // native weights, pad value and the DPU's BS/EW stages (isa/regcmd_conv.h).
-  RegcmdConv regcmd;
+  // A task of Rockchip's own program (.rknn register commands) instead of our compiler's: native
+  // weights, pad value, the DPU's BS/BN/EW stages and DMA strides (isa/regcmd_task.h).
+  RegcmdTask regcmd;
 };
 
 // Adds `delta` to every DDR address of the task that is at or above `from` (surfaces, weights,

@@ -124,7 +124,9 @@ Inference Simulate(const Model& model, const std::string& target, const quant::S
       throw Error("'" + model.rockchip_path + "' cannot be run yet: " + model.rockchip_refusal.message(),
                   "eval_perf and eval_memory work on it; docs/rknn-format.md §8 lists what runs");
     runtime::RknnRun run = runtime::RunRknn(*model.rockchip_exe, inputs, /*reference=*/false);
-    return {std::move(run.outputs), run.total_time_us};
+    Inference result{{}, run.total_time_us};
+    for (runtime::RknnOutput& out : run.outputs) result.outputs.push_back(std::move(out.values));
+    return result;
   }
   const runtime::CompiledModel& m = model.compiled;
   if (inputs.size() != m.program.inputs.size())

@@ -68,6 +68,11 @@ std::vector<ir::Tensor> RknnInputTensors(const RknnExecutable& exe) {
   return out;
 }
 
+sim::CpuOpRunner HostOpRunner(const RknnExecutable& exe) {
+  return [&exe](const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,
+                std::vector<std::vector<uint8_t>>& outputs) { rknn::RunHostOp(exe.regcmd, task, inputs, outputs); };
+}
+
 RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool reference) {
   const isa::Program& p = exe.regcmd.program;
   if (raw_inputs.size() != p.inputs.size())
@@ -83,13 +88,17 @@ RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool
   RknnRun run;
   std::vector<std::vector<uint8_t>> raw;
   if (reference) {
-    raw = rknn::RunRegcmdReference(p, surfaces);
+    raw = rknn::RunRegcmdReference(exe.regcmd, surfaces);
   } else {
-    sim::SimulationResult result = sim::Simulate(p, exe.platform, surfaces);
+    const sim::CpuOpRunner runner = HostOpRunner(exe);
+    sim::SimulationResult result = sim::Simulate(p, exe.platform, surfaces, &runner);
     raw = std::move(result.outputs);
     run.total_time_us = result.total_time_us;
   }
-  for (size_t i = 0; i < raw.size(); ++i) run.outputs.push_back(UnpackOutput(raw[i], p.outputs[i]));
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const isa::IoTensor& io = p.outputs[i];
+    run.outputs.push_back({io.name, io.shape, UnpackOutput(raw[i], io), exe.regcmd.int64_outputs[i]});
+  }
   return run;
 }
 

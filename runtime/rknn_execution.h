@@ -16,6 +16,7 @@
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/regcmd_program.h"
 #include "isa/platform_config.h"
+#include "sim/platform/task_extension.h"
 
 namespace rknnsim::runtime {
 
@@ -51,9 +52,17 @@ LoadedRknn LoadRknn(rknn::RknnModel file, const std::string& what);
 // The file's graph inputs as ir tensors (name, NCHW shape), to read -i files against.
 std::vector<ir::Tensor> RknnInputTensors(const RknnExecutable& exe);
 
+struct RknnOutput {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<float> values;  // dequantized; indices (ArgMax) as exact small integers
+  bool is_int64 = false;      // the file declares int64 (ArgMax indices)
+};
+// The platform's CPU runner for the program's host ops.
+sim::CpuOpRunner HostOpRunner(const RknnExecutable& exe);
 struct RknnRun {
-  std::vector<std::vector<float>> outputs;  // per graph output, NCHW, dequantized
-  double total_time_us = 0;                 // 0 for the reference
+  std::vector<RknnOutput> outputs;  // per graph output, in the file's order
+  double total_time_us = 0;         // 0 for the reference
 };
 // `raw_inputs`: one float NCHW array per graph input, before mean/std.
 RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool reference);

@@ -12,7 +12,8 @@ packages=(build-essential cmake ninja-build pkg-config
   flatbuffers-compiler libflatbuffers-dev zlib1g-dev libstb-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3-numpy libonnx-testdata
   python3-torch python3-torchvision python3-onnx
-  pybind11-dev python3-dev python3-yaml python3-pil fonts-dejavu-core)
+  pybind11-dev python3-dev python3-yaml python3-pil fonts-dejavu-core
+  python3-skimage python3-opencv opencv-data)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

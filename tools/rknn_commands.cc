@@ -110,9 +110,12 @@ int RknnRun(const CommandOptions& o) {
   std::filesystem::create_directories(o.output, ec);
   if (ec) throw Error("cannot create output directory '" + o.output + "': " + ec.message());
   for (size_t i = 0; i < run.outputs.size(); ++i) {
-    const isa::IoTensor& io = exe.regcmd.program.outputs[i];
-    const std::string path = o.output + "/" + OutputFileName(i, io.name);
-    WriteNpy(path, io.shape, run.outputs[i]);
+    const runtime::RknnOutput& out = run.outputs[i];
+    const std::string path = o.output + "/" + OutputFileName(i, out.name);
+    if (out.is_int64)
+      WriteNpyInt64(path, out.shape, std::vector<int64_t>(out.values.begin(), out.values.end()));
+    else
+      WriteNpy(path, out.shape, out.values);
     spdlog::info("wrote {}", path);
   }
   return 0;

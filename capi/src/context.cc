@@ -208,7 +208,9 @@ void Context::Run() {
   }
   sim::SimulationResult result;
   RunOnSimulationThread([&] {
-    const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(loaded_->model);
+    // A Rockchip program's CPU nodes run through its own host-op runner (runtime/rknn_execution.h).
+    const sim::CpuOpRunner cpu_runner = loaded_->rockchip_exe ? runtime::HostOpRunner(*loaded_->rockchip_exe)
+                                                              : runtime::MakeCpuRunner(loaded_->model);
     // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
     // the same bytes for every mask. A Rockchip program runs its own single-core schedule.
     last_program_ = loaded_->rockchip ? program()

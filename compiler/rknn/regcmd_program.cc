@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -18,12 +19,6 @@ constexpr uint16_t kPcBlock = 0x0101;
 constexpr uint16_t kPcBaseAddress = 0x0010;
 
 uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
-
-int64_t Product(const std::vector<int32_t>& dims) {
-  int64_t n = 1;
-  for (int32_t d : dims) n *= d;
-  return n;
-}
 
 // Where each of the file's tensors lives in simulated DDR: constants packed from 0, then the
 // internal region at the file's own offsets.
@@ -58,211 +53,127 @@ DdrLayout LayOut(const RknnModel& model, const std::string& what) {
   return l;
 }
 
-// A feature map as the file lays it out: native [N, C1, H, W, C2] int8 (inputs: C2 = channels).
-isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who) {
-  if (t.native_shape.size() != 5 || t.native_shape[0] != 1 || addr < 0)
-    throw Error(who + ": tensor '" + t.name + "' is not a batch-1 NC1HWC2 feature map in memory (native shape of " +
+// The native layout of a feature map: [N, C1, H, W, C2] int8 (graph inputs: C2 = channels).
+struct Geometry {
+  uint32_t height = 0, width = 0, c2 = 0;
+  uint64_t line() const { return uint64_t{width} * c2; }
+  uint64_t surface() const { return line() * height; }
+};
+
+Geometry GeometryOf(const RTensor& t, const std::string& who) {
+  if (t.native_shape.size() != 5 || t.native_shape[0] != 1 || t.native_shape[4] <= 0 || t.native_shape[2] <= 0 ||
+      t.native_shape[3] <= 0)
+    throw Error(who + ": tensor '" + t.name + "' is not a batch-1 NC1HWC2 feature map (native shape of " +
                 std::to_string(t.native_shape.size()) + " dims)");
   if (t.dtype != 3)
     throw Error(who + ": tensor '" + t.name + "' is " + DTypeName(t.dtype) + "; only int8 feature maps are executed");
+  return {static_cast<uint32_t>(t.native_shape[2]), static_cast<uint32_t>(t.native_shape[3]),
+          static_cast<uint32_t>(t.native_shape[4])};
+}
+
+// A graph input or output: its native NC1HWC2 surface.
+isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who) {
+  const Geometry g = GeometryOf(t, who);
   isa::Surface s;
   s.addr = static_cast<uint64_t>(addr);
-  s.c2 = static_cast<uint32_t>(t.native_shape[4]);
-  s.channels = t.shape.size() >= 2 ? static_cast<uint32_t>(t.shape[1]) : s.c2;
-  s.height = static_cast<uint32_t>(t.native_shape[2]);
-  s.width = static_cast<uint32_t>(t.native_shape[3]);
+  s.c2 = g.c2;
+  s.channels = t.shape.size() >= 2 ? static_cast<uint32_t>(t.shape[1]) : g.c2;
+  s.height = g.height;
+  s.width = g.width;
   s.type = isa::ElemType::kInt8;
-  if (s.c2 == 0 || s.c1() > static_cast<uint32_t>(t.native_shape[1]) || s.bytes() > static_cast<uint64_t>(t.size))
+  if (addr < 0 || s.c1() > static_cast<uint32_t>(t.native_shape[1]) || s.bytes() > static_cast<uint64_t>(t.size))
     throw Error(who + ": tensor '" + t.name + "' has an inconsistent native shape for its " + std::to_string(t.size) +
                 " bytes");
   return s;
 }
 
-// The decoding context of one task: its registers, node, tensors and relocations.
+// The decoding context of one task: its registers, node, and the tensors its address registers
+// are relocated to.
 class TaskDecoder {
  public:
   TaskDecoder(const RknnModel& model, const DdrLayout& ddr, const isa::RegisterFile& regs,
-              const std::map<int64_t, const RRelocation*>& relocated, const isa::NpuTask& task,
-              const isa::PlatformConfig& platform, const std::string& what)
-      : model_(model), ddr_(ddr), regs_(regs), relocated_(relocated), task_(task), platform_(platform),
-        node_(model.nodes[task.record.op_idx]) {
+              const std::map<int64_t, const RRelocation*>& relocated, const std::map<std::string, size_t>& by_name,
+              const isa::NpuTask& task, const isa::PlatformConfig& platform, const std::string& what)
+      : model_(model), ddr_(ddr), regs_(regs), relocated_(relocated), by_name_(by_name), task_(task),
+        platform_(platform), node_(model.nodes[task.record.op_idx]) {
     who_ = what + ": task " + std::to_string(task.index) + " (node '" + node_.name + "', " + node_.type + ")";
   }
 
   isa::Task Conv() const;
+  isa::Task DpuOnly() const;
 
  private:
   int64_t F(const char* block, const char* reg, const char* field) const { return regs_.Field(block, reg, field, who_); }
   uint32_t Raw(const char* block, const char* reg) const { return regs_.Raw(block, reg, who_); }
-
-  const RTensor& Operand(size_t role, int32_t* index) const {
-    const std::vector<int32_t>& ids = role == kOutput ? node_.outputs : node_.inputs;
-    const size_t i = role == kOutput ? 0 : role;
-    if (i >= ids.size())
-      throw Error(who_ + ": the node has " + std::to_string(ids.size()) + (role == kOutput ? " outputs" : " inputs") +
-                  ", its " + RoleName(role) + " is missing");
-    *index = ids[i];
-    return model_.tensors[static_cast<size_t>(ids[i])];
-  }
-
-  // The DDR address an address register points at: the node's tensor of that role plus the
-  // register's value (the offset inside it). Where the file relocates the word, the relocation
-  // must name the same tensor and offset.
-  uint64_t Address(const char* block, const char* reg, size_t role, uint64_t span) const {
-    int32_t index = 0;
-    const RTensor& t = Operand(role, &index);
-    const uint32_t offset = Raw(block, reg);
-    const auto it = relocated_.find(regs_.WordOf(block, reg));
-    if (it != relocated_.end() && (it->second->tensor != t.name || it->second->offset != offset))
-      throw Error(who_ + ": " + block + "." + reg + " is relocated to '" + it->second->tensor + "' + " +
-                  std::to_string(it->second->offset) + " but the node's " + RoleName(role) + " is '" + t.name + "' + " +
-                  std::to_string(offset));
-    const int64_t base = ddr_.addr[static_cast<size_t>(index)];
-    const uint64_t size = t.is_activation() ? static_cast<uint64_t>(t.size) : t.data.size();
-    if (base < 0 || uint64_t{offset} + span > size)
-      throw Error(who_ + ": " + block + "." + reg + " = " + std::to_string(offset) + " plus the " + std::to_string(span) +
-                  " bytes the task reads or writes lies outside tensor '" + t.name + "' (" + std::to_string(size) +
-                  " bytes)");
-    return static_cast<uint64_t>(base) + offset;
-  }
-
-  bool Relocated(const char* block, const char* reg) const {
-    return relocated_.count(regs_.WordOf(block, reg)) != 0;
-  }
-
-  static const char* RoleName(size_t role) {
-    switch (role) {
-      case 0: return "data input";
-      case 1: return "weight";
-      case 2: return "bias";
-      case 3: return "second addend";
-      default: return "output";
-    }
-  }
-  static constexpr size_t kData = 0, kWeight = 1, kBias = 2, kAddend = 3, kOutput = 4;
-
   void Require(bool ok, const std::string& what) const {
     if (!ok) throw Error(who_ + ": " + what);
   }
+
+  // The tensor an address register points into (from the file's relocation of the word that
+  // last wrote it) and the register's value, the offset inside it.
+  struct Target {
+    size_t tensor = 0;
+    uint64_t offset = 0;
+  };
+  Target Relocated(const char* block, const char* reg) const {
+    const auto it = relocated_.find(regs_.WordOf(block, reg));
+    Require(it != relocated_.end(), std::string(block) + "." + reg + " is not relocated to any tensor");
+    const auto named = by_name_.find(it->second->tensor);
+    Require(named != by_name_.end(), std::string(block) + "." + reg + " is relocated to '" + it->second->tensor +
+                                         "', which is not a tensor of the file");
+    const uint32_t offset = Raw(block, reg);
+    Require(it->second->offset == offset, std::string(block) + "." + reg + " holds " + std::to_string(offset) +
+                                              " but its relocation says " + std::to_string(it->second->offset));
+    return {named->second, offset};
+  }
+  const RTensor& TensorOf(const Target& t) const { return model_.tensors[t.tensor]; }
+
+  // The DDR address of `span` bytes from the target, checked against the tensor's bytes.
+  uint64_t Address(const char* block, const char* reg, const Target& t, uint64_t span) const {
+    const RTensor& tensor = TensorOf(t);
+    const int64_t base = ddr_.addr[t.tensor];
+    const uint64_t size = tensor.is_activation() ? static_cast<uint64_t>(tensor.size) : tensor.data.size();
+    Require(base >= 0 && t.offset + span <= size,
+            std::string(block) + "." + reg + " = " + std::to_string(t.offset) + " plus the " + std::to_string(span) +
+                " bytes the task reads or writes lies outside tensor '" + tensor.name + "' (" + std::to_string(size) +
+                " bytes)");
+    return static_cast<uint64_t>(base) + t.offset;
+  }
+
+  // A cube of `channels` × `rows` × `width` at an address register, in the layout `strides`
+  // gives (addr filled in here).
+  isa::StridedCube Cube(const char* block, const char* reg, isa::StridedCube strides, uint32_t channels,
+                        uint32_t rows, uint32_t width) const {
+    const Target t = Relocated(block, reg);
+    strides.addr = Address(block, reg, t, strides.Span(channels, rows, width));
+    return strides;
+  }
+  Geometry GeometryAt(const char* block, const char* reg) const { return GeometryOf(TensorOf(Relocated(block, reg)), who_); }
+
+  void DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const;
 
   const RknnModel& model_;
   const DdrLayout& ddr_;
   const isa::RegisterFile& regs_;
   const std::map<int64_t, const RRelocation*>& relocated_;
+  const std::map<std::string, size_t>& by_name_;
   const isa::NpuTask& task_;
   const isa::PlatformConfig& platform_;
   const RNode& node_;
   std::string who_;
 };
 
-isa::Task TaskDecoder::Conv() const {
-  Require(F("CNA", "CONV_CON1", "CONV_MODE") == 0 && F("CNA", "CONV_CON1", "DECONV") == 0,
-          "CNA.CONV_CON1 asks for a depthwise or transposed convolution, which is not executed yet");
-  Require(F("CNA", "CONV_CON1", "IN_PRECISION") == 0 && F("CNA", "CONV_CON1", "PROC_PRECISION") == 0,
-          "CNA.CONV_CON1 asks for a precision other than int8, which is not executed yet");
-  Require(F("CNA", "CVT_CON0", "CVT_BYPASS") == 1, "CNA.CVT_CON0 enables the input converter, which is not decoded");
-  Require(F("CNA", "CONV_CON3", "ATROUS_X_DILATION") <= 1 && F("CNA", "CONV_CON3", "ATROUS_Y_DILATION") <= 1,
-          "CNA.CONV_CON3 asks for a dilated convolution, which is not executed yet");
-  Require(!regs_.Written("CORE", "CLIP_TRUNCATE") || F("CORE", "CLIP_TRUNCATE", "CLIP_TRUNCATE") == 0,
-          "CORE.CLIP_TRUNCATE shifts the accumulators, which is not decoded");
-  Require(F("DPU", "BN_CFG", "BN_BYPASS") == 1, "DPU.BN_CFG enables the BN stage, which is not decoded");
-  Require(F("DPU", "FEATURE_MODE_CFG", "FLYING_MODE") == 0, "DPU.FEATURE_MODE_CFG reads memory instead of the MAC array");
-  Require(F("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN") == 0 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0,
-          "the DPU writes a type other than int8, which is not executed yet");
+// The DPU stages and the write of a `channels` × `rows` × `width` cube (conv output or DPU-only
+// input), common to both kinds of task: BS, BN, EW, output converter, WDMA strides.
+void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const {
+  isa::RegcmdTask& r = t.regcmd;
+  Require(F("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN") == 0 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0 &&
+              F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0,
+          "the DPU works on a type other than int8, which is not executed yet");
+  t.out_rows = rows;
+  t.kernels = channels;
 
-  isa::Task t;
-  t.op = isa::TaskOp::kConv;
-  t.enable_mask = task_.record.enable_mask;
-  t.conv_mode = isa::ConvMode::kDirect;
-  isa::RegcmdConv& r = t.regcmd;
-  r.on = true;
-
-  // Window and tile geometry (CNA), output cube (DPU).
-  const uint32_t in_w = static_cast<uint32_t>(F("CNA", "DATA_SIZE0", "DATAIN_WIDTH"));
-  const uint32_t in_rows = static_cast<uint32_t>(F("CNA", "DATA_SIZE0", "DATAIN_HEIGHT"));
-  const uint32_t real_channels = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL_REAL")) + 1;
-  t.stride_w = static_cast<uint32_t>(F("CNA", "CONV_CON3", "CONV_X_STRIDE"));
-  t.stride_h = static_cast<uint32_t>(F("CNA", "CONV_CON3", "CONV_Y_STRIDE"));
-  t.kernel_w = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_WIDTH"));
-  t.kernel_h = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_HEIGHT"));
-  const uint32_t weight_kernels = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS"));
-  const uint32_t tile_pad_top = static_cast<uint32_t>(F("CNA", "PAD_CON0", "PAD_TOP"));
-  t.pad_left = static_cast<uint32_t>(F("CNA", "PAD_CON0", "PAD_LEFT"));
-  const uint32_t out_w = static_cast<uint32_t>(F("CNA", "DATA_SIZE2", "DATAOUT_WIDTH"));
-  t.out_rows = static_cast<uint32_t>(F("DPU", "DATA_CUBE_HEIGHT", "HEIGHT")) + 1;
-  t.kernels = static_cast<uint32_t>(F("DPU", "DATA_CUBE_CHANNEL", "CHANNEL")) + 1;
-  Require(t.stride_w > 0 && t.stride_h > 0 && t.kernel_w > 0 && t.kernel_h > 0 && in_rows > 0,
-          "CNA.CONV_CON3 / WEIGHT_SIZE2 / DATA_SIZE0 describe an empty window");
-  // The pad value: RK3588 and RV110x write CNA.PAD_CON1; RK356x files carry it in the upper half of
-  // PAD_CON0, which Mesa's map leaves reserved (docs/rknn-format.md §8).
-  if (regs_.Written("CNA", "PAD_CON1"))
-    r.pad_value = static_cast<int32_t>(F("CNA", "PAD_CON1", "PAD_VALUE"));
-  else
-    r.pad_value = static_cast<int16_t>(Raw("CNA", "PAD_CON0") >> 16);
-
-  int32_t index = 0;
-  const RTensor& input = Operand(kData, &index);
-  t.input = SurfaceOf(input, ddr_.addr[static_cast<size_t>(index)], who_);
-  const RTensor& output = Operand(kOutput, &index);
-  t.output = SurfaceOf(output, ddr_.addr[static_cast<size_t>(index)], who_);
-  Require(in_w == t.input.width && real_channels <= t.input.c1() * t.input.c2,
-          "CNA.DATA_SIZE0/1 (" + std::to_string(in_w) + " wide, " + std::to_string(real_channels) +
-              " channels) do not match input '" + input.name + "'");
-  Require(out_w == t.output.width && weight_kernels <= t.kernels,
-          "CNA.DATA_SIZE2 / DPU.DATA_CUBE_CHANNEL (" + std::to_string(out_w) + " wide, " + std::to_string(t.kernels) +
-              " channels) do not match output '" + output.name + "'");
-  t.input.channels = real_channels;
-
-  // Row tile: the input and output rows the registers address, turned into the layer-level
-  // window our tasks carry (padding of the whole layer, out_row_begin).
-  // Spans: the DMA reads C1 surfaces of the tile's rows; the DPU writes the C1 surfaces of all
-  // t.kernels channels, which may be more than the output's native C1 (its allocation covers them).
-  auto span = [](const isa::Surface& s, uint32_t surfaces, uint32_t rows) {
-    return uint64_t{surfaces - 1} * s.surface_stride() + uint64_t{rows} * s.line_stride();
-  };
-  const uint32_t out_surfaces = (t.kernels + t.output.c2 - 1) / t.output.c2;
-  Require(!regs_.Written("DPU", "DST_SURF_STRIDE") || Raw("DPU", "DST_SURF_STRIDE") == t.output.surface_stride(),
-          "DPU.DST_SURF_STRIDE (" + std::to_string(Raw("DPU", "DST_SURF_STRIDE")) + ") is not the output's surface size " +
-              std::to_string(t.output.surface_stride()));
-  const uint64_t in_offset =
-      Address("CNA", "FEATURE_DATA_ADDR", kData, span(t.input, t.input.c1(), in_rows)) - t.input.addr;
-  Require(in_offset % t.input.line_stride() == 0, "CNA.FEATURE_DATA_ADDR does not start an input row");
-  const uint32_t in_row0 = static_cast<uint32_t>(in_offset / t.input.line_stride());
-  const uint64_t out_offset =
-      Address("DPU", "DST_BASE_ADDR", kOutput, span(t.output, out_surfaces, t.out_rows)) - t.output.addr;
-  Require(out_offset % t.output.line_stride() == 0, "DPU.DST_BASE_ADDR does not start an output row");
-  t.out_row_begin = static_cast<uint32_t>(out_offset / t.output.line_stride());
-  Require(t.out_row_begin + t.out_rows <= t.output.height && in_row0 + in_rows <= t.input.height,
-          "the tile's rows run past the feature maps");
-  const int64_t pad_top = int64_t{t.out_row_begin} * t.stride_h + tile_pad_top - in_row0;
-  Require(pad_top >= 0 && pad_top <= 15, "the tile's rows do not line up with its output rows");
-  t.pad_top = static_cast<uint32_t>(pad_top);
-  const int64_t pad_bottom = int64_t{t.output.height - 1} * t.stride_h + t.kernel_h - pad_top - t.input.height;
-  const int64_t pad_right = int64_t{out_w - 1} * t.stride_w + t.kernel_w - t.pad_left - in_w;
-  t.pad_bottom = static_cast<uint32_t>(std::max<int64_t>(pad_bottom, 0));
-  t.pad_right = static_cast<uint32_t>(std::max<int64_t>(pad_right, 0));
-  // The hardware sees only the fetched rows: every in-image tap of the tile must lie among them.
-  const int64_t first_tap = int64_t{t.out_row_begin} * t.stride_h - pad_top;
-  const int64_t last_tap = int64_t{t.out_row_begin + t.out_rows - 1} * t.stride_h - pad_top + t.kernel_h - 1;
-  Require(std::max<int64_t>(first_tap, 0) >= in_row0 &&
-              std::min<int64_t>(last_tap, int64_t{t.input.height} - 1) < int64_t{in_row0} + in_rows,
-          "the tile's window reaches input rows CNA.DATA_SIZE0 does not fetch");
-
-  // Weights: the node's weight tensor in native blocks [O1, I1, kh, kw, Ob, Ib].
-  const RTensor& weight = Operand(kWeight, &index);
-  const std::vector<int32_t>& wn = weight.native_shape;
-  Require(wn.size() == 6 && wn[2] == static_cast<int32_t>(t.kernel_h) && wn[3] == static_cast<int32_t>(t.kernel_w) &&
-              weight.dtype == 3 && static_cast<uint64_t>(Product(wn)) == weight.data.size(),
-          "weight '" + weight.name + "' is not int8 native blocks of the task's kernel size");
-  r.weight_o1 = static_cast<uint32_t>(wn[0]), r.weight_i1 = static_cast<uint32_t>(wn[1]);
-  r.weight_ob = static_cast<uint32_t>(wn[4]), r.weight_ib = static_cast<uint32_t>(wn[5]);
-  Require(r.weight_i1 * r.weight_ib >= real_channels, "weight '" + weight.name + "' has fewer input channels than the task reads");
-  t.weight_bytes = static_cast<uint32_t>(weight.data.size());
-  t.weight_addr = Address("CNA", "DCOMP_ADDR0", kWeight, t.weight_bytes);
-  t.weight_kernel_atom = r.weight_ob;
-
-  // DPU: BS stage from the bias blob, weight offset, EW stage, output converter.
-  r.bs_group = static_cast<uint32_t>(platform_.dpu_bs_operand_group);
+  // BS, its operands from registers or from DPU_RDMA's BS stream.
   const bool bs = F("DPU", "BS_CFG", "BS_BYPASS") == 0;
   r.bs_alu = bs && F("DPU", "BS_CFG", "BS_ALU_BYPASS") == 0;
   r.bs_mul = bs && F("DPU", "BS_CFG", "BS_MUL_BYPASS") == 0;
@@ -274,15 +185,41 @@ isa::Task TaskDecoder::Conv() const {
   const int64_t bs_algo = F("DPU", "BS_CFG", "BS_ALU_ALGO");
   Require(!r.bs_alu || bs_algo == 0 || bs_algo == 2,
           "DPU.BS_CFG BS_ALU_ALGO=" + std::to_string(bs_algo) + " is not an addition, which is not decoded");
-  Require(!r.bs_alu || F("DPU", "BS_CFG", "BS_ALU_SRC") == 1, "DPU.BS_CFG takes the bias from a register, not decoded");
-  Require(!r.bs_mul || F("DPU", "BS_MUL_CFG", "BS_MUL_SRC") == 1,
-          "DPU.BS_MUL_CFG takes the multiplier from a register, not decoded");
+  const bool alu_memory = r.bs_alu && F("DPU", "BS_CFG", "BS_ALU_SRC") == 1;
+  const bool mul_memory = r.bs_mul && F("DPU", "BS_MUL_CFG", "BS_MUL_SRC") == 1;
+  r.bs_alu_operand = static_cast<int32_t>(Raw("DPU", "BS_ALU_CFG"));
+  r.bs_mul_operand = static_cast<uint32_t>(F("DPU", "BS_MUL_CFG", "BS_MUL_OPERAND"));
   r.bs_mul_shift = static_cast<uint32_t>(F("DPU", "BS_MUL_CFG", "BS_MUL_SHIFT_VALUE"));
-  r.ow_from_blob = F("DPU", "BS_OW_CFG", "OW_SRC") == 1;
-  r.ow_value = r.ow_from_blob ? 0 : static_cast<int32_t>(F("DPU", "BS_OW_OP", "OW_OP"));
-  if (r.bs_alu || r.bs_mul || r.ow_from_blob)
-    t.dpu_table_addr = Address("DPU_RDMA", "RDMA_BS_BASE_ADDR", kBias, r.BsBlobBytes(t.kernels));
+  r.ow_from_blob = t.op == isa::TaskOp::kConv && F("DPU", "BS_OW_CFG", "OW_SRC") == 1;
+  r.ow_value = t.op == isa::TaskOp::kConv ? static_cast<int32_t>(F("DPU", "BS_OW_OP", "OW_OP")) : 0;
+  if (alu_memory || mul_memory || r.ow_from_blob) {
+    const int64_t use = F("DPU_RDMA", "RDMA_BRDMA_CFG", "BRDMA_DATA_USE");
+    Require(use == 1 || use == 7, "DPU_RDMA.RDMA_BRDMA_CFG BRDMA_DATA_USE=" + std::to_string(use) + " is not decoded");
+    r.bs_operands = use == 7 ? isa::BsOperands::kGrouped : isa::BsOperands::kBias;
+    Require(use == 7 || (!mul_memory && !r.ow_from_blob), "the BS stream holds biases only but the DPU wants more");
+    r.bs_group = static_cast<uint32_t>(platform_.dpu_bs_operand_group);
+    const Target blob = Relocated("DPU_RDMA", "RDMA_BS_BASE_ADDR");
+    t.dpu_table_addr = Address("DPU_RDMA", "RDMA_BS_BASE_ADDR", blob, r.BsOperandBytes(t.kernels));
+  }
 
+  // BN, register operands only.
+  const bool bn = F("DPU", "BN_CFG", "BN_BYPASS") == 0;
+  r.bn_alu = bn && F("DPU", "BN_CFG", "BN_ALU_BYPASS") == 0;
+  r.bn_mul = bn && F("DPU", "BN_CFG", "BN_MUL_BYPASS") == 0;
+  r.bn_relu = bn && F("DPU", "BN_CFG", "BN_RELU_BYPASS") == 0;
+  Require(!bn || (F("DPU", "BN_CFG", "BN_RELUX_EN") == 0 && F("DPU", "BN_CFG", "BN_MUL_PRELU") == 0 &&
+                  (!r.bn_alu || F("DPU", "BN_CFG", "BN_ALU_SRC") == 0) &&
+                  (!r.bn_mul || F("DPU", "BN_MUL_CFG", "BN_MUL_SRC") == 0)),
+          "DPU.BN_CFG asks for ReLU-X, PReLU or operands from memory, which is not decoded");
+  const int64_t bn_algo = bn ? F("DPU", "BN_CFG", "BN_ALU_ALGO") : 2;
+  Require(!r.bn_alu || bn_algo == 0 || bn_algo == 2, "DPU.BN_CFG BN_ALU_ALGO=" + std::to_string(bn_algo) + " is not decoded");
+  if (r.bn_alu) r.bn_alu_operand = static_cast<int32_t>(Raw("DPU", "BN_ALU_CFG"));
+  if (r.bn_mul) {
+    r.bn_mul_operand = static_cast<uint32_t>(F("DPU", "BN_MUL_CFG", "BN_MUL_OPERAND"));
+    r.bn_mul_shift = static_cast<uint32_t>(F("DPU", "BN_MUL_CFG", "BN_MUL_SHIFT_VALUE"));
+  }
+
+  // EW: a converted second tensor added.
   r.ew = F("DPU", "EW_CFG", "EW_BYPASS") == 0;
   if (r.ew) {
     Require(F("DPU", "EW_CFG", "EW_OP_BYPASS") == 0 && F("DPU", "EW_CFG", "EW_OP_SRC") == 1 &&
@@ -295,21 +232,182 @@ isa::Task TaskDecoder::Conv() const {
     r.ew_offset = static_cast<int32_t>(F("DPU", "EW_CVT_OFFSET_VALUE", "EW_OP_CVT_OFFSET"));
     r.ew_scale = static_cast<uint32_t>(F("DPU", "EW_CVT_SCALE_VALUE", "EW_OP_CVT_SCALE"));
     r.ew_shift = static_cast<uint32_t>(F("DPU", "EW_CVT_SCALE_VALUE", "EW_OP_CVT_SHIFT"));
-    const RTensor& addend = Operand(kAddend, &index);
-    t.input2 = SurfaceOf(addend, ddr_.addr[static_cast<size_t>(index)], who_);
-    Require(t.input2.width == out_w && t.input2.height == t.output.height && t.input2.c2 == t.output.c2,
-            "the second addend '" + addend.name + "' does not have the output's layout");
-    // The addend's rows, at the output tile's row, come through DPU_RDMA's source address in RK3588
-    // files and through its EW address in RK3566 files: whichever of the two the file relocates.
-    const char* reg = Relocated("DPU_RDMA", "RDMA_SRC_BASE_ADDR") ? "RDMA_SRC_BASE_ADDR" : "RDMA_EW_BASE_ADDR";
-    const uint64_t add_offset = Address("DPU_RDMA", reg, kAddend, span(t.input2, out_surfaces, t.out_rows)) - t.input2.addr;
-    Require(add_offset == uint64_t{t.out_row_begin} * t.input2.line_stride(),
-            std::string("DPU_RDMA.") + reg + " does not point at the output tile's rows of the second addend");
+    // The operand of a conv's EW stage comes through DPU_RDMA's source address in RK3588 files and
+    // through its EW address in RK3566 files, whichever is relocated, in the operand's own
+    // layout; a DPU-only task's through the EW address, surfaces RDMA_EW_SURF_STRIDE apart.
+    const bool conv = t.op == isa::TaskOp::kConv;
+    const char* reg = conv && relocated_.count(regs_.WordOf("DPU_RDMA", "RDMA_SRC_BASE_ADDR"))
+                          ? "RDMA_SRC_BASE_ADDR" : "RDMA_EW_BASE_ADDR";
+    const Geometry g = GeometryAt("DPU_RDMA", reg);
+    isa::StridedCube strides{0, conv ? g.surface() : Raw("DPU_RDMA", "RDMA_EW_SURF_STRIDE"), g.line(), g.c2, g.c2};
+    r.ew_source = Cube("DPU_RDMA", reg, strides, t.kernels, t.out_rows, width);
   }
   r.out_scale = static_cast<int32_t>(F("DPU", "OUT_CVT_SCALE", "OUT_CVT_SCALE"));
   r.out_shift = static_cast<uint32_t>(F("DPU", "OUT_CVT_SHIFT", "OUT_CVT_SHIFT"));
   r.out_offset = static_cast<int32_t>(F("DPU", "OUT_CVT_OFFSET", "OUT_CVT_OFFSET"));
-  Require(r.out_shift <= 40 && r.bs_mul_shift <= 40 && r.ew_shift <= 40, "a DPU shift exceeds 40 bits");
+  Require(r.out_shift <= 40 && r.bs_mul_shift <= 40 && r.bn_mul_shift <= 40 && r.ew_shift <= 40,
+          "a DPU shift exceeds 40 bits");
+
+  // WDMA: rows (W + NOTCH_ADDR_0)·C2 apart and surfaces DST_SURF_STRIDE apart; or, when the write
+  // width is one pixel but the cube is wider (the phases of a resize), pixels (1 + NOTCH_ADDR_0)·C2
+  // apart and rows SURFACE_ADD apart (docs/rknn-format.md §8).
+  const Geometry g = GeometryAt("DPU", "DST_BASE_ADDR");
+  const uint32_t write_width = regs_.Written("DPU", "WDMA_SIZE_1")
+                                   ? static_cast<uint32_t>(F("DPU", "WDMA_SIZE_1", "WIDTH_WDMA")) + 1
+                                   : static_cast<uint32_t>(F("DPU", "DATA_CUBE_WIDTH", "WIDTH")) + 1;
+  const uint64_t notch = static_cast<uint64_t>(F("DPU", "DATA_CUBE_NOTCH_ADDR", "NOTCH_ADDR_0"));
+  isa::StridedCube dst{0, Raw("DPU", "DST_SURF_STRIDE"), (width + notch) * g.c2, g.c2, g.c2};
+  if (write_width == 1 && width > 1) {
+    dst.pixel = (1 + notch) * g.c2;
+    dst.line = Raw("DPU", "SURFACE_ADD");
+  }
+  Require(dst.surface > 0 || t.kernels <= g.c2, "DPU.DST_SURF_STRIDE is 0 for a cube of several surfaces");
+  r.destination = Cube("DPU", "DST_BASE_ADDR", dst, t.kernels, t.out_rows, width);
+  t.output = isa::Surface{r.destination.addr, t.kernels, t.out_rows, width, g.c2, isa::ElemType::kInt8};
+}
+
+isa::Task TaskDecoder::Conv() const {
+  const int64_t mode = F("CNA", "CONV_CON1", "CONV_MODE");
+  Require((mode == 0 || mode == 3) && F("CNA", "CONV_CON1", "DECONV") == 0,
+          "CNA.CONV_CON1 asks for a convolution mode other than direct or depthwise, which is not executed yet");
+  Require(F("CNA", "CONV_CON1", "IN_PRECISION") == 0 && F("CNA", "CONV_CON1", "PROC_PRECISION") == 0,
+          "CNA.CONV_CON1 asks for a precision other than int8, which is not executed yet");
+  // The input converter: bypassed, or the identity (scale 1, offset 0, no truncation in every
+  // slot, as RK3566 files program it on some tasks); anything else is not decoded.
+  bool identity = true;
+  for (int slot = 0; slot < 4; ++slot) {
+    const std::string con = "CVT_CON" + std::to_string(slot + 1), n = std::to_string(slot);
+    identity = identity && regs_.Field("CNA", con, "CVT_SCALE" + n, who_) == 1 &&
+               regs_.Field("CNA", con, "CVT_OFFSET" + n, who_) == 0 &&
+               regs_.Field("CNA", "CVT_CON0", "CVT_TRUNCATE_" + n, who_) == 0;
+  }
+  Require(F("CNA", "CVT_CON0", "CVT_BYPASS") == 1 || identity,
+          "CNA.CVT_CON0 enables the input converter with a scale or offset, which is not decoded");
+  Require(F("CNA", "CONV_CON3", "ATROUS_X_DILATION") <= 1 && F("CNA", "CONV_CON3", "ATROUS_Y_DILATION") <= 1,
+          "CNA.CONV_CON3 asks for a dilated convolution, which is not executed yet");
+  Require(!regs_.Written("CORE", "CLIP_TRUNCATE") || F("CORE", "CLIP_TRUNCATE", "CLIP_TRUNCATE") == 0,
+          "CORE.CLIP_TRUNCATE shifts the accumulators, which is not decoded");
+  Require(F("DPU", "FEATURE_MODE_CFG", "FLYING_MODE") == 0, "DPU.FEATURE_MODE_CFG reads memory instead of the MAC array");
+
+  isa::Task t;
+  t.op = isa::TaskOp::kConv;
+  t.enable_mask = task_.record.enable_mask;
+  isa::RegcmdTask& r = t.regcmd;
+  r.on = true;
+  r.depthwise = mode == 3;
+  t.conv_mode = r.depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
+
+  // The tile as the registers give it: the rows CNA fetches from FEATURE_DATA_ADDR, its own
+  // padding (top/left given, bottom/right implied by the sizes), the output cube.
+  const uint32_t in_w = static_cast<uint32_t>(F("CNA", "DATA_SIZE0", "DATAIN_WIDTH"));
+  const uint32_t in_rows = static_cast<uint32_t>(F("CNA", "DATA_SIZE0", "DATAIN_HEIGHT"));
+  t.stride_w = static_cast<uint32_t>(F("CNA", "CONV_CON3", "CONV_X_STRIDE"));
+  t.stride_h = static_cast<uint32_t>(F("CNA", "CONV_CON3", "CONV_Y_STRIDE"));
+  t.kernel_w = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_WIDTH"));
+  t.kernel_h = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_HEIGHT"));
+  t.pad_top = static_cast<uint32_t>(F("CNA", "PAD_CON0", "PAD_TOP"));
+  t.pad_left = static_cast<uint32_t>(F("CNA", "PAD_CON0", "PAD_LEFT"));
+  const uint32_t out_w = static_cast<uint32_t>(F("CNA", "DATA_SIZE2", "DATAOUT_WIDTH"));
+  Require(t.stride_w > 0 && t.stride_h > 0 && t.kernel_w > 0 && t.kernel_h > 0 && in_rows > 0 && in_w > 0 && out_w > 0,
+          "CNA.CONV_CON3 / WEIGHT_SIZE2 / DATA_SIZE0 / DATA_SIZE2 describe an empty window");
+  DecodeDpu(t, static_cast<uint32_t>(F("DPU", "DATA_CUBE_CHANNEL", "ORIG_CHANNEL")) + 1,
+            static_cast<uint32_t>(F("DPU", "DATA_CUBE_HEIGHT", "HEIGHT")) + 1, out_w);
+  t.pad_bottom = static_cast<uint32_t>(
+      std::max<int64_t>(int64_t{t.out_rows - 1} * t.stride_h + t.kernel_h - t.pad_top - in_rows, 0));
+  t.pad_right =
+      static_cast<uint32_t>(std::max<int64_t>(int64_t{out_w - 1} * t.stride_w + t.kernel_w - t.pad_left - in_w, 0));
+  // The pad value: RK3588 and RV110x write CNA.PAD_CON1; RK356x files carry it in the upper half of
+  // PAD_CON0, which Mesa's map leaves reserved (docs/rknn-format.md §8).
+  r.pad_value = regs_.Written("CNA", "PAD_CON1") ? static_cast<int32_t>(F("CNA", "PAD_CON1", "PAD_VALUE"))
+                                                 : static_cast<int16_t>(Raw("CNA", "PAD_CON0") >> 16);
+
+  // Input channels: DATAIN_CHANNEL_REAL holds (channels - 1) mod 64 only, so the count is the
+  // input tensor's when that agrees; a depthwise task reads its output channels.
+  const Target in = Relocated("CNA", "FEATURE_DATA_ADDR");
+  const RTensor& input = TensorOf(in);
+  const Geometry g = GeometryOf(input, who_);
+  const uint32_t field = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL_REAL"));
+  const uint32_t logical = input.shape.size() >= 2 ? static_cast<uint32_t>(input.shape[1]) : 0;
+  uint32_t channels = field + 1;
+  if (r.depthwise)
+    channels = t.kernels;
+  else if (logical > 0 && (logical - 1) % 64 == field)
+    channels = logical;
+  Require(channels <= uint64_t{static_cast<uint32_t>(input.native_shape[1])} * g.c2,
+          "CNA.DATA_SIZE1 reads " + std::to_string(channels) + " channels of '" + input.name + "'");
+  isa::StridedCube source{0, g.surface(), g.line(), g.c2, g.c2};
+  r.source = source;
+  r.source.addr = Address("CNA", "FEATURE_DATA_ADDR", in, source.Span(channels, in_rows, in_w));
+  t.input = isa::Surface{r.source.addr, channels, in_rows, in_w, g.c2, isa::ElemType::kInt8};
+
+  // Weights: WEIGHT_KERNELS kernels × DATAIN_CHANNEL (padded) channels in the weight tensor's
+  // native blocks, from the offset DCOMP_ADDR0 gives (a task may cover a range of kernels).
+  const Target w = Relocated("CNA", "DCOMP_ADDR0");
+  const RTensor& weight = TensorOf(w);
+  Require(weight.dtype == 3 && weight.is_constant(), "CNA.DCOMP_ADDR0 points at '" + weight.name + "', not int8 weights");
+  const uint64_t kernel_taps = uint64_t{t.kernel_h} * t.kernel_w;
+  r.weight_kernels = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS"));
+  r.weight_channels = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL"));
+  if (r.depthwise) {
+    Require(weight.data.size() % kernel_taps == 0 && weight.data.size() / kernel_taps >= t.kernels,
+            "depthwise weight '" + weight.name + "' does not hold " + std::to_string(t.kernels) + " channels of " +
+                std::to_string(t.kernel_h) + "x" + std::to_string(t.kernel_w));
+    r.weight_channels = static_cast<uint32_t>(weight.data.size() / kernel_taps);
+    r.weight_kernels = t.kernels;
+  } else {
+    // Native shape: one 6-D block shape [O1, I1, kh, kw, Ob, Ib], or 2 or 4 of them (12-D, 24-D) when
+    // the last kernels or channels form smaller tail blocks; the first gives the block size.
+    const std::vector<int32_t>& wn = weight.native_shape;
+    Require(!wn.empty() && wn.size() % 6 == 0 && wn[2] == static_cast<int32_t>(t.kernel_h) &&
+                wn[3] == static_cast<int32_t>(t.kernel_w) && wn[4] > 0 && wn[5] > 0,
+            "weight '" + weight.name + "' is not native blocks of the task's kernel size");
+    r.weight_ob = static_cast<uint32_t>(wn[4]), r.weight_ib = static_cast<uint32_t>(wn[5]);
+    Require(r.weight_kernels > 0 && r.weight_channels >= channels,
+            "CNA.WEIGHT_SIZE2 / DATA_SIZE1 give " + std::to_string(r.weight_kernels) + " kernels of " +
+                std::to_string(r.weight_channels) + " channels for " + std::to_string(channels) + " input channels");
+  }
+  const uint64_t bytes = (r.depthwise ? 1 : uint64_t{r.weight_kernels}) * r.weight_channels * kernel_taps;
+  Require(r.depthwise || F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES") == static_cast<int64_t>(bytes),
+          "CNA.WEIGHT_SIZE0 (" + std::to_string(F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES")) + " bytes) is not " +
+              std::to_string(r.weight_kernels) + " kernels of " + std::to_string(r.weight_channels) + " channels");
+  t.weight_bytes = static_cast<uint32_t>(bytes);
+  t.weight_addr = Address("CNA", "DCOMP_ADDR0", w, bytes);
+  t.weight_kernel_atom = r.depthwise ? 1 : r.weight_ob;
+  return t;
+}
+
+isa::Task TaskDecoder::DpuOnly() const {
+  Require(F("DPU", "FEATURE_MODE_CFG", "FLYING_MODE") == 1, "a DPU task without flying mode has no input");
+  isa::Task t;
+  t.op = isa::TaskOp::kRegcmdDpu;
+  t.enable_mask = task_.record.enable_mask;
+  isa::RegcmdTask& r = t.regcmd;
+  r.on = true;
+  // The cube is the one DPU_RDMA reads (the DPU's own cube registers may hold another task's
+  // values: pp_human_segv2's edge-row copies read one row under a 26-row DPU cube), at most the
+  // DPU's real channels.
+  const uint32_t width = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_WIDTH", "WIDTH")) + 1;
+  const uint32_t rows = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_HEIGHT", "HEIGHT")) + 1;
+  const uint32_t channels =
+      std::min(static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1,
+               static_cast<uint32_t>(F("DPU", "DATA_CUBE_CHANNEL", "ORIG_CHANNEL")) + 1);
+  DecodeDpu(t, channels, rows, width);
+  // The read: rows W·C2 apart plus the notch, surfaces H rows apart (RK3588); RK356x counts the
+  // line notch in atoms and puts the surface notch after the last row (docs/rknn-format.md §8).
+  const Geometry g = GeometryAt("DPU_RDMA", "RDMA_SRC_BASE_ADDR");
+  const uint64_t surface_notch = Raw("DPU_RDMA", "RDMA_SURF_NOTCH");
+  isa::StridedCube src{0, 0, uint64_t{width} * g.c2, g.c2, g.c2};
+  if (platform_.dpu_rdma_line_notch_in_atoms) {
+    const uint64_t line_notch = static_cast<uint64_t>(F("DPU_RDMA", "RDMA_SRC_DMA_CFG", "LINE_NOTCH_ADDR")) * g.c2;
+    src.line += line_notch;
+    src.surface = rows * src.line - line_notch + surface_notch;
+  } else {
+    src.line += surface_notch;
+    src.surface = rows * src.line;
+  }
+  r.source = Cube("DPU_RDMA", "RDMA_SRC_BASE_ADDR", src, t.kernels, rows, width);
+  t.input = isa::Surface{r.source.addr, t.kernels, rows, width, g.c2, isa::ElemType::kInt8};
+  if (r.ew) t.input2 = isa::Surface{r.ew_source.addr, t.kernels, rows, width, r.ew_source.c2, isa::ElemType::kInt8};
   return t;
 }
 
@@ -386,6 +484,9 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
   p.memory.internal_bytes = model.internal_bytes;
   p.memory.other_bytes = model.regcmd_bytes + model.task_bytes;
 
+  std::map<std::string, size_t> by_name;
+  for (size_t i = 0; i < model.tensors.size(); ++i)
+    if (!model.tensors[i].name.empty()) by_name.emplace(model.tensors[i].name, i);
   isa::RegisterFile regs(isa::RegisterDb::Builtin(), model.target);
   std::map<uint32_t, uint32_t> layer_of_node;
   for (uint32_t index : FirstSchedule(tasks, what)) {
@@ -401,23 +502,119 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
       out.skipped.push_back(index);
       continue;
     }
-    const bool cna = (task.record.enable_mask & isa::kUnitCna) != 0;
-    if (!cna)
+    const uint32_t enable = task.record.enable_mask;
+    const TaskDecoder decoder(model, ddr, regs, relocated, by_name, task, platform, what);
+    isa::Task t;
+    if (enable & isa::kUnitCna) {
+      t = decoder.Conv();
+    } else if ((enable & (isa::kUnitDpu | isa::kUnitDpuRdma)) == (isa::kUnitDpu | isa::kUnitDpuRdma) &&
+               !(enable & (isa::kUnitPpu | isa::kUnitPpuRdma))) {
+      t = decoder.DpuOnly();
+    } else {
+      char mask[16];
+      std::snprintf(mask, sizeof(mask), "0x%x", enable);
       throw Error(what + ": task " + std::to_string(index) + " (node '" + node.name + "', " + node.type +
-                      ") runs units without the CNA (enable 0x" +
-                      [&] { char b[16]; std::snprintf(b, sizeof(b), "%x", task.record.enable_mask); return std::string(b); }() +
-                      "), which rknn-sim does not execute yet",
+                      ") runs units (enable " + mask + ") rknn-sim does not execute yet",
                   "`rknn-sim disasm` lists its registers; `perf` and `memory` work on the file");
-    isa::Task t = TaskDecoder(model, ddr, regs, relocated, task, platform, what).Conv();
+    }
     const auto [it, fresh] = layer_of_node.emplace(task.record.op_idx, static_cast<uint32_t>(p.layers.size()));
     if (fresh) p.layers.push_back(LayerOf(model, node));
     t.layer = it->second;
     p.tasks.push_back(std::move(t));
     out.file_task.push_back(index);
   }
+  // Nodes without tasks other than the I/O operators run on the CPU, after the NPU program (what
+  // the shared files need: pp_human_segv2's ArgMax and Reshape). Their results are int8 arrays in
+  // NCHW order past the file's internal memory.
+  uint32_t last_npu_node = 0;
+  for (const auto& [node, layer] : layer_of_node) last_npu_node = std::max(last_npu_node, node);
+  std::map<int32_t, isa::IoTensor> host_made;  // tensor -> its linear surface and quantization
+  uint64_t scratch = AlignUp(ddr.internal_base + model.internal_bytes, kConstantAlign);
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    const RNode& node = model.nodes[i];
+    if (IsIoOperator(node.type) || layer_of_node.count(i)) continue;
+    const std::string who = what + ": node '" + node.name + "' (" + node.type + ")";
+    if (i < last_npu_node)
+      throw Error(who + " has no NPU task and runs before the NPU program ends; CPU nodes between NPU tasks are not "
+                        "executed yet");
+    if ((node.type != "ArgMax" && node.type != "Reshape") || node.inputs.empty() || node.outputs.size() != 1)
+      throw Error(who + " runs on the CPU, which rknn-sim executes for ArgMax and Reshape only so far");
+    HostOp op{node.type, node.inputs[0], node.outputs[0]};
+    const auto made = host_made.find(op.input);
+    isa::IoTensor in = made != host_made.end() ? made->second : IoOf(model, ddr, op.input, what);
+    const RTensor& out_tensor = model.tensors[static_cast<size_t>(op.output)];
+    isa::IoTensor result;
+    result.name = out_tensor.name;
+    result.shape.assign(out_tensor.shape.begin(), out_tensor.shape.end());
+    uint64_t count = 1;
+    for (int64_t d : result.shape) count *= static_cast<uint64_t>(std::max<int64_t>(d, 0));
+    if (op.type == "ArgMax") {
+      // Over the channels of an NCHW tensor, as the shared file's ArgMax; indices fit int8 codes.
+      const int32_t axis = node.attrs.has_axis ? node.attrs.axis : 0;
+      if (in.shape.size() != 4 || (axis != 1 && axis != -3) || in.shape[1] > 128)
+        throw Error(who + ": ArgMax over axis " + std::to_string(axis) + " of a " + std::to_string(in.shape.size()) +
+                    "-D tensor is not executed yet (the channel axis of NCHW, at most 128 channels, is)");
+      result.scale = 1.0f, result.zero_point = 0;
+      if (count != static_cast<uint64_t>(in.shape[0] * in.shape[2] * in.shape[3]))
+        throw Error(who + ": its output holds " + std::to_string(count) + " elements, not one per pixel");
+    } else {
+      result.scale = in.scale, result.zero_point = in.zero_point;
+      uint64_t in_count = 1;
+      for (int64_t d : in.shape) in_count *= static_cast<uint64_t>(std::max<int64_t>(d, 0));
+      if (count != in_count) throw Error(who + ": reshapes " + std::to_string(in_count) + " into " + std::to_string(count) + " elements");
+    }
+    result.surface = isa::Surface{scratch, static_cast<uint32_t>(count), 1, 1, 1, isa::ElemType::kInt8};
+    scratch = AlignUp(scratch + count, kConstantAlign);
+
+    isa::Task t;
+    t.op = isa::TaskOp::kCpu;
+    t.cpu_node = static_cast<uint32_t>(out.host_ops.size());
+    t.cpu_inputs = {in.surface};
+    t.cpu_outputs = {result.surface};
+    t.input = in.surface;
+    t.output = result.surface;
+    t.layer = static_cast<uint32_t>(p.layers.size());
+    isa::Layer layer = LayerOf(model, node);
+    layer.target = "CPU";
+    p.layers.push_back(std::move(layer));
+    p.tasks.push_back(std::move(t));
+    out.host_ops.push_back(op);
+    host_made[op.output] = result;
+  }
+  p.memory.internal_bytes = scratch - ddr.internal_base;
   for (int32_t id : model.inputs) p.inputs.push_back(IoOf(model, ddr, id, what));
-  for (int32_t id : model.outputs) p.outputs.push_back(IoOf(model, ddr, id, what));
+  for (int32_t id : model.outputs) {
+    const auto made = host_made.find(id);
+    p.outputs.push_back(made != host_made.end() ? made->second : IoOf(model, ddr, id, what));
+    out.int64_outputs.push_back(model.tensors[static_cast<size_t>(id)].dtype == 7);
+  }
   return out;
+}
+
+void RunHostOp(const RegcmdProgram& program, const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,
+               std::vector<std::vector<uint8_t>>& outputs) {
+  const HostOp& op = program.host_ops.at(task.cpu_node);
+  const isa::Surface& in = task.cpu_inputs.at(0);
+  const isa::Surface& out = task.cpu_outputs.at(0);
+  const std::vector<uint8_t>& image = inputs.at(0);
+  outputs.assign(1, std::vector<uint8_t>(out.bytes(), 0));
+  if (op.type == "Reshape") {
+    // The elements in NCHW order (linear surfaces are that order already).
+    uint64_t i = 0;
+    for (uint32_t c = 0; c < in.channels; ++c)
+      for (uint32_t y = 0; y < in.height; ++y)
+        for (uint32_t x = 0; x < in.width; ++x) outputs[0][i++] = image[in.Offset(c, y, x)];
+    return;
+  }
+  // ArgMax over the channels of the int8 codes (scale > 0 keeps the order of the values): the
+  // first maximum, as numpy and the board's CPU op pick it.
+  for (uint32_t y = 0; y < in.height; ++y)
+    for (uint32_t x = 0; x < in.width; ++x) {
+      uint32_t best = 0;
+      for (uint32_t c = 1; c < in.channels; ++c)
+        if (static_cast<int8_t>(image[in.Offset(c, y, x)]) > static_cast<int8_t>(image[in.Offset(best, y, x)])) best = c;
+      outputs[0][uint64_t{y} * in.width + x] = static_cast<uint8_t>(best);
+    }
 }
 
 std::vector<InputNorm> InputNorms(const RknnModel& model, const std::string& what) {

@@ -15,11 +15,27 @@
 
 namespace rknnsim::rknn {
 
-struct RegcmdProgram {
-  isa::Program program;
-  std::vector<uint32_t> file_task;  // the file task each program task comes from
-  std::vector<uint32_t> skipped;    // file tasks of the schedule not executed (I/O operators' layout tasks)
+// A node the file runs on the CPU after its NPU program (executor 0, no tasks): ArgMax over the
+// channels (indices as int8 codes) and Reshape so far. Each is a kCpu task of the program
+// (Task::cpu_node indexes host_ops), its result an int8 array in NCHW order past the file's
+// internal memory.
+struct HostOp {
+  std::string type;  // "ArgMax" or "Reshape"
+  int32_t input = 0, output = 0;  // tensor indices
 };
+
+struct RegcmdProgram {
+  isa::Program program;  // outputs: the file's graph outputs, in order
+  std::vector<uint32_t> file_task;  // the file task each NPU task of the program comes from
+  std::vector<uint32_t> skipped;    // file tasks of the schedule not executed (I/O operators' layout tasks)
+  std::vector<HostOp> host_ops;
+  std::vector<bool> int64_outputs;  // per program output: the file declares int64 (ArgMax indices)
+};
+
+// The CPU runner of the platform for a program's host ops (the shape of sim::CpuOpRunner):
+// `inputs` and `outputs` are the task's surface images.
+void RunHostOp(const RegcmdProgram& program, const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,
+               std::vector<std::vector<uint8_t>>& outputs);
 
 // The tasks of the first schedule: the PC chain that starts at task 0 (files for several cores
 // hold one schedule per core count, one chain per core, one after the other).

@@ -30,10 +30,20 @@ class Ddr {
   std::vector<uint8_t> bytes_;
 };
 
-// One field of the BS operand record of kernel k: `field` 0 = int32 bias, 1 = int16 weight
-// offset, 2 = uint16 multiplier; the records of a group of G kernels store each field together.
+// The BS operands of channel k: `field` 0 = the ALU operand (bias), 1 = the weight offset, 2 = the
+// multiplier; from the BS stream in memory when the task has one, else from the registers. In a
+// grouped stream the records of G channels store each field together.
 int64_t BsOperand(Ddr& ddr, const isa::Task& t, uint32_t k, int field) {
-  const uint32_t g = t.regcmd.bs_group;
+  const isa::RegcmdTask& r = t.regcmd;
+  const int64_t from_registers = field == 0 ? r.bs_alu_operand : field == 1 ? r.ow_value : r.bs_mul_operand;
+  if (r.bs_operands == isa::BsOperands::kRegisters || (field == 1 && !r.ow_from_blob)) return from_registers;
+  if (r.bs_operands == isa::BsOperands::kBias) {
+    if (field != 0) return from_registers;
+    int32_t v;
+    std::memcpy(&v, ddr.At(t.dpu_table_addr + uint64_t{k} * 4, 4), 4);
+    return v;
+  }
+  const uint32_t g = r.bs_group;
   const uint64_t group = t.dpu_table_addr + uint64_t{k / g} * g * 8;
   const uint32_t lane = k % g;
   if (field == 0) {
@@ -46,58 +56,89 @@ int64_t BsOperand(Ddr& ddr, const isa::Task& t, uint32_t k, int field) {
   return field == 1 ? int64_t{static_cast<int16_t>(raw)} : int64_t{raw};
 }
 
-// Weight code of kernel k, input channel c, tap (ky, kx) in the native blocks [O1, I1, kh, kw, Ob, Ib].
-int64_t WeightCode(Ddr& ddr, const isa::Task& t, uint32_t k, uint32_t c, uint32_t ky, uint32_t kx) {
-  const isa::RegcmdConv& r = t.regcmd;
-  if (k >= r.weight_o1 * r.weight_ob) return 0;
-  const uint64_t o1 = k / r.weight_ob, ob = k % r.weight_ob, i1 = c / r.weight_ib, ib = c % r.weight_ib;
-  const uint64_t index = ((((o1 * r.weight_i1 + i1) * t.kernel_h + ky) * t.kernel_w + kx) * r.weight_ob + ob) *
-                             r.weight_ib + ib;
-  return ddr.Get(t.weight_addr + index);
+// BS, BN, EW and the output converter on the value v of channel k at (y, x).
+int8_t Stages(Ddr& ddr, const isa::Task& t, uint32_t k, uint32_t y, uint32_t x, int64_t v) {
+  const isa::RegcmdTask& r = t.regcmd;
+  if (r.bs_alu) v += BsOperand(ddr, t, k, 0);
+  if (r.bs_mul) v = Rounded(v * BsOperand(ddr, t, k, 2), r.bs_mul_shift);
+  if (r.bs_relu && v < 0) v = 0;
+  if (r.bn_alu) v += r.bn_alu_operand;
+  if (r.bn_mul) v = Rounded(v * int64_t{r.bn_mul_operand}, r.bn_mul_shift);
+  if (r.bn_relu && v < 0) v = 0;
+  if (r.ew) {
+    const int64_t operand = ddr.Get(r.ew_source.addr + r.ew_source.Offset(k, y, x));
+    v += Rounded((operand + r.ew_offset) * int64_t{r.ew_scale}, r.ew_shift);
+    if (r.ew_relu && v < 0) v = 0;
+  }
+  return Saturated(Rounded(v * r.out_scale, r.out_shift) + r.out_offset);
 }
 
 void Conv(Ddr& ddr, const isa::Task& t) {
-  const isa::RegcmdConv& r = t.regcmd;
-  const bool blob = r.bs_alu || r.bs_mul || r.ow_from_blob;
+  const isa::RegcmdTask& r = t.regcmd;
   for (uint32_t k = 0; k < t.kernels; ++k) {
-    const int64_t ow = r.ow_from_blob ? BsOperand(ddr, t, k, 1) : r.ow_value;
-    const int64_t bias = blob ? BsOperand(ddr, t, k, 0) : 0;
-    const int64_t mul = blob ? BsOperand(ddr, t, k, 2) : 1;
-    // Output channel k of a surface whose lanes beyond `channels` still have room (allocation).
-    const uint64_t lane = (k / t.output.c2) * t.output.surface_stride() + k % t.output.c2;
-    for (uint32_t y = t.out_row_begin; y < t.out_row_begin + t.out_rows; ++y)
+    const int64_t ow = BsOperand(ddr, t, k, 1);
+    for (uint32_t y = 0; y < t.out_rows; ++y)
       for (uint32_t x = 0; x < t.output.width; ++x) {
         int64_t v = 0;
         for (uint32_t ky = 0; ky < t.kernel_h; ++ky)
           for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
             const int64_t iy = int64_t{y} * t.stride_h + ky - t.pad_top;
             const int64_t ix = int64_t{x} * t.stride_w + kx - t.pad_left;
-            const bool image = iy >= 0 && iy < t.input.height && ix >= 0 && ix < t.input.width;
-            for (uint32_t c = 0; c < t.input.channels; ++c) {
-              const int64_t in = image ? ddr.Get(t.input.addr + t.input.Offset(c, static_cast<uint32_t>(iy),
-                                                                                 static_cast<uint32_t>(ix)))
-                                       : r.pad_value;
-              v += in * (WeightCode(ddr, t, k, c, ky, kx) + ow);
+            const bool inside = iy >= 0 && iy < t.input.height && ix >= 0 && ix < t.input.width;
+            const uint32_t first = r.depthwise ? k : 0, last = r.depthwise ? k + 1 : t.input.channels;
+            for (uint32_t c = first; c < last; ++c) {
+              const int64_t in = inside ? ddr.Get(r.source.addr + r.source.Offset(c, static_cast<uint32_t>(iy),
+                                                                                   static_cast<uint32_t>(ix)))
+                                        : r.pad_value;
+              const int64_t code =
+                  k < r.weight_kernels
+                      ? ddr.Get(t.weight_addr + r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w))
+                      : 0;
+              v += in * (code + ow);
             }
           }
-        if (r.bs_alu) v += bias;
-        if (r.bs_mul) v = Rounded(v * mul, r.bs_mul_shift);
-        if (r.bs_relu) v = std::max<int64_t>(v, 0);
-        const uint64_t pixel = uint64_t{y} * t.output.line_stride() + uint64_t{x} * t.output.c2 + lane;
-        if (r.ew) {
-          const int64_t addend = ddr.Get(t.input2.addr + pixel);
-          v += Rounded((addend + r.ew_offset) * r.ew_scale, r.ew_shift);
-          if (r.ew_relu) v = std::max<int64_t>(v, 0);
-        }
-        ddr.Put(t.output.addr + pixel, Saturated(Rounded(v * r.out_scale, r.out_shift) + r.out_offset));
+        ddr.Put(r.destination.addr + r.destination.Offset(k, y, x), Stages(ddr, t, k, y, x, v));
       }
   }
 }
 
+void DpuOnly(Ddr& ddr, const isa::Task& t) {
+  const isa::RegcmdTask& r = t.regcmd;
+  for (uint32_t c = 0; c < t.kernels; ++c)
+    for (uint32_t y = 0; y < t.out_rows; ++y)
+      for (uint32_t x = 0; x < t.output.width; ++x)
+        ddr.Put(r.destination.addr + r.destination.Offset(c, y, x),
+                Stages(ddr, t, c, y, x, ddr.Get(r.source.addr + r.source.Offset(c, y, x))));
+}
+
+// ArgMax over channels (indices as int8 codes) or Reshape (elements in NCHW order), from DDR to DDR.
+void RunHost(Ddr& ddr, const HostOp& op, const isa::Task& t) {
+  const isa::Surface& in = t.cpu_inputs.at(0);
+  const isa::Surface& out = t.cpu_outputs.at(0);
+  uint64_t n = 0;
+  if (op.type == "Reshape") {
+    for (uint32_t c = 0; c < in.channels; ++c)
+      for (uint32_t y = 0; y < in.height; ++y)
+        for (uint32_t x = 0; x < in.width; ++x) ddr.Put(out.addr + n++, ddr.Get(in.addr + in.Offset(c, y, x)));
+    return;
+  }
+  for (uint32_t y = 0; y < in.height; ++y)
+    for (uint32_t x = 0; x < in.width; ++x) {
+      int8_t best_value = -128;
+      int8_t best = 0;
+      for (uint32_t c = 0; c < in.channels; ++c) {
+        const int8_t v = ddr.Get(in.addr + in.Offset(c, y, x));
+        if (c == 0 || v > best_value) best_value = v, best = static_cast<int8_t>(c);
+      }
+      ddr.Put(out.addr + n++, best);
+    }
+}
+
 }  // namespace
 
-std::vector<std::vector<uint8_t>> RunRegcmdReference(const isa::Program& program,
+std::vector<std::vector<uint8_t>> RunRegcmdReference(const RegcmdProgram& regcmd,
                                                      const std::vector<std::vector<uint8_t>>& inputs) {
+  const isa::Program& program = regcmd.program;
   if (inputs.size() != program.inputs.size())
     throw Error("the model takes " + std::to_string(program.inputs.size()) + " inputs, got " + std::to_string(inputs.size()));
   Ddr ddr(program.DdrBytes());
@@ -110,9 +151,16 @@ std::vector<std::vector<uint8_t>> RunRegcmdReference(const isa::Program& program
     std::memcpy(ddr.At(s.addr, s.bytes()), inputs[i].data(), s.bytes());
   }
   for (const isa::Task& t : program.tasks) {
-    if (!t.regcmd.on || t.op != isa::TaskOp::kConv)
+    if (t.op == isa::TaskOp::kCpu) {
+      RunHost(ddr, regcmd.host_ops.at(t.cpu_node), t);
+      continue;
+    }
+    if (!t.regcmd.on || (t.op != isa::TaskOp::kConv && t.op != isa::TaskOp::kRegcmdDpu))
       throw Error("the register-level reference runs only tasks decoded from a .rknn's register commands");
-    Conv(ddr, t);
+    if (t.op == isa::TaskOp::kConv)
+      Conv(ddr, t);
+    else
+      DpuOnly(ddr, t);
   }
   std::vector<std::vector<uint8_t>> out;
   for (const isa::IoTensor& io : program.outputs) {

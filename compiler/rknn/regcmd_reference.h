@@ -7,13 +7,13 @@
 #include <cstdint>
 #include <vector>
 
-#include "isa/program.h"
+#include "compiler/rknn/regcmd_program.h"
 
 namespace rknnsim::rknn {
 
 // `inputs`: one native surface image per program input (as sim::Simulate takes them); returns one
-// raw surface image per program output.
-std::vector<std::vector<uint8_t>> RunRegcmdReference(const isa::Program& program,
+// raw surface image per program output. The host ops (ArgMax, Reshape) run here too.
+std::vector<std::vector<uint8_t>> RunRegcmdReference(const RegcmdProgram& program,
                                                      const std::vector<std::vector<uint8_t>>& inputs);
 
 }  // namespace rknnsim::rknn

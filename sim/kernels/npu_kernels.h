@@ -37,16 +37,34 @@ void ConvAccumulateFp16(const isa::Task& task, const FeatureTile& in, const uint
 void ConvOutputInt8(const isa::Task& task, const int32_t* acc, const uint8_t* dpu_table, uint8_t* out);
 void ConvOutputFp16(const isa::Task& task, const float* acc, const uint8_t* dpu_table, uint8_t* out);
 
-// CORE for a conv task of Rockchip's program (Task::regcmd): acc laid out as for ConvAccumulateInt8
-// over all task.kernels, plus each output pixel's window sum (padding taps count the pad value),
-// through which the DPU applies the per-kernel weight offset. `weights` are the native blocks.
-void RegcmdConvAccumulate(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, int32_t* acc,
+// A cube a DMA fetched for a task of Rockchip's program (Task::regcmd): C1 blocks of `rows`
+// rows, each row `line` bytes, pixels `pixel` bytes apart, as they lie in DDR.
+struct RegcmdTile {
+  const uint8_t* data = nullptr;
+  uint32_t rows = 0;
+  uint64_t line = 0, pixel = 0;
+  uint32_t c2 = 0;
+  uint64_t block() const { return uint64_t{rows} * line; }
+  uint64_t Offset(uint32_t c, uint32_t y, uint32_t x) const {
+    return (c / c2) * block() + uint64_t{y} * line + uint64_t{x} * pixel + c % c2;
+  }
+};
+
+// CORE for a conv task of Rockchip's program: acc laid out [out_rows][width][task.kernels], and
+// each output pixel's window sum of inputs (padding taps count the pad value; per kernel for
+// depthwise), through which the DPU applies the per-kernel weight offset.
+void RegcmdConvAccumulate(const isa::Task& task, const RegcmdTile& in, const uint8_t* weights, int32_t* acc,
                           int32_t* window_sums);
-// DPU for it: weight offset, BS (bias, multiplier, ReLU), EW (`addend` tile in the output tile's
-// layout, when task.regcmd.ew), output converter; writes the tile as ConvOutputInt8 does.
-// `bs_blob` holds the BS operand records of all task.kernels (nullptr when the task reads none).
-void RegcmdConvOutput(const isa::Task& task, const int32_t* acc, const int32_t* window_sums, const uint8_t* bs_blob,
-                      const uint8_t* addend, uint8_t* out);
+
+// The DPU's per-channel operands of such a task: from the BS stream `blob` (nullptr when the
+// task reads none) or the registers.
+struct RegcmdOperands {
+  std::vector<int64_t> alu, mul, ow;
+};
+RegcmdOperands ReadRegcmdOperands(const isa::Task& task, const uint8_t* blob);
+// BS, BN, EW (`ew_operand` when task.regcmd.ew) and the output converter on one value of channel k.
+int8_t RegcmdDpuPipeline(const isa::RegcmdTask& r, const RegcmdOperands& ops, uint32_t k, int64_t v,
+                         const int8_t* ew_operand);
 
 // DPU element-wise add over whole surfaces (same layout for a, b and out).
 void EltwiseAdd(const isa::Task& task, const uint8_t* a, const uint8_t* b, uint8_t* out, uint64_t bytes);

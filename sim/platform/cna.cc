@@ -3,6 +3,7 @@
 // violates it is rejected rather than silently simulated.
 #include <algorithm>
 
+#include "sim/platform/regcmd_dma.h"
 #include "sim/platform/units.h"
 
 namespace rknnsim::sim {
@@ -16,6 +17,7 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   TaskExtension* ext = nullptr;
   trans.get_extension(ext);
   const isa::Task& t = *ext->task;
+  if (t.regcmd.on) return LoadRegcmd(trans, delay, *ext);
   const isa::Surface& in = t.input;
   const int64_t top = int64_t{t.out_row_begin} * t.stride_h - t.pad_top;
   const int64_t bottom = int64_t{t.out_row_begin + t.out_rows - 1} * t.stride_h - t.pad_top +
@@ -26,12 +28,10 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
 
   const InputSurfaces surfaces = ConvInputSurfaces(t);
   const uint64_t feature_bytes = uint64_t{surfaces.count} * rows * in.line_stride();
-  // Our tasks read the kernel groups of their kernel range; Rockchip's read the native blocks the
-  // registers address, all of the layer's here (docs/rknn-format.md §8).
   const uint32_t atom = t.weight_kernel_atom;
-  const uint64_t group_bytes = t.regcmd.on ? 0 : isa::WeightGroupBytes(t);
-  const uint64_t weight_bytes = t.regcmd.on ? t.weight_bytes : (t.kernels + atom - 1) / atom * group_bytes;
-  const uint64_t weight_offset = t.regcmd.on ? 0 : uint64_t{t.kernel_begin / atom} * group_bytes;
+  const uint64_t group_bytes = isa::WeightGroupBytes(t);
+  const uint64_t weight_bytes = (t.kernels + atom - 1) / atom * group_bytes;
+  const uint64_t weight_offset = uint64_t{t.kernel_begin / atom} * group_bytes;
   if (feature_bytes + weight_bytes > static_cast<uint64_t>(platform_.CbufBytes()) ||
       weight_offset + weight_bytes > t.weight_bytes)
     throw Error("conv task needs " + std::to_string(feature_bytes + weight_bytes) + " bytes of CBUF (have " +
@@ -64,6 +64,22 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
 
   ConvWork work;
   work.input = {cbuf_features_.data(), first, rows, surfaces.first};
+  work.weights = cbuf_weights_.data();
+  Forward(to_core, trans, &work, delay);
+}
+
+// A conv task of Rockchip's program: the tile the registers address (a strided cube of the input
+// tensor) and the task's weights, as FEATURE_DATA_ADDR and DCOMP_ADDR0 give them; the file's
+// compiler chose the CBUF split (CBUF_CON0), so no capacity check of ours applies.
+void Cna::LoadRegcmd(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, TaskExtension& ext) {
+  const isa::Task& t = *ext.task;
+  const bool functional = ext.functional;
+  ConvWork work;
+  work.regcmd_input = ReadCube(dma, t.regcmd.source, t.input.channels, t.input.height, t.input.width, cbuf_features_,
+                               functional, *ext.timing);
+  if (functional) cbuf_weights_.assign(t.weight_bytes, 0);
+  dma.Read(t.weight_addr, functional ? cbuf_weights_.data() : nullptr, t.weight_bytes, *ext.timing);
+  resident_task_ = nullptr;
   work.weights = cbuf_weights_.data();
   Forward(to_core, trans, &work, delay);
 }

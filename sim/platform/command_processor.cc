@@ -58,6 +58,7 @@ void CommandProcessor::Dispatch(isa::TaskOp op, tlm::tlm_generic_payload& trans,
     case isa::TaskOp::kConvert:
     case isa::TaskOp::kUpsample:
     case isa::TaskOp::kZeroInsert:
+    case isa::TaskOp::kRegcmdDpu:
     case isa::TaskOp::kEltwiseMul: return to_dpu->b_transport(trans, delay);
     case isa::TaskOp::kMaxPool:
     case isa::TaskOp::kGlobalAvgPool:

@@ -19,8 +19,8 @@ void Core::Compute(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
     const size_t count = size_t{t.out_rows} * t.output.width * t.kernels;
     if (t.regcmd.on) {
       work.acc_int8.assign(count, 0);
-      work.window_sums.assign(size_t{t.out_rows} * t.output.width, 0);
-      RegcmdConvAccumulate(t, work.input, work.weights, work.acc_int8.data(), work.window_sums.data());
+      work.window_sums.assign(size_t{t.out_rows} * t.output.width * (t.regcmd.depthwise ? t.kernels : 1), 0);
+      RegcmdConvAccumulate(t, work.regcmd_input, work.weights, work.acc_int8.data(), work.window_sums.data());
     } else if (t.input.type == isa::ElemType::kInt8) {
       work.acc_int8.assign(count, 0);
       ConvAccumulateInt8(t, work.input, work.weights, work.acc_int8.data());

@@ -61,13 +61,25 @@ void DdrMemory::b_transport(int, tlm::tlm_generic_payload& trans, sc_time& delay
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  // Byte enables (strided writes of Rockchip programs): only enabled bytes move, and only they
+  // occupy the channel.
+  const unsigned char* enables = trans.get_byte_enable_ptr();
+  const uint64_t enable_length = trans.get_byte_enable_length();
+  uint64_t moved = len;
+  if (enables && enable_length > 0) {
+    moved = 0;
+    for (uint64_t i = 0; i < len; ++i) moved += enables[i % enable_length] == TLM_BYTE_ENABLED;
+  }
   if (unsigned char* data = trans.get_data_ptr()) {
     if (trans.is_read()) std::memcpy(data, storage_.data() + addr, len);
-    if (trans.is_write()) std::memcpy(storage_.data() + addr, data, len);
+    if (trans.is_write() && !(enables && enable_length > 0)) std::memcpy(storage_.data() + addr, data, len);
+    if (trans.is_write() && enables && enable_length > 0)
+      for (uint64_t i = 0; i < len; ++i)
+        if (enables[i % enable_length] == TLM_BYTE_ENABLED) storage_[addr + i] = data[i];
   }
   // The initiator sees the data after its bytes have moved on the shared channel plus the
   // access latency.
-  const sc_time done = Reserve(sc_core::sc_time_stamp() + delay, time_per_byte_ * static_cast<double>(len));
+  const sc_time done = Reserve(sc_core::sc_time_stamp() + delay, time_per_byte_ * static_cast<double>(moved));
   delay = done + latency_ - sc_core::sc_time_stamp();
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

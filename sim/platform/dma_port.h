@@ -26,10 +26,21 @@ class DmaPort {
     Transfer(tlm::TLM_WRITE_COMMAND, addr, data, len, timing);
     timing.bytes_written += len;
   }
+  // A write of the bytes of [addr, addr + len) whose `enables` entry is TLM_BYTE_ENABLED (TLM
+  // byte enables): one transaction for a strided write, charged for the enabled bytes.
+  void WriteMasked(uint64_t addr, uint8_t* data, uint8_t* enables, uint64_t len, uint64_t enabled, TaskTiming& timing) {
+    Transfer(tlm::TLM_WRITE_COMMAND, addr, data, len, timing, enables);
+    timing.bytes_written += enabled;
+  }
 
  private:
-  void Transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len, TaskTiming& timing) {
+  void Transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len, TaskTiming& timing,
+                uint8_t* enables = nullptr) {
     tlm::tlm_generic_payload trans;
+    if (enables) {
+      trans.set_byte_enable_ptr(enables);
+      trans.set_byte_enable_length(static_cast<unsigned int>(len));
+    }
     trans.set_command(cmd);
     trans.set_address(addr);
     trans.set_data_ptr(data);

@@ -1,6 +1,7 @@
 // DPU: output conversion of conv tiles (bias, requantization, activation, write-back through the
 // DPU's write DMA) and element-wise tasks that read both operands through DPU_RDMA.
 #include "sim/cost/cost_model.h"
+#include "sim/platform/regcmd_dma.h"
 #include "sim/platform/units.h"
 
 namespace rknnsim::sim {
@@ -43,33 +44,69 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-// A conv tile of Rockchip's program: DPU_RDMA fetches the BS operand blob and, for an EW stage,
-// the second addend's rows of the tile; the DPU writes the output tile's C1 surfaces.
+// The DPU of a Rockchip task: DPU_RDMA fetches the BS operand stream and, for an EW stage, the
+// second operand's cube; the WDMA writes the destination cube with its strides.
+namespace {
+
+template <typename Port>
+RegcmdOperands FetchOperands(Port& dma, const isa::Task& t, bool functional, TaskTiming& timing) {
+  const uint64_t bytes = t.regcmd.BsOperandBytes(t.kernels);
+  std::vector<uint8_t> blob(functional ? bytes : 0);
+  if (bytes) dma.Read(t.dpu_table_addr, functional ? blob.data() : nullptr, bytes, timing);
+  return functional ? ReadRegcmdOperands(t, bytes ? blob.data() : nullptr) : RegcmdOperands{};
+}
+
+}  // namespace
+
 void Dpu::RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
   const isa::Task& t = *ext.task;
-  const isa::Surface& out = t.output;
+  const isa::RegcmdTask& r = t.regcmd;
   const bool functional = ext.functional;
-  const bool reads_blob = t.regcmd.bs_alu || t.regcmd.bs_mul || t.regcmd.ow_from_blob;
-  const uint64_t blob_bytes = reads_blob ? t.regcmd.BsBlobBytes(t.kernels) : 0;
-  std::vector<uint8_t> blob(functional ? blob_bytes : 0);
-  if (reads_blob) dma.Read(t.dpu_table_addr, functional ? blob.data() : nullptr, blob_bytes, *ext.timing);
-  const uint32_t c1_count = (t.kernels + out.c2 - 1) / out.c2;
-  const uint64_t tile_surface = uint64_t{t.out_rows} * out.line_stride();
-  std::vector<uint8_t> addend(functional && t.regcmd.ew ? c1_count * tile_surface : 0);
-  if (t.regcmd.ew)
-    for (uint32_t c = 0; c < c1_count; ++c)
-      dma.Read(t.input2.addr + c * t.input2.surface_stride() + t.out_row_begin * t.input2.line_stride(),
-               functional ? addend.data() + c * tile_surface : nullptr, tile_surface, *ext.timing);
+  const uint32_t rows = t.out_rows, width = t.output.width, kernels = t.kernels;
+  const RegcmdOperands ops = FetchOperands(dma, t, functional, *ext.timing);
+  std::vector<uint8_t> ew_buffer;
+  const RegcmdTile ew = r.ew ? ReadCube(dma, r.ew_source, kernels, rows, width, ew_buffer, functional, *ext.timing)
+                             : RegcmdTile{};
   ext.timing->dpu_cycles += DpuCycles(t, platform_);
-  std::vector<uint8_t> tile(functional ? c1_count * tile_surface : 0);
+  std::vector<int8_t> out(functional ? size_t{kernels} * rows * width : 0);
   if (functional) {
     const auto& work = *reinterpret_cast<const ConvWork*>(trans.get_data_ptr());
-    sim::RegcmdConvOutput(t, work.acc_int8.data(), work.window_sums.data(), reads_blob ? blob.data() : nullptr,
-                          addend.data(), tile.data());
+    for (uint32_t k = 0; k < kernels; ++k)
+      for (uint32_t y = 0; y < rows; ++y)
+        for (uint32_t x = 0; x < width; ++x) {
+          const size_t pixel = size_t{y} * width + x;
+          const int64_t sum = work.window_sums[r.depthwise ? pixel * kernels + k : pixel];
+          const int64_t v = int64_t{work.acc_int8[pixel * kernels + k]} + ops.ow[k] * sum;
+          const int8_t* operand = r.ew ? reinterpret_cast<const int8_t*>(ew.data + ew.Offset(k, y, x)) : nullptr;
+          out[(size_t{k} * rows + y) * width + x] = RegcmdDpuPipeline(r, ops, k, v, operand);
+        }
   }
-  for (uint32_t c = 0; c < c1_count; ++c)
-    dma.Write(out.addr + c * out.surface_stride() + t.out_row_begin * out.line_stride(),
-              functional ? tile.data() + c * tile_surface : nullptr, tile_surface, *ext.timing);
+  WriteCube(dma, r.destination, kernels, rows, width, out, *ext.timing);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// A DPU-only task of a Rockchip program (flying mode): the source cube through the same stages.
+void Dpu::RegcmdDpu(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
+  const isa::Task& t = *ext.task;
+  const isa::RegcmdTask& r = t.regcmd;
+  const bool functional = ext.functional;
+  const uint32_t rows = t.out_rows, width = t.output.width, channels = t.kernels;
+  std::vector<uint8_t> in_buffer, ew_buffer;
+  const RegcmdTile in = ReadCube(dma, r.source, channels, rows, width, in_buffer, functional, *ext.timing);
+  const RegcmdOperands ops = FetchOperands(dma, t, functional, *ext.timing);
+  const RegcmdTile ew = r.ew ? ReadCube(dma, r.ew_source, channels, rows, width, ew_buffer, functional, *ext.timing)
+                             : RegcmdTile{};
+  ext.timing->dpu_cycles += DpuCycles(t, platform_);
+  std::vector<int8_t> out(functional ? size_t{channels} * rows * width : 0);
+  if (functional)
+    for (uint32_t c = 0; c < channels; ++c)
+      for (uint32_t y = 0; y < rows; ++y)
+        for (uint32_t x = 0; x < width; ++x) {
+          const int64_t v = static_cast<int8_t>(in.data[in.Offset(c, y, x)]);
+          const int8_t* operand = r.ew ? reinterpret_cast<const int8_t*>(ew.data + ew.Offset(c, y, x)) : nullptr;
+          out[(size_t{c} * rows + y) * width + x] = RegcmdDpuPipeline(r, ops, c, v, operand);
+        }
+  WriteCube(dma, r.destination, channels, rows, width, out, *ext.timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -81,6 +118,7 @@ void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   const isa::Task& t = *ext->task;
   if (t.op == isa::TaskOp::kUpsample) return Upsample(trans, *ext);
   if (t.op == isa::TaskOp::kZeroInsert) return ZeroInsert(trans, *ext);
+  if (t.op == isa::TaskOp::kRegcmdDpu) return RegcmdDpu(trans, *ext);
   if (t.op == isa::TaskOp::kEltwiseMul) return Multiply(trans, *ext);
   const bool functional = ext->functional;
   if (t.op == isa::TaskOp::kConvert) {

@@ -23,7 +23,9 @@ struct ConvWork {
   const uint8_t* weights = nullptr;
   std::vector<int32_t> acc_int8;
   std::vector<float> acc_fp16;
-  std::vector<int32_t> window_sums;  // Rockchip's conv tasks (Task::regcmd) only
+  // Rockchip's conv tasks (Task::regcmd) only: the fetched tile and the window sums.
+  RegcmdTile regcmd_input;
+  std::vector<int32_t> window_sums;
 };
 
 class Dpu : public sc_core::sc_module {
@@ -41,6 +43,7 @@ class Dpu : public sc_core::sc_module {
   void ZeroInsert(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void Multiply(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext);
+  void RegcmdDpu(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
 };
 
@@ -66,6 +69,7 @@ class Cna : public sc_core::sc_module {
 
  private:
   void Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  void LoadRegcmd(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
   std::vector<uint8_t> cbuf_features_;
   std::vector<uint8_t> cbuf_weights_;

@@ -249,8 +249,8 @@ ERROR_CASES = [
 
 def scenario_rockchip():
     """A .rknn made by RKNN-Toolkit2: load_rknn accepts it; eval_perf and eval_memory equal the
-    CLI's `perf --json` / `memory --json`; inference refuses a file whose program does not decode
-    with an E line, and runs one that decodes to the bytes `rknn-sim run FILE.rknn` writes."""
+    CLI's `perf --json` / `memory --json`; inference runs a file whose program decodes to the
+    bytes `rknn-sim run FILE.rknn` writes, and refuses one that does not with an E line."""
     from rknn_sim.api import RKNN
     path = '/work/shared/data/rknn/pp_human_segv2_rk3588.rknn'
     if not os.path.exists(path):
@@ -266,7 +266,22 @@ def scenario_rockchip():
     cli('memory', path, '--json', out)
     with open(out) as f:
         assert memory == json.load(f), memory
-    assert rknn.inference(inputs=[np.zeros((1, 3, 192, 192), np.float32)], data_format='nchw') is None
+    # Its program decodes: inference gives the bytes `rknn-sim run FILE.rknn` writes.
+    x = np.random.RandomState(0).randint(0, 256, (1, 3, 192, 192)).astype(np.float32)
+    np.save(os.path.join(work('rockchip'), 'x.npy'), x)
+    mask = rknn.inference(inputs=[x], data_format='nchw')
+    cli('run', path, '-i', os.path.join(work('rockchip'), 'x.npy'), '-o', work('rockchip_pp'))
+    expected = np.load(os.path.join(work('rockchip_pp'), '0_argmax_0.tmp_0.npy'))
+    assert mask is not None and np.array_equal(mask[0], expected), 'inference != rknn-sim run on pp_human_segv2'
+    rknn.release()
+
+    # A file without a task array (toolkit 1.4) cannot run: inference refuses with an E line.
+    old = os.path.join(os.path.dirname(path), 'multiple_input_demo_rk3588.rknn')
+    rknn = RKNN()
+    assert rknn.load_rknn(old) == 0
+    assert rknn.init_runtime(target='rk3588') == 0
+    assert rknn.inference(inputs=[np.zeros((1, 1, 128, 128), np.float32), np.zeros((1, 3, 128, 128), np.float32)],
+                          data_format='nchw') is None
     rknn.release()
 
     # A file whose program decodes runs: the same bytes as `rknn-sim run FILE.rknn`.

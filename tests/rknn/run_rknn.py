@@ -22,7 +22,7 @@ DEMO_FILES = ["multiple_input_demo_rk3566_rk3568", "multiple_input_demo_rk3588_t
 DEMO_INPUTS = ["multiple_input_demo_image1_nchw.npy", "multiple_input_demo_image2_nchw.npy"]
 REFUSED = {
     "multiple_input_demo_rk3588": "holds no task array",
-    "pp_human_segv2_rk3588": "task 0 (node 'Conv:Conv.0', ConvRelu): DPU.BN_CFG",
+    "mobilefacenet_rv1103": "CNA.CVT_CON0 enables the input converter",
     "retinaface_rv1106": "CNA.CVT_CON0 enables the input converter",
 }
 

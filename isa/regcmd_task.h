@@ -1,0 +1,92 @@
+// What a task of Rockchip's own program (decoded from a .rknn file's register commands,
+// docs/rknn-format.md §8) asks of the units beyond our compiler's tasks: weights kept in the
+// file's native blocks with a per-kernel weight offset, padding taps holding a pad value, the
+// DPU's BS, BN and EW stages before the output converter, and the strides its DMAs walk. Both
+// executions (the SystemC platform and the register-level reference) follow docs/rknn-format.md
+// §8 from these fields alone.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+namespace rknnsim::isa {
+
+// A cube in DDR as a DMA of the DPU walks it: element (c, y, x) lies at
+// addr + (c / c2) · surface + y · line + x · pixel + c % c2 (bytes, int8 elements).
+struct StridedCube {
+  uint64_t addr = 0;
+  uint64_t surface = 0, line = 0, pixel = 0;
+  uint32_t c2 = 0;
+
+  uint64_t Offset(uint32_t c, uint32_t y, uint32_t x) const {
+    return (c / c2) * surface + uint64_t{y} * line + uint64_t{x} * pixel + c % c2;
+  }
+  // One past the last byte a cube of `channels` × `rows` × `width` touches, from addr.
+  uint64_t Span(uint32_t channels, uint32_t rows, uint32_t width) const {
+    return Offset(channels - 1, rows - 1, width - 1) + 1;
+  }
+};
+
+// Where the BS stage's per-channel operands come from (DPU_RDMA BRDMA_CFG BRDMA_DATA_USE).
+enum class BsOperands : uint8_t {
+  kRegisters,  // BS_ALU_CFG / BS_MUL_CFG operands for every channel
+  kBias,       // an int32 bias per channel in memory (data use 1)
+  kGrouped,    // groups of bs_group channels: int32 biases, int16 weight offsets, uint16 multipliers (data use 7)
+};
+
+struct RegcmdTask {
+  bool on = false;  // the task is Rockchip's; the fields below apply
+  // Conv tasks (CNA + CORE). Weights of weight_kernels kernels × weight_channels (padded) input
+  // channels in blocks of weight_ob kernels × weight_ib channels, the last block of each smaller
+  // when the count is not a multiple: block (o1, i1) after all blocks before it, laid out
+  // [kh][kw][kernels of the block][channels of the block]. Kernels past weight_kernels weigh 0.
+  // Depthwise: [kh][kw][weight_channels], kernel k reading channel k. Padding taps hold pad_value.
+  bool depthwise = false;
+  uint32_t weight_kernels = 0, weight_channels = 0, weight_ob = 0, weight_ib = 0;
+  int32_t pad_value = 0;
+
+  // Byte index of weight (o, i, ky, kx) from Task::weight_addr.
+  uint64_t WeightIndex(uint32_t o, uint32_t i, uint32_t ky, uint32_t kx, uint32_t kh, uint32_t kw) const {
+    if (depthwise) return (uint64_t{ky} * kw + kx) * weight_channels + o;
+    const uint32_t o1 = o / weight_ob, i1 = i / weight_ib;
+    const uint64_t bo = std::min(weight_ob, weight_kernels - o1 * weight_ob);
+    const uint64_t bi = std::min(weight_ib, weight_channels - i1 * weight_ib);
+    const uint64_t taps = uint64_t{kh} * kw;
+    const uint64_t block = uint64_t{o1} * weight_ob * weight_channels * taps + uint64_t{i1} * bo * weight_ib * taps;
+    return block + ((uint64_t{ky} * kw + kx) * bo + o % weight_ob) * bi + i % weight_ib;
+  }
+  // BS operands at Task::dpu_table_addr.
+  BsOperands bs_operands = BsOperands::kRegisters;
+  uint32_t bs_group = 0;
+  // BS: v += alu operand; v = R(v · mul operand, bs_mul_shift); ReLU. Register operands apply
+  // when the operands are not in memory.
+  bool bs_alu = false, bs_mul = false, bs_relu = false;
+  int32_t bs_alu_operand = 0;
+  uint32_t bs_mul_operand = 0, bs_mul_shift = 0;
+  // The weight offset added to every weight of kernel k: the grouped blob's, or ow_value.
+  bool ow_from_blob = false;
+  int32_t ow_value = 0;
+  // BN with register operands: v += bn_alu_operand; v = R(v · bn_mul_operand, bn_mul_shift); ReLU.
+  bool bn_alu = false, bn_mul = false, bn_relu = false;
+  int32_t bn_alu_operand = 0;
+  uint32_t bn_mul_operand = 0, bn_mul_shift = 0;
+  // EW: v += R((operand + ew_offset) · ew_scale, ew_shift), operand from `ew_source`; then ReLU.
+  bool ew = false, ew_relu = false;
+  int32_t ew_offset = 0;
+  uint32_t ew_scale = 0, ew_shift = 0;
+  // Output converter: q = clamp(R(v · out_scale, out_shift) + out_offset, -128, 127).
+  int32_t out_scale = 0;
+  uint32_t out_shift = 0;
+  int32_t out_offset = 0;
+  // The DPU's cube: Task::kernels channels × Task::out_rows rows × Task::output.width pixels, read
+  // from `source` (DPU-only tasks) or the MAC array (conv), written to `destination`.
+  StridedCube source, ew_source, destination;
+
+  uint64_t BsOperandBytes(uint32_t channels) const {
+    if (bs_operands == BsOperands::kBias) return uint64_t{channels} * 4;
+    if (bs_operands == BsOperands::kGrouped) return uint64_t{(channels + bs_group - 1) / bs_group} * bs_group * 8;
+    return 0;
+  }
+};
+
+}  // namespace rknnsim::isa
