@@ -1,6 +1,7 @@
 #include "compiler/rknn/regcmd_program.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -19,6 +20,12 @@ constexpr uint16_t kPcBlock = 0x0101;
 constexpr uint16_t kPcBaseAddress = 0x0010;
 
 uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+std::string Hex(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "0x%04x", v);
+  return buf;
+}
 
 // Where each of the file's tensors lives in simulated DDR: constants packed from 0, then the
 // internal region at the file's own offsets.
@@ -502,6 +509,13 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
       out.skipped.push_back(index);
       continue;
     }
+    // A write to a block the database has no map of for this target could change anything.
+    for (const isa::RegWrite& w : task.writes)
+      if (!isa::RegisterDb::Builtin().Block(w.block, model.target))
+        throw Error(what + ": task " + std::to_string(index) + " (node '" + node.name + "', " + node.type +
+                        ") writes register " + Hex(w.reg) + " of block " + Hex(w.block) +
+                        ", which the register database does not know for " + model.target,
+                    "`rknn-sim disasm` lists the task; isa/npu_registers.yaml holds what is known");
     const uint32_t enable = task.record.enable_mask;
     const TaskDecoder decoder(model, ddr, regs, relocated, by_name, task, platform, what);
     isa::Task t;
@@ -511,10 +525,8 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
                !(enable & (isa::kUnitPpu | isa::kUnitPpuRdma))) {
       t = decoder.DpuOnly();
     } else {
-      char mask[16];
-      std::snprintf(mask, sizeof(mask), "0x%x", enable);
       throw Error(what + ": task " + std::to_string(index) + " (node '" + node.name + "', " + node.type +
-                      ") runs units (enable " + mask + ") rknn-sim does not execute yet",
+                      ") runs units (enable " + Hex(enable) + ") rknn-sim does not execute yet",
                   "`rknn-sim disasm` lists its registers; `perf` and `memory` work on the file");
     }
     const auto [it, fresh] = layer_of_node.emplace(task.record.op_idx, static_cast<uint32_t>(p.layers.size()));

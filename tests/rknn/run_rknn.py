@@ -6,12 +6,15 @@
   for byte, and each output's cosine with the source ONNX model, computed here by PyTorch from the
   ONNX file's own weights (no rknn-sim code involved), is at least 0.999;
 - files whose program uses what is not executed yet fail with one `E run:` line naming the task,
-  its node and the register (or the missing task array).
+  its node and the register (or the missing task array);
+- corrupted programs (a relocated address that disagrees with its relocation, a tile reaching past
+  its tensor, a write to an unknown block, a truncated file) fail the same way, with no crash.
 
 usage: run_rknn.py SIM DATA_DIR WORKDIR
 """
 import glob
 import os
+import struct
 import subprocess
 import sys
 
@@ -64,6 +67,37 @@ def outputs_of(directory):
     return [np.load(p) for p in sorted(glob.glob(os.path.join(directory, "*.npy")))]
 
 
+def corrupted_cases(data):
+    """(name, bytes, phrase) built from the RK3566 demo: its task 0's words patched in place."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from check_disasm import program_of
+    raw, tasks, regcmd, _ = program_of(os.path.join(data, "multiple_input_demo_rk3566_rk3568.rknn"))
+    at = raw.find(regcmd)
+    amount, first = struct.unpack_from("<I", tasks, 24)[0], struct.unpack_from("<Q", tasks, 32)[0] // 8
+
+    def word_of(block, reg):
+        for k in range(first, first + amount):
+            w = struct.unpack_from("<Q", regcmd, 8 * k)[0]
+            if w >> 48 == block and w & 0xFFFF == reg:
+                return k, w
+        raise SystemExit("no register %#x in task 0" % reg)
+
+    def patched(block, reg, new_word):
+        k, _ = word_of(block, reg)
+        b = bytearray(raw)
+        struct.pack_into("<Q", b, at + 8 * k, new_word)
+        return bytes(b)
+
+    _, dst = word_of(0x1001, 0x4020)
+    _, size0 = word_of(0x0201, 0x1020)
+    return [
+        ("relocation_mismatch", patched(0x1001, 0x4020, dst | (0x40 << 16)), "DPU.DST_BASE_ADDR holds 64 but its relocation"),
+        ("tile_past_tensor", patched(0x0201, 0x1020, (size0 & ~(0x7FF << 16)) | (1000 << 16)), "lies outside tensor"),
+        ("unknown_block", patched(0x0201, 0x1020, (0x0003 << 48) | (size0 & 0xFFFFFFFFFFFF)), "block 0x0003"),
+        ("truncated", raw[:len(raw) // 3], "truncated .rknn file"),
+    ]
+
+
 def main():
     sim, data, work = sys.argv[1:4]
     if not os.path.exists(os.path.join(data, DEMO_FILES[0] + ".rknn")):
@@ -92,8 +126,14 @@ def main():
             print("%-4s %-38s output %d: platform == reference %s, cosine with PyTorch on the source ONNX %.6f" %
                   ("ok" if good else "FAIL", name, k, identical, cosine))
             ok &= good
-    for name, phrase in REFUSED.items():
-        p = run(sim, os.path.join(data, name + ".rknn"), inputs, os.path.join(work, "refused"))
+    refused = [(name, os.path.join(data, name + ".rknn"), phrase) for name, phrase in REFUSED.items()]
+    for name, content, phrase in corrupted_cases(data):
+        path = os.path.join(work, name + ".rknn")
+        os.makedirs(work, exist_ok=True)
+        open(path, "wb").write(content)
+        refused.append((name, path, phrase))
+    for name, path, phrase in refused:
+        p = run(sim, path, inputs, os.path.join(work, "refused"))
         lines = p.stderr.strip().splitlines()
         good = p.returncode == 1 and len(lines) == 1 and lines[0].startswith("E run:") and phrase in lines[0]
         print("%-4s %-38s %s" % ("ok" if good else "FAIL", name, p.stderr.strip()))
