@@ -158,6 +158,13 @@ class TaskDecoder {
   Geometry GeometryAt(const char* block, const char* reg) const { return GeometryOf(TensorOf(Relocated(block, reg)), who_); }
 
   void DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const;
+  isa::Task NewTask(isa::TaskOp op) const {
+    isa::Task t;
+    t.op = op;
+    t.enable_mask = task_.record.enable_mask;
+    t.regcmd.on = true;
+    return t;
+  }
 
   const RknnModel& model_;
   const DdrLayout& ddr_;
@@ -296,11 +303,8 @@ isa::Task TaskDecoder::Conv() const {
           "CORE.CLIP_TRUNCATE shifts the accumulators, which is not decoded");
   Require(F("DPU", "FEATURE_MODE_CFG", "FLYING_MODE") == 0, "DPU.FEATURE_MODE_CFG reads memory instead of the MAC array");
 
-  isa::Task t;
-  t.op = isa::TaskOp::kConv;
-  t.enable_mask = task_.record.enable_mask;
+  isa::Task t = NewTask(isa::TaskOp::kConv);
   isa::RegcmdTask& r = t.regcmd;
-  r.on = true;
   r.depthwise = mode == 3;
   t.conv_mode = r.depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
 
@@ -385,11 +389,8 @@ isa::Task TaskDecoder::Conv() const {
 
 isa::Task TaskDecoder::DpuOnly() const {
   Require(F("DPU", "FEATURE_MODE_CFG", "FLYING_MODE") == 1, "a DPU task without flying mode has no input");
-  isa::Task t;
-  t.op = isa::TaskOp::kRegcmdDpu;
-  t.enable_mask = task_.record.enable_mask;
+  isa::Task t = NewTask(isa::TaskOp::kRegcmdDpu);
   isa::RegcmdTask& r = t.regcmd;
-  r.on = true;
   // The cube is the one DPU_RDMA reads (the DPU's own cube registers may hold another task's
   // values: pp_human_segv2's edge-row copies read one row under a 26-row DPU cube), at most the
   // DPU's real channels.
