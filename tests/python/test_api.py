@@ -19,6 +19,10 @@ from cli_check import assert_bit_equal, cli_outputs, sections
 ARGS = None
 
 
+# Rockchip's .rknn samples: ../shared beside the repository, wherever it is cloned.
+RKNN_DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared',
+                                         'data', 'rknn'))
+
 def cli(*args):
     """Runs rknn-sim; returns stdout, raises on failure."""
     return cli_check.cli(ARGS.sim, *args)
@@ -252,7 +256,7 @@ def scenario_rockchip():
     CLI's `perf --json` / `memory --json`; inference runs a file whose program decodes to the
     bytes `rknn-sim run FILE.rknn` writes, and refuses one that does not with an E line."""
     from rknn_sim.api import RKNN
-    path = '/work/shared/data/rknn/pp_human_segv2_rk3588.rknn'
+    path = os.path.join(RKNN_DATA, 'pp_human_segv2_rk3588.rknn')
     if not os.path.exists(path):
         print('SKIP: %s is not on this machine' % path)
         return
@@ -365,7 +369,7 @@ def main():
         second
     run_scenario('fp16')
     rockchip = run_scenario('rockchip')
-    assert 'cannot be run' in rockchip or not os.path.exists('/work/shared/data/rknn'), rockchip
+    assert 'cannot be run' in rockchip or not os.path.exists(RKNN_DATA), rockchip
     found = sections(run_scenario('errors'))
     cli_check.check_error_lines(found, [(label, api, text) for label, api, _, _, text in ERROR_CASES])
     print('all %d error cases give their E line' % len(ERROR_CASES))

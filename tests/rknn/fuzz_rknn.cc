@@ -1,6 +1,6 @@
 // libFuzzer target: arbitrary bytes through the .rknn reader (container, FlatBuffers verifier,
 // decoding, model-info JSON). Any input must either decode or throw rknnsim::Error; a crash, a
-// sanitizer report or another exception type is a bug. Seeds: the files in /work/shared/data/rknn.
+// sanitizer report or another exception type is a bug. Seeds: the files in ../shared/data/rknn (beside the repository).
 #include <cstdint>
 #include <vector>
 

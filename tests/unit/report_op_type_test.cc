@@ -1,6 +1,6 @@
 // The OpType column of the perf table for fused nodes (compiler/ops/op_table.cc ReportOpType):
 // the board's perf_debug names a fused conv by host + activation (ConvRelu, ConvClip, AddRelu; see
-// /work/shared/docs/RKNN_FORMAT.md's op histograms), and the §10 folds leave a plain Conv/Gemm.
+// ../shared/docs/RKNN_FORMAT.md's op histograms), and the §10 folds leave a plain Conv/Gemm.
 #include <gtest/gtest.h>
 
 #include "compiler/ops/op_def.h"

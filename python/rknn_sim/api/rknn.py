@@ -1,5 +1,5 @@
 """RKNN-Toolkit2's `RKNN` class on rknn-sim (names, parameters, defaults and return conventions of
-/work/shared/docs/RKNN_API.md), so a toolkit script runs with only its import line changed.
+RKNN_API.md of the shared documents beside the repository), so a toolkit script runs with only its import line changed.
 
 Conventions kept from the toolkit: methods return 0 on success and -1 on failure (inference,
 eval_perf, eval_memory and get_sdk_version return their result, or None on failure); a failure
