@@ -122,20 +122,26 @@ std::string TensorFileStem(const std::string& tensor_name) {
   return safe;
 }
 
-std::vector<std::string> FindInputFiles(const std::string& inputs_dir, const CompiledModel& model) {
+std::vector<std::string> FindInputFiles(const std::string& inputs_dir, const std::vector<std::string>& names) {
   RequireDirectory(inputs_dir, "--inputs");
   std::vector<std::string> paths;
-  for (size_t k = 0; k < model.program.inputs.size(); ++k) {
-    const std::string& name = model.graph.tensor(model.graph.inputs()[k]).name;
-    const std::vector<std::string> names = {"input_" + std::to_string(k) + ".npy", TensorFileStem(name) + ".npy"};
-    const std::string path = OneOf(inputs_dir, names, "input " + std::to_string(k) + " '" + name + "'");
+  for (size_t k = 0; k < names.size(); ++k) {
+    const std::string& name = names[k];
+    const std::vector<std::string> files = {"input_" + std::to_string(k) + ".npy", TensorFileStem(name) + ".npy"};
+    const std::string path = OneOf(inputs_dir, files, "input " + std::to_string(k) + " '" + name + "'");
     if (path.empty())
       throw Error("no file for input " + std::to_string(k) + " '" + name + "' in '" + inputs_dir + "' (looked for " +
-                      Listing(names) + ")",
+                      Listing(files) + ")",
                   "save the model's inputs with numpy.save as input_0.npy, input_1.npy, ... in input order");
     paths.push_back(path);
   }
   return paths;
+}
+
+std::vector<std::string> FindInputFiles(const std::string& inputs_dir, const CompiledModel& model) {
+  std::vector<std::string> names;
+  for (size_t k = 0; k < model.program.inputs.size(); ++k) names.push_back(model.graph.tensor(model.graph.inputs()[k]).name);
+  return FindInputFiles(inputs_dir, names);
 }
 
 std::vector<SimTensor> ModelOutputs(const CompiledModel& model) {
@@ -158,12 +164,12 @@ void CheckOutputDumps(const std::string& board_dir, const std::vector<SimTensor>
   for (size_t k = 0; k < outputs.size(); ++k) BoardValues(outputs[k], ReadNpy(paths[k]), paths[k]);
 }
 
-CompareReport CompareBoardDir(const CompiledModel& model, const quant::Sample& inputs,
-                              const std::vector<SimTensor>& outputs, const std::string& board_dir,
-                              const CompareThresholds& thresholds) {
-  CompareReport report;
+namespace {
+
+// Compares every output with its dump; returns the other .npy files of the board dir, in name order.
+std::vector<std::string> CompareOutputs(const std::vector<SimTensor>& outputs, const std::string& board_dir,
+                                        const CompareThresholds& thresholds, CompareReport& report) {
   report.board_dir = board_dir;
-  report.target = model.program.target;
   report.thresholds = thresholds;
   std::set<std::string> used;
   const std::vector<std::string> paths = OutputDumpPaths(board_dir, outputs);
@@ -172,12 +178,31 @@ CompareReport CompareBoardDir(const CompiledModel& model, const quant::Sample& i
     report.outputs.push_back(CompareWithBoard(outputs[k], ReadNpy(paths[k]), paths[k], thresholds));
     report.outputs.back().index = static_cast<int>(k);
   }
-  // Per-layer dumps: every other .npy of the board dir, in name order.
   std::vector<std::string> files;
   for (const fs::directory_entry& e : fs::directory_iterator(board_dir))
     if (e.is_regular_file() && e.path().extension() == ".npy" && !used.count(e.path().filename().string()))
       files.push_back(e.path().filename().string());
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+CompareReport CompareBoardOutputs(const std::vector<SimTensor>& outputs, const std::string& board_dir,
+                                  const CompareThresholds& thresholds) {
+  CompareReport report;
+  for (const std::string& file : CompareOutputs(outputs, board_dir, thresholds, report))
+    report.ignored_files.push_back(board_dir + "/" + file);
+  return report;
+}
+
+CompareReport CompareBoardDir(const CompiledModel& model, const quant::Sample& inputs,
+                              const std::vector<SimTensor>& outputs, const std::string& board_dir,
+                              const CompareThresholds& thresholds) {
+  CompareReport report;
+  report.target = model.program.target;
+  // Per-layer dumps: every other .npy of the board dir, in name order.
+  const std::vector<std::string> files = CompareOutputs(outputs, board_dir, thresholds, report);
   const std::map<std::string, int> by_stem = LayerTensorsByStem(model.graph);
   std::vector<std::pair<std::string, int>> layer_files;
   std::set<int> ids;

@@ -23,6 +23,8 @@ std::string TensorFileStem(const std::string& tensor_name);
 
 // One path per model input, in input order. Throws Error when one is missing or ambiguous.
 std::vector<std::string> FindInputFiles(const std::string& inputs_dir, const CompiledModel& model);
+// The same for inputs named `names`, in order (a Rockchip .rknn's graph inputs).
+std::vector<std::string> FindInputFiles(const std::string& inputs_dir, const std::vector<std::string>& names);
 
 // The model's outputs as the board holds them, without values: fill `values` with the simulated
 // outputs (float NCHW, stacked over the batch, as UnpackModelOutputs returns them).
@@ -40,5 +42,9 @@ void CheckOutputDumps(const std::string& board_dir, const std::vector<SimTensor>
 CompareReport CompareBoardDir(const CompiledModel& model, const quant::Sample& inputs,
                               const std::vector<SimTensor>& outputs, const std::string& board_dir,
                               const CompareThresholds& thresholds);
+// Outputs only (a Rockchip .rknn: its intermediate tensors are not read back yet); every other
+// .npy of `board_dir` is listed in ignored_files.
+CompareReport CompareBoardOutputs(const std::vector<SimTensor>& outputs, const std::string& board_dir,
+                                  const CompareThresholds& thresholds);
 
 }  // namespace rknnsim::runtime

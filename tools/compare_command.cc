@@ -11,6 +11,7 @@
 #include "runtime/batch_io.h"
 #include "runtime/board_dump_dir.h"
 #include "runtime/model_file.h"
+#include "runtime/rknn_execution.h"
 #include "tools/rknn_commands.h"
 
 namespace rknnsim::tools {
@@ -41,7 +42,7 @@ CLI::App* AddCompareCommand(CLI::App& app, CompareOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "compare", "Compare the simulator's outputs (and per-layer tensors) with tensors dumped on a board; exit 3 "
                  "when a threshold is crossed");
-  cmd->add_option("model", o.model, "Compiled model file (.rknnsim from rknn-sim convert)")->required();
+  cmd->add_option("model", o.model, "Compiled model file (.rknnsim from rknn-sim convert) or a Rockchip .rknn")->required();
   cmd->add_option("--inputs", o.inputs_dir, "Directory with the inputs the board ran: input_0.npy ... or <input name>.npy")
       ->required();
   cmd->add_option("--board", o.board_dir,
@@ -64,6 +65,41 @@ CLI::App* AddCompareCommand(CLI::App& app, CompareOptions& o) {
   return cmd;
 }
 
+namespace {
+
+runtime::CompareReport CompareModel(const CompareOptions& o, const runtime::CompareThresholds& thresholds) {
+  const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
+  const quant::Sample inputs = runtime::LoadModelInputs(runtime::FindInputFiles(o.inputs_dir, model), model);
+  std::vector<runtime::SimTensor> outputs = runtime::ModelOutputs(model);
+  runtime::CheckOutputDumps(o.board_dir, outputs);
+  const std::vector<std::vector<float>> simulated = SimulateOutputs(model, inputs);
+  for (size_t k = 0; k < outputs.size(); ++k) outputs[k].values = simulated[k];
+  return runtime::CompareBoardDir(model, inputs, outputs, o.board_dir, thresholds);
+}
+
+// A Rockchip .rknn: the file's own program on the platform (docs/rknn-format.md §8), against the
+// board's output dumps; per-layer dumps are not read back from it yet.
+runtime::CompareReport CompareRknn(const CompareOptions& o, const runtime::CompareThresholds& thresholds) {
+  const runtime::RknnExecutable exe = runtime::LoadRknnExecutable(o.model);
+  std::vector<std::string> names;
+  const std::vector<ir::Tensor> inputs = runtime::RknnInputTensors(exe);
+  for (const ir::Tensor& t : inputs) names.push_back(t.name);
+  const std::vector<std::string> files = runtime::FindInputFiles(o.inputs_dir, names);
+  quant::Sample sample;
+  for (size_t i = 0; i < inputs.size(); ++i) sample.push_back(quant::LoadInputArray(files[i], inputs[i], false));
+  std::vector<runtime::SimTensor> outputs;
+  for (const isa::IoTensor& io : exe.regcmd.program.outputs)
+    outputs.push_back({io.name, io.shape, true, io.scale, io.zero_point, {}});
+  runtime::CheckOutputDumps(o.board_dir, outputs);
+  const runtime::RknnRun run = runtime::RunRknn(exe, sample, /*reference=*/false);
+  for (size_t k = 0; k < outputs.size(); ++k) outputs[k].values = run.outputs[k].values;
+  runtime::CompareReport report = runtime::CompareBoardOutputs(outputs, o.board_dir, thresholds);
+  report.target = exe.model.target;
+  return report;
+}
+
+}  // namespace
+
 int Compare(const CompareOptions& o) {
   runtime::CompareThresholds thresholds;
   thresholds.min_cosine = o.min_cosine;
@@ -72,22 +108,14 @@ int Compare(const CompareOptions& o) {
   thresholds.rtol = Given(o.rtol);
   thresholds.max_mismatch = runtime::ParseMismatchLimit(o.max_mismatch);
 
-  if (IsRknnFile(o.model))
-    throw Error("'" + o.model + "' is a Rockchip .rknn file, which cannot be simulated (docs/rknn-format.md §3)",
-                "compare the model rknn-sim compiled from the same ONNX: rknn-sim convert MODEL.onnx -t TARGET -d "
-                "dataset.txt -o MODEL.rknnsim");
-  const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
-  const quant::Sample inputs = runtime::LoadModelInputs(runtime::FindInputFiles(o.inputs_dir, model), model);
-  std::vector<runtime::SimTensor> outputs = runtime::ModelOutputs(model);
-  runtime::CheckOutputDumps(o.board_dir, outputs);
-  const std::vector<std::vector<float>> simulated = SimulateOutputs(model, inputs);
-  for (size_t k = 0; k < outputs.size(); ++k) outputs[k].values = simulated[k];
-  runtime::CompareReport report = runtime::CompareBoardDir(model, inputs, outputs, o.board_dir, thresholds);
+  runtime::CompareReport report = IsRknnFile(o.model) ? CompareRknn(o, thresholds) : CompareModel(o, thresholds);
   report.model = o.model;
   report.inputs_dir = o.inputs_dir;
 
   for (const std::string& file : report.ignored_files)
-    spdlog::warn("'{}' names no output or internal tensor of the model: not compared", file);
+    spdlog::warn(IsRknnFile(o.model) ? "'{}' is not an output dump; per-layer dumps of a Rockchip .rknn are not compared yet"
+                                     : "'{}' names no output or internal tensor of the model: not compared",
+                 file);
   std::fputs(runtime::FormatCompareTable(report).c_str(), stdout);
   if (!o.json.empty()) {
     std::ofstream out(o.json);

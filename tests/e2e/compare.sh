@@ -119,8 +119,10 @@ for flag in --atol --rtol --max-abs-diff --min-cosine; do
   else fail "$flag nan exited $code: $(cat "$dir/err")"; fi
 done
 check 1 "cannot open" -- "$sim" compare "$dir/missing.rknnsim" --inputs "$dir/inputs" --board "$dir/board_run"
+# A .rknn goes to the Rockchip path (tests/rknn/run_rknn.py compares real ones); an empty one is no
+# .rknn at all.
 touch "$dir/board.rknn"
-check 1 "is a Rockchip .rknn file" -- "$sim" compare "$dir/board.rknn" --inputs "$dir/inputs" --board "$dir/board_run"
+check 1 "not an .rknn file" -- "$sim" compare "$dir/board.rknn" --inputs "$dir/inputs" --board "$dir/board_run"
 
 # 5. fp16 model: float16 dumps compare, raw int8 ones are refused.
 "$sim" -q convert "$models/bundled/tiny_resnet.onnx" -t rk3588 --no-quant -o "$dir/h.rknnsim" || exit 1

@@ -7,6 +7,8 @@
   ONNX file's own weights (no rknn-sim code involved), is at least 0.999;
 - files whose program uses what is not executed yet fail with one `E run:` line naming the task,
   its node and the register (or the missing task array);
+- `compare FILE.rknn` against board-style dumps: `run`'s own outputs pass (exit 0), the same dump
+  with one element moved by 10 LSB fails (exit 3) naming the output;
 - corrupted programs (a relocated address that disagrees with its relocation, a tile reaching past
   its tensor, a write to an unknown block, a truncated file) fail the same way, with no crash.
 
@@ -98,6 +100,30 @@ def corrupted_cases(data):
     ]
 
 
+def check_compare(sim, path, inputs, work):
+    """compare on a Rockchip file: inputs as input_<k>.npy, board dumps as run writes them."""
+    inputs_dir, board_dir = os.path.join(work, "compare", "inputs"), os.path.join(work, "compare", "board")
+    os.makedirs(inputs_dir, exist_ok=True)
+    for k, i in enumerate(inputs):
+        np.save(os.path.join(inputs_dir, "input_%d.npy" % k), np.load(i))
+    if run(sim, path, inputs, board_dir).returncode:
+        return False
+    good = subprocess.run([sim, "compare", path, "--inputs", inputs_dir, "--board", board_dir], capture_output=True,
+                          text=True)
+    dump = os.path.join(board_dir, "0_8.npy")
+    a = np.load(dump)
+    a.flat[1234] += 10 * 4.142374515  # ten LSB of output 8
+    np.save(dump, a)
+    bad = subprocess.run([sim, "compare", path, "--inputs", inputs_dir, "--board", board_dir], capture_output=True,
+                         text=True)
+    ok = good.returncode == 0 and bad.returncode == 3 and "FAIL" in bad.stdout and "8" in bad.stdout
+    print("%-4s compare FILE.rknn: run's own outputs exit %d, one element off by 10 LSB exit %d" %
+          ("ok" if ok else "FAIL", good.returncode, bad.returncode))
+    if not ok:
+        print(good.stdout + good.stderr + bad.stdout + bad.stderr)
+    return ok
+
+
 def main():
     sim, data, work = sys.argv[1:4]
     if not os.path.exists(os.path.join(data, DEMO_FILES[0] + ".rknn")):
@@ -126,6 +152,7 @@ def main():
             print("%-4s %-38s output %d: platform == reference %s, cosine with PyTorch on the source ONNX %.6f" %
                   ("ok" if good else "FAIL", name, k, identical, cosine))
             ok &= good
+    ok &= check_compare(sim, os.path.join(data, DEMO_FILES[1] + ".rknn"), inputs, work)
     refused = [(name, os.path.join(data, name + ".rknn"), phrase) for name, phrase in REFUSED.items()]
     for name, content, phrase in corrupted_cases(data):
         path = os.path.join(work, name + ".rknn")
