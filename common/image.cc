@@ -49,8 +49,9 @@ bool IsImagePath(const std::string& path) {
   return false;
 }
 
-DecodedImage DecodeImage(const std::string& path) {
-  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+DecodedImage DecodeImage(const std::string& path) { return DecodeImageBytes(ReadFileBytes(path), path); }
+
+DecodedImage DecodeImageBytes(const std::vector<uint8_t>& bytes, const std::string& path) {
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
     throw Error(path + ": image file too large");
   int w = 0, h = 0, c = 0;

@@ -25,5 +25,7 @@ struct DecodedImage {
   std::vector<uint8_t> pixels;  // HWC
 };
 DecodedImage DecodeImage(const std::string& path);
+// The same on bytes in memory; `what` names them in messages (the fuzz target's entry).
+DecodedImage DecodeImageBytes(const std::vector<uint8_t>& bytes, const std::string& what);
 
 }  // namespace rknnsim

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target of the build (clang, ASan+UBSan) for SECONDS each, seeded from the
+# project's and the shared data's files, and prints how many inputs each ran. A crash stops with
+# the fuzzer's report and the input that caused it (in the work directory).
+# usage: scripts/fuzz.sh [SECONDS] [BUILD_DIR]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-60}
+build=${2:-$root/build}
+data=$root/../shared/data/rknn
+work=$build/fuzz_runs
+smoke=$root/tests/fuzz/smoke.sh
+cmake --build "$build" --target rknn_fuzzer_build regcmd_fuzzer_build npy_fuzzer_build image_fuzzer_build >/dev/null
+run() {  # name fuzzer seeds...
+  local name=$1 fuzzer=$2
+  shift 2
+  printf '%-8s ' "$name"
+  "$smoke" "$fuzzer" "$work/$name" "$seconds" "$@"
+}
+rknn_seeds=("$data/multiple_input_demo_rk3588.rknn" "$data/multiple_input_demo_rk3566_rk3568.rknn"
+            "$data/multiple_input_demo_rk3588_tk162.rknn" "$data/retinaface_rv1106.rknn")
+run rknn "$build/compiler/rknn/rknn_fuzzer" "${rknn_seeds[@]}"
+run regcmd "$build/compiler/rknn/regcmd_fuzzer" "${rknn_seeds[@]}"
+run npy "$build/tests/fuzz/npy_fuzzer" "$root/models/bundled/input.npy" "$data/multiple_input_demo_image1_nchw.npy"
+mkdir -p "$work"
+/usr/bin/python3 -c "from PIL import Image; im = Image.new('RGB', (7, 5), (9, 80, 200)); [im.save('$work/seed.' + e) for e in ('png', 'jpg', 'bmp')]"
+run image "$build/tests/fuzz/image_fuzzer" "$work/seed.png" "$work/seed.jpg" "$work/seed.bmp"
