@@ -3,15 +3,19 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/npy.h"
 #include "runtime/batch_io.h"
 #include "runtime/board_dump_dir.h"
 #include "runtime/model_file.h"
 #include "runtime/rknn_execution.h"
+#include "runtime/tensor_io.h"
+#include "sim/simulator.h"
 #include "tools/rknn_commands.h"
 
 namespace rknnsim::tools {
@@ -95,6 +99,35 @@ runtime::CompareReport CompareRknn(const CompareOptions& o, const runtime::Compa
   for (size_t k = 0; k < outputs.size(); ++k) outputs[k].values = run.outputs[k].values;
   runtime::CompareReport report = runtime::CompareBoardOutputs(outputs, o.board_dir, thresholds);
   report.target = exe.model.target;
+  // Per-layer dumps: a file named after an intermediate tensor is compared with that tensor as the
+  // program leaves it right after its last task (later tasks may reuse its memory).
+  std::vector<std::string> unknown;
+  const std::vector<std::string> others = std::move(report.ignored_files);
+  for (const std::string& path : others) {
+    const std::string stem = std::filesystem::path(path).stem().string();
+    int32_t id = -1;
+    for (size_t i = 0; i < exe.model.tensors.size(); ++i)
+      if (exe.model.tensors[i].kind == static_cast<uint8_t>(rknn::TensorKind::kIntermediate) &&
+          runtime::TensorFileStem(exe.model.tensors[i].name) == stem)
+        id = static_cast<int32_t>(i);
+    if (id < 0) {
+      unknown.push_back(path);
+      continue;
+    }
+    const isa::Program prefix = rknn::ProgramUpTo(exe.model, exe.regcmd, id, "'" + o.model + "'");
+    const sim::CpuOpRunner runner = runtime::HostOpRunner(exe);
+    std::vector<std::vector<uint8_t>> surfaces;
+    for (size_t i = 0; i < sample.size(); ++i) {
+      std::vector<float> x = sample[i];
+      runtime::NormalizeInput(x, exe.norms[i], prefix.inputs[i].name);
+      surfaces.push_back(runtime::PackInput(x, prefix.inputs[i]));
+    }
+    const sim::SimulationResult result = sim::Simulate(prefix, exe.platform, surfaces, &runner);
+    const isa::IoTensor& io = prefix.outputs[0];
+    runtime::SimTensor layer{io.name, io.shape, true, io.scale, io.zero_point, runtime::UnpackOutput(result.outputs[0], io)};
+    report.layers.push_back(runtime::CompareWithBoard(layer, ReadNpy(path), path, thresholds));
+  }
+  report.ignored_files = unknown;
   return report;
 }
 
@@ -113,9 +146,7 @@ int Compare(const CompareOptions& o) {
   report.inputs_dir = o.inputs_dir;
 
   for (const std::string& file : report.ignored_files)
-    spdlog::warn(IsRknnFile(o.model) ? "'{}' is not an output dump; per-layer dumps of a Rockchip .rknn are not compared yet"
-                                     : "'{}' names no output or internal tensor of the model: not compared",
-                 file);
+    spdlog::warn("'{}' names no output or internal tensor of the model: not compared", file);
   std::fputs(runtime::FormatCompareTable(report).c_str(), stdout);
   if (!o.json.empty()) {
     std::ofstream out(o.json);

@@ -531,7 +531,10 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
                   "`rknn-sim disasm` lists its registers; `perf` and `memory` work on the file");
     }
     const auto [it, fresh] = layer_of_node.emplace(task.record.op_idx, static_cast<uint32_t>(p.layers.size()));
-    if (fresh) p.layers.push_back(LayerOf(model, node));
+    if (fresh) {
+      p.layers.push_back(LayerOf(model, node));
+      out.layer_node.push_back(static_cast<int32_t>(task.record.op_idx));
+    }
     t.layer = it->second;
     p.tasks.push_back(std::move(t));
     out.file_task.push_back(index);
@@ -590,11 +593,13 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     isa::Layer layer = LayerOf(model, node);
     layer.target = "CPU";
     p.layers.push_back(std::move(layer));
+    out.layer_node.push_back(static_cast<int32_t>(i));
     p.tasks.push_back(std::move(t));
     out.host_ops.push_back(op);
     host_made[op.output] = result;
   }
   p.memory.internal_bytes = scratch - ddr.internal_base;
+  out.tensor_addr = ddr.addr;
   for (int32_t id : model.inputs) p.inputs.push_back(IoOf(model, ddr, id, what));
   for (int32_t id : model.outputs) {
     const auto made = host_made.find(id);
@@ -602,6 +607,29 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     out.int64_outputs.push_back(model.tensors[static_cast<size_t>(id)].dtype == 7);
   }
   return out;
+}
+
+isa::Program ProgramUpTo(const RknnModel& model, const RegcmdProgram& regcmd, int32_t tensor, const std::string& what) {
+  const RTensor& t = model.tensors.at(static_cast<size_t>(tensor));
+  int64_t last = -1;
+  for (size_t k = 0; k < regcmd.program.tasks.size(); ++k) {
+    const isa::Task& task = regcmd.program.tasks[k];
+    if (task.op == isa::TaskOp::kCpu) continue;
+    const RNode& node = model.nodes.at(static_cast<size_t>(regcmd.layer_node.at(task.layer)));
+    if (std::find(node.outputs.begin(), node.outputs.end(), tensor) != node.outputs.end()) last = static_cast<int64_t>(k);
+  }
+  if (last < 0) throw Error(what + ": no NPU task of the file's schedule writes tensor '" + t.name + "'");
+  isa::Program p = regcmd.program;
+  p.tasks.resize(static_cast<size_t>(last) + 1);
+  isa::IoTensor io;
+  io.name = t.name;
+  io.shape.assign(t.shape.begin(), t.shape.end());
+  if (t.scale.size() != 1 || t.zero_point.size() != 1)
+    throw Error(what + ": tensor '" + t.name + "' has no per-tensor int8 quantization");
+  io.scale = t.scale[0], io.zero_point = t.zero_point[0];
+  io.surface = SurfaceOf(t, regcmd.tensor_addr.at(static_cast<size_t>(tensor)), what);
+  p.outputs = {io};
+  return p;
 }
 
 void RunHostOp(const RegcmdProgram& program, const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,

@@ -30,7 +30,14 @@ struct RegcmdProgram {
   std::vector<uint32_t> skipped;    // file tasks of the schedule not executed (I/O operators' layout tasks)
   std::vector<HostOp> host_ops;
   std::vector<bool> int64_outputs;  // per program output: the file declares int64 (ArgMax indices)
+  std::vector<int64_t> tensor_addr;  // per file tensor: its DDR address, -1 when it has none
+  std::vector<int32_t> layer_node;   // per program layer: the file node it stands for
 };
+
+// A program that stops after the last task of the node producing tensor `tensor` and outputs that
+// tensor (its native int8 feature map), so a board's per-layer dump can be compared before later
+// tasks reuse its memory. Throws rknnsim::Error when no executed node produces it.
+isa::Program ProgramUpTo(const RknnModel& model, const RegcmdProgram& regcmd, int32_t tensor, const std::string& what);
 
 // The CPU runner of the platform for a program's host ops (the shape of sim::CpuOpRunner):
 // `inputs` and `outputs` are the task's surface images.
