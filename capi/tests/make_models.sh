@@ -2,7 +2,8 @@
 # Models for rknn_api_tests: the bundled model for rk3588 (int8, and fp16) and for rk3566 (a
 # second platform, which one process cannot simulate next to rk3588), plus its test input; and,
 # when the Rockchip .rknn samples are present, `rknn-sim perf` of one (its table, without the
-# title line) and `rknn-sim run` of another for rockchip_rknn_test.cc.
+# title line), its I/O as tests/rknn/rknn_reader.py reads it, and `rknn-sim run` of another for
+# rockchip_rknn_test.cc.
 # usage: make_models.sh RKNN_SIM MODELS_DIR WORK_DIR [RKNN_DATA_DIR]
 set -euo pipefail
 sim=$1 models=$2 work=$3 rknn_data=${4:-}
@@ -17,6 +18,9 @@ cp "$b/input.npy" "$work/input.npy"
 demo=multiple_input_demo_rk3588
 if [ -n "$rknn_data" ] && [ -f "$rknn_data/$demo.rknn" ]; then
   "$sim" -q perf "$rknn_data/$demo.rknn" | tail -n +2 >"$work/$demo.perf.txt"
+  # The file's I/O names and quantization as the independent raw reader sees them.
+  /usr/bin/python3 "$(dirname "$0")/../../tests/rknn/rknn_reader.py" "$rknn_data/$demo.rknn" --json \
+    >"$work/$demo.reader.json"
   # The toolkit-1.6 build of the same demo runs: `rknn-sim run` on the demo's NCHW inputs.
   "$sim" -q run "$rknn_data/${demo}_tk162.rknn" -i "$rknn_data/multiple_input_demo_image1_nchw.npy" \
     -i "$rknn_data/multiple_input_demo_image2_nchw.npy" -o "$work/cli_rockchip"

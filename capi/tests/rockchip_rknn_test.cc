@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "capi_test_support.h"
 #include "common/npy.h"
 #include "rknn_api.h"
@@ -79,6 +81,26 @@ TEST_F(RockchipRknn, InOutNumAndAttrsDescribeTheFile) {
   std::memset(&bad, 0, sizeof(bad));
   bad.index = 2;
   ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_query(ctx_, RKNN_QUERY_INPUT_ATTR, &bad, sizeof(bad)); });
+}
+
+// The names, zero points and scales of the attrs agree with what tests/rknn/rknn_reader.py, a raw
+// FlatBuffer walker sharing no code with rknn-sim, reads from the same bytes (make_models.sh).
+TEST_F(RockchipRknn, AttrsAgreeWithTheIndependentReader) {
+  const std::vector<char> text = ReadBytes(Work() + "/" + kDemo + ".reader.json");
+  ASSERT_FALSE(text.empty()) << "make_models.sh did not write " << kDemo << ".reader.json";
+  const nlohmann::json reader = nlohmann::json::parse(text.begin(), text.end());
+  for (const auto& [key, cmd] : {std::pair<const char*, int>{"inputs", RKNN_QUERY_INPUT_ATTR},
+                                 std::pair<const char*, int>{"outputs", RKNN_QUERY_OUTPUT_ATTR}}) {
+    const nlohmann::json& list = reader.at("io").at(key);
+    ASSERT_FALSE(list.empty());
+    for (size_t i = 0; i < list.size(); ++i) {
+      const rknn_tensor_attr attr = Query(static_cast<rknn_query_cmd>(cmd), static_cast<uint32_t>(i));
+      EXPECT_EQ(std::string(attr.name), list[i].at("name").get<std::string>()) << key << " " << i;
+      ASSERT_EQ(list[i].at("zero_point").size(), 1u) << key << " " << i;
+      EXPECT_EQ(attr.zp, list[i].at("zero_point")[0].get<int32_t>()) << key << " " << i;
+      EXPECT_FLOAT_EQ(attr.scale, list[i].at("scale")[0].get<float>()) << key << " " << i;
+    }
+  }
 }
 
 TEST_F(RockchipRknn, SdkVersionAndTheFilesMemory) {

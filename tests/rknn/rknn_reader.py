@@ -99,7 +99,16 @@ def read(path):
         for t in tensors:
             if 4 <= t.scalar(2, "B") <= 8:
                 constant_bytes += len(blobs[t.scalar(18, "i")].vector(0, "B"))
+    # Graph inputs/outputs (Graph ids 2, 3): name and per-tensor quantization (Tensor ids 10/11 in
+    # layout L, 6/7 in layout T).
+    scale_id, zp_id = (6, 7) if layout_t else (10, 11)
+
+    def io(ids):
+        return [{"name": tensors[i].string(5), "scale": tensors[i].vector(scale_id, "f"),
+                 "zero_point": tensors[i].vector(zp_id, "i")} for i in ids]
+
     return {
+        "io": {"inputs": io(graph.vector(2, "i")), "outputs": io(graph.vector(3, "i"))},
         "version": version,
         "format": model.string(1),
         "target": target,
@@ -121,6 +130,6 @@ if __name__ == "__main__":
         print(json.dumps(r))
     else:
         for k, v in r.items():
-            if k not in ("names", "types"):
+            if k not in ("names", "types", "io"):
                 print(k, v)
         print("first names", r["names"][:6])
