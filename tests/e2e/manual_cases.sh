@@ -44,6 +44,20 @@ expect 1 "Expand_294" 1 -- convert dynamic_expand --no-quant
 expect 1 "dynamic convolution" 1 -- convert dynamic_conv -d "$dir/xw.txt"
 expect 0 "" 0 -- convert dynamic_conv --no-quant
 expect 0 "" 0 -- "$sim" -q run "$dir/dynamic_conv.rknnsim" -i "$m/x.npy" -i "$m/w.npy" -o "$dir/out_dc"
+# ... and computes what PyTorch computes (conv 3x3 pad 1 with the input weights, then ReLU), to fp16
+if /usr/bin/python3 - "$m" "$dir/out_dc" <<'PY'
+import glob, sys
+import numpy as np, torch
+m, out = sys.argv[1:3]
+x, w = torch.tensor(np.load(m + "/x.npy")), torch.tensor(np.load(m + "/w.npy"))
+want = torch.relu(torch.nn.functional.conv2d(x, w, padding=1)).numpy()
+got = np.load(glob.glob(out + "/0_*.npy")[0])
+err = np.abs(got - want).max()
+bound = 2e-3 * max(1.0, float(np.abs(want).max()))
+print("dynamic conv vs PyTorch: max abs error %.5f (bound %.5f)" % (err, bound))
+sys.exit(0 if got.shape == want.shape and err <= bound else 1)
+PY
+then echo "ok: dynamic conv output matches PyTorch"; else echo "FAIL: dynamic conv output"; failures=$((failures + 1)); fi
 # §7.11 float16 weights in the ONNX file
 expect 1 "float16" 1 -- convert float16_model --no-quant
 # §7.9 ops on tensors of more than 4 dimensions: converted, with a warning per op that leaves the NPU
