@@ -152,6 +152,13 @@ class TaskDecoder {
   isa::StridedCube Cube(const char* block, const char* reg, isa::StridedCube strides, uint32_t channels,
                         uint32_t rows, uint32_t width) const {
     const Target t = Relocated(block, reg);
+    // Every element of a cube is its own byte of the tensor: this also bounds what a task
+    // allocates, whatever strides a corrupted file gives.
+    const uint64_t elements = uint64_t{channels} * rows * width;
+    const RTensor& tensor = TensorOf(t);
+    Require(elements <= static_cast<uint64_t>(std::max<int64_t>(tensor.size, 0)),
+            std::string(block) + "." + reg + " addresses a " + std::to_string(channels) + "x" + std::to_string(rows) +
+                "x" + std::to_string(width) + " cube, more elements than tensor '" + tensor.name + "' holds");
     strides.addr = Address(block, reg, t, strides.Span(channels, rows, width));
     return strides;
   }
@@ -346,6 +353,8 @@ isa::Task TaskDecoder::Conv() const {
     channels = logical;
   Require(channels <= uint64_t{static_cast<uint32_t>(input.native_shape[1])} * g.c2,
           "CNA.DATA_SIZE1 reads " + std::to_string(channels) + " channels of '" + input.name + "'");
+  Require(uint64_t{channels} * in_rows * in_w <= static_cast<uint64_t>(std::max<int64_t>(input.size, 0)),
+          "CNA.DATA_SIZE0/1 fetch more elements than input '" + input.name + "' holds");
   isa::StridedCube source{0, g.surface(), g.line(), g.c2, g.c2};
   r.source = source;
   r.source.addr = Address("CNA", "FEATURE_DATA_ADDR", in, source.Span(channels, in_rows, in_w));
@@ -377,6 +386,9 @@ isa::Task TaskDecoder::Conv() const {
             "CNA.WEIGHT_SIZE2 / DATA_SIZE1 give " + std::to_string(r.weight_kernels) + " kernels of " +
                 std::to_string(r.weight_channels) + " channels for " + std::to_string(channels) + " input channels");
   }
+  Require(r.depthwise || t.kernels <= r.weight_kernels,
+          "the DPU writes " + std::to_string(t.kernels) + " channels of a " + std::to_string(r.weight_kernels) +
+              "-kernel convolution");
   const uint64_t bytes = (r.depthwise ? 1 : uint64_t{r.weight_kernels}) * r.weight_channels * kernel_taps;
   Require(r.depthwise || F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES") == static_cast<int64_t>(bytes),
           "CNA.WEIGHT_SIZE0 (" + std::to_string(F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES")) + " bytes) is not " +

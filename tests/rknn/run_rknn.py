@@ -94,7 +94,8 @@ def corrupted_cases(data):
     _, size0 = word_of(0x0201, 0x1020)
     return [
         ("relocation_mismatch", patched(0x1001, 0x4020, dst | (0x40 << 16)), "DPU.DST_BASE_ADDR holds 64 but its relocation"),
-        ("tile_past_tensor", patched(0x0201, 0x1020, (size0 & ~(0x7FF << 16)) | (1000 << 16)), "lies outside tensor"),
+        ("tile_past_tensor", patched(0x0201, 0x1020, (size0 & ~(0x7FF << 16)) | (1000 << 16)),
+         "fetch more elements than input 'input' holds"),
         ("unknown_block", patched(0x0201, 0x1020, (0x0003 << 48) | (size0 & 0xFFFFFFFFFFFF)), "block 0x0003"),
         ("truncated", raw[:len(raw) // 3], "truncated .rknn file"),
     ]
