@@ -1,0 +1,256 @@
+#include "compiler/rknn/regcmd_decoder.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+
+namespace rknnsim::rknn {
+
+// The DPU stages and the write of a `channels` × `rows` × `width` cube (conv output or DPU-only
+// input), common to both kinds of task: BS, BN, EW, output converter, WDMA strides.
+void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const {
+  isa::RegcmdTask& r = t.regcmd;
+  Require(F("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN") == 0 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0 &&
+              F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0,
+          "the DPU works on a type other than int8, which is not executed yet");
+  t.out_rows = rows;
+  t.kernels = channels;
+
+  // BS, its operands from registers or from DPU_RDMA's BS stream.
+  const bool bs = F("DPU", "BS_CFG", "BS_BYPASS") == 0;
+  r.bs_alu = bs && F("DPU", "BS_CFG", "BS_ALU_BYPASS") == 0;
+  r.bs_mul = bs && F("DPU", "BS_CFG", "BS_MUL_BYPASS") == 0;
+  r.bs_relu = bs && F("DPU", "BS_CFG", "BS_RELU_BYPASS") == 0;
+  Require(!bs || (F("DPU", "BS_CFG", "BS_RELUX_EN") == 0 && F("DPU", "BS_CFG", "BS_MUL_PRELU") == 0),
+          "DPU.BS_CFG asks for ReLU-X or PReLU, which is not decoded");
+  // ALU_ALGO 0 (RK356x files) and 2 (RK3588 files, Mesa) both add: reading them as anything else
+  // moves the demo's outputs far off its source model (docs/rknn-format.md §8).
+  const int64_t bs_algo = F("DPU", "BS_CFG", "BS_ALU_ALGO");
+  Require(!r.bs_alu || bs_algo == 0 || bs_algo == 2,
+          "DPU.BS_CFG BS_ALU_ALGO=" + std::to_string(bs_algo) + " is not an addition, which is not decoded");
+  const bool alu_memory = r.bs_alu && F("DPU", "BS_CFG", "BS_ALU_SRC") == 1;
+  const bool mul_memory = r.bs_mul && F("DPU", "BS_MUL_CFG", "BS_MUL_SRC") == 1;
+  r.bs_alu_operand = static_cast<int32_t>(Raw("DPU", "BS_ALU_CFG"));
+  r.bs_mul_operand = static_cast<uint32_t>(F("DPU", "BS_MUL_CFG", "BS_MUL_OPERAND"));
+  r.bs_mul_shift = static_cast<uint32_t>(F("DPU", "BS_MUL_CFG", "BS_MUL_SHIFT_VALUE"));
+  r.ow_from_blob = t.op == isa::TaskOp::kConv && F("DPU", "BS_OW_CFG", "OW_SRC") == 1;
+  r.ow_value = t.op == isa::TaskOp::kConv ? static_cast<int32_t>(F("DPU", "BS_OW_OP", "OW_OP")) : 0;
+  if (alu_memory || mul_memory || r.ow_from_blob) {
+    const int64_t use = F("DPU_RDMA", "RDMA_BRDMA_CFG", "BRDMA_DATA_USE");
+    Require(use == 1 || use == 7, "DPU_RDMA.RDMA_BRDMA_CFG BRDMA_DATA_USE=" + std::to_string(use) + " is not decoded");
+    r.bs_operands = use == 7 ? isa::BsOperands::kGrouped : isa::BsOperands::kBias;
+    Require(use == 7 || (!mul_memory && !r.ow_from_blob), "the BS stream holds biases only but the DPU wants more");
+    r.bs_group = static_cast<uint32_t>(platform_.dpu_bs_operand_group);
+    const Target blob = Relocated("DPU_RDMA", "RDMA_BS_BASE_ADDR");
+    t.dpu_table_addr = Address("DPU_RDMA", "RDMA_BS_BASE_ADDR", blob, r.BsOperandBytes(t.kernels));
+  }
+
+  // BN, register operands only.
+  const bool bn = F("DPU", "BN_CFG", "BN_BYPASS") == 0;
+  r.bn_alu = bn && F("DPU", "BN_CFG", "BN_ALU_BYPASS") == 0;
+  r.bn_mul = bn && F("DPU", "BN_CFG", "BN_MUL_BYPASS") == 0;
+  r.bn_relu = bn && F("DPU", "BN_CFG", "BN_RELU_BYPASS") == 0;
+  Require(!bn || (F("DPU", "BN_CFG", "BN_RELUX_EN") == 0 && F("DPU", "BN_CFG", "BN_MUL_PRELU") == 0 &&
+                  (!r.bn_alu || F("DPU", "BN_CFG", "BN_ALU_SRC") == 0) &&
+                  (!r.bn_mul || F("DPU", "BN_MUL_CFG", "BN_MUL_SRC") == 0)),
+          "DPU.BN_CFG asks for ReLU-X, PReLU or operands from memory, which is not decoded");
+  const int64_t bn_algo = bn ? F("DPU", "BN_CFG", "BN_ALU_ALGO") : 2;
+  Require(!r.bn_alu || bn_algo == 0 || bn_algo == 2, "DPU.BN_CFG BN_ALU_ALGO=" + std::to_string(bn_algo) + " is not decoded");
+  if (r.bn_alu) r.bn_alu_operand = static_cast<int32_t>(Raw("DPU", "BN_ALU_CFG"));
+  if (r.bn_mul) {
+    r.bn_mul_operand = static_cast<uint32_t>(F("DPU", "BN_MUL_CFG", "BN_MUL_OPERAND"));
+    r.bn_mul_shift = static_cast<uint32_t>(F("DPU", "BN_MUL_CFG", "BN_MUL_SHIFT_VALUE"));
+  }
+
+  // EW: a converted second tensor added.
+  r.ew = F("DPU", "EW_CFG", "EW_BYPASS") == 0;
+  if (r.ew) {
+    Require(F("DPU", "EW_CFG", "EW_OP_BYPASS") == 0 && F("DPU", "EW_CFG", "EW_OP_SRC") == 1 &&
+                F("DPU", "EW_CFG", "EW_OP_TYPE") == 0 && F("DPU", "EW_CFG", "EW_LUT_BYPASS") == 1 &&
+                F("DPU", "EW_CFG", "EW_OP_CVT_BYPASS") == 0 && F("DPU", "EW_CFG", "EW_RELUX_EN") == 0,
+            "DPU.EW_CFG asks for an element-wise operation other than adding a converted tensor, not decoded");
+    const int64_t ew_algo = F("DPU", "EW_CFG", "EW_ALU_ALGO");
+    Require(ew_algo == 0 || ew_algo == 2, "DPU.EW_CFG EW_ALU_ALGO=" + std::to_string(ew_algo) + " is not decoded");
+    r.ew_relu = F("DPU", "EW_CFG", "EW_RELU_BYPASS") == 0;
+    r.ew_offset = static_cast<int32_t>(F("DPU", "EW_CVT_OFFSET_VALUE", "EW_OP_CVT_OFFSET"));
+    r.ew_scale = static_cast<uint32_t>(F("DPU", "EW_CVT_SCALE_VALUE", "EW_OP_CVT_SCALE"));
+    r.ew_shift = static_cast<uint32_t>(F("DPU", "EW_CVT_SCALE_VALUE", "EW_OP_CVT_SHIFT"));
+    // The operand of a conv's EW stage comes through DPU_RDMA's source address in RK3588 files and
+    // through its EW address in RK3566 files, whichever is relocated, in the operand's own
+    // layout; a DPU-only task's through the EW address, surfaces RDMA_EW_SURF_STRIDE apart.
+    const bool conv = t.op == isa::TaskOp::kConv;
+    const char* reg = conv && relocated_.count(regs_.WordOf("DPU_RDMA", "RDMA_SRC_BASE_ADDR"))
+                          ? "RDMA_SRC_BASE_ADDR" : "RDMA_EW_BASE_ADDR";
+    const Geometry g = GeometryAt("DPU_RDMA", reg);
+    isa::StridedCube strides{0, conv ? g.surface() : Raw("DPU_RDMA", "RDMA_EW_SURF_STRIDE"), g.line(), g.c2, g.c2};
+    r.ew_source = Cube("DPU_RDMA", reg, strides, t.kernels, t.out_rows, width);
+  }
+  r.out_scale = static_cast<int32_t>(F("DPU", "OUT_CVT_SCALE", "OUT_CVT_SCALE"));
+  r.out_shift = static_cast<uint32_t>(F("DPU", "OUT_CVT_SHIFT", "OUT_CVT_SHIFT"));
+  r.out_offset = static_cast<int32_t>(F("DPU", "OUT_CVT_OFFSET", "OUT_CVT_OFFSET"));
+  Require(r.out_shift <= 40 && r.bs_mul_shift <= 40 && r.bn_mul_shift <= 40 && r.ew_shift <= 40,
+          "a DPU shift exceeds 40 bits");
+
+  // WDMA: rows (W + NOTCH_ADDR_0)·C2 apart and surfaces DST_SURF_STRIDE apart; or, when the write
+  // width is one pixel but the cube is wider (the phases of a resize), pixels (1 + NOTCH_ADDR_0)·C2
+  // apart and rows SURFACE_ADD apart (docs/rknn-format.md §8).
+  const Geometry g = GeometryAt("DPU", "DST_BASE_ADDR");
+  const uint32_t write_width = regs_.Written("DPU", "WDMA_SIZE_1")
+                                   ? static_cast<uint32_t>(F("DPU", "WDMA_SIZE_1", "WIDTH_WDMA")) + 1
+                                   : static_cast<uint32_t>(F("DPU", "DATA_CUBE_WIDTH", "WIDTH")) + 1;
+  const uint64_t notch = static_cast<uint64_t>(F("DPU", "DATA_CUBE_NOTCH_ADDR", "NOTCH_ADDR_0"));
+  isa::StridedCube dst{0, Raw("DPU", "DST_SURF_STRIDE"), (width + notch) * g.c2, g.c2, g.c2};
+  if (write_width == 1 && width > 1) {
+    dst.pixel = (1 + notch) * g.c2;
+    dst.line = Raw("DPU", "SURFACE_ADD");
+  }
+  Require(dst.surface > 0 || t.kernels <= g.c2, "DPU.DST_SURF_STRIDE is 0 for a cube of several surfaces");
+  r.destination = Cube("DPU", "DST_BASE_ADDR", dst, t.kernels, t.out_rows, width);
+  t.output = isa::Surface{r.destination.addr, t.kernels, t.out_rows, width, g.c2, isa::ElemType::kInt8};
+}
+
+isa::Task TaskDecoder::Conv() const {
+  const int64_t mode = F("CNA", "CONV_CON1", "CONV_MODE");
+  Require((mode == 0 || mode == 3) && F("CNA", "CONV_CON1", "DECONV") == 0,
+          "CNA.CONV_CON1 asks for a convolution mode other than direct or depthwise, which is not executed yet");
+  Require(F("CNA", "CONV_CON1", "IN_PRECISION") == 0 && F("CNA", "CONV_CON1", "PROC_PRECISION") == 0,
+          "CNA.CONV_CON1 asks for a precision other than int8, which is not executed yet");
+  // The input converter: bypassed, or the identity (scale 1, offset 0, no truncation in every
+  // slot, as RK3566 files program it on some tasks); anything else is not decoded.
+  bool identity = true;
+  for (int slot = 0; slot < 4; ++slot) {
+    const std::string con = "CVT_CON" + std::to_string(slot + 1), n = std::to_string(slot);
+    identity = identity && regs_.Field("CNA", con, "CVT_SCALE" + n, who_) == 1 &&
+               regs_.Field("CNA", con, "CVT_OFFSET" + n, who_) == 0 &&
+               regs_.Field("CNA", "CVT_CON0", "CVT_TRUNCATE_" + n, who_) == 0;
+  }
+  Require(F("CNA", "CVT_CON0", "CVT_BYPASS") == 1 || identity,
+          "CNA.CVT_CON0 enables the input converter with a scale or offset, which is not decoded");
+  Require(F("CNA", "CONV_CON3", "ATROUS_X_DILATION") <= 1 && F("CNA", "CONV_CON3", "ATROUS_Y_DILATION") <= 1,
+          "CNA.CONV_CON3 asks for a dilated convolution, which is not executed yet");
+  Require(!regs_.Written("CORE", "CLIP_TRUNCATE") || F("CORE", "CLIP_TRUNCATE", "CLIP_TRUNCATE") == 0,
+          "CORE.CLIP_TRUNCATE shifts the accumulators, which is not decoded");
+  Require(F("DPU", "FEATURE_MODE_CFG", "FLYING_MODE") == 0, "DPU.FEATURE_MODE_CFG reads memory instead of the MAC array");
+
+  isa::Task t = NewTask(isa::TaskOp::kConv);
+  isa::RegcmdTask& r = t.regcmd;
+  r.depthwise = mode == 3;
+  t.conv_mode = r.depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
+
+  // The tile as the registers give it: the rows CNA fetches from FEATURE_DATA_ADDR, its own
+  // padding (top/left given, bottom/right implied by the sizes), the output cube.
+  const uint32_t in_w = static_cast<uint32_t>(F("CNA", "DATA_SIZE0", "DATAIN_WIDTH"));
+  const uint32_t in_rows = static_cast<uint32_t>(F("CNA", "DATA_SIZE0", "DATAIN_HEIGHT"));
+  t.stride_w = static_cast<uint32_t>(F("CNA", "CONV_CON3", "CONV_X_STRIDE"));
+  t.stride_h = static_cast<uint32_t>(F("CNA", "CONV_CON3", "CONV_Y_STRIDE"));
+  t.kernel_w = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_WIDTH"));
+  t.kernel_h = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_HEIGHT"));
+  t.pad_top = static_cast<uint32_t>(F("CNA", "PAD_CON0", "PAD_TOP"));
+  t.pad_left = static_cast<uint32_t>(F("CNA", "PAD_CON0", "PAD_LEFT"));
+  const uint32_t out_w = static_cast<uint32_t>(F("CNA", "DATA_SIZE2", "DATAOUT_WIDTH"));
+  Require(t.stride_w > 0 && t.stride_h > 0 && t.kernel_w > 0 && t.kernel_h > 0 && in_rows > 0 && in_w > 0 && out_w > 0,
+          "CNA.CONV_CON3 / WEIGHT_SIZE2 / DATA_SIZE0 / DATA_SIZE2 describe an empty window");
+  DecodeDpu(t, static_cast<uint32_t>(F("DPU", "DATA_CUBE_CHANNEL", "ORIG_CHANNEL")) + 1,
+            static_cast<uint32_t>(F("DPU", "DATA_CUBE_HEIGHT", "HEIGHT")) + 1, out_w);
+  t.pad_bottom = static_cast<uint32_t>(
+      std::max<int64_t>(int64_t{t.out_rows - 1} * t.stride_h + t.kernel_h - t.pad_top - in_rows, 0));
+  t.pad_right =
+      static_cast<uint32_t>(std::max<int64_t>(int64_t{out_w - 1} * t.stride_w + t.kernel_w - t.pad_left - in_w, 0));
+  // The pad value: RK3588 and RV110x write CNA.PAD_CON1; RK356x files carry it in the upper half of
+  // PAD_CON0, which Mesa's map leaves reserved (docs/rknn-format.md §8).
+  r.pad_value = regs_.Written("CNA", "PAD_CON1") ? static_cast<int32_t>(F("CNA", "PAD_CON1", "PAD_VALUE"))
+                                                 : static_cast<int16_t>(Raw("CNA", "PAD_CON0") >> 16);
+
+  // Input channels: DATAIN_CHANNEL_REAL holds (channels - 1) mod 64 only, so the count is the
+  // input tensor's when that agrees; a depthwise task reads its output channels.
+  const Target in = Relocated("CNA", "FEATURE_DATA_ADDR");
+  const RTensor& input = TensorOf(in);
+  const Geometry g = GeometryOf(input, who_);
+  const uint32_t field = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL_REAL"));
+  const uint32_t logical = input.shape.size() >= 2 ? static_cast<uint32_t>(input.shape[1]) : 0;
+  uint32_t channels = field + 1;
+  if (r.depthwise)
+    channels = t.kernels;
+  else if (logical > 0 && (logical - 1) % 64 == field)
+    channels = logical;
+  Require(channels <= uint64_t{static_cast<uint32_t>(input.native_shape[1])} * g.c2,
+          "CNA.DATA_SIZE1 reads " + std::to_string(channels) + " channels of '" + input.name + "'");
+  Require(uint64_t{channels} * in_rows * in_w <= static_cast<uint64_t>(std::max<int64_t>(input.size, 0)),
+          "CNA.DATA_SIZE0/1 fetch more elements than input '" + input.name + "' holds");
+  isa::StridedCube source{0, g.surface(), g.line(), g.c2, g.c2};
+  r.source = source;
+  r.source.addr = Address("CNA", "FEATURE_DATA_ADDR", in, source.Span(channels, in_rows, in_w));
+  t.input = isa::Surface{r.source.addr, channels, in_rows, in_w, g.c2, isa::ElemType::kInt8};
+
+  // Weights: WEIGHT_KERNELS kernels × DATAIN_CHANNEL (padded) channels in the weight tensor's
+  // native blocks, from the offset DCOMP_ADDR0 gives (a task may cover a range of kernels).
+  const Target w = Relocated("CNA", "DCOMP_ADDR0");
+  const RTensor& weight = TensorOf(w);
+  Require(weight.dtype == 3 && weight.is_constant(), "CNA.DCOMP_ADDR0 points at '" + weight.name + "', not int8 weights");
+  const uint64_t kernel_taps = uint64_t{t.kernel_h} * t.kernel_w;
+  r.weight_kernels = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS"));
+  r.weight_channels = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL"));
+  if (r.depthwise) {
+    Require(weight.data.size() % kernel_taps == 0 && weight.data.size() / kernel_taps >= t.kernels,
+            "depthwise weight '" + weight.name + "' does not hold " + std::to_string(t.kernels) + " channels of " +
+                std::to_string(t.kernel_h) + "x" + std::to_string(t.kernel_w));
+    r.weight_channels = static_cast<uint32_t>(weight.data.size() / kernel_taps);
+    r.weight_kernels = t.kernels;
+  } else {
+    // Native shape: one 6-D block shape [O1, I1, kh, kw, Ob, Ib], or 2 or 4 of them (12-D, 24-D) when
+    // the last kernels or channels form smaller tail blocks; the first gives the block size.
+    const std::vector<int32_t>& wn = weight.native_shape;
+    Require(!wn.empty() && wn.size() % 6 == 0 && wn[2] == static_cast<int32_t>(t.kernel_h) &&
+                wn[3] == static_cast<int32_t>(t.kernel_w) && wn[4] > 0 && wn[5] > 0,
+            "weight '" + weight.name + "' is not native blocks of the task's kernel size");
+    r.weight_ob = static_cast<uint32_t>(wn[4]), r.weight_ib = static_cast<uint32_t>(wn[5]);
+    Require(r.weight_kernels > 0 && r.weight_channels >= channels,
+            "CNA.WEIGHT_SIZE2 / DATA_SIZE1 give " + std::to_string(r.weight_kernels) + " kernels of " +
+                std::to_string(r.weight_channels) + " channels for " + std::to_string(channels) + " input channels");
+  }
+  Require(r.depthwise || t.kernels <= r.weight_kernels,
+          "the DPU writes " + std::to_string(t.kernels) + " channels of a " + std::to_string(r.weight_kernels) +
+              "-kernel convolution");
+  const uint64_t bytes = (r.depthwise ? 1 : uint64_t{r.weight_kernels}) * r.weight_channels * kernel_taps;
+  Require(r.depthwise || F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES") == static_cast<int64_t>(bytes),
+          "CNA.WEIGHT_SIZE0 (" + std::to_string(F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES")) + " bytes) is not " +
+              std::to_string(r.weight_kernels) + " kernels of " + std::to_string(r.weight_channels) + " channels");
+  t.weight_bytes = static_cast<uint32_t>(bytes);
+  t.weight_addr = Address("CNA", "DCOMP_ADDR0", w, bytes);
+  t.weight_kernel_atom = r.depthwise ? 1 : r.weight_ob;
+  return t;
+}
+
+isa::Task TaskDecoder::DpuOnly() const {
+  Require(F("DPU", "FEATURE_MODE_CFG", "FLYING_MODE") == 1, "a DPU task without flying mode has no input");
+  isa::Task t = NewTask(isa::TaskOp::kRegcmdDpu);
+  isa::RegcmdTask& r = t.regcmd;
+  // The cube is the one DPU_RDMA reads (the DPU's own cube registers may hold another task's
+  // values: pp_human_segv2's edge-row copies read one row under a 26-row DPU cube), at most the
+  // DPU's real channels.
+  const uint32_t width = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_WIDTH", "WIDTH")) + 1;
+  const uint32_t rows = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_HEIGHT", "HEIGHT")) + 1;
+  const uint32_t channels =
+      std::min(static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1,
+               static_cast<uint32_t>(F("DPU", "DATA_CUBE_CHANNEL", "ORIG_CHANNEL")) + 1);
+  DecodeDpu(t, channels, rows, width);
+  // The read: rows W·C2 apart plus the notch, surfaces H rows apart (RK3588); RK356x counts the
+  // line notch in atoms and puts the surface notch after the last row (docs/rknn-format.md §8).
+  const Geometry g = GeometryAt("DPU_RDMA", "RDMA_SRC_BASE_ADDR");
+  const uint64_t surface_notch = Raw("DPU_RDMA", "RDMA_SURF_NOTCH");
+  isa::StridedCube src{0, 0, uint64_t{width} * g.c2, g.c2, g.c2};
+  if (platform_.dpu_rdma_line_notch_in_atoms) {
+    const uint64_t line_notch = static_cast<uint64_t>(F("DPU_RDMA", "RDMA_SRC_DMA_CFG", "LINE_NOTCH_ADDR")) * g.c2;
+    src.line += line_notch;
+    src.surface = rows * src.line - line_notch + surface_notch;
+  } else {
+    src.line += surface_notch;
+    src.surface = rows * src.line;
+  }
+  r.source = Cube("DPU_RDMA", "RDMA_SRC_BASE_ADDR", src, t.kernels, rows, width);
+  t.input = isa::Surface{r.source.addr, t.kernels, rows, width, g.c2, isa::ElemType::kInt8};
+  if (r.ew) t.input2 = isa::Surface{r.ew_source.addr, t.kernels, rows, width, r.ew_source.c2, isa::ElemType::kInt8};
+  return t;
+}
+
+}  // namespace rknnsim::rknn

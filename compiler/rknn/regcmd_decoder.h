@@ -1,0 +1,110 @@
+// One task of a .rknn program decoded from the register state into an isa::Task
+// (docs/rknn-format.md §8): a conv (CNA + CORE + DPU) or a DPU-only task, every field read by name
+// through the register database, every address bound to the tensor its relocation names.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/error.h"
+#include "compiler/rknn/model.h"
+#include "compiler/rknn/regcmd_layout.h"
+#include "isa/platform_config.h"
+#include "isa/program.h"
+#include "isa/regcmd.h"
+#include "isa/register_file.h"
+
+namespace rknnsim::rknn {
+
+// The decoding context of one task: its registers, node, and the tensors its address registers
+// are relocated to.
+class TaskDecoder {
+ public:
+  TaskDecoder(const RknnModel& model, const DdrLayout& ddr, const isa::RegisterFile& regs,
+              const std::map<int64_t, const RRelocation*>& relocated, const std::map<std::string, size_t>& by_name,
+              const isa::NpuTask& task, const isa::PlatformConfig& platform, const std::string& what)
+      : model_(model), ddr_(ddr), regs_(regs), relocated_(relocated), by_name_(by_name), task_(task),
+        platform_(platform), node_(model.nodes[task.record.op_idx]) {
+    who_ = what + ": task " + std::to_string(task.index) + " (node '" + node_.name + "', " + node_.type + ")";
+  }
+
+  isa::Task Conv() const;
+  isa::Task DpuOnly() const;
+
+ private:
+  int64_t F(const char* block, const char* reg, const char* field) const { return regs_.Field(block, reg, field, who_); }
+  uint32_t Raw(const char* block, const char* reg) const { return regs_.Raw(block, reg, who_); }
+  void Require(bool ok, const std::string& what) const {
+    if (!ok) throw Error(who_ + ": " + what);
+  }
+
+  // The tensor an address register points into (from the file's relocation of the word that
+  // last wrote it) and the register's value, the offset inside it.
+  struct Target {
+    size_t tensor = 0;
+    uint64_t offset = 0;
+  };
+  Target Relocated(const char* block, const char* reg) const {
+    const auto it = relocated_.find(regs_.WordOf(block, reg));
+    Require(it != relocated_.end(), std::string(block) + "." + reg + " is not relocated to any tensor");
+    const auto named = by_name_.find(it->second->tensor);
+    Require(named != by_name_.end(), std::string(block) + "." + reg + " is relocated to '" + it->second->tensor +
+                                         "', which is not a tensor of the file");
+    const uint32_t offset = Raw(block, reg);
+    Require(it->second->offset == offset, std::string(block) + "." + reg + " holds " + std::to_string(offset) +
+                                              " but its relocation says " + std::to_string(it->second->offset));
+    return {named->second, offset};
+  }
+  const RTensor& TensorOf(const Target& t) const { return model_.tensors[t.tensor]; }
+
+  // The DDR address of `span` bytes from the target, checked against the tensor's bytes.
+  uint64_t Address(const char* block, const char* reg, const Target& t, uint64_t span) const {
+    const RTensor& tensor = TensorOf(t);
+    const int64_t base = ddr_.addr[t.tensor];
+    const uint64_t size = tensor.is_activation() ? static_cast<uint64_t>(tensor.size) : tensor.data.size();
+    Require(base >= 0 && t.offset + span <= size,
+            std::string(block) + "." + reg + " = " + std::to_string(t.offset) + " plus the " + std::to_string(span) +
+                " bytes the task reads or writes lies outside tensor '" + tensor.name + "' (" + std::to_string(size) +
+                " bytes)");
+    return static_cast<uint64_t>(base) + t.offset;
+  }
+
+  // A cube of `channels` × `rows` × `width` at an address register, in the layout `strides`
+  // gives (addr filled in here).
+  isa::StridedCube Cube(const char* block, const char* reg, isa::StridedCube strides, uint32_t channels,
+                        uint32_t rows, uint32_t width) const {
+    const Target t = Relocated(block, reg);
+    // Every element of a cube is its own byte of the tensor: this also bounds what a task
+    // allocates, whatever strides a corrupted file gives.
+    const uint64_t elements = uint64_t{channels} * rows * width;
+    const RTensor& tensor = TensorOf(t);
+    Require(elements <= static_cast<uint64_t>(std::max<int64_t>(tensor.size, 0)),
+            std::string(block) + "." + reg + " addresses a " + std::to_string(channels) + "x" + std::to_string(rows) +
+                "x" + std::to_string(width) + " cube, more elements than tensor '" + tensor.name + "' holds");
+    strides.addr = Address(block, reg, t, strides.Span(channels, rows, width));
+    return strides;
+  }
+  Geometry GeometryAt(const char* block, const char* reg) const { return GeometryOf(TensorOf(Relocated(block, reg)), who_); }
+
+  void DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const;
+  isa::Task NewTask(isa::TaskOp op) const {
+    isa::Task t;
+    t.op = op;
+    t.enable_mask = task_.record.enable_mask;
+    t.regcmd.on = true;
+    return t;
+  }
+
+  const RknnModel& model_;
+  const DdrLayout& ddr_;
+  const isa::RegisterFile& regs_;
+  const std::map<int64_t, const RRelocation*>& relocated_;
+  const std::map<std::string, size_t>& by_name_;
+  const isa::NpuTask& task_;
+  const isa::PlatformConfig& platform_;
+  const RNode& node_;
+  std::string who_;
+};
+
+}  // namespace rknnsim::rknn

@@ -1,0 +1,39 @@
+// Where a .rknn program's tensors live in simulated DDR and how a feature map is laid out there:
+// shared by the task decoder and the program lowering (compiler/rknn/regcmd_program.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/rknn/model.h"
+#include "isa/program.h"
+
+namespace rknnsim::rknn {
+
+constexpr uint64_t kConstantAlign = 64;
+constexpr uint64_t kInternalAlign = 4096;
+
+inline uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+// Where each of the file's tensors lives in simulated DDR: constants packed from 0, then the
+// internal region at the file's own offsets.
+struct DdrLayout {
+  std::vector<int64_t> addr;  // per tensor, -1 when the tensor has no memory
+  std::vector<uint8_t> constants;
+  uint64_t internal_base = 0;
+};
+DdrLayout LayOut(const RknnModel& model, const std::string& what);
+
+// The native layout of a feature map: [N, C1, H, W, C2] int8 (graph inputs: C2 = channels).
+struct Geometry {
+  uint32_t height = 0, width = 0, c2 = 0;
+  uint64_t line() const { return uint64_t{width} * c2; }
+  uint64_t surface() const { return line() * height; }
+};
+Geometry GeometryOf(const RTensor& t, const std::string& who);
+
+// A graph input or output: its native NC1HWC2 surface at `addr`.
+isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who);
+
+}  // namespace rknnsim::rknn
