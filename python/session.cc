@@ -108,13 +108,7 @@ void CheckPlatformAvailable(const std::string& target) {
 
 quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>& paths) {
   if (!model.rockchip_exe) return quant::LoadInputs(paths, model.compiled.graph);
-  const std::vector<ir::Tensor> inputs = runtime::RknnInputTensors(*model.rockchip_exe);
-  if (paths.size() != inputs.size())
-    throw Error("the model has " + std::to_string(inputs.size()) + " input(s), got " + std::to_string(paths.size()),
-                "pass one input per model input, in order");
-  quant::Sample sample;
-  for (size_t i = 0; i < inputs.size(); ++i) sample.push_back(quant::LoadInputArray(paths[i], inputs[i], false));
-  return sample;
+  return runtime::LoadRknnInputs(*model.rockchip_exe, paths);
 }
 
 Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs, uint32_t core_mask) {

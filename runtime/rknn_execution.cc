@@ -13,6 +13,7 @@ namespace rknnsim::runtime {
 
 RknnExecutable MakeRknnExecutable(rknn::RknnModel model, const std::string& what) {
   RknnExecutable exe;
+  exe.what = what;
   exe.model = std::move(model);
   exe.platform = isa::LoadPlatformForTarget(exe.model.target);
   exe.regcmd = rknn::LowerRegcmdProgram(exe.model, rknn::NpuTasksOf(exe.model, what), exe.platform, what);
@@ -57,15 +58,35 @@ LoadedRknn LoadRknn(rknn::RknnModel file, const std::string& what) {
   return l;
 }
 
-std::vector<ir::Tensor> RknnInputTensors(const RknnExecutable& exe) {
-  std::vector<ir::Tensor> out;
-  for (const isa::IoTensor& io : exe.regcmd.program.inputs) {
+quant::Sample LoadRknnInputs(const RknnExecutable& exe, const std::vector<std::string>& paths) {
+  const std::vector<isa::IoTensor>& inputs = exe.regcmd.program.inputs;
+  if (paths.size() != inputs.size())
+    throw Error("the model has " + std::to_string(inputs.size()) + " input(s), got " + std::to_string(paths.size()) +
+                    " -i file(s)",
+                "pass one -i per model input, in order");
+  quant::Sample sample;
+  for (size_t i = 0; i < inputs.size(); ++i) {
     ir::Tensor t;
-    t.name = io.name;
-    t.shape = io.shape;
-    out.push_back(std::move(t));
+    t.name = inputs[i].name;
+    t.shape = inputs[i].shape;
+    sample.push_back(quant::LoadInputArray(paths[i], t, /*rgb2bgr=*/false));
   }
-  return out;
+  return sample;
+}
+
+std::vector<std::vector<uint8_t>> PackRknnInputs(const RknnExecutable& exe, const isa::Program& program,
+                                                 const quant::Sample& raw_inputs) {
+  if (raw_inputs.size() != program.inputs.size())
+    throw Error("the model has " + std::to_string(program.inputs.size()) + " input(s), got " +
+                    std::to_string(raw_inputs.size()),
+                "pass one input per model input, in order");
+  std::vector<std::vector<uint8_t>> surfaces;
+  for (size_t i = 0; i < raw_inputs.size(); ++i) {
+    std::vector<float> x = raw_inputs[i];
+    NormalizeInput(x, exe.norms[i], program.inputs[i].name);
+    surfaces.push_back(PackInput(x, program.inputs[i]));
+  }
+  return surfaces;
 }
 
 sim::CpuOpRunner HostOpRunner(const RknnExecutable& exe) {
@@ -75,16 +96,7 @@ sim::CpuOpRunner HostOpRunner(const RknnExecutable& exe) {
 
 RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool reference) {
   const isa::Program& p = exe.regcmd.program;
-  if (raw_inputs.size() != p.inputs.size())
-    throw Error("the model has " + std::to_string(p.inputs.size()) + " input(s), got " + std::to_string(raw_inputs.size()),
-                "pass one input per model input, in order");
-  std::vector<std::vector<uint8_t>> surfaces;
-  for (size_t i = 0; i < raw_inputs.size(); ++i) {
-    const isa::IoTensor& io = p.inputs[i];
-    std::vector<float> x = raw_inputs[i];
-    NormalizeInput(x, exe.norms[i], io.name);
-    surfaces.push_back(PackInput(x, io));
-  }
+  const std::vector<std::vector<uint8_t>> surfaces = PackRknnInputs(exe, p, raw_inputs);
   RknnRun run;
   std::vector<std::vector<uint8_t>> raw;
   if (reference) {
@@ -100,6 +112,15 @@ RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool
     run.outputs.push_back({io.name, io.shape, UnpackOutput(raw[i], io), exe.regcmd.int64_outputs[i]});
   }
   return run;
+}
+
+RknnOutput SimulateTensor(const RknnExecutable& exe, const quant::Sample& raw_inputs, int32_t tensor) {
+  const isa::Program prefix = rknn::ProgramUpTo(exe.model, exe.regcmd, tensor, exe.what);
+  const sim::CpuOpRunner runner = HostOpRunner(exe);
+  const sim::SimulationResult result =
+      sim::Simulate(prefix, exe.platform, PackRknnInputs(exe, prefix, raw_inputs), &runner);
+  const isa::IoTensor& io = prefix.outputs[0];
+  return {io.name, io.shape, UnpackOutput(result.outputs[0], io), false};
 }
 
 }  // namespace rknnsim::runtime

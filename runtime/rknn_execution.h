@@ -21,6 +21,7 @@
 namespace rknnsim::runtime {
 
 struct RknnExecutable {
+  std::string what;  // names the file in messages
   rknn::RknnModel model;
   rknn::RegcmdProgram regcmd;
   std::vector<rknn::InputNorm> norms;
@@ -49,8 +50,14 @@ struct LoadedRknn {
 // Throws only when neither the file's own program nor our lowering of its graph can be simulated.
 LoadedRknn LoadRknn(rknn::RknnModel file, const std::string& what);
 
-// The file's graph inputs as ir tensors (name, NCHW shape), to read -i files against.
-std::vector<ir::Tensor> RknnInputTensors(const RknnExecutable& exe);
+// One .npy or image per graph input, read and checked as `rknn-sim run -i` reads them (raw values,
+// before mean/std).
+quant::Sample LoadRknnInputs(const RknnExecutable& exe, const std::vector<std::string>& paths);
+
+// The native surface images of `program`'s inputs (the executable's program or a prefix of it)
+// from raw inputs: the file's mean/std applied, then quantized.
+std::vector<std::vector<uint8_t>> PackRknnInputs(const RknnExecutable& exe, const isa::Program& program,
+                                                 const quant::Sample& raw_inputs);
 
 struct RknnOutput {
   std::string name;
@@ -66,5 +73,9 @@ struct RknnRun {
 };
 // `raw_inputs`: one float NCHW array per graph input, before mean/std.
 RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool reference);
+
+// Intermediate tensor `tensor` of the file (its index) as the platform leaves it right after the
+// last task that writes it (rknn::ProgramUpTo), dequantized: what a board's per-layer dump holds.
+RknnOutput SimulateTensor(const RknnExecutable& exe, const quant::Sample& raw_inputs, int32_t tensor);
 
 }  // namespace rknnsim::runtime

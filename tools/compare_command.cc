@@ -14,8 +14,6 @@
 #include "runtime/board_dump_dir.h"
 #include "runtime/model_file.h"
 #include "runtime/rknn_execution.h"
-#include "runtime/tensor_io.h"
-#include "sim/simulator.h"
 #include "tools/rknn_commands.h"
 
 namespace rknnsim::tools {
@@ -82,15 +80,13 @@ runtime::CompareReport CompareModel(const CompareOptions& o, const runtime::Comp
 }
 
 // A Rockchip .rknn: the file's own program on the platform (docs/rknn-format.md §8), against the
-// board's output dumps; per-layer dumps are not read back from it yet.
+// board's output dumps; a dump named after an intermediate tensor is compared with that tensor as
+// the program leaves it right after its last task (later tasks may reuse its memory).
 runtime::CompareReport CompareRknn(const CompareOptions& o, const runtime::CompareThresholds& thresholds) {
   const runtime::RknnExecutable exe = runtime::LoadRknnExecutable(o.model);
   std::vector<std::string> names;
-  const std::vector<ir::Tensor> inputs = runtime::RknnInputTensors(exe);
-  for (const ir::Tensor& t : inputs) names.push_back(t.name);
-  const std::vector<std::string> files = runtime::FindInputFiles(o.inputs_dir, names);
-  quant::Sample sample;
-  for (size_t i = 0; i < inputs.size(); ++i) sample.push_back(quant::LoadInputArray(files[i], inputs[i], false));
+  for (const isa::IoTensor& io : exe.regcmd.program.inputs) names.push_back(io.name);
+  const quant::Sample sample = runtime::LoadRknnInputs(exe, runtime::FindInputFiles(o.inputs_dir, names));
   std::vector<runtime::SimTensor> outputs;
   for (const isa::IoTensor& io : exe.regcmd.program.outputs)
     outputs.push_back({io.name, io.shape, true, io.scale, io.zero_point, {}});
@@ -99,11 +95,8 @@ runtime::CompareReport CompareRknn(const CompareOptions& o, const runtime::Compa
   for (size_t k = 0; k < outputs.size(); ++k) outputs[k].values = run.outputs[k].values;
   runtime::CompareReport report = runtime::CompareBoardOutputs(outputs, o.board_dir, thresholds);
   report.target = exe.model.target;
-  // Per-layer dumps: a file named after an intermediate tensor is compared with that tensor as the
-  // program leaves it right after its last task (later tasks may reuse its memory).
   std::vector<std::string> unknown;
-  const std::vector<std::string> others = std::move(report.ignored_files);
-  for (const std::string& path : others) {
+  for (const std::string& path : report.ignored_files) {
     const std::string stem = std::filesystem::path(path).stem().string();
     int32_t id = -1;
     for (size_t i = 0; i < exe.model.tensors.size(); ++i)
@@ -114,20 +107,12 @@ runtime::CompareReport CompareRknn(const CompareOptions& o, const runtime::Compa
       unknown.push_back(path);
       continue;
     }
-    const isa::Program prefix = rknn::ProgramUpTo(exe.model, exe.regcmd, id, "'" + o.model + "'");
-    const sim::CpuOpRunner runner = runtime::HostOpRunner(exe);
-    std::vector<std::vector<uint8_t>> surfaces;
-    for (size_t i = 0; i < sample.size(); ++i) {
-      std::vector<float> x = sample[i];
-      runtime::NormalizeInput(x, exe.norms[i], prefix.inputs[i].name);
-      surfaces.push_back(runtime::PackInput(x, prefix.inputs[i]));
-    }
-    const sim::SimulationResult result = sim::Simulate(prefix, exe.platform, surfaces, &runner);
-    const isa::IoTensor& io = prefix.outputs[0];
-    runtime::SimTensor layer{io.name, io.shape, true, io.scale, io.zero_point, runtime::UnpackOutput(result.outputs[0], io)};
-    report.layers.push_back(runtime::CompareWithBoard(layer, ReadNpy(path), path, thresholds));
+    const runtime::RknnOutput layer = runtime::SimulateTensor(exe, sample, id);
+    const rknn::RTensor& t = exe.model.tensors[static_cast<size_t>(id)];
+    report.layers.push_back(runtime::CompareWithBoard({layer.name, layer.shape, true, t.scale[0], t.zero_point[0], layer.values},
+                                                      ReadNpy(path), path, thresholds));
   }
-  report.ignored_files = unknown;
+  report.ignored_files = std::move(unknown);
   return report;
 }
 

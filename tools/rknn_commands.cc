@@ -8,7 +8,6 @@
 
 #include "common/error.h"
 #include "common/npy.h"
-#include "compiler/quant/dataset.h"
 #include "compiler/rknn/info.h"
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/npu_tasks.h"
@@ -95,14 +94,7 @@ int RknnRun(const CommandOptions& o) {
     throw Error("--core-mask " + o.core_mask + " on a .rknn file: only the single-core schedule is executed so far",
                 "leave --core-mask at auto or 0");
   const runtime::RknnExecutable exe = runtime::LoadRknnExecutable(o.model);
-  const std::vector<ir::Tensor> inputs = runtime::RknnInputTensors(exe);
-  if (o.inputs.size() != inputs.size())
-    throw Error("the model has " + std::to_string(inputs.size()) + " input(s), got " + std::to_string(o.inputs.size()) +
-                    " -i file(s)",
-                "pass one -i per model input, in order");
-  quant::Sample sample;
-  for (size_t i = 0; i < inputs.size(); ++i) sample.push_back(quant::LoadInputArray(o.inputs[i], inputs[i], false));
-  const runtime::RknnRun run = runtime::RunRknn(exe, sample, o.reference == "int8");
+  const runtime::RknnRun run = runtime::RunRknn(exe, runtime::LoadRknnInputs(exe, o.inputs), o.reference == "int8");
   if (o.reference.empty())
     spdlog::info("simulated {} on {}: {} tasks of the file, {:.1f} us", o.model, exe.model.target,
                  exe.regcmd.program.tasks.size(), run.total_time_us);
