@@ -20,35 +20,47 @@ int RegisterFile::Group(uint16_t code) const {
   return b && b->enable_bit >= 0 && b->enable_bit < 32 ? group_[b->enable_bit] : 0;
 }
 
-const RegDef& RegisterFile::Def(const std::string& block, const std::string& reg, uint16_t* code,
-                                const std::string& who) const {
+const RegDef* RegisterFile::Lookup(const std::string& block, const std::string& reg, uint16_t* code) const {
   for (const RegBlock& b : db_.blocks()) {
     if (b.name != block || b.code == 0 || db_.Block(b.code, target_) != &b) continue;
     for (const RegDef& r : b.registers)
       if (r.name == reg) {
         *code = b.code;
-        return r;
+        return &r;
       }
   }
-  throw Error(who + ": the register database has no " + block + "." + reg + " for " + target_,
-              "isa/npu_registers.yaml lists the registers known per target");
+  return nullptr;
+}
+
+const RegisterFile::Slot* RegisterFile::SlotOf(uint16_t code, const RegDef& def) const {
+  const std::map<uint32_t, Slot>& values = values_[Group(code)];
+  const auto it = values.find(uint32_t{code} << 16 | def.offset);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+uint32_t RegisterFile::Value(const std::string& block, const std::string& reg, const std::string& who,
+                             const RegDef** def) const {
+  uint16_t code = 0;
+  *def = Lookup(block, reg, &code);
+  if (!*def)
+    throw Error(who + ": the register database has no " + block + "." + reg + " for " + target_,
+                "isa/npu_registers.yaml lists the registers known per target");
+  const Slot* slot = SlotOf(code, **def);
+  if (!slot) throw Error(who + ": " + block + "." + reg + " was never written, and its value decides the task");
+  return slot->value;
 }
 
 uint32_t RegisterFile::Raw(const std::string& block, const std::string& reg, const std::string& who) const {
-  uint16_t code = 0;
-  const RegDef& def = Def(block, reg, &code, who);
-  const std::map<uint32_t, Slot>& values = values_[Group(code)];
-  const auto it = values.find(uint32_t{code} << 16 | def.offset);
-  if (it == values.end()) throw Error(who + ": " + block + "." + reg + " was never written, and its value decides the task");
-  return it->second.value;
+  const RegDef* def = nullptr;
+  return Value(block, reg, who, &def);
 }
 
 int64_t RegisterFile::Field(const std::string& block, const std::string& reg, const std::string& field,
                             const std::string& who) const {
-  uint16_t code = 0;
-  const RegDef& def = Def(block, reg, &code, who);
-  for (const RegField& f : def.fields)
-    if (f.name == field) return f.Value(Raw(block, reg, who));
+  const RegDef* def = nullptr;
+  const uint32_t value = Value(block, reg, who, &def);
+  for (const RegField& f : def->fields)
+    if (f.name == field) return f.Value(value);
   throw Error(who + ": the register database has no field " + field + " in " + block + "." + reg);
 }
 
@@ -57,16 +69,10 @@ bool RegisterFile::Written(const std::string& block, const std::string& reg) con
 }
 
 int64_t RegisterFile::WordOf(const std::string& block, const std::string& reg) const {
-  for (const RegBlock& b : db_.blocks()) {
-    if (b.name != block || b.code == 0 || db_.Block(b.code, target_) != &b) continue;
-    for (const RegDef& r : b.registers)
-      if (r.name == reg) {
-        const std::map<uint32_t, Slot>& values = values_[Group(b.code)];
-        const auto it = values.find(uint32_t{b.code} << 16 | r.offset);
-        return it == values.end() ? -1 : it->second.word;
-      }
-  }
-  return -1;
+  uint16_t code = 0;
+  const RegDef* def = Lookup(block, reg, &code);
+  const Slot* slot = def ? SlotOf(code, *def) : nullptr;
+  return slot ? slot->word : -1;
 }
 
 }  // namespace rknnsim::isa

@@ -39,7 +39,11 @@ class RegisterFile {
     uint32_t value = 0;
     int64_t word = -1;
   };
-  const RegDef& Def(const std::string& block, const std::string& reg, uint16_t* code, const std::string& who) const;
+  // The register's definition for this target (nullptr when the database has none) and its code.
+  const RegDef* Lookup(const std::string& block, const std::string& reg, uint16_t* code) const;
+  const Slot* SlotOf(uint16_t code, const RegDef& def) const;  // nullptr when never written
+  // The value, throwing with `who` when the register is unknown or unwritten; `def` is set.
+  uint32_t Value(const std::string& block, const std::string& reg, const std::string& who, const RegDef** def) const;
   int Group(uint16_t code) const;  // the current task's register group of the block's unit
 
   const RegisterDb& db_;
