@@ -36,6 +36,19 @@ std::string SamplePath(const std::string& name) { return DataDir() + "/" + name 
 // output 8 (1,8,128,128) scale 4.14237452 zp 20).
 constexpr const char* kDemo = "multiple_input_demo_rk3588";
 
+// The demo's two NHWC inputs, as rknn_inputs_set takes them.
+template <typename T>
+void SetDemoInputs(rknn_context ctx, std::vector<T>& a, std::vector<T>& b, rknn_tensor_type type) {
+  rknn_input inputs[2]{};
+  std::vector<T>* buffers[2] = {&a, &b};
+  for (uint32_t i = 0; i < 2; ++i) {
+    inputs[i].index = i, inputs[i].buf = buffers[i]->data();
+    inputs[i].size = static_cast<uint32_t>(buffers[i]->size());
+    inputs[i].type = type, inputs[i].fmt = RKNN_TENSOR_NHWC;
+  }
+  ASSERT_EQ(rknn_inputs_set(ctx, 2, inputs), RKNN_SUCC);
+}
+
 class RockchipRknn : public capi_test::ContextTest {
  protected:
   void SetUp() override {
@@ -141,12 +154,7 @@ TEST_F(RockchipRknn, PerfDetailIsTheTimingOnlySimulationOfRknnSimPerf) {
 TEST_F(RockchipRknn, RunIsRefusedWithModelInvalidAndOneLineSayingWhy) {
   // Inputs can be set as on the board; the run itself is what cannot happen.
   std::vector<int8_t> a(128 * 128), b(128 * 128 * 3);
-  rknn_input inputs[2]{};
-  inputs[0].index = 0, inputs[0].buf = a.data(), inputs[0].size = static_cast<uint32_t>(a.size());
-  inputs[0].type = RKNN_TENSOR_INT8, inputs[0].fmt = RKNN_TENSOR_NHWC;
-  inputs[1].index = 1, inputs[1].buf = b.data(), inputs[1].size = static_cast<uint32_t>(b.size());
-  inputs[1].type = RKNN_TENSOR_INT8, inputs[1].fmt = RKNN_TENSOR_NHWC;
-  ASSERT_EQ(rknn_inputs_set(ctx_, 2, inputs), RKNN_SUCC);
+  SetDemoInputs(ctx_, a, b, RKNN_TENSOR_INT8);
   const std::string line = ExpectCode(RKNN_ERR_MODEL_INVALID, [&] { return rknn_run(ctx_, nullptr); });
   EXPECT_NE(line.find(path_), std::string::npos) << line;
   EXPECT_NE(line.find("Rockchip .rknn"), std::string::npos) << line;
@@ -220,12 +228,7 @@ TEST(RockchipRknnRun, TheToolkit16DemoRunsAsTheBoardDemoFeedsIt) {
   std::vector<char> b = ReadBytes(DataDir() + "/multiple_input_demo_input2.bin");
   ASSERT_EQ(a.size(), 128u * 128u);
   ASSERT_EQ(b.size(), 128u * 128u * 3u);
-  rknn_input inputs[2]{};
-  inputs[0].index = 0, inputs[0].buf = a.data(), inputs[0].size = static_cast<uint32_t>(a.size());
-  inputs[0].type = RKNN_TENSOR_UINT8, inputs[0].fmt = RKNN_TENSOR_NHWC;
-  inputs[1].index = 1, inputs[1].buf = b.data(), inputs[1].size = static_cast<uint32_t>(b.size());
-  inputs[1].type = RKNN_TENSOR_UINT8, inputs[1].fmt = RKNN_TENSOR_NHWC;
-  ASSERT_EQ(rknn_inputs_set(ctx, 2, inputs), RKNN_SUCC);
+  SetDemoInputs(ctx, a, b, RKNN_TENSOR_UINT8);
   ASSERT_EQ(rknn_run(ctx, nullptr), RKNN_SUCC);
   rknn_output out{};
   out.want_float = 1;
