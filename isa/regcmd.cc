@@ -29,7 +29,7 @@ NpuTaskRecord ReadRecord(const uint8_t* p) {
 
 }  // namespace
 
-bool IsPcChainBlock(uint16_t block) { return block == 0x0101 || block == 0x0081 || block == 0x0041; }
+bool IsPcChainBlock(uint16_t block) { return block == kPcBlockCode || block == 0x0081 || block == 0x0041; }
 
 std::vector<NpuTask> ParseNpuTasks(const uint8_t* tasks, size_t task_bytes, const uint8_t* regcmd,
                                    size_t regcmd_bytes, const std::string& what) {

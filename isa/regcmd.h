@@ -64,4 +64,8 @@ std::vector<NpuTask> ParseNpuTasks(const uint8_t* tasks, size_t task_bytes, cons
 // True for the block codes of the PC's chaining words (0x0101, 0x0081, 0x0041).
 bool IsPcChainBlock(uint16_t block);
 
+// The chaining word that names the next task's command address (PC BASE_ADDRESS, block PC).
+constexpr uint16_t kPcBlockCode = 0x0101;
+constexpr uint16_t kPcBaseAddressRegister = 0x0010;
+
 }  // namespace rknnsim::isa

@@ -16,9 +16,6 @@
 namespace rknnsim::rknn {
 namespace {
 
-constexpr uint16_t kPcBlock = 0x0101;
-constexpr uint16_t kPcBaseAddress = 0x0010;
-
 std::string Hex(uint32_t v) {
   char buf[16];
   std::snprintf(buf, sizeof(buf), "0x%04x", v);
@@ -65,7 +62,7 @@ std::vector<uint32_t> FirstSchedule(const std::vector<isa::NpuTask>& tasks, cons
     chain.push_back(i);
     uint64_t next = 0;
     for (const isa::RegWrite& w : tasks[i].chain)
-      if (w.block == kPcBlock && w.reg == kPcBaseAddress) next = w.value;
+      if (w.block == isa::kPcBlockCode && w.reg == isa::kPcBaseAddressRegister) next = w.value;
     if (next == 0) break;
     const auto it = by_address.find(next);
     if (it == by_address.end() || it->second <= i)
