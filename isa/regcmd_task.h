@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 
 namespace rknnsim::isa {
 
@@ -44,6 +45,14 @@ struct RegcmdTask {
   bool depthwise = false;
   uint32_t weight_kernels = 0, weight_channels = 0, weight_ob = 0, weight_ib = 0;
   int32_t pad_value = 0;
+  // CNA's input converter (RV110x files convert uint8 pixels of the first layer): the byte u of
+  // channel c (read unsigned when cvt_unsigned) becomes clamp(R(u·cvt_scale[c] + cvt_offset[c],
+  // cvt_truncate[c]), −128, 127) before it enters the window; padding taps hold pad_value as is.
+  bool cvt = false, cvt_unsigned = false;
+  int32_t cvt_scale[4] = {};
+  int64_t cvt_offset[4] = {};
+  uint32_t cvt_truncate[4] = {};
+
 
   // Byte index of weight (o, i, ky, kx) from Task::weight_addr.
   uint64_t WeightIndex(uint32_t o, uint32_t i, uint32_t ky, uint32_t kx, uint32_t kh, uint32_t kw) const {
@@ -58,20 +67,29 @@ struct RegcmdTask {
   // BS operands at Task::dpu_table_addr.
   BsOperands bs_operands = BsOperands::kRegisters;
   uint32_t bs_group = 0;
+  // Each stage's ReLU clamps v to [min, max]: max(v, 0) in RK356x/RK3588 files; RV110x files give
+  // both bounds (0 and a Clip's maximum, or no bound at all under LeakyReLU).
+  static constexpr int64_t kNoMin = std::numeric_limits<int32_t>::min(), kNoMax = std::numeric_limits<int32_t>::max();
   // BS: v += alu operand; v = R(v · mul operand, bs_mul_shift); ReLU. Register operands apply
   // when the operands are not in memory.
   bool bs_alu = false, bs_mul = false, bs_relu = false;
+  int64_t bs_relu_min = 0, bs_relu_max = kNoMax;
   int32_t bs_alu_operand = 0;
   uint32_t bs_mul_operand = 0, bs_mul_shift = 0;
   // The weight offset added to every weight of kernel k: the grouped blob's, or ow_value.
   bool ow_from_blob = false;
   int32_t ow_value = 0;
   // BN with register operands: v += bn_alu_operand; v = R(v · bn_mul_operand, bn_mul_shift); ReLU.
-  bool bn_alu = false, bn_mul = false, bn_relu = false;
+  // bn_prelu (LeakyReLU): negative v is multiplied by bn_mul_operand, other v by 2^14
+  // (kPreluOne), then both are rounded by bn_mul_shift (docs/rknn-format.md §8).
+  static constexpr int64_t kPreluOne = int64_t{1} << 14;
+  bool bn_alu = false, bn_mul = false, bn_relu = false, bn_prelu = false;
+  int64_t bn_relu_min = 0, bn_relu_max = kNoMax;
   int32_t bn_alu_operand = 0;
   uint32_t bn_mul_operand = 0, bn_mul_shift = 0;
   // EW: v += R((operand + ew_offset) · ew_scale, ew_shift), operand from `ew_source`; then ReLU.
   bool ew = false, ew_relu = false;
+  int64_t ew_relu_min = 0, ew_relu_max = kNoMax;
   int32_t ew_offset = 0;
   uint32_t ew_scale = 0, ew_shift = 0;
   // Output converter: q = clamp(R(v · out_scale, out_shift) + out_offset, -128, 127).

@@ -52,6 +52,8 @@ RegDef ParseRegister(const YAML::Node& n, const std::string& block) {
   const std::string who = block + "." + r.name;
   r.offset = Get<uint16_t>(n, "offset", who, 0, true);
   r.address = Get<bool>(n, "address", who, false, false);
+  if (const YAML::Node targets = n["targets"])
+    for (const YAML::Node& t : targets) r.targets.push_back(t.as<std::string>());
   r.source = Get<std::string>(n, "source", who, "", false);
   r.meaning = Get<std::string>(n, "meaning", who, "", false);
   if (const YAML::Node fields = n["fields"])
@@ -72,6 +74,10 @@ bool Overlap(const std::vector<std::string>& a, const std::vector<std::string>& 
 }
 
 }  // namespace
+
+bool RegDef::AppliesTo(const std::string& target) const {
+  return targets.empty() || std::find(targets.begin(), targets.end(), target) != targets.end();
+}
 
 uint32_t RegField::Bits(uint32_t value) const {
   const uint32_t width = hi - lo + 1;
@@ -113,9 +119,13 @@ RegisterDb RegisterDb::Parse(const std::string& yaml_text, const std::string& wh
       for (const YAML::Node& r : regs) block.registers.push_back(ParseRegister(r, who));
     std::sort(block.registers.begin(), block.registers.end(),
               [](const RegDef& x, const RegDef& y) { return x.offset < y.offset; });
-    for (size_t i = 1; i < block.registers.size(); ++i)
-      if (block.registers[i].offset == block.registers[i - 1].offset)
-        throw Error(who + ": two registers at offset " + Hex(block.registers[i].offset, 4));
+    for (size_t i = 0; i < block.registers.size(); ++i)
+      for (size_t j = i + 1; j < block.registers.size(); ++j) {
+        const RegDef &a = block.registers[i], &b = block.registers[j];
+        if ((a.offset == b.offset || a.name == b.name) && Overlap(a.targets, b.targets))
+          throw Error(who + ": two registers " + (a.offset == b.offset ? "at offset " + Hex(a.offset, 4) : "named " + a.name) +
+                      " for one target");
+      }
     for (const RegBlock& other : db.blocks_)
       if (block.code != 0 && other.code == block.code && Overlap(block.targets, other.targets))
         throw Error(who + ": block code " + Hex(block.code, 4) + " listed twice for one target");
@@ -140,9 +150,11 @@ const RegBlock* RegisterDb::Block(uint16_t code, const std::string& target) cons
 const RegDef* RegisterDb::Register(uint16_t code, uint16_t offset, const std::string& target) const {
   const RegBlock* b = Block(code, target);
   if (!b) return nullptr;
-  const auto it = std::lower_bound(b->registers.begin(), b->registers.end(), offset,
-                                   [](const RegDef& r, uint16_t o) { return r.offset < o; });
-  return it != b->registers.end() && it->offset == offset ? &*it : nullptr;
+  auto it = std::lower_bound(b->registers.begin(), b->registers.end(), offset,
+                             [](const RegDef& r, uint16_t o) { return r.offset < o; });
+  for (; it != b->registers.end() && it->offset == offset; ++it)
+    if (it->AppliesTo(target)) return &*it;
+  return nullptr;
 }
 
 std::string DescribeWrite(const RegisterDb& db, const RegWrite& w, const std::string& target, bool* known) {

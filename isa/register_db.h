@@ -25,9 +25,14 @@ struct RegField {
 struct RegDef {
   std::string name;
   uint16_t offset = 0;
+  // The targets whose map places this register here; empty: every target of its block. Lets one
+  // block describe a unit whose maps differ in a few registers (RV110x's input converter).
+  std::vector<std::string> targets;
   bool address = false;  // the whole value is a DDR address (relocated by the runtime)
   std::string source, meaning;
   std::vector<RegField> fields;
+
+  bool AppliesTo(const std::string& target) const;
 };
 
 struct RegBlock {

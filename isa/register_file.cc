@@ -24,7 +24,7 @@ const RegDef* RegisterFile::Lookup(const std::string& block, const std::string& 
   for (const RegBlock& b : db_.blocks()) {
     if (b.name != block || b.code == 0 || db_.Block(b.code, target_) != &b) continue;
     for (const RegDef& r : b.registers)
-      if (r.name == reg) {
+      if (r.name == reg && r.AppliesTo(target_)) {
         *code = b.code;
         return &r;
       }
@@ -66,6 +66,11 @@ int64_t RegisterFile::Field(const std::string& block, const std::string& reg, co
 
 bool RegisterFile::Written(const std::string& block, const std::string& reg) const {
   return WordOf(block, reg) >= 0;
+}
+
+bool RegisterFile::Known(const std::string& block, const std::string& reg) const {
+  uint16_t code = 0;
+  return Lookup(block, reg, &code) != nullptr;
 }
 
 int64_t RegisterFile::WordOf(const std::string& block, const std::string& reg) const {

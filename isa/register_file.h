@@ -31,6 +31,8 @@ class RegisterFile {
   int64_t Field(const std::string& block, const std::string& reg, const std::string& field,
                 const std::string& who) const;
   bool Written(const std::string& block, const std::string& reg) const;
+  // The target's map has BLOCK.REGISTER (some registers exist in one target's map only).
+  bool Known(const std::string& block, const std::string& reg) const;
   // The command word index of the last write to BLOCK.REGISTER (to match relocations), or -1.
   int64_t WordOf(const std::string& block, const std::string& reg) const;
 

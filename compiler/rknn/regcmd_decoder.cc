@@ -21,8 +21,8 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   r.bs_alu = bs && F("DPU", "BS_CFG", "BS_ALU_BYPASS") == 0;
   r.bs_mul = bs && F("DPU", "BS_CFG", "BS_MUL_BYPASS") == 0;
   r.bs_relu = bs && F("DPU", "BS_CFG", "BS_RELU_BYPASS") == 0;
-  Require(!bs || (F("DPU", "BS_CFG", "BS_RELUX_EN") == 0 && F("DPU", "BS_CFG", "BS_MUL_PRELU") == 0),
-          "DPU.BS_CFG asks for ReLU-X or PReLU, which is not decoded");
+  Require(!bs || F("DPU", "BS_CFG", "BS_MUL_PRELU") == 0, "DPU.BS_CFG asks for PReLU, which is not decoded");
+  if (r.bs_relu) ReluBounds("BS", r.bs_relu_min, r.bs_relu_max);
   // ALU_ALGO 0 (RK356x files) and 2 (RK3588 files, Mesa) both add: reading them as anything else
   // moves the demo's outputs far off its source model (docs/rknn-format.md §8).
   const int64_t bs_algo = F("DPU", "BS_CFG", "BS_ALU_ALGO");
@@ -50,10 +50,11 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   r.bn_alu = bn && F("DPU", "BN_CFG", "BN_ALU_BYPASS") == 0;
   r.bn_mul = bn && F("DPU", "BN_CFG", "BN_MUL_BYPASS") == 0;
   r.bn_relu = bn && F("DPU", "BN_CFG", "BN_RELU_BYPASS") == 0;
-  Require(!bn || (F("DPU", "BN_CFG", "BN_RELUX_EN") == 0 && F("DPU", "BN_CFG", "BN_MUL_PRELU") == 0 &&
-                  (!r.bn_alu || F("DPU", "BN_CFG", "BN_ALU_SRC") == 0) &&
+  Require(!bn || ((!r.bn_alu || F("DPU", "BN_CFG", "BN_ALU_SRC") == 0) &&
                   (!r.bn_mul || F("DPU", "BN_MUL_CFG", "BN_MUL_SRC") == 0)),
-          "DPU.BN_CFG asks for ReLU-X, PReLU or operands from memory, which is not decoded");
+          "DPU.BN_CFG asks for operands from memory, which is not decoded");
+  r.bn_prelu = r.bn_mul && F("DPU", "BN_CFG", "BN_MUL_PRELU") == 1;
+  if (r.bn_relu) ReluBounds("BN", r.bn_relu_min, r.bn_relu_max);
   const int64_t bn_algo = bn ? F("DPU", "BN_CFG", "BN_ALU_ALGO") : 2;
   Require(!r.bn_alu || bn_algo == 0 || bn_algo == 2, "DPU.BN_CFG BN_ALU_ALGO=" + std::to_string(bn_algo) + " is not decoded");
   if (r.bn_alu) r.bn_alu_operand = static_cast<int32_t>(Raw("DPU", "BN_ALU_CFG"));
@@ -67,11 +68,12 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   if (r.ew) {
     Require(F("DPU", "EW_CFG", "EW_OP_BYPASS") == 0 && F("DPU", "EW_CFG", "EW_OP_SRC") == 1 &&
                 F("DPU", "EW_CFG", "EW_OP_TYPE") == 0 && F("DPU", "EW_CFG", "EW_LUT_BYPASS") == 1 &&
-                F("DPU", "EW_CFG", "EW_OP_CVT_BYPASS") == 0 && F("DPU", "EW_CFG", "EW_RELUX_EN") == 0,
+                F("DPU", "EW_CFG", "EW_OP_CVT_BYPASS") == 0 && F("DPU", "EW_CFG", "EW_MUL_PRELU") == 0,
             "DPU.EW_CFG asks for an element-wise operation other than adding a converted tensor, not decoded");
     const int64_t ew_algo = F("DPU", "EW_CFG", "EW_ALU_ALGO");
     Require(ew_algo == 0 || ew_algo == 2, "DPU.EW_CFG EW_ALU_ALGO=" + std::to_string(ew_algo) + " is not decoded");
     r.ew_relu = F("DPU", "EW_CFG", "EW_RELU_BYPASS") == 0;
+    if (r.ew_relu) ReluBounds("EW", r.ew_relu_min, r.ew_relu_max);
     r.ew_offset = static_cast<int32_t>(F("DPU", "EW_CVT_OFFSET_VALUE", "EW_OP_CVT_OFFSET"));
     r.ew_scale = static_cast<uint32_t>(F("DPU", "EW_CVT_SCALE_VALUE", "EW_OP_CVT_SCALE"));
     r.ew_shift = static_cast<uint32_t>(F("DPU", "EW_CVT_SCALE_VALUE", "EW_OP_CVT_SHIFT"));
@@ -79,7 +81,7 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
     // through its EW address in RK3566 files, whichever is relocated, in the operand's own
     // layout; a DPU-only task's through the EW address, surfaces RDMA_EW_SURF_STRIDE apart.
     const bool conv = t.op == isa::TaskOp::kConv;
-    const char* reg = conv && relocated_.count(regs_.WordOf("DPU_RDMA", "RDMA_SRC_BASE_ADDR"))
+    const char* reg = conv && relocations_.by_word.count(regs_.WordOf("DPU_RDMA", "RDMA_SRC_BASE_ADDR"))
                           ? "RDMA_SRC_BASE_ADDR" : "RDMA_EW_BASE_ADDR";
     const Geometry g = GeometryAt("DPU_RDMA", reg);
     isa::StridedCube strides{0, conv ? g.surface() : Raw("DPU_RDMA", "RDMA_EW_SURF_STRIDE"), g.line(), g.c2, g.c2};
@@ -109,23 +111,68 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   t.output = isa::Surface{r.destination.addr, t.kernels, t.out_rows, width, g.c2, isa::ElemType::kInt8};
 }
 
+// A stage's ReLU bounds: RV110x maps give both (X_CLAMP_MIN/MAX); elsewhere the ReLU is max(v, 0)
+// and ReLU-X, whose bound no file shows, is refused.
+void TaskDecoder::ReluBounds(const std::string& stage, int64_t& min, int64_t& max) const {
+  const std::string lo = stage + "_CLAMP_MIN", hi = stage + "_CLAMP_MAX";
+  if (regs_.Known("DPU", lo)) {
+    min = F("DPU", lo.c_str(), lo.c_str());
+    max = F("DPU", hi.c_str(), hi.c_str());
+    Require(min <= max, "DPU." + lo + " exceeds DPU." + hi);
+    return;
+  }
+  const std::string cfg = stage + "_CFG", relux = stage + "_RELUX_EN";
+  Require(F("DPU", cfg.c_str(), relux.c_str()) == 0, "DPU." + cfg + " asks for ReLU-X, which is not decoded");
+}
+
+// CNA's input converter: bypassed; the identity (scale 1, offset 0, no truncation in every lane,
+// as RK3566 files program it on some tasks); or, in the RV110x map, per-lane scales, 32-bit offsets
+// and truncations on the first layer's pixels. Mesa's map with a scale or offset is not decoded:
+// no shared file programs it, so whether its offset applies before or after the scale is unknown.
+void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r) const {
+  if (F("CNA", "CVT_CON0", "CVT_BYPASS") == 1) return;
+  if (!regs_.Known("CNA", "CVT_SCALES01")) {
+    bool identity = true;
+    for (int lane = 0; lane < 4; ++lane) {
+      const std::string con = "CVT_CON" + std::to_string(lane + 1), n = std::to_string(lane);
+      identity = identity && regs_.Field("CNA", con, "CVT_SCALE" + n, who_) == 1 &&
+                 regs_.Field("CNA", con, "CVT_OFFSET" + n, who_) == 0 &&
+                 regs_.Field("CNA", "CVT_CON0", "CVT_TRUNCATE_" + n, who_) == 0;
+    }
+    Require(identity, "CNA.CVT_CON0 enables the input converter with a scale or offset, which is not decoded");
+    return;
+  }
+  const uint32_t channels = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL_REAL")) + 1;
+  Require(channels <= 3, "CNA.CVT_CON0 converts " + std::to_string(channels) +
+                             " channels; the RV110x map's offset of lane 3 is not known");
+  r.cvt = true;
+  r.cvt_unsigned = F("CNA", "CVT_CON0", "DATA_SIGN") == 0;
+  for (uint32_t lane = 0; lane < channels; ++lane) {
+    const std::string n = std::to_string(lane);
+    r.cvt_scale[lane] = static_cast<int32_t>(regs_.Field("CNA", lane < 2 ? "CVT_SCALES01" : "CVT_SCALES23", "CVT_SCALE" + n, who_));
+    r.cvt_offset[lane] = regs_.Field("CNA", "CVT_OFFSET" + n, "CVT_OFFSET" + n, who_);
+    r.cvt_truncate[lane] = static_cast<uint32_t>(regs_.Field("CNA", "CVT_CON0", "CVT_TRUNCATE_" + n, who_));
+    Require(r.cvt_truncate[lane] <= 40, "CNA.CVT_CON0 truncates lane " + n + " by more than 40 bits");
+  }
+}
+
 isa::Task TaskDecoder::Conv() const {
+  // Depthwise is CONV_MODE 3 in RK356x/RK3588 files and 7 in RV110x files, with CORE's DW_EN in both.
   const int64_t mode = F("CNA", "CONV_CON1", "CONV_MODE");
-  Require((mode == 0 || mode == 3) && F("CNA", "CONV_CON1", "DECONV") == 0,
+  const bool depthwise = mode == 3 || mode == 7;
+  Require((mode == 0 || depthwise) && F("CNA", "CONV_CON1", "DECONV") == 0,
           "CNA.CONV_CON1 asks for a convolution mode other than direct or depthwise, which is not executed yet");
+  Require(depthwise == (F("CORE", "MISC_CFG", "DW_EN") == 1),
+          "CNA.CONV_CON1 CONV_MODE=" + std::to_string(mode) + " disagrees with CORE.MISC_CFG DW_EN");
+  // RV110x files store depthwise weights as 16-bit values ([kh][kw][C] little-endian: the
+  // channels whose bias is 0 have both bytes 0) and feed the DPU biases and multipliers
+  // (BRDMA_DATA_USE=5) while BS_CFG reads as bypassed; what the MAC array and the DPU then
+  // compute is not known well enough to execute (docs/rknn-format.md §8).
+  Require(!depthwise || F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS") == 1,
+          "CNA.WEIGHT_SIZE2 WEIGHT_KERNELS=" + std::to_string(F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS")) +
+              ": the depthwise weights are 16-bit, which is not executed yet");
   Require(F("CNA", "CONV_CON1", "IN_PRECISION") == 0 && F("CNA", "CONV_CON1", "PROC_PRECISION") == 0,
           "CNA.CONV_CON1 asks for a precision other than int8, which is not executed yet");
-  // The input converter: bypassed, or the identity (scale 1, offset 0, no truncation in every
-  // slot, as RK3566 files program it on some tasks); anything else is not decoded.
-  bool identity = true;
-  for (int slot = 0; slot < 4; ++slot) {
-    const std::string con = "CVT_CON" + std::to_string(slot + 1), n = std::to_string(slot);
-    identity = identity && regs_.Field("CNA", con, "CVT_SCALE" + n, who_) == 1 &&
-               regs_.Field("CNA", con, "CVT_OFFSET" + n, who_) == 0 &&
-               regs_.Field("CNA", "CVT_CON0", "CVT_TRUNCATE_" + n, who_) == 0;
-  }
-  Require(F("CNA", "CVT_CON0", "CVT_BYPASS") == 1 || identity,
-          "CNA.CVT_CON0 enables the input converter with a scale or offset, which is not decoded");
   Require(F("CNA", "CONV_CON3", "ATROUS_X_DILATION") <= 1 && F("CNA", "CONV_CON3", "ATROUS_Y_DILATION") <= 1,
           "CNA.CONV_CON3 asks for a dilated convolution, which is not executed yet");
   Require(!regs_.Written("CORE", "CLIP_TRUNCATE") || F("CORE", "CLIP_TRUNCATE", "CLIP_TRUNCATE") == 0,
@@ -134,7 +181,8 @@ isa::Task TaskDecoder::Conv() const {
 
   isa::Task t = NewTask(isa::TaskOp::kConv);
   isa::RegcmdTask& r = t.regcmd;
-  r.depthwise = mode == 3;
+  DecodeInputConverter(r);
+  r.depthwise = depthwise;
   t.conv_mode = r.depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
 
   // The tile as the registers give it: the rows CNA fetches from FEATURE_DATA_ADDR, its own
@@ -189,7 +237,6 @@ isa::Task TaskDecoder::Conv() const {
   Require(weight.dtype == 3 && weight.is_constant(), "CNA.DCOMP_ADDR0 points at '" + weight.name + "', not int8 weights");
   const uint64_t kernel_taps = uint64_t{t.kernel_h} * t.kernel_w;
   r.weight_kernels = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS"));
-  r.weight_channels = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL"));
   if (r.depthwise) {
     Require(weight.data.size() % kernel_taps == 0 && weight.data.size() / kernel_taps >= t.kernels,
             "depthwise weight '" + weight.name + "' does not hold " + std::to_string(t.kernels) + " channels of " +
@@ -197,6 +244,13 @@ isa::Task TaskDecoder::Conv() const {
     r.weight_channels = static_cast<uint32_t>(weight.data.size() / kernel_taps);
     r.weight_kernels = t.kernels;
   } else {
+    // Channels per kernel as stored: DATAIN_CHANNEL in RK356x/RK3588 files, 4 (one pixel lane
+    // each) where RV110x files convert 3-channel pixels while DATAIN_CHANNEL says 16.
+    const int64_t per_kernel = F("CNA", "WEIGHT_SIZE1", "WEIGHT_BYTES_PER_KERNEL");
+    Require(per_kernel > 0 && per_kernel % static_cast<int64_t>(kernel_taps) == 0,
+            "CNA.WEIGHT_SIZE1 (" + std::to_string(per_kernel) + " bytes per kernel) is not a whole number of " +
+                std::to_string(t.kernel_h) + "x" + std::to_string(t.kernel_w) + " channels");
+    r.weight_channels = static_cast<uint32_t>(per_kernel / static_cast<int64_t>(kernel_taps));
     // Native shape: one 6-D block shape [O1, I1, kh, kw, Ob, Ib], or 2 or 4 of them (12-D, 24-D) when
     // the last kernels or channels form smaller tail blocks; the first gives the block size.
     const std::vector<int32_t>& wn = weight.native_shape;

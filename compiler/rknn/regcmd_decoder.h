@@ -22,9 +22,9 @@ namespace rknnsim::rknn {
 class TaskDecoder {
  public:
   TaskDecoder(const RknnModel& model, const DdrLayout& ddr, const isa::RegisterFile& regs,
-              const std::map<int64_t, const RRelocation*>& relocated, const std::map<std::string, size_t>& by_name,
+              const Relocations& relocations, const std::map<std::string, size_t>& by_name,
               const isa::NpuTask& task, const isa::PlatformConfig& platform, const std::string& what)
-      : model_(model), ddr_(ddr), regs_(regs), relocated_(relocated), by_name_(by_name), task_(task),
+      : model_(model), ddr_(ddr), regs_(regs), relocations_(relocations), by_name_(by_name), task_(task),
         platform_(platform), node_(model.nodes[task.record.op_idx]) {
     who_ = what + ": task " + std::to_string(task.index) + " (node '" + node_.name + "', " + node_.type + ")";
   }
@@ -38,6 +38,8 @@ class TaskDecoder {
   void Require(bool ok, const std::string& what) const {
     if (!ok) throw Error(who_ + ": " + what);
   }
+  void ReluBounds(const std::string& stage, int64_t& min, int64_t& max) const;
+  void DecodeInputConverter(isa::RegcmdTask& r) const;
 
   // The tensor an address register points into (from the file's relocation of the word that
   // last wrote it) and the register's value, the offset inside it.
@@ -46,14 +48,13 @@ class TaskDecoder {
     uint64_t offset = 0;
   };
   Target Relocated(const char* block, const char* reg) const {
-    const auto it = relocated_.find(regs_.WordOf(block, reg));
-    Require(it != relocated_.end(), std::string(block) + "." + reg + " is not relocated to any tensor");
+    const auto it = relocations_.by_word.find(regs_.WordOf(block, reg));
+    Require(it != relocations_.by_word.end(), std::string(block) + "." + reg + " is not relocated to any tensor");
     const auto named = by_name_.find(it->second->tensor);
     Require(named != by_name_.end(), std::string(block) + "." + reg + " is relocated to '" + it->second->tensor +
                                          "', which is not a tensor of the file");
-    const uint32_t offset = Raw(block, reg);
-    Require(it->second->offset == offset, std::string(block) + "." + reg + " holds " + std::to_string(offset) +
-                                              " but its relocation says " + std::to_string(it->second->offset));
+    // RelocationsOf checked that the value is the tensor's base plus the relocation's offset.
+    const uint64_t offset = static_cast<uint64_t>(it->second->offset);
     return {named->second, offset};
   }
   const RTensor& TensorOf(const Target& t) const { return model_.tensors[t.tensor]; }
@@ -99,7 +100,7 @@ class TaskDecoder {
   const RknnModel& model_;
   const DdrLayout& ddr_;
   const isa::RegisterFile& regs_;
-  const std::map<int64_t, const RRelocation*>& relocated_;
+  const Relocations& relocations_;
   const std::map<std::string, size_t>& by_name_;
   const isa::NpuTask& task_;
   const isa::PlatformConfig& platform_;

@@ -1,8 +1,10 @@
 #include "compiler/rknn/regcmd_layout.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "common/error.h"
+#include "isa/register_db.h"
 
 namespace rknnsim::rknn {
 
@@ -29,6 +31,45 @@ DdrLayout LayOut(const RknnModel& model, const std::string& what) {
     l.addr[i] = static_cast<int64_t>(l.internal_base) + t.offset;
   }
   return l;
+}
+
+namespace {
+
+// BLOCK.REGISTER of a write, for messages (hex offsets where the database has no name).
+std::string RegisterName(const isa::RegWrite& w, const std::string& target) {
+  const isa::RegisterDb& db = isa::RegisterDb::Builtin();
+  const isa::RegBlock* block = db.Block(w.block, target);
+  const isa::RegDef* reg = db.Register(w.block, w.reg, target);
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "0x%04x", w.reg);
+  return (block ? block->name : "block " + std::to_string(w.block)) + "." + (reg ? reg->name : std::string(hex));
+}
+
+}  // namespace
+
+Relocations RelocationsOf(const RknnModel& model, const std::vector<isa::NpuTask>& tasks, const std::string& what) {
+  Relocations out;
+  for (const RRelocation& r : model.relocations) out.by_word[r.word] = &r;
+  for (const isa::NpuTask& task : tasks) {
+    int64_t word = static_cast<int64_t>(task.record.regcmd_addr / isa::kRegWordBytes);
+    for (const isa::RegWrite& w : task.writes) {
+      const auto it = out.by_word.find(word++);
+      if (it == out.by_word.end()) continue;
+      const RRelocation& r = *it->second;
+      const int64_t base = int64_t{w.value} - r.offset;
+      const std::string reg = RegisterName(w, model.target);
+      if (model.layout != Layout::kT && base != 0)
+        throw Error(what + ": task " + std::to_string(task.index) + ": " + reg + " holds " + std::to_string(w.value) +
+                    " but its relocation says '" + r.tensor + "' + " + std::to_string(r.offset));
+      const auto [known, fresh] = out.base.emplace(r.tensor, base);
+      if (base < 0 || known->second != base)
+        throw Error(what + ": task " + std::to_string(task.index) + ": " + reg + " holds " + std::to_string(w.value) +
+                    ", relocated to '" + r.tensor + "' + " + std::to_string(r.offset) +
+                    (base < 0 ? ", below the tensor" : ", but another relocation places that tensor at " +
+                                                           std::to_string(known->second)));
+    }
+  }
+  return out;
 }
 
 Geometry GeometryOf(const RTensor& t, const std::string& who) {

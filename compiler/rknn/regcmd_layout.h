@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "compiler/rknn/model.h"
 #include "isa/program.h"
+#include "isa/regcmd.h"
 
 namespace rknnsim::rknn {
 
@@ -24,6 +26,16 @@ struct DdrLayout {
   uint64_t internal_base = 0;
 };
 DdrLayout LayOut(const RknnModel& model, const std::string& what);
+
+// The file's relocation list by command word, and what a relocated register holds besides the
+// offset into its tensor: nothing in layout-L files (RK356x, RK3588); in layout-T files (RV110x) the tensor's address in
+// the memory plan the toolkit made (e.g. the input at 0x35DF00 past the weights). Each relocated
+// register thus holds base[tensor] + offset; every relocation of one tensor must agree on the base.
+struct Relocations {
+  std::map<int64_t, const RRelocation*> by_word;
+  std::map<std::string, int64_t> base;  // per tensor name
+};
+Relocations RelocationsOf(const RknnModel& model, const std::vector<isa::NpuTask>& tasks, const std::string& what);
 
 // The native layout of a feature map: [N, C1, H, W, C2] int8 (graph inputs: C2 = channels).
 struct Geometry {

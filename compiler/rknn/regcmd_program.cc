@@ -80,8 +80,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
                        "does not decode",
                 "recompile the model with RKNN-Toolkit2 1.6 or later, or convert its source model with `rknn-sim convert`");
   const DdrLayout ddr = LayOut(model, what);
-  std::map<int64_t, const RRelocation*> relocated;
-  for (const RRelocation& r : model.relocations) relocated[r.word] = &r;
+  const Relocations relocations = RelocationsOf(model, tasks, what);
 
   RegcmdProgram out;
   isa::Program& p = out.program;
@@ -121,7 +120,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
                         ", which the register database does not know for " + model.target,
                     "`rknn-sim disasm` lists the task; isa/npu_registers.yaml holds what is known");
     const uint32_t enable = task.record.enable_mask;
-    const TaskDecoder decoder(model, ddr, regs, relocated, by_name, task, platform, what);
+    const TaskDecoder decoder(model, ddr, regs, relocations, by_name, task, platform, what);
     isa::Task t;
     if (enable & isa::kUnitCna) {
       t = decoder.Conv();

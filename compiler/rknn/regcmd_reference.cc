@@ -14,6 +14,8 @@ int64_t Rounded(int64_t value, uint32_t shift) {
   return (value + half) >> shift;  // arithmetic shift: rounds half up, also for negative values
 }
 
+int64_t Bounded(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
 int8_t Saturated(int64_t v) { return static_cast<int8_t>(v < -128 ? -128 : v > 127 ? 127 : v); }
 
 class Ddr {
@@ -61,16 +63,28 @@ int8_t Stages(Ddr& ddr, const isa::Task& t, uint32_t k, uint32_t y, uint32_t x, 
   const isa::RegcmdTask& r = t.regcmd;
   if (r.bs_alu) v += BsOperand(ddr, t, k, 0);
   if (r.bs_mul) v = Rounded(v * BsOperand(ddr, t, k, 2), r.bs_mul_shift);
-  if (r.bs_relu && v < 0) v = 0;
+  if (r.bs_relu) v = Bounded(v, r.bs_relu_min, r.bs_relu_max);
   if (r.bn_alu) v += r.bn_alu_operand;
-  if (r.bn_mul) v = Rounded(v * int64_t{r.bn_mul_operand}, r.bn_mul_shift);
-  if (r.bn_relu && v < 0) v = 0;
+  if (r.bn_prelu)
+    v = Rounded(v < 0 ? v * int64_t{r.bn_mul_operand} : v << 14, r.bn_mul_shift);
+  else if (r.bn_mul)
+    v = Rounded(v * int64_t{r.bn_mul_operand}, r.bn_mul_shift);
+  if (r.bn_relu) v = Bounded(v, r.bn_relu_min, r.bn_relu_max);
   if (r.ew) {
     const int64_t operand = ddr.Get(r.ew_source.addr + r.ew_source.Offset(k, y, x));
     v += Rounded((operand + r.ew_offset) * int64_t{r.ew_scale}, r.ew_shift);
-    if (r.ew_relu && v < 0) v = 0;
+    if (r.ew_relu) v = Bounded(v, r.ew_relu_min, r.ew_relu_max);
   }
   return Saturated(Rounded(v * r.out_scale, r.out_shift) + r.out_offset);
+}
+
+// The input value of channel c at (y, x) as CNA passes it on: the byte itself, or through the
+// input converter of the channel's lane.
+int64_t Input(Ddr& ddr, const isa::RegcmdTask& r, uint32_t c, uint32_t y, uint32_t x) {
+  const uint8_t byte = *ddr.At(r.source.addr + r.source.Offset(c, y, x), 1);
+  if (!r.cvt) return static_cast<int8_t>(byte);
+  const int64_t u = r.cvt_unsigned ? int64_t{byte} : int64_t{static_cast<int8_t>(byte)};
+  return Saturated(Rounded(u * r.cvt_scale[c] + r.cvt_offset[c], r.cvt_truncate[c]));
 }
 
 void Conv(Ddr& ddr, const isa::Task& t) {
@@ -87,8 +101,7 @@ void Conv(Ddr& ddr, const isa::Task& t) {
             const bool inside = iy >= 0 && iy < t.input.height && ix >= 0 && ix < t.input.width;
             const uint32_t first = r.depthwise ? k : 0, last = r.depthwise ? k + 1 : t.input.channels;
             for (uint32_t c = first; c < last; ++c) {
-              const int64_t in = inside ? ddr.Get(r.source.addr + r.source.Offset(c, static_cast<uint32_t>(iy),
-                                                                                   static_cast<uint32_t>(ix)))
+              const int64_t in = inside ? Input(ddr, r, c, static_cast<uint32_t>(iy), static_cast<uint32_t>(ix))
                                         : r.pad_value;
               const int64_t code =
                   k < r.weight_kernels

@@ -38,9 +38,21 @@ void RegcmdConvAccumulate(const isa::Task& t, const RegcmdTile& in, const uint8_
           w[(tap * channels + c) * kernels + k] =
               static_cast<int8_t>(weights[r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w)]);
       }
+  // CNA's input converter, as a table per channel of all 256 byte values (docs/rknn-format.md §8).
+  std::vector<int32_t> converted;
+  if (r.cvt) {
+    converted.resize(size_t{channels} * 256);
+    for (uint32_t c = 0; c < channels; ++c)
+      for (int b = 0; b < 256; ++b) {
+        const int64_t u = r.cvt_unsigned ? b : static_cast<int8_t>(b);
+        const int64_t v = RoundShift(u * r.cvt_scale[c] + r.cvt_offset[c], r.cvt_truncate[c]);
+        converted[size_t{c} * 256 + static_cast<size_t>(b)] = static_cast<int32_t>(std::clamp<int64_t>(v, -128, 127));
+      }
+  }
   auto x_at = [&](uint32_t c, int64_t y, int64_t x) -> int32_t {
     if (y < 0 || y >= rows || x < 0 || x >= width) return r.pad_value;
-    return static_cast<int8_t>(in.data[in.Offset(c, static_cast<uint32_t>(y), static_cast<uint32_t>(x))]);
+    const uint8_t byte = in.data[in.Offset(c, static_cast<uint32_t>(y), static_cast<uint32_t>(x))];
+    return r.cvt ? converted[size_t{c} * 256 + byte] : static_cast<int8_t>(byte);
   };
   const uint32_t sums = r.depthwise ? kernels : 1;
   for (uint32_t oy = 0; oy < t.out_rows; ++oy)
@@ -106,13 +118,16 @@ int8_t RegcmdDpuPipeline(const isa::RegcmdTask& r, const RegcmdOperands& ops, ui
                          const int8_t* ew_operand) {
   if (r.bs_alu) v += ops.alu[k];
   if (r.bs_mul) v = RoundShift(v * ops.mul[k], r.bs_mul_shift);
-  if (r.bs_relu) v = std::max<int64_t>(v, 0);
+  if (r.bs_relu) v = std::clamp(v, r.bs_relu_min, r.bs_relu_max);
   if (r.bn_alu) v += r.bn_alu_operand;
-  if (r.bn_mul) v = RoundShift(v * r.bn_mul_operand, r.bn_mul_shift);
-  if (r.bn_relu) v = std::max<int64_t>(v, 0);
+  if (r.bn_mul) {
+    const int64_t m = r.bn_prelu && v >= 0 ? isa::RegcmdTask::kPreluOne : int64_t{r.bn_mul_operand};
+    v = RoundShift(v * m, r.bn_mul_shift);
+  }
+  if (r.bn_relu) v = std::clamp(v, r.bn_relu_min, r.bn_relu_max);
   if (r.ew) {
     v += RoundShift((int64_t{*ew_operand} + r.ew_offset) * r.ew_scale, r.ew_shift);
-    if (r.ew_relu) v = std::max<int64_t>(v, 0);
+    if (r.ew_relu) v = std::clamp(v, r.ew_relu_min, r.ew_relu_max);
   }
   return static_cast<int8_t>(std::clamp<int64_t>(RoundShift(v * r.out_scale, r.out_shift) + r.out_offset, -128, 127));
 }

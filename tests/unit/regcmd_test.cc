@@ -129,6 +129,22 @@ TEST(RegisterDb, RefusesOverlapsAndDuplicates) {
               RegisterDb::Parse("blocks:\n  - {name: A, code: 1, targets: [x]}\n  - {name: B, code: 1, targets: [y]}\n", "db");
             }),
             "(no error)");
+  // One offset or name twice inside a block is allowed only for disjoint targets (RV110x's input
+  // converter places its lanes differently), and each target then sees its own definition.
+  const RegisterDb maps = RegisterDb::Parse(
+      "blocks:\n  - {name: A, code: 1, registers: [{name: R, offset: 4, targets: [x], fields: [{name: F, lo: 0, hi: 3}]},"
+      " {name: R, offset: 4, targets: [y], fields: [{name: F, lo: 4, hi: 7}]}, {name: S, offset: 8, targets: [y]}]}\n",
+      "db");
+  EXPECT_EQ(DescribeWrite(maps, {1, 4, 0x21}, "x"), "A.R F=1 unknown_bits=0x00000020");
+  EXPECT_EQ(DescribeWrite(maps, {1, 4, 0x21}, "y"), "A.R F=2 unknown_bits=0x00000001");
+  bool known = true;
+  EXPECT_EQ(DescribeWrite(maps, {1, 8, 3}, "x", &known), "A.reg_0x0008 = 0x00000003");
+  EXPECT_FALSE(known);
+  EXPECT_NE(ErrorOf([] {
+              RegisterDb::Parse("blocks:\n  - {name: A, code: 1, registers: [{name: R, offset: 4, targets: [x, y]},"
+                                " {name: R, offset: 12, targets: [y]}]}\n", "db");
+            }).find("two registers named R for one target"),
+            std::string::npos);
   EXPECT_NE(ErrorOf([] { RegisterDb::Parse("blocks:\n  - {name: A, code: 1, registers: [{name: R, offset: 4, "
                                            "fields: [{name: X, lo: 5, hi: 2}]}]}\n", "db"); })
                 .find("bit range 5..2"),

@@ -1,0 +1,206 @@
+// The two executions of Rockchip's decoded tasks (docs/rknn-format.md §8) on tasks built here
+// rather than read from a file, so that every stage is exercised with values the shared files
+// do not all show: the SystemC platform (sim/kernels/regcmd_conv_kernel.cc and the units) and
+// the register-level reference (compiler/rknn/regcmd_reference.cc) must give the same bytes for
+// the input converter, the stages' ReLU bounds, BN's PReLU and every BS operand source. One case
+// is also checked against values worked out by hand. Runs on rv1106 (one platform per process).
+#include <cstring>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "compiler/rknn/regcmd_program.h"
+#include "compiler/rknn/regcmd_reference.h"
+#include "isa/platform_config.h"
+#include "sim/simulator.h"
+
+namespace rknnsim {
+namespace {
+
+constexpr uint64_t kInternalBase = 4096;
+
+struct Case {
+  uint32_t channels = 3, height = 6, width = 7, in_c2 = 3;
+  uint32_t kernels = 5, stored_channels = 4, kernel = 3, stride = 1, pad = 1;
+  bool depthwise = false;
+};
+
+// A program of one conv task of `c` with random weights, operands and stages set by `stages`.
+rknn::RegcmdProgram ConvProgram(const Case& c, const isa::PlatformConfig& platform, std::mt19937& rng,
+                                const std::function<void(isa::RegcmdTask&)>& stages) {
+  std::uniform_int_distribution<int> byte(-128, 127);
+  rknn::RegcmdProgram out;
+  isa::Program& p = out.program;
+  p.target = "rv1106";
+  p.platform = platform.platform;
+  isa::Task t;
+  t.op = isa::TaskOp::kConv;
+  t.enable_mask = isa::kUnitCna | isa::kUnitCore | isa::kUnitDpu | isa::kUnitDpuRdma;
+  isa::RegcmdTask& r = t.regcmd;
+  r.on = true;
+  r.depthwise = c.depthwise;
+  t.conv_mode = c.depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
+  t.kernel_h = t.kernel_w = c.kernel;
+  t.stride_h = t.stride_w = c.stride;
+  t.pad_top = t.pad_left = c.pad;
+  const uint32_t out_h = (c.height + 2 * c.pad - c.kernel) / c.stride + 1;
+  const uint32_t out_w = (c.width + 2 * c.pad - c.kernel) / c.stride + 1;
+  t.pad_bottom = (out_h - 1) * c.stride + c.kernel - c.pad - c.height;
+  t.pad_right = (out_w - 1) * c.stride + c.kernel - c.pad - c.width;
+  t.kernels = c.depthwise ? c.channels : c.kernels;
+  t.out_rows = out_h;
+
+  // Constants: weights, then the BS operand stream (grouped: biases, weight offsets, multipliers).
+  const uint32_t taps = c.kernel * c.kernel;
+  r.weight_kernels = t.kernels;
+  r.weight_channels = c.depthwise ? c.channels : c.stored_channels;
+  r.weight_ob = 16, r.weight_ib = c.depthwise ? 1 : c.stored_channels;
+  t.weight_kernel_atom = c.depthwise ? 1 : r.weight_ob;
+  t.weight_bytes = (c.depthwise ? 1 : r.weight_kernels) * r.weight_channels * taps;
+  p.weights.resize(t.weight_bytes);
+  for (uint8_t& w : p.weights) w = static_cast<uint8_t>(byte(rng));
+  r.bs_operands = isa::BsOperands::kGrouped;
+  r.bs_group = static_cast<uint32_t>(platform.dpu_bs_operand_group);
+  t.dpu_table_addr = (p.weights.size() + 63) / 64 * 64;
+  p.weights.resize(t.dpu_table_addr + r.BsOperandBytes(t.kernels));
+  for (uint32_t k = 0; k < t.kernels; ++k) {
+    const uint64_t group = t.dpu_table_addr + uint64_t{k / r.bs_group} * r.bs_group * 8, lane = k % r.bs_group;
+    const int32_t bias = std::uniform_int_distribution<int32_t>(-40000, 40000)(rng);
+    const int16_t ow = static_cast<int16_t>(std::uniform_int_distribution<int>(-3, 3)(rng));
+    const uint16_t mul = static_cast<uint16_t>(std::uniform_int_distribution<int>(1, 30000)(rng));
+    std::memcpy(&p.weights[group + lane * 4], &bias, 4);
+    std::memcpy(&p.weights[group + r.bs_group * 4 + lane * 2], &ow, 2);
+    std::memcpy(&p.weights[group + r.bs_group * 6 + lane * 2], &mul, 2);
+  }
+  r.bs_alu = r.bs_mul = true;
+  r.bs_mul_shift = 12;
+  r.ow_from_blob = true;
+  r.pad_value = byte(rng);
+  r.out_scale = 29698, r.out_shift = 24, r.out_offset = -91;
+  stages(r);
+
+  // The input as a graph input at the start of internal memory, the output dense after it.
+  const uint64_t in_bytes = uint64_t{(c.channels + c.in_c2 - 1) / c.in_c2} * c.height * c.width * c.in_c2;
+  r.source = isa::StridedCube{kInternalBase, uint64_t{c.height} * c.width * c.in_c2, uint64_t{c.width} * c.in_c2,
+                              c.in_c2, c.in_c2};
+  t.input = isa::Surface{kInternalBase, c.channels, c.height, c.width, c.in_c2, isa::ElemType::kInt8};
+  const uint32_t out_c2 = 8;
+  const uint64_t out_addr = kInternalBase + (in_bytes + 63) / 64 * 64;
+  r.destination = isa::StridedCube{out_addr, uint64_t{out_h} * out_w * out_c2, uint64_t{out_w} * out_c2, out_c2, out_c2};
+  t.output = isa::Surface{out_addr, t.kernels, out_h, out_w, out_c2, isa::ElemType::kInt8};
+  t.weight_addr = 0;
+
+  isa::Layer layer;
+  layer.name = "Conv:synthetic";
+  layer.op_type = "Conv";
+  layer.data_type = "INT8";
+  layer.target = "NPU";
+  p.layers.push_back(layer);
+  p.tasks.push_back(t);
+  p.memory.weight_base = 0;
+  p.memory.weight_bytes = p.weights.size();
+  p.memory.internal_base = kInternalBase;
+  p.memory.internal_bytes = out_addr + t.output.bytes() - kInternalBase;
+  isa::IoTensor in{"x", {1, c.channels, c.height, c.width}, 1.0f, 0, t.input};
+  isa::IoTensor result{"y", {1, t.kernels, out_h, out_w}, 1.0f, 0, t.output};
+  p.inputs = {in};
+  p.outputs = {result};
+  return out;
+}
+
+std::vector<uint8_t> RandomBytes(uint64_t n, std::mt19937& rng) {
+  std::vector<uint8_t> v(n);
+  for (uint8_t& b : v) b = static_cast<uint8_t>(rng());
+  return v;
+}
+
+void ExpectSameBytes(const rknn::RegcmdProgram& program, const isa::PlatformConfig& platform,
+                     const std::vector<uint8_t>& input) {
+  const std::vector<std::vector<uint8_t>> reference = rknn::RunRegcmdReference(program, {input});
+  const sim::SimulationResult simulated = sim::Simulate(program.program, platform, {input});
+  ASSERT_EQ(simulated.outputs.size(), 1u);
+  EXPECT_EQ(simulated.outputs[0], reference[0]);
+  // The stages must not collapse the output to one value, or the comparison proves little.
+  int distinct = 0;
+  for (int v = 0; v < 256; ++v) distinct += std::count(reference[0].begin(), reference[0].end(), static_cast<uint8_t>(v)) > 0;
+  EXPECT_GT(distinct, 8);
+}
+
+class RegcmdBitExact : public testing::Test {
+ protected:
+  isa::PlatformConfig platform_ = isa::LoadPlatformForTarget("rv1106");
+  std::mt19937 rng_{2026};
+};
+
+TEST_F(RegcmdBitExact, InputConverterOnUnsignedPixelsAndLeakyRelu) {
+  for (int round = 0; round < 3; ++round) {
+    Case c;
+    c.stride = 1 + static_cast<uint32_t>(round % 2);
+    const rknn::RegcmdProgram program = ConvProgram(c, platform_, rng_, [&](isa::RegcmdTask& r) {
+      r.cvt = true;
+      r.cvt_unsigned = true;
+      for (int lane = 0; lane < 3; ++lane) {
+        r.cvt_scale[lane] = 16384 + 1000 * lane;
+        r.cvt_offset[lane] = -(int64_t{128} << 14) + 777 * lane;
+        r.cvt_truncate[lane] = 14;
+      }
+      r.bs_relu = true, r.bs_relu_min = isa::RegcmdTask::kNoMin, r.bs_relu_max = isa::RegcmdTask::kNoMax;
+      r.bn_mul = r.bn_prelu = true, r.bn_mul_operand = 1638, r.bn_mul_shift = static_cast<uint32_t>(8 * round % 16);
+      r.bn_relu = true, r.bn_relu_min = isa::RegcmdTask::kNoMin, r.bn_relu_max = isa::RegcmdTask::kNoMax;
+      r.out_shift += r.bn_mul_shift == 0 ? 14 : 14 - r.bn_mul_shift;
+    });
+    ExpectSameBytes(program, platform_, RandomBytes(program.program.inputs[0].surface.bytes(), rng_));
+  }
+}
+
+TEST_F(RegcmdBitExact, ClampedStagesAndDepthwise) {
+  for (bool depthwise : {false, true}) {
+    Case c;
+    c.depthwise = depthwise;
+    c.channels = depthwise ? 20 : 3;
+    c.in_c2 = depthwise ? 16 : 3;
+    const rknn::RegcmdProgram program = ConvProgram(c, platform_, rng_, [&](isa::RegcmdTask& r) {
+      // Bounds inside the values' range, so that each clamp decides some outputs.
+      r.bs_relu = true, r.bs_relu_min = -300000, r.bs_relu_max = 400000;
+      r.bn_alu = true, r.bn_alu_operand = 12345;
+      r.bn_relu = true, r.bn_relu_min = -150000, r.bn_relu_max = 250000;
+      r.out_shift = 26, r.out_offset = 0;
+    });
+    ExpectSameBytes(program, platform_, RandomBytes(program.program.inputs[0].surface.bytes(), rng_));
+  }
+}
+
+// A 1x1 convolution of weight 1 with offset 0, bias 0, multiplier 1 and the identity output
+// converter passes each converted pixel through: the converter alone decides the result, here
+// uint8 pixel - 128 in lanes 0-2 as the RV110x files program it (and a ReLU at -100 / 100).
+TEST_F(RegcmdBitExact, ConverterOfTheRv110xFilesSubtracts128) {
+  Case c;
+  c.kernels = 3, c.kernel = 1, c.pad = 0;
+  rknn::RegcmdProgram program = ConvProgram(c, platform_, rng_, [&](isa::RegcmdTask& r) {
+    r.cvt = true;
+    r.cvt_unsigned = true;
+    for (int lane = 0; lane < 3; ++lane) r.cvt_scale[lane] = 16384, r.cvt_offset[lane] = -(int64_t{128} << 14), r.cvt_truncate[lane] = 14;
+    r.bs_alu = r.bs_mul = r.ow_from_blob = false;
+    r.bs_relu = true, r.bs_relu_min = -100, r.bs_relu_max = 100;
+    r.out_scale = 1, r.out_shift = 0, r.out_offset = 0;
+  });
+  isa::Program& p = program.program;
+  const isa::Task& t = p.tasks[0];
+  for (uint32_t k = 0; k < 3; ++k)
+    for (uint32_t i = 0; i < c.stored_channels; ++i)
+      p.weights[t.regcmd.WeightIndex(k, i, 0, 0, 1, 1)] = k == i ? 1 : 0;
+  const std::vector<uint8_t> input = RandomBytes(p.inputs[0].surface.bytes(), rng_);
+  const std::vector<std::vector<uint8_t>> reference = rknn::RunRegcmdReference(program, {input});
+  const sim::SimulationResult simulated = sim::Simulate(p, platform_, {input});
+  EXPECT_EQ(simulated.outputs[0], reference[0]);
+  for (uint32_t ch = 0; ch < 3; ++ch)
+    for (uint32_t y = 0; y < c.height; ++y)
+      for (uint32_t x = 0; x < c.width; ++x) {
+        const int expected = std::clamp(int{input[p.inputs[0].surface.Offset(ch, y, x)]} - 128, -100, 100);
+        EXPECT_EQ(static_cast<int8_t>(reference[0][p.outputs[0].surface.Offset(ch, y, x)]), expected)
+            << "channel " << ch << " at " << y << "," << x;
+      }
+}
+
+}  // namespace
+}  // namespace rknnsim
