@@ -10,7 +10,8 @@ build=${2:-$root/build}
 data=$root/../shared/data/rknn
 work=$build/fuzz_runs
 smoke=$root/tests/fuzz/smoke.sh
-cmake --build "$build" --target rknn_fuzzer_build regcmd_fuzzer_build npy_fuzzer_build image_fuzzer_build >/dev/null
+cmake --build "$build" --target rknn_fuzzer_build regcmd_fuzzer_build npy_fuzzer_build image_fuzzer_build \
+  onnx_fuzzer_build >/dev/null
 run() {  # name fuzzer seeds...
   local name=$1 fuzzer=$2
   shift 2
@@ -25,3 +26,6 @@ run npy "$build/tests/fuzz/npy_fuzzer" "$root/models/bundled/input.npy" "$data/m
 mkdir -p "$work"
 /usr/bin/python3 -c "from PIL import Image; im = Image.new('RGB', (7, 5), (9, 80, 200)); [im.save('$work/seed.' + e) for e in ('png', 'jpg', 'bmp')]"
 run image "$build/tests/fuzz/image_fuzzer" "$work/seed.png" "$work/seed.jpg" "$work/seed.bmp"
+onnx_cases=/usr/share/libonnx-testdata/data/node
+run onnx "$build/tests/fuzz/onnx_fuzzer" "$root/models/bundled/tiny_resnet.onnx" "$data/multiple_input_demo.onnx" \
+  "$data/custom_op/dual_residual.onnx" "$onnx_cases"/test_{conv,gemm,resize,reshape,slice,concat,maxpool,pad}*/model.onnx
