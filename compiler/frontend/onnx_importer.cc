@@ -68,16 +68,18 @@ class OnnxAttrReader : public ops::AttrReader {
   std::unordered_map<std::string, const onnx::AttributeProto*> attrs_;
 };
 
-// Copies `count` little-endian values of type T from raw_data or the typed repeated field.
+// Copies `count` little-endian values of type T from raw_data or the typed repeated field. The
+// shape's count is checked against the bytes the file holds before anything is allocated, so a
+// corrupted shape cannot ask for more memory than the file's own size.
 template <typename T, typename Repeated>
 std::vector<float> ReadValues(const onnx::TensorProto& t, const Repeated& typed, int64_t count) {
-  std::vector<float> out(static_cast<size_t>(count));
   if (t.has_raw_data()) {
     const std::string& raw = t.raw_data();
     if (raw.size() != static_cast<size_t>(count) * sizeof(T))
       throw Error("initializer '" + t.name() + "' holds " + std::to_string(raw.size()) + " bytes, its shape needs " +
                       std::to_string(count * static_cast<int64_t>(sizeof(T))),
                   "the model file is corrupted; re-export it");
+    std::vector<float> out(static_cast<size_t>(count));
     for (int64_t i = 0; i < count; ++i) {
       T v;
       std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
@@ -89,6 +91,7 @@ std::vector<float> ReadValues(const onnx::TensorProto& t, const Repeated& typed,
     throw Error("initializer '" + t.name() + "' holds " + std::to_string(typed.size()) + " values, its shape needs " +
                     std::to_string(count),
                 "the model file is corrupted; re-export it");
+  std::vector<float> out(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) out[i] = static_cast<float>(typed.Get(static_cast<int>(i)));
   return out;
 }

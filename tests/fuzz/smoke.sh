@@ -8,6 +8,6 @@ shift 3
 rm -rf "$work" && mkdir -p "$work/corpus"
 # Seeds keep their parent directory in the name: ONNX's conformance cases are all model.onnx.
 for f in "$@"; do [ -f "$f" ] && cp "$f" "$work/corpus/$(basename "$(dirname "$f")")_$(basename "$f")"; done
-"$fuzzer" -max_total_time="$seconds" -max_len=700000 -rss_limit_mb=4096 -print_final_stats=1 "$work/corpus" \
+"$fuzzer" -artifact_prefix="$work/" -max_total_time="$seconds" -max_len=700000 -rss_limit_mb=4096 -print_final_stats=1 "$work/corpus" \
   2>"$work/log" || { tail -40 "$work/log"; exit 1; }
 grep -E "stat::number_of_executed_units" "$work/log"

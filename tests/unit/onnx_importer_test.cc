@@ -153,6 +153,23 @@ TEST(OnnxImporter, TruncatedAndGarbageBytesAreRejected) {
   EXPECT_CONTAINS(LoadError(""), "Error parsing message");
 }
 
+// Found by the ONNX fuzz target: a shape of 3.2 billion elements over a handful of bytes must be
+// refused from the bytes' count before 12.8 GB are allocated for the values.
+TEST(OnnxImporter, HugeInitializerShapesAreCheckedBeforeAllocating) {
+  onnx::ModelProto m;
+  m.set_ir_version(7);
+  m.add_opset_import()->set_version(13);
+  auto* t = m.mutable_graph()->add_initializer();
+  t->set_name("w");
+  t->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {40000, 80000}) t->add_dims(d);
+  t->set_raw_data(std::string(16, '\0'));
+  EXPECT_CONTAINS(LoadError(m.SerializeAsString()), "initializer 'w' holds 16 bytes, its shape needs 12800000000");
+  t->clear_raw_data();
+  t->add_float_data(1.0f);
+  EXPECT_CONTAINS(LoadError(m.SerializeAsString()), "initializer 'w' holds 1 values, its shape needs 3200000000");
+}
+
 TEST(OnnxImporter, ConstantSubgraphsAreFolded) {
   ModelBuilder b;
   b.Input("x", {1, 4}).Initializer("c", {1, 4}).Node("Relu", {"c"}, {"rc"});
