@@ -33,6 +33,7 @@ enum class BsOperands : uint8_t {
   kRegisters,  // BS_ALU_CFG / BS_MUL_CFG operands for every channel
   kBias,       // an int32 bias per channel in memory (data use 1)
   kGrouped,    // groups of bs_group channels: int32 biases, int16 weight offsets, uint16 multipliers (data use 7)
+  kBiasMultiplier,  // groups of bs_group channels: int32 biases, uint16 multipliers (data use 5, RV110x depthwise)
 };
 
 struct RegcmdTask {
@@ -41,9 +42,16 @@ struct RegcmdTask {
   // channels in blocks of weight_ob kernels × weight_ib channels, the last block of each smaller
   // when the count is not a multiple: block (o1, i1) after all blocks before it, laid out
   // [kh][kw][kernels of the block][channels of the block]. Kernels past weight_kernels weigh 0.
-  // Depthwise: [kh][kw][weight_channels], kernel k reading channel k. Padding taps hold pad_value.
-  bool depthwise = false;
+  // Depthwise: blocks of weight_ib channels, each [kh][kw][weight_ib] (one block of all channels
+  // in RK356x/RK3588 files, blocks of 32 in RV110x files), kernel k reading channel k; with
+  // weight_pairs (RV110x) each weight is two bytes, the int8 code and its zero point negated
+  // mod 256, and weighs code - zero point (0x80 standing for zero point -128; WeightIndex then
+  // counts pairs). Padding taps hold pad_value.
+  bool depthwise = false, weight_pairs = false;
   uint32_t weight_kernels = 0, weight_channels = 0, weight_ob = 0, weight_ib = 0;
+  // Depthwise: the task's channels that lie in whole blocks of weight_ib; the rest lie in one
+  // tail block of weight_tail_ib channels after them (RV110x: 8 channels in a block of 16).
+  uint32_t weight_block_channels = 0, weight_tail_ib = 0;
   int32_t pad_value = 0;
   // CNA's input converter (RV110x files convert uint8 pixels of the first layer): the byte u of
   // channel c (read unsigned when cvt_unsigned) becomes clamp(R(u·cvt_scale[c] + cvt_offset[c],
@@ -54,9 +62,15 @@ struct RegcmdTask {
   uint32_t cvt_truncate[4] = {};
 
 
-  // Byte index of weight (o, i, ky, kx) from Task::weight_addr.
+  // Index of weight (o, i, ky, kx) from Task::weight_addr, in bytes (in pairs with weight_pairs).
   uint64_t WeightIndex(uint32_t o, uint32_t i, uint32_t ky, uint32_t kx, uint32_t kh, uint32_t kw) const {
-    if (depthwise) return (uint64_t{ky} * kw + kx) * weight_channels + o;
+    if (depthwise) {  // blocks of weight_ib channels, each [kh][kw][weight_ib], then the tail block
+      if (o >= weight_block_channels)
+        return uint64_t{weight_block_channels} * kh * kw + (uint64_t{ky} * kw + kx) * weight_tail_ib +
+               (o - weight_block_channels);
+      const uint64_t block = o / weight_ib, lane = o % weight_ib;
+      return ((block * kh + ky) * kw + kx) * weight_ib + lane;
+    }
     const uint32_t o1 = o / weight_ob, i1 = i / weight_ib;
     const uint64_t bo = std::min(weight_ob, weight_kernels - o1 * weight_ob);
     const uint64_t bi = std::min(weight_ib, weight_channels - i1 * weight_ib);
@@ -80,9 +94,8 @@ struct RegcmdTask {
   bool ow_from_blob = false;
   int32_t ow_value = 0;
   // BN with register operands: v += bn_alu_operand; v = R(v · bn_mul_operand, bn_mul_shift); ReLU.
-  // bn_prelu (LeakyReLU): negative v is multiplied by bn_mul_operand, other v by 2^14
-  // (kPreluOne), then both are rounded by bn_mul_shift (docs/rknn-format.md §8).
-  static constexpr int64_t kPreluOne = int64_t{1} << 14;
+  // bn_prelu (LeakyReLU, RV110x): negative v becomes R(v, 14) · bn_mul_operand, other v stay.
+  static constexpr uint32_t kPreluShift = 14;
   bool bn_alu = false, bn_mul = false, bn_relu = false, bn_prelu = false;
   int64_t bn_relu_min = 0, bn_relu_max = kNoMax;
   int32_t bn_alu_operand = 0;
@@ -102,7 +115,10 @@ struct RegcmdTask {
 
   uint64_t BsOperandBytes(uint32_t channels) const {
     if (bs_operands == BsOperands::kBias) return uint64_t{channels} * 4;
-    if (bs_operands == BsOperands::kGrouped) return uint64_t{(channels + bs_group - 1) / bs_group} * bs_group * 8;
+    if (bs_operands == BsOperands::kRegisters || bs_group == 0) return 0;
+    const uint64_t groups = (channels + bs_group - 1) / bs_group;
+    if (bs_operands == BsOperands::kGrouped) return groups * bs_group * 8;
+    if (bs_operands == BsOperands::kBiasMultiplier) return groups * bs_group * 6;
     return 0;
   }
 };

@@ -73,6 +73,15 @@ bool RegisterFile::Known(const std::string& block, const std::string& reg) const
   return Lookup(block, reg, &code) != nullptr;
 }
 
+bool RegisterFile::HasField(const std::string& block, const std::string& reg, const std::string& field) const {
+  uint16_t code = 0;
+  const RegDef* def = Lookup(block, reg, &code);
+  if (!def) return false;
+  for (const RegField& f : def->fields)
+    if (f.name == field) return true;
+  return false;
+}
+
 int64_t RegisterFile::WordOf(const std::string& block, const std::string& reg) const {
   uint16_t code = 0;
   const RegDef* def = Lookup(block, reg, &code);

@@ -33,6 +33,8 @@ class RegisterFile {
   bool Written(const std::string& block, const std::string& reg) const;
   // The target's map has BLOCK.REGISTER (some registers exist in one target's map only).
   bool Known(const std::string& block, const std::string& reg) const;
+  // ... and its BLOCK.REGISTER has FIELD (RV110x's BS_CFG carries a multiplier shift).
+  bool HasField(const std::string& block, const std::string& reg, const std::string& field) const;
   // The command word index of the last write to BLOCK.REGISTER (to match relocations), or -1.
   int64_t WordOf(const std::string& block, const std::string& reg) const;
 

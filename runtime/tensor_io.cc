@@ -44,7 +44,7 @@ std::vector<uint8_t> PackInput(const std::vector<float>& nchw, const isa::IoTens
   std::vector<uint8_t> bytes(s.bytes(), 0);
   if (s.type == isa::ElemType::kInt8) {
     ForEachElement(s, [&](size_t i, uint64_t off) {
-      bytes[off] = static_cast<uint8_t>(quant::QuantizeValue(nchw[i], io.scale, io.zero_point));
+      bytes[off] = static_cast<uint8_t>(quant::QuantizeValue(nchw[i], io.scale, io.zero_point) + io.stored_offset);
     });
   } else {
     ForEachElement(s, [&](size_t i, uint64_t off) {

@@ -10,8 +10,9 @@ namespace rknnsim::rknn {
 // input), common to both kinds of task: BS, BN, EW, output converter, WDMA strides.
 void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const {
   isa::RegcmdTask& r = t.regcmd;
-  Require(F("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN") == 0 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0 &&
-              F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0,
+  // RV110x files set FP32TOFP16_EN (and DPU_RDMA's FP16TOFP32) on int8 reshapes; with int8 in and
+  // out these conversions of floating-point data are taken to change nothing.
+  Require(F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0 && F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0,
           "the DPU works on a type other than int8, which is not executed yet");
   t.out_rows = rows;
   t.kernels = channels;
@@ -28,18 +29,32 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   const int64_t bs_algo = F("DPU", "BS_CFG", "BS_ALU_ALGO");
   Require(!r.bs_alu || bs_algo == 0 || bs_algo == 2,
           "DPU.BS_CFG BS_ALU_ALGO=" + std::to_string(bs_algo) + " is not an addition, which is not decoded");
-  const bool alu_memory = r.bs_alu && F("DPU", "BS_CFG", "BS_ALU_SRC") == 1;
-  const bool mul_memory = r.bs_mul && F("DPU", "BS_MUL_CFG", "BS_MUL_SRC") == 1;
+  // RV110x's BS_CFG adds a shift after the multiplier (bits 9..13, isa/npu_registers.yaml).
+  const bool rv110x_bs = regs_.HasField("DPU", "BS_CFG", "BS_MUL_SHIFT");
+  const int64_t cfg_shift = rv110x_bs && bs ? F("DPU", "BS_CFG", "BS_MUL_SHIFT") : 0;
+  const int64_t use =
+      regs_.Written("DPU_RDMA", "RDMA_BRDMA_CFG") ? F("DPU_RDMA", "RDMA_BRDMA_CFG", "BRDMA_DATA_USE") : 0;
+  // An RV110x depthwise task's stream of biases and multipliers applies whatever BS_CFG's bypass
+  // bits say (open-rknpu measured this on an RV1103 board).
+  if (rv110x_bs && bs && t.op == isa::TaskOp::kConv && use == 5) r.bs_alu = r.bs_mul = true;
+  const bool alu_memory = r.bs_alu && (F("DPU", "BS_CFG", "BS_ALU_SRC") == 1 || use == 5);
+  const bool mul_memory = r.bs_mul && (F("DPU", "BS_MUL_CFG", "BS_MUL_SRC") == 1 || use == 5);
   r.bs_alu_operand = static_cast<int32_t>(Raw("DPU", "BS_ALU_CFG"));
   r.bs_mul_operand = static_cast<uint32_t>(F("DPU", "BS_MUL_CFG", "BS_MUL_OPERAND"));
-  r.bs_mul_shift = static_cast<uint32_t>(F("DPU", "BS_MUL_CFG", "BS_MUL_SHIFT_VALUE"));
-  r.ow_from_blob = t.op == isa::TaskOp::kConv && F("DPU", "BS_OW_CFG", "OW_SRC") == 1;
+  const int64_t mul_shift = F("DPU", "BS_MUL_CFG", "BS_MUL_SHIFT_VALUE");
+  Require(mul_shift == 0 || cfg_shift == 0, "DPU.BS_MUL_CFG and DPU.BS_CFG both shift the BS product");
+  r.bs_mul_shift = static_cast<uint32_t>(mul_shift + cfg_shift);
+  // The weight offsets come from the stream only when it holds them (RV110x depthwise tasks set
+  // OW_SRC but carry the offsets inside their weights).
+  r.ow_from_blob = t.op == isa::TaskOp::kConv && F("DPU", "BS_OW_CFG", "OW_SRC") == 1 && use != 5;
   r.ow_value = t.op == isa::TaskOp::kConv ? static_cast<int32_t>(F("DPU", "BS_OW_OP", "OW_OP")) : 0;
   if (alu_memory || mul_memory || r.ow_from_blob) {
-    const int64_t use = F("DPU_RDMA", "RDMA_BRDMA_CFG", "BRDMA_DATA_USE");
-    Require(use == 1 || use == 7, "DPU_RDMA.RDMA_BRDMA_CFG BRDMA_DATA_USE=" + std::to_string(use) + " is not decoded");
-    r.bs_operands = use == 7 ? isa::BsOperands::kGrouped : isa::BsOperands::kBias;
-    Require(use == 7 || (!mul_memory && !r.ow_from_blob), "the BS stream holds biases only but the DPU wants more");
+    Require(use == 1 || use == 7 || (use == 5 && rv110x_bs),
+            "DPU_RDMA.RDMA_BRDMA_CFG BRDMA_DATA_USE=" + std::to_string(use) + " is not decoded");
+    r.bs_operands = use == 7 ? isa::BsOperands::kGrouped
+                    : use == 5 ? isa::BsOperands::kBiasMultiplier : isa::BsOperands::kBias;
+    Require(use == 7 || (!r.ow_from_blob && (use == 5 || !mul_memory)),
+            "the BS stream (BRDMA_DATA_USE=" + std::to_string(use) + ") lacks operands the DPU wants");
     r.bs_group = static_cast<uint32_t>(platform_.dpu_bs_operand_group);
     const Target blob = Relocated("DPU_RDMA", "RDMA_BS_BASE_ADDR");
     t.dpu_table_addr = Address("DPU_RDMA", "RDMA_BS_BASE_ADDR", blob, r.BsOperandBytes(t.kernels));
@@ -54,6 +69,9 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
                   (!r.bn_mul || F("DPU", "BN_MUL_CFG", "BN_MUL_SRC") == 0)),
           "DPU.BN_CFG asks for operands from memory, which is not decoded");
   r.bn_prelu = r.bn_mul && F("DPU", "BN_CFG", "BN_MUL_PRELU") == 1;
+  Require(!r.bn_prelu || (rv110x_bs && F("DPU", "BN_MUL_CFG", "BN_MUL_SHIFT_VALUE") == 0),
+          "DPU.BN_CFG asks for PReLU with BN_MUL_SHIFT_VALUE=" +
+              std::to_string(F("DPU", "BN_MUL_CFG", "BN_MUL_SHIFT_VALUE")) + ", which is not decoded");
   if (r.bn_relu) ReluBounds("BN", r.bn_relu_min, r.bn_relu_max);
   const int64_t bn_algo = bn ? F("DPU", "BN_CFG", "BN_ALU_ALGO") : 2;
   Require(!r.bn_alu || bn_algo == 0 || bn_algo == 2, "DPU.BN_CFG BN_ALU_ALGO=" + std::to_string(bn_algo) + " is not decoded");
@@ -156,6 +174,41 @@ void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r) const {
   }
 }
 
+// The channel blocks of a depthwise weight tensor as its native shape gives them: [1, C1, kh, kw,
+// 1, Cb], or that followed by a tail block [1, 1, kh, kw, 1, Cb'] (RV110x), or a flat [kh][kw][C]
+// (RK356x/RK3588). A task whose DCOMP_ADDR0 starts at a later block sees the blocks from there.
+void TaskDecoder::DepthwiseBlocks(isa::RegcmdTask& r, const RTensor& weight, uint64_t offset,
+                                  uint32_t bytes_per_channel) const {
+  const std::vector<int32_t>& wn = weight.native_shape;
+  const uint32_t kh = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_HEIGHT"));
+  const uint32_t kw = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_WIDTH"));
+  auto block_shape = [&](size_t at) {
+    return wn.size() >= at + 6 && wn[at] == 1 && wn[at + 1] >= 0 && wn[at + 2] == static_cast<int32_t>(kh) &&
+           wn[at + 3] == static_cast<int32_t>(kw) && wn[at + 4] == 1 && wn[at + 5] > 0;
+  };
+  uint64_t whole = 0, ib = 0, tail = 0;
+  if ((wn.size() == 6 || wn.size() == 12) && block_shape(0) && (wn.size() == 6 || (block_shape(6) && wn[7] == 1))) {
+    ib = static_cast<uint64_t>(wn[5]);
+    whole = static_cast<uint64_t>(wn[1]) * ib;
+    tail = wn.size() == 12 ? static_cast<uint64_t>(wn[11]) : 0;
+  } else {
+    Require(weight.data.size() % bytes_per_channel == 0,
+            "depthwise weight '" + weight.name + "' is not whole channels of " + std::to_string(kh) + "x" + std::to_string(kw));
+    whole = ib = weight.data.size() / bytes_per_channel;
+  }
+  Require(ib > 0 && (whole + tail) * bytes_per_channel <= weight.data.size(),
+          "depthwise weight '" + weight.name + "': its native blocks hold more than its " +
+              std::to_string(weight.data.size()) + " bytes");
+  const uint64_t block_bytes = ib * bytes_per_channel;
+  Require(offset % block_bytes == 0 && offset / block_bytes * ib <= whole,
+          "CNA.DCOMP_ADDR0 starts depthwise weight '" + weight.name + "' inside a channel block");
+  const uint64_t first = offset / block_bytes * ib;
+  r.weight_ib = static_cast<uint32_t>(ib);
+  r.weight_block_channels = static_cast<uint32_t>(whole - first);
+  r.weight_tail_ib = static_cast<uint32_t>(tail);
+  r.weight_channels = static_cast<uint32_t>(whole - first + tail);
+}
+
 isa::Task TaskDecoder::Conv() const {
   // Depthwise is CONV_MODE 3 in RK356x/RK3588 files and 7 in RV110x files, with CORE's DW_EN in both.
   const int64_t mode = F("CNA", "CONV_CON1", "CONV_MODE");
@@ -164,13 +217,12 @@ isa::Task TaskDecoder::Conv() const {
           "CNA.CONV_CON1 asks for a convolution mode other than direct or depthwise, which is not executed yet");
   Require(depthwise == (F("CORE", "MISC_CFG", "DW_EN") == 1),
           "CNA.CONV_CON1 CONV_MODE=" + std::to_string(mode) + " disagrees with CORE.MISC_CFG DW_EN");
-  // RV110x files store depthwise weights as 16-bit values ([kh][kw][C] little-endian: the
-  // channels whose bias is 0 have both bytes 0) and feed the DPU biases and multipliers
-  // (BRDMA_DATA_USE=5) while BS_CFG reads as bypassed; what the MAC array and the DPU then
-  // compute is not known well enough to execute (docs/rknn-format.md §8).
-  Require(!depthwise || F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS") == 1,
-          "CNA.WEIGHT_SIZE2 WEIGHT_KERNELS=" + std::to_string(F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS")) +
-              ": the depthwise weights are 16-bit, which is not executed yet");
+  // RV110x files store each depthwise weight as two bytes, WEIGHT_KERNELS=2: the int8 code and
+  // the channel's negated weight zero point (open-rknpu; in the shared files the second byte is
+  // the same at every tap of a channel, and both are 0 in channels whose bias is 0).
+  const int64_t depthwise_bytes = depthwise ? F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS") : 1;
+  Require(depthwise_bytes == 1 || depthwise_bytes == 2,
+          "CNA.WEIGHT_SIZE2 WEIGHT_KERNELS=" + std::to_string(depthwise_bytes) + " on a depthwise task is not decoded");
   Require(F("CNA", "CONV_CON1", "IN_PRECISION") == 0 && F("CNA", "CONV_CON1", "PROC_PRECISION") == 0,
           "CNA.CONV_CON1 asks for a precision other than int8, which is not executed yet");
   Require(F("CNA", "CONV_CON3", "ATROUS_X_DILATION") <= 1 && F("CNA", "CONV_CON3", "ATROUS_Y_DILATION") <= 1,
@@ -213,7 +265,7 @@ isa::Task TaskDecoder::Conv() const {
   // input tensor's when that agrees; a depthwise task reads its output channels.
   const Target in = Relocated("CNA", "FEATURE_DATA_ADDR");
   const RTensor& input = TensorOf(in);
-  const Geometry g = GeometryOf(input, who_);
+  const Geometry g = GeometryOf(input, who_, ddr_.linear_c2);
   const uint32_t field = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL_REAL"));
   const uint32_t logical = input.shape.size() >= 2 ? static_cast<uint32_t>(input.shape[1]) : 0;
   uint32_t channels = field + 1;
@@ -238,11 +290,9 @@ isa::Task TaskDecoder::Conv() const {
   const uint64_t kernel_taps = uint64_t{t.kernel_h} * t.kernel_w;
   r.weight_kernels = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS"));
   if (r.depthwise) {
-    Require(weight.data.size() % kernel_taps == 0 && weight.data.size() / kernel_taps >= t.kernels,
-            "depthwise weight '" + weight.name + "' does not hold " + std::to_string(t.kernels) + " channels of " +
-                std::to_string(t.kernel_h) + "x" + std::to_string(t.kernel_w));
-    r.weight_channels = static_cast<uint32_t>(weight.data.size() / kernel_taps);
+    r.weight_pairs = depthwise_bytes == 2;
     r.weight_kernels = t.kernels;
+    DepthwiseBlocks(r, weight, w.offset, static_cast<uint32_t>(kernel_taps * static_cast<uint64_t>(depthwise_bytes)));
   } else {
     // Channels per kernel as stored: DATAIN_CHANNEL in RK356x/RK3588 files, 4 (one pixel lane
     // each) where RV110x files convert 3-channel pixels while DATAIN_CHANNEL says 16.
@@ -262,10 +312,20 @@ isa::Task TaskDecoder::Conv() const {
             "CNA.WEIGHT_SIZE2 / DATA_SIZE1 give " + std::to_string(r.weight_kernels) + " kernels of " +
                 std::to_string(r.weight_channels) + " channels for " + std::to_string(channels) + " input channels");
   }
+  Require(!r.depthwise || t.kernels <= r.weight_channels,
+          "depthwise weight '" + weight.name + "' holds " + std::to_string(r.weight_channels) + " channels from CNA.DCOMP_ADDR0, the task writes " +
+              std::to_string(t.kernels));
   Require(r.depthwise || t.kernels <= r.weight_kernels,
           "the DPU writes " + std::to_string(t.kernels) + " channels of a " + std::to_string(r.weight_kernels) +
               "-kernel convolution");
-  const uint64_t bytes = (r.depthwise ? 1 : uint64_t{r.weight_kernels}) * r.weight_channels * kernel_taps;
+  // A depthwise task reads the blocks of its channels (a task may start at a later block).
+  uint64_t bytes = uint64_t{r.weight_kernels} * r.weight_channels * kernel_taps;
+  if (r.depthwise) {
+    bytes = 0;
+    for (uint32_t k = 0; k < t.kernels; ++k)
+      bytes = std::max(bytes, r.WeightIndex(k, k, t.kernel_h - 1, t.kernel_w - 1, t.kernel_h, t.kernel_w) + 1);
+    bytes *= static_cast<uint64_t>(depthwise_bytes);
+  }
   Require(r.depthwise || F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES") == static_cast<int64_t>(bytes),
           "CNA.WEIGHT_SIZE0 (" + std::to_string(F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES")) + " bytes) is not " +
               std::to_string(r.weight_kernels) + " kernels of " + std::to_string(r.weight_channels) + " channels");

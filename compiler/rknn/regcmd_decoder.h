@@ -40,6 +40,7 @@ class TaskDecoder {
   }
   void ReluBounds(const std::string& stage, int64_t& min, int64_t& max) const;
   void DecodeInputConverter(isa::RegcmdTask& r) const;
+  void DepthwiseBlocks(isa::RegcmdTask& r, const RTensor& weight, uint64_t offset, uint32_t bytes_per_channel) const;
 
   // The tensor an address register points into (from the file's relocation of the word that
   // last wrote it) and the register's value, the offset inside it.
@@ -86,7 +87,9 @@ class TaskDecoder {
     strides.addr = Address(block, reg, t, strides.Span(channels, rows, width));
     return strides;
   }
-  Geometry GeometryAt(const char* block, const char* reg) const { return GeometryOf(TensorOf(Relocated(block, reg)), who_); }
+  Geometry GeometryAt(const char* block, const char* reg) const {
+    return GeometryOf(TensorOf(Relocated(block, reg)), who_, ddr_.linear_c2);
+  }
 
   void DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const;
   isa::Task NewTask(isa::TaskOp op) const {

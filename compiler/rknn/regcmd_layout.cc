@@ -8,8 +8,9 @@
 
 namespace rknnsim::rknn {
 
-DdrLayout LayOut(const RknnModel& model, const std::string& what) {
+DdrLayout LayOut(const RknnModel& model, uint32_t int8_c2, const std::string& what) {
   DdrLayout l;
+  l.linear_c2 = int8_c2;
   l.addr.assign(model.tensors.size(), -1);
   for (size_t i = 0; i < model.tensors.size(); ++i) {
     const RTensor& t = model.tensors[i];
@@ -72,7 +73,9 @@ Relocations RelocationsOf(const RknnModel& model, const std::vector<isa::NpuTask
   return out;
 }
 
-Geometry GeometryOf(const RTensor& t, const std::string& who) {
+Geometry GeometryOf(const RTensor& t, const std::string& who, uint32_t linear_c2) {
+  if (linear_c2 > 0 && t.dtype == 3 && t.native_shape.size() == 2 && t.native_shape[0] == 1 && t.native_shape[1] > 0)
+    return {1, 1, linear_c2};
   if (t.native_shape.size() != 5 || t.native_shape[0] != 1 || t.native_shape[4] <= 0 || t.native_shape[2] <= 0 ||
       t.native_shape[3] <= 0)
     throw Error(who + ": tensor '" + t.name + "' is not a batch-1 NC1HWC2 feature map (native shape of " +
@@ -83,8 +86,8 @@ Geometry GeometryOf(const RTensor& t, const std::string& who) {
           static_cast<uint32_t>(t.native_shape[4])};
 }
 
-isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who) {
-  const Geometry g = GeometryOf(t, who);
+isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who, uint32_t linear_c2) {
+  const Geometry g = GeometryOf(t, who, linear_c2);
   isa::Surface s;
   s.addr = static_cast<uint64_t>(addr);
   s.c2 = g.c2;
@@ -92,7 +95,8 @@ isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who) {
   s.height = g.height;
   s.width = g.width;
   s.type = isa::ElemType::kInt8;
-  if (addr < 0 || s.c1() > static_cast<uint32_t>(t.native_shape[1]) || s.bytes() > static_cast<uint64_t>(t.size))
+  const bool linear = t.native_shape.size() == 2;
+  if (addr < 0 || (!linear && s.c1() > static_cast<uint32_t>(t.native_shape[1])) || s.bytes() > static_cast<uint64_t>(t.size))
     throw Error(who + ": tensor '" + t.name + "' has an inconsistent native shape for its " + std::to_string(t.size) +
                 " bytes");
   return s;

@@ -24,8 +24,9 @@ struct DdrLayout {
   std::vector<int64_t> addr;  // per tensor, -1 when the tensor has no memory
   std::vector<uint8_t> constants;
   uint64_t internal_base = 0;
+  uint32_t linear_c2 = 0;  // int8 C2 of the platform: how a linear [1, N] vector lies (GeometryOf)
 };
-DdrLayout LayOut(const RknnModel& model, const std::string& what);
+DdrLayout LayOut(const RknnModel& model, uint32_t int8_c2, const std::string& what);
 
 // The file's relocation list by command word, and what a relocated register holds besides the
 // offset into its tensor: nothing in layout-L files (RK356x, RK3588); in layout-T files (RV110x) the tensor's address in
@@ -43,9 +44,11 @@ struct Geometry {
   uint64_t line() const { return uint64_t{width} * c2; }
   uint64_t surface() const { return line() * height; }
 };
-Geometry GeometryOf(const RTensor& t, const std::string& who);
+// A linear int8 vector (native [1, N], e.g. mobilefacenet's embedding) lies as a one-pixel map
+// of `linear_c2`-byte atoms, which is how the DPU writes it; 0 refuses such tensors.
+Geometry GeometryOf(const RTensor& t, const std::string& who, uint32_t linear_c2 = 0);
 
 // A graph input or output: its native NC1HWC2 surface at `addr`.
-isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who);
+isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who, uint32_t linear_c2 = 0);
 
 }  // namespace rknnsim::rknn

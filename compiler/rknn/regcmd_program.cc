@@ -46,11 +46,39 @@ isa::IoTensor IoOf(const RknnModel& model, const DdrLayout& ddr, int32_t id, con
     throw Error(what + ": graph input/output '" + t.name + "' has no per-tensor int8 quantization");
   io.scale = t.scale[0];
   io.zero_point = t.zero_point[0];
-  io.surface = SurfaceOf(t, ddr.addr[static_cast<size_t>(id)], what + ": graph input/output");
+  io.surface = SurfaceOf(t, ddr.addr[static_cast<size_t>(id)], what + ": graph input/output", ddr.linear_c2);
   return io;
 }
 
 bool IsIoOperator(const std::string& type) { return type == "InputOperator" || type == "OutputOperator"; }
+
+// A graph input that a task's input converter reads holds what the board's runtime stores there,
+// the bytes the converter turns into the input's int8 codes: each lane must be an offset (scale
+// 2^truncate, offset a multiple of it), the same in every lane and every such task.
+void SetStoredOffsets(isa::Program& p, const std::vector<uint32_t>& file_task, const std::string& what) {
+  std::vector<bool> set(p.inputs.size(), false);
+  for (size_t k = 0; k < p.tasks.size(); ++k) {
+    const isa::RegcmdTask& r = p.tasks[k].regcmd;
+    if (!r.cvt) continue;
+    const std::string who = what + ": task " + std::to_string(file_task.at(k));
+    for (size_t i = 0; i < p.inputs.size(); ++i) {
+      const isa::Surface& s = p.inputs[i].surface;
+      if (r.source.addr < s.addr || r.source.addr >= s.addr + s.bytes()) continue;
+      for (uint32_t lane = 0; lane < p.tasks[k].input.channels; ++lane) {
+        const int64_t unit = int64_t{1} << r.cvt_truncate[lane];
+        if (r.cvt_scale[lane] != unit || r.cvt_offset[lane] % unit != 0 || !r.cvt_unsigned)
+          throw Error(who + ": CNA's input converter of lane " + std::to_string(lane) +
+                      " is not an offset on uint8 pixels, so what the board's runtime stores in input '" +
+                      p.inputs[i].name + "' is not known");
+        const int32_t offset = static_cast<int32_t>(-r.cvt_offset[lane] / unit);
+        if (set[i] && p.inputs[i].stored_offset != offset)
+          throw Error(who + ": the input converters disagree on the bytes of input '" + p.inputs[i].name + "'");
+        p.inputs[i].stored_offset = offset;
+        set[i] = true;
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -79,7 +107,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     throw Error(what + " holds no task array: toolkits up to 1.5 store per-operation register blobs that rknn-sim "
                        "does not decode",
                 "recompile the model with RKNN-Toolkit2 1.6 or later, or convert its source model with `rknn-sim convert`");
-  const DdrLayout ddr = LayOut(model, what);
+  const DdrLayout ddr = LayOut(model, static_cast<uint32_t>(platform.c2_int8), what);
   const Relocations relocations = RelocationsOf(model, tasks, what);
 
   RegcmdProgram out;
@@ -203,6 +231,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
   p.memory.internal_bytes = scratch - ddr.internal_base;
   out.tensor_addr = ddr.addr;
   for (int32_t id : model.inputs) p.inputs.push_back(IoOf(model, ddr, id, what));
+  SetStoredOffsets(p, out.file_task, what);
   for (int32_t id : model.outputs) {
     const auto made = host_made.find(id);
     p.outputs.push_back(made != host_made.end() ? made->second : IoOf(model, ddr, id, what));

@@ -8,10 +8,14 @@
 namespace rknnsim::rknn {
 namespace {
 
+// value / 2^shift to the nearest integer, an exact half to the even neighbour.
 int64_t Rounded(int64_t value, uint32_t shift) {
   if (shift == 0) return value;
-  const int64_t half = int64_t{1} << (shift - 1);
-  return (value + half) >> shift;  // arithmetic shift: rounds half up, also for negative values
+  const int64_t unit = int64_t{1} << shift;
+  const int64_t quotient = value >= 0 ? value / unit : -((-value + unit - 1) / unit);  // floor
+  const int64_t twice_rest = 2 * (value - quotient * unit);
+  if (twice_rest > unit || (twice_rest == unit && quotient % 2 != 0)) return quotient + 1;
+  return quotient;
 }
 
 int64_t Bounded(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
@@ -45,8 +49,12 @@ int64_t BsOperand(Ddr& ddr, const isa::Task& t, uint32_t k, int field) {
     std::memcpy(&v, ddr.At(t.dpu_table_addr + uint64_t{k} * 4, 4), 4);
     return v;
   }
+  // Grouped streams: per group of G channels the biases, the weight offsets (data use 7 only),
+  // the multipliers.
   const uint32_t g = r.bs_group;
-  const uint64_t group = t.dpu_table_addr + uint64_t{k / g} * g * 8;
+  const bool offsets = r.bs_operands == isa::BsOperands::kGrouped;
+  if (field == 1 && !offsets) return from_registers;
+  const uint64_t group = t.dpu_table_addr + uint64_t{k / g} * g * (offsets ? 8 : 6);
   const uint32_t lane = k % g;
   if (field == 0) {
     int32_t v;
@@ -54,7 +62,7 @@ int64_t BsOperand(Ddr& ddr, const isa::Task& t, uint32_t k, int field) {
     return v;
   }
   uint16_t raw;
-  std::memcpy(&raw, ddr.At(group + g * (field == 1 ? 4 : 6) + lane * 2, 2), 2);
+  std::memcpy(&raw, ddr.At(group + g * (field == 1 ? 4 : offsets ? 6 : 4) + lane * 2, 2), 2);
   return field == 1 ? int64_t{static_cast<int16_t>(raw)} : int64_t{raw};
 }
 
@@ -65,9 +73,9 @@ int8_t Stages(Ddr& ddr, const isa::Task& t, uint32_t k, uint32_t y, uint32_t x, 
   if (r.bs_mul) v = Rounded(v * BsOperand(ddr, t, k, 2), r.bs_mul_shift);
   if (r.bs_relu) v = Bounded(v, r.bs_relu_min, r.bs_relu_max);
   if (r.bn_alu) v += r.bn_alu_operand;
-  if (r.bn_prelu)
-    v = Rounded(v < 0 ? v * int64_t{r.bn_mul_operand} : v << 14, r.bn_mul_shift);
-  else if (r.bn_mul)
+  if (r.bn_prelu && v < 0)
+    v = Rounded(v, isa::RegcmdTask::kPreluShift) * int64_t{r.bn_mul_operand};
+  else if (r.bn_mul && !r.bn_prelu)
     v = Rounded(v * int64_t{r.bn_mul_operand}, r.bn_mul_shift);
   if (r.bn_relu) v = Bounded(v, r.bn_relu_min, r.bn_relu_max);
   if (r.ew) {
@@ -103,10 +111,14 @@ void Conv(Ddr& ddr, const isa::Task& t) {
             for (uint32_t c = first; c < last; ++c) {
               const int64_t in = inside ? Input(ddr, r, c, static_cast<uint32_t>(iy), static_cast<uint32_t>(ix))
                                         : r.pad_value;
-              const int64_t code =
-                  k < r.weight_kernels
-                      ? ddr.Get(t.weight_addr + r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w))
-                      : 0;
+              const uint64_t index = r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w);
+              int64_t code = 0;
+              if (k < r.weight_kernels && r.weight_pairs) {  // (code, -zero point mod 256) pairs
+                const int64_t negated = *ddr.At(t.weight_addr + 2 * index + 1, 1);
+                code = int64_t{ddr.Get(t.weight_addr + 2 * index)} + (negated == 0x80 ? 128 : static_cast<int8_t>(negated));
+              }
+              else if (k < r.weight_kernels)
+                code = ddr.Get(t.weight_addr + index);
               v += in * (code + ow);
             }
           }

@@ -11,8 +11,19 @@
 namespace rknnsim::sim {
 namespace {
 
+// v / 2^shift rounded to nearest, ties to even (docs/rknn-format.md §8).
 int64_t RoundShift(int64_t v, uint32_t shift) {
-  return shift == 0 ? v : (v + (int64_t{1} << (shift - 1))) >> shift;
+  if (shift == 0) return v;
+  const int64_t floor = v >> shift, rest = v - (floor << shift), half = int64_t{1} << (shift - 1);
+  return floor + (rest > half || (rest == half && (floor & 1)));
+}
+
+// A depthwise weight: its code, minus the zero point whose 8-bit negation RV110x pairs store
+// beside it (so 0x80 stands for zero point -128, an offset of +128).
+int32_t DepthwiseWeight(const isa::RegcmdTask& r, const uint8_t* weights, uint64_t index) {
+  if (!r.weight_pairs) return static_cast<int8_t>(weights[index]);
+  const int8_t zero_point = static_cast<int8_t>(static_cast<uint8_t>(-weights[2 * index + 1]));
+  return int32_t{static_cast<int8_t>(weights[2 * index])} - zero_point;
 }
 
 }  // namespace
@@ -31,7 +42,7 @@ void RegcmdConvAccumulate(const isa::Task& t, const RegcmdTile& in, const uint8_
       for (uint32_t k = 0; k < stored; ++k) {
         const size_t tap = size_t{ky} * t.kernel_w + kx;
         if (r.depthwise) {
-          w[tap * kernels + k] = static_cast<int8_t>(weights[r.WeightIndex(k, k, ky, kx, t.kernel_h, t.kernel_w)]);
+          w[tap * kernels + k] = DepthwiseWeight(r, weights, r.WeightIndex(k, k, ky, kx, t.kernel_h, t.kernel_w));
           continue;
         }
         for (uint32_t c = 0; c < channels; ++c)
@@ -100,16 +111,20 @@ RegcmdOperands ReadRegcmdOperands(const isa::Task& t, const uint8_t* blob) {
       o.alu[k] = b;
       continue;
     }
-    const size_t group = (k / r.bs_group) * r.bs_group * 8, lane = k % r.bs_group;
+    // A group stores its biases, then (kGrouped) its weight offsets, then its multipliers.
+    const bool offsets = r.bs_operands == isa::BsOperands::kGrouped;
+    const size_t group = (k / r.bs_group) * r.bs_group * (offsets ? 8 : 6), lane = k % r.bs_group;
     int32_t b;
     int16_t ow;
     uint16_t m;
     std::memcpy(&b, blob + group + lane * 4, 4);
-    std::memcpy(&ow, blob + group + r.bs_group * 4 + lane * 2, 2);
-    std::memcpy(&m, blob + group + r.bs_group * 6 + lane * 2, 2);
+    std::memcpy(&m, blob + group + r.bs_group * (offsets ? 6 : 4) + lane * 2, 2);
     o.alu[k] = b;
     o.mul[k] = m;
-    if (r.ow_from_blob) o.ow[k] = ow;
+    if (offsets && r.ow_from_blob) {
+      std::memcpy(&ow, blob + group + r.bs_group * 4 + lane * 2, 2);
+      o.ow[k] = ow;
+    }
   }
   return o;
 }
@@ -120,9 +135,10 @@ int8_t RegcmdDpuPipeline(const isa::RegcmdTask& r, const RegcmdOperands& ops, ui
   if (r.bs_mul) v = RoundShift(v * ops.mul[k], r.bs_mul_shift);
   if (r.bs_relu) v = std::clamp(v, r.bs_relu_min, r.bs_relu_max);
   if (r.bn_alu) v += r.bn_alu_operand;
-  if (r.bn_mul) {
-    const int64_t m = r.bn_prelu && v >= 0 ? isa::RegcmdTask::kPreluOne : int64_t{r.bn_mul_operand};
-    v = RoundShift(v * m, r.bn_mul_shift);
+  if (r.bn_prelu) {
+    if (v < 0) v = RoundShift(v, isa::RegcmdTask::kPreluShift) * r.bn_mul_operand;
+  } else if (r.bn_mul) {
+    v = RoundShift(v * r.bn_mul_operand, r.bn_mul_shift);
   }
   if (r.bn_relu) v = std::clamp(v, r.bn_relu_min, r.bn_relu_max);
   if (r.ew) {

@@ -54,9 +54,14 @@ rknn::RegcmdProgram ConvProgram(const Case& c, const isa::PlatformConfig& platfo
   const uint32_t taps = c.kernel * c.kernel;
   r.weight_kernels = t.kernels;
   r.weight_channels = c.depthwise ? c.channels : c.stored_channels;
-  r.weight_ob = 16, r.weight_ib = c.depthwise ? 1 : c.stored_channels;
+  r.weight_ob = 16, r.weight_ib = c.depthwise ? 16 : c.stored_channels;
+  if (c.depthwise) {  // whole blocks of 16 channels, the rest in a tail block
+    r.weight_block_channels = c.channels / 16 * 16;
+    r.weight_tail_ib = c.channels % 16;
+  }
   t.weight_kernel_atom = c.depthwise ? 1 : r.weight_ob;
-  t.weight_bytes = (c.depthwise ? 1 : r.weight_kernels) * r.weight_channels * taps;
+  t.weight_bytes = r.weight_kernels * r.weight_channels * taps;
+  if (c.depthwise) t.weight_bytes = c.channels * taps;
   p.weights.resize(t.weight_bytes);
   for (uint8_t& w : p.weights) w = static_cast<uint8_t>(byte(rng));
   r.bs_operands = isa::BsOperands::kGrouped;
@@ -101,8 +106,8 @@ rknn::RegcmdProgram ConvProgram(const Case& c, const isa::PlatformConfig& platfo
   p.memory.weight_bytes = p.weights.size();
   p.memory.internal_base = kInternalBase;
   p.memory.internal_bytes = out_addr + t.output.bytes() - kInternalBase;
-  isa::IoTensor in{"x", {1, c.channels, c.height, c.width}, 1.0f, 0, t.input};
-  isa::IoTensor result{"y", {1, t.kernels, out_h, out_w}, 1.0f, 0, t.output};
+  isa::IoTensor in{"x", {1, c.channels, c.height, c.width}, 1.0f, 0, 0, t.input};
+  isa::IoTensor result{"y", {1, t.kernels, out_h, out_w}, 1.0f, 0, 0, t.output};
   p.inputs = {in};
   p.outputs = {result};
   return out;
@@ -145,9 +150,10 @@ TEST_F(RegcmdBitExact, InputConverterOnUnsignedPixelsAndLeakyRelu) {
         r.cvt_truncate[lane] = 14;
       }
       r.bs_relu = true, r.bs_relu_min = isa::RegcmdTask::kNoMin, r.bs_relu_max = isa::RegcmdTask::kNoMax;
-      r.bn_mul = r.bn_prelu = true, r.bn_mul_operand = 1638, r.bn_mul_shift = static_cast<uint32_t>(8 * round % 16);
+      r.bs_mul_shift = static_cast<uint32_t>(round);  // LeakyReLU programs shift the BS product little
+      r.bn_mul = r.bn_prelu = true, r.bn_mul_operand = 1638;
       r.bn_relu = true, r.bn_relu_min = isa::RegcmdTask::kNoMin, r.bn_relu_max = isa::RegcmdTask::kNoMax;
-      r.out_shift += r.bn_mul_shift == 0 ? 14 : 14 - r.bn_mul_shift;
+      r.out_shift += 14 - round;
     });
     ExpectSameBytes(program, platform_, RandomBytes(program.program.inputs[0].surface.bytes(), rng_));
   }

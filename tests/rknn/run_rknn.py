@@ -27,10 +27,8 @@ DEMO_FILES = ["multiple_input_demo_rk3566_rk3568", "multiple_input_demo_rk3588_t
 DEMO_INPUTS = ["multiple_input_demo_image1_nchw.npy", "multiple_input_demo_image2_nchw.npy"]
 REFUSED = {
     "multiple_input_demo_rk3588": "holds no task array",
-    "mobilefacenet_rv1103": "task 1 (node 'Conv:/backbone/stage1/stage1.1/stage1.1.0/Conv', ConvClip): "
-                            "CNA.WEIGHT_SIZE2 WEIGHT_KERNELS=2: the depthwise weights are 16-bit",
-    "retinaface_rv1106": "task 8 (node 'Conv:/stage1/stage1.1/stage1.1.0/Conv', ConvLeakyRelu): "
-                         "CNA.WEIGHT_SIZE2 WEIGHT_KERNELS=2: the depthwise weights are 16-bit",
+    "retinaface_rv1106": "task 85 (node 'Conv:/output2/output2.0/Conv', ConvLeakyReluAdd): "
+                         "DPU.BN_CFG asks for PReLU with BN_MUL_SHIFT_VALUE=8",
 }
 
 
