@@ -18,6 +18,8 @@ import sys
 
 import numpy as np
 
+import astronaut
+
 FILE = "mobilefacenet_rv1103"
 SIZE = 160
 MARGIN = 0.05
@@ -42,17 +44,11 @@ def main():
         import cv2
         import skimage.data
         from PIL import Image, ImageDraw
-    except ImportError as e:
-        print("FAIL: %s (scripts/setup.sh installs python3-skimage, python3-opencv and opencv-data)" % e)
+        photo, (x, y, w, h) = astronaut.astronaut_and_face()
+    except (ImportError, astronaut.Unavailable) as e:
+        print("FAIL: %s" % e)
         return 1
     os.makedirs(work, exist_ok=True)
-    photo = skimage.data.astronaut()
-    cascade = cv2.CascadeClassifier("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml")
-    faces = cascade.detectMultiScale(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), 1.1, 5)
-    if len(faces) != 1:
-        print("FAIL: OpenCV finds %d faces in the astronaut photo, expected 1" % len(faces))
-        return 1
-    x, y, w, h = faces[0]
     m = int(0.15 * w)
     face = cv2.resize(photo[max(0, y - m):y + h + m, max(0, x - m):x + w + m], (SIZE, SIZE))
     pictures = {"face": face, "mirrored": face[:, ::-1]}

@@ -20,6 +20,8 @@ import sys
 
 import numpy as np
 
+import astronaut
+
 FILES = ["pp_human_segv2_rk3588", "pp_human_segv2_rk3566_rk3568"]
 SIZE = 192
 
@@ -30,27 +32,16 @@ def main():
         print("SKIP: no sample .rknn files in %s" % data)
         return 77
     try:
-        import cv2
-        import skimage.data
         from PIL import Image
-    except ImportError as e:
-        print("FAIL: %s (scripts/setup.sh installs python3-skimage, python3-opencv and opencv-data)" % e)
+        photo, face = astronaut.astronaut_and_face()
+    except (ImportError, astronaut.Unavailable) as e:
+        print("FAIL: %s" % e)
         return 1
     os.makedirs(work, exist_ok=True)
-    photo = skimage.data.astronaut()
     photo_path = os.path.join(work, "astronaut.png")
     Image.fromarray(photo).save(photo_path)
-    cascade = cv2.CascadeClassifier(os.path.join(cv2.data.haarcascades if hasattr(cv2, "data") else
-                                                 "/usr/share/opencv4/haarcascades/",
-                                                 "haarcascade_frontalface_default.xml"))
-    if cascade.empty():
-        cascade = cv2.CascadeClassifier("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml")
-    faces = cascade.detectMultiScale(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), 1.1, 5)
-    if len(faces) != 1:
-        print("FAIL: OpenCV finds %d faces in the astronaut photo, expected 1" % len(faces))
-        return 1
     scale = SIZE / photo.shape[0]
-    fx, fy, fw, fh = [int(round(v * scale)) for v in faces[0]]
+    fx, fy, fw, fh = [int(round(v * scale)) for v in face]
     ok = True
     masks = {}
     for name in FILES:
