@@ -11,7 +11,7 @@ data=$root/../shared/data/rknn
 work=$build/fuzz_runs
 smoke=$root/tests/fuzz/smoke.sh
 cmake --build "$build" --target rknn_fuzzer_build regcmd_fuzzer_build npy_fuzzer_build image_fuzzer_build \
-  onnx_fuzzer_build >/dev/null
+  onnx_fuzzer_build model_file_fuzzer_build >/dev/null
 run() {  # name fuzzer seeds...
   local name=$1 fuzzer=$2
   shift 2
@@ -29,3 +29,11 @@ run image "$build/tests/fuzz/image_fuzzer" "$work/seed.png" "$work/seed.jpg" "$w
 onnx_cases=/usr/share/libonnx-testdata/data/node
 run onnx "$build/tests/fuzz/onnx_fuzzer" "$root/models/bundled/tiny_resnet.onnx" "$data/multiple_input_demo.onnx" \
   "$data/custom_op/dual_residual.onnx" "$onnx_cases"/test_{conv,gemm,resize,reshape,slice,concat,maxpool,pad}*/model.onnx
+# Our model file: the bundled model compiled fp16 for RK3566 and int8 for RV1106 as seeds.
+export RKNN_SIM_MODELS_DIR=${RKNN_SIM_MODELS_DIR:-$root/models}
+seeds=$work/model_seeds
+mkdir -p "$seeds"
+{ "$build/tools/rknn-sim" convert "$root/models/bundled/tiny_resnet.onnx" -t rk3566 --no-quant -o "$seeds/fp16.rknn" &&
+  (cd "$root/models/bundled" && "$build/tools/rknn-sim" convert tiny_resnet.onnx -t rv1106 -d dataset.txt \
+     -o "$seeds/int8.rknn"); } >/dev/null 2>&1 || { echo "E fuzz.sh: cannot compile the seed models"; exit 1; }
+run model "$build/tests/fuzz/model_file_fuzzer" "$seeds/fp16.rknn" "$seeds/int8.rknn"
