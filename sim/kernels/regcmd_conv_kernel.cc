@@ -14,7 +14,7 @@ namespace {
 // v / 2^shift rounded to nearest, ties to even (docs/rknn-format.md §8).
 int64_t RoundShift(int64_t v, uint32_t shift) {
   if (shift == 0) return v;
-  const int64_t floor = v >> shift, rest = v - (floor << shift), half = int64_t{1} << (shift - 1);
+  const int64_t unit = int64_t{1} << shift, floor = v >> shift, rest = v - floor * unit, half = unit / 2;
   return floor + (rest > half || (rest == half && (floor & 1)));
 }
 
