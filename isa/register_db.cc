@@ -157,14 +157,17 @@ const RegDef* RegisterDb::Register(uint16_t code, uint16_t offset, const std::st
   return nullptr;
 }
 
-std::string DescribeWrite(const RegisterDb& db, const RegWrite& w, const std::string& target, bool* known) {
+std::string WriteName(const RegisterDb& db, const RegWrite& w, const std::string& target) {
   const RegBlock* block = db.Block(w.block, target);
   const RegDef* reg = db.Register(w.block, w.reg, target);
+  return (block ? block->name : "block_" + Hex(w.block, 4)) + "." + (reg ? reg->name : "reg_" + Hex(w.reg, 4));
+}
+
+std::string DescribeWrite(const RegisterDb& db, const RegWrite& w, const std::string& target, bool* known) {
+  const RegDef* reg = db.Register(w.block, w.reg, target);
   if (known) *known = reg != nullptr;
-  std::string out = block ? block->name : "block_" + Hex(w.block, 4);
-  out += ".";
-  if (!reg) return out + "reg_" + Hex(w.reg, 4) + " = " + Hex(w.value, 8);
-  out += reg->name;
+  std::string out = WriteName(db, w, target);
+  if (!reg) return out + " = " + Hex(w.value, 8);
   if (reg->address || reg->fields.empty()) return out + " = " + Hex(w.value, 8);
   uint32_t covered = 0;
   for (const RegField& f : reg->fields) {

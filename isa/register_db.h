@@ -62,6 +62,10 @@ class RegisterDb {
   std::vector<RegBlock> blocks_;
 };
 
+// The name of the register a write of a `target` program addresses: `BLOCK.REGISTER`, or
+// `block_0x0201.reg_0x1234` parts where the database has no name.
+std::string WriteName(const RegisterDb& db, const RegWrite& w, const std::string& target);
+
 // One write of a `target` program as `BLOCK.REGISTER field=value ...` (fields from the high bits
 // down, signed ones sign-extended, addresses in hex); unknown blocks or registers print raw:
 // `block_0x0201.reg_0x1234 = 0x0000000e`. `known` tells whether the register (not only its block)

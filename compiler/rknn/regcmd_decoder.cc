@@ -177,11 +177,11 @@ void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r) const {
 // The channel blocks of a depthwise weight tensor as its native shape gives them: [1, C1, kh, kw,
 // 1, Cb], or that followed by a tail block [1, 1, kh, kw, 1, Cb'] (RV110x), or a flat [kh][kw][C]
 // (RK356x/RK3588). A task whose DCOMP_ADDR0 starts at a later block sees the blocks from there.
-void TaskDecoder::DepthwiseBlocks(isa::RegcmdTask& r, const RTensor& weight, uint64_t offset,
+void TaskDecoder::DepthwiseBlocks(isa::Task& t, const RTensor& weight, uint64_t offset,
                                   uint32_t bytes_per_channel) const {
+  isa::RegcmdTask& r = t.regcmd;
   const std::vector<int32_t>& wn = weight.native_shape;
-  const uint32_t kh = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_HEIGHT"));
-  const uint32_t kw = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_WIDTH"));
+  const uint32_t kh = t.kernel_h, kw = t.kernel_w;
   auto block_shape = [&](size_t at) {
     return wn.size() >= at + 6 && wn[at] == 1 && wn[at + 1] >= 0 && wn[at + 2] == static_cast<int32_t>(kh) &&
            wn[at + 3] == static_cast<int32_t>(kw) && wn[at + 4] == 1 && wn[at + 5] > 0;
@@ -292,7 +292,7 @@ isa::Task TaskDecoder::Conv() const {
   if (r.depthwise) {
     r.weight_pairs = depthwise_bytes == 2;
     r.weight_kernels = t.kernels;
-    DepthwiseBlocks(r, weight, w.offset, static_cast<uint32_t>(kernel_taps * static_cast<uint64_t>(depthwise_bytes)));
+    DepthwiseBlocks(t, weight, w.offset, static_cast<uint32_t>(kernel_taps * static_cast<uint64_t>(depthwise_bytes)));
   } else {
     // Channels per kernel as stored: DATAIN_CHANNEL in RK356x/RK3588 files, 4 (one pixel lane
     // each) where RV110x files convert 3-channel pixels while DATAIN_CHANNEL says 16.

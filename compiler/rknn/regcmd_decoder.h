@@ -40,7 +40,7 @@ class TaskDecoder {
   }
   void ReluBounds(const std::string& stage, int64_t& min, int64_t& max) const;
   void DecodeInputConverter(isa::RegcmdTask& r) const;
-  void DepthwiseBlocks(isa::RegcmdTask& r, const RTensor& weight, uint64_t offset, uint32_t bytes_per_channel) const;
+  void DepthwiseBlocks(isa::Task& t, const RTensor& weight, uint64_t offset, uint32_t bytes_per_channel) const;
 
   // The tensor an address register points into (from the file's relocation of the word that
   // last wrote it) and the register's value, the offset inside it.

@@ -1,7 +1,6 @@
 #include "compiler/rknn/regcmd_layout.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "common/error.h"
 #include "isa/register_db.h"
@@ -34,20 +33,6 @@ DdrLayout LayOut(const RknnModel& model, uint32_t int8_c2, const std::string& wh
   return l;
 }
 
-namespace {
-
-// BLOCK.REGISTER of a write, for messages (hex offsets where the database has no name).
-std::string RegisterName(const isa::RegWrite& w, const std::string& target) {
-  const isa::RegisterDb& db = isa::RegisterDb::Builtin();
-  const isa::RegBlock* block = db.Block(w.block, target);
-  const isa::RegDef* reg = db.Register(w.block, w.reg, target);
-  char hex[16];
-  std::snprintf(hex, sizeof(hex), "0x%04x", w.reg);
-  return (block ? block->name : "block " + std::to_string(w.block)) + "." + (reg ? reg->name : std::string(hex));
-}
-
-}  // namespace
-
 Relocations RelocationsOf(const RknnModel& model, const std::vector<isa::NpuTask>& tasks, const std::string& what) {
   Relocations out;
   for (const RRelocation& r : model.relocations) out.by_word[r.word] = &r;
@@ -58,7 +43,7 @@ Relocations RelocationsOf(const RknnModel& model, const std::vector<isa::NpuTask
       if (it == out.by_word.end()) continue;
       const RRelocation& r = *it->second;
       const int64_t base = int64_t{w.value} - r.offset;
-      const std::string reg = RegisterName(w, model.target);
+      const std::string reg = isa::WriteName(isa::RegisterDb::Builtin(), w, model.target);
       if (model.layout != Layout::kT && base != 0)
         throw Error(what + ": task " + std::to_string(task.index) + ": " + reg + " holds " + std::to_string(w.value) +
                     " but its relocation says '" + r.tensor + "' + " + std::to_string(r.offset));
