@@ -7,7 +7,7 @@ build=${1:-$root/build}
 shift || true
 
 packages=(build-essential cmake ninja-build pkg-config
-  libsystemc-dev libeigen3-dev libhwy-dev libyaml-cpp-dev libspdlog-dev
+  libsystemc-dev libeigen3-dev libhwy-dev libdnnl-dev libyaml-cpp-dev libspdlog-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev nlohmann-json3-dev
   flatbuffers-compiler libflatbuffers-dev zlib1g-dev libstb-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3-numpy libonnx-testdata

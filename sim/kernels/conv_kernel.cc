@@ -1,12 +1,16 @@
-// CORE: the MAC array. Each output pixel accumulates its taps in (ky, kx, ci) order, with the
-// lanes of a SIMD vector holding neighbouring kernels of a weight group, just as one row of the
-// MAC array broadcasts an input element across kernels. Padding taps are skipped (they hold the
-// zero point, contributing 0).
+// CORE: the MAC array. int8 tasks: the tile and the task's kernel groups are unpacked from the
+// CBUF layouts into plain NHWC/OHWI, and the exact integer sums run on common/int8_conv (integer
+// sums do not depend on their order). fp16 tasks: each output pixel accumulates its taps in
+// (ky, kx, ci) order (the order decides fp32 rounding), with the lanes of a SIMD vector holding
+// neighbouring kernels of a weight group, just as one row of the MAC array broadcasts an input
+// element across kernels. Padding taps are skipped (they hold the zero point, contributing 0).
 #include <algorithm>
 #include <cstring>
-
+#include <string>
+#include <vector>
 
 #include "common/fp16.h"
+#include "common/int8_conv.h"
 #include "sim/kernels/npu_kernels.h"
 
 // Highway dynamic dispatch: this file is compiled once per SIMD target the CPU may have, and the
@@ -92,38 +96,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 using conv_detail::GroupElements;
 using conv_detail::TapWalker;
 
-// Direct convolution: SIMD lanes hold neighbouring kernels of a weight group.
-void DirectInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, int32_t* acc) {
-  const TapWalker walk(t, in);
-  const auto* x = reinterpret_cast<const int8_t*>(in.data);
-  const auto* w = reinterpret_cast<const int8_t*>(weights);
-  const hn::CappedTag<int32_t, 8> d32;
-  const hn::Rebind<int8_t, decltype(d32)> d8;
-  const size_t lanes = hn::Lanes(d32);
-  const uint32_t atom = t.weight_kernel_atom;
-  const int32_t zp = t.input_zp;
-  const size_t group_elems = GroupElements(t);
-  std::vector<int32_t> lane_acc(atom);
-  for (uint32_t oy = 0; oy < t.out_rows; ++oy)
-    for (uint32_t ox = 0; ox < t.output.width; ++ox) {
-      int32_t* pixel = acc + (size_t{oy} * t.output.width + ox) * t.kernels;
-      for (uint32_t g = 0; g < t.kernels; g += atom) {
-        const int8_t* group = w + (g / atom) * group_elems;
-        std::fill(lane_acc.begin(), lane_acc.end(), 0);
-        walk.ForTaps(oy + t.out_row_begin, ox, [&](size_t xi, size_t wi) {
-          const auto xv = hn::Set(d32, int32_t{x[xi]} - zp);
-          size_t k = 0;
-          for (; k + lanes <= atom; k += lanes) {
-            const auto wv = hn::PromoteTo(d32, hn::LoadU(d8, group + wi + k));
-            hn::StoreU(hn::Add(hn::LoadU(d32, lane_acc.data() + k), hn::Mul(xv, wv)), d32, lane_acc.data() + k);
-          }
-          for (; k < atom; ++k) lane_acc[k] += (int32_t{x[xi]} - zp) * group[wi + k];
-        });
-        std::memcpy(pixel + g, lane_acc.data(), sizeof(int32_t) * std::min(atom, t.kernels - g));
-      }
-    }
-}
-
+// Direct fp16 convolution: SIMD lanes hold neighbouring kernels of a weight group.
 void DirectFp16(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, float* acc) {
   const TapWalker walk(t, in);
   const auto* x = reinterpret_cast<const uint16_t*>(in.data);
@@ -164,7 +137,6 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace rknnsim::sim {
 
-HWY_EXPORT(DirectInt8);
 HWY_EXPORT(DirectFp16);
 
 InputSurfaces ConvInputSurfaces(const isa::Task& t) {
@@ -174,15 +146,65 @@ InputSurfaces ConvInputSurfaces(const isa::Task& t) {
   return {first, (t.kernel_begin + t.kernels + c2 - 1) / c2 - first};
 }
 
+namespace {
+
+// The task's input tile as NHWC: its input channels, or its kernels' channels when depthwise.
+void UnpackTile(const isa::Task& t, const FeatureTile& in, uint32_t first_channel, uint32_t channels, int8_t* x) {
+  const uint32_t c2 = t.input.c2;
+  const size_t pixels = size_t{in.rows} * t.input.width;
+  const auto* tile = reinterpret_cast<const int8_t*>(in.data);
+  for (uint32_t c = 0; c < channels;) {
+    const uint32_t tc = first_channel + c, lane = tc % c2, run = std::min(c2 - lane, channels - c);
+    const int8_t* surface = tile + size_t{tc / c2} * pixels * c2 + lane;
+    for (size_t p = 0; p < pixels; ++p) std::memcpy(x + p * channels + c, surface + p * c2, run);
+    c += run;
+  }
+}
+
+// The task's kernel groups (the CBUF's weight layout) as OHWI.
+void UnpackWeights(const isa::Task& t, const uint8_t* weights, int8_t* ohwi) {
+  const bool depthwise = t.conv_mode == isa::ConvMode::kDepthwise;
+  const uint32_t atom = t.weight_kernel_atom, cin_aligned = t.input.c1() * t.input.c2;
+  const uint32_t per_kernel = depthwise ? 1 : t.input.channels, tap_stride = depthwise ? 1 : cin_aligned;
+  const size_t group_elems = conv_detail::GroupElements(t), taps = size_t{t.kernel_h} * t.kernel_w;
+  const auto* groups = reinterpret_cast<const int8_t*>(weights);
+  for (uint32_t k = 0; k < t.kernels; ++k) {
+    const int8_t* group = groups + size_t{k / atom} * group_elems + k % atom;
+    for (size_t tap = 0; tap < taps; ++tap)
+      for (uint32_t ci = 0; ci < per_kernel; ++ci)
+        ohwi[(k * taps + tap) * per_kernel + ci] = group[(tap * tap_stride + ci) * atom];
+  }
+}
+
+}  // namespace
+
 void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, int32_t* acc) {
-  if (t.conv_mode == isa::ConvMode::kDepthwise) {
-    const auto* x = reinterpret_cast<const int8_t*>(in.data);
-    const auto* w = reinterpret_cast<const int8_t*>(weights);
+  if (in.rows == 0) {  // every row of the window is padding
     std::fill(acc, acc + size_t{t.out_rows} * t.output.width * t.kernels, 0);
-    conv_detail::DepthwiseTaps(t, in, [&](size_t a, size_t xi, size_t wi) { acc[a] += (int32_t{x[xi]} - t.input_zp) * w[wi]; });
     return;
   }
-  HWY_DYNAMIC_DISPATCH(DirectInt8)(t, in, weights, acc);
+  const bool depthwise = t.conv_mode == isa::ConvMode::kDepthwise;
+  Int8ConvShape s;
+  s.channels = depthwise ? t.kernels : t.input.channels, s.height = in.rows, s.width = t.input.width;
+  s.kernels = t.kernels, s.groups = depthwise ? t.kernels : 1;
+  s.kernel_h = t.kernel_h, s.kernel_w = t.kernel_w, s.stride_h = t.stride_h, s.stride_w = t.stride_w;
+  s.dilation_h = t.dilation_h, s.dilation_w = t.dilation_w;
+  // Row 0 of the tile is input row first_row; the task's first output row reads from
+  // out_row_begin * stride - pad_top on.
+  s.pad_top = int64_t{t.pad_top} + in.first_row - int64_t{t.out_row_begin} * t.stride_h;
+  s.pad_left = t.pad_left;
+  s.out_h = t.out_rows, s.out_w = t.output.width;
+
+  thread_local std::vector<int8_t> x;
+  x.resize(size_t(s.height * s.width * s.channels));
+  UnpackTile(t, in, depthwise ? t.kernel_begin - in.first_c1 * t.input.c2 : 0, uint32_t(s.channels), x.data());
+  const uint32_t atom = t.weight_kernel_atom;
+  Int8ConvWeights w;
+  w.layout = "CBUF atom=" + std::to_string(atom) + " cin_aligned=" + std::to_string(t.input.c1() * t.input.c2);
+  w.stored = weights;
+  w.stored_bytes = size_t{(t.kernels + atom - 1) / atom} * isa::WeightGroupBytes(t);
+  w.unpack = [&](int8_t* ohwi) { UnpackWeights(t, weights, ohwi); };
+  Int8ConvAccumulate(s, x.data(), t.input_zp, w, acc);
 }
 
 void ConvAccumulateFp16(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, float* acc) {

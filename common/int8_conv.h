@@ -1,0 +1,53 @@
+// The exact integer core of an int8 convolution: for every output pixel and kernel, the sum over
+// the window's taps of (x - zero point) * w, in int32. Padding taps hold the zero point and so
+// contribute nothing. Integer sums do not depend on their order, so any correct implementation
+// gives the same bits; this one runs oneDNN's VNNI kernels (both cores, OpenMP), which the int8
+// reference executor and the platform's MAC array share. Each caller keeps its own layouts,
+// tiling and requantization: those are what the bit-exact tests compare.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace rknnsim {
+
+struct Int8ConvShape {
+  int64_t channels = 0, height = 0, width = 0;  // input, NHWC (one image)
+  int64_t kernels = 0, groups = 1;             // output channels; groups = channels is depthwise
+  int64_t kernel_h = 1, kernel_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t dilation_h = 1, dilation_w = 1;      // 1 = dense window
+  int64_t pad_top = 0, pad_left = 0;           // taps above/left of the input (bottom/right follow from out_*)
+  int64_t out_h = 0, out_w = 0;
+};
+
+// A convolution's weights as the caller stores them. oneDNN wants them in its own blocked layout,
+// and rearranging them costs more than the convolution itself, so the rearranged weights are kept
+// (up to a bounded total) and found again by their stored bytes and the name of their layout:
+// the same bytes in the same layout are the same weights.
+struct Int8ConvWeights {
+  std::string layout;  // names the stored form completely, e.g. "OHWI" or "CBUF atom=32 cin=64"
+  const void* stored = nullptr;
+  size_t stored_bytes = 0;
+  // Writes the weights as [kernels][kernel_h][kernel_w][channels / groups], the kernels of one
+  // group consecutive. Called only when the stored bytes are not known yet.
+  std::function<void(int8_t* ohwi)> unpack;
+};
+
+// x: [height][width][channels]; acc: [out_h][out_w][kernels]. Throws std::logic_error when the
+// shape is inconsistent (a caller's bug: callers validate shapes first).
+void Int8ConvAccumulate(const Int8ConvShape& shape, const int8_t* x, int32_t x_zero_point, const Int8ConvWeights& w,
+                        int32_t* acc);
+// The same, with the weights already in OHWI order.
+void Int8ConvAccumulate(const Int8ConvShape& shape, const int8_t* x, int32_t x_zero_point, const int8_t* w,
+                        int32_t* acc);
+
+// The same sum by a plain loop over the taps: what runs where oneDNN's kernels could not be exact
+// (a CPU without VNNI, where oneDNN narrows int8 products to saturating 16-bit pairs), and what
+// the tests hold the fast path to.
+void Int8ConvAccumulateDirect(const Int8ConvShape& shape, const int8_t* x, int32_t x_zero_point, const int8_t* w,
+                              int32_t* acc);
+
+}  // namespace rknnsim
