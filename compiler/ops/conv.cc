@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 
 #include "common/fp16.h"
+#include "common/int8_conv.h"
 #include "compiler/ops/op_list.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"
@@ -136,10 +137,9 @@ void ForEachOutput(const ConvGeometry& k, Tap tap, Finish finish) {
     }
 }
 
-// int8: the accumulator is the exact integer sum of (x - zx) * w over the taps. Every product and
-// partial sum is an integer far below 2^53, so a double GEMM over an im2col matrix computes it
-// exactly in any summation order: the result equals the tap-order loop of docs/quantization.md,
-// only much faster (the quality report and accuracy tests run whole networks many times).
+// int8: the accumulator is the exact integer sum of (x - zx) * w over the taps (common/int8_conv);
+// integer sums do not depend on their order, so it equals the tap-order loop of
+// docs/quantization.md.
 void RunInt8(Int8Args& args) {
   const ir::Graph& g = args.graph;
   const ir::Node& node = args.node;
@@ -154,41 +154,36 @@ void RunInt8(Int8Args& args) {
   for (int64_t m = 0; m < k.m; ++m)
     rq[m] = quant::MakeRequant(double(xt.quant.scale[0]) * wt.quant.scale[m] / yt.quant.scale[0]);
   const quant::ClampRange range = quant::ActivationRange(node.attrs, yt.quant);
+
+  Int8ConvShape shape;
+  shape.channels = k.c, shape.height = k.h, shape.width = k.w, shape.kernels = k.m, shape.groups = k.group;
+  shape.kernel_h = k.kh, shape.kernel_w = k.kw, shape.stride_h = k.sh, shape.stride_w = k.sw;
+  shape.dilation_h = k.dh, shape.dilation_w = k.dw, shape.pad_top = k.pt, shape.pad_left = k.pl;
+  shape.out_h = k.ho, shape.out_w = k.wo;
+  const int64_t taps = k.kh * k.kw, pixels = k.ho * k.wo, plane = k.h * k.w;
+  Int8ConvWeights weights{"OIHW", w, static_cast<size_t>(k.m * k.cg * taps), [&](int8_t* ohwi) {
+                            for (int64_t m = 0; m < k.m; ++m)
+                              for (int64_t ci = 0; ci < k.cg; ++ci)
+                                for (int64_t t = 0; t < taps; ++t) ohwi[(m * taps + t) * k.cg + ci] = w[(m * k.cg + ci) * taps + t];
+                          }};
   const std::vector<int8_t>& x = *args.in[0];
-  const int64_t patch = k.cg * k.kh * k.kw, pixels = k.ho * k.wo;
-  using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  RowMatrix cols(patch, pixels), acc(k.mg, pixels);
-  RowMatrix wm(k.m, patch);
-  for (int64_t i = 0; i < k.m * patch; ++i) wm.data()[i] = w[i];
+  std::vector<int8_t> nhwc(static_cast<size_t>(plane * k.c));
+  std::vector<int32_t> acc(static_cast<size_t>(pixels * k.m));
   args.out.assign(static_cast<size_t>(k.n * k.m * pixels), 0);
-  for (int64_t n = 0; n < k.n; ++n)
-    for (int64_t grp = 0; grp < k.group; ++grp) {
-      for (int64_t ci = 0; ci < k.cg; ++ci)
-        for (int64_t ky = 0; ky < k.kh; ++ky)
-          for (int64_t kx = 0; kx < k.kw; ++kx) {
-            const int64_t row = (ci * k.kh + ky) * k.kw + kx;
-            const int8_t* plane = x.data() + ((n * k.c) + grp * k.cg + ci) * k.h * k.w;
-            for (int64_t oy = 0; oy < k.ho; ++oy) {
-              const int64_t iy = oy * k.sh - k.pt + ky * k.dh;
-              for (int64_t ox = 0; ox < k.wo; ++ox) {
-                const int64_t ix = ox * k.sw - k.pl + kx * k.dw;
-                const bool inside = iy >= 0 && iy < k.h && ix >= 0 && ix < k.w;
-                // Padding taps hold the input zero point: they contribute nothing.
-                cols(row, oy * k.wo + ox) = inside ? double(int32_t{plane[iy * k.w + ix]} - zx) : 0.0;
-              }
-            }
-          }
-      acc.noalias() = wm.middleRows(grp * k.mg, k.mg) * cols;
-      for (int64_t mi = 0; mi < k.mg; ++mi) {
-        const int64_t m = grp * k.mg + mi;
-        int8_t* out = args.out.data() + (n * k.m + m) * pixels;
-        for (int64_t i = 0; i < pixels; ++i) {
-          const int64_t sum = static_cast<int64_t>(acc(mi, i)) + (bias ? bias[m] : 0);
-          const int64_t v = quant::ApplyRequant(sum, rq[m]) + zy;
-          out[i] = static_cast<int8_t>(std::clamp<int64_t>(v, range.lo, range.hi));
-        }
+  for (int64_t n = 0; n < k.n; ++n) {
+    const int8_t* image = x.data() + n * k.c * plane;
+    for (int64_t c = 0; c < k.c; ++c)
+      for (int64_t i = 0; i < plane; ++i) nhwc[i * k.c + c] = image[c * plane + i];
+    Int8ConvAccumulate(shape, nhwc.data(), zx, weights, acc.data());
+    for (int64_t m = 0; m < k.m; ++m) {
+      int8_t* out = args.out.data() + (n * k.m + m) * pixels;
+      for (int64_t i = 0; i < pixels; ++i) {
+        const int64_t sum = int64_t{acc[i * k.m + m]} + (bias ? bias[m] : 0);
+        const int64_t v = quant::ApplyRequant(sum, rq[m]) + zy;
+        out[i] = static_cast<int8_t>(std::clamp<int64_t>(v, range.lo, range.hi));
       }
     }
+  }
 }
 
 void RunFp16(Fp16Args& args) {
