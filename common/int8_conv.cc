@@ -109,18 +109,19 @@ class Engine {
   std::unique_ptr<Compiled> Compile(const Int8ConvShape& s) const {
     using dnnl::memory;
     const int64_t extent_h = (s.kernel_h - 1) * s.dilation_h + 1, extent_w = (s.kernel_w - 1) * s.dilation_w + 1;
-    // Rows and columns below/right of the last window hold nothing the sum reads: crop them, so
-    // that the right/bottom padding oneDNN derives is never negative.
+    // Rows below the last window hold nothing the sum reads: crop them (the input stays dense), so
+    // that the bottom padding oneDNN derives is never negative. Columns cannot be cropped without
+    // making the rows strided, which only oneDNN's slow reference kernel reads: unread columns
+    // give a negative right padding, which oneDNN's kernels accept.
     const int64_t height = std::min(s.height, (s.out_h - 1) * s.stride_h + extent_h - s.pad_top);
-    const int64_t width = std::min(s.width, (s.out_w - 1) * s.stride_w + extent_w - s.pad_left);
+    const int64_t width = s.width;
     const int64_t pad_bottom = (s.out_h - 1) * s.stride_h + extent_h - height - s.pad_top;
     const int64_t pad_right = (s.out_w - 1) * s.stride_w + extent_w - width - s.pad_left;
-    if (height <= 0 || width <= 0) throw std::logic_error("Int8ConvAccumulate: window outside the input");
+    if (height <= 0 || pad_right <= -s.stride_w) throw std::logic_error("Int8ConvAccumulate: window outside the input");
 
     auto out = std::make_unique<Compiled>();
     const memory::dims src_dims{1, s.channels, height, width};
-    out->src = memory::desc(src_dims, memory::data_type::s8,
-                            memory::dims{height * s.width * s.channels, 1, s.width * s.channels, s.channels});
+    out->src = memory::desc(src_dims, memory::data_type::s8, memory::format_tag::nhwc);
     const int64_t cg = s.channels / s.groups, kg = s.kernels / s.groups;
     const memory::dims weight_dims = s.groups == 1 ? memory::dims{s.kernels, s.channels, s.kernel_h, s.kernel_w}
                                                    : memory::dims{s.groups, kg, cg, s.kernel_h, s.kernel_w};
