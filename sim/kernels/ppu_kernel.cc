@@ -49,10 +49,39 @@ void MaxPoolTyped(const isa::Task& t, const uint8_t* in, uint8_t* out, T lowest,
         }
 }
 
+// int8 with the same C2 on both sides: int8 values compare as they decode and -128 is the
+// lowest, so each output line is the lane-wise max of its taps' C2 atoms, seeded with -128
+// (the compiler vectorizes the lane loop).
+void MaxPoolInt8Atoms(const isa::Task& t, const uint8_t* in, uint8_t* out) {
+  const isa::Surface& is = t.input;
+  const isa::Surface& os = t.output;
+  const uint32_t c2 = os.c2;
+  for (uint32_t c1 = 0; c1 < os.c1(); ++c1)
+    for (uint32_t oy = 0; oy < os.height; ++oy) {
+      auto* line = reinterpret_cast<int8_t*>(out + os.Offset(c1 * c2, oy, 0));
+      std::fill(line, line + size_t{os.width} * c2, int8_t{-128});
+      for (uint32_t ky = 0; ky < t.kernel_h; ++ky) {
+        const int64_t iy = int64_t{oy} * t.stride_h - t.pad_top + int64_t{ky} * t.dilation_h;
+        if (iy < 0 || iy >= is.height) continue;
+        const auto* row = reinterpret_cast<const int8_t*>(in + is.Offset(c1 * c2, static_cast<uint32_t>(iy), 0));
+        for (uint32_t ox = 0; ox < os.width; ++ox)
+          for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
+            const int64_t ix = int64_t{ox} * t.stride_w - t.pad_left + int64_t{kx} * t.dilation_w;
+            if (ix < 0 || ix >= is.width) continue;
+            const int8_t* tap = row + ix * c2;
+            int8_t* best = line + size_t{ox} * c2;
+            for (uint32_t c = 0; c < c2; ++c) best[c] = std::max(best[c], tap[c]);
+          }
+      }
+    }
+}
+
 }  // namespace
 
 void MaxPool(const isa::Task& t, const uint8_t* in, uint8_t* out) {
-  if (t.input.type == isa::ElemType::kInt8)
+  if (t.input.type == isa::ElemType::kInt8 && t.input.c2 == t.output.c2)
+    MaxPoolInt8Atoms(t, in, out);
+  else if (t.input.type == isa::ElemType::kInt8)
     MaxPoolTyped<int8_t>(t, in, out, int8_t{-128}, [](int8_t v) { return static_cast<float>(v); });
   else
     MaxPoolTyped<uint16_t>(t, in, out, uint16_t{0xFC00}, [](uint16_t v) { return HalfBitsToFloat(v); });

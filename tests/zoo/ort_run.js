@@ -6,7 +6,9 @@
 // usage: NODE_PATH=$(scripts/fetch_peers.sh) node tests/zoo/ort_run.js MODEL.onnx OUT_DIR IN_0.npy [IN_1.npy ...]
 //
 // Inputs are fed in the model's input order. With ORT_RUN_REPEAT=N it also times N more runs
-// (one thread, like rknn-sim) and prints {"ort_ms_per_inference": ...}. .npy support: little-endian float32, int32 and
+// and prints {"ort_ms_per_inference": ...}. ORT_RUN_THREADS sets the intra-op threads (1 unless
+// given) and ORT_RUN_OPT the graph optimization level ('basic' unless given; scripts/bench.sh
+// times onnxruntime at its default, 'all'). .npy support: little-endian float32, int32 and
 // int64, C order, format versions 1-3 (reading), 1.0 (writing).
 'use strict';
 const fs = require('fs');
@@ -69,7 +71,8 @@ async function main() {
   }
   const ort = require('onnxruntime-node');
   const session = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'basic',
+    intraOpNumThreads: Number(process.env.ORT_RUN_THREADS || 1), interOpNumThreads: 1,
+    graphOptimizationLevel: process.env.ORT_RUN_OPT || 'basic',
   });
   if (inputs.length !== session.inputNames.length) {
     throw new Error(`${model} has ${session.inputNames.length} inputs (${session.inputNames}), got ${inputs.length} files`);
