@@ -1,9 +1,8 @@
 // Conv (ONNX opset 1-17): 2-D convolution with groups, strides, dilations, explicit pads or auto_pad
 // (SAME_UPPER/SAME_LOWER/VALID, resolved to explicit pads at parse time).
-#include <Eigen/Core>
 
 #include "common/fp16.h"
-#include "common/int8_conv.h"
+#include "common/host_conv.h"
 #include "compiler/ops/op_list.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"
@@ -63,48 +62,48 @@ std::vector<ir::Shape> Infer(const ir::Graph& g, const ir::Node& node) {
   return {{k.n, k.m, k.ho, k.wo}};
 }
 
-// float32: im2col per image and group, then one Eigen GEMM.
+ConvShape HostShape(const ConvGeometry& k) {
+  ConvShape s;
+  s.channels = k.c, s.height = k.h, s.width = k.w, s.kernels = k.m, s.groups = k.group;
+  s.kernel_h = k.kh, s.kernel_w = k.kw, s.stride_h = k.sh, s.stride_w = k.sw;
+  s.dilation_h = k.dh, s.dilation_w = k.dw, s.pad_top = k.pt, s.pad_left = k.pl;
+  s.out_h = k.ho, s.out_w = k.wo;
+  return s;
+}
+
+template <typename T>
+void OihwToOhwi(const T* w, const ConvGeometry& k, T* ohwi) {
+  const int64_t taps = k.kh * k.kw;
+  for (int64_t m = 0; m < k.m; ++m)
+    for (int64_t ci = 0; ci < k.cg; ++ci)
+      for (int64_t t = 0; t < taps; ++t) ohwi[(m * taps + t) * k.cg + ci] = w[(m * k.cg + ci) * taps + t];
+}
+
+// One image of an NCHW tensor as NHWC.
+template <typename T>
+void ImageToNhwc(const T* image, int64_t channels, int64_t plane, T* nhwc) {
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t i = 0; i < plane; ++i) nhwc[i * channels + c] = image[c * plane + i];
+}
+
+// float32: the host convolution (common/host_conv) per image, then bias and activation.
 void RunFloat(FloatArgs& args) {
   const ConvGeometry k = Geometry(args.graph, args.node);
   const std::vector<float>& x = *args.in[0];
   const std::vector<float>& w = *args.in[1];
   const std::vector<float>* b = args.in.size() > 2 ? args.in[2] : nullptr;
-  const int64_t patch = k.cg * k.kh * k.kw, pixels = k.ho * k.wo;
-  using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  // A 1x1, stride-1, unpadded window reads each input plane as it is: the input is already the
-  // [cg, pixels] matrix im2col would build (same values, same GEMM, same result).
-  const bool pointwise = k.kh == 1 && k.kw == 1 && k.sh == 1 && k.sw == 1 && k.ho == k.h && k.wo == k.w;
-  RowMatrix cols(pointwise ? 0 : patch, pointwise ? 0 : pixels);
+  const int64_t pixels = k.ho * k.wo, plane = k.h * k.w;
+  const ConvWeights weights{"OIHW float32", w.data(), w.size() * sizeof(float),
+                            [&](void* ohwi) { OihwToOhwi(w.data(), k, static_cast<float*>(ohwi)); }};
+  std::vector<float> nhwc(static_cast<size_t>(plane * k.c)), y(static_cast<size_t>(pixels * k.m));
   args.out.assign(static_cast<size_t>(k.n * k.m * pixels), 0.0f);
   for (int64_t n = 0; n < k.n; ++n) {
-    for (int64_t grp = 0; grp < k.group; ++grp) {
-      const float* group_input = x.data() + (n * k.c + grp * k.cg) * k.h * k.w;
-      Eigen::Map<const RowMatrix> wm(w.data() + grp * k.mg * patch, k.mg, patch);
-      Eigen::Map<RowMatrix> om(args.out.data() + (n * k.m + grp * k.mg) * pixels, k.mg, pixels);
-      if (pointwise) {
-        om.noalias() = wm * Eigen::Map<const RowMatrix>(group_input, k.cg, pixels);
-        continue;
-      }
-      for (int64_t ci = 0; ci < k.cg; ++ci)
-        for (int64_t ky = 0; ky < k.kh; ++ky)
-          for (int64_t kx = 0; kx < k.kw; ++kx) {
-            const int64_t row = (ci * k.kh + ky) * k.kw + kx;
-            const float* plane = group_input + ci * k.h * k.w;
-            for (int64_t oy = 0; oy < k.ho; ++oy) {
-              const int64_t iy = oy * k.sh - k.pt + ky * k.dh;
-              for (int64_t ox = 0; ox < k.wo; ++ox) {
-                const int64_t ix = ox * k.sw - k.pl + kx * k.dw;
-                const bool inside = iy >= 0 && iy < k.h && ix >= 0 && ix < k.w;
-                cols(row, oy * k.wo + ox) = inside ? plane[iy * k.w + ix] : 0.0f;
-              }
-            }
-          }
-      om.noalias() = wm * cols;
-    }
+    ImageToNhwc(x.data() + n * k.c * plane, k.c, plane, nhwc.data());
+    FloatConv(HostShape(k), nhwc.data(), weights, y.data());
     for (int64_t m = 0; m < k.m; ++m) {
-      float* plane = args.out.data() + (n * k.m + m) * pixels;
+      float* out = args.out.data() + (n * k.m + m) * pixels;
       const float bias = b ? (*b)[static_cast<size_t>(m)] : 0.0f;
-      for (int64_t i = 0; i < pixels; ++i) plane[i] = ApplyActivation(args.node.attrs, plane[i] + bias);
+      for (int64_t i = 0; i < pixels; ++i) out[i] = ApplyActivation(args.node.attrs, y[i * k.m + m] + bias);
     }
   }
 }
@@ -137,7 +136,7 @@ void ForEachOutput(const ConvGeometry& k, Tap tap, Finish finish) {
     }
 }
 
-// int8: the accumulator is the exact integer sum of (x - zx) * w over the taps (common/int8_conv);
+// int8: the accumulator is the exact integer sum of (x - zx) * w over the taps (common/host_conv);
 // integer sums do not depend on their order, so it equals the tap-order loop of
 // docs/quantization.md.
 void RunInt8(Int8Args& args) {
@@ -155,26 +154,17 @@ void RunInt8(Int8Args& args) {
     rq[m] = quant::MakeRequant(double(xt.quant.scale[0]) * wt.quant.scale[m] / yt.quant.scale[0]);
   const quant::ClampRange range = quant::ActivationRange(node.attrs, yt.quant);
 
-  Int8ConvShape shape;
-  shape.channels = k.c, shape.height = k.h, shape.width = k.w, shape.kernels = k.m, shape.groups = k.group;
-  shape.kernel_h = k.kh, shape.kernel_w = k.kw, shape.stride_h = k.sh, shape.stride_w = k.sw;
-  shape.dilation_h = k.dh, shape.dilation_w = k.dw, shape.pad_top = k.pt, shape.pad_left = k.pl;
-  shape.out_h = k.ho, shape.out_w = k.wo;
   const int64_t taps = k.kh * k.kw, pixels = k.ho * k.wo, plane = k.h * k.w;
-  Int8ConvWeights weights{"OIHW", w, static_cast<size_t>(k.m * k.cg * taps), [&](int8_t* ohwi) {
-                            for (int64_t m = 0; m < k.m; ++m)
-                              for (int64_t ci = 0; ci < k.cg; ++ci)
-                                for (int64_t t = 0; t < taps; ++t) ohwi[(m * taps + t) * k.cg + ci] = w[(m * k.cg + ci) * taps + t];
-                          }};
+  const ConvWeights weights{"OIHW int8", w, static_cast<size_t>(k.m * k.cg * taps),
+                            [&](void* ohwi) { OihwToOhwi(w, k, static_cast<int8_t*>(ohwi)); }};
   const std::vector<int8_t>& x = *args.in[0];
   std::vector<int8_t> nhwc(static_cast<size_t>(plane * k.c));
   std::vector<int32_t> acc(static_cast<size_t>(pixels * k.m));
   args.out.assign(static_cast<size_t>(k.n * k.m * pixels), 0);
   for (int64_t n = 0; n < k.n; ++n) {
     const int8_t* image = x.data() + n * k.c * plane;
-    for (int64_t c = 0; c < k.c; ++c)
-      for (int64_t i = 0; i < plane; ++i) nhwc[i * k.c + c] = image[c * plane + i];
-    Int8ConvAccumulate(shape, nhwc.data(), zx, weights, acc.data());
+    ImageToNhwc(image, k.c, plane, nhwc.data());
+    Int8ConvAccumulate(HostShape(k), nhwc.data(), zx, weights, acc.data());
     for (int64_t m = 0; m < k.m; ++m) {
       int8_t* out = args.out.data() + (n * k.m + m) * pixels;
       for (int64_t i = 0; i < pixels; ++i) {

@@ -1,5 +1,5 @@
 // CORE: the MAC array. int8 tasks: the tile and the task's kernel groups are unpacked from the
-// CBUF layouts into plain NHWC/OHWI, and the exact integer sums run on common/int8_conv (integer
+// CBUF layouts into plain NHWC/OHWI, and the exact integer sums run on common/host_conv (integer
 // sums do not depend on their order). fp16 tasks: each output pixel accumulates its taps in
 // (ky, kx, ci) order (the order decides fp32 rounding), with the lanes of a SIMD vector holding
 // neighbouring kernels of a weight group, just as one row of the MAC array broadcasts an input
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/fp16.h"
-#include "common/int8_conv.h"
+#include "common/host_conv.h"
 #include "sim/kernels/npu_kernels.h"
 
 // Highway dynamic dispatch: this file is compiled once per SIMD target the CPU may have, and the
@@ -184,7 +184,7 @@ void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t
     return;
   }
   const bool depthwise = t.conv_mode == isa::ConvMode::kDepthwise;
-  Int8ConvShape s;
+  ConvShape s;
   s.channels = depthwise ? t.kernels : t.input.channels, s.height = in.rows, s.width = t.input.width;
   s.kernels = t.kernels, s.groups = depthwise ? t.kernels : 1;
   s.kernel_h = t.kernel_h, s.kernel_w = t.kernel_w, s.stride_h = t.stride_h, s.stride_w = t.stride_w;
@@ -199,11 +199,11 @@ void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t
   x.resize(size_t(s.height * s.width * s.channels));
   UnpackTile(t, in, depthwise ? t.kernel_begin - in.first_c1 * t.input.c2 : 0, uint32_t(s.channels), x.data());
   const uint32_t atom = t.weight_kernel_atom;
-  Int8ConvWeights w;
+  ConvWeights w;
   w.layout = "CBUF atom=" + std::to_string(atom) + " cin_aligned=" + std::to_string(t.input.c1() * t.input.c2);
   w.stored = weights;
   w.stored_bytes = size_t{(t.kernels + atom - 1) / atom} * isa::WeightGroupBytes(t);
-  w.unpack = [&](int8_t* ohwi) { UnpackWeights(t, weights, ohwi); };
+  w.unpack = [&](void* ohwi) { UnpackWeights(t, weights, static_cast<int8_t*>(ohwi)); };
   Int8ConvAccumulate(s, x.data(), t.input_zp, w, acc);
 }
 

@@ -1,4 +1,4 @@
-#include "common/int8_conv.h"
+#include "common/host_conv.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -6,9 +6,9 @@
 #include <array>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
-#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -17,19 +17,27 @@
 namespace rknnsim {
 namespace {
 
-using Key = std::array<int64_t, 15>;
+using dnnl::memory;
 
-Key KeyOf(const Int8ConvShape& s) {
-  return {s.channels, s.height,   s.width,      s.kernels,    s.groups,  s.kernel_h, s.kernel_w, s.stride_h,
-          s.stride_w, s.dilation_h, s.dilation_w, s.pad_top, s.pad_left, s.out_h,   s.out_w};
+enum class Kind { kInt8, kFloat };  // int8 -> int32 sums with a runtime zero point; float32 -> float32
+
+using Key = std::array<int64_t, 16>;
+
+Key KeyOf(const ConvShape& s, Kind kind) {
+  return {s.channels,   s.height,     s.width,   s.kernels,  s.groups, s.kernel_h, s.kernel_w, s.stride_h,
+          s.stride_w, s.dilation_h, s.dilation_w, s.pad_top, s.pad_left, s.out_h,    s.out_w,    int64_t(kind)};
 }
 
-void Check(const Int8ConvShape& s) {
+void Check(const ConvShape& s) {
   const bool positive = s.channels > 0 && s.height > 0 && s.width > 0 && s.kernels > 0 && s.groups > 0 &&
                         s.kernel_h > 0 && s.kernel_w > 0 && s.stride_h > 0 && s.stride_w > 0 && s.dilation_h > 0 &&
                         s.dilation_w > 0 && s.out_h > 0 && s.out_w > 0 && s.pad_top >= 0 && s.pad_left >= 0;
   if (!positive || s.channels % s.groups != 0 || s.kernels % s.groups != 0)
-    throw std::logic_error("Int8ConvAccumulate: inconsistent convolution shape");
+    throw std::logic_error("host convolution: inconsistent shape");
+}
+
+size_t WeightElements(const ConvShape& s) {
+  return size_t(s.kernels * s.kernel_h * s.kernel_w * (s.channels / s.groups));
 }
 
 // oneDNN narrows int8 products to saturating 16-bit pairs on CPUs without a VNNI dot product (and
@@ -45,16 +53,26 @@ bool ExactOnThisCpu() {
 
 // One convolution shape, compiled once: oneDNN JIT-compiles a kernel per shape, which costs
 // milliseconds, while a network runs the same few dozen shapes on every inference.
+// Scratch memory is the caller's (scratchpad_mode::user), one buffer per thread: oneDNN's own
+// "library" scratchpad is shared between primitives unless it was built with
+// DNNL_ENABLE_CONCURRENT_EXEC, and calibration and the C API run convolutions from several
+// threads at once (shared scratch made calibration differ from run to run).
 struct Compiled {
   dnnl::convolution_forward conv;
   dnnl::reorder weight_reorder;
-  dnnl::memory::desc src, user_weights, weights, dst;
+  memory::desc src, user_weights, weights, dst, conv_scratch, reorder_scratch;
 };
+
+memory ThreadScratch(const memory::desc& desc, const dnnl::engine& cpu) {
+  thread_local std::vector<uint8_t> buffer;
+  buffer.resize(std::max<size_t>(buffer.size(), desc.get_size()));
+  return memory(desc, cpu, buffer.data());
+}
 
 // Weights in oneDNN's layout for one weights descriptor, with the stored bytes they came from.
 struct Prepared {
   std::string layout;
-  dnnl::memory::desc desc;
+  memory::desc desc;
   std::vector<uint8_t> stored, weights;
 };
 
@@ -68,34 +86,37 @@ class Engine {
     static Engine engine;
     return engine;
   }
-  const Compiled& Lookup(const Int8ConvShape& s) {
+  const Compiled& Lookup(const ConvShape& s, Kind kind) {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto [it, inserted] = compiled_.try_emplace(KeyOf(s));
-    if (inserted) it->second = Compile(s);
+    auto [it, inserted] = compiled_.try_emplace(KeyOf(s, kind));
+    if (inserted) it->second = Compile(s, kind);
     return *it->second;
   }
 
   // The weights in `c`'s layout, rearranged on first sight of their stored bytes.
-  std::shared_ptr<const Prepared> Weights(const Compiled& c, const Int8ConvWeights& w, dnnl::stream& stream) {
+  std::shared_ptr<const Prepared> Weights(const Compiled& c, const ConvWeights& w, dnnl::stream& stream) {
     const auto* bytes = static_cast<const uint8_t*>(w.stored);
-    const size_t fingerprint = std::hash<std::string_view>()(
-        std::string_view(reinterpret_cast<const char*>(bytes), std::min<size_t>(w.stored_bytes, 256))) ^ w.stored_bytes;
+    const std::string_view head(reinterpret_cast<const char*>(bytes), std::min<size_t>(w.stored_bytes, 256));
+    const size_t fingerprint = std::hash<std::string_view>()(head) ^ w.stored_bytes;
     std::lock_guard<std::mutex> lock(mutex_);
     auto [first, last] = prepared_.equal_range(fingerprint);
     for (auto it = first; it != last; ++it) {
       const Prepared& p = *it->second;
-      if (p.desc == c.weights && p.layout == w.layout && p.stored.size() == w.stored_bytes && std::memcmp(p.stored.data(), bytes, w.stored_bytes) == 0)
+      if (p.desc == c.weights && p.layout == w.layout && p.stored.size() == w.stored_bytes &&
+          std::memcmp(p.stored.data(), bytes, w.stored_bytes) == 0)
         return it->second;
     }
     auto p = std::make_shared<Prepared>();
     p->desc = c.weights;
     p->layout = w.layout;
     p->stored.assign(bytes, bytes + w.stored_bytes);
-    std::vector<int8_t> ohwi(c.user_weights.get_size());
+    std::vector<uint8_t> ohwi(c.user_weights.get_size());
     w.unpack(ohwi.data());
     p->weights.resize(c.weights.get_size());
-    dnnl::memory user(c.user_weights, cpu_, ohwi.data()), prepared(c.weights, cpu_, p->weights.data());
-    c.weight_reorder.execute(stream, user, prepared);
+    memory user(c.user_weights, cpu_, ohwi.data()), prepared(c.weights, cpu_, p->weights.data());
+    c.weight_reorder.execute(stream, {{DNNL_ARG_FROM, user},
+                                      {DNNL_ARG_TO, prepared},
+                                      {DNNL_ARG_SCRATCHPAD, ThreadScratch(c.reorder_scratch, cpu_)}});
     stream.wait();
     prepared_bytes_ += p->stored.size() + p->weights.size();
     if (prepared_bytes_ > kPreparedBytesLimit) prepared_.clear(), prepared_bytes_ = p->stored.size() + p->weights.size();
@@ -106,31 +127,32 @@ class Engine {
   const dnnl::engine& cpu() const { return cpu_; }
 
  private:
-  std::unique_ptr<Compiled> Compile(const Int8ConvShape& s) const {
-    using dnnl::memory;
+  std::unique_ptr<Compiled> Compile(const ConvShape& s, Kind kind) const {
     const int64_t extent_h = (s.kernel_h - 1) * s.dilation_h + 1, extent_w = (s.kernel_w - 1) * s.dilation_w + 1;
     // Rows below the last window hold nothing the sum reads: crop them (the input stays dense), so
     // that the bottom padding oneDNN derives is never negative. Columns cannot be cropped without
     // making the rows strided, which only oneDNN's slow reference kernel reads: unread columns
     // give a negative right padding, which oneDNN's kernels accept.
     const int64_t height = std::min(s.height, (s.out_h - 1) * s.stride_h + extent_h - s.pad_top);
-    const int64_t width = s.width;
     const int64_t pad_bottom = (s.out_h - 1) * s.stride_h + extent_h - height - s.pad_top;
-    const int64_t pad_right = (s.out_w - 1) * s.stride_w + extent_w - width - s.pad_left;
-    if (height <= 0 || pad_right <= -s.stride_w) throw std::logic_error("Int8ConvAccumulate: window outside the input");
+    const int64_t pad_right = (s.out_w - 1) * s.stride_w + extent_w - s.width - s.pad_left;
+    if (height <= 0 || pad_right <= -s.stride_w) throw std::logic_error("host convolution: window outside the input");
 
+    const bool int8 = kind == Kind::kInt8;
+    const auto in_type = int8 ? memory::data_type::s8 : memory::data_type::f32;
+    const auto out_type = int8 ? memory::data_type::s32 : memory::data_type::f32;
     auto out = std::make_unique<Compiled>();
-    const memory::dims src_dims{1, s.channels, height, width};
-    out->src = memory::desc(src_dims, memory::data_type::s8, memory::format_tag::nhwc);
+    out->src = memory::desc({1, s.channels, height, s.width}, in_type, memory::format_tag::nhwc);
     const int64_t cg = s.channels / s.groups, kg = s.kernels / s.groups;
     const memory::dims weight_dims = s.groups == 1 ? memory::dims{s.kernels, s.channels, s.kernel_h, s.kernel_w}
                                                    : memory::dims{s.groups, kg, cg, s.kernel_h, s.kernel_w};
-    out->user_weights = memory::desc(weight_dims, memory::data_type::s8,
-                                     s.groups == 1 ? memory::format_tag::ohwi : memory::format_tag::gohwi);
-    out->dst = memory::desc({1, s.kernels, s.out_h, s.out_w}, memory::data_type::s32, memory::format_tag::nhwc);
+    out->user_weights =
+        memory::desc(weight_dims, in_type, s.groups == 1 ? memory::format_tag::ohwi : memory::format_tag::gohwi);
+    out->dst = memory::desc({1, s.kernels, s.out_h, s.out_w}, out_type, memory::format_tag::nhwc);
     dnnl::primitive_attr attr;
-    attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
-    const memory::desc any_weights(weight_dims, memory::data_type::s8, memory::format_tag::any);
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    if (int8) attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
+    const memory::desc any_weights(weight_dims, in_type, memory::format_tag::any);
     const dnnl::convolution_forward::desc desc(
         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, out->src, any_weights, out->dst,
         {s.stride_h, s.stride_w}, {s.dilation_h - 1, s.dilation_w - 1}, {s.pad_top, s.pad_left},
@@ -138,7 +160,12 @@ class Engine {
     const dnnl::convolution_forward::primitive_desc pd(desc, attr, cpu_);
     out->conv = dnnl::convolution_forward(pd);
     out->weights = pd.weights_desc();
-    out->weight_reorder = dnnl::reorder(dnnl::reorder::primitive_desc(cpu_, out->user_weights, cpu_, out->weights));
+    out->conv_scratch = pd.scratchpad_desc();
+    dnnl::primitive_attr reorder_attr;
+    reorder_attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    const dnnl::reorder::primitive_desc reorder_pd(cpu_, out->user_weights, cpu_, out->weights, reorder_attr);
+    out->weight_reorder = dnnl::reorder(reorder_pd);
+    out->reorder_scratch = reorder_pd.scratchpad_desc();
     return out;
   }
 
@@ -149,42 +176,53 @@ class Engine {
   size_t prepared_bytes_ = 0;
 };
 
+// Runs `s` on oneDNN: src/dst in the caller's buffers, the weights prepared once.
+void Run(const ConvShape& s, Kind kind, const void* x, const ConvWeights& w, void* y, const int32_t* zero_point) {
+  Engine& engine = Engine::Get();
+  const Compiled& c = engine.Lookup(s, kind);
+  thread_local dnnl::stream stream(engine.cpu());
+  const std::shared_ptr<const Prepared> prepared = engine.Weights(c, w, stream);
+  const dnnl::engine& cpu = engine.cpu();
+  memory weights(c.weights, cpu, const_cast<uint8_t*>(prepared->weights.data()));
+  memory src(c.src, cpu, const_cast<void*>(x)), dst(c.dst, cpu, y);
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src},
+                                       {DNNL_ARG_WEIGHTS, weights},
+                                       {DNNL_ARG_DST, dst},
+                                       {DNNL_ARG_SCRATCHPAD, ThreadScratch(c.conv_scratch, cpu)}};
+  if (zero_point)
+    args.emplace(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC,
+                 memory({{1}, memory::data_type::s32, memory::format_tag::x}, cpu, const_cast<int32_t*>(zero_point)));
+  c.conv.execute(stream, args);
+  stream.wait();
+}
+
 }  // namespace
 
-void Int8ConvAccumulate(const Int8ConvShape& s, const int8_t* x, int32_t x_zero_point, const Int8ConvWeights& w,
+void Int8ConvAccumulate(const ConvShape& s, const int8_t* x, int32_t x_zero_point, const ConvWeights& w,
                         int32_t* acc) {
   Check(s);
   static const bool exact = ExactOnThisCpu();
   if (!exact) {
-    std::vector<int8_t> ohwi(size_t(s.kernels * s.kernel_h * s.kernel_w * (s.channels / s.groups)));
+    std::vector<int8_t> ohwi(WeightElements(s));
     w.unpack(ohwi.data());
     return Int8ConvAccumulateDirect(s, x, x_zero_point, ohwi.data(), acc);
   }
-  Engine& engine = Engine::Get();
-  const Compiled& c = engine.Lookup(s);
-  thread_local dnnl::stream stream(engine.cpu());
-  const std::shared_ptr<const Prepared> prepared = engine.Weights(c, w, stream);
-  using dnnl::memory;
-  memory weights(c.weights, engine.cpu(), const_cast<uint8_t*>(prepared->weights.data()));
-  memory src(c.src, engine.cpu(), const_cast<int8_t*>(x));
-  memory dst(c.dst, engine.cpu(), acc);
-  int32_t zero_point = x_zero_point;
-  memory zp({{1}, memory::data_type::s32, memory::format_tag::x}, engine.cpu(), &zero_point);
-  c.conv.execute(stream, {{DNNL_ARG_SRC, src},
-                          {DNNL_ARG_WEIGHTS, weights},
-                          {DNNL_ARG_DST, dst},
-                          {DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, zp}});
-  stream.wait();
+  Run(s, Kind::kInt8, x, w, acc, &x_zero_point);
 }
 
-void Int8ConvAccumulate(const Int8ConvShape& s, const int8_t* x, int32_t x_zero_point, const int8_t* w,
+void Int8ConvAccumulate(const ConvShape& s, const int8_t* x, int32_t x_zero_point, const int8_t* w,
                         int32_t* acc) {
-  const size_t bytes = size_t(s.kernels * s.kernel_h * s.kernel_w * (s.channels / s.groups));
-  Int8ConvWeights weights{"OHWI", w, bytes, [&](int8_t* ohwi) { std::memcpy(ohwi, w, bytes); }};
-  Int8ConvAccumulate(s, x, x_zero_point, weights, acc);
+  const size_t bytes = WeightElements(s);
+  Int8ConvAccumulate(s, x, x_zero_point, ConvWeights{"OHWI", w, bytes, [&](void* ohwi) { std::memcpy(ohwi, w, bytes); }},
+                     acc);
 }
 
-void Int8ConvAccumulateDirect(const Int8ConvShape& s, const int8_t* x, int32_t x_zero_point, const int8_t* w,
+void FloatConv(const ConvShape& s, const float* x, const ConvWeights& w, float* y) {
+  Check(s);
+  Run(s, Kind::kFloat, x, w, y, nullptr);
+}
+
+void Int8ConvAccumulateDirect(const ConvShape& s, const int8_t* x, int32_t x_zero_point, const int8_t* w,
                               int32_t* acc) {
   Check(s);
   const int64_t cg = s.channels / s.groups, kg = s.kernels / s.groups;

@@ -1,9 +1,12 @@
-// The exact integer core of an int8 convolution: for every output pixel and kernel, the sum over
-// the window's taps of (x - zero point) * w, in int32. Padding taps hold the zero point and so
-// contribute nothing. Integer sums do not depend on their order, so any correct implementation
-// gives the same bits; this one runs oneDNN's VNNI kernels (both cores, OpenMP), which the int8
-// reference executor and the platform's MAC array share. Each caller keeps its own layouts,
-// tiling and requantization: those are what the bit-exact tests compare.
+// Convolutions on the host CPU, on oneDNN (both cores, OpenMP), for the executors that model a
+// convolution rather than time it:
+// - int8: the exact integer core, for every output pixel and kernel the sum over the window's taps
+//   of (x - zero point) * w in int32; padding taps hold the zero point and contribute nothing.
+//   Integer sums do not depend on their order, so any correct implementation gives the same bits:
+//   the int8 reference executor and the platform's MAC array share this one. Each caller keeps its
+//   own layouts, tiling and requantization: those are what the bit-exact tests compare.
+// - float32: the float reference executor's convolution (oneDNN's summation order; the float
+//   reference is held to PyTorch within a tolerance, not to bits).
 #pragma once
 
 #include <cstddef>
@@ -13,7 +16,7 @@
 
 namespace rknnsim {
 
-struct Int8ConvShape {
+struct ConvShape {
   int64_t channels = 0, height = 0, width = 0;  // input, NHWC (one image)
   int64_t kernels = 0, groups = 1;             // output channels; groups = channels is depthwise
   int64_t kernel_h = 1, kernel_w = 1;
@@ -27,27 +30,30 @@ struct Int8ConvShape {
 // and rearranging them costs more than the convolution itself, so the rearranged weights are kept
 // (up to a bounded total) and found again by their stored bytes and the name of their layout:
 // the same bytes in the same layout are the same weights.
-struct Int8ConvWeights {
+struct ConvWeights {
   std::string layout;  // names the stored form completely, e.g. "OHWI" or "CBUF atom=32 cin=64"
   const void* stored = nullptr;
   size_t stored_bytes = 0;
-  // Writes the weights as [kernels][kernel_h][kernel_w][channels / groups], the kernels of one
-  // group consecutive. Called only when the stored bytes are not known yet.
-  std::function<void(int8_t* ohwi)> unpack;
+  // Writes the weights as [kernels][kernel_h][kernel_w][channels / groups] elements (int8 or
+  // float), the kernels of one group consecutive. Called only when the stored bytes are new.
+  std::function<void(void* ohwi)> unpack;
 };
 
 // x: [height][width][channels]; acc: [out_h][out_w][kernels]. Throws std::logic_error when the
 // shape is inconsistent (a caller's bug: callers validate shapes first).
-void Int8ConvAccumulate(const Int8ConvShape& shape, const int8_t* x, int32_t x_zero_point, const Int8ConvWeights& w,
+void Int8ConvAccumulate(const ConvShape& shape, const int8_t* x, int32_t x_zero_point, const ConvWeights& w,
                         int32_t* acc);
 // The same, with the weights already in OHWI order.
-void Int8ConvAccumulate(const Int8ConvShape& shape, const int8_t* x, int32_t x_zero_point, const int8_t* w,
+void Int8ConvAccumulate(const ConvShape& shape, const int8_t* x, int32_t x_zero_point, const int8_t* w,
                         int32_t* acc);
 
 // The same sum by a plain loop over the taps: what runs where oneDNN's kernels could not be exact
 // (a CPU without VNNI, where oneDNN narrows int8 products to saturating 16-bit pairs), and what
 // the tests hold the fast path to.
-void Int8ConvAccumulateDirect(const Int8ConvShape& shape, const int8_t* x, int32_t x_zero_point, const int8_t* w,
+void Int8ConvAccumulateDirect(const ConvShape& shape, const int8_t* x, int32_t x_zero_point, const int8_t* w,
                               int32_t* acc);
+
+// float32: y[out_h][out_w][kernels] = Σ x · w over the taps (padding is 0), no bias.
+void FloatConv(const ConvShape& shape, const float* x, const ConvWeights& w, float* y);
 
 }  // namespace rknnsim
