@@ -3,6 +3,7 @@
 // clamp (the fused activation's range, within int8).
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "common/fp16.h"
 #include "sim/kernels/npu_kernels.h"
@@ -35,15 +36,22 @@ size_t TileOffset(const isa::Task& t, uint32_t k, uint32_t r) {
 }  // namespace
 
 void ConvOutputInt8(const isa::Task& t, const int32_t* acc, const uint8_t* dpu_table, uint8_t* out) {
-  const uint32_t c2 = t.output.c2;
-  for (uint32_t k = 0; k < t.kernels; ++k) {
-    int32_t entry[3];  // {bias, scale, shift}
-    std::memcpy(entry, dpu_table + size_t{t.kernel_begin + k} * sizeof(entry), sizeof(entry));
+  const uint32_t c2 = t.output.c2, width = t.output.width;
+  std::vector<int32_t> entries(size_t{t.kernels} * 3);  // {bias, scale, shift} per kernel
+  std::memcpy(entries.data(), dpu_table + size_t{t.kernel_begin} * 3 * sizeof(int32_t), entries.size() * sizeof(int32_t));
+  // One C2 atom of kernels at a time, so that both the accumulators (pixel-major) and the output
+  // tile ([C1][rows][W][C2]) are read and written in order.
+  for (uint32_t k0 = 0; k0 < t.kernels; k0 += c2) {
+    const uint32_t lanes = std::min(c2, t.kernels - k0);
     for (uint32_t r = 0; r < t.out_rows; ++r) {
-      uint8_t* row = out + TileOffset(t, k, r);
-      for (uint32_t x = 0; x < t.output.width; ++x) {
-        const int64_t sum = int64_t{acc[(size_t{r} * t.output.width + x) * t.kernels + k]} + entry[0];
-        row[size_t{x} * c2] = static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * entry[1], entry[2]) + t.output_zp, t));
+      uint8_t* row = out + TileOffset(t, k0, r);
+      for (uint32_t x = 0; x < width; ++x) {
+        const int32_t* a = acc + (size_t{r} * width + x) * t.kernels + k0;
+        for (uint32_t lane = 0; lane < lanes; ++lane) {
+          const int32_t* e = entries.data() + size_t{k0 + lane} * 3;
+          const int64_t sum = int64_t{a[lane]} + e[0];
+          row[size_t{x} * c2 + lane] = static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * e[1], e[2]) + t.output_zp, t));
+        }
       }
     }
   }
