@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/fp16.h"
+#include "sim/kernels/dpu_requant.h"
 #include "sim/kernels/npu_kernels.h"
 
 namespace rknnsim::sim {
@@ -39,20 +40,25 @@ void ConvOutputInt8(const isa::Task& t, const int32_t* acc, const uint8_t* dpu_t
   const uint32_t c2 = t.output.c2, width = t.output.width;
   std::vector<int32_t> entries(size_t{t.kernels} * 3);  // {bias, scale, shift} per kernel
   std::memcpy(entries.data(), dpu_table + size_t{t.kernel_begin} * 3 * sizeof(int32_t), entries.size() * sizeof(int32_t));
+  RequantLanes lanes_constants;
+  const bool simd = PrepareRequantLanes(entries.data(), t.kernels, t.output_zp, t.clamp_lo, t.clamp_hi, lanes_constants);
   // One C2 atom of kernels at a time, so that both the accumulators (pixel-major) and the output
   // tile ([C1][rows][W][C2]) are read and written in order.
   for (uint32_t k0 = 0; k0 < t.kernels; k0 += c2) {
     const uint32_t lanes = std::min(c2, t.kernels - k0);
     for (uint32_t r = 0; r < t.out_rows; ++r) {
       uint8_t* row = out + TileOffset(t, k0, r);
-      for (uint32_t x = 0; x < width; ++x) {
-        const int32_t* a = acc + (size_t{r} * width + x) * t.kernels + k0;
+      const int32_t* row_acc = acc + size_t{r} * width * t.kernels + k0;
+      if (simd) {
+        RequantizePixels(lanes_constants, k0, lanes, row_acc, t.kernels, width, reinterpret_cast<int8_t*>(row), c2);
+        continue;
+      }
+      for (uint32_t x = 0; x < width; ++x)
         for (uint32_t lane = 0; lane < lanes; ++lane) {
           const int32_t* e = entries.data() + size_t{k0 + lane} * 3;
-          const int64_t sum = int64_t{a[lane]} + e[0];
+          const int64_t sum = int64_t{row_acc[size_t{x} * t.kernels + lane]} + e[0];
           row[size_t{x} * c2 + lane] = static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * e[1], e[2]) + t.output_zp, t));
         }
-      }
     }
   }
 }

@@ -51,20 +51,20 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   resident_weight_bytes_ = weight_bytes;
   resident_functional_ = functional;
 
-  if (functional) {
-    cbuf_features_.assign(feature_bytes, 0);
-    if (!weights_resident) cbuf_weights_.assign(weight_bytes, 0);
-  }
+  if (functional) cbuf_features_.resize(feature_bytes);  // every byte is read below
   for (uint32_t i = 0; i < surfaces.count && rows; ++i)
     dma.Read(in.addr + uint64_t{surfaces.first + i} * in.surface_stride() + first * in.line_stride(),
              functional ? cbuf_features_.data() + i * rows * in.line_stride() : nullptr, rows * in.line_stride(),
              *ext->timing);
-  if (!weights_resident)
-    dma.Read(weight_addr, functional ? cbuf_weights_.data() : nullptr, weight_bytes, *ext->timing);
-
+  // The weights are read where DDR keeps them: they are constant while a program runs, and the
+  // MAC array reads them within this transaction, before any unit writes DDR again.
   ConvWork work;
+  if (functional)
+    work.weights = weights_resident ? dma.InPlace(weight_addr, weight_bytes)
+                                    : dma.ReadInPlace(weight_addr, weight_bytes, *ext->timing);
+  else if (!weights_resident)
+    dma.Read(weight_addr, nullptr, weight_bytes, *ext->timing);
   work.input = {cbuf_features_.data(), first, rows, surfaces.first};
-  work.weights = cbuf_weights_.data();
   Forward(to_core, trans, &work, delay);
 }
 
@@ -77,10 +77,11 @@ void Cna::LoadRegcmd(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, T
   ConvWork work;
   work.regcmd_input = ReadCube(dma, t.regcmd.source, t.input.channels, t.input.height, t.input.width, cbuf_features_,
                                functional, *ext.timing);
-  if (functional) cbuf_weights_.assign(t.weight_bytes, 0);
-  dma.Read(t.weight_addr, functional ? cbuf_weights_.data() : nullptr, t.weight_bytes, *ext.timing);
+  if (functional)
+    work.weights = dma.ReadInPlace(t.weight_addr, t.weight_bytes, *ext.timing);
+  else
+    dma.Read(t.weight_addr, nullptr, t.weight_bytes, *ext.timing);
   resident_task_ = nullptr;
-  work.weights = cbuf_weights_.data();
   Forward(to_core, trans, &work, delay);
 }
 

@@ -15,6 +15,18 @@ DdrMemory::DdrMemory(sc_core::sc_module_name name, const isa::PlatformConfig& p)
       time_per_byte_(1.0 / (p.ddr_bandwidth_gbps * p.ddr_efficiency), SC_NS),
       latency_(p.ddr_latency_ns, SC_NS) {
   socket.register_b_transport(this, &DdrMemory::b_transport);
+  socket.register_get_direct_mem_ptr(this, &DdrMemory::get_direct_mem_ptr);
+}
+
+// Read access to the whole storage. The pointer stays valid until the next Resize, which happens
+// only between simulations (SimulateConcurrent), so initiators ask again for every transfer.
+bool DdrMemory::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+  if (!trans.is_read() || storage_.empty() || trans.get_address() >= storage_.size()) return false;
+  dmi.set_dmi_ptr(storage_.data());
+  dmi.set_start_address(0);
+  dmi.set_end_address(storage_.size() - 1);
+  dmi.allow_read();
+  return true;
 }
 
 void DdrMemory::Resize(uint64_t bytes) { storage_.assign(bytes, 0); }

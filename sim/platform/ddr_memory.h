@@ -33,6 +33,7 @@ class DdrMemory : public sc_core::sc_module {
 
  private:
   void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(int port, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
 
   std::vector<uint8_t> storage_;
   sc_core::sc_time time_per_byte_;

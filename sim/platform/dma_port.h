@@ -22,6 +22,24 @@ class DmaPort {
     Transfer(tlm::TLM_READ_COMMAND, addr, data, len, timing);
     timing.bytes_read += len;
   }
+  // The bytes of [addr, addr + len) where DDR keeps them (TLM direct memory interface), without a
+  // copy; the transfer is timed like Read. Valid until the simulation ends.
+  const uint8_t* ReadInPlace(uint64_t addr, uint64_t len, TaskTiming& timing) {
+    Read(addr, nullptr, len, timing);  // timing only; throws if the range is outside DDR
+    return InPlace(addr, len);
+  }
+  // The same bytes without charging a transfer (data a unit already holds, e.g. resident weights).
+  const uint8_t* InPlace(uint64_t addr, uint64_t len) {
+    tlm::tlm_generic_payload trans;
+    trans.set_command(tlm::TLM_READ_COMMAND);
+    trans.set_address(addr);
+    tlm::tlm_dmi dmi;
+    if (!socket->get_direct_mem_ptr(trans, dmi) || addr < dmi.get_start_address() ||
+        len > dmi.get_end_address() - addr + 1)
+      throw Error("NPU DMA outside DDR at address " + std::to_string(addr) + " (+" + std::to_string(len) + ")",
+                  "the model file is inconsistent; recompile it");
+    return dmi.get_dmi_ptr() + (addr - dmi.get_start_address());
+  }
   void Write(uint64_t addr, uint8_t* data, uint64_t len, TaskTiming& timing) {
     Transfer(tlm::TLM_WRITE_COMMAND, addr, data, len, timing);
     timing.bytes_written += len;

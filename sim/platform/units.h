@@ -72,7 +72,6 @@ class Cna : public sc_core::sc_module {
   void LoadRegcmd(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
   std::vector<uint8_t> cbuf_features_;
-  std::vector<uint8_t> cbuf_weights_;
   // The weight chunk resident in the CBUF: the last conv task this CNA loaded and its byte range.
   const isa::Task* resident_task_ = nullptr;
   uint64_t resident_weight_addr_ = 0, resident_weight_bytes_ = 0;

@@ -1,0 +1,30 @@
+// The DPU output converter's integer steps on SIMD lanes: for each output value,
+// clamp(R((acc + bias) · scale, shift) + zp) with R a shift that rounds half up
+// (docs/quantization.md §6). The steps run in double precision, where they are exact: a kernel's
+// entry is accepted only when |acc + bias| · |scale| + 2^shift stays below 2^53, and every
+// intermediate is then an integer (or an integer times a power of two) that double holds exactly.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace rknnsim::sim {
+
+// Per-kernel constants of one run of output lanes (one C2 atom), prepared once per task.
+struct RequantLanes {
+  std::vector<double> bias, scale, half, inverse;  // half = 2^(shift-1) (0 if shift <= 0), inverse = 2^-shift
+  double zero_point = 0, lo = 0, hi = 0;
+};
+
+// False when some kernel's scale is too large for the exact double path (the caller then uses
+// integer arithmetic); |acc| < 2^31 and |bias| < 2^31 are the accumulator's bounds.
+bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_point, int32_t lo, int32_t hi,
+                         RequantLanes& out);
+
+// For `pixels` pixels: out[p * out_stride + l] = requantized acc[p * acc_stride + l], l < lanes,
+// with the constants of lanes [first_lane, first_lane + lanes) of `r`.
+void RequantizePixels(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc, size_t acc_stride,
+                      size_t pixels, int8_t* out, size_t out_stride);
+
+}  // namespace rknnsim::sim
