@@ -133,9 +133,10 @@ Inference Simulate(const Model& model, const std::string& target, const quant::S
                   " elements, the model's input " + ir::ShapeToString(shapes[i].shape) + " has " +
                   std::to_string(ir::NumElements(shapes[i].shape)));
   const isa::PlatformConfig platform = PlatformFor(target);
+  std::shared_ptr<const isa::Program>& placed = model.placed[core_mask];
+  if (!placed) placed = std::make_shared<const isa::Program>(lower::PlaceOnCores(m.program, core_mask, platform));
   // As `rknn-sim run` does: a batch's images packed back to back, outputs stacked the same way.
-  runtime::SimulatedRun run =
-      runtime::SimulateModel(m, lower::PlaceOnCores(m.program, core_mask, platform), platform, inputs);
+  runtime::SimulatedRun run = runtime::SimulateModel(m, *placed, platform, inputs);
   spdlog::debug("simulated on {}: {:.1f} us", target, run.total_time_us);
   return {std::move(run.outputs), run.total_time_us};
 }

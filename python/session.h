@@ -4,6 +4,7 @@
 // (python/rknn_sim/api/rknn.py); everything here throws rknnsim::Error on bad input.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@ struct Model {
   runtime::MemoryReport rockchip_memory;
   std::shared_ptr<const runtime::RknnExecutable> rockchip_exe;  // null when its program does not decode
   Error rockchip_refusal{""};
+
+  // The compiled program placed on a core mask, kept per mask (placing copies the program with its
+  // weight image). Calls hold Python's GIL, which serializes access.
+  mutable std::map<uint32_t, std::shared_ptr<const isa::Program>> placed;
 
   std::string target() const { return compiled.program.target; }
   // What inference takes and returns: batch N on the leading dimension for rknn_batch_size models.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -38,7 +39,6 @@ NpuPlatform& PlatformInstance(const isa::PlatformConfig& config) {
 // The program moved up by `base` bytes of DDR, so that several programs share one DDR model.
 isa::Program Relocated(const isa::Program& program, uint64_t base) {
   isa::Program p = program;
-  if (base == 0) return p;
   for (isa::Task& t : p.tasks) isa::ShiftTaskAddresses(t, 0, base);
   for (auto* ios : {&p.inputs, &p.outputs})
     for (isa::IoTensor& io : *ios) io.surface.addr += base;
@@ -104,8 +104,10 @@ SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig
 std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>& loads,
                                                  const isa::PlatformConfig& config) {
   NpuPlatform& npu = PlatformInstance(config);
-  // Place each program in its own DDR region and check its inputs and core assignment.
-  std::vector<isa::Program> programs;
+  // Place each program in its own DDR region and check its inputs and core assignment. The first
+  // program stays where it is (no copy of its weight image); the others are relocated copies.
+  std::deque<isa::Program> relocated;
+  std::vector<const isa::Program*> programs;
   uint64_t top = 0;
   for (const ProgramLoad& load : loads) {
     const isa::Program& p = *load.program;
@@ -120,12 +122,12 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
                     "choose a core mask the platform supports");
     if (p.memory.weight_base + p.weights.size() > p.DdrBytes())
       throw Error("the weight image does not fit the program's DDR plan", "the model file is corrupted");
-    programs.push_back(Relocated(p, top));
+    programs.push_back(top == 0 ? &p : &relocated.emplace_back(Relocated(p, top)));
     top += (p.DdrBytes() + kRegionAlign - 1) / kRegionAlign * kRegionAlign;
   }
   npu.ddr.Resize(top);
   for (size_t k = 0; k < programs.size(); ++k) {
-    const isa::Program& p = programs[k];
+    const isa::Program& p = *programs[k];
     if (!p.weights.empty()) std::memcpy(npu.ddr.data() + p.memory.weight_base, p.weights.data(), p.weights.size());
     for (size_t i = 0; i < loads[k].inputs.size(); ++i) {
       const isa::Surface& s = p.inputs[i].surface;
@@ -143,9 +145,9 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
   // Hand every core its tasks, program by program.
   std::vector<std::unique_ptr<ProgramRun>> runs;
   for (size_t k = 0; k < programs.size(); ++k) {
-    runs.push_back(std::make_unique<ProgramRun>(programs[k], !loads[k].inputs.empty(), loads[k].cpu_runner));
+    runs.push_back(std::make_unique<ProgramRun>(*programs[k], !loads[k].inputs.empty(), loads[k].cpu_runner));
     std::map<uint32_t, std::vector<uint32_t>> per_core;
-    for (uint32_t i = 0; i < programs[k].tasks.size(); ++i) per_core[programs[k].tasks[i].core].push_back(i);
+    for (uint32_t i = 0; i < programs[k]->tasks.size(); ++i) per_core[programs[k]->tasks[i].core].push_back(i);
     for (auto& [core, tasks] : per_core) npu.core(core).command.Submit(runs.back().get(), std::move(tasks));
   }
   const sc_core::sc_time begin = sc_core::sc_time_stamp();
@@ -155,7 +157,7 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
 
   std::vector<SimulationResult> results;
   for (size_t k = 0; k < programs.size(); ++k) {
-    const isa::Program& p = programs[k];
+    const isa::Program& p = *programs[k];
     SimulationResult result;
     std::vector<TaskRecord> records = runs[k]->records();
     if (records.size() != p.tasks.size()) throw Error("the simulation ended before every task ran");
