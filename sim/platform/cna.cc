@@ -58,7 +58,8 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
              *ext->timing);
   // The weights are read where DDR keeps them: they are constant while a program runs, and the
   // MAC array reads them within this transaction, before any unit writes DDR again.
-  ConvWork work;
+  ConvWork& work = work_;
+  work.weights = nullptr;
   if (functional)
     work.weights = weights_resident ? dma.InPlace(weight_addr, weight_bytes)
                                     : dma.ReadInPlace(weight_addr, weight_bytes, *ext->timing);
@@ -74,7 +75,8 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
 void Cna::LoadRegcmd(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, TaskExtension& ext) {
   const isa::Task& t = *ext.task;
   const bool functional = ext.functional;
-  ConvWork work;
+  ConvWork& work = work_;
+  work.weights = nullptr;
   work.regcmd_input = ReadCube(dma, t.regcmd.source, t.input.channels, t.input.height, t.input.width, cbuf_features_,
                                functional, *ext.timing);
   if (functional)

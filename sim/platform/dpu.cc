@@ -21,26 +21,28 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   const bool functional = ext->functional;
   const bool is_int8 = out.type == isa::ElemType::kInt8;
   const uint64_t entry_bytes = is_int8 ? 12 : 4;
-  std::vector<uint8_t> table(functional ? (t.kernel_begin + t.kernels) * entry_bytes : 0);
+  uint8_t* table = functional ? table_.Take((t.kernel_begin + t.kernels) * entry_bytes) : nullptr;
   // The table is fetched for the task's kernels only; the kernel offsets index the whole layer.
-  dma.Read(t.dpu_table_addr + t.kernel_begin * entry_bytes,
-           functional ? table.data() + t.kernel_begin * entry_bytes : nullptr, t.kernels * entry_bytes, *ext->timing);
+  dma.Read(t.dpu_table_addr + t.kernel_begin * entry_bytes, functional ? table + t.kernel_begin * entry_bytes : nullptr,
+           t.kernels * entry_bytes, *ext->timing);
   ext->timing->dpu_cycles += DpuCycles(t, platform_);
 
   const uint32_t c1_first = t.kernel_begin / out.c2;
   const uint32_t c1_count = (t.kernels + out.c2 - 1) / out.c2;
   const uint64_t tile_surface = uint64_t{t.out_rows} * out.line_stride();
-  std::vector<uint8_t> tile(functional ? c1_count * tile_surface : 0);
+  uint8_t* tile = functional ? tile_.Take(c1_count * tile_surface) : nullptr;
   if (functional) {
+    // The lanes past the last kernel of a partial C2 atom are written as zeros.
+    if (t.kernels % out.c2 != 0) std::fill(tile + (c1_count - 1) * tile_surface, tile + c1_count * tile_surface, 0);
     auto& work = *reinterpret_cast<ConvWork*>(trans.get_data_ptr());
     if (is_int8)
-      ConvOutputInt8(t, work.acc_int8.data(), table.data(), tile.data());
+      ConvOutputInt8(t, work.acc_int8.data(), table, tile);
     else
-      ConvOutputFp16(t, work.acc_fp16.data(), table.data(), tile.data());
+      ConvOutputFp16(t, work.acc_fp16.data(), table, tile);
   }
   for (uint32_t c = 0; c < c1_count; ++c)
     dma.Write(out.addr + (c1_first + c) * out.surface_stride() + t.out_row_begin * out.line_stride(),
-              functional ? tile.data() + c * tile_surface : nullptr, tile_surface, *ext->timing);
+              functional ? tile + c * tile_surface : nullptr, tile_surface, *ext->timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -131,25 +133,25 @@ void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
+  // Every byte of the operands is read and every byte of the result written.
   const uint64_t bytes = t.output.bytes();
-  std::vector<uint8_t> a(functional ? bytes : 0), y(functional ? bytes : 0), second;
-  dma.Read(t.input.addr, functional ? a.data() : nullptr, bytes, *ext->timing);
+  uint8_t* a = functional ? operand_.Take(bytes) : nullptr;
+  uint8_t* y = functional ? result_.Take(bytes) : nullptr;
+  dma.Read(t.input.addr, a, bytes, *ext->timing);
   const uint64_t second_addr = t.op == isa::TaskOp::kLut ? t.dpu_table_addr : t.input2.addr;
   const uint64_t second_bytes = t.op == isa::TaskOp::kLut ? 256 : t.op == isa::TaskOp::kEltwiseAdd ? bytes : 0;
-  if (second_bytes) {
-    if (functional) second.resize(second_bytes);
-    dma.Read(second_addr, functional ? second.data() : nullptr, second_bytes, *ext->timing);
-  }
+  uint8_t* second = functional && second_bytes ? second_.Take(second_bytes) : nullptr;
+  if (second_bytes) dma.Read(second_addr, second, second_bytes, *ext->timing);
   ext->timing->dpu_cycles += DpuCycles(t, platform_);
   if (functional) {
     if (t.op == isa::TaskOp::kLut)
-      LookupInt8(a.data(), second.data(), y.data(), bytes);
+      LookupInt8(a, second, y, bytes);
     else if (t.op == isa::TaskOp::kCopy)
-      RescaleCopy(t, a.data(), y.data(), bytes);
+      RescaleCopy(t, a, y, bytes);
     else
-      EltwiseAdd(t, a.data(), second.data(), y.data(), bytes);
+      EltwiseAdd(t, a, second, y, bytes);
   }
-  dma.Write(t.output.addr, functional ? y.data() : nullptr, bytes, *ext->timing);
+  dma.Write(t.output.addr, y, bytes, *ext->timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -28,6 +28,19 @@ struct ConvWork {
   std::vector<int32_t> window_sums;
 };
 
+// A unit's working buffer, kept from task to task: a large tile allocated per task costs a fresh
+// mapping and its page faults every time. What Take returns holds unspecified bytes.
+class ScratchBuffer {
+ public:
+  uint8_t* Take(size_t bytes) {
+    if (bytes_.size() < bytes) bytes_.resize(bytes);
+    return bytes_.data();
+  }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
 class Dpu : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Dpu> from_core;     // conv output conversion
@@ -45,6 +58,7 @@ class Dpu : public sc_core::sc_module {
   void RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void RegcmdDpu(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
+  ScratchBuffer table_, tile_, operand_, second_, result_;
 };
 
 class Core : public sc_core::sc_module {
@@ -72,6 +86,7 @@ class Cna : public sc_core::sc_module {
   void LoadRegcmd(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
   std::vector<uint8_t> cbuf_features_;
+  ConvWork work_;  // handed to CORE and DPU; kept so that its accumulators are not reallocated per task
   // The weight chunk resident in the CBUF: the last conv task this CNA loaded and its byte range.
   const isa::Task* resident_task_ = nullptr;
   uint64_t resident_weight_addr_ = 0, resident_weight_bytes_ = 0;
