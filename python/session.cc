@@ -33,9 +33,18 @@ std::string& ActivePlatform() {
   return platform;
 }
 
-isa::PlatformConfig PlatformFor(const std::string& target) {
+// Platform descriptions by target, parsed once per process (inference() asks on every call, and
+// parsing the YAML costs milliseconds). Calls hold Python's GIL.
+const isa::PlatformConfig& CachedPlatform(const std::string& target) {
+  static std::map<std::string, isa::PlatformConfig> platforms;
+  auto it = platforms.find(target);
+  if (it == platforms.end()) it = platforms.emplace(target, isa::LoadPlatformForTarget(target)).first;
+  return it->second;
+}
+
+const isa::PlatformConfig& PlatformFor(const std::string& target) {
   CheckPlatformAvailable(target);
-  isa::PlatformConfig platform = isa::LoadPlatformForTarget(target);
+  const isa::PlatformConfig& platform = CachedPlatform(target);
   ActivePlatform() = platform.platform;
   return platform;
 }
@@ -94,7 +103,7 @@ void ExportModel(const Model& model, const std::string& path) {
     throw Error("'" + model.rockchip_path + "' was made by RKNN-Toolkit2; rknn-sim exports only its own model files",
                 "load_onnx and build the source model to export an rknn-sim model"); runtime::SaveModelFile(path, model.compiled); }
 
-std::string PlatformOf(const std::string& target) { return isa::LoadPlatformForTarget(target).platform; }
+std::string PlatformOf(const std::string& target) { return CachedPlatform(target).platform; }
 
 void CheckPlatformAvailable(const std::string& target) {
   const std::string wanted = PlatformOf(target);
@@ -132,7 +141,7 @@ Inference Simulate(const Model& model, const std::string& target, const quant::S
       throw Error("input " + std::to_string(i) + " ('" + shapes[i].name + "') has " + std::to_string(inputs[i].size()) +
                   " elements, the model's input " + ir::ShapeToString(shapes[i].shape) + " has " +
                   std::to_string(ir::NumElements(shapes[i].shape)));
-  const isa::PlatformConfig platform = PlatformFor(target);
+  const isa::PlatformConfig& platform = PlatformFor(target);
   std::shared_ptr<const isa::Program>& placed = model.placed[core_mask];
   if (!placed) placed = std::make_shared<const isa::Program>(lower::PlaceOnCores(m.program, core_mask, platform));
   // As `rknn-sim run` does: a batch's images packed back to back, outputs stacked the same way.
@@ -142,7 +151,7 @@ Inference Simulate(const Model& model, const std::string& target, const quant::S
 }
 
 Perf EvalPerf(const Model& model, const std::string& target, uint32_t core_mask) {
-  const isa::PlatformConfig platform = PlatformFor(target);
+  const isa::PlatformConfig& platform = PlatformFor(target);
   const isa::Program program = lower::PlaceOnCores(model.compiled.program, core_mask, platform);
   const sim::SimulationResult result = sim::Simulate(program, platform, {});
   const runtime::PerfReport report = runtime::BuildPerfReport(program, platform, result);

@@ -14,18 +14,20 @@ void Ppu::Pool(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   trans.get_extension(ext);
   const isa::Task& t = *ext->task;
   const bool functional = ext->functional;
-  std::vector<uint8_t> in(functional ? t.input.bytes() : 0), out(functional ? t.output.bytes() : 0);
-  dma.Read(t.input.addr, functional ? in.data() : nullptr, t.input.bytes(), *ext->timing);
+  // Every byte of the input is read and every byte of the output written.
+  uint8_t* in = functional ? input_.Take(t.input.bytes()) : nullptr;
+  uint8_t* out = functional ? output_.Take(t.output.bytes()) : nullptr;
+  dma.Read(t.input.addr, in, t.input.bytes(), *ext->timing);
   ext->timing->ppu_cycles += PpuCycles(t, platform_) + PpuAvgPoolCycles(t, platform_);
   if (functional) {
     if (t.op == isa::TaskOp::kMaxPool)
-      MaxPool(t, in.data(), out.data());
+      MaxPool(t, in, out);
     else if (t.op == isa::TaskOp::kAvgPool)
-      AvgPool(t, in.data(), out.data());
+      AvgPool(t, in, out);
     else
-      GlobalAvgPool(t, in.data(), out.data());
+      GlobalAvgPool(t, in, out);
   }
-  dma.Write(t.output.addr, functional ? out.data() : nullptr, t.output.bytes(), *ext->timing);
+  dma.Write(t.output.addr, out, t.output.bytes(), *ext->timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -103,6 +103,7 @@ class Ppu : public sc_core::sc_module {
  private:
   void Pool(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   const isa::PlatformConfig& platform_;
+  ScratchBuffer input_, output_;
 };
 
 // The SoC's CPU cluster running fallback ops: reads the node's inputs from DDR, runs the op
