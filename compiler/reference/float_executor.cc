@@ -64,10 +64,17 @@ void RunFloatStreaming(const ir::Graph& graph, const std::vector<std::vector<flo
   }
 }
 
+// Streaming: each intermediate is freed after its last reader and constants are read in place,
+// so a run touches a network's live tensors only, not all of them plus a copy of its weights.
 std::vector<std::vector<float>> RunFloat(const ir::Graph& graph, const std::vector<std::vector<float>>& inputs) {
-  TensorValues values = RunFloatAll(graph, inputs);
-  std::vector<std::vector<float>> outputs;
-  for (int id : graph.outputs()) outputs.push_back(values[id]);
+  const std::vector<int>& ids = graph.outputs();
+  std::vector<std::vector<float>> outputs(ids.size());
+  RunFloatStreaming(graph, inputs, [&](int id, const std::vector<float>& values) {
+    for (size_t k = 0; k < ids.size(); ++k)
+      if (ids[k] == id) outputs[k] = values;
+  });
+  for (size_t k = 0; k < ids.size(); ++k)  // an output that is a constant is never visited
+    if (graph.tensor(ids[k]).is_constant) outputs[k] = graph.tensor(ids[k]).float_data;
   return outputs;
 }
 

@@ -55,7 +55,12 @@ void RunConvert(const ir::Graph& graph, const ir::Node& node, std::vector<std::v
 // Each node runs in its own precision, that of its first output: int8 kernels (or CPU semantics)
 // on int8 values, fp16 kernels on fp16 values. An int8-only or fp16-only graph is the special
 // case without Convert nodes; hybrid graphs have a Convert wherever the two meet.
-QuantValues RunQuantizedAll(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
+namespace {
+
+// keep_all = false frees each intermediate after its last reader (graph outputs stay), so that a
+// run touches the live tensors only.
+QuantValues RunQuantizedValues(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs,
+                               bool keep_all) {
   CheckInputs(graph, float_inputs);
   QuantValues all;
   std::vector<std::vector<int8_t>>& int8_values = all.int8;
@@ -75,20 +80,40 @@ QuantValues RunQuantizedAll(const ir::Graph& graph, const std::vector<std::vecto
     for (size_t k = 0; k < q.size(); ++k)
       q[k] = quant::QuantizeValue(float_inputs[i][k], t.quant.scale[0], t.quant.zero_point[0]);
   }
-  // fp16 kernels read constants as float values (weights from `bytes` where they need fp16 bits).
-  for (size_t t = 0; t < graph.tensors().size(); ++t)
-    if (graph.tensors()[t].is_constant) fp16_values[t] = graph.tensors()[t].float_data;
+  // fp16 kernels read constants as float values (weights from `bytes` where they need fp16 bits);
+  // int8 kernels read constants from the graph. keep_all hands every constant back as well.
   for (const ir::Node& node : graph.nodes()) {
-    if (node.op == ir::OpKind::kConvert) {
+    if (!keep_all && node.op != ir::OpKind::kConvert && !IsFp16Tensor(graph.tensor(node.outputs[0]))) continue;
+    for (int in : node.inputs)
+      if (in >= 0 && graph.tensor(in).is_constant && fp16_values[in].empty()) fp16_values[in] = graph.tensor(in).float_data;
+  }
+  std::vector<int> last_reader(graph.tensors().size(), -1);
+  for (size_t n = 0; n < graph.nodes().size(); ++n)
+    for (int in : graph.nodes()[n].inputs)
+      if (in >= 0) last_reader[in] = static_cast<int>(n);
+  for (int id : graph.outputs()) last_reader[id] = static_cast<int>(graph.nodes().size());
+  for (size_t n = 0; n < graph.nodes().size(); ++n) {
+    const ir::Node& node = graph.nodes()[n];
+    if (node.op == ir::OpKind::kConvert)
       RunConvert(graph, node, int8_values, fp16_values);
-      continue;
-    }
-    if (IsFp16Tensor(graph.tensor(node.outputs[0])))
+    else if (IsFp16Tensor(graph.tensor(node.outputs[0])))
       RunNodeFp16(graph, node, fp16_values);
     else
       RunNodeInt8(graph, node, int8_values);
+    if (keep_all) continue;
+    for (int id : node.inputs)
+      if (id >= 0 && last_reader[id] == static_cast<int>(n) && !graph.tensor(id).is_constant) {
+        std::vector<int8_t>().swap(int8_values[id]);
+        std::vector<float>().swap(fp16_values[id]);
+      }
   }
   return all;
+}
+
+}  // namespace
+
+QuantValues RunQuantizedAll(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
+  return RunQuantizedValues(graph, float_inputs, /*keep_all=*/true);
 }
 
 std::vector<std::vector<int8_t>> RunInt8All(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
@@ -100,7 +125,7 @@ std::vector<std::vector<float>> RunFp16All(const ir::Graph& graph, const std::ve
 }
 
 QuantOutputs RunQuantized(const ir::Graph& graph, const std::vector<std::vector<float>>& float_inputs) {
-  const QuantValues all = RunQuantizedAll(graph, float_inputs);
+  const QuantValues all = RunQuantizedValues(graph, float_inputs, /*keep_all=*/false);
   const std::vector<std::vector<int8_t>>& int8_values = all.int8;
   const TensorValues& fp16_values = all.fp16;
   // One entry per output in its own type's list; the other list keeps an empty placeholder only
