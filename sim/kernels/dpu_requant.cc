@@ -27,21 +27,21 @@ void RequantizePixelsSimd(const RequantLanes& r, size_t first_lane, size_t lanes
     const double v = std::floor((sum * scale[l] + half[l]) * inverse[l]) + r.zero_point;
     return static_cast<int8_t>(std::min(std::max(v, r.lo), r.hi));
   };
-  for (size_t p = 0; p < pixels; ++p) {
-    const int32_t* a = acc + p * acc_stride;
-    int8_t* o = out + p * out_stride;
-    size_t l = 0;
-    for (; l + n <= lanes; l += n) {
-      const auto sum = hn::Add(hn::PromoteTo(dd, hn::LoadU(di, a + l)), hn::LoadU(dd, bias + l));
-      const auto scaled = hn::MulAdd(sum, hn::LoadU(dd, scale + l), hn::LoadU(dd, half + l));
-      auto v = hn::Add(hn::Floor(hn::Mul(scaled, hn::LoadU(dd, inverse + l))), zp);
+  const hn::Rebind<int8_t, decltype(dd)> d8;
+  // Lane blocks outside, pixels inside: a block's constants are loaded once per call.
+  size_t l = 0;
+  for (; l + n <= lanes; l += n) {
+    const auto b = hn::LoadU(dd, bias + l), sc = hn::LoadU(dd, scale + l);
+    const auto hf = hn::LoadU(dd, half + l), inv = hn::LoadU(dd, inverse + l);
+    for (size_t p = 0; p < pixels; ++p) {
+      const auto sum = hn::Add(hn::PromoteTo(dd, hn::LoadU(di, acc + p * acc_stride + l)), b);
+      auto v = hn::Add(hn::Floor(hn::Mul(hn::MulAdd(sum, sc, hf), inv)), zp);
       v = hn::Min(hn::Max(v, lo), hi);
-      alignas(64) int32_t q[HWY_MAX_BYTES / sizeof(double)];
-      hn::StoreU(hn::DemoteTo(di, v), di, q);
-      for (size_t i = 0; i < n; ++i) o[l + i] = static_cast<int8_t>(q[i]);
+      hn::StoreU(hn::DemoteTo(d8, hn::DemoteTo(di, v)), d8, out + p * out_stride + l);
     }
-    for (; l < lanes; ++l) o[l] = one(double(a[l]) + bias[l], l);
   }
+  for (; l < lanes; ++l)
+    for (size_t p = 0; p < pixels; ++p) out[p * out_stride + l] = one(double(acc[p * acc_stride + l]) + bias[l], l);
 }
 
 }  // namespace HWY_NAMESPACE
