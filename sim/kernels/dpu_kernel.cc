@@ -85,6 +85,9 @@ void EltwiseAdd(const isa::Task& t, const uint8_t* a, const uint8_t* b, uint8_t*
   if (t.output.type == isa::ElemType::kInt8) {
     const auto* qa = reinterpret_cast<const int8_t*>(a);
     const auto* qb = reinterpret_cast<const int8_t*>(b);
+    if (AddInt8Lanes(qa, t.input_zp, t.scale_a, qb, t.input2_zp, t.scale_b, t.shift, t.output_zp, t.clamp_lo, t.clamp_hi,
+                     reinterpret_cast<int8_t*>(out), bytes))
+      return;
     for (uint64_t i = 0; i < bytes; ++i) {
       const int64_t sum = (int64_t{qa[i]} - t.input_zp) * t.scale_a + (int64_t{qb[i]} - t.input2_zp) * t.scale_b;
       out[i] = static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum, t.shift) + t.output_zp, t));

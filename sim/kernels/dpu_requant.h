@@ -27,4 +27,10 @@ bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_po
 void RequantizePixels(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc, size_t acc_stride,
                       size_t pixels, int8_t* out, size_t out_stride);
 
+// Element-wise add of two int8 streams: clamp(R((a - za) · sa + (b - zb) · sb, shift) + zo, lo, hi)
+// on int32 lanes. False (nothing written) when the scales could take a sum past int32; the caller
+// then uses its integer loop.
+bool AddInt8Lanes(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32_t zb, int32_t sb, int32_t shift,
+                  int32_t zo, int32_t lo, int32_t hi, int8_t* out, size_t count);
+
 }  // namespace rknnsim::sim
