@@ -1,6 +1,7 @@
 #include "common/host_conv.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
+#include <pthread.h>
 
 #include <algorithm>
 #include <array>
@@ -80,11 +81,21 @@ struct Prepared {
 // a network larger than this still runs exactly, it only rearranges its weights on every call.
 constexpr size_t kPreparedBytesLimit = size_t{1} << 30;
 
+// oneDNN's threads are libgomp's, and libgomp cannot run a parallel region in a child forked after
+// the parent used its thread pool: the child waits forever for threads that were not forked
+// (Python's multiprocessing forks by default). A forked child therefore convolves on one thread,
+// with primitives compiled anew for it; the mutex is held across fork so the child gets it unlocked.
+extern "C" void omp_set_num_threads(int threads);
+
 class Engine {
  public:
   static Engine& Get() {
-    static Engine engine;
-    return engine;
+    static Engine* engine = [] {
+      auto* e = new Engine;  // never destroyed: fork handlers and thread-local streams may outlive statics
+      pthread_atfork([] { Get().mutex_.lock(); }, [] { Get().mutex_.unlock(); }, [] { Get().AfterForkInChild(); });
+      return e;
+    }();
+    return *engine;
   }
   const Compiled& Lookup(const ConvShape& s, Kind kind) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -127,6 +138,15 @@ class Engine {
   const dnnl::engine& cpu() const { return cpu_; }
 
  private:
+  void AfterForkInChild() {
+    omp_set_num_threads(1);
+    compiled_.clear();
+    const int capacity = dnnl::get_primitive_cache_capacity();  // oneDNN's own cache holds the same kernels
+    dnnl::set_primitive_cache_capacity(0);
+    dnnl::set_primitive_cache_capacity(capacity);
+    mutex_.unlock();
+  }
+
   std::unique_ptr<Compiled> Compile(const ConvShape& s, Kind kind) const {
     const int64_t extent_h = (s.kernel_h - 1) * s.dilation_h + 1, extent_w = (s.kernel_w - 1) * s.dilation_w + 1;
     // Rows below the last window hold nothing the sum reads: crop them (the input stays dense), so

@@ -4,6 +4,8 @@
 #include "common/host_conv.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
@@ -159,6 +161,31 @@ TEST(HostConvThreads, ConcurrentCallersGetTheBitsOfALoneCaller) {
     });
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(mismatches, std::vector<int>(8, 0));
+}
+
+// A child forked after the parent convolved on both threads (Python's multiprocessing) convolves
+// too, with the same bits, instead of waiting forever for the parent's OpenMP threads.
+TEST(HostConvFork, AForkedChildConvolvesWithTheParentsBits) {
+  const ConvShape s = Shape(64, 28, 28, 64, 1, 3, 3, 1, 1, 1, 1);
+  std::mt19937 rng(5);
+  std::vector<int8_t> x(size_t(s.height * s.width * s.channels)), w(size_t(s.kernels * 9 * s.channels));
+  for (int8_t& v : x) v = static_cast<int8_t>(rng() % 256);
+  for (int8_t& v : w) v = static_cast<int8_t>(rng() % 256);
+  std::vector<int32_t> parent(size_t(s.out_h * s.out_w * s.kernels));
+  Int8ConvAccumulate(s, x.data(), 3, w.data(), parent.data());
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    alarm(60);  // a hang ends the child with SIGALRM
+    std::vector<int32_t> child(parent.size());
+    Int8ConvAccumulate(s, x.data(), 3, w.data(), child.data());
+    _exit(child == parent ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child did not exit (signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0)
+                                 << ")";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the child's sums differ from the parent's";
 }
 
 INSTANTIATE_TEST_SUITE_P(
