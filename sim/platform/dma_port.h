@@ -34,7 +34,7 @@ class DmaPort {
     trans.set_command(tlm::TLM_READ_COMMAND);
     trans.set_address(addr);
     tlm::tlm_dmi dmi;
-    if (!socket->get_direct_mem_ptr(trans, dmi) || addr < dmi.get_start_address() ||
+    if (!socket->get_direct_mem_ptr(trans, dmi) || addr < dmi.get_start_address() || addr > dmi.get_end_address() ||
         len > dmi.get_end_address() - addr + 1)
       throw Error("NPU DMA outside DDR at address " + std::to_string(addr) + " (+" + std::to_string(len) + ")",
                   "the model file is inconsistent; recompile it");
