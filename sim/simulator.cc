@@ -125,10 +125,11 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
     programs.push_back(top == 0 ? &p : &relocated.emplace_back(Relocated(p, top)));
     top += (p.DdrBytes() + kRegionAlign - 1) / kRegionAlign * kRegionAlign;
   }
-  npu.ddr.Resize(top);
+  // DDR at the start of the run: each program's weight image and inputs, zeros elsewhere.
+  std::vector<DdrImage> images;
   for (size_t k = 0; k < programs.size(); ++k) {
     const isa::Program& p = *programs[k];
-    if (!p.weights.empty()) std::memcpy(npu.ddr.data() + p.memory.weight_base, p.weights.data(), p.weights.size());
+    if (!p.weights.empty()) images.push_back({p.memory.weight_base, p.weights.data(), p.weights.size()});
     for (size_t i = 0; i < loads[k].inputs.size(); ++i) {
       const isa::Surface& s = p.inputs[i].surface;
       const std::vector<uint8_t>& image = loads[k].inputs[i];
@@ -136,11 +137,12 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
         throw Error("input " + std::to_string(i) + " does not match its surface in the program");
       for (uint32_t b = 0; b < p.batch; ++b) {
         const uint64_t at = s.addr + b * p.batch_stride;
-        if (at + s.bytes() > npu.ddr.size()) throw Error("input " + std::to_string(i) + " lies outside DDR");
-        std::memcpy(npu.ddr.data() + at, image.data() + b * s.bytes(), s.bytes());
+        if (at + s.bytes() > top) throw Error("input " + std::to_string(i) + " lies outside DDR");
+        images.push_back({at, image.data() + b * s.bytes(), s.bytes()});
       }
     }
   }
+  npu.ddr.Load(top, std::move(images));
 
   // Hand every core its tasks, program by program.
   std::vector<std::unique_ptr<ProgramRun>> runs;

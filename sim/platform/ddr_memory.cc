@@ -18,7 +18,7 @@ DdrMemory::DdrMemory(sc_core::sc_module_name name, const isa::PlatformConfig& p)
   socket.register_get_direct_mem_ptr(this, &DdrMemory::get_direct_mem_ptr);
 }
 
-// Read access to the whole storage. The pointer stays valid until the next Resize, which happens
+// Read access to the whole storage. The pointer stays valid until the next Load, which happens
 // only between simulations (SimulateConcurrent), so initiators ask again for every transfer.
 bool DdrMemory::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
   if (!trans.is_read() || storage_.empty() || trans.get_address() >= storage_.size()) return false;
@@ -29,7 +29,17 @@ bool DdrMemory::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tl
   return true;
 }
 
-void DdrMemory::Resize(uint64_t bytes) { storage_.assign(bytes, 0); }
+void DdrMemory::Load(uint64_t bytes, std::vector<DdrImage> images) {
+  storage_.resize(bytes);
+  std::sort(images.begin(), images.end(), [](const DdrImage& a, const DdrImage& b) { return a.addr < b.addr; });
+  uint64_t cleared = 0;  // [0, cleared) holds its final bytes
+  for (const DdrImage& image : images) {
+    if (image.addr > cleared) std::fill(storage_.begin() + cleared, storage_.begin() + image.addr, 0);
+    std::memcpy(storage_.data() + image.addr, image.data, image.bytes);
+    cleared = std::max(cleared, image.addr + image.bytes);
+  }
+  if (cleared < bytes) std::fill(storage_.begin() + cleared, storage_.end(), 0);
+}
 
 sc_time DdrMemory::Reserve(sc_time issue, sc_time duration) {
   // Nothing can be issued before the present: forget the past.

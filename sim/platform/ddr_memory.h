@@ -21,13 +21,23 @@
 
 namespace rknnsim::sim {
 
+// Bytes placed in DDR before a run (a weight image, an input surface).
+struct DdrImage {
+  uint64_t addr;
+  const uint8_t* data;
+  uint64_t bytes;
+};
+
 class DdrMemory : public sc_core::sc_module {
  public:
   tlm_utils::multi_passthrough_target_socket<DdrMemory> socket;
 
   DdrMemory(sc_core::sc_module_name name, const isa::PlatformConfig& platform);
 
-  void Resize(uint64_t bytes);
+  // Starts a run: `bytes` of DDR holding the images (each inside [0, bytes)) and zeros elsewhere.
+  // Only the bytes no image covers are cleared, so a network's weights are written once, not
+  // zeroed first.
+  void Load(uint64_t bytes, std::vector<DdrImage> images);
   uint8_t* data() { return storage_.data(); }
   uint64_t size() const { return storage_.size(); }
 
