@@ -148,7 +148,6 @@ InputSurfaces ConvInputSurfaces(const isa::Task& t) {
 
 namespace {
 
-// The task's input tile as NHWC: its input channels, or its kernels' channels when depthwise.
 // Copies `pixels` runs of `run` bytes from a surface (stride c2) into NHWC rows (stride channels).
 // Whole atoms of 8, 16 or 32 bytes (the usual case) copy with a size known at compile time.
 template <size_t kRun>
@@ -156,6 +155,7 @@ void CopyRuns(const int8_t* surface, size_t c2, int8_t* x, size_t channels, size
   for (size_t p = 0; p < pixels; ++p) std::memcpy(x + p * channels, surface + p * c2, kRun);
 }
 
+// The task's input tile as NHWC: its input channels, or its kernels' channels when depthwise.
 void UnpackTile(const isa::Task& t, const FeatureTile& in, uint32_t first_channel, uint32_t channels, int8_t* x) {
   const uint32_t c2 = t.input.c2;
   const size_t pixels = size_t{in.rows} * t.input.width;

@@ -49,12 +49,11 @@ void ConvOutputInt8(const isa::Task& t, const int32_t* acc, const uint8_t* dpu_t
     for (uint32_t r = 0; r < t.out_rows; ++r) {
       uint8_t* row = out + TileOffset(t, k0, r);
       const int32_t* row_acc = acc + size_t{r} * width * t.kernels + k0;
-      if (simd) {
-        RequantizePixels(lanes_constants, k0, lanes, row_acc, t.kernels, width, reinterpret_cast<int8_t*>(row), c2);
-        continue;
-      }
+      const size_t done =
+          simd ? RequantizePixels(lanes_constants, k0, lanes, row_acc, t.kernels, width, reinterpret_cast<int8_t*>(row), c2)
+               : 0;
       for (uint32_t x = 0; x < width; ++x)
-        for (uint32_t lane = 0; lane < lanes; ++lane) {
+        for (uint32_t lane = static_cast<uint32_t>(done); lane < lanes; ++lane) {
           const int32_t* e = entries.data() + size_t{k0 + lane} * 3;
           const int64_t sum = int64_t{row_acc[size_t{x} * t.kernels + lane]} + e[0];
           row[size_t{x} * c2 + lane] = static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * e[1], e[2]) + t.output_zp, t));
@@ -85,10 +84,9 @@ void EltwiseAdd(const isa::Task& t, const uint8_t* a, const uint8_t* b, uint8_t*
   if (t.output.type == isa::ElemType::kInt8) {
     const auto* qa = reinterpret_cast<const int8_t*>(a);
     const auto* qb = reinterpret_cast<const int8_t*>(b);
-    if (AddInt8Lanes(qa, t.input_zp, t.scale_a, qb, t.input2_zp, t.scale_b, t.shift, t.output_zp, t.clamp_lo, t.clamp_hi,
-                     reinterpret_cast<int8_t*>(out), bytes))
-      return;
-    for (uint64_t i = 0; i < bytes; ++i) {
+    const uint64_t done = AddInt8Lanes(qa, t.input_zp, t.scale_a, qb, t.input2_zp, t.scale_b, t.shift, t.output_zp,
+                                       t.clamp_lo, t.clamp_hi, reinterpret_cast<int8_t*>(out), bytes);
+    for (uint64_t i = done; i < bytes; ++i) {
       const int64_t sum = (int64_t{qa[i]} - t.input_zp) * t.scale_a + (int64_t{qb[i]} - t.input2_zp) * t.scale_b;
       out[i] = static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum, t.shift) + t.output_zp, t));
     }

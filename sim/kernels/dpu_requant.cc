@@ -1,6 +1,5 @@
 #include "sim/kernels/dpu_requant.h"
 
-#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -16,8 +15,8 @@ namespace rknnsim::sim {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-void RequantizePixelsSimd(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc,
-                          size_t acc_stride, size_t pixels, int8_t* out, size_t out_stride) {
+size_t RequantizePixelsSimd(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc,
+                            size_t acc_stride, size_t pixels, int8_t* out, size_t out_stride) {
   const hn::ScalableTag<double> dd;
   const hn::Rebind<int32_t, decltype(dd)> di;
   const size_t n = hn::Lanes(dd);
@@ -26,10 +25,6 @@ void RequantizePixelsSimd(const RequantLanes& r, size_t first_lane, size_t lanes
   const double* scale = r.scale.data() + first_lane;
   const double* half = r.half.data() + first_lane;
   const double* inverse = r.inverse.data() + first_lane;
-  const auto one = [&](double sum, size_t l) {
-    const double v = std::floor((sum * scale[l] + half[l]) * inverse[l]) + r.zero_point;
-    return static_cast<int8_t>(std::min(std::max(v, r.lo), r.hi));
-  };
   const hn::Rebind<int8_t, decltype(dd)> d8;
   // Lane blocks outside, pixels inside: a block's constants are loaded once per call.
   size_t l = 0;
@@ -43,12 +38,11 @@ void RequantizePixelsSimd(const RequantLanes& r, size_t first_lane, size_t lanes
       hn::StoreU(hn::DemoteTo(d8, hn::DemoteTo(di, v)), d8, out + p * out_stride + l);
     }
   }
-  for (; l < lanes; ++l)
-    for (size_t p = 0; p < pixels; ++p) out[p * out_stride + l] = one(double(acc[p * acc_stride + l]) + bias[l], l);
+  return l;
 }
 
-void AddInt8Simd(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32_t zb, int32_t sb, int32_t shift,
-                 int32_t zo, int32_t lo, int32_t hi, int8_t* out, size_t count) {
+size_t AddInt8Simd(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32_t zb, int32_t sb, int32_t shift,
+                   int32_t zo, int32_t lo, int32_t hi, int8_t* out, size_t count) {
   const hn::ScalableTag<int32_t> d32;
   const hn::Rebind<int8_t, decltype(d32)> d8;
   const size_t n = hn::Lanes(d32);
@@ -56,10 +50,6 @@ void AddInt8Simd(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32
   const auto half = hn::Set(d32, shift > 0 ? int32_t{1} << (shift - 1) : 0), vzo = hn::Set(d32, zo);
   const auto vlo = hn::Set(d32, lo), vhi = hn::Set(d32, hi);
   const int s = shift > 0 ? shift : 0;
-  const auto one = [&](int32_t x, int32_t y) {
-    const int32_t sum = (x - za) * sa + (y - zb) * sb;
-    return static_cast<int8_t>(std::min(std::max(((sum + (s > 0 ? 1 << (s - 1) : 0)) >> s) + zo, lo), hi));
-  };
   size_t i = 0;
   for (; i + n <= count; i += n) {
     const auto x = hn::Sub(hn::PromoteTo(d32, hn::LoadU(d8, a + i)), vza);
@@ -68,7 +58,7 @@ void AddInt8Simd(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32
     const auto v = hn::Min(hn::Max(hn::Add(hn::ShiftRightSame(sum, s), vzo), vlo), vhi);
     hn::StoreU(hn::DemoteTo(d8, v), d8, out + i);
   }
-  for (; i < count; ++i) out[i] = one(a[i], b[i]);
+  return i;
 }
 
 }  // namespace HWY_NAMESPACE
@@ -96,19 +86,18 @@ bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_po
   return true;
 }
 
-void RequantizePixels(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc, size_t acc_stride,
-                      size_t pixels, int8_t* out, size_t out_stride) {
-  HWY_DYNAMIC_DISPATCH(RequantizePixelsSimd)(r, first_lane, lanes, acc, acc_stride, pixels, out, out_stride);
+size_t RequantizePixels(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc, size_t acc_stride,
+                        size_t pixels, int8_t* out, size_t out_stride) {
+  return HWY_DYNAMIC_DISPATCH(RequantizePixelsSimd)(r, first_lane, lanes, acc, acc_stride, pixels, out, out_stride);
 }
 
-bool AddInt8Lanes(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32_t zb, int32_t sb, int32_t shift,
-                  int32_t zo, int32_t lo, int32_t hi, int8_t* out, size_t count) {
+size_t AddInt8Lanes(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32_t zb, int32_t sb, int32_t shift,
+                    int32_t zo, int32_t lo, int32_t hi, int8_t* out, size_t count) {
   // |x - z| <= 255 for int8 values and zero points in [-128, 127]; the sum plus the rounding half
   // must stay inside int32 (arithmetic right shift then floors exactly as the integer loop does).
   const int64_t bound = 255 * (std::llabs(sa) + std::llabs(sb)) + (shift > 0 ? int64_t{1} << (shift - 1) : 0);
-  if (bound > INT32_MAX || shift > 30) return false;
-  HWY_DYNAMIC_DISPATCH(AddInt8Simd)(a, za, sa, b, zb, sb, shift, zo, lo, hi, out, count);
-  return true;
+  if (bound > INT32_MAX || shift > 30) return 0;
+  return HWY_DYNAMIC_DISPATCH(AddInt8Simd)(a, za, sa, b, zb, sb, shift, zo, lo, hi, out, count);
 }
 
 }  // namespace rknnsim::sim

@@ -22,15 +22,17 @@ struct RequantLanes {
 bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_point, int32_t lo, int32_t hi,
                          RequantLanes& out);
 
-// For `pixels` pixels: out[p * out_stride + l] = requantized acc[p * acc_stride + l], l < lanes,
-// with the constants of lanes [first_lane, first_lane + lanes) of `r`.
-void RequantizePixels(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc, size_t acc_stride,
-                      size_t pixels, int8_t* out, size_t out_stride);
+// For `pixels` pixels: out[p * out_stride + l] = requantized acc[p * acc_stride + l] for the
+// leading lanes l of [0, lanes) that fill whole SIMD vectors, with the constants of lanes
+// [first_lane, first_lane + lanes) of `r`. Returns how many lanes that is; the caller's integer
+// loop does the rest.
+size_t RequantizePixels(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc, size_t acc_stride,
+                        size_t pixels, int8_t* out, size_t out_stride);
 
 // Element-wise add of two int8 streams: clamp(R((a - za) · sa + (b - zb) · sb, shift) + zo, lo, hi)
-// on int32 lanes. False (nothing written) when the scales could take a sum past int32; the caller
-// then uses its integer loop.
-bool AddInt8Lanes(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32_t zb, int32_t sb, int32_t shift,
+// on int32 lanes, for the leading elements that fill whole SIMD vectors. Returns how many were
+// written: none when the scales could take a sum past int32. The caller's integer loop does the rest.
+size_t AddInt8Lanes(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32_t zb, int32_t sb, int32_t shift,
                   int32_t zo, int32_t lo, int32_t hi, int8_t* out, size_t count);
 
 }  // namespace rknnsim::sim
