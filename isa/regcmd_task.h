@@ -84,6 +84,8 @@ struct RegcmdTask {
   // Each stage's ReLU clamps v to [min, max]: max(v, 0) in RK356x/RK3588 files; RV110x files give
   // both bounds (0 and a Clip's maximum, or no bound at all under LeakyReLU).
   static constexpr int64_t kNoMin = std::numeric_limits<int32_t>::min(), kNoMax = std::numeric_limits<int32_t>::max();
+  // A DPU-only task's input value is its int8 code plus in_offset (RV110x DPU IN_OFFSET).
+  int32_t in_offset = 0;
   // BS: v += alu operand; v = R(v · mul operand, bs_mul_shift); ReLU. Register operands apply
   // when the operands are not in memory.
   bool bs_alu = false, bs_mul = false, bs_relu = false;
@@ -94,12 +96,13 @@ struct RegcmdTask {
   bool ow_from_blob = false;
   int32_t ow_value = 0;
   // BN with register operands: v += bn_alu_operand; v = R(v · bn_mul_operand, bn_mul_shift); ReLU.
-  // bn_prelu (LeakyReLU, RV110x): negative v becomes R(v, 14) · bn_mul_operand, other v stay.
+  // bn_prelu (LeakyReLU, RV110x): negative v becomes R(R(v, 14) · bn_mul_operand, bn_prelu_neg_shift),
+  // other v become R(v, bn_mul_shift) (both shifts 0 in most files: v stays).
   static constexpr uint32_t kPreluShift = 14;
   bool bn_alu = false, bn_mul = false, bn_relu = false, bn_prelu = false;
   int64_t bn_relu_min = 0, bn_relu_max = kNoMax;
   int32_t bn_alu_operand = 0;
-  uint32_t bn_mul_operand = 0, bn_mul_shift = 0;
+  uint32_t bn_mul_operand = 0, bn_mul_shift = 0, bn_prelu_neg_shift = 0;
   // EW: v += R((operand + ew_offset) · ew_scale, ew_shift), operand from `ew_source`; then ReLU.
   bool ew = false, ew_relu = false;
   int64_t ew_relu_min = 0, ew_relu_max = kNoMax;

@@ -11,12 +11,12 @@
 
 namespace rknnsim::runtime {
 
-RknnExecutable MakeRknnExecutable(rknn::RknnModel model, const std::string& what) {
+RknnExecutable MakeRknnExecutable(rknn::RknnModel model, const std::string& what, int32_t until_tensor) {
   RknnExecutable exe;
   exe.what = what;
   exe.model = std::move(model);
   exe.platform = isa::LoadPlatformForTarget(exe.model.target);
-  exe.regcmd = rknn::LowerRegcmdProgram(exe.model, rknn::NpuTasksOf(exe.model, what), exe.platform, what);
+  exe.regcmd = rknn::LowerRegcmdProgram(exe.model, rknn::NpuTasksOf(exe.model, what), exe.platform, what, until_tensor);
   exe.norms = rknn::InputNorms(exe.model, what);
   return exe;
 }
@@ -89,38 +89,45 @@ std::vector<std::vector<uint8_t>> PackRknnInputs(const RknnExecutable& exe, cons
   return surfaces;
 }
 
-sim::CpuOpRunner HostOpRunner(const RknnExecutable& exe) {
-  return [&exe](const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,
-                std::vector<std::vector<uint8_t>>& outputs) { rknn::RunHostOp(exe.regcmd, task, inputs, outputs); };
+sim::CpuOpRunner HostOpRunner(const rknn::RegcmdProgram& regcmd) {
+  return [&regcmd](const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,
+                   std::vector<std::vector<uint8_t>>& outputs) { rknn::RunHostOp(regcmd, task, inputs, outputs); };
 }
 
-RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool reference) {
-  const isa::Program& p = exe.regcmd.program;
+namespace {
+
+// `regcmd` (the executable's program or a prefix of it) on the platform or the reference.
+RknnRun RunRegcmd(const RknnExecutable& exe, const rknn::RegcmdProgram& regcmd, const quant::Sample& raw_inputs,
+                  bool reference) {
+  const isa::Program& p = regcmd.program;
   const std::vector<std::vector<uint8_t>> surfaces = PackRknnInputs(exe, p, raw_inputs);
   RknnRun run;
   std::vector<std::vector<uint8_t>> raw;
   if (reference) {
-    raw = rknn::RunRegcmdReference(exe.regcmd, surfaces);
+    raw = rknn::RunRegcmdReference(regcmd, surfaces);
   } else {
-    const sim::CpuOpRunner runner = HostOpRunner(exe);
+    const sim::CpuOpRunner runner = HostOpRunner(regcmd);
     sim::SimulationResult result = sim::Simulate(p, exe.platform, surfaces, &runner);
     raw = std::move(result.outputs);
     run.total_time_us = result.total_time_us;
   }
   for (size_t i = 0; i < raw.size(); ++i) {
     const isa::IoTensor& io = p.outputs[i];
-    run.outputs.push_back({io.name, io.shape, UnpackOutput(raw[i], io), exe.regcmd.int64_outputs[i]});
+    run.outputs.push_back({io.name, io.shape, UnpackOutput(raw[i], io), regcmd.int64_outputs[i]});
   }
   return run;
 }
 
+}  // namespace
+
+RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool reference) {
+  return RunRegcmd(exe, exe.regcmd, raw_inputs, reference);
+}
+
 RknnOutput SimulateTensor(const RknnExecutable& exe, const quant::Sample& raw_inputs, int32_t tensor) {
-  const isa::Program prefix = rknn::ProgramUpTo(exe.model, exe.regcmd, tensor, exe.what);
-  const sim::CpuOpRunner runner = HostOpRunner(exe);
-  const sim::SimulationResult result =
-      sim::Simulate(prefix, exe.platform, PackRknnInputs(exe, prefix, raw_inputs), &runner);
-  const isa::IoTensor& io = prefix.outputs[0];
-  return {io.name, io.shape, UnpackOutput(result.outputs[0], io), false};
+  const rknn::RegcmdProgram prefix =
+      rknn::LowerRegcmdProgram(exe.model, rknn::NpuTasksOf(exe.model, exe.what), exe.platform, exe.what, tensor);
+  return RunRegcmd(exe, prefix, raw_inputs, /*reference=*/false).outputs.at(0);
 }
 
 }  // namespace rknnsim::runtime

@@ -28,8 +28,10 @@ struct RknnExecutable {
   isa::PlatformConfig platform;
 };
 
-// Throws rknnsim::Error with one line when the file's program cannot be executed.
-RknnExecutable MakeRknnExecutable(rknn::RknnModel model, const std::string& what);
+// Throws rknnsim::Error with one line when the file's program cannot be executed. With
+// `until_tensor` (a file tensor index) the program is the prefix that ends with the last task
+// writing that tensor and outputs it (rknn::LowerRegcmdProgram).
+RknnExecutable MakeRknnExecutable(rknn::RknnModel model, const std::string& what, int32_t until_tensor = -1);
 RknnExecutable LoadRknnExecutable(const std::string& path);
 
 // RKNN-Toolkit2's config() preprocessing as the file records it: channel order (rgb2bgr), then
@@ -65,8 +67,8 @@ struct RknnOutput {
   std::vector<float> values;  // dequantized; indices (ArgMax) as exact small integers
   bool is_int64 = false;      // the file declares int64 (ArgMax indices)
 };
-// The platform's CPU runner for the program's host ops.
-sim::CpuOpRunner HostOpRunner(const RknnExecutable& exe);
+// The platform's CPU runner for the host ops of `regcmd`.
+sim::CpuOpRunner HostOpRunner(const rknn::RegcmdProgram& regcmd);
 struct RknnRun {
   std::vector<RknnOutput> outputs;  // per graph output, in the file's order
   double total_time_us = 0;         // 0 for the reference
@@ -75,7 +77,8 @@ struct RknnRun {
 RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool reference);
 
 // Intermediate tensor `tensor` of the file (its index) as the platform leaves it right after the
-// last task that writes it (rknn::ProgramUpTo), dequantized: what a board's per-layer dump holds.
+// last task that writes it (the prefix program of rknn::LowerRegcmdProgram), dequantized: what a
+// board's per-layer dump holds.
 RknnOutput SimulateTensor(const RknnExecutable& exe, const quant::Sample& raw_inputs, int32_t tensor);
 
 }  // namespace rknnsim::runtime

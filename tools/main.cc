@@ -90,7 +90,8 @@ int sc_main(int argc, char* argv[]) {
   auto add_load_options = [&o](CLI::App* cmd) {
     cmd->add_option("--inputs", o.cut_inputs, "Tensor names that become the model's inputs (load_onnx inputs=)")
         ->delimiter(',');
-    cmd->add_option("--outputs", o.cut_outputs, "Tensor names that become the model's outputs (load_onnx outputs=)")
+    cmd->add_option("--outputs", o.cut_outputs, "Tensor names that become the model's outputs (load_onnx outputs=); "
+                    "of a .rknn: its tensors as the file's program leaves them after their last writer")
         ->delimiter(',');
     cmd->add_option("--input-size-list", o.input_size_list,
                     "Input shapes as JSON, e.g. '[[1,3,224,224]]' (load_onnx input_size_list=)");

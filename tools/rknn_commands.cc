@@ -93,16 +93,36 @@ int RknnRun(const CommandOptions& o) {
   if (o.core_mask != "auto" && o.core_mask != "0")
     throw Error("--core-mask " + o.core_mask + " on a .rknn file: only the single-core schedule is executed so far",
                 "leave --core-mask at auto or 0");
-  const runtime::RknnExecutable exe = runtime::LoadRknnExecutable(o.model);
-  const runtime::RknnRun run = runtime::RunRknn(exe, runtime::LoadRknnInputs(exe, o.inputs), o.reference == "int8");
-  if (o.reference.empty())
-    spdlog::info("simulated {} on {}: {} tasks of the file, {:.1f} us", o.model, exe.model.target,
-                 exe.regcmd.program.tasks.size(), run.total_time_us);
+  // --outputs NAME...: each named tensor from the prefix of the program that ends with its last
+  // writer, so tensors before a task rknn-sim cannot execute yet can be read too.
+  std::vector<runtime::RknnOutput> outputs;
+  if (o.cut_outputs.empty()) {
+    const runtime::RknnExecutable exe = runtime::LoadRknnExecutable(o.model);
+    runtime::RknnRun run = runtime::RunRknn(exe, runtime::LoadRknnInputs(exe, o.inputs), o.reference == "int8");
+    if (o.reference.empty())
+      spdlog::info("simulated {} on {}: {} tasks of the file, {:.1f} us", o.model, exe.model.target,
+                   exe.regcmd.program.tasks.size(), run.total_time_us);
+    outputs = std::move(run.outputs);
+  } else {
+    const rknn::RknnModel model = rknn::ReadRknnFile(o.model);
+    for (const std::string& name : o.cut_outputs) {
+      int32_t id = -1;
+      for (size_t i = 0; i < model.tensors.size() && id < 0; ++i)
+        if (model.tensors[i].name == name) id = static_cast<int32_t>(i);
+      if (id < 0)
+        throw Error("'" + o.model + "' has no tensor named '" + name + "'",
+                    "`rknn-sim disasm` names the tensors each task reads and writes");
+      const runtime::RknnExecutable exe = runtime::MakeRknnExecutable(model, "'" + o.model + "'", id);
+      runtime::RknnRun run = runtime::RunRknn(exe, runtime::LoadRknnInputs(exe, o.inputs), o.reference == "int8");
+      spdlog::info("ran {} tasks of {} up to '{}'", exe.regcmd.program.tasks.size(), o.model, name);
+      outputs.push_back(std::move(run.outputs.at(0)));
+    }
+  }
   std::error_code ec;
   std::filesystem::create_directories(o.output, ec);
   if (ec) throw Error("cannot create output directory '" + o.output + "': " + ec.message());
-  for (size_t i = 0; i < run.outputs.size(); ++i) {
-    const runtime::RknnOutput& out = run.outputs[i];
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const runtime::RknnOutput& out = outputs[i];
     const std::string path = o.output + "/" + OutputFileName(i, out.name);
     if (out.is_int64)
       WriteNpyInt64(path, out.shape, std::vector<int64_t>(out.values.begin(), out.values.end()));

@@ -209,7 +209,7 @@ void Context::Run() {
   sim::SimulationResult result;
   RunOnSimulationThread([&] {
     // A Rockchip program's CPU nodes run through its own host-op runner (runtime/rknn_execution.h).
-    const sim::CpuOpRunner cpu_runner = loaded_->rockchip_exe ? runtime::HostOpRunner(*loaded_->rockchip_exe)
+    const sim::CpuOpRunner cpu_runner = loaded_->rockchip_exe ? runtime::HostOpRunner(loaded_->rockchip_exe->regcmd)
                                                               : runtime::MakeCpuRunner(loaded_->model);
     // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
     // the same bytes for every mask. A Rockchip program runs its own single-core schedule.

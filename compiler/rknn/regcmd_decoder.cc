@@ -69,9 +69,7 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
                   (!r.bn_mul || F("DPU", "BN_MUL_CFG", "BN_MUL_SRC") == 0)),
           "DPU.BN_CFG asks for operands from memory, which is not decoded");
   r.bn_prelu = r.bn_mul && F("DPU", "BN_CFG", "BN_MUL_PRELU") == 1;
-  Require(!r.bn_prelu || (rv110x_bs && F("DPU", "BN_MUL_CFG", "BN_MUL_SHIFT_VALUE") == 0),
-          "DPU.BN_CFG asks for PReLU with BN_MUL_SHIFT_VALUE=" +
-              std::to_string(F("DPU", "BN_MUL_CFG", "BN_MUL_SHIFT_VALUE")) + ", which is not decoded");
+  Require(!r.bn_prelu || rv110x_bs, "DPU.BN_CFG asks for PReLU outside the RV110x map, which is not decoded");
   if (r.bn_relu) ReluBounds("BN", r.bn_relu_min, r.bn_relu_max);
   const int64_t bn_algo = bn ? F("DPU", "BN_CFG", "BN_ALU_ALGO") : 2;
   Require(!r.bn_alu || bn_algo == 0 || bn_algo == 2, "DPU.BN_CFG BN_ALU_ALGO=" + std::to_string(bn_algo) + " is not decoded");
@@ -79,6 +77,7 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   if (r.bn_mul) {
     r.bn_mul_operand = static_cast<uint32_t>(F("DPU", "BN_MUL_CFG", "BN_MUL_OPERAND"));
     r.bn_mul_shift = static_cast<uint32_t>(F("DPU", "BN_MUL_CFG", "BN_MUL_SHIFT_VALUE"));
+    if (r.bn_prelu) r.bn_prelu_neg_shift = static_cast<uint32_t>(F("DPU", "DATA_FORMAT", "BN_MUL_SHIFT_VALUE_NEG"));
   }
 
   // EW: a converted second tensor added.
@@ -108,7 +107,8 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   r.out_scale = static_cast<int32_t>(F("DPU", "OUT_CVT_SCALE", "OUT_CVT_SCALE"));
   r.out_shift = static_cast<uint32_t>(F("DPU", "OUT_CVT_SHIFT", "OUT_CVT_SHIFT"));
   r.out_offset = static_cast<int32_t>(F("DPU", "OUT_CVT_OFFSET", "OUT_CVT_OFFSET"));
-  Require(r.out_shift <= 40 && r.bs_mul_shift <= 40 && r.bn_mul_shift <= 40 && r.ew_shift <= 40,
+  Require(r.out_shift <= 40 && r.bs_mul_shift <= 40 && r.bn_mul_shift <= 40 && r.bn_prelu_neg_shift <= 40 &&
+              r.ew_shift <= 40,
           "a DPU shift exceeds 40 bits");
 
   // WDMA: rows (W + NOTCH_ADDR_0)·C2 apart and surfaces DST_SURF_STRIDE apart; or, when the write
@@ -220,6 +220,8 @@ isa::Task TaskDecoder::Conv() const {
   // RV110x files store each depthwise weight as two bytes, WEIGHT_KERNELS=2: the int8 code and
   // the channel's negated weight zero point (open-rknpu; in the shared files the second byte is
   // the same at every tap of a channel, and both are 0 in channels whose bias is 0).
+  Require(!regs_.Known("DPU", "IN_OFFSET") || F("DPU", "IN_OFFSET", "IN_OFFSET") == 0,
+          "DPU.IN_OFFSET is not 0 in a convolution, which is not decoded");
   const int64_t depthwise_bytes = depthwise ? F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS") : 1;
   Require(depthwise_bytes == 1 || depthwise_bytes == 2,
           "CNA.WEIGHT_SIZE2 WEIGHT_KERNELS=" + std::to_string(depthwise_bytes) + " on a depthwise task is not decoded");
@@ -348,6 +350,7 @@ isa::Task TaskDecoder::DpuOnly() const {
       std::min(static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1,
                static_cast<uint32_t>(F("DPU", "DATA_CUBE_CHANNEL", "ORIG_CHANNEL")) + 1);
   DecodeDpu(t, channels, rows, width);
+  if (regs_.Known("DPU", "IN_OFFSET")) r.in_offset = static_cast<int32_t>(F("DPU", "IN_OFFSET", "IN_OFFSET"));
   // The read: rows W·C2 apart plus the notch, surfaces H rows apart (RK3588); RK356x counts the
   // line notch in atoms and puts the surface notch after the last row (docs/rknn-format.md §8).
   const Geometry g = GeometryAt("DPU_RDMA", "RDMA_SRC_BASE_ADDR");

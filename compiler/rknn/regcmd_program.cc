@@ -101,8 +101,26 @@ std::vector<uint32_t> FirstSchedule(const std::vector<isa::NpuTask>& tasks, cons
   return chain;
 }
 
+// How many tasks of `schedule` run up to the last one of a node that outputs `tensor`.
+size_t PrefixLength(const RknnModel& model, const std::vector<isa::NpuTask>& tasks, const std::vector<uint32_t>& schedule,
+                    int32_t tensor, const std::string& what) {
+  if (tensor >= static_cast<int32_t>(model.tensors.size()))
+    throw Error(what + ": tensor " + std::to_string(tensor) + " of " + std::to_string(model.tensors.size()));
+  size_t length = 0;
+  for (size_t k = 0; k < schedule.size(); ++k) {
+    const uint32_t node = tasks[schedule[k]].record.op_idx;
+    if (node >= model.nodes.size()) continue;  // the lowering names the bad record
+    const std::vector<int32_t>& outs = model.nodes[node].outputs;
+    if (!IsIoOperator(model.nodes[node].type) && std::find(outs.begin(), outs.end(), tensor) != outs.end()) length = k + 1;
+  }
+  if (length == 0)
+    throw Error(what + ": no NPU task of the file's schedule writes tensor '" + model.tensors[static_cast<size_t>(tensor)].name + "'",
+                "`rknn-sim info` lists the nodes; tensors of CPU nodes and of nodes without tasks cannot be read this way");
+  return length;
+}
+
 RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::NpuTask>& tasks,
-                                 const isa::PlatformConfig& platform, const std::string& what) {
+                                 const isa::PlatformConfig& platform, const std::string& what, int32_t until_tensor) {
   if (tasks.empty())
     throw Error(what + " holds no task array: toolkits up to 1.5 store per-operation register blobs that rknn-sim "
                        "does not decode",
@@ -127,7 +145,9 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     if (!model.tensors[i].name.empty()) by_name.emplace(model.tensors[i].name, i);
   isa::RegisterFile regs(isa::RegisterDb::Builtin(), model.target);
   std::map<uint32_t, uint32_t> layer_of_node;
-  for (uint32_t index : FirstSchedule(tasks, what)) {
+  std::vector<uint32_t> schedule = FirstSchedule(tasks, what);
+  if (until_tensor >= 0) schedule.resize(PrefixLength(model, tasks, schedule, until_tensor, what));
+  for (uint32_t index : schedule) {
     const isa::NpuTask& task = tasks[index];
     regs.Apply(task);
     if (task.record.op_idx >= model.nodes.size())
@@ -168,6 +188,14 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     t.layer = it->second;
     p.tasks.push_back(std::move(t));
     out.file_task.push_back(index);
+  }
+  if (until_tensor >= 0) {  // a prefix: its one output is the tensor, read where the file planned it
+    out.tensor_addr = ddr.addr;
+    for (int32_t id : model.inputs) p.inputs.push_back(IoOf(model, ddr, id, what));
+    SetStoredOffsets(p, out.file_task, what);
+    p.outputs = {IoOf(model, ddr, until_tensor, what)};
+    out.int64_outputs = {false};
+    return out;
   }
   // Nodes without tasks other than the I/O operators run on the CPU, after the NPU program (what
   // the shared files need: pp_human_segv2's ArgMax and Reshape). Their results are int8 arrays in
@@ -238,29 +266,6 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     out.int64_outputs.push_back(model.tensors[static_cast<size_t>(id)].dtype == 7);
   }
   return out;
-}
-
-isa::Program ProgramUpTo(const RknnModel& model, const RegcmdProgram& regcmd, int32_t tensor, const std::string& what) {
-  const RTensor& t = model.tensors.at(static_cast<size_t>(tensor));
-  int64_t last = -1;
-  for (size_t k = 0; k < regcmd.program.tasks.size(); ++k) {
-    const isa::Task& task = regcmd.program.tasks[k];
-    if (task.op == isa::TaskOp::kCpu) continue;
-    const RNode& node = model.nodes.at(static_cast<size_t>(regcmd.layer_node.at(task.layer)));
-    if (std::find(node.outputs.begin(), node.outputs.end(), tensor) != node.outputs.end()) last = static_cast<int64_t>(k);
-  }
-  if (last < 0) throw Error(what + ": no NPU task of the file's schedule writes tensor '" + t.name + "'");
-  isa::Program p = regcmd.program;
-  p.tasks.resize(static_cast<size_t>(last) + 1);
-  isa::IoTensor io;
-  io.name = t.name;
-  io.shape.assign(t.shape.begin(), t.shape.end());
-  if (t.scale.size() != 1 || t.zero_point.size() != 1)
-    throw Error(what + ": tensor '" + t.name + "' has no per-tensor int8 quantization");
-  io.scale = t.scale[0], io.zero_point = t.zero_point[0];
-  io.surface = SurfaceOf(t, regcmd.tensor_addr.at(static_cast<size_t>(tensor)), what);
-  p.outputs = {io};
-  return p;
 }
 
 void RunHostOp(const RegcmdProgram& program, const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,

@@ -34,10 +34,6 @@ struct RegcmdProgram {
   std::vector<int32_t> layer_node;   // per program layer: the file node it stands for
 };
 
-// A program that stops after the last task of the node producing tensor `tensor` and outputs that
-// tensor (its native int8 feature map), so a board's per-layer dump can be compared before later
-// tasks reuse its memory. Throws rknnsim::Error when no executed node produces it.
-isa::Program ProgramUpTo(const RknnModel& model, const RegcmdProgram& regcmd, int32_t tensor, const std::string& what);
 
 // The CPU runner of the platform for a program's host ops (the shape of sim::CpuOpRunner):
 // `inputs` and `outputs` are the task's surface images.
@@ -50,8 +46,13 @@ std::vector<uint32_t> FirstSchedule(const std::vector<isa::NpuTask>& tasks, cons
 
 // Throws rknnsim::Error with one line naming the task, its node and the register for anything the
 // decoder cannot execute faithfully or that points outside the model's memory.
+// With `until_tensor` (a file tensor index), the program stops after the last task of a node that
+// outputs that tensor and outputs it (its native int8 feature map) instead of the graph outputs:
+// later tasks are neither decoded nor run, so a board's per-layer dump can be compared before they
+// reuse its memory, and the tensors before a task rknn-sim cannot execute yet can be read.
 RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::NpuTask>& tasks,
-                                 const isa::PlatformConfig& platform, const std::string& what);
+                                 const isa::PlatformConfig& platform, const std::string& what,
+                                 int32_t until_tensor = -1);
 
 // Per-input preprocessing the file records (Model attrs: mean, std, rgb2bgr), applied by the
 // runtime before quantization, as RKNN-Toolkit2's inference() does.

@@ -74,8 +74,10 @@ int8_t Stages(Ddr& ddr, const isa::Task& t, uint32_t k, uint32_t y, uint32_t x, 
   if (r.bs_relu) v = Bounded(v, r.bs_relu_min, r.bs_relu_max);
   if (r.bn_alu) v += r.bn_alu_operand;
   if (r.bn_prelu && v < 0)
-    v = Rounded(v, isa::RegcmdTask::kPreluShift) * int64_t{r.bn_mul_operand};
-  else if (r.bn_mul && !r.bn_prelu)
+    v = Rounded(Rounded(v, isa::RegcmdTask::kPreluShift) * int64_t{r.bn_mul_operand}, r.bn_prelu_neg_shift);
+  else if (r.bn_prelu)
+    v = Rounded(v, r.bn_mul_shift);
+  else if (r.bn_mul)
     v = Rounded(v * int64_t{r.bn_mul_operand}, r.bn_mul_shift);
   if (r.bn_relu) v = Bounded(v, r.bn_relu_min, r.bn_relu_max);
   if (r.ew) {
@@ -133,7 +135,7 @@ void DpuOnly(Ddr& ddr, const isa::Task& t) {
     for (uint32_t y = 0; y < t.out_rows; ++y)
       for (uint32_t x = 0; x < t.output.width; ++x)
         ddr.Put(r.destination.addr + r.destination.Offset(c, y, x),
-                Stages(ddr, t, c, y, x, ddr.Get(r.source.addr + r.source.Offset(c, y, x))));
+                Stages(ddr, t, c, y, x, ddr.Get(r.source.addr + r.source.Offset(c, y, x)) + int64_t{r.in_offset}));
 }
 
 // ArgMax over channels (indices as int8 codes) or Reshape (elements in NCHW order), from DDR to DDR.

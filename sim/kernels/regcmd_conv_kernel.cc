@@ -136,7 +136,8 @@ int8_t RegcmdDpuPipeline(const isa::RegcmdTask& r, const RegcmdOperands& ops, ui
   if (r.bs_relu) v = std::clamp(v, r.bs_relu_min, r.bs_relu_max);
   if (r.bn_alu) v += r.bn_alu_operand;
   if (r.bn_prelu) {
-    if (v < 0) v = RoundShift(v, isa::RegcmdTask::kPreluShift) * r.bn_mul_operand;
+    v = v < 0 ? RoundShift(RoundShift(v, isa::RegcmdTask::kPreluShift) * r.bn_mul_operand, r.bn_prelu_neg_shift)
+              : RoundShift(v, r.bn_mul_shift);
   } else if (r.bn_mul) {
     v = RoundShift(v * r.bn_mul_operand, r.bn_mul_shift);
   }

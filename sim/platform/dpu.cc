@@ -104,7 +104,7 @@ void Dpu::RegcmdDpu(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
     for (uint32_t c = 0; c < channels; ++c)
       for (uint32_t y = 0; y < rows; ++y)
         for (uint32_t x = 0; x < width; ++x) {
-          const int64_t v = static_cast<int8_t>(in.data[in.Offset(c, y, x)]);
+          const int64_t v = int64_t{static_cast<int8_t>(in.data[in.Offset(c, y, x)])} + r.in_offset;
           const int8_t* operand = r.ew ? reinterpret_cast<const int8_t*>(ew.data + ew.Offset(c, y, x)) : nullptr;
           out[(size_t{c} * rows + y) * width + x] = RegcmdDpuPipeline(r, ops, c, v, operand);
         }

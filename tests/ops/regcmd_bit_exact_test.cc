@@ -113,6 +113,44 @@ rknn::RegcmdProgram ConvProgram(const Case& c, const isa::PlatformConfig& platfo
   return out;
 }
 
+// A program of one DPU-only task (flying mode) over a `channels` x `height` x `width` cube, its
+// stages set by `stages`; input and output both in C2 = 16 surfaces.
+rknn::RegcmdProgram DpuProgram(uint32_t channels, uint32_t height, uint32_t width, const isa::PlatformConfig& platform,
+                               const std::function<void(isa::RegcmdTask&)>& stages) {
+  rknn::RegcmdProgram out;
+  isa::Program& p = out.program;
+  p.target = "rv1106";
+  p.platform = platform.platform;
+  isa::Task t;
+  t.op = isa::TaskOp::kRegcmdDpu;
+  t.enable_mask = isa::kUnitDpu | isa::kUnitDpuRdma;
+  isa::RegcmdTask& r = t.regcmd;
+  r.on = true;
+  t.kernels = channels;
+  t.out_rows = height;
+  stages(r);
+  const uint32_t c2 = 16;
+  const isa::Surface in{kInternalBase, channels, height, width, c2, isa::ElemType::kInt8};
+  const uint64_t out_addr = kInternalBase + (in.bytes() + 63) / 64 * 64;
+  const isa::Surface result{out_addr, channels, height, width, c2, isa::ElemType::kInt8};
+  r.source = isa::StridedCube{in.addr, uint64_t{height} * width * c2, uint64_t{width} * c2, c2, c2};
+  r.destination = isa::StridedCube{out_addr, uint64_t{height} * width * c2, uint64_t{width} * c2, c2, c2};
+  t.input = in;
+  t.output = result;
+  isa::Layer layer;
+  layer.name = "Relu:synthetic";
+  layer.op_type = "Relu";
+  layer.data_type = "INT8";
+  layer.target = "NPU";
+  p.layers.push_back(layer);
+  p.tasks.push_back(t);
+  p.memory.internal_base = kInternalBase;
+  p.memory.internal_bytes = out_addr + result.bytes() - kInternalBase;
+  p.inputs = {isa::IoTensor{"x", {1, channels, height, width}, 1.0f, 0, 0, in}};
+  p.outputs = {isa::IoTensor{"y", {1, channels, height, width}, 1.0f, 0, 0, result}};
+  return out;
+}
+
 std::vector<uint8_t> RandomBytes(uint64_t n, std::mt19937& rng) {
   std::vector<uint8_t> v(n);
   for (uint8_t& b : v) b = static_cast<uint8_t>(rng());
@@ -206,6 +244,51 @@ TEST_F(RegcmdBitExact, ConverterOfTheRv110xFilesSubtracts128) {
         EXPECT_EQ(static_cast<int8_t>(reference[0][p.outputs[0].surface.Offset(ch, y, x)]), expected)
             << "channel " << ch << " at " << y << "," << x;
       }
+}
+
+// retinaface_rv1106's FPN convolutions add an upsampled map after their LeakyReLU and keep the BS
+// product unshifted: BN shifts positive values by BN_MUL_SHIFT_VALUE and negative ones, after the
+// Q14 slope, by DATA_FORMAT's BN_MUL_SHIFT_VALUE_NEG (8 and 8 in the file).
+TEST_F(RegcmdBitExact, LeakyReluWithBnShifts) {
+  for (uint32_t shift : {4u, 8u}) {
+    const rknn::RegcmdProgram program = ConvProgram(Case{}, platform_, rng_, [&](isa::RegcmdTask& r) {
+      r.bs_mul_shift = 0;
+      r.bn_mul = r.bn_prelu = true, r.bn_mul_operand = 1638;
+      r.bn_mul_shift = shift, r.bn_prelu_neg_shift = shift;
+      r.out_shift = 36 - shift;
+    });
+    ExpectSameBytes(program, platform_, RandomBytes(program.program.inputs[0].surface.bytes(), rng_));
+  }
+}
+
+// retinaface_rv1106's ReLU tasks (input and output zero point -128): DPU IN_OFFSET 128, BS ReLU at
+// 0, output offset -128 and unit scale are the identity, in both executions.
+TEST_F(RegcmdBitExact, DpuOnlyReluOfZeroPointMinus128IsTheIdentity) {
+  const rknn::RegcmdProgram program = DpuProgram(20, 5, 6, platform_, [](isa::RegcmdTask& r) {
+    r.in_offset = 128;
+    r.bs_relu = true, r.bs_relu_min = 0, r.bs_relu_max = isa::RegcmdTask::kNoMax;
+    r.out_scale = 1, r.out_shift = 0, r.out_offset = -128;
+  });
+  const std::vector<uint8_t> input = RandomBytes(program.program.inputs[0].surface.bytes(), rng_);
+  const std::vector<std::vector<uint8_t>> reference = rknn::RunRegcmdReference(program, {input});
+  const sim::SimulationResult simulated = sim::Simulate(program.program, platform_, {input});
+  ASSERT_EQ(simulated.outputs.size(), 1u);
+  EXPECT_EQ(simulated.outputs[0], reference[0]);
+  const isa::Surface& s = program.program.inputs[0].surface;
+  for (uint32_t c = 0; c < s.channels; ++c)
+    for (uint32_t y = 0; y < s.height; ++y)
+      for (uint32_t x = 0; x < s.width; ++x)
+        ASSERT_EQ(reference[0][s.Offset(c, y, x)], input[s.Offset(c, y, x)]) << c << "," << y << "," << x;
+}
+
+// A requantizing Concat input (IN_OFFSET = the input's negated zero point, then a scale).
+TEST_F(RegcmdBitExact, DpuOnlyRequantizationWithInputOffset) {
+  const rknn::RegcmdProgram program = DpuProgram(20, 5, 6, platform_, [](isa::RegcmdTask& r) {
+    r.in_offset = 11;
+    r.bs_relu = true, r.bs_relu_min = 0, r.bs_relu_max = isa::RegcmdTask::kNoMax;
+    r.out_scale = 26736, r.out_shift = 15, r.out_offset = -125;
+  });
+  ExpectSameBytes(program, platform_, RandomBytes(program.program.inputs[0].surface.bytes(), rng_));
 }
 
 }  // namespace
