@@ -1,6 +1,10 @@
 #include "isa/platform_config.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -13,12 +17,11 @@ namespace {
 
 const std::set<std::string> kBases = {"trm", "driver", "measured", "inferred", "calibrated", "assumed"};
 
-struct Target {
-  const char* name;
-  const char* platform;
-};
-constexpr Target kTargets[] = {{"rk3566", "rk356x"}, {"rk3568", "rk356x"}, {"rk3588", "rk3588"},
-                               {"rv1103", "rv1106"}, {"rv1106", "rv1106"}};
+// Target names RKNN-Toolkit2 2.3.2 accepts in config(target_platform=...) (its user guide and
+// changelog: rk3576 from 2.0, rv1103b and rk2118 from 2.1, rv1106b from 2.2, rv1126b in 2.3.2); the
+// ones no platform file lists are refused by name rather than as unknown.
+constexpr const char* kToolkitTargets[] = {"rk3562", "rk3566", "rk3568", "rk3576", "rk3588", "rv1103",
+                                           "rv1106", "rv1103b", "rv1106b", "rk2118", "rv1126b"};
 
 // Reads a {value, basis, source} leaf at a dotted path, enforcing the evidence rule.
 class LeafReader {
@@ -66,14 +69,52 @@ void Require(bool ok, const std::string& what, const std::string& message) {
 
 }  // namespace
 
-std::string PlatformForTarget(const std::string& target) {
-  std::string accepted;
-  for (const Target& t : kTargets) {
-    if (target == t.name) return t.platform;
-    accepted += std::string(accepted.empty() ? "" : ", ") + t.name;
+std::vector<TargetInfo> KnownTargets() {
+  static std::mutex mutex;
+  static std::map<std::string, std::vector<TargetInfo>> by_directory;
+  const std::string dir = ModelsDirectory();
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto cached = by_directory.find(dir);
+  if (cached != by_directory.end()) return cached->second;
+  std::vector<TargetInfo> targets;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::filesystem::path file = entry.path() / "platform.yaml";
+    if (!std::filesystem::is_regular_file(file, ec)) continue;
+    const PlatformConfig p = LoadPlatformFile(file.string());
+    if (p.platform != entry.path().filename().string())
+      throw Error(file.string() + ": 'platform' is '" + p.platform + "' but the directory is '" +
+                  entry.path().filename().string() + "'");
+    for (const std::string& t : p.targets) {
+      for (const TargetInfo& known : targets)
+        if (known.target == t)
+          throw Error(file.string() + ": target '" + t + "' is listed by platform '" + known.platform + "' too");
+      targets.push_back({t, p.platform, p.cores});
+    }
   }
-  throw Error("unknown target platform '" + target + "'", "use one of " + accepted);
+  if (ec) throw Error("cannot read the platform directory '" + dir + "': " + ec.message(),
+                      "set RKNN_SIM_MODELS_DIR to the repository's models/ directory");
+  std::sort(targets.begin(), targets.end(), [](const TargetInfo& a, const TargetInfo& b) { return a.target < b.target; });
+  by_directory[dir] = targets;
+  return targets;
 }
+
+TargetInfo TargetInfoOf(const std::string& target, const std::string& subject) {
+  const std::string who = subject.empty() ? "target platform '" + target + "'" : subject;
+  const std::vector<TargetInfo> known = KnownTargets();
+  std::string accepted;
+  for (const TargetInfo& t : known) {
+    if (t.target == target) return t;
+    accepted += std::string(accepted.empty() ? "" : ", ") + t.target;
+  }
+  for (const char* name : kToolkitTargets)
+    if (target == name)
+      throw Error(who + " is an RKNN-Toolkit2 target rknn-sim does not simulate yet", "rknn-sim simulates " + accepted);
+  throw Error(subject.empty() ? "unknown target platform '" + target + "'" : subject + " is not a known target platform",
+              "use one of " + accepted);
+}
+
+std::string PlatformForTarget(const std::string& target) { return TargetInfoOf(target).platform; }
 
 std::string ModelsDirectory() {
   const char* env = std::getenv("RKNN_SIM_MODELS_DIR");

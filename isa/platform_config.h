@@ -47,8 +47,19 @@ struct PlatformConfig {
   int64_t CbufBytes() const { return int64_t{cbuf_banks} * cbuf_bank_bytes; }
 };
 
-// Maps a target name (rk3566, rk3568, rk3588, rv1103, rv1106) to its platform directory name.
-// Throws Error listing the accepted targets otherwise.
+// A target as RKNN-Toolkit2 names it and the platform that simulates it. The platform files are
+// the one source of truth: each lists its targets (`targets`) and its core count.
+struct TargetInfo {
+  std::string target, platform;
+  int cores = 0;
+};
+// Every target the platform files under ModelsDirectory() list, sorted by name (read once per
+// directory).
+std::vector<TargetInfo> KnownTargets();
+// The entry of `target`; throws Error listing the simulated targets otherwise (naming the
+// toolkit's other targets as such). `subject` starts the message (default "target platform 'X'").
+TargetInfo TargetInfoOf(const std::string& target, const std::string& subject = "");
+// The platform directory name of `target` (TargetInfoOf(target).platform).
 std::string PlatformForTarget(const std::string& target);
 
 // Directory holding models/<platform>/platform.yaml: $RKNN_SIM_MODELS_DIR or the build default.

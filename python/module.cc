@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "isa/platform_config.h"
 #include "python/session.h"
 
 namespace py = pybind11;
@@ -112,6 +113,15 @@ PYBIND11_MODULE(_core, m) {
   m.def("load_rockchip", &rknnsim::python::LoadRockchipModel);
   m.def("export", &rknnsim::python::ExportModel);
   m.def("platform_of", &rknnsim::python::PlatformOf);
+  // (target, platform, NPU cores) of `target` as the platform files describe it; raises Error
+  // naming the simulated targets otherwise.
+  m.def(
+      "target_info",
+      [](const std::string& target, const std::string& subject) {
+        const rknnsim::isa::TargetInfo t = rknnsim::isa::TargetInfoOf(target, subject);
+        return py::make_tuple(t.target, t.platform, t.cores);
+      },
+      py::arg("target"), py::arg("subject") = "");
   m.def("check_platform_available", &rknnsim::python::CheckPlatformAvailable);
   m.def("load_input_files", [](const Model& model, const std::vector<std::string>& paths) {
     const auto sample = rknnsim::python::LoadInputFiles(model, paths);

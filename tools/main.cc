@@ -57,7 +57,7 @@ int sc_main(int argc, char* argv[]) {
     cmd->add_option("-c,--config", o.config_file,
                     "rknn_convert's model.yml (models: name, platform, model_file_path, quantize, dataset, subgraphs, "
                     "configs); flags may add settings it leaves out, not contradict it");
-    cmd->add_option("-t,--target", o.target, "rk3566, rk3568, rk3588, rv1103 or rv1106 (required without -c)");
+    cmd->add_option("-t,--target", o.target, "Target as RKNN-Toolkit2 names it, e.g. rk3588; models/*/platform.yaml list the simulated ones (required without -c)");
     cmd->add_option("-d,--dataset", o.dataset, "dataset.txt listing calibration .npy or image files, one per input on each line (int8)");
     cmd->add_flag("--no-quant", o.no_quant, "Build an fp16 model without quantization");
     cmd->add_option("--mean-values", o.mean_values, "Per-input, per-channel means as JSON, e.g. '[[123.675,116.28,103.53]]'");

@@ -39,7 +39,7 @@ void RejectOtherSignatures(const uint8_t* bytes, size_t size, const std::string&
                 "pass the unencrypted .rknn that rknn.export_rknn() wrote before encryption");
   if (StartsWith(bytes, size, "RKNX"))
     throw Error(what + ": RKNN3 file (signature 'RKNX', RKNN-Toolkit3), not supported",
-                "compile the model with RKNN-Toolkit2 for rk3566/rk3568/rk3588/rv1103/rv1106");
+                "compile the model with RKNN-Toolkit2 for an RKNPU2 target");
   if (StartsWith(bytes, size, "VPMN"))
     throw Error(what + ": RKNPU1 OpenVX network binary (signature 'VPMN'), not supported",
                 "compile the model with RKNN-Toolkit2 for an RKNPU2 target");

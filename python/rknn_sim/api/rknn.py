@@ -23,9 +23,6 @@ from . import hybrid
 from . import rockchip_rknn
 from .errors import UserError as _UserError
 
-# Targets rknn-sim models; the others the toolkit knows are refused by name.
-_SIMULATED_TARGETS = ('rk3566', 'rk3568', 'rk3588', 'rv1103', 'rv1106')
-_TOOLKIT_ONLY_TARGETS = ('rk3562', 'rk3576', 'rv1103b', 'rk2118', 'rv1106b', 'rv1126b')
 _CORE_MASKS = (0, 1, 2, 4, 3, 7, 0xffff)
 _NO_MODEL = 'RKNN model does not exist, please load & build model first!'
 _NO_RUNTIME = 'Runtime environment is not inited, please call init_runtime to init it first!'
@@ -137,14 +134,11 @@ def _check_dataset(dataset):
 def _check_target(name, target):
     if not isinstance(target, str):
         raise _UserError('%s=%r is not a platform name' % (name, target))
-    t = target.lower()
-    if t in _TOOLKIT_ONLY_TARGETS:
-        raise _UserError("%s='%s' is a toolkit target rknn-sim does not simulate" % (name, target),
-                         'rknn-sim simulates %s' % ', '.join(_SIMULATED_TARGETS))
-    if t not in _SIMULATED_TARGETS:
-        raise _UserError("%s='%s' is not a supported platform" % (name, target),
-                         'use one of %s' % ', '.join(_SIMULATED_TARGETS))
-    return t
+    # The platform files (models/<platform>/platform.yaml) list the targets; the C++ core reads them.
+    try:
+        return _core.target_info(target.lower(), "%s='%s'" % (name, target))[0]
+    except _core.Error as e:
+        raise _UserError(str(e))
 
 
 def _shape_text(shape):
@@ -402,8 +396,9 @@ class RKNN:
             raise _UserError('core_mask=%r is invalid' % (core_mask,),
                              'use RKNN.NPU_CORE_AUTO, NPU_CORE_0, NPU_CORE_1, NPU_CORE_2, NPU_CORE_0_1, '
                              'NPU_CORE_0_1_2 or NPU_CORE_ALL')
-        if core_mask != self.NPU_CORE_AUTO and target != 'rk3588':
-            raise _UserError('core_mask is only supported on rk3588, not on %s' % target,
+        cores = _core.target_info(target)[2]
+        if core_mask != self.NPU_CORE_AUTO and cores < 2:
+            raise _UserError('core_mask applies to multi-core NPUs; %s has %d core' % (target, cores),
                              'leave core_mask=RKNN.NPU_CORE_AUTO')
         if async_mode:
             _log('warn', 'init_runtime: async_mode=True has no effect in the simulator (runs are synchronous)')
