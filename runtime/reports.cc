@@ -157,9 +157,18 @@ PerfReport BuildPerfReport(const isa::Program& program, const isa::PlatformConfi
 std::string FormatPerfTable(const PerfReport& r) {
   // Column widths of the board's perf_debug table (RKNN_API.md "Report layouts").
   const std::vector<size_t> widths = {5, 17, 9, 7, 41, 23, 25, 13, 21, 21, 13, 0};
+  // The user guide prints WorkLoad(0/1) on the two-core RK3576 and WorkLoad(0/1/2) on RK3588 (and
+  // in its single-core examples): one index per core where there are several.
+  size_t cores = 1;
+  for (const LayerPerf& l : r.layers) cores = std::max(cores, l.workload.size());
+  std::string workload = "WorkLoad(0/1/2)";
+  if (cores == 2 || cores > 3) {
+    workload = "WorkLoad(0";
+    for (size_t c = 1; c < cores; ++c) workload += "/" + std::to_string(c);
+    workload += ")";
+  }
   std::string text = Columns({"ID", "OpType", "DataType", "Target", "InputShape", "OutputShape",
-                              "Cycles(DDR/NPU/Total)", "Time(us)", "MacUsage(%)", "WorkLoad(0/1/2)", "RW(KB)",
-                              "FullName"},
+                              "Cycles(DDR/NPU/Total)", "Time(us)", "MacUsage(%)", workload, "RW(KB)", "FullName"},
                              widths);
   for (const LayerPerf& l : r.layers) {
     const std::string cycles =

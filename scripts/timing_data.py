@@ -15,23 +15,30 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Whole-model latency: rknn_model_zoo README (release 2025-04, commit bad6c73), batch 1, INT8,
-# rknn_run time, RK3588 on one core. model -> (zoo stand-in, note, {platform: FPS}).
+# rknn_run time, RK3588 and RK3576 on one core. model -> (zoo stand-in, note, {platform: FPS}).
 PUBLISHED = {
     "mobilenetv2-12": ("mobilenet_v2", "torchvision mobilenet_v2 (same architecture)",
-                       {"rk3566": 180.7, "rk3588": 450.7}),
+                       {"rk3566": 180.7, "rk3588": 450.7, "rk3562": 281.3, "rk3576": 467.0}),
     "resnet50-v2-7": ("resnet50", "torchvision resnet50 (v1 ordering, same convolutions)",
-                      {"rk3566": 37.9, "rk3588": 110.1}),
+                      {"rk3566": 37.9, "rk3588": 110.1, "rk3562": 54.9, "rk3576": 99.0}),
     "yolov5s_relu": ("yolov5s_relu", "YOLOv5s with ReLU, RKNN-friendly head (tests/zoo)",
-                     {"rk3566": 25.5, "rk3588": 66.1}),
+                     {"rk3566": 25.5, "rk3588": 66.1, "rk3562": 33.2, "rk3576": 65.0}),
     "yolov8n": ("yolov8n", "YOLOv8n with the model zoo's split head (tests/zoo)",
-                {"rk3566": 34.0, "rk3588": 73.5}),
+                {"rk3566": 34.0, "rk3588": 73.5, "rk3562": 40.9, "rk3576": 90.2}),
 }
 
 # The whole-model rows the per-task overhead is fitted to, one per platform, chosen before
 # fitting: the mid-sized network. All other rows are held out.
-FIT_ROWS = {("yolov5s_relu", "rk3566"), ("yolov5s_relu", "rk3588")}
+FIT_ROWS = {("yolov5s_relu", "rk3566"), ("yolov5s_relu", "rk3588"), ("yolov5s_relu", "rk3562"),
+            ("yolov5s_relu", "rk3576")}
 
-PLATFORM_DIR = {"rk3566": "rk356x", "rk3588": "rk3588", "rv1106": "rv1106"}
+# Platforms whose DDR bandwidth (not published: bus width and board DDR rate unknown) is fitted to
+# their FIT_ROWS row instead of the per-task overhead, which they take from RK3588 (the same NPU
+# generation: 16-byte atoms, pc_data_amount_scale 2 in the vendor driver).
+FIT_BANDWIDTH = {"rk3562", "rk3576"}
+
+PLATFORM_DIR = {"rk3566": "rk356x", "rk3588": "rk3588", "rv1106": "rv1106", "rk3562": "rk3562", "rk3576": "rk3576",
+                "rv1126b": "rv1126b"}
 
 # Per-layer rows of a published RK3588 perf_debug table (INT8, one core, 1 GHz):
 # github.com/THU-MIG/yolov10 issue #115 (rows 117-121, 129-133) and the ConvExSwish row quoted in
@@ -103,7 +110,7 @@ class PlatformOverride:
 
     def __init__(self, overrides):
         self.dir = tempfile.mkdtemp(prefix="rknnsim-calib-")
-        for name in ("rk356x", "rk3588", "rv1106"):
+        for name in sorted(set(PLATFORM_DIR.values())):
             os.makedirs(os.path.join(self.dir, name))
             with open(os.path.join(ROOT, "models", name, "platform.yaml")) as f:
                 text = f.read()

@@ -115,7 +115,7 @@ int sc_main(int argc, char* argv[]) {
   run->add_option("--reference", o.reference, "Run a reference executor instead: int8 or float")
       ->check(CLI::IsMember({"int8", "float"}));
   add_load_options(run);
-  run->add_option("--core-mask", o.core_mask, "NPU cores: auto, 0, 1, 2, 0_1 or 0_1_2 (RK3588; others auto or 0)");
+  run->add_option("--core-mask", o.core_mask, "NPU cores: auto, 0, 1, 2, 0_1 or 0_1_2 (multi-core NPUs: RK3588, RK3576; others auto or 0)");
 
   CLI::App* perf = app.add_subcommand("perf", "Per-layer timing table (eval_perf) from a timing-only simulation");
   std::vector<std::string> perf_models;
@@ -123,7 +123,7 @@ int sc_main(int argc, char* argv[]) {
                    "Compiled model file; several run at the same time on the cores of --core-mask, sharing DDR")
       ->required();
   perf->add_option("--core-mask", o.core_mask,
-                   "NPU cores: auto, 0, 1, 2, 0_1 or 0_1_2 (RK3588; others auto or 0); with several models one mask "
+                   "NPU cores: auto, 0, 1, 2, 0_1 or 0_1_2 (multi-core NPUs: RK3588, RK3576; others auto or 0); with several models one mask "
                    "per model, comma-separated, e.g. 0,1");
   perf->add_option("--json", o.json, "Also write the report as JSON");
   perf->add_option("--trace", o.trace, "Write a Chrome/Perfetto timeline (one track per unit)");

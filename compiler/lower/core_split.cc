@@ -46,7 +46,7 @@ std::vector<uint32_t> EnabledCores(uint32_t mask, const isa::PlatformConfig& pla
     throw Error("core mask " + CoreMaskName(mask) + " needs NPU core " + std::to_string(cores.empty() ? 0 : cores.back()) +
                     ", but " + platform.platform + " has " + std::to_string(platform.cores) + " NPU core" +
                     (platform.cores == 1 ? "" : "s"),
-                platform.cores == 1 ? "single-core NPUs take --core-mask auto or 0 (core_mask applies to RK3588 only)"
+                platform.cores == 1 ? "single-core NPUs take --core-mask auto or 0 (core_mask applies to multi-core NPUs)"
                                     : "pick cores that exist on the target");
   return cores;
 }

@@ -2,7 +2,7 @@
 # Core masks and batch through the CLI: `run` writes the same bytes as the int8 reference for every
 # --core-mask and for --batch-size 2; perf reports the split Add's WorkLoad; two models run on two
 # cores with one `perf`; bad masks and batch-fixed models give one-line errors.
-# usage: multicore.sh RKNN_SIM MODELS_DIR WORK_DIR TARGET
+# usage: multicore.sh RKNN_SIM MODELS_DIR WORK_DIR TARGET (rk3588: three cores, rk3576: two, others one)
 set -euo pipefail
 sim=$1 models=$2 work=$3 target=$4
 bundled=$models/bundled
@@ -19,6 +19,29 @@ expect_error() {  # expect_error PATTERN COMMAND...: exit code 1, one line on st
   [ "$(wc -l <"$dir/err.txt")" -eq 1 ] || { echo "not one line:"; cat "$dir/err.txt"; exit 1; }
 }
 
+if [ "$target" = rk3576 ]; then
+  # Two cores: every mask of them gives the reference's bytes, the Add splits in two, the table
+  # heads WorkLoad(0/1) as the user guide prints it for RK3576, and core 2 is refused.
+  for mask in auto 0 1 0_1; do
+    "$sim" -q run "$dir/m.rknnsim" -i "$bundled/input.npy" -o "$dir/sim_$mask" --core-mask "$mask"
+    cmp "$dir/sim_$mask/0_output.npy" "$dir/ref/0_output.npy"
+  done
+  "$sim" perf "$dir/m.rknnsim" --core-mask 0_1 --json "$dir/perf2.json" >"$dir/perf2.txt"
+  grep -q "WorkLoad(0/1) " "$dir/perf2.txt"
+  $py - "$dir" <<'PY'
+import json, sys
+layers = json.load(open(sys.argv[1] + "/perf2.json"))["layers"]
+add = [l for l in layers if l["name"] == "Add:/Add"][0]
+assert len(add["workload"]) == 2 and all(w > 40 for w in add["workload"]), add["workload"]
+for l in layers:
+    if l["op_type"].startswith("Conv"):
+        assert l["workload"] == [100, 0], l
+PY
+  expect_error "has 2 NPU cores" "$sim" -q run "$dir/m.rknnsim" -i "$bundled/input.npy" -o "$dir/x" --core-mask 0_1_2
+  echo "multicore ok: $target"
+  exit 0
+fi
+
 if [ "$target" != rk3588 ]; then
   # Single-core NPUs: auto and 0 work, anything else is refused with the reason.
   for mask in auto 0; do
@@ -26,7 +49,7 @@ if [ "$target" != rk3588 ]; then
     cmp "$dir/sim_$mask/0_output.npy" "$dir/ref/0_output.npy"
   done
   expect_error "has 1 NPU core" "$sim" -q run "$dir/m.rknnsim" -i "$bundled/input.npy" -o "$dir/x" --core-mask 0_1
-  expect_error "core_mask applies to RK3588 only" "$sim" perf "$dir/m.rknnsim" --core-mask 1
+  expect_error "core_mask applies to multi-core NPUs" "$sim" perf "$dir/m.rknnsim" --core-mask 1
   echo "multicore ok: $target"
   exit 0
 fi

@@ -213,7 +213,7 @@ ERROR_CASES = [
     ('config after load', 'config', "loaded().config(target_platform='rk3588')", -1, 'config must be called before'),
     ('call after release', 'build', "released().build(dataset=DATASET)", -1, 'has been released'),
     ('unknown target', 'config', "RKNN().config(target_platform='rk9999')", -1, "target_platform='rk9999' is not"),
-    ('toolkit-only target', 'config', "RKNN().config(target_platform='rk3576')", -1, 'does not simulate'),
+    ('toolkit-only target', 'config', "RKNN().config(target_platform='rv1103b')", -1, 'does not simulate'),
     ('bad algorithm', 'config', "RKNN().config(quantized_algorithm='best')", -1, "quantized_algorithm='best' is invalid"),
     ('unknown config argument', 'config', "RKNN().config(output_tensor_type='int8')", -1, 'output_tensor_type'),
     ('bad mean_values', 'config', "RKNN().config(mean_values='abc')", -1, 'mean_values'),
@@ -231,6 +231,8 @@ ERROR_CASES = [
     ('core_mask on a one-core NPU', 'init_runtime', "built().init_runtime(core_mask=RKNN.NPU_CORE_0)", -1,
      'core_mask applies to multi-core NPUs; rk3566 has 1 core'),
     ('bad core_mask', 'init_runtime', "built().init_runtime(core_mask=5)", -1, 'core_mask=5 is invalid'),
+    ('core_mask past the cores', 'init_runtime',
+     "built('rk3576').init_runtime(core_mask=RKNN.NPU_CORE_0_1_2)", -1, 'core_mask=7 names a core rk3576 does not have'),
     ('input count', 'inference', "running().inference(inputs=[X, X])", None, 'the model has 1 input(s), got 2'),
     ('input shape', 'inference', "running().inference(inputs=[np.zeros((1, 3, 8, 8))], data_format='nchw')", None,
      'takes (1,3,64,64) as nchw'),
@@ -314,18 +316,18 @@ def scenario_errors():
         f.write(b'RKNN\0\0\0\0' + bytes(64))
     env['FAKE_RKNN'] = fake
 
-    def configured(load=False, **config):
+    def configured(load=False, target='rk3566', **config):
         r = RKNN()
-        assert r.config(target_platform='rk3566', **config) == 0
+        assert r.config(target_platform=target, **config) == 0
         if load:
             assert r.load_onnx(model=env['ONNX']) == 0
         return r
 
-    def loaded():
-        return configured(load=True)
+    def loaded(target='rk3566'):
+        return configured(load=True, target=target)
 
-    def built():
-        r = loaded()
+    def built(target='rk3566'):
+        r = loaded(target)
         assert r.build(dataset=env['DATASET']) == 0
         return r
 

@@ -400,6 +400,9 @@ class RKNN:
         if core_mask != self.NPU_CORE_AUTO and cores < 2:
             raise _UserError('core_mask applies to multi-core NPUs; %s has %d core' % (target, cores),
                              'leave core_mask=RKNN.NPU_CORE_AUTO')
+        if core_mask not in (self.NPU_CORE_AUTO, self.NPU_CORE_ALL) and core_mask >> cores:
+            raise _UserError('core_mask=%d names a core %s does not have (%d cores)' % (core_mask, target, cores),
+                             'use masks of cores 0..%d, or RKNN.NPU_CORE_ALL' % (cores - 1))
         if async_mode:
             _log('warn', 'init_runtime: async_mode=True has no effect in the simulator (runs are synchronous)')
         _check_choice('fallback_prior_device', fallback_prior_device, ('cpu',))
