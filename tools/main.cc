@@ -44,7 +44,7 @@ int main(int argc, char* argv[]) {
 
 int sc_main(int argc, char* argv[]) {
   using rknnsim::tools::CommandOptions;
-  CLI::App app{"rknn-sim: simulate Rockchip NPUs (RK3566/RK3568, RK3588, RV1103/RV1106) on x86"};
+  CLI::App app{"rknn-sim: simulate Rockchip NPUs (RK3566/RK3568, RK3588, RV1103/RV1106, RK3562, RK3576, RV1126B) on x86"};
   app.require_subcommand(1);
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "Debug logging");
