@@ -153,6 +153,7 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
     p.ddr_bandwidth_gbps = r.Number("ddr.bandwidth_gbps");
     p.ddr_efficiency = r.Number("ddr.efficiency");
     p.ddr_latency_ns = r.Number("ddr.latency_ns");
+    p.ddr_max_bytes = static_cast<uint64_t>(r.Number("ddr.max_gib") * double(1ull << 30));
     p.cpu_cores = r.Int("cpu.cores");
     p.cpu_clock_mhz = r.Number("cpu.clock_mhz");
     p.cpu_gflops_per_core = r.Number("cpu.gflops_per_core");
@@ -171,6 +172,7 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
           what, "the CPU cost model needs positive cores, throughput and work per element");
   Require(p.ddr_bandwidth_gbps > 0 && p.ddr_efficiency > 0 && p.ddr_efficiency <= 1, what,
           "DDR bandwidth must be positive and efficiency in (0, 1]");
+  Require(p.ddr_max_bytes > 0, what, "ddr.max_gib must be positive");
   Require(p.max_tasks_per_submit > 0 && p.dma_address_bits >= 32 && p.dma_address_bits <= 64, what,
           "task limit and DMA address width out of range");
   return p;
@@ -179,6 +181,18 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
 PlatformConfig LoadPlatformFile(const std::string& yaml_path) {
   const std::vector<uint8_t> bytes = ReadFileBytes(yaml_path);
   return ParsePlatformYaml(std::string(bytes.begin(), bytes.end()), yaml_path);
+}
+
+void CheckFitsBoardMemory(uint64_t bytes, const PlatformConfig& platform, const std::string& what) {
+  const uint64_t addressable = platform.dma_address_bits >= 64 ? ~0ull : 1ull << platform.dma_address_bits;
+  const uint64_t limit = std::min(platform.ddr_max_bytes, addressable);
+  if (bytes <= limit) return;
+  const auto mib = [](uint64_t b) { return std::to_string((b + (1ull << 20) - 1) >> 20) + " MiB"; };
+  throw Error(what + " needs " + mib(bytes) + " of DDR, more than the " + mib(limit) + " " + platform.platform +
+                  " boards carry (platform.yaml ddr.max_gib" +
+                  (limit < platform.ddr_max_bytes ? ", bounded by the NPU's " + std::to_string(platform.dma_address_bits) +
+                                                        "-bit DMA addresses)" : ")"),
+              "reduce the input size (input_size_list) or split the model");
 }
 
 PlatformConfig LoadPlatformForTarget(const std::string& target) {

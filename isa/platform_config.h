@@ -36,6 +36,7 @@ struct PlatformConfig {
   double ddr_bandwidth_gbps = 0;
   double ddr_efficiency = 0;
   double ddr_latency_ns = 0;
+  uint64_t ddr_max_bytes = 0;  // the most DDR the platform's boards carry (ddr.max_gib)
   int cpu_cores = 0;
   double cpu_clock_mhz = 0;
   double cpu_gflops_per_core = 0;
@@ -66,6 +67,10 @@ std::string PlatformForTarget(const std::string& target);
 std::string ModelsDirectory();
 
 PlatformConfig LoadPlatformForTarget(const std::string& target);
+
+// Throws Error when a model needing `bytes` of DDR cannot run on any of the platform's boards:
+// more than ddr.max_gib, or past what the NPU's DMA addresses. `what` names the model.
+void CheckFitsBoardMemory(uint64_t bytes, const PlatformConfig& platform, const std::string& what);
 PlatformConfig LoadPlatformFile(const std::string& yaml_path);
 PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string& what);
 

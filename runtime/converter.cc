@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/batch.h"
+#include "compiler/lower/board_fit.h"
 #include "compiler/lower/lowering.h"
 #include "compiler/lower/placement.h"
 #include "compiler/passes/fold_qdq.h"
@@ -36,6 +37,7 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   spdlog::info("loaded {}: {} nodes, {} inputs, {} outputs", onnx_path, model.graph.nodes().size(),
                model.graph.inputs().size(), model.graph.outputs().size());
   lower::CheckBatchable(model.graph, options.batch_size);  // before calibration: fail fast
+  isa::CheckFitsBoardMemory(lower::MinimumDdrBytes(model.graph, platform), platform, "model '" + onnx_path + "'");
   // The imported graph, before fusion and quantization, is the float side of the quality report.
   const bool measure_quality = options.do_quantization && !qdq && options.quality;
   ir::Graph float_graph = measure_quality ? model.graph : ir::Graph{};
@@ -87,6 +89,7 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   lower::LowerOptions lower_options;
   lower_options.batch = options.batch_size;
   model.program = lower::Lower(model.graph, platform, options.target, lower_options);
+  isa::CheckFitsBoardMemory(model.program.DdrBytes(), platform, "model '" + onnx_path + "'");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("compiled for {} ({}): {} layers, {} NPU tasks in {:.2f} s", options.target, platform.platform,
                model.program.layers.size(), model.program.tasks.size(), seconds);

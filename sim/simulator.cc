@@ -142,6 +142,7 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
       }
     }
   }
+  isa::CheckFitsBoardMemory(top, config, loads.size() == 1 ? "the model" : "the models together");
   npu.ddr.Load(top, std::move(images));
 
   // Hand every core its tasks, program by program.

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -180,6 +181,11 @@ int sc_main(int argc, char* argv[]) {
     return rknnsim::tools::Memory(o);
   } catch (const rknnsim::Error& e) {
     std::fprintf(stderr, "E %s: %s\n", name.c_str(), e.what());
+  } catch (const std::bad_alloc&) {
+    // A model that fits the board can still need more host memory than this machine has (the float
+    // reference of calibration holds float32 feature maps).
+    std::fprintf(stderr, "E %s: this machine ran out of memory (hint: reduce the input size or the number of "
+                         "calibration samples, or use a machine with more RAM)\n", name.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "E %s: internal error: %s\n", name.c_str(), e.what());
   }

@@ -10,7 +10,7 @@ sim=$1 models=$2 work=$3 golden=$4
 dir=$work/perf_golden
 rm -rf "$dir" && mkdir -p "$dir"
 status=0
-for target in rk3566 rk3588 rv1106; do
+for target in rk3566 rk3588 rv1106 rk3562 rk3576 rv1126b; do
   "$sim" -q convert "$models/bundled/tiny_resnet.onnx" -t "$target" -d "$models/bundled/dataset.txt" -o "$dir/$target.rknnsim"
   "$sim" perf "$dir/$target.rknnsim" >"$dir/bundled_$target.perf"
   if [ "${RKNN_SIM_UPDATE_GOLDEN:-0}" = 1 ]; then
