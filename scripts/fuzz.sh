@@ -11,7 +11,7 @@ data=$root/../shared/data/rknn
 work=$build/fuzz_runs
 smoke=$root/tests/fuzz/smoke.sh
 cmake --build "$build" --target rknn_fuzzer_build regcmd_fuzzer_build npy_fuzzer_build image_fuzzer_build \
-  onnx_fuzzer_build model_file_fuzzer_build >/dev/null
+  onnx_fuzzer_build model_file_fuzzer_build convert_config_fuzzer_build hybrid_config_fuzzer_build >/dev/null
 run() {  # name fuzzer seeds...
   local name=$1 fuzzer=$2
   shift 2
@@ -37,3 +37,5 @@ mkdir -p "$seeds"
   (cd "$root/models/bundled" && "$build/tools/rknn-sim" convert tiny_resnet.onnx -t rv1106 -d dataset.txt \
      -o "$seeds/int8.rknn"); } >/dev/null 2>&1 || { echo "E fuzz.sh: cannot compile the seed models"; exit 1; }
 run model "$build/tests/fuzz/model_file_fuzzer" "$seeds/fp16.rknn" "$seeds/int8.rknn"
+run yaml "$build/tests/fuzz/convert_config_fuzzer" "$root/tests/fuzz/seeds/model.yml"
+run hybrid "$build/tests/fuzz/hybrid_config_fuzzer" "$root/tests/fuzz/seeds/model.quantization.cfg"
