@@ -7,19 +7,7 @@ dir=$work/bad_inputs
 rm -rf "$dir" && mkdir -p "$dir"
 failures=0
 
-# expect CODE PATTERN -- command...
-expect() {
-  local want=$1 pattern=$2; shift 3
-  "$@" >"$dir/out" 2>"$dir/err"
-  local code=$?
-  local lines; lines=$(wc -l <"$dir/err")
-  if [ "$code" != "$want" ] || [ "$lines" != 1 ] || ! grep -q -- "$pattern" "$dir/err"; then
-    echo "FAIL: '$*' exited $code (want $want), stderr ($lines lines):"; cat "$dir/err"
-    failures=$((failures + 1))
-  else
-    echo "ok: $(cat "$dir/err")"
-  fi
-}
+source "$(dirname "$0")/expect_error.sh"
 
 onnx=$models/bundled/tiny_resnet.onnx
 head -c 3000 "$onnx" >"$dir/truncated.onnx"

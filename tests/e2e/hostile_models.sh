@@ -9,18 +9,7 @@ dir=$work/hostile_models
 rm -rf "$dir" && mkdir -p "$dir"
 failures=0
 
-# expect PATTERN -- command...: exit code 1, one stderr line matching PATTERN, no internal error
-expect() {
-  local pattern=$1; shift 2
-  "$@" >"$dir/out" 2>"$dir/err"
-  local code=$? lines; lines=$(wc -l <"$dir/err")
-  if [ "$code" != 1 ] || [ "$lines" != 1 ] || ! grep -q -- "$pattern" "$dir/err" || grep -q "internal error" "$dir/err"; then
-    echo "FAIL: '$*' exited $code, stderr ($lines lines):"; cat "$dir/err"
-    failures=$((failures + 1))
-  else
-    echo "ok: $(cat "$dir/err")"
-  fi
-}
+source "$(dirname "$0")/expect_error.sh"
 
 /usr/bin/python3 "$(dirname "$0")/gen_hostile_models.py" "$dir" || exit 1
 data=$models/bundled/dataset.txt
@@ -38,16 +27,16 @@ refusals=(
 )
 for entry in "${refusals[@]}"; do
   name=${entry%%:*} pattern=${entry#*:}
-  expect "$pattern" -- "$sim" -q convert "$dir/$name.onnx" -t rk3588 --no-quant -o "$dir/x.rknnsim"
+  expect 1 "$pattern" -- "$sim" -q convert "$dir/$name.onnx" -t rk3588 --no-quant -o "$dir/x.rknnsim"
 done
 # Quantized builds stop before calibration would hold the float feature maps on the host.
-expect "more than the 32768 MiB rk3588 boards carry" -- "$sim" -q convert "$dir/tall_huge.onnx" -t rk3588 -d "$data" -o "$dir/x"
-expect "more than the 32768 MiB rk3588 boards carry" -- "$sim" -q convert "$dir/huge_dims.onnx" -t rk3588 -d "$data" -o "$dir/x"
-expect "more than the 256 MiB rv1106 boards carry" -- "$sim" -q convert "$dir/tall_huge.onnx" -t rv1106 --no-quant -o "$dir/x"
+expect 1 "more than the 32768 MiB rk3588 boards carry" -- "$sim" -q convert "$dir/tall_huge.onnx" -t rk3588 -d "$data" -o "$dir/x"
+expect 1 "more than the 32768 MiB rk3588 boards carry" -- "$sim" -q convert "$dir/huge_dims.onnx" -t rk3588 -d "$data" -o "$dir/x"
+expect 1 "more than the 256 MiB rv1106 boards carry" -- "$sim" -q convert "$dir/tall_huge.onnx" -t rv1106 --no-quant -o "$dir/x"
 # The float reference reads the same ONNX files.
 for name in zero_dim negative_pads cyclic billion_constant declared_2p40; do
   pattern=$(printf '%s\n' "${refusals[@]}" | sed -n "s/^$name://p")
-  expect "$pattern" -- "$sim" run "$dir/$name.onnx" --reference float -i "$input" -o "$dir/o"
+  expect 1 "$pattern" -- "$sim" run "$dir/$name.onnx" --reference float -i "$input" -o "$dir/o"
 done
 
 # A model file built for boards with more memory than RK3588's (a platform description edited to
@@ -56,7 +45,7 @@ cp -r "$models" "$dir/models_big"
 sed -i 's/max_gib: *{value: 32,/max_gib: {value: 1024,/' "$dir/models_big/rk3588/platform.yaml"
 RKNN_SIM_MODELS_DIR=$dir/models_big "$sim" -q convert "$dir/tall_huge.onnx" -t rk3588 --no-quant -o "$dir/big.rknnsim" ||
   { echo "FAIL: the edited platform did not take the big model"; failures=$((failures + 1)); }
-expect "the model needs 117188 MiB of DDR" -- "$sim" perf "$dir/big.rknnsim"
+expect 1 "the model needs 117188 MiB of DDR" -- "$sim" perf "$dir/big.rknnsim"
 
 echo "$failures failure(s)"
 [ "$failures" = 0 ]

@@ -6,6 +6,7 @@
 // is also checked against values worked out by hand. Runs on rv1106 (one platform per process).
 #include <cstring>
 #include <random>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -24,6 +25,19 @@ struct Case {
   uint32_t kernels = 5, stored_channels = 4, kernel = 3, stride = 1, pad = 1;
   bool depthwise = false;
 };
+
+// The one layer of a synthetic program, and a cube of C2-byte atoms laid out densely at `addr`.
+isa::Layer SyntheticLayer(const std::string& op) {
+  isa::Layer layer;
+  layer.name = op + ":synthetic";
+  layer.op_type = op;
+  layer.data_type = "INT8";
+  layer.target = "NPU";
+  return layer;
+}
+isa::StridedCube DenseCube(uint64_t addr, uint32_t height, uint32_t width, uint32_t c2) {
+  return isa::StridedCube{addr, uint64_t{height} * width * c2, uint64_t{width} * c2, c2, c2};
+}
 
 // A program of one conv task of `c` with random weights, operands and stages set by `stages`.
 rknn::RegcmdProgram ConvProgram(const Case& c, const isa::PlatformConfig& platform, std::mt19937& rng,
@@ -86,21 +100,15 @@ rknn::RegcmdProgram ConvProgram(const Case& c, const isa::PlatformConfig& platfo
 
   // The input as a graph input at the start of internal memory, the output dense after it.
   const uint64_t in_bytes = uint64_t{(c.channels + c.in_c2 - 1) / c.in_c2} * c.height * c.width * c.in_c2;
-  r.source = isa::StridedCube{kInternalBase, uint64_t{c.height} * c.width * c.in_c2, uint64_t{c.width} * c.in_c2,
-                              c.in_c2, c.in_c2};
+  r.source = DenseCube(kInternalBase, c.height, c.width, c.in_c2);
   t.input = isa::Surface{kInternalBase, c.channels, c.height, c.width, c.in_c2, isa::ElemType::kInt8};
   const uint32_t out_c2 = 8;
   const uint64_t out_addr = kInternalBase + (in_bytes + 63) / 64 * 64;
-  r.destination = isa::StridedCube{out_addr, uint64_t{out_h} * out_w * out_c2, uint64_t{out_w} * out_c2, out_c2, out_c2};
+  r.destination = DenseCube(out_addr, out_h, out_w, out_c2);
   t.output = isa::Surface{out_addr, t.kernels, out_h, out_w, out_c2, isa::ElemType::kInt8};
   t.weight_addr = 0;
 
-  isa::Layer layer;
-  layer.name = "Conv:synthetic";
-  layer.op_type = "Conv";
-  layer.data_type = "INT8";
-  layer.target = "NPU";
-  p.layers.push_back(layer);
+  p.layers.push_back(SyntheticLayer("Conv"));
   p.tasks.push_back(t);
   p.memory.weight_base = 0;
   p.memory.weight_bytes = p.weights.size();
@@ -133,16 +141,11 @@ rknn::RegcmdProgram DpuProgram(uint32_t channels, uint32_t height, uint32_t widt
   const isa::Surface in{kInternalBase, channels, height, width, c2, isa::ElemType::kInt8};
   const uint64_t out_addr = kInternalBase + (in.bytes() + 63) / 64 * 64;
   const isa::Surface result{out_addr, channels, height, width, c2, isa::ElemType::kInt8};
-  r.source = isa::StridedCube{in.addr, uint64_t{height} * width * c2, uint64_t{width} * c2, c2, c2};
-  r.destination = isa::StridedCube{out_addr, uint64_t{height} * width * c2, uint64_t{width} * c2, c2, c2};
+  r.source = DenseCube(in.addr, height, width, c2);
+  r.destination = DenseCube(out_addr, height, width, c2);
   t.input = in;
   t.output = result;
-  isa::Layer layer;
-  layer.name = "Relu:synthetic";
-  layer.op_type = "Relu";
-  layer.data_type = "INT8";
-  layer.target = "NPU";
-  p.layers.push_back(layer);
+  p.layers.push_back(SyntheticLayer("Relu"));
   p.tasks.push_back(t);
   p.memory.internal_base = kInternalBase;
   p.memory.internal_bytes = out_addr + result.bytes() - kInternalBase;

@@ -23,3 +23,17 @@ def astronaut_and_face():
     if len(faces) != 1:
         raise Unavailable("OpenCV finds %d faces in the astronaut photo, expected 1" % len(faces))
     return photo, tuple(int(v) for v in faces[0])
+
+
+def saved_astronaut(work):
+    """(photo, face box, path of the photo saved as PNG in `work`) for tests that pass it to
+    `rknn-sim run` as an image; raises Unavailable (also when Pillow is missing)."""
+    try:
+        from PIL import Image
+    except ImportError as e:
+        raise Unavailable("%s (scripts/setup.sh installs python3-pil)" % e)
+    photo, face = astronaut_and_face()
+    os.makedirs(work, exist_ok=True)
+    path = os.path.join(work, "astronaut.png")
+    Image.fromarray(photo).save(path)
+    return photo, face, path

@@ -32,14 +32,11 @@ def main():
         print("SKIP: no sample .rknn files in %s" % data)
         return 77
     try:
-        from PIL import Image
-        photo, face = astronaut.astronaut_and_face()
-    except (ImportError, astronaut.Unavailable) as e:
+        photo, face, photo_path = astronaut.saved_astronaut(work)
+    except astronaut.Unavailable as e:
         print("FAIL: %s" % e)
         return 1
-    os.makedirs(work, exist_ok=True)
-    photo_path = os.path.join(work, "astronaut.png")
-    Image.fromarray(photo).save(photo_path)
+    from PIL import Image
     scale = SIZE / photo.shape[0]
     fx, fy, fw, fh = [int(round(v * scale)) for v in face]
     ok = True
