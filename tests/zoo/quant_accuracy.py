@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Int8 accuracy of one zoo model: calibrate on N inputs, then every output of the int8 reference
 (dequantized) must have cosine similarity >= THRESHOLD with the float reference on held-out
-inputs drawn the same way (issue "Quantization that users can trust").
+inputs drawn the same way (issue "Quantization that users can trust"), and so must the part of
+each output that depends on the input (centered cosine >= CENTERED, after the float outputs'
+mean over the held-out inputs is removed), a bar the int8 output of another input must miss.
 
 usage: quant_accuracy.py --sim RKNN_SIM --name NAME --cache CACHE --work WORK
                          [--target rk3588] [--calib 20] [--held-out 3] [--threshold 0.99] [--report]
@@ -105,6 +107,27 @@ def cosine(a, b):
     return float(a @ b / (na * nb)) if na and nb else 0.0
 
 
+MIN_CENTERED = 16
+
+
+def centered_cosines(float_runs, int8_runs):
+    """Per held-out input and output: the cosine of int8 and float once the float outputs' mean
+    over the held-out inputs is taken from both, so only what depends on the input counts (random
+    networks can give every input nearly the same output, which plain cosine cannot tell apart).
+    Also the same measure with the int8 output of the next input, a wrong answer it must reject.
+    Outputs of fewer than MIN_CENTERED elements are left out: centered over a few inputs, a
+    two-class score lies on one line and every cosine is +-1. Returns None when none is left."""
+    n = len(float_runs)
+    kept = [o for o in range(len(float_runs[0])) if float_runs[0][o].size >= MIN_CENTERED]
+    if n < 2 or not kept:
+        return None
+    means = {o: np.mean([run[o] for run in float_runs], axis=0) for o in kept}
+    own = [[cosine(float_runs[j][o] - means[o], int8_runs[j][o] - means[o]) for o in kept] for j in range(n)]
+    other = [[cosine(float_runs[j][o] - means[o], int8_runs[(j + 1) % n][o] - means[o]) for o in kept]
+             for j in range(n)]
+    return own, other
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sim", required=True)
@@ -115,6 +138,9 @@ def main():
     ap.add_argument("--calib", type=int, default=20)
     ap.add_argument("--held-out", type=int, default=3)
     ap.add_argument("--threshold", type=float, default=0.99)
+    ap.add_argument("--centered-threshold", type=float, default=0.85,
+                    help="every output's input-dependent part (centered cosine) must reach this, while the int8 "
+                         "output of another input must not")
     ap.add_argument("--report", action="store_true", help="always write the convert quality report (worst layers)")
     ap.add_argument("--criterion", choices=("cosine", "application"), default="cosine",
                     help="what must hold for a pass: every output's cosine >= --threshold, or (PP-OCR) what the "
@@ -149,7 +175,7 @@ def main():
     else:
         sim(convert[:1] + ["-q"] + convert[1:])
 
-    rows, floor, top1, app = [], [], [], []
+    rows, floor, top1, app, float_runs, int8_runs = [], [], [], [], [], []
     charset = ocr_decode.load_charset(model) if args.name == "ocr_rec" else None
     dtype = "fp16" if args.fp16 else "int8"
     for j in range(args.held_out):
@@ -160,6 +186,8 @@ def main():
         sim([args.sim, "-q", "run", model, "--reference", "float", "-o", fdir] + flags + extra)
         sim([args.sim, "-q", "run", compiled, "--reference", "int8", "-o", qdir] + flags)
         f_out, q_out = outputs(fdir), outputs(qdir)
+        float_runs.append(f_out)
+        int8_runs.append(q_out)
         cos = [cosine(a, b) for a, b in zip(f_out, q_out)]
         rows.append(cos)
         # How sensitive the float model itself is: only its input quantized, everything else float.
@@ -185,9 +213,16 @@ def main():
         print(line)
 
     cos_min = min(min(r) for r in rows)
+    centered = centered_cosines(float_runs, int8_runs)
+    centered_min = min(min(r) for r in centered[0]) if centered else None
+    wrong_max = max(max(r) for r in centered[1]) if centered else None
+    # The bar must be able to fail: the int8 output of another input has to fall below it.
+    discriminates = centered is None or wrong_max < args.centered_threshold
     if args.criterion == "application" and not app:
         raise SystemExit(f"quant_accuracy: --criterion application applies to PP-OCR models, not {args.name}")
     ok = all(app) if args.criterion == "application" else cos_min >= args.threshold
+    if centered and args.criterion == "cosine":
+        ok = ok and centered_min >= args.centered_threshold and discriminates
     if not ok and not args.report:
         with open(os.path.join(args.work, "convert.txt"), "w") as f:
             f.write(sim(convert + ["--quant-report", report]))
@@ -198,6 +233,8 @@ def main():
     result = {"name": args.name, "target": args.target, "dtype": dtype, "calib": args.calib, "held_out": args.held_out,
               "threshold": args.threshold, "cosine_min": cos_min, "cosine_per_input": rows,
               "input_quantized_float_cosine_min": min(min(r) for r in floor),
+              "centered_cosine_min": centered_min, "centered_cosine_other_input_max": wrong_max,
+              "centered_threshold": args.centered_threshold,
               "seconds": time.time() - start}
     detail = ""
     if quality:
@@ -216,7 +253,10 @@ def main():
     with open(os.path.join(args.work, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
     bar = (f"application agreement {sum(app)}/{len(app)}, cosine min {cos_min:.5f}" if args.criterion == "application"
-           else f"cosine min {cos_min:.5f} (>= {args.threshold})")
+           else f"cosine min {cos_min:.5f} (>= {args.threshold}), " + (
+               f"centered {centered_min:.4f} (>= {args.centered_threshold}; another input's int8 output "
+               f"{wrong_max:.4f}" + ("" if discriminates else ", NOT REJECTED: the bar cannot fail") + ")"
+               if centered else f"centered n/a (no output of {MIN_CENTERED}+ elements)"))
     print(f"quant_accuracy {args.name}: {'PASS' if ok else 'FAIL'} {bar} over "
           f"{len(rows[0])} output(s) x {args.held_out} held-out, "
           + ("fp16 (no calibration)" if args.fp16 else f"{args.calib} calibration inputs") + f"{detail}; float model "
