@@ -103,6 +103,12 @@ SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig
 
 std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>& loads,
                                                  const isa::PlatformConfig& config) {
+  // The programs' DDR regions, each 4 KiB aligned, must fit the platform's boards. Checked before
+  // the platform is built: an exception thrown after SystemC has switched stacks confuses ASan.
+  uint64_t needed = 0;
+  for (const ProgramLoad& load : loads)
+    needed += (load.program->DdrBytes() + kRegionAlign - 1) / kRegionAlign * kRegionAlign;
+  isa::CheckFitsBoardMemory(needed, config, loads.size() == 1 ? "the model" : "the models together");
   NpuPlatform& npu = PlatformInstance(config);
   // Place each program in its own DDR region and check its inputs and core assignment. The first
   // program stays where it is (no copy of its weight image); the others are relocated copies.
@@ -142,7 +148,6 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
       }
     }
   }
-  isa::CheckFitsBoardMemory(top, config, loads.size() == 1 ? "the model" : "the models together");
   npu.ddr.Load(top, std::move(images));
 
   // Hand every core its tasks, program by program.

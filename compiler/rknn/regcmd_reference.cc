@@ -169,7 +169,9 @@ std::vector<std::vector<uint8_t>> RunRegcmdReference(const RegcmdProgram& regcmd
   if (inputs.size() != program.inputs.size())
     throw Error("the model takes " + std::to_string(program.inputs.size()) + " inputs, got " + std::to_string(inputs.size()));
   Ddr ddr(program.DdrBytes());
-  std::memcpy(ddr.At(program.memory.weight_base, program.weights.size()), program.weights.data(), program.weights.size());
+  if (!program.weights.empty())  // a program of DPU-only copies may have no constants
+    std::memcpy(ddr.At(program.memory.weight_base, program.weights.size()), program.weights.data(),
+                program.weights.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const isa::Surface& s = program.inputs[i].surface;
     if (inputs[i].size() != s.bytes())
