@@ -124,10 +124,10 @@ RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool
   return RunRegcmd(exe, exe.regcmd, raw_inputs, reference);
 }
 
-RknnOutput SimulateTensor(const RknnExecutable& exe, const quant::Sample& raw_inputs, int32_t tensor) {
+RknnOutput RunRknnTensor(const RknnExecutable& exe, const quant::Sample& raw_inputs, int32_t tensor, bool reference) {
   const rknn::RegcmdProgram prefix =
       rknn::LowerRegcmdProgram(exe.model, rknn::NpuTasksOf(exe.model, exe.what), exe.platform, exe.what, tensor);
-  return RunRegcmd(exe, prefix, raw_inputs, /*reference=*/false).outputs.at(0);
+  return RunRegcmd(exe, prefix, raw_inputs, reference).outputs.at(0);
 }
 
 }  // namespace rknnsim::runtime

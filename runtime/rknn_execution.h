@@ -76,9 +76,11 @@ struct RknnRun {
 // `raw_inputs`: one float NCHW array per graph input, before mean/std.
 RknnRun RunRknn(const RknnExecutable& exe, const quant::Sample& raw_inputs, bool reference);
 
-// Intermediate tensor `tensor` of the file (its index) as the platform leaves it right after the
-// last task that writes it (the prefix program of rknn::LowerRegcmdProgram), dequantized: what a
-// board's per-layer dump holds.
-RknnOutput SimulateTensor(const RknnExecutable& exe, const quant::Sample& raw_inputs, int32_t tensor);
+// Intermediate tensor `tensor` of the file (its index) as the platform (or the register-level
+// reference) leaves it right after the last task that writes it: the prefix program of
+// rknn::LowerRegcmdProgram, lowered from exe.model, so exe may itself be a prefix. Dequantized:
+// what a board's per-layer dump holds.
+RknnOutput RunRknnTensor(const RknnExecutable& exe, const quant::Sample& raw_inputs, int32_t tensor,
+                         bool reference = false);
 
 }  // namespace rknnsim::runtime

@@ -107,7 +107,7 @@ runtime::CompareReport CompareRknn(const CompareOptions& o, const runtime::Compa
       unknown.push_back(path);
       continue;
     }
-    const runtime::RknnOutput layer = runtime::SimulateTensor(exe, sample, id);
+    const runtime::RknnOutput layer = runtime::RunRknnTensor(exe, sample, id);
     const rknn::RTensor& t = exe.model.tensors[static_cast<size_t>(id)];
     report.layers.push_back(runtime::CompareWithBoard({layer.name, layer.shape, true, t.scale[0], t.zero_point[0], layer.values},
                                                       ReadNpy(path), path, thresholds));

@@ -104,7 +104,8 @@ int RknnRun(const CommandOptions& o) {
                    exe.regcmd.program.tasks.size(), run.total_time_us);
     outputs = std::move(run.outputs);
   } else {
-    const rknn::RknnModel model = rknn::ReadRknnFile(o.model);
+    rknn::RknnModel model = rknn::ReadRknnFile(o.model);
+    std::vector<int32_t> ids;
     for (const std::string& name : o.cut_outputs) {
       int32_t id = -1;
       for (size_t i = 0; i < model.tensors.size() && id < 0; ++i)
@@ -112,10 +113,14 @@ int RknnRun(const CommandOptions& o) {
       if (id < 0)
         throw Error("'" + o.model + "' has no tensor named '" + name + "'",
                     "`rknn-sim disasm` names the tensors each task reads and writes");
-      const runtime::RknnExecutable exe = runtime::MakeRknnExecutable(model, "'" + o.model + "'", id);
-      runtime::RknnRun run = runtime::RunRknn(exe, runtime::LoadRknnInputs(exe, o.inputs), o.reference == "int8");
-      spdlog::info("ran {} tasks of {} up to '{}'", exe.regcmd.program.tasks.size(), o.model, name);
-      outputs.push_back(std::move(run.outputs.at(0)));
+      ids.push_back(id);
+    }
+    // Decoded only up to the first tensor, so a task refused after all of them stops nothing.
+    const runtime::RknnExecutable exe = runtime::MakeRknnExecutable(std::move(model), "'" + o.model + "'", ids[0]);
+    const quant::Sample sample = runtime::LoadRknnInputs(exe, o.inputs);
+    for (size_t k = 0; k < ids.size(); ++k) {
+      outputs.push_back(runtime::RunRknnTensor(exe, sample, ids[k], o.reference == "int8"));
+      spdlog::info("ran {} up to '{}'", o.model, o.cut_outputs[k]);
     }
   }
   std::error_code ec;
