@@ -103,15 +103,10 @@ SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig
 
 std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>& loads,
                                                  const isa::PlatformConfig& config) {
-  // The programs' DDR regions, each 4 KiB aligned, must fit the platform's boards. Checked before
-  // the platform is built: an exception thrown after SystemC has switched stacks confuses ASan.
-  uint64_t needed = 0;
-  for (const ProgramLoad& load : loads)
-    needed += (load.program->DdrBytes() + kRegionAlign - 1) / kRegionAlign * kRegionAlign;
-  isa::CheckFitsBoardMemory(needed, config, loads.size() == 1 ? "the model" : "the models together");
-  NpuPlatform& npu = PlatformInstance(config);
-  // Place each program in its own DDR region and check its inputs and core assignment. The first
-  // program stays where it is (no copy of its weight image); the others are relocated copies.
+  // Place each program in its own DDR region (4 KiB aligned) and check its inputs, its core
+  // assignment and that the regions fit the platform's boards, all before the platform is built:
+  // an exception thrown after SystemC has switched stacks confuses ASan. The first program stays
+  // where it is (no copy of its weight image); the others are relocated copies.
   std::deque<isa::Program> relocated;
   std::vector<const isa::Program*> programs;
   uint64_t top = 0;
@@ -122,15 +117,17 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
       throw Error("the program has " + std::to_string(p.inputs.size()) + " inputs, got " +
                   std::to_string(load.inputs.size()));
     for (const isa::Task& t : p.tasks)
-      if (t.core >= npu.core_count())
+      if (t.core >= static_cast<uint32_t>(config.cores))
         throw Error("a task of '" + p.layers.at(t.layer).name + "' is placed on NPU core " + std::to_string(t.core) +
-                        ", but " + config.platform + " has " + std::to_string(npu.core_count()),
+                        ", but " + config.platform + " has " + std::to_string(config.cores),
                     "choose a core mask the platform supports");
     if (p.memory.weight_base + p.weights.size() > p.DdrBytes())
       throw Error("the weight image does not fit the program's DDR plan", "the model file is corrupted");
     programs.push_back(top == 0 ? &p : &relocated.emplace_back(Relocated(p, top)));
     top += (p.DdrBytes() + kRegionAlign - 1) / kRegionAlign * kRegionAlign;
   }
+  isa::CheckFitsBoardMemory(top, config, loads.size() == 1 ? "the model" : "the models together");
+  NpuPlatform& npu = PlatformInstance(config);
   // DDR at the start of the run: each program's weight image and inputs, zeros elsewhere.
   std::vector<DdrImage> images;
   for (size_t k = 0; k < programs.size(); ++k) {
