@@ -33,6 +33,6 @@ size_t RequantizePixels(const RequantLanes& r, size_t first_lane, size_t lanes, 
 // on int32 lanes, for the leading elements that fill whole SIMD vectors. Returns how many were
 // written: none when the scales could take a sum past int32. The caller's integer loop does the rest.
 size_t AddInt8Lanes(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32_t zb, int32_t sb, int32_t shift,
-                  int32_t zo, int32_t lo, int32_t hi, int8_t* out, size_t count);
+                    int32_t zo, int32_t lo, int32_t hi, int8_t* out, size_t count);
 
 }  // namespace rknnsim::sim
