@@ -10,7 +10,8 @@ What is fitted to what (scripts/timing_data.py holds the data and its sources):
      below it (the other conv rows must follow the product formula exactly).
   2. ddr.efficiency (RK3588): the median of RW bytes / DDR cycles over the same rows, divided by
      the DDR peak bytes per NPU cycle.
-  3. npu.task_overhead_cycles (each platform): bisection so that the simulated latency of the
+  3. npu.task_overhead_cycles (each platform, except those in FIT_BANDWIDTH, which take RK3588's
+     and have ddr.bandwidth_gbps fitted instead): bisection so that the simulated latency of the
      FIT_ROWS model equals the published latency, with 1 and 2 applied. The other whole-model
      rows are not looked at: they are the held-out validation (scripts/validate_timing.py).
 RK3566/RK3568, RK3562 and RK3576 have no published per-layer rows: 1 and 2 are carried over from
@@ -53,9 +54,14 @@ def fit_ddr_efficiency():
     return round(median / peak_per_cycle, 3), ratios, peak_per_cycle
 
 
-def fit_value(sim, compiled, platform, overrides, published_ms, key, lo, hi, tolerance, rounding, slows):
-    """Bisection of platform.yaml `key` in [lo, hi] until the simulated latency meets the published
-    one; `slows`: a larger value makes the model slower (overhead) rather than faster (bandwidth)."""
+# The fitted keys: search range, tolerance, rounding of the result, and whether a larger value makes
+# the model slower (the overhead) or faster (the bandwidth).
+FITS = {"task_overhead_cycles": (0, 20000, 50, 50, True), "bandwidth_gbps": (2.0, 64.0, 0.05, 0.1, False)}
+
+
+def fit_value(sim, compiled, platform, overrides, published_ms, key):
+    """Bisection of platform.yaml `key` (FITS) until the simulated latency meets the published one."""
+    lo, hi, tolerance, rounding, slows = FITS[key]
     pdir = td.PLATFORM_DIR[platform]
 
     def simulated(value):
@@ -96,14 +102,12 @@ def main():
                 continue
             pub = 1000.0 / f
             pdir = td.PLATFORM_DIR[platform]
+            key = "task_overhead_cycles"
             if platform in td.FIT_BANDWIDTH:
                 assert "rk3588" in fitted, "RK3588's overhead is fitted first (its row comes first in PUBLISHED)"
                 overrides[pdir]["task_overhead_cycles"] = fitted["rk3588"][2]
-                key, lo, hi, tol, rounding, slows = "bandwidth_gbps", 2.0, 64.0, 0.05, 0.1, False
-            else:
-                key, lo, hi, tol, rounding, slows = "task_overhead_cycles", 0, 20000, 50, 50, True
-            value, ms, trace = fit_value(args.sim, compiled[(zoo, platform)], platform, overrides, pub, key, lo, hi,
-                                         tol, rounding, slows)
+                key = "bandwidth_gbps"
+            value, ms, trace = fit_value(args.sim, compiled[(zoo, platform)], platform, overrides, pub, key)
             fitted[platform] = (name, pub, value, ms, trace, key)
 
     for platform, (name, pub, value, ms, trace, key) in fitted.items():
