@@ -164,8 +164,13 @@ def main():
         os.makedirs(work, exist_ok=True)
         open(path, "wb").write(content)
         refused.append((name, path, phrase))
-    for name, path, phrase in refused:
-        p = run(sim, path, inputs, os.path.join(work, "refused"))
+    # --outputs names a tensor the file lacks, or one no NPU task writes (a graph input).
+    demo = os.path.join(data, DEMO_FILES[0] + ".rknn")
+    refused += [("outputs_unknown_tensor", demo, "has no tensor named 'nope'", ["--outputs", "nope"]),
+                ("outputs_graph_input", demo, "no NPU task of the file's schedule writes tensor 'input'",
+                 ["--outputs", "input"])]
+    for name, path, phrase, *extra in refused:
+        p = run(sim, path, inputs, os.path.join(work, "refused"), *extra)
         lines = p.stderr.strip().splitlines()
         good = p.returncode == 1 and len(lines) == 1 and lines[0].startswith("E run:") and phrase in lines[0]
         print("%-4s %-38s %s" % ("ok" if good else "FAIL", name, p.stderr.strip()))
