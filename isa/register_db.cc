@@ -42,6 +42,8 @@ RegField ParseField(const YAML::Node& n, const std::string& who) {
   f.hi = Get<uint32_t>(n, "hi", me, 0, true);
   if (f.lo > f.hi || f.hi > 31) throw Error(me + ": bit range " + std::to_string(f.lo) + ".." + std::to_string(f.hi));
   f.is_signed = Get<bool>(n, "signed", me, false, false);
+  f.minus_one = Get<bool>(n, "minus_one", me, false, false);
+  if (f.is_signed && f.minus_one) throw Error(me + ": a count (minus_one) cannot be signed");
   f.meaning = Get<std::string>(n, "meaning", me, "", false);
   return f;
 }
@@ -88,6 +90,7 @@ uint32_t RegField::Bits(uint32_t value) const {
 int64_t RegField::Value(uint32_t value) const {
   const uint32_t bits = Bits(value);
   const uint32_t width = hi - lo + 1;
+  if (minus_one) return int64_t{bits} + 1;
   if (!is_signed || width >= 64) return bits;
   const int64_t sign = int64_t{1} << (width - 1);
   return (static_cast<int64_t>(bits) ^ sign) - sign;
@@ -174,7 +177,10 @@ std::string DescribeWrite(const RegisterDb& db, const RegWrite& w, const std::st
     out += " " + f.name + "=";
     const int64_t v = f.Value(w.value);
     // Counts and sizes read best in decimal; only word-wide fields (masks, raw values) in hex.
-    out += (f.hi - f.lo >= 23 && v > 9) ? Hex(static_cast<uint32_t>(v), 1) : std::to_string(v);
+    if (f.minus_one)
+      out += std::to_string(v - 1) + "+1";  // the stored bits, then what they count
+    else
+      out += (f.hi - f.lo >= 23 && v > 9) ? Hex(static_cast<uint32_t>(v), 1) : std::to_string(v);
     covered |= f.Bits(0xFFFFFFFFu) << f.lo;
   }
   // Bits no listed field covers are printed when set, so nothing in a command is hidden.

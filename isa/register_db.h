@@ -16,10 +16,11 @@ struct RegField {
   std::string name;
   uint32_t lo = 0, hi = 0;  // bit range, inclusive
   bool is_signed = false;
+  bool minus_one = false;  // the field stores a count minus one (RK3576's CNA sizes)
   std::string meaning;
 
   uint32_t Bits(uint32_t value) const;      // the field's raw bits
-  int64_t Value(uint32_t value) const;      // sign-extended when is_signed
+  int64_t Value(uint32_t value) const;      // sign-extended when is_signed; the count when minus_one
 };
 
 struct RegDef {

@@ -41,13 +41,15 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   const bool mul_memory = r.bs_mul && (F("DPU", "BS_MUL_CFG", "BS_MUL_SRC") == 1 || use == 5);
   r.bs_alu_operand = static_cast<int32_t>(Raw("DPU", "BS_ALU_CFG"));
   r.bs_mul_operand = static_cast<uint32_t>(F("DPU", "BS_MUL_CFG", "BS_MUL_OPERAND"));
-  const int64_t mul_shift = F("DPU", "BS_MUL_CFG", "BS_MUL_SHIFT_VALUE");
+  const int64_t mul_shift = F("DPU", "BS_MUL_CFG", "BS_MUL_SHIFT_VALUE") + BsShiftWord(r.bs_mul);
   Require(mul_shift == 0 || cfg_shift == 0, "DPU.BS_MUL_CFG and DPU.BS_CFG both shift the BS product");
   r.bs_mul_shift = static_cast<uint32_t>(mul_shift + cfg_shift);
   // The weight offsets come from the stream only when it holds them (RV110x depthwise tasks set
   // OW_SRC but carry the offsets inside their weights).
   r.ow_from_blob = t.op == isa::TaskOp::kConv && F("DPU", "BS_OW_CFG", "OW_SRC") == 1 && use != 5;
-  r.ow_value = t.op == isa::TaskOp::kConv ? static_cast<int32_t>(F("DPU", "BS_OW_OP", "OW_OP")) : 0;
+  // RK3576 files never write BS_OW_OP (its map has no such register listed).
+  r.ow_value = t.op == isa::TaskOp::kConv && regs_.Known("DPU", "BS_OW_OP")
+                   ? static_cast<int32_t>(F("DPU", "BS_OW_OP", "OW_OP")) : 0;
   if (alu_memory || mul_memory || r.ow_from_blob) {
     Require(use == 1 || use == 7 || (use == 5 && rv110x_bs),
             "DPU_RDMA.RDMA_BRDMA_CFG BRDMA_DATA_USE=" + std::to_string(use) + " is not decoded");
@@ -101,12 +103,20 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
     const char* reg = conv && relocations_.by_word.count(regs_.WordOf("DPU_RDMA", "RDMA_SRC_BASE_ADDR"))
                           ? "RDMA_SRC_BASE_ADDR" : "RDMA_EW_BASE_ADDR";
     const Geometry g = GeometryAt("DPU_RDMA", reg);
-    isa::StridedCube strides{0, conv ? g.surface() : Raw("DPU_RDMA", "RDMA_EW_SURF_STRIDE"), g.line(), g.c2, g.c2};
+    isa::StridedCube strides{0, conv ? g.surface() : Units16("DPU_RDMA", "RDMA_EW_SURF_STRIDE", "EW_SURF_STRIDE"),
+                             g.line(), g.c2, g.c2};
     r.ew_source = Cube("DPU_RDMA", reg, strides, t.kernels, t.out_rows, width);
   }
   r.out_scale = static_cast<int32_t>(F("DPU", "OUT_CVT_SCALE", "OUT_CVT_SCALE"));
   r.out_shift = static_cast<uint32_t>(F("DPU", "OUT_CVT_SHIFT", "OUT_CVT_SHIFT"));
   r.out_offset = static_cast<int32_t>(F("DPU", "OUT_CVT_OFFSET", "OUT_CVT_OFFSET"));
+  // RK3576's clamp pairs whose stage is not known must let every int32 through.
+  for (const char* pair : {"CLAMP_4074", "CLAMP_4088", "OUT_CLAMP"}) {
+    const std::string lo = std::string(pair) + "_MIN", hi = std::string(pair) + "_MAX";
+    if (!regs_.Known("DPU", lo) || !regs_.Written("DPU", lo)) continue;
+    Require(F("DPU", lo.c_str(), lo.c_str()) == INT32_MIN && F("DPU", hi.c_str(), hi.c_str()) == INT32_MAX,
+            "DPU." + lo + "/" + hi + " clamp to a narrower range than int32, which is not decoded");
+  }
   Require(r.out_shift <= 40 && r.bs_mul_shift <= 40 && r.bn_mul_shift <= 40 && r.bn_prelu_neg_shift <= 40 &&
               r.ew_shift <= 40,
           "a DPU shift exceeds 40 bits");
@@ -119,14 +129,33 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
                                    ? static_cast<uint32_t>(F("DPU", "WDMA_SIZE_1", "WIDTH_WDMA")) + 1
                                    : static_cast<uint32_t>(F("DPU", "DATA_CUBE_WIDTH", "WIDTH")) + 1;
   const uint64_t notch = static_cast<uint64_t>(F("DPU", "DATA_CUBE_NOTCH_ADDR", "NOTCH_ADDR_0"));
-  isa::StridedCube dst{0, Raw("DPU", "DST_SURF_STRIDE"), (width + notch) * g.c2, g.c2, g.c2};
+  // Both strides count 16-byte units (RK3588's fields sit at bits 31..4 of byte values, RK3576's
+  // at bit 0).
+  isa::StridedCube dst{0, Units16("DPU", "DST_SURF_STRIDE", "DST_SURF_STRIDE"), (width + notch) * g.c2, g.c2, g.c2};
   if (write_width == 1 && width > 1) {
     dst.pixel = (1 + notch) * g.c2;
-    dst.line = Raw("DPU", "SURFACE_ADD");
+    dst.line = Units16("DPU", "SURFACE_ADD", "SURF_ADD");
   }
   Require(dst.surface > 0 || t.kernels <= g.c2, "DPU.DST_SURF_STRIDE is 0 for a cube of several surfaces");
   r.destination = Cube("DPU", "DST_BASE_ADDR", dst, t.kernels, t.out_rows, width);
   t.output = isa::Surface{r.destination.addr, t.kernels, t.out_rows, width, g.c2, isa::ElemType::kInt8};
+}
+
+// RK3576's BS shift: a word at DPU_RDMA.RDMA_BS_CFG_ADDR, bits 5..0 for non-negative products and
+// 13..8 for negative ones (isa/npu_registers.yaml). 0 elsewhere, or when the multiplier is off.
+int64_t TaskDecoder::BsShiftWord(bool multiplier_on) const {
+  if (!multiplier_on || !Rk3576Map()) return 0;
+  const Target t = Relocated("DPU_RDMA", "RDMA_BS_CFG_ADDR");
+  const RTensor& tensor = TensorOf(t);
+  Require(tensor.is_constant() && t.offset + 4 <= tensor.data.size(),
+          "DPU_RDMA.RDMA_BS_CFG_ADDR points at '" + tensor.name + "', which holds no shift word there");
+  const uint8_t* w = tensor.data.data() + t.offset;
+  const uint32_t word = uint32_t{w[0]} | uint32_t{w[1]} << 8 | uint32_t{w[2]} << 16 | uint32_t{w[3]} << 24;
+  const uint32_t positive = word & 0x3F, negative = (word >> 8) & 0x3F;
+  Require(positive == negative, "the BS shift word at DPU_RDMA.RDMA_BS_CFG_ADDR shifts negative products by " +
+                                    std::to_string(negative) + " and others by " + std::to_string(positive) +
+                                    ", which is not decoded");
+  return positive;
 }
 
 // A stage's ReLU bounds: RV110x maps give both (X_CLAMP_MIN/MAX); elsewhere the ReLU is max(v, 0)
@@ -169,6 +198,10 @@ void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r) const {
     const std::string n = std::to_string(lane);
     r.cvt_scale[lane] = static_cast<int32_t>(regs_.Field("CNA", lane < 2 ? "CVT_SCALES01" : "CVT_SCALES23", "CVT_SCALE" + n, who_));
     r.cvt_offset[lane] = regs_.Field("CNA", "CVT_OFFSET" + n, "CVT_OFFSET" + n, who_);
+    // RK3576 adds its offset before the scale (-128 with scale 2^14 and truncation 14 turns pixels
+    // into the input's int8 codes; the other order would pass the pixels through): the same sum
+    // as RV110x's offset added after the scale, once multiplied by it.
+    if (Rk3576Map()) r.cvt_offset[lane] *= r.cvt_scale[lane];
     r.cvt_truncate[lane] = static_cast<uint32_t>(regs_.Field("CNA", "CVT_CON0", "CVT_TRUNCATE_" + n, who_));
     Require(r.cvt_truncate[lane] <= 40, "CNA.CVT_CON0 truncates lane " + n + " by more than 40 bits");
   }
@@ -211,9 +244,12 @@ void TaskDecoder::DepthwiseBlocks(isa::Task& t, const RTensor& weight, uint64_t 
 
 isa::Task TaskDecoder::Conv() const {
   // Depthwise is CONV_MODE 3 in RK356x/RK3588 files and 7 in RV110x files, with CORE's DW_EN in both.
+  // RK3576 files write 2 on their direct convolutions of image input (isa/npu_registers.yaml); its
+  // depthwise mode appears in no shared file and is refused.
   const int64_t mode = F("CNA", "CONV_CON1", "CONV_MODE");
-  const bool depthwise = mode == 3 || mode == 7;
-  Require((mode == 0 || depthwise) && F("CNA", "CONV_CON1", "DECONV") == 0,
+  const bool depthwise = !Rk3576Map() && (mode == 3 || mode == 7);
+  const bool direct = mode == 0 || (Rk3576Map() && mode == 2);
+  Require((direct || depthwise) && F("CNA", "CONV_CON1", "DECONV") == 0,
           "CNA.CONV_CON1 asks for a convolution mode other than direct or depthwise, which is not executed yet");
   Require(depthwise == (F("CORE", "MISC_CFG", "DW_EN") == 1),
           "CNA.CONV_CON1 CONV_MODE=" + std::to_string(mode) + " disagrees with CORE.MISC_CFG DW_EN");

@@ -38,6 +38,13 @@ class TaskDecoder {
   void Require(bool ok, const std::string& what) const {
     if (!ok) throw Error(who_ + ": " + what);
   }
+  // RK3576's map, the one with a BS shift word in memory (isa/npu_registers.yaml).
+  bool Rk3576Map() const { return regs_.Known("DPU_RDMA", "RDMA_BS_CFG_ADDR"); }
+  int64_t BsShiftWord(bool multiplier_on) const;
+  // A stride field in 16-byte units, in bytes.
+  uint64_t Units16(const char* block, const char* reg, const char* field) const {
+    return static_cast<uint64_t>(F(block, reg, field)) * 16;
+  }
   void ReluBounds(const std::string& stage, int64_t& min, int64_t& max) const;
   void DecodeInputConverter(isa::RegcmdTask& r) const;
   void DepthwiseBlocks(isa::Task& t, const RTensor& weight, uint64_t offset, uint32_t bytes_per_channel) const;

@@ -31,7 +31,7 @@ from rknn_reader import Table  # noqa: E402
 # write CNA/DPU/DPU_RDMA registers Mesa's map does not list (printed raw); RK3562/RK3576/RV1126B use
 # another register map, of which only the PC chaining words are decoded so far.
 FLOORS = {"rk3588": 100.0, "rk3566": 80.0, "rk3568": 80.0, "rv1103": 86.0, "rv1106": 87.0,
-          "rk3562": 1.4, "rk3576": 1.4, "rv1126b": 1.4}
+          "rk3562": 1.4, "rk3576": 72.0, "rv1126b": 1.4}
 
 
 def program_of(path):
@@ -146,6 +146,13 @@ def check_facts(listings):
                                            r"CNA\.CBUF_CON0 .*WEIGHT_BANK=1 DATA_BANK=11"]),
         # The second input of the demo's ConvAdd is read from 64 KiB into tensor '8' (bytes of the file).
         "multiple_input_demo_rk3566_rk3568.rknn": (3, [r"CNA\.FEATURE_DATA_ADDR = 0x00010000  <- &'8' \+ 65536"]),
+        # RK3576's map: sizes stored minus one, the pad on each side, the lower half of the
+        # two-core split (65 input rows from row 63, no top pad), the BS shift word's address.
+        "multiple_input_demo_rk3576.rknn": (6, [r"CNA\.WEIGHT_SIZE2 WEIGHT_HEIGHT=2\+1 WEIGHT_WIDTH=2\+1 WEIGHT_KERNELS=15\+1",
+                                                r"CNA\.DATA_SIZE0 DATAIN_WIDTH=127\+1 DATAIN_HEIGHT=64\+1",
+                                                r"CNA\.PAD_CON0 PAD_RIGHT=1 PAD_BOTTOM=1 PAD_LEFT=1 PAD_TOP=0",
+                                                r"CNA\.FEATURE_DATA_ADDR = 0x00005e80  <- &'input' \+ 24192",
+                                                r"DPU_RDMA\.RDMA_BS_CFG_ADDR = 0x00000000  <- &'7_BScfgTensor' \+ 0"]),
     }
     for name, (task, patterns) in facts.items():
         if name not in listings:

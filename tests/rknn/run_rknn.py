@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """`rknn-sim run FILE.rknn` executes the file's own register commands (docs/rknn-format.md §8):
 
-- on the multiple_input_demo files with a task array (RK3566 and RK3588, toolkit 1.6.2), on the
+- on the multiple_input_demo files with a task array (RK3566, RK3588 and RK3576, toolkit 1.6.2), on the
   demo's own inputs, the outputs of the SystemC platform equal those of `--reference int8` byte
   for byte, and each output's cosine with the source ONNX model, computed here by PyTorch from the
   ONNX file's own weights (no rknn-sim code involved), is at least 0.999;
@@ -23,7 +23,7 @@ import sys
 import numpy as np
 
 MIN_COSINE = 0.999
-DEMO_FILES = ["multiple_input_demo_rk3566_rk3568", "multiple_input_demo_rk3588_tk162"]
+DEMO_FILES = ["multiple_input_demo_rk3566_rk3568", "multiple_input_demo_rk3588_tk162", "multiple_input_demo_rk3576"]
 DEMO_INPUTS = ["multiple_input_demo_image1_nchw.npy", "multiple_input_demo_image2_nchw.npy"]
 REFUSED = {
     "multiple_input_demo_rk3588": "holds no task array",
@@ -98,7 +98,21 @@ def corrupted_cases(data):
          "fetch more elements than input 'input' holds"),
         ("unknown_block", patched(0x0201, 0x1020, (0x0003 << 48) | (size0 & 0xFFFFFFFFFFFF)), "block 0x0003"),
         ("truncated", raw[:len(raw) // 3], "truncated .rknn file"),
-    ]
+    ] + rk3576_cases(data)
+
+
+def rk3576_cases(data):
+    """RK3576's BS shift word: the demo's '7_BScfgTensor' starts 0x0E0E (14 for both signs); other
+    shifts for negative products are refused, not guessed."""
+    raw = open(os.path.join(data, "multiple_input_demo_rk3576.rknn"), "rb").read()
+    head = bytes.fromhex("0e0e0000000000000000000000000000")
+    found = [k for k in range(len(raw)) if raw.startswith(head, k)]
+    if len(found) != 2:  # '7_BScfgTensor' and '8_BScfgTensor'
+        raise SystemExit("the BS shift words of multiple_input_demo_rk3576 are not what this test expects")
+    b = bytearray(raw)
+    for at in found:
+        b[at] = 13
+    return [("rk3576_bs_shift_signs", bytes(b), "shifts negative products by 14 and others by 13")]
 
 
 def check_compare(sim, path, inputs, work, layer7):

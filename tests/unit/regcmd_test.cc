@@ -109,6 +109,24 @@ TEST(RegisterDb, DescribesFieldsSignedValuesAddressesAndUnknowns) {
   EXPECT_FALSE(known);
 }
 
+// RK3576 stores its CNA sizes minus one: readers get the count, disasm shows both.
+TEST(RegisterDb, MinusOneFieldsGiveTheCount) {
+  const RegisterDb db = RegisterDb::Parse(
+      "blocks:\n  - {name: A, code: 1, registers: [{name: R, offset: 4, fields: [{name: K, lo: 0, hi: 15, minus_one: true},"
+      " {name: W, lo: 16, hi: 20, minus_one: true}]}]}\n",
+      "db");
+  EXPECT_EQ(DescribeWrite(db, {1, 4, 0x0002000f}, "x"), "A.R W=2+1 K=15+1");
+  EXPECT_EQ(db.Register(1, 4, "x")->fields.back().Value(0x0002000f), 16);
+  EXPECT_NE(ErrorOf([] {
+              RegisterDb::Parse("blocks:\n  - {name: A, code: 1, registers: [{name: R, offset: 4, fields: "
+                                "[{name: X, lo: 0, hi: 3, signed: true, minus_one: true}]}]}\n", "db");
+            }).find("cannot be signed"),
+            std::string::npos);
+  // The built-in map of RK3576: the demo's 3x3 kernels of 16 (padded) kernels.
+  EXPECT_EQ(DescribeWrite(RegisterDb::Builtin(), {0x0201, 0x1024, 0x0202000f}, "rk3576"),
+            "CNA.WEIGHT_SIZE2 WEIGHT_HEIGHT=2+1 WEIGHT_WIDTH=2+1 WEIGHT_KERNELS=15+1");
+}
+
 TEST(RegisterDb, RefusesOverlapsAndDuplicates) {
   EXPECT_NE(ErrorOf([] {
               RegisterDb::Parse("blocks:\n  - {name: A, code: 1, registers: [{name: R, offset: 4, fields: "
