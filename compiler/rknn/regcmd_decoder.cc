@@ -41,7 +41,7 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   const bool mul_memory = r.bs_mul && (F("DPU", "BS_MUL_CFG", "BS_MUL_SRC") == 1 || use == 5);
   r.bs_alu_operand = static_cast<int32_t>(Raw("DPU", "BS_ALU_CFG"));
   r.bs_mul_operand = static_cast<uint32_t>(F("DPU", "BS_MUL_CFG", "BS_MUL_OPERAND"));
-  const int64_t mul_shift = F("DPU", "BS_MUL_CFG", "BS_MUL_SHIFT_VALUE") + BsShiftWord(r.bs_mul);
+  const int64_t mul_shift = F("DPU", "BS_MUL_CFG", "BS_MUL_SHIFT_VALUE") + ExtraBsShift(r.bs_mul);
   Require(mul_shift == 0 || cfg_shift == 0, "DPU.BS_MUL_CFG and DPU.BS_CFG both shift the BS product");
   r.bs_mul_shift = static_cast<uint32_t>(mul_shift + cfg_shift);
   // The weight offsets come from the stream only when it holds them (RV110x depthwise tasks set
@@ -141,10 +141,11 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   t.output = isa::Surface{r.destination.addr, t.kernels, t.out_rows, width, g.c2, isa::ElemType::kInt8};
 }
 
-// RK3576's BS shift: a word at DPU_RDMA.RDMA_BS_CFG_ADDR, bits 5..0 for non-negative products and
-// 13..8 for negative ones (isa/npu_registers.yaml). 0 elsewhere, or when the multiplier is off.
-int64_t TaskDecoder::BsShiftWord(bool multiplier_on) const {
-  if (!multiplier_on || !Rk3576Map()) return 0;
+// RK3576's word has bits 5..0 for non-negative products and 13..8 for negative ones.
+int64_t TaskDecoder::ExtraBsShift(bool multiplier_on) const {
+  if (!multiplier_on) return 0;
+  if (regs_.Known("DPU", "BS_MUL_SHIFT")) return F("DPU", "BS_MUL_SHIFT", "BS_MUL_SHIFT_VALUE");
+  if (!regs_.Known("DPU_RDMA", "RDMA_BS_CFG_ADDR")) return 0;
   const Target t = Relocated("DPU_RDMA", "RDMA_BS_CFG_ADDR");
   const RTensor& tensor = TensorOf(t);
   Require(tensor.is_constant() && t.offset + 4 <= tensor.data.size(),
@@ -189,7 +190,7 @@ void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r) const {
     Require(identity, "CNA.CVT_CON0 enables the input converter with a scale or offset, which is not decoded");
     return;
   }
-  const uint32_t channels = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL_REAL")) + 1;
+  const uint32_t channels = InputChannelsMinusOne() + 1;
   Require(channels <= 3, "CNA.CVT_CON0 converts " + std::to_string(channels) +
                              " channels; the RV110x map's offset of lane 3 is not known");
   r.cvt = true;
@@ -198,10 +199,10 @@ void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r) const {
     const std::string n = std::to_string(lane);
     r.cvt_scale[lane] = static_cast<int32_t>(regs_.Field("CNA", lane < 2 ? "CVT_SCALES01" : "CVT_SCALES23", "CVT_SCALE" + n, who_));
     r.cvt_offset[lane] = regs_.Field("CNA", "CVT_OFFSET" + n, "CVT_OFFSET" + n, who_);
-    // RK3576 adds its offset before the scale (-128 with scale 2^14 and truncation 14 turns pixels
-    // into the input's int8 codes; the other order would pass the pixels through): the same sum
-    // as RV110x's offset added after the scale, once multiplied by it.
-    if (Rk3576Map()) r.cvt_offset[lane] *= r.cvt_scale[lane];
+    // RK3562 and RK3576 add the offset before the scale (-128 with scale 2^14 and truncation 14
+    // turns pixels into the input's int8 codes; the other order would pass the pixels through):
+    // the same sum as RV110x's offset added after the scale, once multiplied by it.
+    if (NewGenerationMap()) r.cvt_offset[lane] *= r.cvt_scale[lane];
     r.cvt_truncate[lane] = static_cast<uint32_t>(regs_.Field("CNA", "CVT_CON0", "CVT_TRUNCATE_" + n, who_));
     Require(r.cvt_truncate[lane] <= 40, "CNA.CVT_CON0 truncates lane " + n + " by more than 40 bits");
   }
@@ -244,11 +245,11 @@ void TaskDecoder::DepthwiseBlocks(isa::Task& t, const RTensor& weight, uint64_t 
 
 isa::Task TaskDecoder::Conv() const {
   // Depthwise is CONV_MODE 3 in RK356x/RK3588 files and 7 in RV110x files, with CORE's DW_EN in both.
-  // RK3576 files write 2 on their direct convolutions of image input (isa/npu_registers.yaml); its
-  // depthwise mode appears in no shared file and is refused.
+  // RK3562 and RK3576 files write 2 on their direct convolutions of image input
+  // (isa/npu_registers.yaml); their depthwise mode appears in no shared file and is refused.
   const int64_t mode = F("CNA", "CONV_CON1", "CONV_MODE");
-  const bool depthwise = !Rk3576Map() && (mode == 3 || mode == 7);
-  const bool direct = mode == 0 || (Rk3576Map() && mode == 2);
+  const bool depthwise = !NewGenerationMap() && (mode == 3 || mode == 7);
+  const bool direct = mode == 0 || (NewGenerationMap() && mode == 2);
   Require((direct || depthwise) && F("CNA", "CONV_CON1", "DECONV") == 0,
           "CNA.CONV_CON1 asks for a convolution mode other than direct or depthwise, which is not executed yet");
   Require(depthwise == (F("CORE", "MISC_CFG", "DW_EN") == 1),
@@ -304,7 +305,7 @@ isa::Task TaskDecoder::Conv() const {
   const Target in = Relocated("CNA", "FEATURE_DATA_ADDR");
   const RTensor& input = TensorOf(in);
   const Geometry g = GeometryOf(input, who_, ddr_.linear_c2);
-  const uint32_t field = static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL_REAL"));
+  const uint32_t field = InputChannelsMinusOne();
   const uint32_t logical = input.shape.size() >= 2 ? static_cast<uint32_t>(input.shape[1]) : 0;
   uint32_t channels = field + 1;
   if (r.depthwise)

@@ -38,9 +38,20 @@ class TaskDecoder {
   void Require(bool ok, const std::string& what) const {
     if (!ok) throw Error(who_ + ": " + what);
   }
-  // RK3576's map, the one with a BS shift word in memory (isa/npu_registers.yaml).
-  bool Rk3576Map() const { return regs_.Known("DPU_RDMA", "RDMA_BS_CFG_ADDR"); }
-  int64_t BsShiftWord(bool multiplier_on) const;
+  // The map of RK3562 and RK3576, the one with a clamp pair on the DPU's output
+  // (isa/npu_registers.yaml).
+  bool NewGenerationMap() const { return regs_.Known("DPU", "OUT_CLAMP_MIN"); }
+  // The BS multiplier's shift beyond BS_MUL_CFG's: RK3562's BS_MUL_SHIFT register, or RK3576's
+  // word in memory at DPU_RDMA.RDMA_BS_CFG_ADDR.
+  int64_t ExtraBsShift(bool multiplier_on) const;
+  // CNA's input channels - 1: DATAIN_CHANNEL_REAL, or RK3562's count DATAIN_CHANNELS (at least 1).
+  uint32_t InputChannelsMinusOne() const {
+    if (!regs_.HasField("CNA", "DATA_SIZE1", "DATAIN_CHANNELS"))
+      return static_cast<uint32_t>(F("CNA", "DATA_SIZE1", "DATAIN_CHANNEL_REAL"));
+    const int64_t channels = F("CNA", "DATA_SIZE1", "DATAIN_CHANNELS");
+    Require(channels > 0, "CNA.DATA_SIZE1 reads no input channels");
+    return static_cast<uint32_t>(channels - 1);
+  }
   // A stride field in 16-byte units, in bytes.
   uint64_t Units16(const char* block, const char* reg, const char* field) const {
     return static_cast<uint64_t>(F(block, reg, field)) * 16;

@@ -31,7 +31,7 @@ from rknn_reader import Table  # noqa: E402
 # write CNA/DPU/DPU_RDMA registers Mesa's map does not list (printed raw); RK3562/RK3576/RV1126B use
 # another register map, of which only the PC chaining words are decoded so far.
 FLOORS = {"rk3588": 100.0, "rk3566": 80.0, "rk3568": 80.0, "rv1103": 86.0, "rv1106": 87.0,
-          "rk3562": 1.4, "rk3576": 72.0, "rv1126b": 1.4}
+          "rk3562": 69.0, "rk3576": 72.0, "rv1126b": 1.4}
 
 
 def program_of(path):
@@ -153,6 +153,12 @@ def check_facts(listings):
                                                 r"CNA\.PAD_CON0 PAD_RIGHT=1 PAD_BOTTOM=1 PAD_LEFT=1 PAD_TOP=0",
                                                 r"CNA\.FEATURE_DATA_ADDR = 0x00005e80  <- &'input' \+ 24192",
                                                 r"DPU_RDMA\.RDMA_BS_CFG_ADDR = 0x00000000  <- &'7_BScfgTensor' \+ 0"]),
+        # RK3562: the same map with counts, not counts - 1, and the BS shift in a register; task 1
+        # is the second row tile (18 rows from row 110).
+        "multiple_input_demo_rk3562.rknn": (1, [r"CNA\.DATA_SIZE0 DATAIN_WIDTH=128 DATAIN_HEIGHT=18",
+                                                r"CNA\.DATA_SIZE1 DATAIN_CHANNELS=3",
+                                                r"CNA\.FEATURE_DATA_ADDR = 0x0000a500  <- &'input' \+ 42240",
+                                                r"DPU\.BS_MUL_SHIFT BS_MUL_SHIFT_VALUE=14"]),
     }
     for name, (task, patterns) in facts.items():
         if name not in listings:
