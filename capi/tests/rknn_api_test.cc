@@ -441,6 +441,49 @@ TEST_F(RknnApi, CoreMaskSplitsWorkWithoutChangingOutputs) {
   EXPECT_TRUE(split) << table;
 }
 
+// RK3576 has two cores: 0_1 splits work across both (WorkLoad shares on core 1) and keeps the
+// CLI's bytes; a third core is refused with the platform's core count.
+TEST(RknnApiRk3576, TwoCoreMaskSplitsWorkWithoutChangingOutputs) {
+  rknn_context ctx = 0;
+  ASSERT_EQ(rknn_init(&ctx, const_cast<char*>(ModelPath("int8_rk3576").c_str()), 0, 0, nullptr), RKNN_SUCC);
+  rknnsim::NpyArray input = rknnsim::ReadNpy(Work() + "/input.npy");
+  const std::vector<float> expected = rknnsim::ReadNpy(Work() + "/cli_int8_rk3576/0_output.npy").data;
+  auto run = [&] {
+    rknn_input in{};
+    in.index = 0;
+    in.buf = input.data.data();
+    in.size = static_cast<uint32_t>(input.data.size() * sizeof(float));
+    in.type = RKNN_TENSOR_FLOAT32;
+    in.fmt = RKNN_TENSOR_NCHW;
+    EXPECT_EQ(rknn_inputs_set(ctx, 1, &in), RKNN_SUCC);
+    EXPECT_EQ(rknn_run(ctx, nullptr), RKNN_SUCC);
+    rknn_output out{};
+    out.want_float = 1;
+    EXPECT_EQ(rknn_outputs_get(ctx, 1, &out, nullptr), RKNN_SUCC);
+    std::vector<float> values(static_cast<const float*>(out.buf),
+                              static_cast<const float*>(out.buf) + out.size / sizeof(float));
+    EXPECT_EQ(rknn_outputs_release(ctx, 1, &out), RKNN_SUCC);
+    return values;
+  };
+  EXPECT_EQ(run(), expected);
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_core_mask(ctx, RKNN_NPU_CORE_0_1_2); });
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_core_mask(ctx, RKNN_NPU_CORE_2); });
+  ASSERT_EQ(rknn_set_core_mask(ctx, RKNN_NPU_CORE_0_1), RKNN_SUCC);
+  EXPECT_EQ(run(), expected);
+  rknn_perf_detail detail{};
+  ASSERT_EQ(rknn_query(ctx, RKNN_QUERY_PERF_DETAIL, &detail, sizeof(detail)), RKNN_SUCC);
+  const std::string table = detail.perf_data;
+  bool split = false;
+  std::istringstream rows(table);
+  for (std::string row; std::getline(rows, row);)
+    split = split || (row.find("Add") != std::string::npos && row.find("%/0.0%") == std::string::npos &&
+                      row.find("%/") != std::string::npos);
+  EXPECT_TRUE(split) << table;
+  ASSERT_EQ(rknn_set_core_mask(ctx, RKNN_NPU_CORE_1), RKNN_SUCC);
+  EXPECT_EQ(run(), expected);
+  EXPECT_EQ(rknn_destroy(ctx), RKNN_SUCC);
+}
+
 TEST_F(RknnApi, OnePlatformPerProcess) {
   std::vector<float> x = input_.data;
   ASSERT_EQ(SetFloatInput(ctx_, x), RKNN_SUCC);

@@ -218,9 +218,13 @@ namespace {
 
 // The board demo's way (rknpu2/examples/rknn_multiple_input_demo): uint8 NHWC buffers read from
 // its .bin files, float outputs. They are the same images as the .npy inputs `rknn-sim run` took
-// in make_models.sh, so the outputs must be the same bytes.
-TEST(RockchipRknnRun, TheToolkit16DemoRunsAsTheBoardDemoFeedsIt) {
-  const std::string path = SamplePath(std::string(kDemo) + "_tk162");
+// in make_models.sh, so the outputs must be the same bytes. Each build runs in its own process
+// (one platform per process).
+class RockchipRknnRun : public testing::TestWithParam<const char*> {};
+
+TEST_P(RockchipRknnRun, TheDemoRunsAsTheBoardDemoFeedsIt) {
+  const std::string build = GetParam();
+  const std::string path = SamplePath("multiple_input_demo_" + build);
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not on this machine";
   rknn_context ctx = 0;
   ASSERT_EQ(rknn_init(&ctx, const_cast<char*>(path.c_str()), 0, 0, nullptr), RKNN_SUCC);
@@ -233,11 +237,13 @@ TEST(RockchipRknnRun, TheToolkit16DemoRunsAsTheBoardDemoFeedsIt) {
   rknn_output out{};
   out.want_float = 1;
   ASSERT_EQ(rknn_outputs_get(ctx, 1, &out, nullptr), RKNN_SUCC);
-  const rknnsim::NpyArray expected = rknnsim::ReadNpy(Work() + "/cli_rockchip/0_8.npy");
+  const rknnsim::NpyArray expected = rknnsim::ReadNpy(Work() + "/cli_rockchip_" + build + "/0_8.npy");
   ASSERT_EQ(out.size, expected.data.size() * sizeof(float));
   EXPECT_EQ(std::memcmp(out.buf, expected.data.data(), out.size), 0);
   EXPECT_EQ(rknn_outputs_release(ctx, 1, &out), RKNN_SUCC);
   EXPECT_EQ(rknn_destroy(ctx), RKNN_SUCC);
 }
+
+INSTANTIATE_TEST_SUITE_P(Builds, RockchipRknnRun, testing::Values("rk3588_tk162", "rk3576", "rk3562"));
 
 }  // namespace

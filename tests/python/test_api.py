@@ -305,6 +305,27 @@ def scenario_rockchip():
     rknn.release()
 
 
+def scenario_rockchip_rk3576():
+    """The RK3576 build of the demo (its own register program) through load_rknn + inference, in
+    its own process (one platform per process): the bytes `rknn-sim run` writes."""
+    from rknn_sim.api import RKNN
+    demo = os.path.join(RKNN_DATA, 'multiple_input_demo_rk3576.rknn')
+    if not os.path.exists(demo):
+        print('SKIP: %s is not on this machine' % demo)
+        return
+    inputs = [os.path.join(RKNN_DATA, 'multiple_input_demo_image%d_nchw.npy' % k) for k in (1, 2)]
+    rknn = RKNN()
+    assert rknn.load_rknn(demo) == 0
+    assert rknn.init_runtime(target='rk3576', core_mask=RKNN.NPU_CORE_0) == 0
+    outputs = rknn.inference(inputs=[np.load(i) for i in inputs], data_format='nchw')
+    out_dir = work('rockchip_rk3576')
+    cli('run', demo, '-i', inputs[0], '-i', inputs[1], '-o', out_dir)
+    expected = np.load(os.path.join(out_dir, '0_8.npy'))
+    assert outputs is not None and outputs[0].tobytes() == expected.tobytes(), 'RK3576 inference != rknn-sim run'
+    print('rockchip rk3576 run ok')
+    rknn.release()
+
+
 def scenario_errors():
     """Every ERROR_CASES entry in turn; stderr gets a MARK line before each for the parent."""
     from rknn_sim.api import RKNN  # noqa: F401 (used by the cases)
@@ -371,6 +392,7 @@ def main():
         second
     run_scenario('fp16')
     rockchip = run_scenario('rockchip')
+    run_scenario('rockchip_rk3576')
     assert 'cannot be run' in rockchip or not os.path.exists(RKNN_DATA), rockchip
     found = sections(run_scenario('errors'))
     cli_check.check_error_lines(found, [(label, api, text) for label, api, _, _, text in ERROR_CASES])

@@ -137,8 +137,8 @@ def check_compare(sim, path, inputs, work, layer7):
                          text=True)
     ok = (good.returncode == 0 and bad.returncode == 3 and "FAIL" in bad.stdout and "8" in bad.stdout and
           len(layer_row) == 1 and "PASS" in layer_row[0])
-    print("%-4s compare FILE.rknn: run's own outputs and PyTorch's layer '7' exit %d, one element off by 10 LSB "
-          "exit %d; %s" % ("ok" if ok else "FAIL", good.returncode, bad.returncode, layer_row))
+    print("%-4s compare %s: run's own outputs and PyTorch's layer '7' exit %d, one element off by 10 LSB "
+          "exit %d; %s" % ("ok" if ok else "FAIL", os.path.basename(path), good.returncode, bad.returncode, layer_row))
     if not ok:
         print(good.stdout + good.stderr + bad.stdout + bad.stderr)
     return ok
@@ -172,7 +172,9 @@ def main():
             print("%-4s %-38s output %d: platform == reference %s, cosine with PyTorch on the source ONNX %.6f" %
                   ("ok" if good else "FAIL", name, k, identical, cosine))
             ok &= good
-    ok &= check_compare(sim, os.path.join(data, DEMO_FILES[1] + ".rknn"), inputs, work, every_tensor["7"])
+    for name in (DEMO_FILES[1], "multiple_input_demo_rk3576"):  # RK3588 and the new map
+        ok &= check_compare(sim, os.path.join(data, name + ".rknn"), inputs, os.path.join(work, name),
+                            every_tensor["7"])
     refused = [(name, os.path.join(data, name + ".rknn"), phrase) for name, phrase in REFUSED.items()]
     for name, content, phrase in corrupted_cases(data):
         path = os.path.join(work, name + ".rknn")
