@@ -144,9 +144,11 @@ struct IoTensor {
   std::vector<int64_t> shape;  // the source model's shape (NCHW)
   float scale = 1.0f;          // int8 quantization (unused for fp16)
   int32_t zero_point = 0;
-  // An int8 input holds code + stored_offset (mod 256) in memory: 128 where a Rockchip program's
-  // input converter reads uint8 pixels and subtracts 128 itself (RV110x first layers); else 0.
-  int32_t stored_offset = 0;
+  // stored_scale > 0: the input's memory holds uint8 values quantized with stored_scale and
+  // stored_zero_point, which a Rockchip program's input converter turns into the int8 codes itself
+  // (first layers on pixels: RV110x subtracts 128, RV1126B also rescales); else the int8 codes.
+  float stored_scale = 0.0f;
+  int32_t stored_zero_point = 0;
   Surface surface;
 };
 

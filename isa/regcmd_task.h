@@ -62,8 +62,15 @@ struct RegcmdTask {
   uint32_t cvt_truncate[4] = {};
 
 
+  // Packed rows (RV1126B's first convolution on pixels, CONV_MODE 6): one block of weight_ob
+  // kernels and weight_ib lanes, each kernel row weight_row_taps pixels (the last ones zero), the
+  // rows of all kernels in turn: [kh][weight_ob][weight_row_taps][weight_ib]. 0: native blocks.
+  uint32_t weight_row_taps = 0;
+
   // Index of weight (o, i, ky, kx) from Task::weight_addr, in bytes (in pairs with weight_pairs).
   uint64_t WeightIndex(uint32_t o, uint32_t i, uint32_t ky, uint32_t kx, uint32_t kh, uint32_t kw) const {
+    if (weight_row_taps)
+      return ((uint64_t{ky} * weight_ob + o) * weight_row_taps + kx) * weight_ib + i;
     if (depthwise) {  // blocks of weight_ib channels, each [kh][kw][weight_ib], then the tail block
       if (o >= weight_block_channels)
         return uint64_t{weight_block_channels} * kh * kw + (uint64_t{ky} * kw + kx) * weight_tail_ib +

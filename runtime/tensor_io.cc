@@ -42,9 +42,13 @@ std::vector<uint8_t> PackInput(const std::vector<float>& nchw, const isa::IoTens
     throw Error("input '" + io.name + "' has " + std::to_string(nchw.size()) + " elements, expected " +
                 std::to_string(uint64_t{s.channels} * s.height * s.width));
   std::vector<uint8_t> bytes(s.bytes(), 0);
-  if (s.type == isa::ElemType::kInt8) {
+  if (s.type == isa::ElemType::kInt8 && io.stored_scale > 0) {
     ForEachElement(s, [&](size_t i, uint64_t off) {
-      bytes[off] = static_cast<uint8_t>(quant::QuantizeValue(nchw[i], io.scale, io.zero_point) + io.stored_offset);
+      bytes[off] = static_cast<uint8_t>(quant::QuantizeUint8(nchw[i], io.stored_scale, io.stored_zero_point));
+    });
+  } else if (s.type == isa::ElemType::kInt8) {
+    ForEachElement(s, [&](size_t i, uint64_t off) {
+      bytes[off] = static_cast<uint8_t>(quant::QuantizeValue(nchw[i], io.scale, io.zero_point));
     });
   } else {
     ForEachElement(s, [&](size_t i, uint64_t off) {

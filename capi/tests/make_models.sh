@@ -26,7 +26,7 @@ if [ -n "$rknn_data" ] && [ -f "$rknn_data/$demo.rknn" ]; then
   /usr/bin/python3 "$(dirname "$0")/../../tests/rknn/rknn_reader.py" "$rknn_data/$demo.rknn" --json \
     >"$work/$demo.reader.json"
   # The builds of the same demo whose programs run: `rknn-sim run` on the demo's NCHW inputs.
-  for build in rk3588_tk162 rk3576 rk3562; do
+  for build in rk3588_tk162 rk3576 rk3562 rv1126b; do
     "$sim" -q run "$rknn_data/multiple_input_demo_$build.rknn" -i "$rknn_data/multiple_input_demo_image1_nchw.npy" \
       -i "$rknn_data/multiple_input_demo_image2_nchw.npy" -o "$work/cli_rockchip_$build"
   done

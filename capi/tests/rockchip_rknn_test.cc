@@ -244,6 +244,6 @@ TEST_P(RockchipRknnRun, TheDemoRunsAsTheBoardDemoFeedsIt) {
   EXPECT_EQ(rknn_destroy(ctx), RKNN_SUCC);
 }
 
-INSTANTIATE_TEST_SUITE_P(Builds, RockchipRknnRun, testing::Values("rk3588_tk162", "rk3576", "rk3562"));
+INSTANTIATE_TEST_SUITE_P(Builds, RockchipRknnRun, testing::Values("rk3588_tk162", "rk3576", "rk3562", "rv1126b"));
 
 }  // namespace

@@ -44,6 +44,12 @@ inline int8_t QuantizeValue(float x, float scale, int32_t zero_point) {
   if (!(r == r)) return SaturateInt8(zero_point);  // NaN input maps to the zero point
   return SaturateInt8(static_cast<int64_t>(std::clamp(r, -1e6f, 1e6f)) + zero_point);
 }
+// The same rounding into uint8 (the pixels a Rockchip program's input converter reads).
+inline uint8_t QuantizeUint8(float x, float scale, int32_t zero_point) {
+  const float r = std::round(x / scale);
+  if (!(r == r)) return static_cast<uint8_t>(std::clamp<int64_t>(zero_point, 0, 255));
+  return static_cast<uint8_t>(std::clamp<int64_t>(static_cast<int64_t>(std::clamp(r, -1e6f, 1e6f)) + zero_point, 0, 255));
+}
 inline float DequantizeValue(int8_t q, float scale, int32_t zero_point) {
   return scale * static_cast<float>(static_cast<int32_t>(q) - zero_point);
 }

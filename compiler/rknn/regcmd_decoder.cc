@@ -177,7 +177,7 @@ void TaskDecoder::ReluBounds(const std::string& stage, int64_t& min, int64_t& ma
 // as RK3566 files program it on some tasks); or, in the RV110x map, per-lane scales, 32-bit offsets
 // and truncations on the first layer's pixels. Mesa's map with a scale or offset is not decoded:
 // no shared file programs it, so whether its offset applies before or after the scale is unknown.
-void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r) const {
+void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r, uint32_t channels) const {
   if (F("CNA", "CVT_CON0", "CVT_BYPASS") == 1) return;
   if (!regs_.Known("CNA", "CVT_SCALES01")) {
     bool identity = true;
@@ -190,7 +190,6 @@ void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r) const {
     Require(identity, "CNA.CVT_CON0 enables the input converter with a scale or offset, which is not decoded");
     return;
   }
-  const uint32_t channels = InputChannelsMinusOne() + 1;
   Require(channels <= 3, "CNA.CVT_CON0 converts " + std::to_string(channels) +
                              " channels; the RV110x map's offset of lane 3 is not known");
   r.cvt = true;
@@ -199,12 +198,12 @@ void TaskDecoder::DecodeInputConverter(isa::RegcmdTask& r) const {
     const std::string n = std::to_string(lane);
     r.cvt_scale[lane] = static_cast<int32_t>(regs_.Field("CNA", lane < 2 ? "CVT_SCALES01" : "CVT_SCALES23", "CVT_SCALE" + n, who_));
     r.cvt_offset[lane] = regs_.Field("CNA", "CVT_OFFSET" + n, "CVT_OFFSET" + n, who_);
-    // RK3562 and RK3576 add the offset before the scale (-128 with scale 2^14 and truncation 14
-    // turns pixels into the input's int8 codes; the other order would pass the pixels through):
-    // the same sum as RV110x's offset added after the scale, once multiplied by it.
-    if (NewGenerationMap()) r.cvt_offset[lane] *= r.cvt_scale[lane];
     r.cvt_truncate[lane] = static_cast<uint32_t>(regs_.Field("CNA", "CVT_CON0", "CVT_TRUNCATE_" + n, who_));
     Require(r.cvt_truncate[lane] <= 40, "CNA.CVT_CON0 truncates lane " + n + " by more than 40 bits");
+    // RK3562/RK3576/RV1126B add the offset after the truncation, in code units (RV1126B scales
+    // input.1's pixels by 17264/2^14 = 1/0.949, its scale, and subtracts 128, its zero point):
+    // the same sum as RV110x's offset added before the truncation, once shifted up.
+    if (NewGenerationMap()) r.cvt_offset[lane] *= int64_t{1} << r.cvt_truncate[lane];
   }
 }
 
@@ -248,8 +247,11 @@ isa::Task TaskDecoder::Conv() const {
   // RK3562 and RK3576 files write 2 on their direct convolutions of image input
   // (isa/npu_registers.yaml); their depthwise mode appears in no shared file and is refused.
   const int64_t mode = F("CNA", "CONV_CON1", "CONV_MODE");
+  // RV1126B's CONV_MODE 6 reads a row of the kernel's pixels as one wide pixel (weights in packed
+  // rows, see RegcmdTask::weight_row_taps).
   const bool depthwise = !NewGenerationMap() && (mode == 3 || mode == 7);
-  const bool direct = mode == 0 || (NewGenerationMap() && mode == 2);
+  const bool packed_rows = NewGenerationMap() && mode == 6;
+  const bool direct = mode == 0 || (NewGenerationMap() && mode == 2) || packed_rows;
   Require((direct || depthwise) && F("CNA", "CONV_CON1", "DECONV") == 0,
           "CNA.CONV_CON1 asks for a convolution mode other than direct or depthwise, which is not executed yet");
   Require(depthwise == (F("CORE", "MISC_CFG", "DW_EN") == 1),
@@ -272,7 +274,6 @@ isa::Task TaskDecoder::Conv() const {
 
   isa::Task t = NewTask(isa::TaskOp::kConv);
   isa::RegcmdTask& r = t.regcmd;
-  DecodeInputConverter(r);
   r.depthwise = depthwise;
   t.conv_mode = r.depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
 
@@ -310,8 +311,11 @@ isa::Task TaskDecoder::Conv() const {
   uint32_t channels = field + 1;
   if (r.depthwise)
     channels = t.kernels;
+  else if (packed_rows)  // DATA_SIZE1 counts the lanes of a kernel row's pixels, checked below
+    channels = logical;
   else if (logical > 0 && (logical - 1) % 64 == field)
     channels = logical;
+  DecodeInputConverter(r, channels);
   Require(channels <= uint64_t{static_cast<uint32_t>(input.native_shape[1])} * g.c2,
           "CNA.DATA_SIZE1 reads " + std::to_string(channels) + " channels of '" + input.name + "'");
   Require(uint64_t{channels} * in_rows * in_w <= static_cast<uint64_t>(std::max<int64_t>(input.size, 0)),
@@ -336,7 +340,7 @@ isa::Task TaskDecoder::Conv() const {
     // Channels per kernel as stored: DATAIN_CHANNEL in RK356x/RK3588 files, 4 (one pixel lane
     // each) where RV110x files convert 3-channel pixels while DATAIN_CHANNEL says 16.
     const int64_t per_kernel = F("CNA", "WEIGHT_SIZE1", "WEIGHT_BYTES_PER_KERNEL");
-    Require(per_kernel > 0 && per_kernel % static_cast<int64_t>(kernel_taps) == 0,
+    Require(per_kernel > 0 && (packed_rows || per_kernel % static_cast<int64_t>(kernel_taps) == 0),
             "CNA.WEIGHT_SIZE1 (" + std::to_string(per_kernel) + " bytes per kernel) is not a whole number of " +
                 std::to_string(t.kernel_h) + "x" + std::to_string(t.kernel_w) + " channels");
     r.weight_channels = static_cast<uint32_t>(per_kernel / static_cast<int64_t>(kernel_taps));
@@ -347,6 +351,17 @@ isa::Task TaskDecoder::Conv() const {
                 wn[3] == static_cast<int32_t>(t.kernel_w) && wn[4] > 0 && wn[5] > 0,
             "weight '" + weight.name + "' is not native blocks of the task's kernel size");
     r.weight_ob = static_cast<uint32_t>(wn[4]), r.weight_ib = static_cast<uint32_t>(wn[5]);
+    if (packed_rows) {
+      // Each kernel row holds weight_row_taps pixels of weight_ib lanes, the rows of all the
+      // block's kernels in turn: 48 bytes per 3x3 kernel of 4 lanes in RV1126B's files.
+      const int64_t row_bytes = static_cast<int64_t>(t.kernel_h) * r.weight_ib;
+      Require(wn.size() == 6 && r.weight_kernels <= r.weight_ob && per_kernel % row_bytes == 0 &&
+                  per_kernel / row_bytes >= t.kernel_w && channels <= r.weight_ib && field + 1 == t.kernel_w * r.weight_ib,
+              "CNA.CONV_CON1 CONV_MODE=6 with " + std::to_string(per_kernel) + " bytes per kernel and " +
+                  std::to_string(field + 1) + " lanes per row is not decoded");
+      r.weight_row_taps = static_cast<uint32_t>(per_kernel / row_bytes);
+      r.weight_channels = r.weight_ib;
+    }
     Require(r.weight_kernels > 0 && r.weight_channels >= channels,
             "CNA.WEIGHT_SIZE2 / DATA_SIZE1 give " + std::to_string(r.weight_kernels) + " kernels of " +
                 std::to_string(r.weight_channels) + " channels for " + std::to_string(channels) + " input channels");
@@ -358,7 +373,8 @@ isa::Task TaskDecoder::Conv() const {
           "the DPU writes " + std::to_string(t.kernels) + " channels of a " + std::to_string(r.weight_kernels) +
               "-kernel convolution");
   // A depthwise task reads the blocks of its channels (a task may start at a later block).
-  uint64_t bytes = uint64_t{r.weight_kernels} * r.weight_channels * kernel_taps;
+  uint64_t bytes = uint64_t{r.weight_kernels} * r.weight_channels *
+                   (packed_rows ? uint64_t{t.kernel_h} * r.weight_row_taps : kernel_taps);
   if (r.depthwise) {
     bytes = 0;
     for (uint32_t k = 0; k < t.kernels; ++k)

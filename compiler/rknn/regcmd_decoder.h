@@ -57,7 +57,7 @@ class TaskDecoder {
     return static_cast<uint64_t>(F(block, reg, field)) * 16;
   }
   void ReluBounds(const std::string& stage, int64_t& min, int64_t& max) const;
-  void DecodeInputConverter(isa::RegcmdTask& r) const;
+  void DecodeInputConverter(isa::RegcmdTask& r, uint32_t channels) const;  // of `channels` input lanes
   void DepthwiseBlocks(isa::Task& t, const RTensor& weight, uint64_t offset, uint32_t bytes_per_channel) const;
 
   // The tensor an address register points into (from the file's relocation of the word that

@@ -52,28 +52,34 @@ isa::IoTensor IoOf(const RknnModel& model, const DdrLayout& ddr, int32_t id, con
 
 bool IsIoOperator(const std::string& type) { return type == "InputOperator" || type == "OutputOperator"; }
 
-// A graph input that a task's input converter reads holds what the board's runtime stores there,
-// the bytes the converter turns into the input's int8 codes: each lane must be an offset (scale
-// 2^truncate, offset a multiple of it), the same in every lane and every such task.
-void SetStoredOffsets(isa::Program& p, const std::vector<uint32_t>& file_task, const std::string& what) {
+// A graph input that a task's input converter reads holds what the board's runtime stores there:
+// uint8 values the converter turns into the input's int8 codes, q = R(u·S, T) + o per lane
+// (RegcmdTask::cvt_offset holds o·2^T). They are the input quantized with scale s·S/2^T and zero
+// point (z − o)·2^T/S, which must be a whole number; every lane and every such task must agree.
+void SetStoredQuantization(isa::Program& p, const std::vector<uint32_t>& file_task, const std::string& what) {
   std::vector<bool> set(p.inputs.size(), false);
   for (size_t k = 0; k < p.tasks.size(); ++k) {
     const isa::RegcmdTask& r = p.tasks[k].regcmd;
     if (!r.cvt) continue;
     const std::string who = what + ": task " + std::to_string(file_task.at(k));
     for (size_t i = 0; i < p.inputs.size(); ++i) {
-      const isa::Surface& s = p.inputs[i].surface;
+      isa::IoTensor& io = p.inputs[i];
+      const isa::Surface& s = io.surface;
       if (r.source.addr < s.addr || r.source.addr >= s.addr + s.bytes()) continue;
       for (uint32_t lane = 0; lane < p.tasks[k].input.channels; ++lane) {
-        const int64_t unit = int64_t{1} << r.cvt_truncate[lane];
-        if (r.cvt_scale[lane] != unit || r.cvt_offset[lane] % unit != 0 || !r.cvt_unsigned)
+        const int64_t unit = int64_t{1} << r.cvt_truncate[lane], scale = r.cvt_scale[lane];
+        const int64_t stretched = (int64_t{io.zero_point} * unit - r.cvt_offset[lane]);  // (z - o)·2^T
+        if (!r.cvt_unsigned || scale <= 0 || r.cvt_offset[lane] % unit != 0 || stretched % scale != 0 ||
+            stretched / scale < 0 || stretched / scale > 255)
           throw Error(who + ": CNA's input converter of lane " + std::to_string(lane) +
-                      " is not an offset on uint8 pixels, so what the board's runtime stores in input '" +
-                      p.inputs[i].name + "' is not known");
-        const int32_t offset = static_cast<int32_t>(-r.cvt_offset[lane] / unit);
-        if (set[i] && p.inputs[i].stored_offset != offset)
-          throw Error(who + ": the input converters disagree on the bytes of input '" + p.inputs[i].name + "'");
-        p.inputs[i].stored_offset = offset;
+                      " does not map uint8 values onto the codes of input '" + io.name +
+                      "' with a whole zero point, so what the board's runtime stores there is not known");
+        const float stored_scale = static_cast<float>(io.scale * static_cast<double>(scale) / static_cast<double>(unit));
+        const int32_t stored_zero_point = static_cast<int32_t>(stretched / scale);
+        if (set[i] && (io.stored_scale != stored_scale || io.stored_zero_point != stored_zero_point))
+          throw Error(who + ": the input converters disagree on the bytes of input '" + io.name + "'");
+        io.stored_scale = stored_scale;
+        io.stored_zero_point = stored_zero_point;
         set[i] = true;
       }
     }
@@ -192,7 +198,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
   if (until_tensor >= 0) {  // a prefix: its one output is the tensor, read where the file planned it
     out.tensor_addr = ddr.addr;
     for (int32_t id : model.inputs) p.inputs.push_back(IoOf(model, ddr, id, what));
-    SetStoredOffsets(p, out.file_task, what);
+    SetStoredQuantization(p, out.file_task, what);
     p.outputs = {IoOf(model, ddr, until_tensor, what)};
     out.int64_outputs = {false};
     return out;
@@ -259,7 +265,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
   p.memory.internal_bytes = scratch - ddr.internal_base;
   out.tensor_addr = ddr.addr;
   for (int32_t id : model.inputs) p.inputs.push_back(IoOf(model, ddr, id, what));
-  SetStoredOffsets(p, out.file_task, what);
+  SetStoredQuantization(p, out.file_task, what);
   for (int32_t id : model.outputs) {
     const auto made = host_made.find(id);
     p.outputs.push_back(made != host_made.end() ? made->second : IoOf(model, ddr, id, what));

@@ -114,8 +114,8 @@ rknn::RegcmdProgram ConvProgram(const Case& c, const isa::PlatformConfig& platfo
   p.memory.weight_bytes = p.weights.size();
   p.memory.internal_base = kInternalBase;
   p.memory.internal_bytes = out_addr + t.output.bytes() - kInternalBase;
-  isa::IoTensor in{"x", {1, c.channels, c.height, c.width}, 1.0f, 0, 0, t.input};
-  isa::IoTensor result{"y", {1, t.kernels, out_h, out_w}, 1.0f, 0, 0, t.output};
+  isa::IoTensor in{"x", {1, c.channels, c.height, c.width}, 1.0f, 0, 0.0f, 0, t.input};
+  isa::IoTensor result{"y", {1, t.kernels, out_h, out_w}, 1.0f, 0, 0.0f, 0, t.output};
   p.inputs = {in};
   p.outputs = {result};
   return out;
@@ -149,8 +149,8 @@ rknn::RegcmdProgram DpuProgram(uint32_t channels, uint32_t height, uint32_t widt
   p.tasks.push_back(t);
   p.memory.internal_base = kInternalBase;
   p.memory.internal_bytes = out_addr + result.bytes() - kInternalBase;
-  p.inputs = {isa::IoTensor{"x", {1, channels, height, width}, 1.0f, 0, 0, in}};
-  p.outputs = {isa::IoTensor{"y", {1, channels, height, width}, 1.0f, 0, 0, result}};
+  p.inputs = {isa::IoTensor{"x", {1, channels, height, width}, 1.0f, 0, 0.0f, 0, in}};
+  p.outputs = {isa::IoTensor{"y", {1, channels, height, width}, 1.0f, 0, 0.0f, 0, result}};
   return out;
 }
 
@@ -215,6 +215,32 @@ TEST_F(RegcmdBitExact, ClampedStagesAndDepthwise) {
     });
     ExpectSameBytes(program, platform_, RandomBytes(program.program.inputs[0].surface.bytes(), rng_));
   }
+}
+
+// RV1126B's packed-row weights ([kh][16 kernels][4 taps][4 lanes], the 4th tap unused) hold the
+// same convolution as the native blocks: both layouts of one set of weights give the same bytes,
+// and platform == reference on the packed one.
+TEST_F(RegcmdBitExact, PackedRowWeightsAreTheSameConvolution) {
+  Case c;
+  const rknn::RegcmdProgram native = ConvProgram(c, platform_, rng_, [](isa::RegcmdTask&) {});
+  rknn::RegcmdProgram packed = native;
+  isa::Task& t = packed.program.tasks[0];
+  const isa::RegcmdTask& from = native.program.tasks[0].regcmd;
+  t.regcmd.weight_row_taps = 4;
+  t.weight_addr = (packed.program.weights.size() + 63) / 64 * 64;
+  t.weight_bytes = t.regcmd.weight_ob * c.kernel * t.regcmd.weight_row_taps * t.regcmd.weight_ib;
+  packed.program.weights.resize(t.weight_addr + t.weight_bytes);
+  // The unused 4th tap of every row gets noise: the convolution must not read it.
+  for (uint64_t i = t.weight_addr; i < packed.program.weights.size(); ++i) packed.program.weights[i] = static_cast<uint8_t>(rng_());
+  for (uint32_t k = 0; k < t.kernels; ++k)
+    for (uint32_t i = 0; i < c.stored_channels; ++i)
+      for (uint32_t y = 0; y < c.kernel; ++y)
+        for (uint32_t x = 0; x < c.kernel; ++x)
+          packed.program.weights[t.weight_addr + t.regcmd.WeightIndex(k, i, y, x, c.kernel, c.kernel)] =
+              native.program.weights[native.program.tasks[0].weight_addr + from.WeightIndex(k, i, y, x, c.kernel, c.kernel)];
+  const std::vector<uint8_t> input = RandomBytes(native.program.inputs[0].surface.bytes(), rng_);
+  ExpectSameBytes(packed, platform_, input);
+  EXPECT_EQ(rknn::RunRegcmdReference(packed, {input}), rknn::RunRegcmdReference(native, {input}));
 }
 
 // A 1x1 convolution of weight 1 with offset 0, bias 0, multiplier 1 and the identity output

@@ -31,7 +31,7 @@ from rknn_reader import Table  # noqa: E402
 # write CNA/DPU/DPU_RDMA registers Mesa's map does not list (printed raw); RK3562/RK3576/RV1126B use
 # another register map, of which only the PC chaining words are decoded so far.
 FLOORS = {"rk3588": 100.0, "rk3566": 80.0, "rk3568": 80.0, "rv1103": 86.0, "rv1106": 87.0,
-          "rk3562": 69.0, "rk3576": 72.0, "rv1126b": 1.4}
+          "rk3562": 69.0, "rk3576": 72.0, "rv1126b": 71.0}
 
 
 def program_of(path):
@@ -159,6 +159,12 @@ def check_facts(listings):
                                                 r"CNA\.DATA_SIZE1 DATAIN_CHANNELS=3",
                                                 r"CNA\.FEATURE_DATA_ADDR = 0x0000a500  <- &'input' \+ 42240",
                                                 r"DPU\.BS_MUL_SHIFT BS_MUL_SHIFT_VALUE=14"]),
+        # RV1126B's first conv: 3x3 kernels read as rows of 3 pixels x 4 lanes (12 "channels"),
+        # 48 bytes per kernel, a pad byte per lane.
+        "multiple_input_demo_rv1126b.rknn": (0, [r"CNA\.CONV_CON1 .*ARGB_IN=10 .*CONV_MODE=6",
+                                                 r"CNA\.WEIGHT_SIZE1 WEIGHT_BYTES_PER_KERNEL=48",
+                                                 r"CNA\.DATA_SIZE1 DATAIN_CHANNEL_REAL=11",
+                                                 r"CNA\.PAD_CON1 PAD_VALUE=-128 unknown_bits=0x00808000"]),
     }
     for name, (task, patterns) in facts.items():
         if name not in listings:

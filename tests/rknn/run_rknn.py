@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """`rknn-sim run FILE.rknn` executes the file's own register commands (docs/rknn-format.md §8):
 
-- on the multiple_input_demo files with a task array (RK3566, RK3588, RK3576, RK3562; toolkit 1.6.2), on the
+- on the multiple_input_demo files with a task array (RK3566, RK3588, RK3576, RK3562, RV1126B), on the
   demo's own inputs, the outputs of the SystemC platform equal those of `--reference int8` byte
   for byte, and each output's cosine with the source ONNX model, computed here by PyTorch from the
   ONNX file's own weights (no rknn-sim code involved), is at least 0.999;
@@ -24,7 +24,7 @@ import numpy as np
 
 MIN_COSINE = 0.999
 DEMO_FILES = ["multiple_input_demo_rk3566_rk3568", "multiple_input_demo_rk3588_tk162", "multiple_input_demo_rk3576",
-              "multiple_input_demo_rk3562"]
+              "multiple_input_demo_rk3562", "multiple_input_demo_rv1126b"]
 DEMO_INPUTS = ["multiple_input_demo_image1_nchw.npy", "multiple_input_demo_image2_nchw.npy"]
 REFUSED = {
     "multiple_input_demo_rk3588": "holds no task array",
