@@ -7,6 +7,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <onnx/version_converter/convert.h>
+
 #include "common/error.h"
 #include "common/file_io.h"
 #include "compiler/ops/op_def.h"
@@ -18,6 +20,9 @@ namespace {
 
 constexpr int64_t kMinOpset = 9;
 constexpr int64_t kMaxOpset = 17;
+// What models below kMinOpset are upgraded to: the first opset where Upsample became Resize and
+// the ops' attributes reached the form the importer reads.
+constexpr int64_t kUpgradeOpset = 11;
 constexpr int64_t kMinIrVersion = 3;
 constexpr int64_t kMaxIrVersion = 8;
 
@@ -153,16 +158,34 @@ ir::Shape InputShapeOf(const onnx::ValueInfoProto& v) {
   return shape;
 }
 
-int64_t CheckVersions(const onnx::ModelProto& model, const std::string& what) {
+int64_t DefaultOpset(const onnx::ModelProto& model) {
+  int64_t opset = -1;
+  for (const auto& imp : model.opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx") opset = imp.version();
+  return opset;
+}
+
+// Checks the IR version and opset; a model below kMinOpset (opsets 1-8, as ONNX's own
+// pytorch-converted cases and old exporters write them) is upgraded in place to kUpgradeOpset by
+// ONNX's own version converter, so the importer only meets the opsets it implements.
+int64_t CheckVersions(onnx::ModelProto& model, const std::string& what) {
   if (model.ir_version() < kMinIrVersion || model.ir_version() > kMaxIrVersion)
     throw Error(what + ": ONNX IR version " + std::to_string(model.ir_version()) + " is outside the supported range " +
                     std::to_string(kMinIrVersion) + "-" + std::to_string(kMaxIrVersion),
                 "re-export with an opset between 9 and 17");
-  int64_t opset = -1;
-  for (const auto& imp : model.opset_import())
-    if (imp.domain().empty() || imp.domain() == "ai.onnx") opset = imp.version();
+  int64_t opset = DefaultOpset(model);
+  if (opset >= 1 && opset < kMinOpset) {
+    try {
+      model = onnx::version_conversion::ConvertVersion(model, static_cast<int>(kUpgradeOpset));
+    } catch (const std::exception& e) {
+      throw Error(what + ": ONNX opset " + std::to_string(opset) + " could not be upgraded to opset " +
+                      std::to_string(kUpgradeOpset) + " by ONNX's version converter: " + e.what(),
+                  "re-export with torch.onnx.export(..., opset_version=13)");
+    }
+    opset = DefaultOpset(model);
+  }
   if (opset < kMinOpset || opset > kMaxOpset)
-    throw Error(what + ": ONNX opset " + std::to_string(opset) + " is not supported (supported: 9-17)",
+    throw Error(what + ": ONNX opset " + std::to_string(opset) + " is not supported (supported: 1-17; below 9 upgraded)",
                 "re-export with torch.onnx.export(..., opset_version=13)");
   return opset;
 }
@@ -472,7 +495,7 @@ ir::Graph ImportOnnxBytes(const std::string& bytes, const std::string& what, con
                        "corrupted or not an ONNX model",
                 "check the download or re-export the model");
   if (!model.has_graph()) throw Error(what + ": the ONNX file holds no graph");
-  const int64_t opset = CheckVersions(model, what);
+  const int64_t opset = CheckVersions(model, what);  // may upgrade `model`
   return OnnxImporter(model.graph(), what, options).Run(opset);
 }
 
