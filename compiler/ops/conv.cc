@@ -198,7 +198,7 @@ void RunFp16(Fp16Args& args) {
 
 }  // namespace
 
-// limits: 2-D only (4-D input and weights); weights must be constant
+// limits: 1-D (lifted to 1 x k at import) and 2-D; weights must be constant
 const OpDef kConvOp{ir::OpKind::kConv, "Conv", Parse, Infer, RunFloat, RunInt8, RunFp16, false};
 
 }  // namespace rknnsim::ops

@@ -160,7 +160,7 @@ void RunFloat(FloatArgs& args) {
 
 }  // namespace
 
-// limits: 2-D only
+// limits: 1-D (lifted to 1 x k at import) and 2-D
 const OpDef kConvTransposeOp{ir::OpKind::kConvTranspose, "ConvTranspose", Parse, Infer, RunFloat, nullptr, nullptr,
                              false};
 

@@ -246,14 +246,14 @@ bool AveragePoolWindowsUniform(const ir::Graph& g, const ir::Node& node) {
          AxisWindowsUniform(xs[3], ys[3], a.kernel[1], a.strides[1], a.pads[1], a.pads[3], a.count_include_pad);
 }
 
-// limits: 2-D only, no dilations; ceil_mode keeps a last window starting in padding (PyTorch drops it);
+// limits: 1-D (lifted to 1 x k at import) and 2-D, no dilations; ceil_mode keeps a last window starting in padding (PyTorch drops it);
 // int8/fp16 (NPU) kernels only when every window has the divisor kh*kw, else CPU
 const OpDef kAveragePoolOp{ir::OpKind::kAveragePool, "AveragePool", ParseAveragePool, InferMaxPool,
                            AveragePoolFloat, AveragePoolInt8, AveragePoolFp16, false};
 const OpDef kGlobalMaxPoolOp{ir::OpKind::kGlobalMaxPool, "GlobalMaxPool", ParseGlobalMax, InferGlobalMax,
                              GlobalMaxFloat, nullptr, nullptr, false};
 
-// limits: 2-D; no Indices output, no storage_order; ceil_mode keeps a last window starting in padding
+// limits: 1-D (lifted to 1 x k at import) and 2-D; no Indices output, no storage_order; ceil_mode keeps a last window starting in padding
 const OpDef kMaxPoolOp{ir::OpKind::kMaxPool, "MaxPool", ParseMaxPool, InferMaxPool, MaxPoolFloat, MaxPoolInt8,
                        MaxPoolFloat, true};
 const OpDef kGlobalAveragePoolOp{ir::OpKind::kGlobalAveragePool, "GlobalAveragePool", ParseGlobal, InferGlobal,
