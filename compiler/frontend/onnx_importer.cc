@@ -202,6 +202,7 @@ int64_t CheckVersions(onnx::ModelProto& model, const std::string& what) {
     try {
       // The converter assumes a well-formed model (it crashes on some malformed ones): ONNX's
       // own checker goes first.
+      if (model.graph().name().empty()) model.mutable_graph()->set_name("graph");  // the checker wants one
       onnx::checker::check_model(model);
       CheckWiring(model.graph(), {}, what);
       model = onnx::version_conversion::ConvertVersion(model, static_cast<int>(kUpgradeOpset));

@@ -291,39 +291,36 @@ def scenario_rockchip():
     rknn.release()
 
     # A file whose program decodes runs: the same bytes as `rknn-sim run FILE.rknn`.
-    demo = os.path.join(os.path.dirname(path), 'multiple_input_demo_rk3588_tk162.rknn')
-    inputs = [os.path.join(os.path.dirname(path), 'multiple_input_demo_image%d_nchw.npy' % k) for k in (1, 2)]
+    check_demo_run('rk3588_tk162', 'rk3588')
+
+
+def check_demo_run(build, target, **runtime):
+    """multiple_input_demo_<build>.rknn through load_rknn + init_runtime + inference gives the
+    bytes `rknn-sim run` writes on the demo's own inputs."""
+    from rknn_sim.api import RKNN
+    demo = os.path.join(RKNN_DATA, 'multiple_input_demo_%s.rknn' % build)
+    inputs = [os.path.join(RKNN_DATA, 'multiple_input_demo_image%d_nchw.npy' % k) for k in (1, 2)]
     rknn = RKNN()
     assert rknn.load_rknn(demo) == 0
-    assert rknn.init_runtime(target='rk3588') == 0
+    assert rknn.init_runtime(target=target, **runtime) == 0
     outputs = rknn.inference(inputs=[np.load(i) for i in inputs], data_format='nchw')
-    out_dir = work('rockchip_run')
+    out_dir = work('rockchip_run_' + build)
     cli('run', demo, '-i', inputs[0], '-i', inputs[1], '-o', out_dir)
     expected = np.load(os.path.join(out_dir, '0_8.npy'))
-    assert outputs is not None and outputs[0].tobytes() == expected.tobytes(), 'load_rknn + inference != rknn-sim run'
-    print('rockchip run ok')
+    assert outputs is not None and outputs[0].tobytes() == expected.tobytes(), \
+        'load_rknn + inference != rknn-sim run on %s' % build
+    print('rockchip run ok: %s' % build)
     rknn.release()
 
 
 def scenario_rockchip_rk3576():
-    """The RK3576 build of the demo (its own register program) through load_rknn + inference, in
-    its own process (one platform per process): the bytes `rknn-sim run` writes."""
+    """The RK3576 build of the demo (its own register program), in its own process (one platform
+    per process)."""
     from rknn_sim.api import RKNN
-    demo = os.path.join(RKNN_DATA, 'multiple_input_demo_rk3576.rknn')
-    if not os.path.exists(demo):
-        print('SKIP: %s is not on this machine' % demo)
+    if not os.path.exists(os.path.join(RKNN_DATA, 'multiple_input_demo_rk3576.rknn')):
+        print('SKIP: the RK3576 demo is not on this machine')
         return
-    inputs = [os.path.join(RKNN_DATA, 'multiple_input_demo_image%d_nchw.npy' % k) for k in (1, 2)]
-    rknn = RKNN()
-    assert rknn.load_rknn(demo) == 0
-    assert rknn.init_runtime(target='rk3576', core_mask=RKNN.NPU_CORE_0) == 0
-    outputs = rknn.inference(inputs=[np.load(i) for i in inputs], data_format='nchw')
-    out_dir = work('rockchip_rk3576')
-    cli('run', demo, '-i', inputs[0], '-i', inputs[1], '-o', out_dir)
-    expected = np.load(os.path.join(out_dir, '0_8.npy'))
-    assert outputs is not None and outputs[0].tobytes() == expected.tobytes(), 'RK3576 inference != rknn-sim run'
-    print('rockchip rk3576 run ok')
-    rknn.release()
+    check_demo_run('rk3576', 'rk3576', core_mask=RKNN.NPU_CORE_0)
 
 
 def scenario_errors():
