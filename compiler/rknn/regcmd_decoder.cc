@@ -244,7 +244,7 @@ void TaskDecoder::DepthwiseBlocks(isa::Task& t, const RTensor& weight, uint64_t 
 
 isa::Task TaskDecoder::Conv() const {
   // Depthwise is CONV_MODE 3 in RK356x/RK3588 files and 7 in RV110x files, with CORE's DW_EN in both.
-  // RK3562 and RK3576 files write 2 on their direct convolutions of image input
+  // RK3562, RK3576 and RV1126B files write 2 on their direct convolutions of image input
   // (isa/npu_registers.yaml); their depthwise mode appears in no shared file and is refused.
   const int64_t mode = F("CNA", "CONV_CON1", "CONV_MODE");
   // RV1126B's CONV_MODE 6 reads a row of the kernel's pixels as one wide pixel (weights in packed

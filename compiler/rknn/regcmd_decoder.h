@@ -38,7 +38,7 @@ class TaskDecoder {
   void Require(bool ok, const std::string& what) const {
     if (!ok) throw Error(who_ + ": " + what);
   }
-  // The map of RK3562 and RK3576, the one with a clamp pair on the DPU's output
+  // The map of RK3562, RK3576 and RV1126B, the one with a clamp pair on the DPU's output
   // (isa/npu_registers.yaml).
   bool NewGenerationMap() const { return regs_.Known("DPU", "OUT_CLAMP_MIN"); }
   // The BS multiplier's shift beyond BS_MUL_CFG's: RK3562's BS_MUL_SHIFT register, or RK3576's
