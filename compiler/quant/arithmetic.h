@@ -38,17 +38,19 @@ inline int64_t ApplyRequant(int64_t acc, const Requant& r) { return RoundingShif
 
 inline int8_t SaturateInt8(int64_t v) { return static_cast<int8_t>(std::clamp<int64_t>(v, -128, 127)); }
 
-// q = clamp(round_half_away_from_zero(x / scale) + zero_point, -128, 127), in float32.
-inline int8_t QuantizeValue(float x, float scale, int32_t zero_point) {
+// clamp(round_half_away_from_zero(x / scale) + zero_point, lo, hi), in float32; NaN maps to the
+// zero point.
+inline int64_t QuantizeClamped(float x, float scale, int32_t zero_point, int64_t lo, int64_t hi) {
   const float r = std::round(x / scale);
-  if (!(r == r)) return SaturateInt8(zero_point);  // NaN input maps to the zero point
-  return SaturateInt8(static_cast<int64_t>(std::clamp(r, -1e6f, 1e6f)) + zero_point);
+  if (!(r == r)) return std::clamp<int64_t>(zero_point, lo, hi);
+  return std::clamp<int64_t>(static_cast<int64_t>(std::clamp(r, -1e6f, 1e6f)) + zero_point, lo, hi);
+}
+inline int8_t QuantizeValue(float x, float scale, int32_t zero_point) {
+  return static_cast<int8_t>(QuantizeClamped(x, scale, zero_point, -128, 127));
 }
 // The same rounding into uint8 (the pixels a Rockchip program's input converter reads).
 inline uint8_t QuantizeUint8(float x, float scale, int32_t zero_point) {
-  const float r = std::round(x / scale);
-  if (!(r == r)) return static_cast<uint8_t>(std::clamp<int64_t>(zero_point, 0, 255));
-  return static_cast<uint8_t>(std::clamp<int64_t>(static_cast<int64_t>(std::clamp(r, -1e6f, 1e6f)) + zero_point, 0, 255));
+  return static_cast<uint8_t>(QuantizeClamped(x, scale, zero_point, 0, 255));
 }
 inline float DequantizeValue(int8_t q, float scale, int32_t zero_point) {
   return scale * static_cast<float>(static_cast<int32_t>(q) - zero_point);

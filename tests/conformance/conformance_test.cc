@@ -409,6 +409,23 @@ std::string RunDataSet(const Case& c, const fs::path& case_dir, const fs::path& 
   return "";
 }
 
+// Every test_data_set of a case in turn: "" when all pass, else the first problem; *threw tells
+// whether it was an exception (a refusal) rather than wrong values.
+std::string RunCase(const Case& c, const fs::path& dir, bool* threw) {
+  *threw = false;
+  for (const fs::path& set : DataSets(dir)) {
+    std::string problem;
+    try {
+      problem = RunDataSet(c, dir, set);
+    } catch (const std::exception& e) {
+      problem = c.name + "/" + set.filename().string() + ": " + e.what();
+      *threw = true;
+    }
+    if (!problem.empty()) return problem;
+  }
+  return "";
+}
+
 void PrintTo(const Case& c, std::ostream* os) { *os << c.where << " " << c.name; }
 
 class Conformance : public ::testing::TestWithParam<Case> {};
@@ -421,17 +438,10 @@ TEST_P(Conformance, Case) {
   const fs::path dir = FindCaseDir(c.name);
   ASSERT_FALSE(dir.empty()) << c.where << ": case '" << c.name << "' not found under " << DataRoot().string()
                             << "/{node,pytorch-converted,pytorch-operator}";
-  const std::vector<fs::path> sets = DataSets(dir);
-  ASSERT_FALSE(sets.empty()) << c.name << ": no test_data_set_N directory in " << dir.string();
-  for (const fs::path& set : sets) {
-    std::string problem;
-    try {
-      problem = RunDataSet(c, dir, set);
-    } catch (const std::exception& e) {
-      problem = c.name + "/" + set.filename().string() + ": " + e.what();
-    }
-    if (!problem.empty()) ADD_FAILURE() << "[" << c.where << "] " << problem;
-  }
+  ASSERT_FALSE(DataSets(dir).empty()) << c.name << ": no test_data_set_N directory in " << dir.string();
+  bool threw = false;
+  const std::string problem = RunCase(c, dir, &threw);
+  if (!problem.empty()) ADD_FAILURE() << "[" << c.where << "] " << problem;
 }
 
 std::string CaseTestName(const ::testing::TestParamInfo<Case>& info) {
@@ -485,17 +495,8 @@ TEST(ConformanceSweep, EveryCaseOfTheThreeFolders) {
       const std::string op = types.size() == 1 ? *types.begin() : "mixed";
       Case c;
       c.name = dir.filename().string();
-      std::string problem;
       bool refused = false;
-      for (const fs::path& set : DataSets(dir)) {
-        try {
-          problem = RunDataSet(c, dir, set);
-        } catch (const std::exception& e) {
-          problem = e.what();
-          refused = true;
-        }
-        if (!problem.empty()) break;
-      }
+      const std::string problem = RunCase(c, dir, &refused);
       const bool in_scope = InScope(model);
       for (SweepRow* row : {&all, &by_op[op], in_scope ? &scope : nullptr}) {
         if (!row) continue;
