@@ -1,6 +1,7 @@
 #include "tools/rknn_commands.h"
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -30,6 +31,12 @@ void WriteJsonFile(const std::string& path, const nlohmann::json& json) {
 }  // namespace
 
 bool IsRknnFile(const std::string& path) {
+  // The content decides where there is one: users name rknn-sim's own model files .rknn too, as
+  // RKNN-Toolkit2's export_rknn() names its files.
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  in.read(head, sizeof(head));
+  if (in.gcount() >= 7 && std::memcmp(head, "RKNNSIM", 7) == 0) return false;
   const bool suffix = path.size() >= 5 && path.compare(path.size() - 5, 5, ".rknn") == 0;
   return suffix || rknn::LooksLikeRknn(path);
 }

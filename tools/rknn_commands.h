@@ -6,7 +6,7 @@
 
 namespace rknnsim::tools {
 
-bool IsRknnFile(const std::string& path);  // by signature (RKNN, CYPTRKNN, RKNX, VPMN), or the .rknn suffix
+bool IsRknnFile(const std::string& path);  // by signature (RKNN, CYPTRKNN, RKNX, VPMN; not RKNNSIM), or the .rknn suffix
 int Info(const CommandOptions& o);
 int RknnPerf(const CommandOptions& o);
 int RknnMemory(const CommandOptions& o);
