@@ -1,6 +1,7 @@
 #include "common/host_conv.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
+#include <omp.h>
 #include <pthread.h>
 
 #include <algorithm>
@@ -15,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "common/parallel.h"
+
 namespace rknnsim {
 namespace {
 
@@ -22,11 +25,14 @@ using dnnl::memory;
 
 enum class Kind { kInt8, kFloat };  // int8 -> int32 sums with a runtime zero point; float32 -> float32
 
-using Key = std::array<int64_t, 16>;
+using Key = std::array<int64_t, 17>;
 
+// A compiled kernel is only valid for the thread count it was compiled for (the pool's size where
+// it runs: inside a ParallelChunks chunk that is one).
 Key KeyOf(const ConvShape& s, Kind kind) {
-  return {s.channels,   s.height,     s.width,   s.kernels,  s.groups, s.kernel_h, s.kernel_w, s.stride_h,
-          s.stride_w, s.dilation_h, s.dilation_w, s.pad_top, s.pad_left, s.out_h,    s.out_w,    int64_t(kind)};
+  return {s.channels,   s.height,     s.width,    s.kernels,  s.groups, s.kernel_h, s.kernel_w,
+          s.stride_h,   s.stride_w,   s.dilation_h, s.dilation_w, s.pad_top, s.pad_left, s.out_h,
+          s.out_w,      int64_t(kind), int64_t(omp_get_max_threads())};
 }
 
 void Check(const ConvShape& s) {
@@ -81,17 +87,15 @@ struct Prepared {
 // a network larger than this still runs exactly, it only rearranges its weights on every call.
 constexpr size_t kPreparedBytesLimit = size_t{1} << 30;
 
-// oneDNN's threads are libgomp's, and libgomp cannot run a parallel region in a child forked after
-// the parent used its thread pool: the child waits forever for threads that were not forked
-// (Python's multiprocessing forks by default). A forked child therefore convolves on one thread,
-// with primitives compiled anew for it; the mutex is held across fork so the child gets it unlocked.
-extern "C" void omp_set_num_threads(int threads);
-
+// oneDNN's threads are libgomp's: a child forked after the parent used them convolves on one thread
+// (common/parallel.h), with primitives compiled anew for it; the mutex is held across fork so the
+// child gets it unlocked.
 class Engine {
  public:
   static Engine& Get() {
     static Engine* engine = [] {
       auto* e = new Engine;  // never destroyed: fork handlers and thread-local streams may outlive statics
+      SingleThreadAfterFork();
       pthread_atfork([] { Get().mutex_.lock(); }, [] { Get().mutex_.unlock(); }, [] { Get().AfterForkInChild(); });
       return e;
     }();
@@ -139,7 +143,6 @@ class Engine {
 
  private:
   void AfterForkInChild() {
-    omp_set_num_threads(1);
     compiled_.clear();
     const int capacity = dnnl::get_primitive_cache_capacity();  // oneDNN's own cache holds the same kernels
     dnnl::set_primitive_cache_capacity(0);
@@ -196,14 +199,16 @@ class Engine {
   size_t prepared_bytes_ = 0;
 };
 
-// Runs `s` on oneDNN: src/dst in the caller's buffers, the weights prepared once.
-void Run(const ConvShape& s, Kind kind, const void* x, const ConvWeights& w, void* y, const int32_t* zero_point) {
-  Engine& engine = Engine::Get();
-  const Compiled& c = engine.Lookup(s, kind);
-  thread_local dnnl::stream stream(engine.cpu());
-  const std::shared_ptr<const Prepared> prepared = engine.Weights(c, w, stream);
-  const dnnl::engine& cpu = engine.cpu();
-  memory weights(c.weights, cpu, const_cast<uint8_t*>(prepared->weights.data()));
+dnnl::stream& ThreadStream() {
+  thread_local dnnl::stream stream(Engine::Get().cpu());
+  return stream;
+}
+
+// Runs the compiled convolution on oneDNN: src/dst in the caller's buffers.
+void Execute(const Compiled& c, const Prepared& prepared, const void* x, void* y, const int32_t* zero_point) {
+  const dnnl::engine& cpu = Engine::Get().cpu();
+  dnnl::stream& stream = ThreadStream();
+  memory weights(c.weights, cpu, const_cast<uint8_t*>(prepared.weights.data()));
   memory src(c.src, cpu, const_cast<void*>(x)), dst(c.dst, cpu, y);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src},
                                        {DNNL_ARG_WEIGHTS, weights},
@@ -216,18 +221,67 @@ void Run(const ConvShape& s, Kind kind, const void* x, const ConvWeights& w, voi
   stream.wait();
 }
 
+// Runs `s` on oneDNN with the weights prepared once.
+void Run(const ConvShape& s, Kind kind, const void* x, const ConvWeights& w, void* y, const int32_t* zero_point) {
+  const Compiled& c = Engine::Get().Lookup(s, kind);
+  Execute(c, *Engine::Get().Weights(c, w, ThreadStream()), x, y, zero_point);
+}
+
 }  // namespace
+
+// The prepared weights of the row blocks' kernels (blocks of another height may choose another
+// layout), found without comparing the stored bytes again; or, on a CPU without VNNI, the OHWI
+// weights of the plain loop.
+struct Int8RowConv::Cache {
+  std::mutex mutex;
+  std::vector<std::shared_ptr<const Prepared>> prepared;
+  std::vector<int8_t> ohwi;
+};
+
+Int8RowConv::Int8RowConv(const ConvShape& shape, int32_t x_zero_point, ConvWeights weights)
+    : shape_(shape), zero_point_(x_zero_point), weights_(std::move(weights)), cache_(std::make_unique<Cache>()) {
+  Check(shape_);
+  static const bool exact = ExactOnThisCpu();
+  if (!exact) {
+    cache_->ohwi.resize(WeightElements(shape_));
+    weights_.unpack(cache_->ohwi.data());
+  }
+}
+
+Int8RowConv::~Int8RowConv() = default;
+
+void Int8RowConv::Rows(const int8_t* x, int64_t first, int64_t count, int32_t* acc) const {
+  const ConvShape& s = shape_;
+  if (first < 0 || count < 0 || first + count > s.out_h) throw std::logic_error("host convolution: rows outside the output");
+  if (count == 0) return;
+  // The block as a convolution of its own: its first window row, clamped to the input (the rest is
+  // padding), and only the input rows its windows reach, so that blocks at the same distance from
+  // the edges share one compiled kernel.
+  ConvShape block = s;
+  const int64_t first_tap_row = first * s.stride_h - s.pad_top, first_row = std::max<int64_t>(first_tap_row, 0);
+  const int64_t last_row = (first + count - 1) * s.stride_h - s.pad_top + (s.kernel_h - 1) * s.dilation_h;
+  block.out_h = count, block.pad_top = first_row - first_tap_row;
+  block.height = std::min(s.height - 1, last_row) - first_row + 1;
+  if (block.height <= 0) {  // every window row of the block is padding
+    std::fill(acc, acc + count * s.out_w * s.kernels, 0);
+    return;
+  }
+  x += first_row * s.width * s.channels;
+  if (!cache_->ohwi.empty()) return Int8ConvAccumulateDirect(block, x, zero_point_, cache_->ohwi.data(), acc);
+  const Compiled& c = Engine::Get().Lookup(block, Kind::kInt8);
+  std::shared_ptr<const Prepared> prepared;
+  {
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    for (const auto& p : cache_->prepared)
+      if (p->desc == c.weights) prepared = p;
+    if (!prepared) prepared = cache_->prepared.emplace_back(Engine::Get().Weights(c, weights_, ThreadStream()));
+  }
+  Execute(c, *prepared, x, acc, &zero_point_);
+}
 
 void Int8ConvAccumulate(const ConvShape& s, const int8_t* x, int32_t x_zero_point, const ConvWeights& w,
                         int32_t* acc) {
-  Check(s);
-  static const bool exact = ExactOnThisCpu();
-  if (!exact) {
-    std::vector<int8_t> ohwi(WeightElements(s));
-    w.unpack(ohwi.data());
-    return Int8ConvAccumulateDirect(s, x, x_zero_point, ohwi.data(), acc);
-  }
-  Run(s, Kind::kInt8, x, w, acc, &x_zero_point);
+  Int8RowConv(s, x_zero_point, w).Rows(x, 0, s.out_h, acc);
 }
 
 void Int8ConvAccumulate(const ConvShape& s, const int8_t* x, int32_t x_zero_point, const int8_t* w,

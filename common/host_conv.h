@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace rknnsim {
@@ -39,8 +40,32 @@ struct ConvWeights {
   std::function<void(void* ohwi)> unpack;
 };
 
-// x: [height][width][channels]; acc: [out_h][out_w][kernels]. Throws std::logic_error when the
-// shape is inconsistent (a caller's bug: callers validate shapes first).
+// An int8 convolution whose output rows are computed in blocks, so that a caller can convert each
+// block while its int32 sums are still in cache (a whole layer's sums are 4 bytes per output and
+// rarely fit). The weights are prepared once per object; Rows may run on several threads at once.
+class Int8RowConv {
+ public:
+  // Throws std::logic_error when the shape is inconsistent (a caller's bug: callers validate
+  // shapes first). `weights` and what its unpack refers to must outlive the object.
+  Int8RowConv(const ConvShape& shape, int32_t x_zero_point, ConvWeights weights);
+  ~Int8RowConv();
+  Int8RowConv(const Int8RowConv&) = delete;
+  Int8RowConv& operator=(const Int8RowConv&) = delete;
+
+  // x: the whole input, [height][width][channels]; acc: output rows [first, first + count) as
+  // [count][out_w][kernels].
+  void Rows(const int8_t* x, int64_t first, int64_t count, int32_t* acc) const;
+  const ConvShape& shape() const { return shape_; }
+
+ private:
+  struct Cache;
+  ConvShape shape_;
+  int32_t zero_point_;
+  ConvWeights weights_;
+  std::unique_ptr<Cache> cache_;
+};
+
+// x: [height][width][channels]; acc: [out_h][out_w][kernels], in one block.
 void Int8ConvAccumulate(const ConvShape& shape, const int8_t* x, int32_t x_zero_point, const ConvWeights& w,
                         int32_t* acc);
 // The same, with the weights already in OHWI order.

@@ -30,10 +30,12 @@ struct TapWalker {
   const FeatureTile& in;
   uint32_t c1_in, c2_in, cin_aligned, in_w;
   uint32_t out_w;
+  size_t surface;  // elements from one C1 surface to the next
 
   explicit TapWalker(const isa::Task& task, const FeatureTile& tile)
       : t(task), in(tile), c1_in(task.input.c1()), c2_in(task.input.c2), cin_aligned(c1_in * c2_in),
-        in_w(task.input.width), out_w(task.output.width) {}
+        in_w(task.input.width), out_w(task.output.width),
+        surface(tile.surface_bytes / isa::ElemBytes(task.input.type)) {}
 
   // Calls fn(element_offset_in_tile, weight_offset_of_tap_in_group) for every in-bounds tap of
   // output pixel (oy, ox), in (ky, kx, ci) order; weight offsets are in elements of one group.
@@ -49,7 +51,7 @@ struct TapWalker {
         if (ix < 0 || ix >= in_w) continue;
         const size_t tap = (size_t{ky} * t.kernel_w + kx) * cin_aligned;
         for (uint32_t ci = 0; ci < t.input.channels; ++ci) {
-          const size_t x = ((size_t{ci / c2_in} * in.rows + row) * in_w + static_cast<size_t>(ix)) * c2_in + ci % c2_in;
+          const size_t x = ci / c2_in * surface + (size_t{row} * in_w + static_cast<size_t>(ix)) * c2_in + ci % c2_in;
           fn(x, (tap + ci) * atom);
         }
       }
@@ -64,7 +66,7 @@ inline size_t GroupElements(const isa::Task& t) { return isa::WeightGroupBytes(t
 template <typename Tap>
 void DepthwiseTaps(const isa::Task& t, const FeatureTile& in, Tap tap) {
   const uint32_t atom = t.weight_kernel_atom, c2 = t.input.c2, w_in = t.input.width;
-  const size_t group_elems = GroupElements(t);
+  const size_t group_elems = GroupElements(t), surface = in.surface_bytes / isa::ElemBytes(t.input.type);
   for (uint32_t oy = 0; oy < t.out_rows; ++oy)
     for (uint32_t ox = 0; ox < t.output.width; ++ox)
       for (uint32_t k = 0; k < t.kernels; ++k) {
@@ -77,8 +79,7 @@ void DepthwiseTaps(const isa::Task& t, const FeatureTile& in, Tap tap) {
           for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
             const int64_t ix = int64_t{ox} * t.stride_w - t.pad_left + int64_t{kx} * t.dilation_w;
             if (ix < 0 || ix >= w_in) continue;
-            const size_t x =
-                ((size_t{c / c2 - in.first_c1} * in.rows + row) * w_in + static_cast<size_t>(ix)) * c2 + c % c2;
+            const size_t x = (c / c2 - in.first_c1) * surface + (row * w_in + static_cast<size_t>(ix)) * c2 + c % c2;
             const size_t w = (k / atom) * group_elems + (size_t{ky} * t.kernel_w + kx) * atom + k % atom;
             tap(acc_index, x, w);
           }
@@ -162,7 +163,7 @@ void UnpackTile(const isa::Task& t, const FeatureTile& in, uint32_t first_channe
   const auto* tile = reinterpret_cast<const int8_t*>(in.data);
   for (uint32_t c = 0; c < channels;) {
     const uint32_t tc = first_channel + c, lane = tc % c2, run = std::min(c2 - lane, channels - c);
-    const int8_t* surface = tile + size_t{tc / c2} * pixels * c2 + lane;
+    const int8_t* surface = tile + size_t{tc / c2} * in.surface_bytes + lane;
     if (run == 8)
       CopyRuns<8>(surface, c2, x + c, channels, pixels);
     else if (run == 16)
@@ -192,11 +193,9 @@ void UnpackWeights(const isa::Task& t, const uint8_t* weights, int8_t* ohwi) {
 
 }  // namespace
 
-void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, int32_t* acc) {
-  if (in.rows == 0) {  // every row of the window is padding
-    std::fill(acc, acc + size_t{t.out_rows} * t.output.width * t.kernels, 0);
-    return;
-  }
+ConvRowsInt8::ConvRowsInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, std::vector<int8_t>& nhwc)
+    : task_(t), x_(nullptr) {
+  if (in.rows == 0) return;  // every row of every window is padding
   const bool depthwise = t.conv_mode == isa::ConvMode::kDepthwise;
   ConvShape s;
   s.channels = depthwise ? t.kernels : t.input.channels, s.height = in.rows, s.width = t.input.width;
@@ -209,16 +208,23 @@ void ConvAccumulateInt8(const isa::Task& t, const FeatureTile& in, const uint8_t
   s.pad_left = t.pad_left;
   s.out_h = t.out_rows, s.out_w = t.output.width;
 
-  thread_local std::vector<int8_t> x;
-  x.resize(size_t(s.height * s.width * s.channels));
-  UnpackTile(t, in, depthwise ? t.kernel_begin - in.first_c1 * t.input.c2 : 0, uint32_t(s.channels), x.data());
+  nhwc.resize(std::max(nhwc.size(), size_t(s.height * s.width * s.channels)));  // growing only: no zero-fill per task
+  UnpackTile(t, in, depthwise ? t.kernel_begin - in.first_c1 * t.input.c2 : 0, uint32_t(s.channels), nhwc.data());
+  x_ = nhwc.data();
   const uint32_t atom = t.weight_kernel_atom;
   ConvWeights w;
   w.layout = "CBUF atom=" + std::to_string(atom) + " cin_aligned=" + std::to_string(t.input.c1() * t.input.c2);
   w.stored = weights;
   w.stored_bytes = size_t{(t.kernels + atom - 1) / atom} * isa::WeightGroupBytes(t);
-  w.unpack = [&](void* ohwi) { UnpackWeights(t, weights, static_cast<int8_t*>(ohwi)); };
-  Int8ConvAccumulate(s, x.data(), t.input_zp, w, acc);
+  w.unpack = [&t, weights](void* ohwi) { UnpackWeights(t, weights, static_cast<int8_t*>(ohwi)); };
+  conv_ = std::make_unique<Int8RowConv>(s, t.input_zp, std::move(w));
+}
+
+void ConvRowsInt8::Rows(uint32_t first, uint32_t count, int32_t* acc) const {
+  if (conv_)
+    conv_->Rows(x_, first, count, acc);
+  else
+    std::fill(acc, acc + size_t{count} * task_.output.width * task_.kernels, 0);
 }
 
 void ConvAccumulateFp16(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, float* acc) {

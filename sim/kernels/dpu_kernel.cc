@@ -6,11 +6,17 @@
 #include <vector>
 
 #include "common/fp16.h"
+#include "common/parallel.h"
 #include "sim/kernels/dpu_requant.h"
 #include "sim/kernels/npu_kernels.h"
 
 namespace rknnsim::sim {
 namespace {
+
+// Output values below which a chunk of the output converter does not pay for waking a thread, and
+// the sums taken from CORE at a time (256 KiB of int32: they stay in a core's L2 until converted).
+constexpr size_t kMinChunkOutputs = size_t{1} << 14;
+constexpr size_t kBlockOutputs = size_t{1} << 16;
 
 int64_t ShiftRoundHalfUp(int64_t v, int32_t shift) {
   if (shift <= 0) return v;
@@ -27,48 +33,60 @@ float ActivateFloat(const isa::Task& t, float v) {
   return v;
 }
 
-// Offset of element (kernel k, tile row r, column x) in a tile laid out like the output surface
-// restricted to rows of the task: [C1][out_rows][W][C2].
-size_t TileOffset(const isa::Task& t, uint32_t k, uint32_t r) {
+// Where kernel k's value of the task's output row r, column 0, goes: its C1 surface, then
+// [rows][W][C2] elements of `elem_bytes`.
+uint8_t* OutputAt(const isa::Task& t, const OutputTile& out, uint32_t k, uint32_t r, size_t elem_bytes) {
   const uint32_t c2 = t.output.c2;
-  return ((size_t{k / c2} * t.out_rows + r) * t.output.width) * c2 + k % c2;
+  return out.data + size_t{k / c2} * out.surface_bytes + (size_t{r} * t.output.width * c2 + k % c2) * elem_bytes;
 }
 
 }  // namespace
 
-void ConvOutputInt8(const isa::Task& t, const int32_t* acc, const uint8_t* dpu_table, uint8_t* out) {
+void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t* dpu_table, const OutputTile& out) {
   const uint32_t c2 = t.output.c2, width = t.output.width;
   std::vector<int32_t> entries(size_t{t.kernels} * 3);  // {bias, scale, shift} per kernel
   std::memcpy(entries.data(), dpu_table + size_t{t.kernel_begin} * 3 * sizeof(int32_t), entries.size() * sizeof(int32_t));
   RequantLanes lanes_constants;
   const bool simd = PrepareRequantLanes(entries.data(), t.kernels, t.output_zp, t.clamp_lo, t.clamp_hi, lanes_constants);
-  // One C2 atom of kernels at a time, so that both the accumulators (pixel-major) and the output
-  // tile ([C1][rows][W][C2]) are read and written in order.
-  for (uint32_t k0 = 0; k0 < t.kernels; k0 += c2) {
-    const uint32_t lanes = std::min(c2, t.kernels - k0);
-    for (uint32_t r = 0; r < t.out_rows; ++r) {
-      uint8_t* row = out + TileOffset(t, k0, r);
-      const int32_t* row_acc = acc + size_t{r} * width * t.kernels + k0;
-      const size_t done =
-          simd ? RequantizePixels(lanes_constants, k0, lanes, row_acc, t.kernels, width, reinterpret_cast<int8_t*>(row), c2)
-               : 0;
-      for (uint32_t x = 0; x < width; ++x)
-        for (uint32_t lane = static_cast<uint32_t>(done); lane < lanes; ++lane) {
-          const int32_t* e = entries.data() + size_t{k0 + lane} * 3;
-          const int64_t sum = int64_t{row_acc[size_t{x} * t.kernels + lane]} + e[0];
-          row[size_t{x} * c2 + lane] = static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * e[1], e[2]) + t.output_zp, t));
+  // Rows split across the host's threads (each writes its own rows of the tile), each chunk taken
+  // from CORE in blocks that stay in cache; within a block one C2 atom of kernels at a time, so
+  // that both the sums (pixel-major) and the tile ([C1][rows][W][C2]) are read and written in order.
+  const size_t row_outputs = size_t{width} * t.kernels;
+  const uint32_t block_rows = static_cast<uint32_t>(std::max<size_t>(kBlockOutputs / row_outputs, 1));
+  ParallelChunks(t.out_rows, kMinChunkOutputs / row_outputs + 1, [&](size_t chunk_begin, size_t chunk_end) {
+    thread_local std::vector<int32_t> block;  // growing only: no zero-fill per block
+    for (uint32_t r0 = uint32_t(chunk_begin); r0 < chunk_end; r0 += block_rows) {
+      const uint32_t rows = std::min<uint32_t>(block_rows, uint32_t(chunk_end) - r0);
+      block.resize(std::max(block.size(), rows * row_outputs));
+      sums.Rows(r0, rows, block.data());
+      for (uint32_t k0 = 0; k0 < t.kernels; k0 += c2) {
+        const uint32_t lanes = std::min(c2, t.kernels - k0);
+        for (uint32_t r = 0; r < rows; ++r) {
+          uint8_t* row = OutputAt(t, out, k0, r0 + r, 1);
+          const int32_t* row_acc = block.data() + r * row_outputs + k0;
+          const size_t done = simd ? RequantizePixels(lanes_constants, k0, lanes, row_acc, t.kernels, width,
+                                                      reinterpret_cast<int8_t*>(row), c2)
+                                   : 0;
+          for (uint32_t x = 0; x < width; ++x)
+            for (uint32_t lane = static_cast<uint32_t>(done); lane < lanes; ++lane) {
+              const int32_t* e = entries.data() + size_t{k0 + lane} * 3;
+              const int64_t sum = int64_t{row_acc[size_t{x} * t.kernels + lane]} + e[0];
+              row[size_t{x} * c2 + lane] =
+                  static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * e[1], e[2]) + t.output_zp, t));
+            }
         }
+      }
     }
-  }
+  });
 }
 
-void ConvOutputFp16(const isa::Task& t, const float* acc, const uint8_t* dpu_table, uint8_t* out) {
+void ConvOutputFp16(const isa::Task& t, const float* acc, const uint8_t* dpu_table, const OutputTile& out) {
   const uint32_t c2 = t.output.c2;
   for (uint32_t k = 0; k < t.kernels; ++k) {
     float bias;
     std::memcpy(&bias, dpu_table + size_t{t.kernel_begin + k} * sizeof(float), sizeof(float));
     for (uint32_t r = 0; r < t.out_rows; ++r) {
-      uint8_t* row = out + TileOffset(t, k, r) * 2;
+      uint8_t* row = OutputAt(t, out, k, r, 2);
       for (uint32_t x = 0; x < t.output.width; ++x) {
         const float v = ActivateFloat(t, acc[(size_t{r} * t.output.width + x) * t.kernels + k] + bias);
         const uint16_t bits = FloatToHalfBits(v);

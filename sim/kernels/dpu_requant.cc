@@ -19,24 +19,36 @@ size_t RequantizePixelsSimd(const RequantLanes& r, size_t first_lane, size_t lan
                             size_t acc_stride, size_t pixels, int8_t* out, size_t out_stride) {
   const hn::ScalableTag<double> dd;
   const hn::Rebind<int32_t, decltype(dd)> di;
-  const size_t n = hn::Lanes(dd);
-  const auto zp = hn::Set(dd, r.zero_point), lo = hn::Set(dd, r.lo), hi = hn::Set(dd, r.hi);
-  const double* bias = r.bias.data() + first_lane;
-  const double* scale = r.scale.data() + first_lane;
-  const double* half = r.half.data() + first_lane;
-  const double* inverse = r.inverse.data() + first_lane;
   const hn::Rebind<int8_t, decltype(dd)> d8;
-  // Lane blocks outside, pixels inside: a block's constants are loaded once per call.
+  const size_t n = hn::Lanes(dd);
+  const auto lo = hn::Set(dd, r.lo), hi = hn::Set(dd, r.hi);
+  const double* scale = r.scale.data() + first_lane;
+  const double* offset = r.offset.data() + first_lane;
+  // One value: floor(acc · scale + offset), clamped; exact (see PrepareRequantLanes).
+  const auto convert = [&](auto sc, auto of, const int32_t* a) {
+    const auto v = hn::Floor(hn::MulAdd(hn::PromoteTo(dd, hn::LoadU(di, a)), sc, of));
+    return hn::DemoteTo(di, hn::Min(hn::Max(v, lo), hi));
+  };
+  // Lane blocks outside, pixels inside: a block's constants are loaded once per call. Two vectors
+  // of lanes at a time narrow to int8 in one step and store once.
   size_t l = 0;
-  for (; l + n <= lanes; l += n) {
-    const auto b = hn::LoadU(dd, bias + l), sc = hn::LoadU(dd, scale + l);
-    const auto hf = hn::LoadU(dd, half + l), inv = hn::LoadU(dd, inverse + l);
+#if HWY_TARGET != HWY_SCALAR  // one lane per vector: nothing to pair
+  const hn::Twice<decltype(di)> di2;
+  const hn::Rebind<int8_t, decltype(di2)> d8x2;
+  for (; l + 2 * n <= lanes; l += 2 * n) {
+    const auto sc0 = hn::LoadU(dd, scale + l), of0 = hn::LoadU(dd, offset + l);
+    const auto sc1 = hn::LoadU(dd, scale + l + n), of1 = hn::LoadU(dd, offset + l + n);
     for (size_t p = 0; p < pixels; ++p) {
-      const auto sum = hn::Add(hn::PromoteTo(dd, hn::LoadU(di, acc + p * acc_stride + l)), b);
-      auto v = hn::Add(hn::Floor(hn::Mul(hn::MulAdd(sum, sc, hf), inv)), zp);
-      v = hn::Min(hn::Max(v, lo), hi);
-      hn::StoreU(hn::DemoteTo(d8, hn::DemoteTo(di, v)), d8, out + p * out_stride + l);
+      const int32_t* a = acc + p * acc_stride + l;
+      const auto both = hn::Combine(di2, convert(sc1, of1, a + n), convert(sc0, of0, a));
+      hn::StoreU(hn::DemoteTo(d8x2, both), d8x2, out + p * out_stride + l);
     }
+  }
+#endif
+  for (; l + n <= lanes; l += n) {
+    const auto sc = hn::LoadU(dd, scale + l), of = hn::LoadU(dd, offset + l);
+    for (size_t p = 0; p < pixels; ++p)
+      hn::StoreU(hn::DemoteTo(d8, convert(sc, of, acc + p * acc_stride + l)), d8, out + p * out_stride + l);
   }
   return l;
 }
@@ -73,15 +85,17 @@ HWY_EXPORT(AddInt8Simd);
 
 bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_point, int32_t lo, int32_t hi,
                          RequantLanes& out) {
-  out.bias.resize(kernels), out.scale.resize(kernels), out.half.resize(kernels), out.inverse.resize(kernels);
-  out.zero_point = zero_point, out.lo = lo, out.hi = hi;
+  out.scale.resize(kernels), out.offset.resize(kernels);
+  out.lo = lo, out.hi = hi;
   for (size_t k = 0; k < kernels; ++k) {
     const int32_t bias = entries[3 * k], scale = entries[3 * k + 1], shift = entries[3 * k + 2];
-    // |acc + bias| < 2^32; the product plus the rounding half must stay below 2^53.
+    // |acc · scale|, |bias · scale| < 2^51 and the rounding half <= 2^39: every partial sum below
+    // stays under 2^53.
     if (std::llabs(scale) >= (int64_t{1} << 20) || shift > 40) return false;
-    out.bias[k] = bias, out.scale[k] = scale;
-    out.half[k] = shift > 0 ? std::ldexp(1.0, shift - 1) : 0.0;
-    out.inverse[k] = shift > 0 ? std::ldexp(1.0, -shift) : 1.0;
+    const double half = shift > 0 ? std::ldexp(1.0, shift - 1) : 0.0;
+    const int exponent = shift > 0 ? -shift : 0;
+    out.scale[k] = std::ldexp(double(scale), exponent);
+    out.offset[k] = std::ldexp(double(bias) * scale + half, exponent) + zero_point;
   }
   return true;
 }

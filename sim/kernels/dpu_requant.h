@@ -1,8 +1,11 @@
 // The DPU output converter's integer steps on SIMD lanes: for each output value,
 // clamp(R((acc + bias) · scale, shift) + zp) with R a shift that rounds half up
-// (docs/quantization.md §6). The steps run in double precision, where they are exact: a kernel's
-// entry is accepted only when |acc + bias| · |scale| + 2^shift stays below 2^53, and every
-// intermediate is then an integer (or an integer times a power of two) that double holds exactly.
+// (docs/quantization.md §6). In double precision this is one fused step, exact:
+//   R((acc + bias) · scale, shift) + zp = floor(acc · scale' + offset'),
+//   scale' = scale · 2^-shift, offset' = (bias · scale + 2^(shift-1)) · 2^-shift + zp,
+// because the exact value of acc · scale' + offset' has at most `shift` fraction bits and a
+// magnitude below 2^(53-shift) (|acc + bias| · |scale| + 2^shift < 2^53, which
+// PrepareRequantLanes checks), so double holds it and the one rounding of the multiply-add is none.
 #pragma once
 
 #include <cstddef>
@@ -13,8 +16,8 @@ namespace rknnsim::sim {
 
 // Per-kernel constants of one run of output lanes (one C2 atom), prepared once per task.
 struct RequantLanes {
-  std::vector<double> bias, scale, half, inverse;  // half = 2^(shift-1) (0 if shift <= 0), inverse = 2^-shift
-  double zero_point = 0, lo = 0, hi = 0;
+  std::vector<double> scale, offset;  // scale', offset' above
+  double lo = 0, hi = 0;
 };
 
 // False when some kernel's scale is too large for the exact double path (the caller then uses

@@ -4,20 +4,31 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "common/host_conv.h"
 #include "isa/program.h"
 
 namespace rknnsim::sim {
 
-// Input rows of one conv tile as CNA holds them in CBUF: [C1][rows][W][C2] elements, rows
-// [first_row, first_row + rows) of the input surface, C1 surfaces from first_c1 (a depthwise
-// tile loads only the channels of its kernels; a direct one loads all, first_c1 = 0).
+// Input rows of one conv tile, as the CNA reads them where DDR keeps them: C1 surfaces of
+// [rows][W][C2] elements, `surface_bytes` apart, rows [first_row, first_row + rows) of the input
+// surface, C1 surfaces from first_c1 (a depthwise tile loads only the channels of its kernels; a
+// direct one loads all, first_c1 = 0).
 struct FeatureTile {
   const uint8_t* data = nullptr;
   uint32_t first_row = 0;
   uint32_t rows = 0;
   uint32_t first_c1 = 0;
+  uint64_t surface_bytes = 0;
+};
+
+// Where the DPU writes a conv task's output, in DDR: the C1 surfaces of the task's kernels
+// (from kernel_begin / c2), `surface_bytes` apart, each from the task's first output row.
+struct OutputTile {
+  uint8_t* data = nullptr;
+  uint64_t surface_bytes = 0;
 };
 
 // C1 surfaces [first, first + count) of the input that a conv task reads.
@@ -26,16 +37,32 @@ struct InputSurfaces {
 };
 InputSurfaces ConvInputSurfaces(const isa::Task& task);
 
-// CORE: accumulators of a conv task, laid out [out_rows][out_width][task.kernels] (int32 for int8,
-// fp32 for fp16). `weights` holds the kernel groups of the task, as packed in DDR.
-void ConvAccumulateInt8(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, int32_t* acc);
+// CORE, int8: the accumulators of a conv task, produced in blocks of output rows as the DPU takes
+// them. The MAC array streams its sums to the DPU; converting a block while its int32 sums are in
+// cache costs far less than writing a whole task's sums (4 bytes per output) and reading them back.
+// `weights` holds the kernel groups of the task, as packed in DDR; both it and the task must
+// outlive the object. Rows may run on several threads at once.
+class ConvRowsInt8 {
+ public:
+  // Unpacks the tile into `nhwc` (the caller's buffer, kept from task to task).
+  ConvRowsInt8(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, std::vector<int8_t>& nhwc);
+  // acc: rows [first, first + count) of the task's output, [count][out_width][task.kernels].
+  void Rows(uint32_t first, uint32_t count, int32_t* acc) const;
+
+ private:
+  const isa::Task& task_;
+  const int8_t* x_;
+  std::unique_ptr<Int8RowConv> conv_;  // null when every row of every window is padding
+};
+
+// CORE, fp16: accumulators of a conv task, laid out [out_rows][out_width][task.kernels] in fp32.
 void ConvAccumulateFp16(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, float* acc);
 
 // DPU output converter for a conv task: bias, requantization/activation, conversion to the
-// output type; writes the tile into `out` laid out as the output surface region [C1][rows][W][C2]
-// restricted to the task's kernels (C1 index relative to kernel_begin / c2).
-void ConvOutputInt8(const isa::Task& task, const int32_t* acc, const uint8_t* dpu_table, uint8_t* out);
-void ConvOutputFp16(const isa::Task& task, const float* acc, const uint8_t* dpu_table, uint8_t* out);
+// output type, written into `out`. The lanes past the last kernel of a partial C2 atom are
+// written as zeros. The int8 converter takes its sums from CORE block by block, on the host's threads.
+void ConvOutputInt8(const isa::Task& task, const ConvRowsInt8& sums, const uint8_t* dpu_table, const OutputTile& out);
+void ConvOutputFp16(const isa::Task& task, const float* acc, const uint8_t* dpu_table, const OutputTile& out);
 
 // A cube a DMA fetched for a task of Rockchip's program (Task::regcmd): C1 blocks of `rows`
 // rows, each row `line` bytes, pixels `pixel` bytes apart, as they lie in DDR.

@@ -51,11 +51,19 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   resident_weight_bytes_ = weight_bytes;
   resident_functional_ = functional;
 
-  if (functional) cbuf_features_.resize(feature_bytes);  // every byte is read below
-  for (uint32_t i = 0; i < surfaces.count && rows; ++i)
-    dma.Read(in.addr + uint64_t{surfaces.first + i} * in.surface_stride() + first * in.line_stride(),
-             functional ? cbuf_features_.data() + i * rows * in.line_stride() : nullptr, rows * in.line_stride(),
-             *ext->timing);
+  // The feature rows are read where DDR keeps them, like the weights below: one burst per C1
+  // surface, the surfaces a surface stride apart.
+  const uint8_t* features = nullptr;
+  for (uint32_t i = 0; i < surfaces.count && rows; ++i) {
+    const uint64_t addr = in.addr + uint64_t{surfaces.first + i} * in.surface_stride() + first * in.line_stride();
+    const uint64_t bytes = uint64_t{rows} * in.line_stride();
+    if (!functional) {
+      dma.Read(addr, nullptr, bytes, *ext->timing);
+      continue;
+    }
+    const uint8_t* surface = dma.ReadInPlace(addr, bytes, *ext->timing);
+    if (i == 0) features = surface;
+  }
   // The weights are read where DDR keeps them: they are constant while a program runs, and the
   // MAC array reads them within this transaction, before any unit writes DDR again.
   ConvWork& work = work_;
@@ -65,7 +73,7 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
                                     : dma.ReadInPlace(weight_addr, weight_bytes, *ext->timing);
   else if (!weights_resident)
     dma.Read(weight_addr, nullptr, weight_bytes, *ext->timing);
-  work.input = {cbuf_features_.data(), first, rows, surfaces.first};
+  work.input = {features, first, rows, surfaces.first, in.surface_stride()};
   Forward(to_core, trans, &work, delay);
 }
 

@@ -18,14 +18,14 @@ DdrMemory::DdrMemory(sc_core::sc_module_name name, const isa::PlatformConfig& p)
   socket.register_get_direct_mem_ptr(this, &DdrMemory::get_direct_mem_ptr);
 }
 
-// Read access to the whole storage. The pointer stays valid until the next Load, which happens
-// only between simulations (SimulateConcurrent), so initiators ask again for every transfer.
+// Access to the whole storage. The pointer stays valid until the next Load, which happens only
+// between simulations (SimulateConcurrent), so initiators ask again for every transfer.
 bool DdrMemory::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
-  if (!trans.is_read() || storage_.empty() || trans.get_address() >= storage_.size()) return false;
+  if (storage_.empty() || trans.get_address() >= storage_.size()) return false;
   dmi.set_dmi_ptr(storage_.data());
   dmi.set_start_address(0);
   dmi.set_end_address(storage_.size() - 1);
-  dmi.allow_read();
+  dmi.allow_read_write();
   return true;
 }
 

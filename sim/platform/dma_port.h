@@ -29,20 +29,17 @@ class DmaPort {
     return InPlace(addr, len);
   }
   // The same bytes without charging a transfer (data a unit already holds, e.g. resident weights).
-  const uint8_t* InPlace(uint64_t addr, uint64_t len) {
-    tlm::tlm_generic_payload trans;
-    trans.set_command(tlm::TLM_READ_COMMAND);
-    trans.set_address(addr);
-    tlm::tlm_dmi dmi;
-    if (!socket->get_direct_mem_ptr(trans, dmi) || addr < dmi.get_start_address() || addr > dmi.get_end_address() ||
-        len > dmi.get_end_address() - addr + 1)
-      throw Error("NPU DMA outside DDR at address " + std::to_string(addr) + " (+" + std::to_string(len) + ")",
-                  "the model file is inconsistent; recompile it");
-    return dmi.get_dmi_ptr() + (addr - dmi.get_start_address());
-  }
+  const uint8_t* InPlace(uint64_t addr, uint64_t len) { return Direct(tlm::TLM_READ_COMMAND, addr, len); }
   void Write(uint64_t addr, uint8_t* data, uint64_t len, TaskTiming& timing) {
     Transfer(tlm::TLM_WRITE_COMMAND, addr, data, len, timing);
     timing.bytes_written += len;
+  }
+  // Where the unit writes [addr, addr + len) in DDR itself, without a copy; the transfer is timed
+  // like Write. Data moves when a transaction is issued (loosely timed), so a unit that fills the
+  // bytes before its next transaction gives DDR the same contents as Write would.
+  uint8_t* WriteInPlace(uint64_t addr, uint64_t len, TaskTiming& timing) {
+    Write(addr, nullptr, len, timing);  // timing only; throws if the range is outside DDR
+    return Direct(tlm::TLM_WRITE_COMMAND, addr, len);
   }
   // A write of the bytes of [addr, addr + len) whose `enables` entry is TLM_BYTE_ENABLED (TLM
   // byte enables): one transaction for a strided write, charged for the enabled bytes.
@@ -52,6 +49,17 @@ class DmaPort {
   }
 
  private:
+  uint8_t* Direct(tlm::tlm_command cmd, uint64_t addr, uint64_t len) {
+    tlm::tlm_generic_payload trans;
+    trans.set_command(cmd);
+    trans.set_address(addr);
+    tlm::tlm_dmi dmi;
+    if (!socket->get_direct_mem_ptr(trans, dmi) || addr < dmi.get_start_address() || addr > dmi.get_end_address() ||
+        len > dmi.get_end_address() - addr + 1)
+      throw Error("NPU DMA outside DDR at address " + std::to_string(addr) + " (+" + std::to_string(len) + ")",
+                  "the model file is inconsistent; recompile it");
+    return dmi.get_dmi_ptr() + (addr - dmi.get_start_address());
+  }
   void Transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len, TaskTiming& timing,
                 uint8_t* enables = nullptr) {
     tlm::tlm_generic_payload trans;

@@ -27,22 +27,30 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
            t.kernels * entry_bytes, *ext->timing);
   ext->timing->dpu_cycles += DpuCycles(t, platform_);
 
+  // The output rows of the task's C1 surfaces, written where DDR keeps them: one burst per surface.
   const uint32_t c1_first = t.kernel_begin / out.c2;
   const uint32_t c1_count = (t.kernels + out.c2 - 1) / out.c2;
   const uint64_t tile_surface = uint64_t{t.out_rows} * out.line_stride();
-  uint8_t* tile = functional ? tile_.Take(c1_count * tile_surface) : nullptr;
+  OutputTile tile{nullptr, out.surface_stride()};
+  for (uint32_t c = 0; c < c1_count; ++c) {
+    const uint64_t addr = out.addr + (c1_first + c) * out.surface_stride() + t.out_row_begin * out.line_stride();
+    if (!functional) {
+      dma.Write(addr, nullptr, tile_surface, *ext->timing);
+      continue;
+    }
+    uint8_t* surface = dma.WriteInPlace(addr, tile_surface, *ext->timing);
+    if (c == 0) tile.data = surface;
+  }
   if (functional) {
     // The lanes past the last kernel of a partial C2 atom are written as zeros.
-    if (t.kernels % out.c2 != 0) std::fill(tile + (c1_count - 1) * tile_surface, tile + c1_count * tile_surface, 0);
+    uint8_t* last = tile.data + (c1_count - 1) * tile.surface_bytes;
+    if (t.kernels % out.c2 != 0) std::fill(last, last + tile_surface, 0);
     auto& work = *reinterpret_cast<ConvWork*>(trans.get_data_ptr());
     if (is_int8)
-      ConvOutputInt8(t, work.acc_int8.data(), table, tile);
+      ConvOutputInt8(t, *work.sums_int8, table, tile);
     else
       ConvOutputFp16(t, work.acc_fp16.data(), table, tile);
   }
-  for (uint32_t c = 0; c < c1_count; ++c)
-    dma.Write(out.addr + (c1_first + c) * out.surface_stride() + t.out_row_begin * out.line_stride(),
-              functional ? tile + c * tile_surface : nullptr, tile_surface, *ext->timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -4,6 +4,7 @@
 // tile) per transaction and calls the plain C++ kernels and cost model.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -21,7 +22,9 @@ namespace rknnsim::sim {
 struct ConvWork {
   FeatureTile input;
   const uint8_t* weights = nullptr;
-  std::vector<int32_t> acc_int8;
+  std::vector<int8_t> nhwc;                 // the int8 tile unpacked for the MAC array
+  std::unique_ptr<ConvRowsInt8> sums_int8;  // int8: CORE's sums, taken by the DPU block by block
+  std::vector<int32_t> acc_int8;            // Rockchip's conv tasks (Task::regcmd)
   std::vector<float> acc_fp16;
   // Rockchip's conv tasks (Task::regcmd) only: the fetched tile and the window sums.
   RegcmdTile regcmd_input;
@@ -58,7 +61,7 @@ class Dpu : public sc_core::sc_module {
   void RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void RegcmdDpu(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
-  ScratchBuffer table_, tile_, operand_, second_, result_;
+  ScratchBuffer table_, operand_, second_, result_;
 };
 
 class Core : public sc_core::sc_module {
