@@ -40,6 +40,11 @@ struct ConvWeights {
   std::function<void(void* ohwi)> unpack;
 };
 
+// Int32 sums a caller takes from Int8RowConv at a time (256 KiB: they stay in a core's L2 until
+// converted), and the fewest sums worth a chunk of their own on another thread (ParallelChunks).
+constexpr size_t kRowBlockSums = size_t{1} << 16;
+constexpr size_t kMinChunkSums = size_t{1} << 14;
+
 // An int8 convolution whose output rows are computed in blocks, so that a caller can convert each
 // block while its int32 sums are still in cache (a whole layer's sums are 4 bytes per output and
 // rarely fit). The weights are prepared once per object; Rows may run on several threads at once.

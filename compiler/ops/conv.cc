@@ -3,9 +3,12 @@
 
 #include "common/fp16.h"
 #include "common/host_conv.h"
+#include "common/parallel.h"
+#include "common/transpose.h"
 #include "compiler/ops/op_list.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"
+#include "compiler/quant/requant_rows.h"
 
 namespace rknnsim::ops {
 namespace {
@@ -79,13 +82,6 @@ void OihwToOhwi(const T* w, const ConvGeometry& k, T* ohwi) {
       for (int64_t t = 0; t < taps; ++t) ohwi[(m * taps + t) * k.cg + ci] = w[(m * k.cg + ci) * taps + t];
 }
 
-// One image of an NCHW tensor as NHWC.
-template <typename T>
-void ImageToNhwc(const T* image, int64_t channels, int64_t plane, T* nhwc) {
-  for (int64_t c = 0; c < channels; ++c)
-    for (int64_t i = 0; i < plane; ++i) nhwc[i * channels + c] = image[c * plane + i];
-}
-
 // float32: the host convolution (common/host_conv) per image, then bias and activation.
 void RunFloat(FloatArgs& args) {
   const ConvGeometry k = Geometry(args.graph, args.node);
@@ -98,12 +94,14 @@ void RunFloat(FloatArgs& args) {
   std::vector<float> nhwc(static_cast<size_t>(plane * k.c)), y(static_cast<size_t>(pixels * k.m));
   args.out.assign(static_cast<size_t>(k.n * k.m * pixels), 0.0f);
   for (int64_t n = 0; n < k.n; ++n) {
-    ImageToNhwc(x.data() + n * k.c * plane, k.c, plane, nhwc.data());
+    Transpose(x.data() + n * k.c * plane, size_t(k.c), size_t(plane), nhwc.data());
     FloatConv(HostShape(k), nhwc.data(), weights, y.data());
+    float* image = args.out.data() + n * k.m * pixels;
+    Transpose(y.data(), size_t(pixels), size_t(k.m), image);
     for (int64_t m = 0; m < k.m; ++m) {
-      float* out = args.out.data() + (n * k.m + m) * pixels;
+      float* out = image + m * pixels;
       const float bias = b ? (*b)[static_cast<size_t>(m)] : 0.0f;
-      for (int64_t i = 0; i < pixels; ++i) out[i] = ApplyActivation(args.node.attrs, y[i * k.m + m] + bias);
+      for (int64_t i = 0; i < pixels; ++i) out[i] = ApplyActivation(args.node.attrs, out[i] + bias);
     }
   }
 }
@@ -155,24 +153,29 @@ void RunInt8(Int8Args& args) {
   const quant::ClampRange range = quant::ActivationRange(node.attrs, yt.quant);
 
   const int64_t taps = k.kh * k.kw, pixels = k.ho * k.wo, plane = k.h * k.w;
-  const ConvWeights weights{"OIHW int8", w, static_cast<size_t>(k.m * k.cg * taps),
-                            [&](void* ohwi) { OihwToOhwi(w, k, static_cast<int8_t*>(ohwi)); }};
+  const quant::RowRequantizer requant(rq, bias, zy, range, taps * k.cg * 255 * 128);
+  const Int8RowConv conv(HostShape(k), zx,
+                         ConvWeights{"OIHW int8", w, static_cast<size_t>(k.m * k.cg * taps),
+                                     [&](void* ohwi) { OihwToOhwi(w, k, static_cast<int8_t*>(ohwi)); }});
   const std::vector<int8_t>& x = *args.in[0];
-  std::vector<int8_t> nhwc(static_cast<size_t>(plane * k.c));
-  std::vector<int32_t> acc(static_cast<size_t>(pixels * k.m));
-  args.out.assign(static_cast<size_t>(k.n * k.m * pixels), 0);
+  std::vector<int8_t> nhwc(static_cast<size_t>(plane * k.c)), y(static_cast<size_t>(pixels * k.m));
+  args.out.resize(static_cast<size_t>(k.n * k.m * pixels));
+  // Output rows split across the host's threads, each chunk in blocks whose sums are converted
+  // while they are in cache.
+  const size_t row_outputs = static_cast<size_t>(k.wo * k.m);
+  const size_t block_rows = std::max<size_t>(kRowBlockSums / row_outputs, 1);
   for (int64_t n = 0; n < k.n; ++n) {
-    const int8_t* image = x.data() + n * k.c * plane;
-    ImageToNhwc(image, k.c, plane, nhwc.data());
-    Int8ConvAccumulate(HostShape(k), nhwc.data(), zx, weights, acc.data());
-    for (int64_t m = 0; m < k.m; ++m) {
-      int8_t* out = args.out.data() + (n * k.m + m) * pixels;
-      for (int64_t i = 0; i < pixels; ++i) {
-        const int64_t sum = int64_t{acc[i * k.m + m]} + (bias ? bias[m] : 0);
-        const int64_t v = quant::ApplyRequant(sum, rq[m]) + zy;
-        out[i] = static_cast<int8_t>(std::clamp<int64_t>(v, range.lo, range.hi));
+    Transpose(x.data() + n * k.c * plane, size_t(k.c), size_t(plane), nhwc.data());
+    ParallelChunks(size_t(k.ho), kMinChunkSums / row_outputs + 1, [&](size_t first, size_t end) {
+      thread_local std::vector<int32_t> acc;  // growing only: no zero-fill per block
+      for (size_t r = first; r < end; r += block_rows) {
+        const size_t rows = std::min(block_rows, end - r);
+        acc.resize(std::max(acc.size(), rows * row_outputs));
+        conv.Rows(nhwc.data(), int64_t(r), int64_t(rows), acc.data());
+        requant.Run(acc.data(), rows * size_t(k.wo), y.data() + r * row_outputs);
       }
-    }
+    });
+    Transpose(y.data(), size_t(pixels), size_t(k.m), args.out.data() + n * k.m * pixels);
   }
 }
 

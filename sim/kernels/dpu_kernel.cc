@@ -13,11 +13,6 @@
 namespace rknnsim::sim {
 namespace {
 
-// Output values below which a chunk of the output converter does not pay for waking a thread, and
-// the sums taken from CORE at a time (256 KiB of int32: they stay in a core's L2 until converted).
-constexpr size_t kMinChunkOutputs = size_t{1} << 14;
-constexpr size_t kBlockOutputs = size_t{1} << 16;
-
 int64_t ShiftRoundHalfUp(int64_t v, int32_t shift) {
   if (shift <= 0) return v;
   return (v + (int64_t{1} << (shift - 1))) >> shift;
@@ -52,8 +47,8 @@ void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t*
   // from CORE in blocks that stay in cache; within a block one C2 atom of kernels at a time, so
   // that both the sums (pixel-major) and the tile ([C1][rows][W][C2]) are read and written in order.
   const size_t row_outputs = size_t{width} * t.kernels;
-  const uint32_t block_rows = static_cast<uint32_t>(std::max<size_t>(kBlockOutputs / row_outputs, 1));
-  ParallelChunks(t.out_rows, kMinChunkOutputs / row_outputs + 1, [&](size_t chunk_begin, size_t chunk_end) {
+  const uint32_t block_rows = static_cast<uint32_t>(std::max<size_t>(kRowBlockSums / row_outputs, 1));
+  ParallelChunks(t.out_rows, kMinChunkSums / row_outputs + 1, [&](size_t chunk_begin, size_t chunk_end) {
     thread_local std::vector<int32_t> block;  // growing only: no zero-fill per block
     for (uint32_t r0 = uint32_t(chunk_begin); r0 < chunk_end; r0 += block_rows) {
       const uint32_t rows = std::min<uint32_t>(block_rows, uint32_t(chunk_end) - r0);
