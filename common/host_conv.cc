@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/parallel.h"
+#include "common/transpose_bytes.h"
 
 namespace rknnsim {
 namespace {
@@ -141,9 +142,22 @@ class Engine {
 
   const dnnl::engine& cpu() const { return cpu_; }
 
+  // The transpose of a rows x cols matrix of `type` as a oneDNN reorder, compiled once per shape.
+  const dnnl::reorder& Transposer(int64_t rows, int64_t cols, memory::data_type type) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::array<int64_t, 4> key{rows, cols, int64_t(type), int64_t(omp_get_max_threads())};
+    auto [it, inserted] = transposers_.try_emplace(key);
+    if (inserted) {
+      const memory::desc from({rows, cols}, type, memory::format_tag::ab), to({rows, cols}, type, memory::format_tag::ba);
+      it->second = std::make_unique<dnnl::reorder>(dnnl::reorder::primitive_desc(cpu_, from, cpu_, to));
+    }
+    return *it->second;
+  }
+
  private:
   void AfterForkInChild() {
     compiled_.clear();
+    transposers_.clear();
     const int capacity = dnnl::get_primitive_cache_capacity();  // oneDNN's own cache holds the same kernels
     dnnl::set_primitive_cache_capacity(0);
     dnnl::set_primitive_cache_capacity(capacity);
@@ -195,6 +209,7 @@ class Engine {
   dnnl::engine cpu_{dnnl::engine::kind::cpu, 0};
   std::mutex mutex_;
   std::map<Key, std::unique_ptr<Compiled>> compiled_;
+  std::map<std::array<int64_t, 4>, std::unique_ptr<dnnl::reorder>> transposers_;
   std::unordered_multimap<size_t, std::shared_ptr<const Prepared>> prepared_;
   size_t prepared_bytes_ = 0;
 };
@@ -289,6 +304,30 @@ void Int8ConvAccumulate(const ConvShape& s, const int8_t* x, int32_t x_zero_poin
   const size_t bytes = WeightElements(s);
   Int8ConvAccumulate(s, x, x_zero_point, ConvWeights{"OHWI", w, bytes, [&](void* ohwi) { std::memcpy(ohwi, w, bytes); }},
                      acc);
+}
+
+namespace {
+
+void Transpose(const void* src, size_t rows, size_t cols, memory::data_type type, void* dst) {
+  if (rows == 0 || cols == 0) return;
+  Engine& engine = Engine::Get();
+  const memory::dims dims{int64_t(rows), int64_t(cols)};
+  memory from({dims, type, memory::format_tag::ab}, engine.cpu(), const_cast<void*>(src));
+  memory to({dims, type, memory::format_tag::ba}, engine.cpu(), dst);
+  dnnl::stream& stream = ThreadStream();
+  engine.Transposer(int64_t(rows), int64_t(cols), type).execute(stream, from, to);
+  stream.wait();
+}
+
+}  // namespace
+
+void Transpose(const int8_t* src, size_t rows, size_t cols, int8_t* dst) {
+  // Highway's byte interleaves run at several times oneDNN's s8 reorder.
+  TransposeBytes(reinterpret_cast<const uint8_t*>(src), rows, cols, reinterpret_cast<uint8_t*>(dst));
+}
+
+void Transpose(const float* src, size_t rows, size_t cols, float* dst) {
+  Transpose(src, rows, cols, memory::data_type::f32, dst);
 }
 
 void FloatConv(const ConvShape& s, const float* x, const ConvWeights& w, float* y) {

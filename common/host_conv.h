@@ -83,6 +83,13 @@ void Int8ConvAccumulate(const ConvShape& shape, const int8_t* x, int32_t x_zero_
 void Int8ConvAccumulateDirect(const ConvShape& shape, const int8_t* x, int32_t x_zero_point, const int8_t* w,
                               int32_t* acc);
 
+// dst[c][r] = src[r][c] for a rows x cols matrix (both dense): NCHW <-> NHWC of a feature map is
+// one per image, and an element-by-element loop writes one side with a whole row's stride (a cache
+// miss per element once the map outgrows L1). int8 on SIMD byte interleaves (transpose_bytes.h),
+// float32 on oneDNN's JIT-compiled reorder.
+void Transpose(const int8_t* src, size_t rows, size_t cols, int8_t* dst);
+void Transpose(const float* src, size_t rows, size_t cols, float* dst);
+
 // float32: y[out_h][out_w][kernels] = Σ x · w over the taps (padding is 0), no bias.
 void FloatConv(const ConvShape& shape, const float* x, const ConvWeights& w, float* y);
 

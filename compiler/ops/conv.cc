@@ -4,7 +4,6 @@
 #include "common/fp16.h"
 #include "common/host_conv.h"
 #include "common/parallel.h"
-#include "common/transpose.h"
 #include "compiler/ops/op_list.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"

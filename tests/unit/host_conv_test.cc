@@ -12,6 +12,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace rknnsim {
@@ -85,6 +86,28 @@ TEST_P(HostConvTest, BothPathsEqualTheDefinition) {
   EXPECT_EQ(fast, Definition(s, x, c.zero_point, w));
 }
 
+// Rows in blocks of every height, as the DPU and the int8 reference take them, equal the whole.
+TEST_P(HostConvTest, RowBlocksEqualTheDefinition) {
+  const Case& c = GetParam();
+  const ConvShape& s = c.shape;
+  std::mt19937 rng(9);
+  std::vector<int8_t> x(size_t(s.height * s.width * s.channels)), w(size_t(s.kernels * s.kernel_h * s.kernel_w *
+                                                                            (s.channels / s.groups)));
+  for (int8_t& v : x) v = static_cast<int8_t>(rng() % 256);
+  for (int8_t& v : w) v = static_cast<int8_t>(rng() % 256);
+  const std::vector<int32_t> expected = Definition(s, x, c.zero_point, w);
+  const size_t row = size_t(s.out_w * s.kernels);
+  const Int8RowConv conv(s, c.zero_point, ConvWeights{"OHWI", w.data(), w.size(), [&](void* ohwi) {
+                           std::memcpy(ohwi, w.data(), w.size());
+                         }});
+  for (int64_t block = 1; block <= s.out_h; ++block) {
+    std::vector<int32_t> acc(expected.size(), -1);
+    for (int64_t first = 0; first < s.out_h; first += block)
+      conv.Rows(x.data(), first, std::min(block, s.out_h - first), acc.data() + size_t(first) * row);
+    EXPECT_EQ(acc, expected) << "blocks of " << block << " rows";
+  }
+}
+
 TEST_P(HostConvTest, FloatConvIsTheSumWithinRounding) {
   const ConvShape& s = GetParam().shape;
   std::mt19937 rng(11);
@@ -119,6 +142,24 @@ TEST_P(HostConvTest, FloatConvIsTheSumWithinRounding) {
 
 // Calibration and the C API convolve from several threads at once: every thread gets the bits a
 // lone caller gets (oneDNN's shared scratch memory once made calibration differ run to run).
+TEST(HostTranspose, EqualsTheDefinitionForEveryShapeClass) {
+  std::mt19937 rng(5);
+  // Whole 16 x 16 tiles, ragged edges on either side, single rows and columns.
+  for (const auto& [rows, cols] : std::vector<std::pair<size_t, size_t>>{
+           {1, 1}, {16, 16}, {17, 33}, {40, 5}, {5, 40}, {1, 70}, {70, 1}, {96, 784}}) {
+    std::vector<int8_t> a(rows * cols), t(rows * cols);
+    std::vector<float> f(rows * cols), ft(rows * cols);
+    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<int8_t>(rng()), f[i] = float(rng() % 1000) - 500.5f;
+    Transpose(a.data(), rows, cols, t.data());
+    Transpose(f.data(), rows, cols, ft.data());
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t c = 0; c < cols; ++c) {
+        ASSERT_EQ(t[c * rows + r], a[r * cols + c]) << rows << "x" << cols << " at " << r << "," << c;
+        ASSERT_EQ(ft[c * rows + r], f[r * cols + c]) << rows << "x" << cols << " at " << r << "," << c;
+      }
+  }
+}
+
 TEST(HostConvThreads, ConcurrentCallersGetTheBitsOfALoneCaller) {
   const std::vector<ConvShape> shapes = {Shape(64, 14, 14, 64, 1, 3, 3, 1, 1, 1, 1), Shape(32, 28, 28, 64, 1, 1, 1, 2, 1, 0, 0),
                                          Shape(48, 20, 20, 48, 48, 3, 3, 1, 1, 1, 1), Shape(16, 30, 30, 32, 1, 5, 5, 1, 1, 2, 2)};
