@@ -59,21 +59,31 @@ rknn_tensor_attr Context::Attr(bool is_input, uint32_t index, int kind) const {
   return MakeAttr(list[index], index, is_input, static_cast<AttrKind>(kind));
 }
 
+std::shared_ptr<const isa::Program> Context::Placed() {
+  if (loaded_->rockchip) return std::shared_ptr<const isa::Program>(loaded_, &program());
+  std::shared_ptr<const isa::Program>& placed = placed_[static_cast<uint32_t>(core_mask_)];
+  if (!placed)
+    placed = std::make_shared<const isa::Program>(
+        lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform));
+  return placed;
+}
+
 const sim::SimulationResult* Context::Timing(const isa::Program** timed) {
   if (last_run_) {
-    *timed = &last_program_;
+    *timed = last_program_.get();
     return &*last_run_;
   }
   if (!loaded_->rockchip) return nullptr;
   if (!timing_run_) {
     sim::SimulationResult result;
     RunOnSimulationThread([&] {
-      timing_program_ = lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform);
-      result = sim::Simulate(timing_program_, loaded_->platform, {});  // no inputs: timing only
+      timing_program_ = std::make_shared<const isa::Program>(
+          lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform));
+      result = sim::Simulate(*timing_program_, loaded_->platform, {});  // no inputs: timing only
     });
     timing_run_ = std::move(result);
   }
-  *timed = &timing_program_;
+  *timed = timing_program_.get();
   return &*timing_run_;
 }
 
@@ -213,9 +223,8 @@ void Context::Run() {
                                                               : runtime::MakeCpuRunner(loaded_->model);
     // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
     // the same bytes for every mask. A Rockchip program runs its own single-core schedule.
-    last_program_ = loaded_->rockchip ? program()
-                                      : lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform);
-    result = sim::Simulate(last_program_, loaded_->platform, packed, &cpu_runner);
+    last_program_ = Placed();
+    result = sim::Simulate(*last_program_, loaded_->platform, packed, &cpu_runner);
   });
   outputs_ = std::move(result.outputs);
   result.outputs.clear();

@@ -68,6 +68,10 @@ class Context {
   // runs) a timing-only simulation on the cores of core_mask_, as `rknn-sim perf` does. Null when
   // neither exists; `program` is set to the program it timed.
   const sim::SimulationResult* Timing(const isa::Program** program);
+  // The program on the cores of core_mask_: placed once per mask (a copy, weights included, which
+  // cost more than a small model's whole simulation when it was made on every run). A Rockchip
+  // program runs its own schedule: the loaded program itself.
+  std::shared_ptr<const isa::Program> Placed();
 
   struct Binding {
     rknn_tensor_mem* mem = nullptr;
@@ -81,9 +85,10 @@ class Context {
   std::vector<std::optional<Binding>> input_mems_, output_mems_;
   std::vector<std::vector<uint8_t>> outputs_;  // native surfaces of the last run
   std::optional<sim::SimulationResult> last_run_;
-  isa::Program last_program_;  // the program of the last run, on the cores of core_mask_
+  std::map<uint32_t, std::shared_ptr<const isa::Program>> placed_;  // by core mask
+  std::shared_ptr<const isa::Program> last_program_;  // the program of the last run
   std::optional<sim::SimulationResult> timing_run_;  // Rockchip .rknn only; reset by rknn_set_core_mask
-  isa::Program timing_program_;
+  std::shared_ptr<const isa::Program> timing_program_;
   std::string perf_text_;  // rknn_perf_detail.perf_data points here
   std::map<const void*, std::vector<uint8_t>> output_buffers_;  // allocated by rknn_outputs_get
   std::vector<std::unique_ptr<rknn_tensor_mem>> mems_;
