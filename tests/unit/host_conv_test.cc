@@ -64,14 +64,20 @@ ConvShape Shape(int64_t c, int64_t h, int64_t w, int64_t k, int64_t groups, int6
 
 class HostConvTest : public testing::TestWithParam<Case> {};
 
+// Random int8 input (NHWC) and weights (OHWI) of shape s.
+void RandomData(const ConvShape& s, uint32_t seed, std::vector<int8_t>& x, std::vector<int8_t>& w) {
+  std::mt19937 rng(seed);
+  x.resize(size_t(s.height * s.width * s.channels));
+  w.resize(size_t(s.kernels * s.kernel_h * s.kernel_w * (s.channels / s.groups)));
+  for (int8_t& v : x) v = static_cast<int8_t>(rng() % 256);
+  for (int8_t& v : w) v = static_cast<int8_t>(rng() % 256);
+}
+
 TEST_P(HostConvTest, BothPathsEqualTheDefinition) {
   const Case& c = GetParam();
   const ConvShape& s = c.shape;
-  std::mt19937 rng(7);
-  std::vector<int8_t> x(size_t(s.height * s.width * s.channels)), w(size_t(s.kernels * s.kernel_h * s.kernel_w *
-                                                                            (s.channels / s.groups)));
-  for (int8_t& v : x) v = static_cast<int8_t>(rng() % 256);
-  for (int8_t& v : w) v = static_cast<int8_t>(rng() % 256);
+  std::vector<int8_t> x, w;
+  RandomData(s, 7, x, w);
   // Extremes too: the sums of -128 * -128 products are where 16-bit shortcuts saturate.
   x[0] = -128, w[0] = -128, x.back() = 127, w.back() = -128;
   const std::vector<int32_t> expected = Definition(s, x, c.zero_point, w);
@@ -90,11 +96,8 @@ TEST_P(HostConvTest, BothPathsEqualTheDefinition) {
 TEST_P(HostConvTest, RowBlocksEqualTheDefinition) {
   const Case& c = GetParam();
   const ConvShape& s = c.shape;
-  std::mt19937 rng(9);
-  std::vector<int8_t> x(size_t(s.height * s.width * s.channels)), w(size_t(s.kernels * s.kernel_h * s.kernel_w *
-                                                                            (s.channels / s.groups)));
-  for (int8_t& v : x) v = static_cast<int8_t>(rng() % 256);
-  for (int8_t& v : w) v = static_cast<int8_t>(rng() % 256);
+  std::vector<int8_t> x, w;
+  RandomData(s, 9, x, w);
   const std::vector<int32_t> expected = Definition(s, x, c.zero_point, w);
   const size_t row = size_t(s.out_w * s.kernels);
   const Int8RowConv conv(s, c.zero_point, ConvWeights{"OHWI", w.data(), w.size(), [&](void* ohwi) {
