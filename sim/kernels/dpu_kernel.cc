@@ -119,7 +119,11 @@ void RescaleCopy(const isa::Task& t, const uint8_t* in, uint8_t* out, uint64_t b
     std::memcpy(out, in, bytes);
     return;
   }
-  for (uint64_t i = 0; i < bytes; ++i) {
+  // The add's lanes with a second operand scaled by 0: the same rescale, clamped to int8.
+  const auto* q = reinterpret_cast<const int8_t*>(in);
+  const uint64_t done =
+      AddInt8Lanes(q, t.input_zp, t.scale_a, q, 0, 0, t.shift, t.output_zp, -128, 127, reinterpret_cast<int8_t*>(out), bytes);
+  for (uint64_t i = done; i < bytes; ++i) {
     const int64_t v = ShiftRoundHalfUp((int64_t{static_cast<int8_t>(in[i])} - t.input_zp) * t.scale_a, t.shift);
     out[i] = static_cast<uint8_t>(static_cast<int8_t>(std::clamp<int64_t>(v + t.output_zp, -128, 127)));
   }
