@@ -40,7 +40,7 @@ void ParallelChunks(size_t count, size_t min_chunk, const std::function<void(siz
   std::mutex error_mutex;
 #pragma omp parallel num_threads(static_cast<int>(threads))
   {
-    // The team may be smaller than asked for (OMP_THREAD_LIMIT, a nested region): split by its size.
+    // The team may be smaller than asked for (OMP_THREAD_LIMIT): split by its size.
     const size_t part = static_cast<size_t>(omp_get_thread_num()), parts = static_cast<size_t>(omp_get_num_threads());
     const size_t begin = count * part / parts, end = count * (part + 1) / parts;
     try {

@@ -65,7 +65,8 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
     if (i == 0) features = surface;
   }
   // The weights are read where DDR keeps them: they are constant while a program runs, and the
-  // MAC array reads them within this transaction, before any unit writes DDR again.
+  // MAC array reads them within this transaction (the DPU's in-place writes of the same
+  // transaction go to the task's output, never to weights).
   ConvWork& work = work_;
   work.weights = nullptr;
   if (functional)
