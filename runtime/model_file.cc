@@ -170,6 +170,8 @@ Off<fb::Attributes> WriteAttributes(Builder& b, const ir::Attributes& a) {
   ab.add_blocksize(a.blocksize);
   ab.add_to(a.to);
   ab.add_output_padding(output_padding);
+  ab.add_cubic_coeff_a(a.cubic_coeff_a);
+  ab.add_exclude_outside(a.exclude_outside);
   return ab.Finish();
 }
 
@@ -441,6 +443,8 @@ class Reader {
     out.blocksize = a->blocksize();
     out.to = a->to();
     out.output_padding = Scalars(a->output_padding());
+    out.cubic_coeff_a = a->cubic_coeff_a();
+    out.exclude_outside = a->exclude_outside();
     return out;
   }
 

@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "compiler/frontend/onnx_decompose.h"
 #include "compiler/frontend/onnx_windows_1d.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
@@ -31,11 +32,18 @@ constexpr int64_t kMaxIrVersion = 8;
 ir::Tensor ConvertInitializer(const onnx::TensorProto& t);
 
 using TypeMap = std::unordered_map<std::string, int64_t>;  // tensor name → ONNX element type
+using ShapeMap = std::unordered_map<std::string, ir::Shape>;  // tensor name → declared static shape
 
 class OnnxAttrReader : public ops::AttrReader {
  public:
-  OnnxAttrReader(const onnx::NodeProto& node, const TypeMap& types) : node_(node), types_(types) {
+  OnnxAttrReader(const onnx::NodeProto& node, const TypeMap& types, const ShapeMap& declared)
+      : node_(node), types_(types), declared_(declared) {
     for (const auto& a : node.attribute()) attrs_[a.name()] = &a;
+  }
+  ir::Shape DeclaredOutputShape(size_t index) const override {
+    if (index >= static_cast<size_t>(node_.output_size())) return {};
+    auto it = declared_.find(node_.output(static_cast<int>(index)));
+    return it == declared_.end() ? ir::Shape{} : it->second;
   }
   int64_t InputType(size_t index) const override {
     if (index >= static_cast<size_t>(node_.input_size())) return 0;
@@ -72,6 +80,7 @@ class OnnxAttrReader : public ops::AttrReader {
   }
   const onnx::NodeProto& node_;
   const TypeMap& types_;
+  const ShapeMap& declared_;
   std::unordered_map<std::string, const onnx::AttributeProto*> attrs_;
 };
 
@@ -158,6 +167,24 @@ ir::Shape InputShapeOf(const onnx::ValueInfoProto& v) {
     shape.push_back(d.dim_value());
   }
   return shape;
+}
+
+// Tensors whose shape the graph declares in full (outputs and value_info with every dimension a
+// positive value); a declaration with a symbolic or missing dimension is left out.
+ShapeMap DeclaredShapes(const onnx::GraphProto& g) {
+  ShapeMap shapes;
+  auto add = [&](const onnx::ValueInfoProto& v) {
+    if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
+    ir::Shape shape;
+    for (const auto& d : v.type().tensor_type().shape().dim()) {
+      if (!d.has_dim_value() || d.dim_value() <= 0) return;
+      shape.push_back(d.dim_value());
+    }
+    shapes[v.name()] = std::move(shape);
+  };
+  for (const auto& v : g.output()) add(v);
+  for (const auto& v : g.value_info()) add(v);
+  return shapes;
 }
 
 int64_t DefaultOpset(const onnx::ModelProto& model) {
@@ -268,8 +295,13 @@ std::string Join(const std::vector<std::string>& names) {
 
 class OnnxImporter {
  public:
-  OnnxImporter(const onnx::GraphProto& proto, std::string what, const OnnxLoadOptions& options)
-      : proto_(proto), what_(std::move(what)), options_(options) {}
+  // `source_opset` is the model's opset before ONNX's version converter upgraded it (if it did).
+  OnnxImporter(const onnx::GraphProto& proto, std::string what, const OnnxLoadOptions& options, int64_t source_opset)
+      : proto_(proto),
+        what_(std::move(what)),
+        options_(options),
+        source_opset_(source_opset),
+        declared_shapes_(DeclaredShapes(proto)) {}
 
   ir::Graph Run(int64_t opset) {
     g_.set_opset(opset);
@@ -372,6 +404,10 @@ class OnnxImporter {
     if (!np.domain().empty() && np.domain() != "ai.onnx")
       throw Error("node '" + name + "': operator domain '" + np.domain() + "' is not supported");
     if (np.op_type() == "Constant") return ImportConstant(np, name);
+    const std::vector<onnx::NodeProto> parts =
+        Decompose(np, name, source_opset_, [this](const std::string& tensor) { return Facts(tensor); });
+    for (const onnx::NodeProto& part : parts) ImportNode(part, index);
+    if (!parts.empty()) return;
     if (np.op_type() == "Identity" || np.op_type() == "Dropout") {
       const int src = np.input_size() ? Resolve(np.input(0)) : -1;
       if (src < 0) throw Error("node '" + name + "': input is not defined before use");
@@ -404,7 +440,7 @@ class OnnxImporter {
     if (np.output_size() < 1) throw ops::NodeError(node, "node has no output");
     // Placeholder ids so parse() can see how many outputs the node has (Split).
     node.outputs.assign(static_cast<size_t>(np.output_size()), -1);
-    const OnnxAttrReader reader(np, types_);
+    const OnnxAttrReader reader(np, types_, declared_shapes_);
     def->parse(reader, g_, node);
     while (!node.inputs.empty() && node.inputs.back() < 0) node.inputs.pop_back();
     for (int id : node.inputs)
@@ -422,6 +458,13 @@ class OnnxImporter {
     if (node.op == ir::OpKind::kCast || node.op == ir::OpKind::kQuantizeLinear) types_[np.output(0)] = node.attrs.to;
     if (IsFoldable(node)) return Fold(node, *def);
     g_.nodes().push_back(std::move(node));
+  }
+
+  TensorFacts Facts(const std::string& tensor) const {
+    const int id = tensor.empty() ? -1 : Resolve(tensor);
+    if (id < 0) return {};
+    const ir::Tensor& t = g_.tensor(id);
+    return {true, t.is_constant, t.shape};
   }
 
   void ImportConstant(const onnx::NodeProto& np, const std::string& name) {
@@ -510,6 +553,8 @@ class OnnxImporter {
   const onnx::GraphProto& proto_;
   std::string what_;
   const OnnxLoadOptions& options_;
+  int64_t source_opset_;
+  ShapeMap declared_shapes_;
   ir::Graph g_;
   std::unordered_map<std::string, int> alias_;  // Identity/Dropout outputs → their input tensor
   TypeMap types_;                               // element types where known (InputType)
@@ -524,9 +569,10 @@ ir::Graph ImportOnnxBytes(const std::string& bytes, const std::string& what, con
                        "corrupted or not an ONNX model",
                 "check the download or re-export the model");
   if (!model.has_graph()) throw Error(what + ": the ONNX file holds no graph");
+  const int64_t source_opset = DefaultOpset(model);
   const int64_t opset = CheckVersions(model, what);  // may upgrade `model`
   LiftOneDimensionalWindows(model, opset);
-  return OnnxImporter(model.graph(), what, options).Run(opset);
+  return OnnxImporter(model.graph(), what, options, source_opset).Run(opset);
 }
 
 ir::Graph ImportOnnxFile(const std::string& path, const OnnxLoadOptions& options) {

@@ -65,6 +65,8 @@ struct Attributes {
   std::string mode;                // Resize/Pad/DepthToSpace mode
   std::string coordinate_mode;     // Resize coordinate_transformation_mode
   std::string nearest_mode;        // Resize nearest_mode
+  float cubic_coeff_a = -0.75f;    // Resize cubic
+  bool exclude_outside = false;    // Resize cubic
   float epsilon = 1e-5f;           // normalizations
   int64_t keepdims = 1;            // Reduce*, ArgMax
   int64_t blocksize = 0;           // DepthToSpace/SpaceToDepth

@@ -17,7 +17,8 @@ void ParseRelu(const AttrReader&, const ir::Graph&, ir::Node& node) {
   node.attrs.activation = ir::Activation::kRelu;
 }
 
-// Clip bounds come from attributes (opset < 11) or from constant inputs (opset >= 11).
+// Clip bounds come from attributes (opset < 11) or from constant inputs (opset >= 11); the importer
+// turns bounds known only at run time into Max/Min (compiler/frontend/onnx_decompose.cc).
 void ParseClip(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
   ir::Attributes& a = node.attrs;
   a.activation = ir::Activation::kClip;
@@ -70,7 +71,7 @@ void RunSwishFloat(FloatArgs& args) {
 
 const OpDef kSwishOp{ir::OpKind::kSwish, "Swish", ParseSwish, SameShape, RunSwishFloat, nullptr, nullptr, false};
 const OpDef kReluOp{ir::OpKind::kRelu, "Relu", ParseRelu, SameShape, RunFloat, RunInt8, RunFp16, true};
-// limits: min/max bounds must be constant (attributes before opset 11, constant inputs since)
+// limits: constant scalar bounds (attributes before opset 11, inputs since); bounds fed at run time become Max/Min at import
 const OpDef kClipOp{ir::OpKind::kClip, "Clip", ParseClip, SameShape, RunFloat, RunInt8, RunFp16, true};
 
 }  // namespace rknnsim::ops

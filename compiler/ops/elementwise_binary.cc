@@ -87,6 +87,7 @@ const OpDef kDivOp{ir::OpKind::kDiv, "Div", ParseDiv, InferDiv, RunDiv, nullptr,
 const OpDef kPowOp{ir::OpKind::kPow, "Pow", ParsePow, InferPow, RunPow, nullptr, nullptr, false};
 const OpDef kMinOp{ir::OpKind::kMin, "Min", ParseMin, InferMin, RunMin, nullptr, nullptr, false};
 const OpDef kMaxOp{ir::OpKind::kMax, "Max", ParseMax, InferMax, RunMax, nullptr, nullptr, false};
+// limits: numpy broadcasting of the slope; a 1-D slope of an opset < 7 model is one value per channel (onnx_decompose.cc)
 const OpDef kPReluOp{ir::OpKind::kPRelu, "PRelu", ParsePRelu, InferPRelu, RunPRelu, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

@@ -95,7 +95,7 @@ void RunFp16(Fp16Args& args) {
 
 }  // namespace
 
-// limits: transA=1 refused; B and C must be constant; C is a scalar or one value per output column
+// limits: the NPU form needs constant B, transA=0 and a scalar or per-column C; otherwise the importer decomposes it into [Transpose] MatMul [Mul] [Add] (onnx_decompose.cc)
 const OpDef kGemmOp{ir::OpKind::kGemm, "Gemm", Parse, Infer, RunFloat, RunInt8, RunFp16, false};
 
 }  // namespace rknnsim::ops

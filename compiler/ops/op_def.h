@@ -26,6 +26,13 @@ class AttrReader {
     (void)index;
     return 0;
   }
+  // The static shape the source model declares for output `index` (a graph output or an ONNX
+  // value_info entry with every dimension fixed), else empty. Ops whose output shape would depend
+  // on run-time values (Resize with scales fed as an input) take it from here.
+  virtual ir::Shape DeclaredOutputShape(size_t index) const {
+    (void)index;
+    return {};
+  }
 };
 
 // Values of a node's inputs and outputs for the float32 reference. `out` is the first output;

@@ -10,8 +10,10 @@
 //   Transpose           axes = perm (empty: reverse the axes)
 //   Squeeze, Unsqueeze  axes (Squeeze: empty removes every size-1 axis)
 //   Pad                 mode (constant/reflect/edge); ints = pads [begin..., end...]; floats = {value}
-//   Resize, Upsample    mode (nearest/linear); coordinate_mode; nearest_mode; floats = scales per axis,
-//                       or ints = output sizes per axis (exactly one of the two is set)
+//   Resize, Upsample    mode (nearest/linear/cubic); coordinate_mode; nearest_mode; cubic_coeff_a;
+//                       exclude_outside; floats = scales per axis, or ints = output sizes per axis
+//                       (exactly one of the two is set). Scales fed at run time stay input 1 and
+//                       ints holds the output shape the model declares (float32 reference only).
 //   DepthToSpace        blocksize; mode (DCR/CRD)     SpaceToDepth  blocksize
 //   Tile                ints = repeats                Expand        target_shape
 //   Shape               ints = {start, end}           ConstantOfShape  target_shape; floats = {value}
@@ -44,5 +46,9 @@ extern const OpDef kRangeOp;
 // coordinate transformation and nearest_mode, clamped). Empty for linear mode. Placement compares
 // it with an integer-factor replication (docs/quantization.md §19).
 std::vector<std::vector<int64_t>> NearestResizeMaps(const ir::Graph& graph, const ir::Node& node);
+
+// A Resize/Upsample whose scales arrive at run time (input 1): it runs only in float32, so the
+// quantizer refuses it.
+bool HasRunTimeScales(const ir::Node& node);
 
 }  // namespace rknnsim::ops

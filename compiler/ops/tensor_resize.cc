@@ -1,11 +1,16 @@
-// Resize (opset 10-17) and Upsample (opset 9): nearest on any axes, linear (bilinear) on the last two
-// axes. Scales or sizes come from constant inputs; roi is ignored (tf_crop_and_resize is refused).
-// Opset 10 Resize and Upsample use asymmetric coordinates with floor rounding (as PyTorch's nearest).
+// Resize (opset 10-17) and Upsample (opset 9): nearest on any axes, linear (bilinear) and cubic
+// (bicubic) on the last two axes. Scales or sizes come from constant inputs; roi is ignored
+// (tf_crop_and_resize is refused). Scales fed as a graph input at run time are taken when the
+// model declares the output's shape (as ONNX's own test cases do); the kernel then checks that the
+// scales give that shape. Opset 10 Resize and Upsample use asymmetric coordinates with floor
+// rounding (as PyTorch's nearest).
 // Coordinates follow the ONNX reference implementation: with scales, the resized length in the
 // coordinate formulas is scale * input length (it equals the output size when that is integral).
 // Sizes and coordinates are computed in float32 as onnxruntime does: PyTorch's exports compute
-// scales such as 1/3 or 7/5 in float32 and rely on that rounding (floor(5 * 1.4f) = 7).
+// scales such as 1/3 or 7/5 in float32 and rely on that rounding (floor(5 * 1.4f) = 7). Cubic
+// weights follow the reference in double precision (Keys' kernel with cubic_coeff_a).
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "compiler/ops/op_util.h"
@@ -20,16 +25,23 @@ using tensor::HasInput;
 void CheckMode(ir::Node& node, const std::string& op) {
   std::string& mode = node.attrs.mode;
   if (mode == "bilinear") mode = "linear";  // Upsample's old spelling
-  if (mode == "cubic")
-    throw NodeError(node, op + " mode 'cubic' is not supported", "export with nearest or (bi)linear interpolation");
-  if (mode != "nearest" && mode != "linear")
-    throw NodeError(node, op + " mode '" + mode + "' is not supported", "use nearest or linear");
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
+    throw NodeError(node, op + " mode '" + mode + "' is not supported", "use nearest, linear or cubic");
 }
 
-void SetScales(const ir::Graph& g, ir::Node& node, size_t input, const std::string& op) {
+// Reads the scales of input `input`. Constant scales go into attrs.floats; scales fed at run time
+// keep their input and attrs.ints takes the output shape the model declares (returns true).
+bool SetScales(const AttrReader& reader, const ir::Graph& g, ir::Node& node, size_t input, const std::string& op) {
+  const ir::Shape declared = reader.DeclaredOutputShape(0);
+  if (!g.tensor(node.inputs[input]).is_constant && !declared.empty()) {
+    node.attrs.ints = declared;
+    node.inputs = {node.inputs[0], node.inputs[input]};
+    return true;
+  }
   node.attrs.floats = tensor::ConstInput(g, node, input, op, "'scales'");
   for (float s : node.attrs.floats)
     if (!(s > 0.0f)) throw NodeError(node, op + " scales must be positive");
+  return false;
 }
 
 void ParseResize(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
@@ -37,6 +49,9 @@ void ParseResize(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
   ir::Attributes& a = node.attrs;
   a.mode = reader.String("mode", "nearest");
   CheckMode(node, "Resize");
+  a.cubic_coeff_a = reader.Float("cubic_coeff_a", -0.75f);
+  a.exclude_outside = reader.Int("exclude_outside", 0) != 0;
+  bool run_time_scales = false;
   if (reader.Int("antialias", 0) != 0 || reader.Has("axes") ||
       reader.String("keep_aspect_ratio_policy", "stretch") != "stretch")
     throw NodeError(node, "Resize attributes of opset 18 are not supported", "export with opset 17 or lower");
@@ -44,7 +59,7 @@ void ParseResize(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
     a.coordinate_mode = "asymmetric";
     a.nearest_mode = "floor";
     if (node.inputs.size() != 2 || !HasInput(node, 1)) throw NodeError(node, "Resize (opset 10) takes X and scales");
-    SetScales(g, node, 1, "Resize");
+    run_time_scales = SetScales(reader, g, node, 1, "Resize");
   } else {
     a.coordinate_mode = reader.String("coordinate_transformation_mode", "half_pixel");
     if (a.coordinate_mode == "tf_half_pixel_for_nearest") a.coordinate_mode = "tf_half_pixel_for_nn";
@@ -61,17 +76,20 @@ void ParseResize(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
         a.nearest_mode != "ceil")
       throw NodeError(node, "Resize nearest_mode '" + a.nearest_mode + "' is not supported",
                       "use round_prefer_floor, round_prefer_ceil, floor or ceil");
-    if (HasInput(node, 2) && g.tensor(node.inputs[2]).num_elements() > 0) SetScales(g, node, 2, "Resize");
+    if (node.inputs.size() > 4) throw NodeError(node, "Resize takes at most four inputs");
     if (HasInput(node, 3) && g.tensor(node.inputs[3]).num_elements() > 0) {
       if (!a.floats.empty()) throw NodeError(node, "Resize has both scales and sizes", "give only one of them");
       a.ints = tensor::ConstInts(g, node, 3, "Resize", "'sizes'");
       for (int64_t s : a.ints)
         if (s <= 0) throw NodeError(node, "Resize sizes must be positive");
     }
-    if (node.inputs.size() > 4) throw NodeError(node, "Resize takes at most four inputs");
+    if (HasInput(node, 2) && g.tensor(node.inputs[2]).num_elements() > 0) {
+      if (!a.ints.empty()) throw NodeError(node, "Resize has both scales and sizes", "give only one of them");
+      run_time_scales = SetScales(reader, g, node, 2, "Resize");
+    }
   }
   if (a.floats.empty() && a.ints.empty()) throw NodeError(node, "Resize has neither scales nor sizes");
-  node.inputs.resize(1);
+  if (!run_time_scales) node.inputs.resize(1);
 }
 
 void ParseUpsample(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
@@ -83,8 +101,7 @@ void ParseUpsample(const AttrReader& reader, const ir::Graph& g, ir::Node& node)
   a.nearest_mode = "floor";
   if (node.inputs.size() != 2 || !HasInput(node, 1))
     throw NodeError(node, "Upsample takes data and scales inputs (opset 9)", "re-export with opset 9 or newer");
-  SetScales(g, node, 1, "Upsample");
-  node.inputs.resize(1);
+  if (!SetScales(reader, g, node, 1, "Upsample")) node.inputs.resize(1);
 }
 
 // One axis of the resize: input and output length, the scale and the resized length of the
@@ -94,30 +111,40 @@ struct Axis {
   float scale = 1.0f, resized = 1.0f;
 };
 
-std::vector<Axis> ResolveAxes(const ir::Node& node, const ir::Shape& x) {
+// The axes from constant scales or sizes, or, for scales fed at run time, from those values
+// (`run_time_scales`), which must give the declared output shape held in attrs.ints.
+std::vector<Axis> ResolveAxes(const ir::Node& node, const ir::Shape& x,
+                              const std::vector<float>* run_time_scales = nullptr) {
   const ir::Attributes& a = node.attrs;
+  const std::vector<float>& scales = run_time_scales ? *run_time_scales : a.floats;
   const size_t rank = x.size();
-  const size_t given = a.floats.empty() ? a.ints.size() : a.floats.size();
+  const size_t given = scales.empty() ? a.ints.size() : scales.size();
   if (given != rank)
-    throw NodeError(node, std::string(a.floats.empty() ? "sizes" : "scales") + " have " + std::to_string(given) +
+    throw NodeError(node, std::string(scales.empty() ? "sizes" : "scales") + " have " + std::to_string(given) +
                               " entries for a rank-" + std::to_string(rank) + " input");
   std::vector<Axis> axes(rank);
   for (size_t d = 0; d < rank; ++d) {
     Axis& ax = axes[d];
     ax.in = x[d];
-    if (!a.floats.empty()) {
-      ax.scale = a.floats[d];
+    if (!scales.empty()) {
+      ax.scale = scales[d];
+      if (!(ax.scale > 0.0f)) throw NodeError(node, "Resize scales must be positive");
       ax.resized = ax.scale * static_cast<float>(ax.in);
       if (!(ax.resized < 2147483648.0f)) throw NodeError(node, "Resize scales give a too large output");
       ax.out = static_cast<int64_t>(std::floor(ax.resized));
+      if (run_time_scales && ax.out != a.ints[d])
+        throw NodeError(node, "the run-time scale " + std::to_string(ax.scale) + " of axis " + std::to_string(d) +
+                                  " gives " + std::to_string(ax.out) + " values from " + std::to_string(ax.in) +
+                                  ", but the model declares the output shape " + ir::ShapeToString(a.ints),
+                        "feed scales that match the declared output shape, or make them a constant");
     } else {
       ax.out = a.ints[d];
       ax.scale = ax.in > 0 ? static_cast<float>(ax.out) / static_cast<float>(ax.in) : 1.0f;
       ax.resized = static_cast<float>(ax.out);
     }
     if (ax.in == 0 && ax.out > 0) throw NodeError(node, "cannot resize the empty input " + ir::ShapeToString(x));
-    if (a.mode == "linear" && d + 2 < rank && (ax.out != ax.in || ax.scale != 1.0f))
-      throw NodeError(node, "linear Resize changes axis " + std::to_string(d) + " of " + ir::ShapeToString(x) +
+    if (a.mode != "nearest" && d + 2 < rank && (ax.out != ax.in || ax.scale != 1.0f))
+      throw NodeError(node, a.mode + " Resize changes axis " + std::to_string(d) + " of " + ir::ShapeToString(x) +
                                 "; only the last two axes can be interpolated",
                       "resize only H and W (scales 1 on the other axes)");
   }
@@ -133,15 +160,15 @@ std::vector<ir::Shape> InferResize(const ir::Graph& g, const ir::Node& node) {
   return {out};
 }
 
-// Source coordinate of output index o along an axis.
-float SourceCoord(const std::string& mode, const Axis& ax, int64_t o) {
-  const float x = static_cast<float>(o);
-  if (mode == "asymmetric") return x / ax.scale;
-  if (mode == "align_corners")
-    return ax.resized == 1.0f ? 0.0f : x * static_cast<float>(ax.in - 1) / (ax.resized - 1.0f);
-  if (mode == "pytorch_half_pixel") return ax.resized > 1.0f ? (x + 0.5f) / ax.scale - 0.5f : 0.0f;
-  if (mode == "tf_half_pixel_for_nn") return (x + 0.5f) / ax.scale;
-  return (x + 0.5f) / ax.scale - 0.5f;  // half_pixel
+// Source coordinate of output index o along an axis, in float32 (nearest, linear) or double (cubic).
+template <typename T>
+T SourceCoord(const std::string& mode, const Axis& ax, int64_t o) {
+  const T x = static_cast<T>(o), scale = ax.scale, resized = ax.resized;
+  if (mode == "asymmetric") return x / scale;
+  if (mode == "align_corners") return resized == T(1) ? T(0) : x * static_cast<T>(ax.in - 1) / (resized - T(1));
+  if (mode == "pytorch_half_pixel") return resized > T(1) ? (x + T(0.5)) / scale - T(0.5) : T(0);
+  if (mode == "tf_half_pixel_for_nn") return (x + T(0.5)) / scale;
+  return (x + T(0.5)) / scale - T(0.5);  // half_pixel
 }
 
 int64_t RoundNearest(const std::string& mode, float c) {
@@ -161,7 +188,7 @@ struct Taps {
 Taps LinearTaps(const std::string& mode, const Axis& ax) {
   Taps t;
   for (int64_t o = 0; o < ax.out; ++o) {
-    const float c = std::clamp(SourceCoord(mode, ax, o), 0.0f, static_cast<float>(ax.in - 1));
+    const float c = std::clamp(SourceCoord<float>(mode, ax, o), 0.0f, static_cast<float>(ax.in - 1));
     const int64_t i0 = static_cast<int64_t>(std::floor(c));
     t.i0.push_back(i0);
     t.i1.push_back(std::min(i0 + 1, ax.in - 1));
@@ -174,15 +201,72 @@ std::vector<std::vector<int64_t>> NearestMaps(const ir::Attributes& a, const std
   std::vector<std::vector<int64_t>> maps(axes.size());
   for (size_t d = 0; d < axes.size(); ++d)
     for (int64_t o = 0; o < axes[d].out; ++o)
-      maps[d].push_back(std::clamp<int64_t>(RoundNearest(a.nearest_mode, SourceCoord(a.coordinate_mode, axes[d], o)),
+      maps[d].push_back(std::clamp<int64_t>(RoundNearest(a.nearest_mode, SourceCoord<float>(a.coordinate_mode, axes[d], o)),
                                             0, axes[d].in - 1));
   return maps;
+}
+
+// Cubic taps of one axis: out[o] = sum_j w[o][j] * in[i[o][j]] over the four samples nearest the
+// source coordinate c, at ceil(c) - 2 ... ceil(c) + 1 (a coordinate on a sample takes that sample
+// alone), read with edge clamping; exclude_outside drops the samples outside the input and
+// renormalizes.
+struct CubicTaps {
+  std::vector<std::array<int64_t, 4>> i;
+  std::vector<std::array<double, 4>> w;
+};
+
+CubicTaps MakeCubicTaps(const ir::Attributes& a, const Axis& ax) {
+  const double A = a.cubic_coeff_a;
+  // Keys' kernel at distance d from a sample, for 1 <= d <= 2 and d <= 1.
+  auto far = [A](double d) { return ((A * d - 5 * A) * d + 8 * A) * d - 4 * A; };
+  auto near = [A](double d) { return ((A + 2) * d - (A + 3)) * d * d + 1; };
+  CubicTaps t;
+  for (int64_t o = 0; o < ax.out; ++o) {
+    const double c = SourceCoord<double>(a.coordinate_mode, ax, o);
+    const int64_t first = static_cast<int64_t>(std::ceil(c)) - 2;
+    const double r = c - static_cast<double>(first + 1);  // in (0, 1]
+    std::array<double, 4> w = {far(r + 1), near(r), near(1 - r), far(2 - r)};
+    std::array<int64_t, 4> idx{};
+    double sum = 0;
+    for (int j = 0; j < 4; ++j) {
+      const int64_t k = first + j;
+      if (a.exclude_outside && (k < 0 || k >= ax.in)) w[j] = 0;
+      idx[j] = std::clamp<int64_t>(k, 0, ax.in - 1);
+      sum += w[j];
+    }
+    if (a.exclude_outside && sum != 0)
+      for (double& v : w) v /= sum;
+    t.i.push_back(idx);
+    t.w.push_back(w);
+  }
+  return t;
+}
+
+// Bicubic on the last two axes, one axis after the other (the kernel is separable).
+void CubicResize(const ir::Attributes& a, const float* in, const Axis& ay, const Axis& ax, int64_t planes, float* out) {
+  const CubicTaps ty = MakeCubicTaps(a, ay), tx = MakeCubicTaps(a, ax);
+  std::vector<double> rows(static_cast<size_t>(ay.out * ax.in));
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* plane = in + p * ay.in * ax.in;
+    for (int64_t oy = 0; oy < ay.out; ++oy)
+      for (int64_t ix = 0; ix < ax.in; ++ix) {
+        double v = 0;
+        for (int j = 0; j < 4; ++j) v += ty.w[oy][j] * plane[ty.i[oy][j] * ax.in + ix];
+        rows[static_cast<size_t>(oy * ax.in + ix)] = v;
+      }
+    for (int64_t oy = 0; oy < ay.out; ++oy)
+      for (int64_t ox = 0; ox < ax.out; ++ox, ++out) {
+        double v = 0;
+        for (int j = 0; j < 4; ++j) v += tx.w[ox][j] * rows[static_cast<size_t>(oy * ax.in + tx.i[ox][j])];
+        *out = static_cast<float>(v);
+      }
+  }
 }
 
 void RunResize(FloatArgs& args) {
   const ir::Attributes& a = args.node.attrs;
   const ir::Shape& x = InputShape(args.graph, args.node, 0);
-  const std::vector<Axis> axes = ResolveAxes(args.node, x);
+  const std::vector<Axis> axes = ResolveAxes(args.node, x, HasRunTimeScales(args.node) ? args.in[1] : nullptr);
   int64_t total = 1;
   for (const Axis& ax : axes) total *= ax.out;
   args.out.resize(static_cast<size_t>(total));
@@ -192,13 +276,15 @@ void RunResize(FloatArgs& args) {
     tensor::CopyByAxisMaps(in, x, NearestMaps(a, axes), 0.0f, args.out.data());
     return;
   }
-  // Bilinear on the last two axes (a rank-1 input is one row); the leading axes are unchanged.
+  // Bilinear or bicubic on the last two axes (a rank-1 input is one row); the leading axes are
+  // unchanged.
   const size_t rank = axes.size();
   const Axis unit{1, 1, 1.0f, 1.0f};
   const Axis& ay = rank >= 2 ? axes[rank - 2] : unit;
   const Axis& ax = axes[rank - 1];
-  const Taps ty = LinearTaps(a.coordinate_mode, ay), tx = LinearTaps(a.coordinate_mode, ax);
   const int64_t planes = total / (ay.out * ax.out);
+  if (a.mode == "cubic") return CubicResize(a, in, ay, ax, planes, args.out.data());
+  const Taps ty = LinearTaps(a.coordinate_mode, ay), tx = LinearTaps(a.coordinate_mode, ax);
   float* out = args.out.data();
   for (int64_t p = 0; p < planes; ++p) {
     const float* plane = in + p * ay.in * ax.in;
@@ -218,11 +304,14 @@ void RunResize(FloatArgs& args) {
 }
 
 // The quantized kernels are the NPU's nearest gather (docs/quantization.md §19): values are copied,
-// the output keeps the input's params. A linear Resize has no quantized kernel; placement runs it
-// on the CPU, whose semantics (§15) the reference then uses.
+// the output keeps the input's params. A linear or cubic Resize has no quantized kernel; placement
+// runs it on the CPU, whose semantics (§15) the reference then uses.
 void RequireNearest(const ir::Node& node) {
+  if (HasRunTimeScales(node))
+    throw NodeError(node, "Resize with scales fed at run time runs only in the float32 reference",
+                    "make the scales a constant (an initializer) to build the model for the NPU");
   if (node.attrs.mode != "nearest")
-    throw NodeError(node, "linear Resize has no int8/fp16 kernel; it runs on the CPU",
+    throw NodeError(node, node.attrs.mode + " Resize has no int8/fp16 kernel; it runs on the CPU",
                     "run AssignPlacement before the quantized reference");
 }
 
@@ -247,17 +336,21 @@ void RunResizeFp16(Fp16Args& args) {
 
 }  // namespace
 
+bool HasRunTimeScales(const ir::Node& node) {
+  return (node.op == ir::OpKind::kResize || node.op == ir::OpKind::kUpsample) && node.inputs.size() == 2;
+}
+
 std::vector<std::vector<int64_t>> NearestResizeMaps(const ir::Graph& g, const ir::Node& node) {
-  if (node.attrs.mode != "nearest") return {};
+  if (node.attrs.mode != "nearest" || HasRunTimeScales(node)) return {};
   return NearestMaps(node.attrs, ResolveAxes(node, InputShape(g, node, 0)));
 }
 
 // opsets: 10-17
-// limits: nearest: any axis, linear: last two axes; no cubic, no tf_crop_and_resize; opset 10: asymmetric+floor
+// limits: nearest: any axis, linear/cubic: last two axes; no tf_crop_and_resize; opset 10: asymmetric+floor; scales fed at run time: float32 reference only, with a declared output shape
 const OpDef kResizeOp{ir::OpKind::kResize, "Resize", ParseResize, InferResize, RunResize, RunResizeInt8, RunResizeFp16,
                       true};
 // opsets: 9
-// limits: nearest: any axis, (bi)linear: last two axes; constant scales; asymmetric+floor
+// limits: nearest: any axis, (bi)linear: last two axes; asymmetric+floor; scales fed at run time: float32 reference only, with a declared output shape
 const OpDef kUpsampleOp{ir::OpKind::kUpsample, "Upsample", ParseUpsample, InferResize, RunResize, RunResizeInt8,
                         RunResizeFp16, true};
 

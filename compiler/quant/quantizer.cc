@@ -11,6 +11,7 @@
 #include "common/fp16.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
+#include "compiler/ops/tensor.h"
 #include "compiler/quant/arithmetic.h"
 #include "compiler/quant/calibration_mmse.h"
 #include "compiler/quant/calibration_stats.h"
@@ -126,7 +127,18 @@ std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vect
   return ranges;
 }
 
+// Parameters fed at run time (a Resize's scales) would be quantized like activations and lose the
+// exact values the op needs.
+void RefuseRunTimeParameters(const ir::Graph& graph) {
+  for (const ir::Node& node : graph.nodes())
+    if (ops::HasRunTimeScales(node))
+      throw ops::NodeError(node, "its scales '" + graph.tensor(node.inputs[1]).name +
+                                     "' are fed at run time, which only the float32 reference runs",
+                           "make the scales a constant (an initializer) to build the model for the NPU");
+}
+
 void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges, const WeightQuantOptions& weights) {
+  RefuseRunTimeParameters(graph);
   for (int id : graph.inputs()) {
     ir::Tensor& t = graph.tensor(id);
     t.quant = AsymmetricInt8(ranges[id].min, ranges[id].max);
@@ -155,6 +167,7 @@ void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges, cons
 }
 
 void ConvertToFp16(ir::Graph& graph) {
+  RefuseRunTimeParameters(graph);
   for (int id : graph.inputs()) graph.tensor(id).dtype = ir::DType::kFloat16;
   for (const ir::Node& node : graph.nodes()) {
     for (int id : node.outputs) graph.tensor(id).dtype = ir::DType::kFloat16;

@@ -6,11 +6,16 @@
 #include <onnx/onnx_pb.h>
 
 #include "common/error.h"
+#include "compiler/ir/op.h"
+#include "compiler/reference/float_executor.h"
 
 namespace rknnsim::frontend {
 namespace {
 
 class ModelBuilder {
+ private:
+  onnx::NodeProto& LastNode() { return *model_.mutable_graph()->mutable_node(model_.graph().node_size() - 1); }
+
  public:
   explicit ModelBuilder(int64_t opset = 13, int64_t ir_version = 7) {
     model_.set_ir_version(ir_version);
@@ -57,6 +62,28 @@ class ModelBuilder {
       if (type == onnx::TensorProto::FLOAT) t->add_float_data(1.0f);
       if (type == onnx::TensorProto::FLOAT16) t->add_int32_data(0x3c00);
     }
+    return *this;
+  }
+  // Attributes of the node added last.
+  ModelBuilder& Attr(const std::string& name, float value) {
+    auto* a = LastNode().add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(value);
+    return *this;
+  }
+  ModelBuilder& Attr(const std::string& name, int64_t value) {
+    auto* a = LastNode().add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(value);
+    return *this;
+  }
+  ModelBuilder& Attr(const std::string& name, const std::string& value) {
+    auto* a = LastNode().add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(value);
     return *this;
   }
   std::string Bytes() const { return model_.SerializeAsString(); }
@@ -192,6 +219,89 @@ TEST(OnnxImporter, ConstantSubgraphsAreFolded) {
   const ir::Graph g = ImportOnnxBytes(b.Bytes(), "m.onnx");
   ASSERT_EQ(g.nodes().size(), 1u);  // Relu(c) became a constant
   EXPECT_TRUE(g.tensor(g.nodes()[0].inputs[1]).is_constant);
+}
+
+std::vector<ir::OpKind> Ops(const ir::Graph& g) {
+  std::vector<ir::OpKind> ops;
+  for (const ir::Node& n : g.nodes()) ops.push_back(n.op);
+  return ops;
+}
+
+// Y = alpha * A' * B' + beta * C by the definition, for row-major A (m x k after transA) etc.
+TEST(OnnxImporter, GemmWithRunTimeWeightsIsDecomposedAndKeepsItsValue) {
+  ModelBuilder b;
+  b.Input("a", {3, 2}).Input("b", {4, 3}).Input("c", {2, 4});
+  b.Node("Gemm", {"a", "b", "c"}, {"y"}, "fc").Attr("transA", int64_t{1}).Attr("transB", int64_t{1});
+  b.Attr("alpha", 0.5f).Attr("beta", 2.0f).Output("y");
+  const ir::Graph g = ImportOnnxBytes(b.Bytes(), "m.onnx");
+  using K = ir::OpKind;
+  EXPECT_EQ(Ops(g), (std::vector<K>{K::kTranspose, K::kTranspose, K::kMatMul, K::kMul, K::kMul, K::kAdd}));
+  EXPECT_EQ(g.tensor(g.outputs()[0]).name, "y");
+  EXPECT_EQ(g.nodes()[2].name, "fc");  // the product keeps the node's name for the reports
+  std::vector<float> a(6), w(12), c(8);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = 0.5f * static_cast<float>(i) - 1.0f;
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i % 5) - 2.0f;
+  for (size_t i = 0; i < c.size(); ++i) c[i] = static_cast<float>(i);
+  const std::vector<float> y = reference::RunFloat(g, {a, w, c})[0];
+  ASSERT_EQ(y.size(), 8u);
+  for (int r = 0; r < 2; ++r)
+    for (int j = 0; j < 4; ++j) {
+      float dot = 0;
+      for (int k = 0; k < 3; ++k) dot += a[static_cast<size_t>(k * 2 + r)] * w[static_cast<size_t>(j * 3 + k)];
+      EXPECT_FLOAT_EQ(y[static_cast<size_t>(r * 4 + j)], 0.5f * dot + 2.0f * c[static_cast<size_t>(r * 4 + j)]);
+    }
+}
+
+TEST(OnnxImporter, GemmWithConstantWeightsStaysOneGemm) {
+  ModelBuilder b;
+  b.Input("a", {2, 3}).Initializer("w", {3, 4}).Initializer("c", {4});
+  b.Node("Gemm", {"a", "w", "c"}, {"y"}).Attr("alpha", 0.5f).Output("y");
+  EXPECT_EQ(Ops(ImportOnnxBytes(b.Bytes(), "m.onnx")), std::vector<ir::OpKind>{ir::OpKind::kGemm});
+  ModelBuilder t;  // transA: a Transpose in front, still the NPU's Gemm
+  t.Input("a", {3, 2}).Initializer("w", {3, 4});
+  t.Node("Gemm", {"a", "w"}, {"y"}).Attr("transA", int64_t{1}).Output("y");
+  EXPECT_EQ(Ops(ImportOnnxBytes(t.Bytes(), "m.onnx")), (std::vector<ir::OpKind>{ir::OpKind::kTranspose, ir::OpKind::kGemm}));
+}
+
+TEST(OnnxImporter, ClipWithRunTimeBoundsBecomesMaxAndMin) {
+  ModelBuilder b;
+  b.Input("x", {1, 4}).Initializer("lo", {}).Input("hi", {1});
+  b.Node("Clip", {"x", "lo", "hi"}, {"y"}).Output("y");
+  const ir::Graph g = ImportOnnxBytes(b.Bytes(), "m.onnx");
+  EXPECT_EQ(Ops(g), (std::vector<ir::OpKind>{ir::OpKind::kClip, ir::OpKind::kMin}));  // the constant bound stays a Clip
+  const std::vector<float> y = reference::RunFloat(g, {{-3.0f, 0.5f, 2.0f, 9.0f}, {1.5f}})[0];
+  EXPECT_EQ(y, (std::vector<float>{1.0f, 1.0f, 1.5f, 1.5f}));  // lo = 1 (the initializer's value)
+}
+
+TEST(OnnxImporter, ResizeWithRunTimeScalesNeedsADeclaredOutputShape) {
+  ModelBuilder b;
+  b.Input("x", {1, 1, 2, 2}).Input("scales", {4});
+  b.Node("Resize", {"x", "", "scales"}, {"y"}, "up").Attr("mode", std::string("nearest"));
+  ModelBuilder undeclared = b;
+  undeclared.Output("y");
+  EXPECT_CONTAINS(LoadError(undeclared.Bytes()), "Resize with a computed 'scales' makes the model dynamic");
+  b.Output("y", {1, 1, 4, 6});
+  const ir::Graph g = ImportOnnxBytes(b.Bytes(), "m.onnx");
+  EXPECT_EQ(g.tensor(g.outputs()[0]).shape, (ir::Shape{1, 1, 4, 6}));
+  const std::vector<float> y = reference::RunFloat(g, {{1, 2, 3, 4}, {1, 1, 2, 3}})[0];
+  EXPECT_EQ(y, (std::vector<float>{1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4}));
+  try {
+    reference::RunFloat(g, {{1, 2, 3, 4}, {1, 1, 2, 2}});
+    ADD_FAILURE() << "scales that contradict the declared shape ran";
+  } catch (const Error& e) {
+    EXPECT_CONTAINS(e.what(), "node 'up'");
+    EXPECT_CONTAINS(e.what(), "declares the output shape (1,1,4,6)");
+  }
+}
+
+// PRelu-6 took a 1-D slope per channel; the upgraded model must keep that meaning.
+TEST(OnnxImporter, LegacyPReluSlopeIsPerChannel) {
+  ModelBuilder b(6, 3);
+  b.Input("x", {1, 2, 1, 3}).Input("slope", {2}).Initializer("slope", {2});  // IR 3: initializers are inputs
+  b.Node("PRelu", {"x", "slope"}, {"y"}).Output("y", {1, 2, 1, 3});
+  const ir::Graph g = ImportOnnxBytes(b.Bytes(), "m.onnx");
+  ASSERT_EQ(g.nodes().size(), 1u);  // the slope's Reshape is folded
+  EXPECT_EQ(g.tensor(g.nodes()[0].inputs[1]).shape, (ir::Shape{2, 1, 1}));
 }
 
 }  // namespace
