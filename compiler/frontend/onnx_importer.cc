@@ -22,12 +22,16 @@ namespace rknnsim::frontend {
 namespace {
 
 constexpr int64_t kMinOpset = 9;
-constexpr int64_t kMaxOpset = 17;
+// Opsets 18-21 (what current PyTorch and Hugging Face exporters write) are read natively: the ops
+// whose inputs or attributes changed there (Reduce* axes as an input, Split num_outputs, Resize
+// axes/keep_aspect_ratio_policy/half_pixel_symmetric, Pad axes and wrap, Q/DQ output_dtype) parse
+// both forms; Mish (18) and Gelu (20) are ops of their own.
+constexpr int64_t kMaxOpset = 21;
 // What models below kMinOpset are upgraded to: the first opset where Upsample became Resize and
 // the ops' attributes reached the form the importer reads.
 constexpr int64_t kUpgradeOpset = 11;
 constexpr int64_t kMinIrVersion = 3;
-constexpr int64_t kMaxIrVersion = 8;
+constexpr int64_t kMaxIrVersion = 10;  // IR 10 is what opset 21 exporters write
 
 ir::Tensor ConvertInitializer(const onnx::TensorProto& t);
 
@@ -223,7 +227,7 @@ int64_t CheckVersions(onnx::ModelProto& model, const std::string& what) {
   if (model.ir_version() < kMinIrVersion || model.ir_version() > kMaxIrVersion)
     throw Error(what + ": ONNX IR version " + std::to_string(model.ir_version()) + " is outside the supported range " +
                     std::to_string(kMinIrVersion) + "-" + std::to_string(kMaxIrVersion),
-                "re-export with an opset between 9 and 17");
+                "re-export with an opset between 9 and " + std::to_string(kMaxOpset));
   int64_t opset = DefaultOpset(model);
   if (opset >= 1 && opset < kMinOpset) {
     try {
@@ -241,8 +245,9 @@ int64_t CheckVersions(onnx::ModelProto& model, const std::string& what) {
     opset = DefaultOpset(model);
   }
   if (opset < kMinOpset || opset > kMaxOpset)
-    throw Error(what + ": ONNX opset " + std::to_string(opset) + " is not supported (supported: 1-17; below 9 upgraded)",
-                "re-export with torch.onnx.export(..., opset_version=13)");
+    throw Error(what + ": ONNX opset " + std::to_string(opset) + " is not supported (supported: 1-" +
+                    std::to_string(kMaxOpset) + "; below " + std::to_string(kMinOpset) + " upgraded)",
+                "re-export with torch.onnx.export(..., opset_version=" + std::to_string(kMaxOpset) + ")");
   return opset;
 }
 

@@ -36,6 +36,8 @@ enum class OpKind : uint8_t {
   kZeroInsert,  // strides = [s_h, s_w] (docs/quantization.md §21)
   // QDQ models (compiler/ops/quantize_linear.cc); passes/fold_qdq.cc removes them before quantization.
   kQuantizeLinear, kDequantizeLinear,
+  // Activations that became ONNX ops of their own in opsets 18 (Mish) and 20 (Gelu).
+  kGelu, kMish,
 };
 
 // Activation fused into a producing op by the fusion pass (the board reports e.g. "ConvRelu").

@@ -1,4 +1,4 @@
-// Relu and Clip (ONNX opset 6-17). Standalone they keep their input's quantization (the int8 form
+// Relu and Clip (ONNX opset 6-21). Standalone they keep their input's quantization (the int8 form
 // is a clamp in the input domain); usually the fusion pass folds them into the producing op.
 #include <cmath>
 

@@ -1,4 +1,4 @@
-// Add (ONNX opset 7-17), optionally with a fused ReLU/Clip. The float32 reference broadcasts
+// Add (ONNX opset 7-21), optionally with a fused ReLU/Clip. The float32 reference broadcasts
 // numpy-style (compiler/ops/broadcast.h); the int8/fp16 (NPU) kernels handle same-shape operands
 // only, the residual adds CNNs use, and refuse broadcasting with a NodeError.
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Conv (ONNX opset 1-17): 2-D convolution with groups, strides, dilations, explicit pads or auto_pad
+// Conv (ONNX opset 1-21): 2-D convolution with groups, strides, dilations, explicit pads or auto_pad
 // (SAME_UPPER/SAME_LOWER/VALID, resolved to explicit pads at parse time).
 
 #include "common/fp16.h"

@@ -1,4 +1,4 @@
-// The element-wise op group (ONNX opsets 9-17): broadcasting binary arithmetic, variadic Min/Max,
+// The element-wise op group (ONNX opsets 9-21): broadcasting binary arithmetic, variadic Min/Max,
 // unary math and activations, and Cast. All are float32-reference only (run_int8/run_fp16 null),
 // registered by AppendElementwiseOps (elementwise_ops.cc). Add lives in add.cc.
 #pragma once
@@ -34,6 +34,8 @@ extern const OpDef kHardSwishOp;
 extern const OpDef kTanhOp;
 extern const OpDef kEluOp;
 extern const OpDef kSoftplusOp;
+extern const OpDef kGeluOp;
+extern const OpDef kMishOp;
 // elementwise_cast.cc
 extern const OpDef kCastOp;
 

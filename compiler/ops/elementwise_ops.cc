@@ -9,7 +9,7 @@ void AppendElementwiseOps(std::vector<const OpDef*>& ops) {
                          &kMaxOp,         &kSqrtOp,     &kReciprocalOp, &kExpOp,        &kLogOp,
                          &kAbsOp,         &kNegOp,      &kErfOp,       &kLeakyReluOp,   &kPReluOp,
                          &kSigmoidOp,     &kHardSigmoidOp, &kHardSwishOp, &kTanhOp,     &kEluOp,
-                         &kSoftplusOp,    &kCastOp});
+                         &kSoftplusOp,    &kGeluOp,     &kMishOp,      &kCastOp});
 }
 
 }  // namespace rknnsim::ops

@@ -1,4 +1,4 @@
-// Element-wise functions of one input (ONNX opsets 6-17), float32 reference only: Sqrt,
+// Element-wise functions of one input (ONNX opsets 6-21), float32 reference only: Sqrt,
 // Reciprocal, Exp, Log, Abs, Neg, Erf, Sigmoid, Tanh, Softplus, HardSwish and the parameterized
 // activations LeakyRelu (alpha), HardSigmoid (alpha, beta) and Elu (alpha). IEEE semantics
 // throughout: Sqrt/Log of negatives give NaN, Log(0) = -inf, Reciprocal(0) = ±inf.
@@ -43,6 +43,13 @@ void ParseHardSigmoid(const AttrReader& reader, const ir::Graph&, ir::Node& node
 void ParseElu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
   RequireInputs(node, "Elu", 1, 1);
   node.attrs.alpha = FiniteAttr(reader, node, "alpha", 1.0f);
+}
+
+void ParseGelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
+  RequireInputs(node, "Gelu", 1, 1);
+  node.attrs.mode = reader.String("approximate", "none");
+  if (node.attrs.mode != "none" && node.attrs.mode != "tanh")
+    throw NodeError(node, "Gelu approximate='" + node.attrs.mode + "' is not supported", "use none or tanh");
 }
 
 void RunSqrt(FloatArgs& args) { Map(args, [](float v) { return std::sqrt(v); }); }
@@ -90,6 +97,27 @@ void RunElu(FloatArgs& args) {
   Map(args, [alpha](float v) { return v < 0.0f ? alpha * std::expm1(v) : v; });
 }
 
+// x * Phi(x), Phi the standard normal CDF, in double (as erf/tanh of a float would round twice):
+// 0.5 x (1 + erf(x / sqrt 2)), or with approximate = tanh 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+void RunGelu(FloatArgs& args) {
+  if (args.node.attrs.mode == "tanh") {
+    Map(args, [](float v) {
+      const double x = v;
+      return static_cast<float>(0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x))));
+    });
+  } else {
+    Map(args, [](float v) { return static_cast<float>(0.5 * double(v) * (1.0 + std::erf(double(v) * M_SQRT1_2))); });
+  }
+}
+
+// x * tanh(softplus(x)), softplus as in RunSoftplus.
+void RunMish(FloatArgs& args) {
+  Map(args, [](float v) {
+    const double x = v;
+    return static_cast<float>(x * std::tanh((x > 0 ? x : 0.0) + std::log1p(std::exp(-std::fabs(x)))));
+  });
+}
+
 }  // namespace
 
 const OpDef kSqrtOp{ir::OpKind::kSqrt, "Sqrt", ParseUnary, SameShape, RunSqrt, nullptr, nullptr, false};
@@ -102,10 +130,14 @@ const OpDef kErfOp{ir::OpKind::kErf, "Erf", ParseUnary, SameShape, RunErf, nullp
 const OpDef kLeakyReluOp{ir::OpKind::kLeakyRelu, "LeakyRelu", ParseLeakyRelu, SameShape, RunLeakyRelu, nullptr, nullptr, false};
 const OpDef kSigmoidOp{ir::OpKind::kSigmoid, "Sigmoid", ParseUnary, SameShape, RunSigmoid, nullptr, nullptr, false};
 const OpDef kHardSigmoidOp{ir::OpKind::kHardSigmoid, "HardSigmoid", ParseHardSigmoid, SameShape, RunHardSigmoid, nullptr, nullptr, false};
-// opsets: 14-17
+// opsets: 14-21
 const OpDef kHardSwishOp{ir::OpKind::kHardSwish, "HardSwish", ParseUnary, SameShape, RunHardSwish, nullptr, nullptr, false};
 const OpDef kTanhOp{ir::OpKind::kTanh, "Tanh", ParseUnary, SameShape, RunTanh, nullptr, nullptr, false};
 const OpDef kEluOp{ir::OpKind::kElu, "Elu", ParseElu, SameShape, RunElu, nullptr, nullptr, false};
 const OpDef kSoftplusOp{ir::OpKind::kSoftplus, "Softplus", ParseUnary, SameShape, RunSoftplus, nullptr, nullptr, false};
+// opsets: 20-21
+const OpDef kGeluOp{ir::OpKind::kGelu, "Gelu", ParseGelu, SameShape, RunGelu, nullptr, nullptr, false};
+// opsets: 18-21
+const OpDef kMishOp{ir::OpKind::kMish, "Mish", ParseUnary, SameShape, RunMish, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

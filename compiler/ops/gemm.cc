@@ -1,4 +1,4 @@
-// Gemm (ONNX opset 9-17) as used by classifier heads: Y = X · Wᵀ + C with X of shape [M, K].
+// Gemm (ONNX opset 9-21) as used by classifier heads: Y = X · Wᵀ + C with X of shape [M, K].
 // The frontend canonicalizes constant weights to [N, K] (transB = 1) and folds alpha and beta, so
 // the kernels see one form; it is the 1×1 convolution the NPU runs it as.
 #include <Eigen/Core>

@@ -1,4 +1,4 @@
-// Mul (ONNX opsets 7-17). The float32 reference broadcasts numpy-style; the int8/fp16 (NPU)
+// Mul (ONNX opsets 7-21). The float32 reference broadcasts numpy-style; the int8/fp16 (NPU)
 // kernels handle the DPU's two forms (docs/quantization.md §20): same-shape operands, and a
 // [1, C, H, W] tensor times a computed per-channel multiplier [1, C, 1, 1] (squeeze-excitation),
 // in either operand order. Other broadcasts are refused with a NodeError (placement keeps them on

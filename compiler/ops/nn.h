@@ -1,4 +1,4 @@
-// The neural-network op group (ONNX opsets 9-17), float32 reference kernels except AveragePool's
+// The neural-network op group (ONNX opsets 9-21), float32 reference kernels except AveragePool's
 // uniform-window form (the PPU's); the others run on the CPU.
 // Registered by AppendNnOps (nn_ops.cc).
 //

@@ -1,4 +1,4 @@
-// ConvTranspose (ONNX opset 1-17), 2-D: groups, strides, dilations, pads, output_padding, and the
+// ConvTranspose (ONNX opset 1-21), 2-D: groups, strides, dilations, pads, output_padding, and the
 // output_shape / auto_pad forms, which are resolved into explicit pads at parse time.
 // Output size per axis: stride * (in - 1) + output_padding + dilation * (k - 1) + 1 - pad_begin - pad_end.
 #include <Eigen/Core>

@@ -1,4 +1,4 @@
-// MatMul (ONNX opset 9-17): numpy matmul of two operands of rank >= 1. A 1-D A is a row [1, K]
+// MatMul (ONNX opset 9-21): numpy matmul of two operands of rank >= 1. A 1-D A is a row [1, K]
 // and a 1-D B a column [K, 1] (the added axis is dropped from the result); the leading (batch)
 // axes broadcast numpy-style. Each batch entry is one Eigen GEMM.
 #include <Eigen/Core>

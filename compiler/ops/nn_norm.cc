@@ -1,8 +1,8 @@
 // Normalizations, inference form:
 //   BatchNormalization (opset 9-15): y = (x - mean) / sqrt(var + epsilon) * scale + B per channel
 //     (axis 1) of an input [N, C, ...] of rank >= 2; training_mode=1 is refused.
-//   InstanceNormalization (opset 6-17): per (n, c) mean and variance over the spatial axes.
-//   LayerNormalization (opset 17): mean and variance over the axes [axis, rank); Scale and B
+//   InstanceNormalization (opset 6-21): per (n, c) mean and variance over the spatial axes.
+//   LayerNormalization (opset 17-21): mean and variance over the axes [axis, rank); Scale and B
 //     broadcast to those axes. The optional outputs Mean and InvStdDev are produced when listed.
 #include <algorithm>
 #include <cmath>
@@ -219,7 +219,7 @@ const OpDef kBatchNormalizationOp{ir::OpKind::kBatchNormalization, "BatchNormali
                                   InferBatchNorm, BatchNormFloat, nullptr, nullptr, false};
 const OpDef kInstanceNormalizationOp{ir::OpKind::kInstanceNormalization, "InstanceNormalization", ParseInstanceNorm,
                                      InferInstanceNorm, InstanceNormFloat, nullptr, nullptr, false};
-// opsets: 17
+// opsets: 17-21
 // limits: stash_type=1 only
 const OpDef kLayerNormalizationOp{ir::OpKind::kLayerNormalization, "LayerNormalization", ParseLayerNorm,
                                   InferLayerNorm, LayerNormFloat, nullptr, nullptr, false};

@@ -1,7 +1,8 @@
-// ReduceMean/ReduceMax/ReduceMin (opset 1-17: axes attribute), ReduceSum (opset 1-12: axes
-// attribute; 13-17: axes as an optional constant second input, consumed at parse time), all with
+// ReduceMean/ReduceMax/ReduceMin (opset 1-17: axes attribute; 18-21: axes as an optional constant
+// second input), ReduceSum (opset 1-12: axes attribute; 13-21: axes as an optional constant second
+// input); the axes input is consumed at parse time. All with
 // keepdims and noop_with_empty_axes (empty axes reduce everything unless noop_with_empty_axes=1);
-// ArgMax (opset 1-17: axis, keepdims, select_last_index), its indices held as float values.
+// ArgMax (opset 1-21: axis, keepdims, select_last_index), its indices held as float values.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -25,7 +26,7 @@ Reduce KindOf(const ir::Node& node) {
 
 void ParseReduce(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
   const char* op = GetOpDef(node.op).onnx_name;
-  const size_t max_inputs = node.op == ir::OpKind::kReduceSum ? 2 : 1;
+  const size_t max_inputs = node.op == ir::OpKind::kReduceSum || g.opset() >= 18 ? 2 : 1;
   if (node.inputs.empty() || node.inputs.size() > max_inputs || node.inputs[0] < 0)
     throw NodeError(node, std::string(op) + " takes " + (max_inputs == 2 ? "1 or 2 inputs" : "one input"));
   ir::Attributes& a = node.attrs;

@@ -1,4 +1,4 @@
-// Softmax (ONNX opset 9-17). Opset >= 13: along the single axis `axis` (default -1). Opset < 13
+// Softmax (ONNX opset 9-21). Opset >= 13: along the single axis `axis` (default -1). Opset < 13
 // (the graph's opset, read at parse time): the input is coerced to 2-D at `axis` (default 1) and
 // the softmax runs over the flattened axes [axis, rank). The parse records the form in
 // attrs.ints = {1} (coerced) so the kernel does not depend on the opset.

@@ -1,5 +1,5 @@
-// MaxPool (opset 1-17, 2-D, no indices output), GlobalAveragePool (opset 1-17), and the float-only
-// AveragePool (opset 7-17, 2-D) and GlobalMaxPool (opset 1-17, any rank >= 3). Pools accept
+// MaxPool (opset 1-21, 2-D, no indices output), GlobalAveragePool (opset 1-21), and the float-only
+// AveragePool (opset 7-21, 2-D) and GlobalMaxPool (opset 1-21, any rank >= 3). Pools accept
 // auto_pad (resolved to explicit pads at parse time).
 #include <algorithm>
 #include <limits>

@@ -5,7 +5,8 @@
 //                     ONNX's reference, numpy.rint), x / scale in float32; NaN gives the zero point.
 //   DequantizeLinear: y = (x - zero_point) * scale in float32 (x - zero_point is exact).
 // Scale and zero point must be constants: per tensor (one value) or, from opset 13, per axis (a
-// 1-D tensor along `axis`). int16/uint16 and the float8 types need opset 19/21 and are refused.
+// 1-D tensor along `axis`). Opset 21's output_dtype names the type when there is no zero point;
+// int16/uint16, int4, the float8 types and blocked quantization (block_size) are refused.
 #include "compiler/ops/quantize_linear.h"
 
 #include <cmath>
@@ -31,6 +32,9 @@ const ir::Tensor& ConstantInput(const ir::Graph& g, const ir::Node& node, size_t
 void ParseQdq(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
   const char* op = OpName(node);
   RequireInputs(node, op, 2, 3);
+  if (reader.Int("block_size", 0) != 0)
+    throw NodeError(node, std::string(op) + " with blocked quantization (block_size, opset 21) is not supported",
+                    "quantize per tensor or per channel");
   const ir::Tensor& scale = ConstantInput(g, node, 1, "scale");
   const ir::Shape& x_shape = InputShape(g, node, 0);
   const int64_t rank = static_cast<int64_t>(x_shape.size());
@@ -51,13 +55,19 @@ void ParseQdq(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
   for (float s : scale.float_data)
     if (!(s > 0.0f) || !std::isfinite(s))
       throw NodeError(node, std::string(op) + " scale " + std::to_string(s) + " is not positive and finite");
-  int64_t type = kQdqUint8;  // ONNX: without a zero point the integer type is uint8
+  // ONNX: without a zero point the integer type is uint8, or QuantizeLinear's output_dtype (opset 21).
+  int64_t type = IsQuantize(node) ? reader.Int("output_dtype", 0) : 0;
+  if (type == 0) type = kQdqUint8;
   if (node.inputs.size() > 2 && node.inputs[2] >= 0) {
     const ir::Tensor& zp = ConstantInput(g, node, 2, "zero point");
     if (zp.num_elements() != scale.num_elements())
       throw NodeError(node, "zero point has " + std::to_string(zp.num_elements()) + " value(s), scale " +
                                 std::to_string(scale.num_elements()));
+    const int64_t declared = type;
     type = reader.InputType(2);
+    if (IsQuantize(node) && reader.Has("output_dtype") && type != 0 && type != declared)
+      throw NodeError(node, std::string("QuantizeLinear output_dtype ") + OnnxTypeName(declared) + " differs from its zero point's type " +
+                                OnnxTypeName(type));
     if (type == 0)
       throw NodeError(node, std::string(op) + ": the zero point's integer type is unknown",
                       "store the zero point as a uint8 or int8 initializer");
@@ -125,11 +135,11 @@ ir::QuantParams QdqParams(const ir::Graph& graph, const ir::Node& node) {
   return q;
 }
 
-// opsets: 10-17
+// opsets: 10-21
 // limits: constant scale/zero point; per tensor, per axis from opset 13; uint8/int8; folded away in int8 models
 const OpDef kQuantizeLinearOp{ir::OpKind::kQuantizeLinear, "QuantizeLinear", ParseQdq, InferQdq, RunQuantize,
                               nullptr, nullptr, false};
-// opsets: 10-17
+// opsets: 10-21
 // limits: constant scale/zero point; per tensor, per axis from opset 13; uint8/int8/int32; folded away in int8 models
 const OpDef kDequantizeLinearOp{ir::OpKind::kDequantizeLinear, "DequantizeLinear", ParseQdq, InferQdq,
                                 RunDequantize, nullptr, nullptr, false};

@@ -1,4 +1,4 @@
-// QuantizeLinear and DequantizeLinear (ONNX opsets 10-17): the two ops of a QDQ (pre-quantized)
+// QuantizeLinear and DequantizeLinear (ONNX opsets 10-21): the two ops of a QDQ (pre-quantized)
 // model. The float32 reference runs them as ONNX defines them; the compiler never executes them
 // in int8: passes/fold_qdq.cc removes every pair and records its parameters on the IR tensors
 // (docs/quantization.md §18).

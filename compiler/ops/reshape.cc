@@ -1,4 +1,4 @@
-// Flatten (opset 1-17) and Reshape (opset 5-17, constant shape): data is unchanged in NCHW order.
+// Flatten (opset 1-21) and Reshape (opset 5-21, constant shape): data is unchanged in NCHW order.
 #include "compiler/ops/op_list.h"
 #include "compiler/ops/op_util.h"
 

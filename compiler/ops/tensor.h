@@ -1,4 +1,4 @@
-// The data-movement and shape ops (ONNX opsets 9-17), registered by tensor_ops.cc. Every one has a
+// The data-movement and shape ops (ONNX opsets 9-21), registered by tensor_ops.cc. Every one has a
 // float32 reference only (integer tensors such as shapes and indices are held as float32, exact up
 // to 2^24). Parameters that decide output shapes (Slice starts, Pad pads, Resize scales, ...) must
 // be constants: parse() moves them into node.attrs and drops those inputs.

@@ -1,4 +1,4 @@
-// Concat (opset 4-17) and Split (opset 2-17: sizes from the 'split' attribute before opset 13, from
+// Concat (opset 4-21) and Split (opset 2-21: sizes from the 'split' attribute before opset 13, from
 // a constant input since, or equal parts). Both copy contiguous inner blocks with memcpy.
 #include <cstring>
 
@@ -100,18 +100,21 @@ void ParseSplit(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
     split = tensor::ConstInts(g, node, 1, "Split", "'split'");
   node.inputs.resize(1);
   if (split.empty()) {
-    // Equal parts: as many as the node has outputs (opset 18 names the count 'num_outputs').
-    const int64_t parts =
-        reader.Has("num_outputs") ? reader.Int("num_outputs", 0) : static_cast<int64_t>(node.outputs.size());
-    if (parts <= 0)
-      throw NodeError(node, "Split into equal parts needs the number of outputs",
+    // Equal parts: as many as the node has outputs, or opset 18's 'num_outputs', where a length
+    // that does not divide gives ceil(length / parts) to every part but a smaller last one.
+    const bool counted = reader.Has("num_outputs");
+    const int64_t parts = counted ? reader.Int("num_outputs", 0) : static_cast<int64_t>(node.outputs.size());
+    if (parts <= 0 || (counted && parts != static_cast<int64_t>(node.outputs.size())))
+      throw NodeError(node, "Split into equal parts needs the number of outputs (num_outputs = the node's outputs)",
                       "give the split sizes explicitly when exporting");
     const ir::Shape& x = InputShape(g, node, 0);
     const int64_t axis = NormalizeAxis(node, a.axis, static_cast<int64_t>(x.size()), "Split axis");
-    if (x[axis] % parts != 0)
+    const int64_t part = counted ? (x[axis] + parts - 1) / parts : x[axis] / parts;
+    if ((!counted && x[axis] % parts != 0) || (counted && part * (parts - 1) >= x[axis] && parts > 1))
       throw NodeError(node, "cannot split dimension " + std::to_string(x[axis]) + " into " + std::to_string(parts) +
-                                " equal parts");
-    split.assign(static_cast<size_t>(parts), x[axis] / parts);
+                                " parts");
+    split.assign(static_cast<size_t>(parts), part);
+    split.back() = x[axis] - part * (parts - 1);
   }
   for (int64_t v : split)
     if (v < 0) throw NodeError(node, "Split sizes must not be negative");

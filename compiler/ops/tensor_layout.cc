@@ -1,5 +1,5 @@
-// Layout ops: Transpose (opset 1-17), Squeeze / Unsqueeze (axes attribute before opset 13, constant
-// input since), DepthToSpace (opset 1-17, DCR and CRD) and SpaceToDepth (opset 1-17). The last two
+// Layout ops: Transpose (opset 1-21), Squeeze / Unsqueeze (axes attribute before opset 13, constant
+// input since), DepthToSpace (opset 1-21, DCR and CRD) and SpaceToDepth (opset 1-21). The last two
 // are a transpose of a 6-D view.
 #include <algorithm>
 

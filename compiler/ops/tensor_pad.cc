@@ -1,5 +1,6 @@
-// Pad (opset 2-17): modes constant, reflect and edge; pads and value as attributes before opset 11,
-// as constant inputs (pads, optional constant_value) since. Negative pads crop.
+// Pad (opset 2-21): modes constant, reflect, edge and wrap (opset 19); pads and value as attributes
+// before opset 11, as constant inputs (pads, optional constant_value, and from opset 18 the axes
+// the pads are for) since. Negative pads crop.
 #include <algorithm>
 
 #include "compiler/ops/op_util.h"
@@ -11,12 +12,31 @@ namespace {
 
 using tensor::HasInput;
 
+// Opset 18: the pads [begins..., ends...] are for the listed axes only; the others are not padded.
+void SpreadOverAxes(const std::vector<int64_t>& axes, const ir::Graph& g, ir::Node& node) {
+  const int64_t rank = static_cast<int64_t>(InputShape(g, node, 0).size());
+  std::vector<int64_t>& pads = node.attrs.ints;
+  if (pads.size() != 2 * axes.size())
+    throw NodeError(node, "Pad has " + std::to_string(pads.size()) + " pads for " + std::to_string(axes.size()) +
+                              " axes (needs " + std::to_string(2 * axes.size()) + ")");
+  std::vector<int64_t> full(static_cast<size_t>(2 * rank), 0);
+  std::vector<bool> seen(static_cast<size_t>(rank), false);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    const size_t axis = static_cast<size_t>(tensor::NormalizeAxis(node, axes[i], rank, "Pad axes entry"));
+    if (seen[axis]) throw NodeError(node, "Pad axes repeat axis " + std::to_string(axis));
+    seen[axis] = true;
+    full[axis] = pads[i];
+    full[axis + static_cast<size_t>(rank)] = pads[i + axes.size()];
+  }
+  pads = full;
+}
+
 void ParsePad(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
   if (!HasInput(node, 0)) throw NodeError(node, "Pad takes a data input");
   ir::Attributes& a = node.attrs;
   a.mode = reader.String("mode", "constant");
-  if (a.mode != "constant" && a.mode != "reflect" && a.mode != "edge")
-    throw NodeError(node, "Pad mode '" + a.mode + "' is not supported", "use constant, reflect or edge");
+  if (a.mode != "constant" && a.mode != "reflect" && a.mode != "edge" && a.mode != "wrap")
+    throw NodeError(node, "Pad mode '" + a.mode + "' is not supported", "use constant, reflect, edge or wrap");
   float value = 0.0f;
   if (reader.Has("pads")) {  // opset < 11
     a.ints = reader.Ints("pads");
@@ -29,7 +49,7 @@ void ParsePad(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
       if (v.size() > 1) throw NodeError(node, "Pad constant_value must be a scalar");
       if (!v.empty()) value = v[0];
     }
-    if (HasInput(node, 3)) throw NodeError(node, "Pad with 'axes' (opset 18) is not supported", "export with opset 17");
+    if (HasInput(node, 3)) SpreadOverAxes(tensor::ConstInts(g, node, 3, "Pad", "'axes'"), g, node);
   }
   a.floats = {value};
   node.inputs.resize(1);
@@ -59,6 +79,7 @@ std::vector<ir::Shape> InferPad(const ir::Graph& g, const ir::Node& node) {
 int64_t SourceIndex(const std::string& mode, int64_t i, int64_t dim) {
   if (i >= 0 && i < dim) return i;
   if (mode == "edge") return std::clamp<int64_t>(i, 0, dim - 1);
+  if (mode == "wrap") return (i % dim + dim) % dim;
   if (mode == "reflect") {
     if (dim == 1) return 0;
     const int64_t period = 2 * (dim - 1);
@@ -83,7 +104,7 @@ void RunPad(FloatArgs& args) {
 
 }  // namespace
 
-// limits: pads and value must be constant (folded); modes constant/reflect/edge; no axes input
+// limits: pads, value and axes must be constant (folded); modes constant/reflect/edge/wrap
 const OpDef kPadOp{ir::OpKind::kPad, "Pad", ParsePad, InferPad, RunPad, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

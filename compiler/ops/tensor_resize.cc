@@ -1,4 +1,4 @@
-// Resize (opset 10-17) and Upsample (opset 9): nearest on any axes, linear (bilinear) and cubic
+// Resize (opset 10-21) and Upsample (opset 9): nearest on any axes, linear (bilinear) and cubic
 // (bicubic) on the last two axes. Scales or sizes come from constant inputs; roi is ignored
 // (tf_crop_and_resize is refused). Scales fed as a graph input at run time are taken when the
 // model declares the output's shape (as ONNX's own test cases do); the kernel then checks that the
@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "compiler/ops/op_util.h"
 #include "compiler/ops/tensor.h"
@@ -44,6 +45,50 @@ bool SetScales(const AttrReader& reader, const ir::Graph& g, ir::Node& node, siz
   return false;
 }
 
+// Opset 18: scales or sizes may name only some axes (`axes`; the others keep their length), and
+// sizes may keep the aspect ratio (`keep_aspect_ratio_policy` not_larger / not_smaller: one scale
+// for the named axes, the smallest / largest of size / length, and each length rounded half up).
+// Rewrites attrs.floats / attrs.ints to one entry per input axis.
+void ApplyOpset18Axes(std::vector<int64_t> axes, const std::string& policy, const ir::Shape& x, ir::Node& node) {
+  ir::Attributes& a = node.attrs;
+  const int64_t rank = static_cast<int64_t>(x.size());
+  if (axes.empty())
+    for (int64_t d = 0; d < rank; ++d) axes.push_back(d);
+  const size_t given = a.floats.empty() ? a.ints.size() : a.floats.size();
+  if (given != axes.size())
+    throw NodeError(node, std::string(a.floats.empty() ? "sizes" : "scales") + " have " + std::to_string(given) +
+                              " entries for " + std::to_string(axes.size()) + " axes");
+  std::vector<bool> seen(x.size(), false);
+  for (int64_t& axis : axes) {
+    axis = tensor::NormalizeAxis(node, axis, rank, "Resize axes entry");
+    if (seen[static_cast<size_t>(axis)]) throw NodeError(node, "Resize axes repeat axis " + std::to_string(axis));
+    seen[static_cast<size_t>(axis)] = true;
+  }
+  if (policy != "stretch" && policy != "not_larger" && policy != "not_smaller")
+    throw NodeError(node, "Resize keep_aspect_ratio_policy '" + policy + "' is not supported",
+                    "use stretch, not_larger or not_smaller");
+  if (!a.floats.empty()) {  // the policy applies to sizes only
+    std::vector<float> scales(x.size(), 1.0f);
+    for (size_t i = 0; i < axes.size(); ++i) scales[static_cast<size_t>(axes[i])] = a.floats[i];
+    a.floats = scales;
+    return;
+  }
+  std::vector<int64_t> sizes(x.begin(), x.end());
+  if (policy == "stretch") {
+    for (size_t i = 0; i < axes.size(); ++i) sizes[static_cast<size_t>(axes[i])] = a.ints[i];
+  } else {
+    double scale = policy == "not_larger" ? std::numeric_limits<double>::infinity() : 0.0;
+    for (size_t i = 0; i < axes.size(); ++i) {
+      const double s = static_cast<double>(a.ints[i]) / static_cast<double>(x[static_cast<size_t>(axes[i])]);
+      scale = policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
+    }
+    for (int64_t axis : axes)
+      sizes[static_cast<size_t>(axis)] =
+          static_cast<int64_t>(std::floor(scale * static_cast<double>(x[static_cast<size_t>(axis)]) + 0.5));
+  }
+  a.ints = sizes;
+}
+
 void ParseResize(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
   if (!HasInput(node, 0)) throw NodeError(node, "Resize takes a data input");
   ir::Attributes& a = node.attrs;
@@ -52,9 +97,9 @@ void ParseResize(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
   a.cubic_coeff_a = reader.Float("cubic_coeff_a", -0.75f);
   a.exclude_outside = reader.Int("exclude_outside", 0) != 0;
   bool run_time_scales = false;
-  if (reader.Int("antialias", 0) != 0 || reader.Has("axes") ||
-      reader.String("keep_aspect_ratio_policy", "stretch") != "stretch")
-    throw NodeError(node, "Resize attributes of opset 18 are not supported", "export with opset 17 or lower");
+  if (reader.Int("antialias", 0) != 0)
+    throw NodeError(node, "Resize with antialias=1 (opset 18) is not supported",
+                    "export without antialiasing (PyTorch: interpolate(..., antialias=False))");
   if (g.opset() < 11) {  // opset 10: X, scales
     a.coordinate_mode = "asymmetric";
     a.nearest_mode = "floor";
@@ -68,9 +113,10 @@ void ParseResize(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
                       "crop with Slice, then Resize");
     if (a.coordinate_mode != "half_pixel" && a.coordinate_mode != "asymmetric" &&
         a.coordinate_mode != "align_corners" && a.coordinate_mode != "pytorch_half_pixel" &&
-        a.coordinate_mode != "tf_half_pixel_for_nn")
+        a.coordinate_mode != "tf_half_pixel_for_nn" && a.coordinate_mode != "half_pixel_symmetric")
       throw NodeError(node, "Resize coordinate_transformation_mode '" + a.coordinate_mode + "' is not supported",
-                      "use half_pixel, pytorch_half_pixel, align_corners, asymmetric or tf_half_pixel_for_nn");
+                      "use half_pixel, half_pixel_symmetric, pytorch_half_pixel, align_corners, asymmetric or "
+                      "tf_half_pixel_for_nn");
     a.nearest_mode = reader.String("nearest_mode", "round_prefer_floor");
     if (a.nearest_mode != "round_prefer_floor" && a.nearest_mode != "round_prefer_ceil" && a.nearest_mode != "floor" &&
         a.nearest_mode != "ceil")
@@ -89,6 +135,12 @@ void ParseResize(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
     }
   }
   if (a.floats.empty() && a.ints.empty()) throw NodeError(node, "Resize has neither scales nor sizes");
+  if (reader.Has("axes") || reader.Has("keep_aspect_ratio_policy")) {
+    if (run_time_scales)
+      throw NodeError(node, "Resize with axes or keep_aspect_ratio_policy needs constant scales or sizes");
+    ApplyOpset18Axes(reader.Ints("axes"), reader.String("keep_aspect_ratio_policy", "stretch"),
+                     InputShape(g, node, 0), node);
+  }
   if (!run_time_scales) node.inputs.resize(1);
 }
 
@@ -168,6 +220,11 @@ T SourceCoord(const std::string& mode, const Axis& ax, int64_t o) {
   if (mode == "align_corners") return resized == T(1) ? T(0) : x * static_cast<T>(ax.in - 1) / (resized - T(1));
   if (mode == "pytorch_half_pixel") return resized > T(1) ? (x + T(0.5)) / scale - T(0.5) : T(0);
   if (mode == "tf_half_pixel_for_nn") return (x + T(0.5)) / scale;
+  if (mode == "half_pixel_symmetric") {  // opset 19: half_pixel re-centred when the length was rounded
+    const T adjustment = static_cast<T>(ax.out) / resized;
+    const T offset = static_cast<T>(ax.in) / T(2) * (T(1) - adjustment);
+    return offset + (x + T(0.5)) / scale - T(0.5);
+  }
   return (x + T(0.5)) / scale - T(0.5);  // half_pixel
 }
 
@@ -345,7 +402,7 @@ std::vector<std::vector<int64_t>> NearestResizeMaps(const ir::Graph& g, const ir
   return NearestMaps(node.attrs, ResolveAxes(node, InputShape(g, node, 0)));
 }
 
-// opsets: 10-17
+// opsets: 10-21
 // limits: nearest: any axis, linear/cubic: last two axes; no tf_crop_and_resize; opset 10: asymmetric+floor; scales fed at run time: float32 reference only, with a declared output shape
 const OpDef kResizeOp{ir::OpKind::kResize, "Resize", ParseResize, InferResize, RunResize, RunResizeInt8, RunResizeFp16,
                       true};

@@ -1,4 +1,4 @@
-// Shape (opset 1-17, start/end of opset 15), ConstantOfShape (opset 9-17) and Range (opset 11-17).
+// Shape (opset 1-21, start/end of opset 15), ConstantOfShape (opset 9-21) and Range (opset 11-21).
 // Their values depend only on static shapes and constants, so the frontend folds them.
 #include <algorithm>
 #include <cmath>
@@ -98,7 +98,7 @@ const OpDef kShapeOp{ir::OpKind::kShape, "Shape", ParseShape, InferShape, RunSha
 // limits: shape must be constant; always folded at import
 const OpDef kConstantOfShapeOp{ir::OpKind::kConstantOfShape, "ConstantOfShape", ParseConstantOfShape,
                                InferConstantOfShape, RunConstantOfShape, nullptr, nullptr, false};
-// opsets: 11-17
+// opsets: 11-21
 // limits: start, limit and delta must be constant scalars; always folded at import
 const OpDef kRangeOp{ir::OpKind::kRange, "Range", ParseRange, InferRange, RunRange, nullptr, nullptr, false};
 

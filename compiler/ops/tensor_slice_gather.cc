@@ -1,5 +1,5 @@
-// Slice (opset 1-17: starts/ends/axes attributes before opset 10, constant inputs with steps since)
-// and Gather (opset 1-17: constant or computed indices along any axis, negative indices allowed).
+// Slice (opset 1-21: starts/ends/axes attributes before opset 10, constant inputs with steps since)
+// and Gather (opset 1-21: constant or computed indices along any axis, negative indices allowed).
 #include <algorithm>
 #include <cstring>
 

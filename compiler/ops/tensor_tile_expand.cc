@@ -1,4 +1,4 @@
-// Tile (opset 6-17, constant repeats) and Expand (opset 8-17, constant shape, numpy broadcasting).
+// Tile (opset 6-21, constant repeats) and Expand (opset 8-21, constant shape, numpy broadcasting).
 #include "compiler/ops/op_util.h"
 #include "compiler/ops/tensor.h"
 #include "compiler/ops/tensor_util.h"
