@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "compiler/ops/custom_op.h"
 #include "isa/platform_config.h"
 #include "python/session.h"
 
@@ -77,6 +78,69 @@ void SetLogging(bool verbose, const std::string& file) {
   spdlog::set_default_logger(logger);
 }
 
+// A Python callable the C++ side keeps: destroyed under the GIL, or leaked when the interpreter
+// has already finalized (the registry outlives it).
+std::shared_ptr<py::function> KeepCallable(py::function fn) {
+  return std::shared_ptr<py::function>(new py::function(std::move(fn)), [](py::function* f) {
+    if (!Py_IsInitialized()) return;
+    py::gil_scoped_acquire gil;
+    delete f;
+  });
+}
+
+// Custom operator kernels that call back into Python (rknn_sim.api.RKNN.reg_custom_op). The
+// compiler may call them from any thread, so each call takes the GIL; the entry points below that
+// can reach them release it while C++ works.
+void RegisterCustomOp(const std::string& op_type, py::function infer, py::function compute) {
+  auto infer_fn = KeepCallable(std::move(infer)), compute_fn = KeepCallable(std::move(compute));
+  rknnsim::ops::CustomOpKernel kernel;
+  kernel.infer = [infer_fn](const rknnsim::ir::Node& node, const std::vector<rknnsim::ir::Shape>& inputs) {
+    py::gil_scoped_acquire gil;
+    try {
+      return (*infer_fn)(node.attrs.mode, node.name, node.attrs.custom_attrs, inputs)
+          .cast<std::vector<rknnsim::ir::Shape>>();
+    } catch (const py::error_already_set& e) {
+      throw rknnsim::Error("node '" + node.name + "': shape_infer of custom operator '" + node.attrs.mode +
+                           "' raised " + e.what());
+    } catch (const py::cast_error&) {
+      throw rknnsim::Error("node '" + node.name + "': shape_infer of custom operator '" + node.attrs.mode +
+                               "' did not return a list of shapes",
+                           "return (out_shapes, out_dtypes), out_shapes a list of integer lists");
+    }
+  };
+  kernel.compute = [compute_fn](rknnsim::ops::CustomOpCall& call) {
+    py::gil_scoped_acquire gil;
+    const rknnsim::ir::Node& node = call.node;
+    std::vector<FloatArray> outputs;
+    try {
+      py::list inputs;
+      for (size_t i = 0; i < call.inputs.size(); ++i) inputs.append(ToArray(*call.inputs[i], call.input_shapes[i]));
+      outputs = (*compute_fn)(node.attrs.mode, node.name, node.attrs.custom_attrs, inputs)
+                    .cast<std::vector<FloatArray>>();
+    } catch (const py::error_already_set& e) {
+      throw rknnsim::Error("node '" + node.name + "': compute of custom operator '" + node.attrs.mode + "' raised " +
+                           e.what());
+    } catch (const py::cast_error&) {
+      throw rknnsim::Error("node '" + node.name + "': compute of custom operator '" + node.attrs.mode +
+                               "' did not return a list of arrays",
+                           "return a list with one numpy array per output");
+    }
+    if (outputs.size() != call.outputs.size())
+      throw rknnsim::Error("node '" + node.name + "': compute of custom operator '" + node.attrs.mode + "' returned " +
+                           std::to_string(outputs.size()) + " array(s) for " + std::to_string(call.outputs.size()) +
+                           " output(s)");
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      if (outputs[i].size() != rknnsim::ir::NumElements(call.output_shapes[i]))
+        throw rknnsim::Error("node '" + node.name + "': compute of custom operator '" + node.attrs.mode +
+                                 "' returned " + std::to_string(outputs[i].size()) + " values for output " +
+                                 std::to_string(i) + " of shape " + rknnsim::ir::ShapeToString(call.output_shapes[i]),
+                             "return arrays of the shapes shape_infer gives");
+      call.outputs[i]->assign(outputs[i].data(), outputs[i].data() + outputs[i].size());
+    }
+  };
+  rknnsim::ops::RegisterCustomOp(op_type, std::move(kernel));
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -102,12 +166,20 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("image_inputs", [](const Model& x) { return Describe(x.ImageInputs()); })
       .def_property_readonly("batch", [](const Model& x) { return x.compiled.program.batch; });
 
+  m.def("register_custom_op", &RegisterCustomOp);
   m.def("inspect_onnx", [](const std::string& path, const py::dict& options) {
-    const auto info = rknnsim::python::InspectOnnx(path, MakeOptions(options));
+    const rknnsim::runtime::ConvertOptions o = MakeOptions(options);
+    rknnsim::python::OnnxInfo info;
+    {
+      py::gil_scoped_release release;  // custom operators' shape rules call back into Python
+      info = rknnsim::python::InspectOnnx(path, o);
+    }
     return py::make_tuple(Describe(info.inputs), Describe(info.outputs));
   });
   m.def("build", [](const std::string& path, const py::dict& options) {
-    return rknnsim::python::BuildModel(path, MakeOptions(options));
+    const rknnsim::runtime::ConvertOptions o = MakeOptions(options);
+    py::gil_scoped_release release;  // calibration may run custom operators on several threads
+    return rknnsim::python::BuildModel(path, o);
   });
   m.def("load", &rknnsim::python::LoadModel);
   m.def("load_rockchip", &rknnsim::python::LoadRockchipModel);
@@ -132,7 +204,12 @@ PYBIND11_MODULE(_core, m) {
   });
   m.def("simulate", [](const Model& model, const std::string& target, const std::vector<FloatArray>& inputs,
                        uint32_t core_mask) {
-    const auto result = rknnsim::python::Simulate(model, target, ToSample(inputs), core_mask);
+    const rknnsim::quant::Sample sample = ToSample(inputs);
+    rknnsim::python::Inference result;
+    {
+      py::gil_scoped_release release;
+      result = rknnsim::python::Simulate(model, target, sample, core_mask);
+    }
     py::list outputs;
     const auto infos = model.Outputs();
     for (size_t i = 0; i < result.outputs.size(); ++i) outputs.append(ToArray(result.outputs[i], infos[i].shape));
@@ -147,6 +224,8 @@ PYBIND11_MODULE(_core, m) {
     return py::make_tuple(memory.text, JsonToPython(memory.json));
   });
   m.def("accuracy_analysis", [](const Model& model, const std::vector<FloatArray>& inputs, const std::string& dir) {
-    return rknnsim::python::AccuracyAnalysis(model, ToSample(inputs), dir);
+    const rknnsim::quant::Sample sample = ToSample(inputs);
+    py::gil_scoped_release release;
+    return rknnsim::python::AccuracyAnalysis(model, sample, dir);
   });
 }

@@ -45,7 +45,7 @@ static_assert(int(fb::OpKind::Conv) == int(ir::OpKind::kConv) && int(fb::OpKind:
               int(fb::OpKind::Sub) == int(ir::OpKind::kSub) && int(fb::OpKind::ConvTranspose) == int(ir::OpKind::kConvTranspose) &&
               int(fb::OpKind::Concat) == int(ir::OpKind::kConcat) && int(fb::OpKind::Swish) == int(ir::OpKind::kSwish) &&
               int(fb::OpKind::ZeroInsert) == int(ir::OpKind::kZeroInsert) &&
-              int(fb::OpKind::MAX) == int(ir::OpKind::kMish),
+              int(fb::OpKind::MAX) == int(ir::OpKind::kCustom),
               "runtime/model_file.fbs OpKind must list ir::OpKind in order");
 static_assert(int(fb::Activation::None) == int(ir::Activation::kNone) &&
               int(fb::Activation::Relu) == int(ir::Activation::kRelu) &&
@@ -143,6 +143,7 @@ Off<fb::Attributes> WriteAttributes(Builder& b, const ir::Attributes& a) {
   const auto coordinate_mode = b.CreateString(a.coordinate_mode);
   const auto nearest_mode = b.CreateString(a.nearest_mode);
   const auto output_padding = b.CreateVector(a.output_padding);
+  const auto custom_attrs = b.CreateString(a.custom_attrs);
   fb::AttributesBuilder ab(b);
   ab.add_kernel(kernel);
   ab.add_strides(strides);
@@ -173,6 +174,7 @@ Off<fb::Attributes> WriteAttributes(Builder& b, const ir::Attributes& a) {
   ab.add_output_padding(output_padding);
   ab.add_cubic_coeff_a(a.cubic_coeff_a);
   ab.add_exclude_outside(a.exclude_outside);
+  ab.add_custom_attrs(custom_attrs);
   return ab.Finish();
 }
 
@@ -446,6 +448,7 @@ class Reader {
     out.output_padding = Scalars(a->output_padding());
     out.cubic_coeff_a = a->cubic_coeff_a();
     out.exclude_outside = a->exclude_outside();
+    out.custom_attrs = String(a->custom_attrs());
     return out;
   }
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
 #include <onnx/onnx_pb.h>
 
 #include <onnx/checker.h>
@@ -14,6 +15,7 @@
 #include "common/file_io.h"
 #include "compiler/frontend/onnx_decompose.h"
 #include "compiler/frontend/onnx_windows_1d.h"
+#include "compiler/ops/custom_op.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/ops/quantize_linear.h"
@@ -285,6 +287,29 @@ void CanonicalizeGemm(ir::Graph& g, ir::Node& node) {
   a.alpha = a.beta = 1.0f;
 }
 
+// A custom node's attributes as the JSON object ops::kCustomOp keeps (numbers, strings, lists of
+// them; tensors as their values).
+std::string AttributesAsJson(const onnx::NodeProto& n) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const onnx::AttributeProto& a : n.attribute()) {
+    switch (a.type()) {
+      case onnx::AttributeProto::FLOAT: j[a.name()] = a.f(); break;
+      case onnx::AttributeProto::INT: j[a.name()] = a.i(); break;
+      case onnx::AttributeProto::STRING: j[a.name()] = a.s(); break;
+      case onnx::AttributeProto::FLOATS: j[a.name()] = std::vector<float>(a.floats().begin(), a.floats().end()); break;
+      case onnx::AttributeProto::INTS: j[a.name()] = std::vector<int64_t>(a.ints().begin(), a.ints().end()); break;
+      case onnx::AttributeProto::STRINGS:
+        j[a.name()] = std::vector<std::string>(a.strings().begin(), a.strings().end());
+        break;
+      case onnx::AttributeProto::TENSOR: j[a.name()] = ConvertInitializer(a.t()).float_data; break;
+      default:
+        throw Error("node '" + n.name() + "': custom operator attribute '" + a.name() + "' has a type rknn-sim cannot keep",
+                    "use numbers, strings, lists of them or a tensor");
+    }
+  }
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // string attributes may not be UTF-8
+}
+
 // Ops whose output shape depends on the data: the NPU toolchain cannot compile them (manual §7).
 bool IsDataDependentOp(const std::string& op_type) {
   static const std::set<std::string> ops = {"NonZero", "NonMaxSuppression", "TopK", "Loop", "If", "Scan",
@@ -406,8 +431,12 @@ class OnnxImporter {
 
   void ImportNode(const onnx::NodeProto& np, int index) {
     const std::string name = np.name().empty() ? np.op_type() + "_" + std::to_string(index) : np.name();
-    if (!np.domain().empty() && np.domain() != "ai.onnx")
-      throw Error("node '" + name + "': operator domain '" + np.domain() + "' is not supported");
+    const bool custom = !np.domain().empty() && np.domain() != "ai.onnx";
+    if (custom && !ops::FindCustomOp(np.op_type()))
+      throw Error("node '" + name + "': operator '" + np.op_type() + "' of domain '" + np.domain() +
+                      "' is not supported",
+                  "if it is a custom operator, register it before loading the model (Python: "
+                  "rknn.reg_custom_op(obj) with op_type, shape_infer and compute)");
     if (np.op_type() == "Constant") return ImportConstant(np, name);
     const std::vector<onnx::NodeProto> parts =
         Decompose(np, name, source_opset_, [this](const std::string& tensor) { return Facts(tensor); });
@@ -420,7 +449,7 @@ class OnnxImporter {
       if (types_.count(np.input(0))) types_[np.output(0)] = types_[np.input(0)];
       return;
     }
-    const ops::OpDef* def = ops::FindOnnxOp(np.op_type());
+    const ops::OpDef* def = custom ? &ops::kCustomOp : ops::FindOnnxOp(np.op_type());
     if (!def && IsDataDependentOp(np.op_type()))
       throw Error("node '" + name + "': operator '" + np.op_type() + "' makes tensor shapes depend on the data, "
                   "which the NPU cannot compile",
@@ -445,6 +474,7 @@ class OnnxImporter {
     if (np.output_size() < 1) throw ops::NodeError(node, "node has no output");
     // Placeholder ids so parse() can see how many outputs the node has (Split).
     node.outputs.assign(static_cast<size_t>(np.output_size()), -1);
+    if (custom) node.attrs.mode = np.op_type(), node.attrs.custom_attrs = AttributesAsJson(np);
     const OnnxAttrReader reader(np, types_, declared_shapes_);
     def->parse(reader, g_, node);
     while (!node.inputs.empty() && node.inputs.back() < 0) node.inputs.pop_back();

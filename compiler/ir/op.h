@@ -38,6 +38,8 @@ enum class OpKind : uint8_t {
   kQuantizeLinear, kDequantizeLinear,
   // Activations that became ONNX ops of their own in opsets 18 (Mish) and 20 (Gelu).
   kGelu, kMish,
+  // A user-registered operator (compiler/ops/custom_op.h): op_type in attrs.mode.
+  kCustom,
 };
 
 // Activation fused into a producing op by the fusion pass (the board reports e.g. "ConvRelu").
@@ -69,6 +71,7 @@ struct Attributes {
   std::string nearest_mode;        // Resize nearest_mode
   float cubic_coeff_a = -0.75f;    // Resize cubic
   bool exclude_outside = false;    // Resize cubic
+  std::string custom_attrs;        // custom operators: the node's attributes as a JSON object
   float epsilon = 1e-5f;           // normalizations
   int64_t keepdims = 1;            // Reduce*, ArgMax
   int64_t blocksize = 0;           // DepthToSpace/SpaceToDepth

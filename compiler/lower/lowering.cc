@@ -147,7 +147,7 @@ class Lowerer {
 
   uint32_t AddLayer(const ir::Node& n, uint64_t macs, const char* target = "NPU") {
     isa::Layer layer;
-    layer.name = std::string(ops::GetOpDef(n.op).onnx_name) + ":" + n.name;
+    layer.name = ops::OnnxOpType(n) + ":" + n.name;
     layer.op_type = ops::ReportOpType(n);
     layer.data_type = IsInt8(n.outputs[0]) ? "INT8" : "FLOAT16";
     layer.target = target;

@@ -77,6 +77,8 @@ const OpDef& GetOpDef(ir::OpKind kind);
 // Every registered op (for docs and tests).
 const std::vector<const OpDef*>& AllOps();
 const OpDef* FindOnnxOp(const std::string& onnx_name);
+// The node's ONNX op_type (a custom operator's own, e.g. "cstDualResidual").
+std::string OnnxOpType(const ir::Node& node);
 // The OpType the board's perf table prints, with fused activation (e.g. "ConvRelu").
 std::string ReportOpType(const ir::Node& node);
 

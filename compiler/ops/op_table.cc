@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "compiler/ops/custom_op.h"
 #include "compiler/ops/op_list.h"
 #include "compiler/ops/quantize_linear.h"
 
@@ -14,7 +15,7 @@ const std::vector<const OpDef*>& AllOps() {
     AppendElementwiseOps(list);
     AppendNnOps(list);
     AppendTensorOps(list);
-    list.insert(list.end(), {&kQuantizeLinearOp, &kDequantizeLinearOp});
+    list.insert(list.end(), {&kQuantizeLinearOp, &kDequantizeLinearOp, &kCustomOp});
     return list;
   }();
   return ops;
@@ -32,8 +33,12 @@ const OpDef* FindOnnxOp(const std::string& onnx_name) {
   return nullptr;
 }
 
+std::string OnnxOpType(const ir::Node& node) {
+  return node.op == ir::OpKind::kCustom ? node.attrs.mode : GetOpDef(node.op).onnx_name;
+}
+
 std::string ReportOpType(const ir::Node& node) {
-  std::string type = GetOpDef(node.op).onnx_name;
+  std::string type = OnnxOpType(node);
   switch (node.attrs.activation) {
     case ir::Activation::kRelu: return type + "Relu";
     case ir::Activation::kClip: return type + "Clip";

@@ -19,6 +19,7 @@ import traceback
 import numpy as np
 
 from .. import _core
+from . import custom_op as custom_op_api
 from . import hybrid
 from . import rockchip_rknn
 from .errors import UserError as _UserError
@@ -161,6 +162,7 @@ class RKNN:
         self._verbose = bool(verbose)
         _core.set_logging(self._verbose, verbose_file or '')
         self._config = None    # config() settings
+        self._custom_ops = {}  # reg_custom_op: op_type -> the registered object (kept alive)
         self._load = None      # load_onnx() settings and the model's I/O
         self._model = None     # compiled model (build or load_rknn)
         self._runtime = None   # init_runtime() settings
@@ -214,6 +216,21 @@ class RKNN:
             'custom_string': custom_string,
             'single_core_mode': bool(single_core_mode),
         }
+        return 0
+
+    @_api(-1)
+    def reg_custom_op(self, custom_op):
+        """Registers a custom operator (see rknn_sim.api.custom_op) for the models loaded after it."""
+        try:
+            op_type = custom_op_api.check(custom_op)
+        except ValueError as e:
+            raise _UserError(str(e), 'see the custom operator class contract in docs/python_api.md')
+        if self._load is not None or self._model is not None:
+            raise _UserError("register custom operator '%s' before load_onnx" % op_type,
+                             'call reg_custom_op right after config()')
+        _core.register_custom_op(op_type, *custom_op_api.callbacks(custom_op))
+        self._custom_ops[op_type] = custom_op
+        _log('info', "reg_custom_op: '%s' runs on the CPU" % op_type)
         return 0
 
     @_api(-1)

@@ -1,0 +1,128 @@
+"""Custom operators through rknn_sim.api.RKNN.reg_custom_op, on Rockchip's own example: the
+toolkit's dual_residual model (one cstDualResidual node of domain rknn_cst, r1 = x*alpha - y,
+r2 = y*alpha - x) with the inputs and expected outputs Rockchip ships with it.
+
+- float (do_quantization=False, fp16) and int8 builds: inference matches Rockchip's outputs (fp16
+  within 1e-2, int8 within a few quantization steps), eval_perf lists the op on the CPU by its
+  op_type, and export_rknn / load_rknn / inference give the same outputs;
+- misuse gives E lines and -1: an unregistered op (load_onnx names it), an object without
+  compute, reg_custom_op after load_onnx, a compute that returns the wrong shape.
+usage: test_custom_op.py --data SHARED/data/rknn/custom_op --work DIR
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+
+from rknn_sim.api import RKNN
+from rknn_sim.api.custom_op import get_node_attr
+
+
+class cstDualResidual:  # noqa: N801 (the toolkit's naming)
+    op_type = 'cstDualResidual'
+
+    def shape_infer(self, node, in_shapes, in_dtypes):
+        return [in_shapes[0], in_shapes[1]], [in_dtypes[0], in_dtypes[1]]
+
+    def compute(self, node, inputs):
+        alpha = get_node_attr(node, 'alpha')
+        x, y = inputs
+        return [x * alpha - y, y * alpha - x]
+
+
+class WrongShape(cstDualResidual):
+    def compute(self, node, inputs):
+        return [inputs[0][:, :1], inputs[1]]
+
+
+class NoCompute:
+    op_type = 'cstDualResidual'
+
+    def shape_infer(self, node, in_shapes, in_dtypes):
+        return in_shapes, in_dtypes
+
+
+failures = []
+
+
+def expect(label, ok, detail=''):
+    print('%-4s %-55s %s' % ('ok' if ok else 'FAIL', label, detail))
+    if not ok:
+        failures.append(label)
+
+
+def build(model, op, work, quantize, capsys_label):
+    rknn = RKNN()
+    rknn.config(target_platform='rk3588')
+    if op is not None:
+        assert rknn.reg_custom_op(op) == 0
+    if rknn.load_onnx(model) != 0:
+        return rknn, -1
+    dataset = ''
+    if quantize:
+        dataset = os.path.join(work, 'dataset.txt')
+    ret = rknn.build(do_quantization=quantize, dataset=dataset or None)
+    return rknn, ret
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--work', required=True)
+    args = ap.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    model = os.path.join(args.data, 'dual_residual.onnx')
+    inputs = [np.load(os.path.join(args.data, 'dual_residual_input_%d.npy' % i)) for i in range(2)]
+    expected = [np.load(os.path.join(args.data, 'dual_residual_output_%d.npy' % i)) for i in range(2)]
+    with open(os.path.join(args.work, 'dataset.txt'), 'w') as f:
+        names = []
+        for i, x in enumerate(inputs):
+            names.append(os.path.join(args.work, 'x%d.npy' % i))
+            np.save(names[-1], x)
+        f.write(' '.join(names) + '\n')
+
+    for quantize, tolerance in ((False, 1e-2), (True, None)):
+        label = 'int8' if quantize else 'fp16'
+        rknn, ret = build(model, cstDualResidual(), args.work, quantize, label)
+        expect('%s build' % label, ret == 0)
+        if ret != 0:
+            continue
+        rknn.init_runtime(target='rk3588', perf_debug=True)
+        outs = rknn.inference(inputs=inputs, data_format='nchw')
+        if tolerance is None:  # int8: within 3 quantization steps of each output's range
+            tolerance = max(float(np.ptp(e)) for e in expected) / 255 * 3
+        errors = [float(np.abs(o.reshape(e.shape) - e).max()) for o, e in zip(outs, expected)]
+        expect('%s inference equals Rockchip\'s expected outputs' % label, max(errors) <= tolerance,
+               'max abs error %s (tolerance %.3g)' % (', '.join('%.2e' % e for e in errors), tolerance))
+        perf = rknn.eval_perf(is_print=False)
+        rows = [line for line in perf.splitlines() if 'cstDualResidual' in line] if isinstance(perf, str) else []
+        expect('%s eval_perf lists the op on the CPU' % label, any(' CPU ' in r for r in rows), rows[0] if rows else '')
+        path = os.path.join(args.work, 'dual_residual_%s.rknn' % label)
+        expect('%s export_rknn' % label, rknn.export_rknn(path) == 0)
+        again = RKNN()
+        again.load_rknn(path)
+        again.init_runtime(target='rk3588')
+        outs2 = again.inference(inputs=inputs, data_format='nchw')
+        expect('%s load_rknn + inference gives the same outputs' % label,
+               all(np.array_equal(a, b) for a, b in zip(outs, outs2)))
+
+    # Misuse: one E line and -1 each.
+    rknn = RKNN()
+    rknn.config(target_platform='rk3588')
+    expect('reg_custom_op without compute is refused', rknn.reg_custom_op(NoCompute()) == -1)
+    rknn, ret = build(model, WrongShape(), args.work, False, 'wrong')
+    rknn.init_runtime(target='rk3588')
+    expect('a compute returning the wrong shape fails inference', rknn.inference(inputs=inputs) is None)
+    rknn = RKNN()
+    rknn.config(target_platform='rk3588')
+    rknn.load_onnx(model)
+    expect('reg_custom_op after load_onnx is refused', rknn.reg_custom_op(cstDualResidual()) == -1)
+
+    if failures:
+        sys.exit('FAIL: ' + ', '.join(failures))
+    print('custom operators: all checks pass')
+
+
+if __name__ == '__main__':
+    main()
