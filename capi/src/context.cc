@@ -48,7 +48,14 @@ Context::Context(std::shared_ptr<const LoadedModel> loaded, uint32_t flag)
   output_mems_.resize(program().outputs.size());
 }
 
-Context::~Context() = default;
+Context::~Context() {
+  for (const std::shared_ptr<CustomOpBinding>& binding : custom_ops_) Retire(*binding);
+}
+
+void Context::RegisterCustomOps(const rknn_custom_op* ops, uint32_t count) {
+  std::vector<std::shared_ptr<CustomOpBinding>> added = capi::RegisterCustomOps(ops, count);
+  custom_ops_.insert(custom_ops_.end(), added.begin(), added.end());
+}
 
 rknn_tensor_attr Context::Attr(bool is_input, uint32_t index, int kind) const {
   const auto& list = is_input ? program().inputs : program().outputs;

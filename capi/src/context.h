@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "capi/src/custom_ops.h"
 #include "isa/platform_config.h"
 #include "rknn_api.h"
 #include "runtime/model_file.h"
@@ -51,6 +52,8 @@ class Context {
   void ReleaseOutputs(uint32_t n, rknn_output* outputs);
   void SetCoreMask(int mask);
 
+  // rknn_register_custom_ops: the operators stay registered until the context is destroyed.
+  void RegisterCustomOps(const rknn_custom_op* ops, uint32_t count);
   rknn_tensor_mem* CreateMem(uint64_t size);
   void DestroyMem(rknn_tensor_mem* mem);
   void SetIoMem(rknn_tensor_mem* mem, const rknn_tensor_attr* attr);
@@ -93,6 +96,7 @@ class Context {
   std::map<const void*, std::vector<uint8_t>> output_buffers_;  // allocated by rknn_outputs_get
   std::vector<std::unique_ptr<rknn_tensor_mem>> mems_;
   std::vector<std::unique_ptr<std::vector<uint8_t>>> mem_storage_;
+  std::vector<std::shared_ptr<CustomOpBinding>> custom_ops_;
 };
 
 }  // namespace rknnsim::capi

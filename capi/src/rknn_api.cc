@@ -15,6 +15,7 @@
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/simulation.h"
 #include "rknn_api.h"
+#include "rknn_custom_op.h"
 
 namespace rknnsim::capi {
 namespace {
@@ -202,6 +203,14 @@ int rknn_set_batch_core_num(rknn_context context, int core_num) {
 
 int rknn_set_core_mask(rknn_context context, rknn_core_mask core_mask) {
   return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->SetCoreMask(rknnsim::capi::RawEnum(core_mask)); });
+}
+
+int rknn_register_custom_ops(rknn_context ctx, rknn_custom_op* op, uint32_t custom_op_num) {
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(ctx)->RegisterCustomOps(op, custom_op_num); });
+}
+
+void rknn_custom_op_get_op_attr(rknn_custom_op_context* op_ctx, const char* attr_name, rknn_custom_op_attr* op_attr) {
+  rknnsim::capi::GetCustomOpAttr(op_ctx, attr_name, op_attr);
 }
 
 int rknn_run(rknn_context context, rknn_run_extend* extend) {

@@ -15,7 +15,8 @@ std::map<std::string, std::shared_ptr<const CustomOpKernel>>& Registry() {
 }
 
 const char* kRegisterHint =
-    "register it before loading the model: Python rknn.reg_custom_op(obj) with op_type, shape_infer and compute";
+    "register it before loading the model: Python rknn.reg_custom_op(obj) with op_type, shape_infer and compute; "
+    "C rknn_register_custom_ops(ctx, ...) before rknn_run";
 
 std::shared_ptr<const CustomOpKernel> KernelOf(const ir::Node& node) {
   std::shared_ptr<const CustomOpKernel> kernel = FindCustomOp(node.attrs.mode);
@@ -74,7 +75,7 @@ std::shared_ptr<const CustomOpKernel> FindCustomOp(const std::string& op_type) {
 // The ONNX name is not one a node can have: the importer maps registered op_types of any
 // non-default domain to this op.
 // opsets: 9-21
-// limits: runs on the CPU with the registered float32 kernel (Python reg_custom_op); its op_type in a non-default domain
+// limits: runs on the CPU with the registered float32 kernel (Python reg_custom_op, C rknn_register_custom_ops); its op_type in a non-default domain
 const OpDef kCustomOp{ir::OpKind::kCustom, "(custom)", Parse, Infer, RunFloat, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

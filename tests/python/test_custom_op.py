@@ -7,6 +7,7 @@ r2 = y*alpha - x) with the inputs and expected outputs Rockchip ships with it.
   op_type, and export_rknn / load_rknn / inference give the same outputs;
 - misuse gives E lines and -1: an unregistered op (load_onnx names it), an object without
   compute, reg_custom_op after load_onnx, a compute that returns the wrong shape.
+It leaves dual_residual_fp16.rknn and raw inputs/expected outputs in DIR for capi.custom_op.
 usage: test_custom_op.py --data SHARED/data/rknn/custom_op --work DIR
 """
 import argparse
@@ -80,6 +81,8 @@ def main():
         for i, x in enumerate(inputs):
             names.append(os.path.join(args.work, 'x%d.npy' % i))
             np.save(names[-1], x)
+            x.astype(np.float32).tofile(os.path.join(args.work, 'x%d.bin' % i))  # for capi.custom_op
+            expected[i].astype(np.float32).tofile(os.path.join(args.work, 'expected%d.bin' % i))
         f.write(' '.join(names) + '\n')
 
     for quantize, tolerance in ((False, 1e-2), (True, None)):
