@@ -45,7 +45,7 @@ static_assert(int(fb::OpKind::Conv) == int(ir::OpKind::kConv) && int(fb::OpKind:
               int(fb::OpKind::Sub) == int(ir::OpKind::kSub) && int(fb::OpKind::ConvTranspose) == int(ir::OpKind::kConvTranspose) &&
               int(fb::OpKind::Concat) == int(ir::OpKind::kConcat) && int(fb::OpKind::Swish) == int(ir::OpKind::kSwish) &&
               int(fb::OpKind::ZeroInsert) == int(ir::OpKind::kZeroInsert) &&
-              int(fb::OpKind::MAX) == int(ir::OpKind::kCustom),
+              int(fb::OpKind::MAX) == int(ir::OpKind::kThresholdedRelu),
               "runtime/model_file.fbs OpKind must list ir::OpKind in order");
 static_assert(int(fb::Activation::None) == int(ir::Activation::kNone) &&
               int(fb::Activation::Relu) == int(ir::Activation::kRelu) &&

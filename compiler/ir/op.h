@@ -40,6 +40,8 @@ enum class OpKind : uint8_t {
   kGelu, kMish,
   // A user-registered operator (compiler/ops/custom_op.h): op_type in attrs.mode.
   kCustom,
+  // More element-wise activations (compiler/ops/elementwise_unary.cc).
+  kSelu, kCelu, kSoftsign, kThresholdedRelu,
 };
 
 // Activation fused into a producing op by the fusion pass (the board reports e.g. "ConvRelu").

@@ -30,7 +30,8 @@ bool IsLutActivation(const ir::Graph& g, const ir::Node& n) {
     case ir::OpKind::kHardSwish: case ir::OpKind::kLeakyRelu: case ir::OpKind::kElu:
     case ir::OpKind::kSoftplus: case ir::OpKind::kSwish: case ir::OpKind::kErf:
     case ir::OpKind::kRelu: case ir::OpKind::kClip: case ir::OpKind::kExp: case ir::OpKind::kAbs:
-    case ir::OpKind::kNeg: case ir::OpKind::kGelu: case ir::OpKind::kMish:
+    case ir::OpKind::kNeg: case ir::OpKind::kGelu: case ir::OpKind::kMish: case ir::OpKind::kSelu:
+    case ir::OpKind::kCelu: case ir::OpKind::kSoftsign: case ir::OpKind::kThresholdedRelu:
       break;
     default:
       return false;

@@ -36,6 +36,10 @@ extern const OpDef kEluOp;
 extern const OpDef kSoftplusOp;
 extern const OpDef kGeluOp;
 extern const OpDef kMishOp;
+extern const OpDef kSeluOp;
+extern const OpDef kCeluOp;
+extern const OpDef kSoftsignOp;
+extern const OpDef kThresholdedReluOp;
 // elementwise_cast.cc
 extern const OpDef kCastOp;
 

@@ -9,7 +9,8 @@ void AppendElementwiseOps(std::vector<const OpDef*>& ops) {
                          &kMaxOp,         &kSqrtOp,     &kReciprocalOp, &kExpOp,        &kLogOp,
                          &kAbsOp,         &kNegOp,      &kErfOp,       &kLeakyReluOp,   &kPReluOp,
                          &kSigmoidOp,     &kHardSigmoidOp, &kHardSwishOp, &kTanhOp,     &kEluOp,
-                         &kSoftplusOp,    &kGeluOp,     &kMishOp,      &kCastOp});
+                         &kSoftplusOp,    &kGeluOp,     &kMishOp,      &kSeluOp,      &kCeluOp,
+                         &kSoftsignOp,    &kThresholdedReluOp, &kCastOp});
 }
 
 }  // namespace rknnsim::ops

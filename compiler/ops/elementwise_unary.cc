@@ -2,6 +2,7 @@
 // Reciprocal, Exp, Log, Abs, Neg, Erf, Sigmoid, Tanh, Softplus, HardSwish and the parameterized
 // activations LeakyRelu (alpha), HardSigmoid (alpha, beta) and Elu (alpha). IEEE semantics
 // throughout: Sqrt/Log of negatives give NaN, Log(0) = -inf, Reciprocal(0) = ±inf.
+#include <algorithm>
 #include <cmath>
 
 #include "compiler/ops/elementwise.h"
@@ -50,6 +51,23 @@ void ParseGelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
   node.attrs.mode = reader.String("approximate", "none");
   if (node.attrs.mode != "none" && node.attrs.mode != "tanh")
     throw NodeError(node, "Gelu approximate='" + node.attrs.mode + "' is not supported", "use none or tanh");
+}
+
+void ParseSelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
+  RequireInputs(node, "Selu", 1, 1);
+  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 1.67326319217681884765625f);
+  node.attrs.beta = FiniteAttr(reader, node, "gamma", 1.05070102214813232421875f);
+}
+
+void ParseCelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
+  RequireInputs(node, "Celu", 1, 1);
+  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 1.0f);
+  if (node.attrs.alpha == 0.0f) throw NodeError(node, "Celu alpha must not be 0");
+}
+
+void ParseThresholdedRelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
+  RequireInputs(node, "ThresholdedRelu", 1, 1);
+  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 1.0f);
 }
 
 void RunSqrt(FloatArgs& args) { Map(args, [](float v) { return std::sqrt(v); }); }
@@ -110,6 +128,25 @@ void RunGelu(FloatArgs& args) {
   }
 }
 
+// gamma * (x > 0 ? x : alpha * (e^x - 1)); expm1 as in Elu.
+void RunSelu(FloatArgs& args) {
+  const float alpha = args.node.attrs.alpha, gamma = args.node.attrs.beta;
+  Map(args, [alpha, gamma](float v) { return gamma * (v > 0.0f ? v : alpha * std::expm1(v)); });
+}
+
+// max(0, x) + min(0, alpha * (e^(x/alpha) - 1)).
+void RunCelu(FloatArgs& args) {
+  const float alpha = args.node.attrs.alpha;
+  Map(args, [alpha](float v) { return std::max(0.0f, v) + std::min(0.0f, alpha * std::expm1(v / alpha)); });
+}
+
+void RunSoftsign(FloatArgs& args) { Map(args, [](float v) { return v / (1.0f + std::fabs(v)); }); }
+
+void RunThresholdedRelu(FloatArgs& args) {
+  const float alpha = args.node.attrs.alpha;
+  Map(args, [alpha](float v) { return v > alpha ? v : 0.0f; });
+}
+
 // x * tanh(softplus(x)), softplus as in RunSoftplus.
 void RunMish(FloatArgs& args) {
   Map(args, [](float v) {
@@ -137,6 +174,13 @@ const OpDef kEluOp{ir::OpKind::kElu, "Elu", ParseElu, SameShape, RunElu, nullptr
 const OpDef kSoftplusOp{ir::OpKind::kSoftplus, "Softplus", ParseUnary, SameShape, RunSoftplus, nullptr, nullptr, false};
 // opsets: 20-21
 const OpDef kGeluOp{ir::OpKind::kGelu, "Gelu", ParseGelu, SameShape, RunGelu, nullptr, nullptr, false};
+const OpDef kSeluOp{ir::OpKind::kSelu, "Selu", ParseSelu, SameShape, RunSelu, nullptr, nullptr, false};
+// opsets: 12-21
+const OpDef kCeluOp{ir::OpKind::kCelu, "Celu", ParseCelu, SameShape, RunCelu, nullptr, nullptr, false};
+const OpDef kSoftsignOp{ir::OpKind::kSoftsign, "Softsign", ParseUnary, SameShape, RunSoftsign, nullptr, nullptr, false};
+// opsets: 10-21
+const OpDef kThresholdedReluOp{ir::OpKind::kThresholdedRelu, "ThresholdedRelu", ParseThresholdedRelu, SameShape,
+                               RunThresholdedRelu, nullptr, nullptr, false};
 // opsets: 18-21
 const OpDef kMishOp{ir::OpKind::kMish, "Mish", ParseUnary, SameShape, RunMish, nullptr, nullptr, false};
 

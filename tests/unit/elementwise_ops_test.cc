@@ -218,7 +218,7 @@ TEST(Broadcast, EmptyOutput) {
 TEST(ElementwiseOps, Registered) {
   for (const char* name : {"Add", "Sub", "Mul", "Div", "Pow", "Min", "Max", "Sqrt", "Reciprocal", "Exp", "Log", "Abs",
                            "Neg", "Erf", "LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu",
-                           "Softplus", "Cast"}) {
+                           "Softplus", "Gelu", "Mish", "Selu", "Celu", "Softsign", "ThresholdedRelu", "Cast"}) {
     const OpDef* def = FindOnnxOp(name);
     ASSERT_NE(def, nullptr) << name;
     EXPECT_EQ(std::string(def->onnx_name), name);
@@ -376,6 +376,13 @@ TEST(Unary, MathFunctions) {
       {OpKind::kSigmoid, [](double v) { return 1.0 / (1.0 + std::exp(-v)); }},
       {OpKind::kSoftplus, [](double v) { return std::log(1.0 + std::exp(v)); }},
       {OpKind::kHardSwish, [](double v) { return v * std::fmin(1.0, std::fmax(0.0, v / 6.0 + 0.5)); }},
+      // Default attributes (ONNX's Selu constants; Celu and ThresholdedRelu alpha = 1).
+      {OpKind::kSelu, [](double v) { return 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * (std::exp(v) - 1)); }},
+      {OpKind::kCelu, [](double v) { return std::fmax(0.0, v) + std::fmin(0.0, std::exp(v) - 1); }},
+      {OpKind::kSoftsign, [](double v) { return v / (1 + std::fabs(v)); }},
+      {OpKind::kThresholdedRelu, [](double v) { return v > 1 ? v : 0.0; }},
+      {OpKind::kMish, [](double v) { return v * std::tanh(std::log(1 + std::exp(v))); }},
+      {OpKind::kGelu, [](double v) { return 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))); }},
   };
   for (const Case& c : cases) {
     Shape s;
