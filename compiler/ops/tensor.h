@@ -47,8 +47,8 @@ extern const OpDef kRangeOp;
 // it with an integer-factor replication (docs/quantization.md §19).
 std::vector<std::vector<int64_t>> NearestResizeMaps(const ir::Graph& graph, const ir::Node& node);
 
-// A Resize/Upsample whose scales arrive at run time (input 1): it runs only in float32, so the
-// quantizer refuses it.
-bool HasRunTimeScales(const ir::Node& node);
+// A Resize/Upsample whose scales, or a Pad whose constant_value, arrive at run time (input 1): it
+// runs only in float32, so the quantizer refuses it.
+bool HasRunTimeParameters(const ir::Node& node);
 
 }  // namespace rknnsim::ops

@@ -1,6 +1,7 @@
 // Pad (opset 2-21): modes constant, reflect, edge and wrap (opset 19); pads and value as attributes
 // before opset 11, as constant inputs (pads, optional constant_value, and from opset 18 the axes
-// the pads are for) since. Negative pads crop.
+// the pads are for) since. Negative pads crop. A constant_value fed at run time stays input 1
+// (float32 reference only: the quantizer refuses it).
 #include <algorithm>
 
 #include "compiler/ops/op_util.h"
@@ -38,6 +39,7 @@ void ParsePad(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
   if (a.mode != "constant" && a.mode != "reflect" && a.mode != "edge" && a.mode != "wrap")
     throw NodeError(node, "Pad mode '" + a.mode + "' is not supported", "use constant, reflect, edge or wrap");
   float value = 0.0f;
+  int run_time_value = -1;
   if (reader.Has("pads")) {  // opset < 11
     a.ints = reader.Ints("pads");
     value = reader.Float("value", 0.0f);
@@ -45,14 +47,19 @@ void ParsePad(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
     if (!HasInput(node, 1)) throw NodeError(node, "Pad has no pads");
     a.ints = tensor::ConstInts(g, node, 1, "Pad", "'pads'");
     if (HasInput(node, 2)) {
-      const std::vector<float>& v = tensor::ConstInput(g, node, 2, "Pad", "constant_value");
-      if (v.size() > 1) throw NodeError(node, "Pad constant_value must be a scalar");
-      if (!v.empty()) value = v[0];
+      const ir::Tensor& v = g.tensor(node.inputs[2]);
+      if (v.num_elements() > 1) throw NodeError(node, "Pad constant_value must be a scalar");
+      if (!v.is_constant && v.num_elements() == 1) {
+        run_time_value = node.inputs[2];  // read by the kernel (float32 reference only)
+      } else if (v.num_elements() == 1) {
+        value = tensor::ConstInput(g, node, 2, "Pad", "constant_value")[0];
+      }
     }
     if (HasInput(node, 3)) SpreadOverAxes(tensor::ConstInts(g, node, 3, "Pad", "'axes'"), g, node);
   }
   a.floats = {value};
   node.inputs.resize(1);
+  if (run_time_value >= 0) node.inputs.push_back(run_time_value);
 }
 
 std::vector<ir::Shape> InferPad(const ir::Graph& g, const ir::Node& node) {
@@ -97,14 +104,16 @@ void RunPad(FloatArgs& args) {
   std::vector<std::vector<int64_t>> maps(x.size());
   for (size_t d = 0; d < x.size(); ++d)
     for (int64_t o = 0; o < out[d]; ++o) maps[d].push_back(SourceIndex(args.node.attrs.mode, o - pads[d], x[d]));
-  const float value = args.node.attrs.floats.empty() ? 0.0f : args.node.attrs.floats[0];
+  const bool run_time_value = args.node.inputs.size() == 2;
+  if (run_time_value && args.in[1]->size() != 1) throw NodeError(args.node, "Pad constant_value must be a scalar");
+  const float value = run_time_value ? (*args.in[1])[0] : args.node.attrs.floats.empty() ? 0.0f : args.node.attrs.floats[0];
   args.out.resize(static_cast<size_t>(ir::NumElements(out)));
   if (!args.out.empty()) tensor::CopyByAxisMaps(args.in[0]->data(), x, maps, value, args.out.data());
 }
 
 }  // namespace
 
-// limits: pads, value and axes must be constant (folded); modes constant/reflect/edge/wrap
+// limits: pads and axes must be constant (folded); a run-time constant_value runs in float32 only; modes constant/reflect/edge/wrap
 const OpDef kPadOp{ir::OpKind::kPad, "Pad", ParsePad, InferPad, RunPad, nullptr, nullptr, false};
 
 }  // namespace rknnsim::ops

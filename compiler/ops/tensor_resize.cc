@@ -323,7 +323,7 @@ void CubicResize(const ir::Attributes& a, const float* in, const Axis& ay, const
 void RunResize(FloatArgs& args) {
   const ir::Attributes& a = args.node.attrs;
   const ir::Shape& x = InputShape(args.graph, args.node, 0);
-  const std::vector<Axis> axes = ResolveAxes(args.node, x, HasRunTimeScales(args.node) ? args.in[1] : nullptr);
+  const std::vector<Axis> axes = ResolveAxes(args.node, x, HasRunTimeParameters(args.node) ? args.in[1] : nullptr);
   int64_t total = 1;
   for (const Axis& ax : axes) total *= ax.out;
   args.out.resize(static_cast<size_t>(total));
@@ -364,7 +364,7 @@ void RunResize(FloatArgs& args) {
 // the output keeps the input's params. A linear or cubic Resize has no quantized kernel; placement
 // runs it on the CPU, whose semantics (§15) the reference then uses.
 void RequireNearest(const ir::Node& node) {
-  if (HasRunTimeScales(node))
+  if (HasRunTimeParameters(node))
     throw NodeError(node, "Resize with scales fed at run time runs only in the float32 reference",
                     "make the scales a constant (an initializer) to build the model for the NPU");
   if (node.attrs.mode != "nearest")
@@ -393,12 +393,14 @@ void RunResizeFp16(Fp16Args& args) {
 
 }  // namespace
 
-bool HasRunTimeScales(const ir::Node& node) {
-  return (node.op == ir::OpKind::kResize || node.op == ir::OpKind::kUpsample) && node.inputs.size() == 2;
+bool HasRunTimeParameters(const ir::Node& node) {
+  const bool takes_parameters =
+      node.op == ir::OpKind::kResize || node.op == ir::OpKind::kUpsample || node.op == ir::OpKind::kPad;
+  return takes_parameters && node.inputs.size() == 2;
 }
 
 std::vector<std::vector<int64_t>> NearestResizeMaps(const ir::Graph& g, const ir::Node& node) {
-  if (node.attrs.mode != "nearest" || HasRunTimeScales(node)) return {};
+  if (node.attrs.mode != "nearest" || HasRunTimeParameters(node)) return {};
   return NearestMaps(node.attrs, ResolveAxes(node, InputShape(g, node, 0)));
 }
 

@@ -127,14 +127,14 @@ std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vect
   return ranges;
 }
 
-// Parameters fed at run time (a Resize's scales) would be quantized like activations and lose the
-// exact values the op needs.
+// Parameters fed at run time (a Resize's scales, a Pad's value) would be quantized like
+// activations and lose the exact values the op needs.
 void RefuseRunTimeParameters(const ir::Graph& graph) {
   for (const ir::Node& node : graph.nodes())
-    if (ops::HasRunTimeScales(node))
-      throw ops::NodeError(node, "its scales '" + graph.tensor(node.inputs[1]).name +
-                                     "' are fed at run time, which only the float32 reference runs",
-                           "make the scales a constant (an initializer) to build the model for the NPU");
+    if (ops::HasRunTimeParameters(node))
+      throw ops::NodeError(node, "its parameter '" + graph.tensor(node.inputs[1]).name +
+                                     "' is fed at run time, which only the float32 reference runs",
+                           "make it a constant (an initializer) to build the model for the NPU");
 }
 
 void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges, const WeightQuantOptions& weights) {

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "compiler/ir/op.h"
+#include "compiler/ops/tensor.h"
 #include "compiler/reference/float_executor.h"
 
 namespace rknnsim::frontend {
@@ -62,6 +63,14 @@ class ModelBuilder {
       if (type == onnx::TensorProto::FLOAT) t->add_float_data(1.0f);
       if (type == onnx::TensorProto::FLOAT16) t->add_int32_data(0x3c00);
     }
+    return *this;
+  }
+  ModelBuilder& Int64Initializer(const std::string& name, const std::vector<int64_t>& values) {
+    auto* t = model_.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    t->add_dims(static_cast<int64_t>(values.size()));
+    for (int64_t v : values) t->add_int64_data(v);
     return *this;
   }
   // Attributes of the node added last.
@@ -292,6 +301,16 @@ TEST(OnnxImporter, ResizeWithRunTimeScalesNeedsADeclaredOutputShape) {
     EXPECT_CONTAINS(e.what(), "node 'up'");
     EXPECT_CONTAINS(e.what(), "declares the output shape (1,1,4,6)");
   }
+}
+
+TEST(OnnxImporter, PadValueFedAtRunTimeRunsInFloatOnly) {
+  ModelBuilder b;
+  b.Input("x", {1, 2}).Input("value", {1}).Int64Initializer("pads", {0, 1, 0, 2});
+  b.Node("Pad", {"x", "pads", "value"}, {"y"}).Output("y");
+  const ir::Graph g = ImportOnnxBytes(b.Bytes(), "m.onnx");
+  ASSERT_EQ(g.nodes().size(), 1u);
+  EXPECT_TRUE(ops::HasRunTimeParameters(g.nodes()[0]));  // so the quantizer refuses it
+  EXPECT_EQ(reference::RunFloat(g, {{1, 2}, {-7}})[0], (std::vector<float>{-7, 1, 2, -7, -7}));
 }
 
 // PRelu-6 took a 1-D slope per channel; the upgraded model must keep that meaning.
