@@ -30,20 +30,18 @@ void ParseUnary(const AttrReader&, const ir::Graph&, ir::Node& node) {
   RequireInputs(node, GetOpDef(node.op).onnx_name, 1, 1);
 }
 
-void ParseLeakyRelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
-  RequireInputs(node, "LeakyRelu", 1, 1);
-  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 0.01f);
+// The activations whose one attribute is alpha: LeakyRelu (default 0.01), Elu, Celu and
+// ThresholdedRelu (default 1).
+void ParseAlpha(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
+  RequireInputs(node, GetOpDef(node.op).onnx_name, 1, 1);
+  node.attrs.alpha = FiniteAttr(reader, node, "alpha", node.op == ir::OpKind::kLeakyRelu ? 0.01f : 1.0f);
+  if (node.op == ir::OpKind::kCelu && node.attrs.alpha == 0.0f) throw NodeError(node, "Celu alpha must not be 0");
 }
 
 void ParseHardSigmoid(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
   RequireInputs(node, "HardSigmoid", 1, 1);
   node.attrs.alpha = FiniteAttr(reader, node, "alpha", 0.2f);
   node.attrs.beta = FiniteAttr(reader, node, "beta", 0.5f);
-}
-
-void ParseElu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
-  RequireInputs(node, "Elu", 1, 1);
-  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 1.0f);
 }
 
 void ParseGelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
@@ -57,17 +55,6 @@ void ParseSelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
   RequireInputs(node, "Selu", 1, 1);
   node.attrs.alpha = FiniteAttr(reader, node, "alpha", 1.67326319217681884765625f);
   node.attrs.beta = FiniteAttr(reader, node, "gamma", 1.05070102214813232421875f);
-}
-
-void ParseCelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
-  RequireInputs(node, "Celu", 1, 1);
-  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 1.0f);
-  if (node.attrs.alpha == 0.0f) throw NodeError(node, "Celu alpha must not be 0");
-}
-
-void ParseThresholdedRelu(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
-  RequireInputs(node, "ThresholdedRelu", 1, 1);
-  node.attrs.alpha = FiniteAttr(reader, node, "alpha", 1.0f);
 }
 
 void RunSqrt(FloatArgs& args) { Map(args, [](float v) { return std::sqrt(v); }); }
@@ -164,22 +151,22 @@ const OpDef kLogOp{ir::OpKind::kLog, "Log", ParseUnary, SameShape, RunLog, nullp
 const OpDef kAbsOp{ir::OpKind::kAbs, "Abs", ParseUnary, SameShape, RunAbs, nullptr, nullptr, false};
 const OpDef kNegOp{ir::OpKind::kNeg, "Neg", ParseUnary, SameShape, RunNeg, nullptr, nullptr, false};
 const OpDef kErfOp{ir::OpKind::kErf, "Erf", ParseUnary, SameShape, RunErf, nullptr, nullptr, false};
-const OpDef kLeakyReluOp{ir::OpKind::kLeakyRelu, "LeakyRelu", ParseLeakyRelu, SameShape, RunLeakyRelu, nullptr, nullptr, false};
+const OpDef kLeakyReluOp{ir::OpKind::kLeakyRelu, "LeakyRelu", ParseAlpha, SameShape, RunLeakyRelu, nullptr, nullptr, false};
 const OpDef kSigmoidOp{ir::OpKind::kSigmoid, "Sigmoid", ParseUnary, SameShape, RunSigmoid, nullptr, nullptr, false};
 const OpDef kHardSigmoidOp{ir::OpKind::kHardSigmoid, "HardSigmoid", ParseHardSigmoid, SameShape, RunHardSigmoid, nullptr, nullptr, false};
 // opsets: 14-21
 const OpDef kHardSwishOp{ir::OpKind::kHardSwish, "HardSwish", ParseUnary, SameShape, RunHardSwish, nullptr, nullptr, false};
 const OpDef kTanhOp{ir::OpKind::kTanh, "Tanh", ParseUnary, SameShape, RunTanh, nullptr, nullptr, false};
-const OpDef kEluOp{ir::OpKind::kElu, "Elu", ParseElu, SameShape, RunElu, nullptr, nullptr, false};
+const OpDef kEluOp{ir::OpKind::kElu, "Elu", ParseAlpha, SameShape, RunElu, nullptr, nullptr, false};
 const OpDef kSoftplusOp{ir::OpKind::kSoftplus, "Softplus", ParseUnary, SameShape, RunSoftplus, nullptr, nullptr, false};
 // opsets: 20-21
 const OpDef kGeluOp{ir::OpKind::kGelu, "Gelu", ParseGelu, SameShape, RunGelu, nullptr, nullptr, false};
 const OpDef kSeluOp{ir::OpKind::kSelu, "Selu", ParseSelu, SameShape, RunSelu, nullptr, nullptr, false};
 // opsets: 12-21
-const OpDef kCeluOp{ir::OpKind::kCelu, "Celu", ParseCelu, SameShape, RunCelu, nullptr, nullptr, false};
+const OpDef kCeluOp{ir::OpKind::kCelu, "Celu", ParseAlpha, SameShape, RunCelu, nullptr, nullptr, false};
 const OpDef kSoftsignOp{ir::OpKind::kSoftsign, "Softsign", ParseUnary, SameShape, RunSoftsign, nullptr, nullptr, false};
 // opsets: 10-21
-const OpDef kThresholdedReluOp{ir::OpKind::kThresholdedRelu, "ThresholdedRelu", ParseThresholdedRelu, SameShape,
+const OpDef kThresholdedReluOp{ir::OpKind::kThresholdedRelu, "ThresholdedRelu", ParseAlpha, SameShape,
                                RunThresholdedRelu, nullptr, nullptr, false};
 // opsets: 18-21
 const OpDef kMishOp{ir::OpKind::kMish, "Mish", ParseUnary, SameShape, RunMish, nullptr, nullptr, false};
