@@ -1,5 +1,6 @@
 #include "capi/src/custom_ops.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <onnx/defs/attr_proto_util.h>
+
 namespace rknnsim::frontend {
 namespace {
 
@@ -40,20 +42,21 @@ class NodeList {
 
   std::string Scalar(const std::string& suffix, float value) {
     const std::string out = Add("Constant", suffix, {});
-    SetFloat("value_float", value);
+    Set("value_float", value);
     return out;
   }
 
   std::string Ints(const std::string& suffix, const std::vector<int64_t>& values) {
     const std::string out = Add("Constant", suffix, {});
-    onnx::AttributeProto* a = Attr("value_ints", onnx::AttributeProto::INTS);
-    for (int64_t v : values) a->add_ints(v);
+    Set("value_ints", values);
     return out;
   }
 
-  // Attributes of the node added last.
-  void SetFloat(const std::string& name, float value) { Attr(name, onnx::AttributeProto::FLOAT)->set_f(value); }
-  void SetInt(const std::string& name, int64_t value) { Attr(name, onnx::AttributeProto::INT)->set_i(value); }
+  // An attribute of the node added last (float, int64_t, or a list of int64_t).
+  template <typename T>
+  void Set(const std::string& name, const T& value) {
+    *nodes_.back().add_attribute() = onnx::MakeAttribute(name, value);
+  }
 
   // The last node writes the original node's output, so later nodes and the graph outputs find it.
   std::vector<onnx::NodeProto> Finish(const std::string& output) {
@@ -62,13 +65,6 @@ class NodeList {
   }
 
  private:
-  onnx::AttributeProto* Attr(const std::string& name, onnx::AttributeProto::AttributeType type) {
-    onnx::AttributeProto* a = nodes_.back().add_attribute();
-    a->set_name(name);
-    a->set_type(type);
-    return a;
-  }
-
   std::string prefix_;
   std::vector<onnx::NodeProto> nodes_;
 };
@@ -99,9 +95,9 @@ std::vector<onnx::NodeProto> DecomposeGemm(const onnx::NodeProto& node, const st
     std::vector<std::string> inputs = {a, node.input(1)};
     if (c_inside) inputs.push_back(c_name);
     y = list.Add("Gemm", "", inputs);
-    list.SetInt("transB", trans_b ? 1 : 0);
-    list.SetFloat("alpha", alpha);
-    if (c_inside) list.SetFloat("beta", beta);
+    list.Set("transB", int64_t{trans_b ? 1 : 0});
+    list.Set("alpha", alpha);
+    if (c_inside) list.Set("beta", beta);
   } else {
     const std::string b_op = trans_b ? list.Add("Transpose", "transpose_b", {node.input(1)}) : node.input(1);
     y = list.Add("MatMul", "", {a, b_op});

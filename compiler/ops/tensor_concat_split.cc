@@ -110,11 +110,12 @@ void ParseSplit(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
     const ir::Shape& x = InputShape(g, node, 0);
     const int64_t axis = NormalizeAxis(node, a.axis, static_cast<int64_t>(x.size()), "Split axis");
     const int64_t part = counted ? (x[axis] + parts - 1) / parts : x[axis] / parts;
-    if ((!counted && x[axis] % parts != 0) || (counted && part * (parts - 1) >= x[axis] && parts > 1))
+    const int64_t last = x[axis] - part * (parts - 1);
+    if (counted ? parts > 1 && last <= 0 : last != part)
       throw NodeError(node, "cannot split dimension " + std::to_string(x[axis]) + " into " + std::to_string(parts) +
                                 " parts");
     split.assign(static_cast<size_t>(parts), part);
-    split.back() = x[axis] - part * (parts - 1);
+    split.back() = last;
   }
   for (int64_t v : split)
     if (v < 0) throw NodeError(node, "Split sizes must not be negative");

@@ -393,12 +393,6 @@ void RunResizeFp16(Fp16Args& args) {
 
 }  // namespace
 
-bool HasRunTimeParameters(const ir::Node& node) {
-  const bool takes_parameters =
-      node.op == ir::OpKind::kResize || node.op == ir::OpKind::kUpsample || node.op == ir::OpKind::kPad;
-  return takes_parameters && node.inputs.size() == 2;
-}
-
 std::vector<std::vector<int64_t>> NearestResizeMaps(const ir::Graph& g, const ir::Node& node) {
   if (node.attrs.mode != "nearest" || HasRunTimeParameters(node)) return {};
   return NearestMaps(node.attrs, ResolveAxes(node, InputShape(g, node, 0)));

@@ -53,18 +53,16 @@ def expect(label, ok, detail=''):
         failures.append(label)
 
 
-def build(model, op, work, quantize, capsys_label):
+def build(model, op, work, quantize):
+    """config (rk3588), reg_custom_op(op), load_onnx, build: (the RKNN object, build's return)."""
     rknn = RKNN()
     rknn.config(target_platform='rk3588')
     if op is not None:
         assert rknn.reg_custom_op(op) == 0
     if rknn.load_onnx(model) != 0:
         return rknn, -1
-    dataset = ''
-    if quantize:
-        dataset = os.path.join(work, 'dataset.txt')
-    ret = rknn.build(do_quantization=quantize, dataset=dataset or None)
-    return rknn, ret
+    dataset = os.path.join(work, 'dataset.txt') if quantize else None
+    return rknn, rknn.build(do_quantization=quantize, dataset=dataset)
 
 
 def main():
@@ -90,7 +88,7 @@ def main():
 
     for quantize, tolerance in ((False, 1e-2), (True, None)):
         label = 'int8' if quantize else 'fp16'
-        rknn, ret = build(model, cstDualResidual(), args.work, quantize, label)
+        rknn, ret = build(model, cstDualResidual(), args.work, quantize)
         expect('%s build' % label, ret == 0)
         if ret != 0:
             continue
@@ -117,7 +115,7 @@ def main():
     rknn = RKNN()
     rknn.config(target_platform='rk3588')
     expect('reg_custom_op without compute is refused', rknn.reg_custom_op(NoCompute()) == -1)
-    rknn, ret = build(model, WrongShape(), args.work, False, 'wrong')
+    rknn, ret = build(model, WrongShape(), args.work, False)
     rknn.init_runtime(target='rk3588')
     expect('a compute returning the wrong shape fails inference', rknn.inference(inputs=inputs) is None)
     rknn = RKNN()

@@ -3,6 +3,7 @@
 #include "compiler/frontend/onnx_importer.h"
 
 #include <gtest/gtest.h>
+#include <onnx/defs/attr_proto_util.h>
 #include <onnx/onnx_pb.h>
 
 #include "common/error.h"
@@ -73,26 +74,10 @@ class ModelBuilder {
     for (int64_t v : values) t->add_int64_data(v);
     return *this;
   }
-  // Attributes of the node added last.
-  ModelBuilder& Attr(const std::string& name, float value) {
-    auto* a = LastNode().add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::FLOAT);
-    a->set_f(value);
-    return *this;
-  }
-  ModelBuilder& Attr(const std::string& name, int64_t value) {
-    auto* a = LastNode().add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INT);
-    a->set_i(value);
-    return *this;
-  }
-  ModelBuilder& Attr(const std::string& name, const std::string& value) {
-    auto* a = LastNode().add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::STRING);
-    a->set_s(value);
+  // An attribute of the node added last (float, int64_t or std::string).
+  template <typename T>
+  ModelBuilder& Attr(const std::string& name, const T& value) {
+    *LastNode().add_attribute() = onnx::MakeAttribute(name, value);
     return *this;
   }
   std::string Bytes() const { return model_.SerializeAsString(); }
