@@ -21,11 +21,9 @@ void SpreadOverAxes(const std::vector<int64_t>& axes, const ir::Graph& g, ir::No
     throw NodeError(node, "Pad has " + std::to_string(pads.size()) + " pads for " + std::to_string(axes.size()) +
                               " axes (needs " + std::to_string(2 * axes.size()) + ")");
   std::vector<int64_t> full(static_cast<size_t>(2 * rank), 0);
-  std::vector<bool> seen(static_cast<size_t>(rank), false);
+  const std::vector<int64_t> normalized = tensor::NormalizeDistinctAxes(node, axes, rank, "Pad");
   for (size_t i = 0; i < axes.size(); ++i) {
-    const size_t axis = static_cast<size_t>(tensor::NormalizeAxis(node, axes[i], rank, "Pad axes entry"));
-    if (seen[axis]) throw NodeError(node, "Pad axes repeat axis " + std::to_string(axis));
-    seen[axis] = true;
+    const size_t axis = static_cast<size_t>(normalized[i]);
     full[axis] = pads[i];
     full[axis + static_cast<size_t>(rank)] = pads[i + axes.size()];
   }

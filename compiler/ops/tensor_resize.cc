@@ -58,12 +58,7 @@ void ApplyOpset18Axes(std::vector<int64_t> axes, const std::string& policy, cons
   if (given != axes.size())
     throw NodeError(node, std::string(a.floats.empty() ? "sizes" : "scales") + " have " + std::to_string(given) +
                               " entries for " + std::to_string(axes.size()) + " axes");
-  std::vector<bool> seen(x.size(), false);
-  for (int64_t& axis : axes) {
-    axis = tensor::NormalizeAxis(node, axis, rank, "Resize axes entry");
-    if (seen[static_cast<size_t>(axis)]) throw NodeError(node, "Resize axes repeat axis " + std::to_string(axis));
-    seen[static_cast<size_t>(axis)] = true;
-  }
+  axes = tensor::NormalizeDistinctAxes(node, axes, rank, "Resize");
   if (policy != "stretch" && policy != "not_larger" && policy != "not_smaller")
     throw NodeError(node, "Resize keep_aspect_ratio_policy '" + policy + "' is not supported",
                     "use stretch, not_larger or not_smaller");

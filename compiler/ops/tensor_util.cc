@@ -45,6 +45,17 @@ int64_t NormalizeAxis(const ir::Node& node, int64_t axis, int64_t rank, const st
   return a;
 }
 
+std::vector<int64_t> NormalizeDistinctAxes(const ir::Node& node, std::vector<int64_t> axes, int64_t rank,
+                                           const std::string& op) {
+  std::vector<bool> seen(static_cast<size_t>(rank), false);
+  for (int64_t& axis : axes) {
+    axis = NormalizeAxis(node, axis, rank, op + " axes entry");
+    if (seen[static_cast<size_t>(axis)]) throw NodeError(node, op + " axes repeat axis " + std::to_string(axis));
+    seen[static_cast<size_t>(axis)] = true;
+  }
+  return axes;
+}
+
 void CheckOutputSize(const ir::Node& node, const ir::Shape& shape) {
   constexpr int64_t kMaxElements = int64_t{1} << 31;
   int64_t n = 1;

@@ -27,6 +27,10 @@ std::vector<int64_t> ConstInts(const ir::Graph& g, const ir::Node& node, size_t 
 
 // Maps a possibly negative axis into [0, rank); NodeError naming `what` when out of range.
 int64_t NormalizeAxis(const ir::Node& node, int64_t axis, int64_t rank, const std::string& what);
+// An opset-18 `axes` list of `op` (Pad, Resize) normalized into [0, rank); NodeError on an entry out
+// of range or an axis named twice.
+std::vector<int64_t> NormalizeDistinctAxes(const ir::Node& node, std::vector<int64_t> axes, int64_t rank,
+                                           const std::string& op);
 
 // NodeError unless every dimension is >= 0 and the shape holds at most 2^31 elements (a guard
 // against absurd scales, repeats or shapes before any allocation).
