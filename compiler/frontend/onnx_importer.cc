@@ -8,12 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <onnx/onnx_pb.h>
 
-#include <onnx/checker.h>
-#include <onnx/version_converter/convert.h>
 
 #include "common/error.h"
 #include "common/file_io.h"
 #include "compiler/frontend/onnx_decompose.h"
+#include "compiler/frontend/onnx_upgrade.h"
 #include "compiler/frontend/onnx_windows_1d.h"
 #include "compiler/ops/custom_op.h"
 #include "compiler/ops/op_def.h"
@@ -200,28 +199,6 @@ int64_t DefaultOpset(const onnx::ModelProto& model) {
   return opset;
 }
 
-// Every name a node reads is a graph input, an initializer, an outer scope's name or an earlier
-// node's output, and every graph output is one of those: ONNX's version converter dereferences
-// them unchecked (a fuzzed model with a dangling output crashed it).
-void CheckWiring(const onnx::GraphProto& g, std::set<std::string> known, const std::string& what) {
-  for (const auto& v : g.input()) known.insert(v.name());
-  for (const auto& t : g.initializer()) known.insert(t.name());
-  for (const auto& n : g.node()) {
-    for (const std::string& in : n.input())
-      if (!in.empty() && !known.count(in))
-        throw Error(what + ": node '" + n.name() + "' (" + n.op_type() + ") reads '" + in +
-                    "', which no graph input, initializer or earlier node provides");
-    for (const auto& a : n.attribute()) {
-      if (a.has_g()) CheckWiring(a.g(), known, what);
-      for (const auto& sub : a.graphs()) CheckWiring(sub, known, what);
-    }
-    for (const std::string& out : n.output())
-      if (!out.empty()) known.insert(out);
-  }
-  for (const auto& v : g.output())
-    if (!known.count(v.name())) throw Error(what + ": graph output '" + v.name() + "' is produced by no node");
-}
-
 // Checks the IR version and opset; a model below kMinOpset (opsets 1-8, as ONNX's own
 // pytorch-converted cases and old exporters write them) is upgraded in place to kUpgradeOpset by
 // ONNX's own version converter, so the importer only meets the opsets it implements.
@@ -232,18 +209,7 @@ int64_t CheckVersions(onnx::ModelProto& model, const std::string& what) {
                 "re-export with an opset between 9 and " + std::to_string(kMaxOpset));
   int64_t opset = DefaultOpset(model);
   if (opset >= 1 && opset < kMinOpset) {
-    try {
-      // The converter assumes a well-formed model (it crashes on some malformed ones): ONNX's
-      // own checker goes first.
-      if (model.graph().name().empty()) model.mutable_graph()->set_name("graph");  // the checker wants one
-      onnx::checker::check_model(model);
-      CheckWiring(model.graph(), {}, what);
-      model = onnx::version_conversion::ConvertVersion(model, static_cast<int>(kUpgradeOpset));
-    } catch (const std::exception& e) {
-      throw Error(what + ": ONNX opset " + std::to_string(opset) + " could not be upgraded to opset " +
-                      std::to_string(kUpgradeOpset) + " by ONNX's version converter: " + e.what(),
-                  "re-export with torch.onnx.export(..., opset_version=13)");
-    }
+    UpgradeOpset(model, opset, kUpgradeOpset, what);
     opset = DefaultOpset(model);
   }
   if (opset < kMinOpset || opset > kMaxOpset)

@@ -162,6 +162,24 @@ TEST(OnnxImporter, OldOpsetsAreUpgraded) {
   EXPECT_CONTAINS(LoadError(dangling.Bytes()), "opset 7 could not be upgraded");
 }
 
+// The converter's Gemm 6→7 step indexes A's and B's declared shapes as 2-D (a fuzzed model with a
+// 1-D A made it read past a vector): anything else is refused before the converter runs.
+TEST(OnnxImporter, OldGemmNeedsDeclaredMatrices) {
+  auto gemm = [](const std::vector<int64_t>& a_shape, bool declare_b) {
+    ModelBuilder m(6);
+    m.Input("a", a_shape).Input("c", {1, 4});
+    if (declare_b) m.Input("b", {6, 4});
+    m.Node("Gemm", {"a", declare_b ? "b" : "a", "c"}, {"y"}, "fc").Output("y", {3, 4});
+    return m.Bytes();
+  };
+  EXPECT_CONTAINS(LoadError(gemm({6}, true)), "Gemm 'fc' reads 'a' declared with rank 1");
+  ModelBuilder undeclared(6);
+  undeclared.Input("x", {3, 6}).Input("b", {6, 4}).Input("c", {1, 4}).Node("Relu", {"x"}, {"a"})
+      .Node("Gemm", {"a", "b", "c"}, {"y"}, "fc").Output("y", {3, 4});
+  EXPECT_CONTAINS(LoadError(undeclared.Bytes()), "Gemm 'fc' reads 'a' without a declared shape");
+  EXPECT_EQ(ImportOnnxBytes(gemm({3, 6}, true), "m.onnx").opset(), 11);
+}
+
 TEST(OnnxImporter, VersionsOutOfRangeAreRejected) {
   ModelBuilder future(22);
   future.Input("x", {1, 4}).Node("Relu", {"x"}, {"y"}).Output("y");
