@@ -49,6 +49,7 @@ std::string Line(const Program& p, size_t index) {
            std::to_string(t.weight_kernel_atom) + " dpu=" + Hex(t.dpu_table_addr) +
            " zp=" + std::to_string(t.input_zp) + "/" + std::to_string(t.output_zp) + " clamp=[" +
            std::to_string(t.clamp_lo) + "," + std::to_string(t.clamp_hi) + "]";
+      if (t.fused_lut) s += " lut=" + Hex(t.lut_addr);
       break;
     case TaskOp::kEltwiseAdd:
       s += "a=" + Surf(t.input) + " b=" + Surf(t.input2) + " out=" + Surf(t.output) + " scale=" +

@@ -47,6 +47,7 @@ void ShiftTaskAddresses(Task& t, uint64_t from, uint64_t delta) {
   if (t.op == TaskOp::kEltwiseAdd || t.op == TaskOp::kEltwiseMul) shift(t.input2.addr);
   if (t.op == TaskOp::kConv) shift(t.weight_addr);
   if (t.op == TaskOp::kConv || t.op == TaskOp::kLut) shift(t.dpu_table_addr);
+  if (t.fused_lut) shift(t.lut_addr);
   for (Surface& s : t.cpu_inputs)
     if (s.channels != 0) shift(s.addr);  // channels 0: a constant from the graph, not in DDR
   for (Surface& s : t.cpu_outputs) shift(s.addr);

@@ -94,6 +94,11 @@ struct Task {
   // Per-output-channel DPU table (int8: {bias, scale, shift} int32 triples; fp16: fp32 bias),
   // or for kLut the 256-entry int8 table indexed by input + 128.
   uint64_t dpu_table_addr = 0;
+  // A conv task's lookup-table activation (int8): after requantization the DPU maps each output
+  // value v through the 256-entry int8 table at lut_addr (entry v + 128), as a kLut task would,
+  // so the activation's tensor is written directly (RKNN's ConvExSwish, ConvSigmoid, ...).
+  bool fused_lut = false;
+  uint64_t lut_addr = 0;
   // Output converter (int8).
   int32_t input_zp = 0, input2_zp = 0, output_zp = 0;
   int32_t clamp_lo = -128, clamp_hi = 127;
@@ -159,7 +164,8 @@ struct MemoryPlan {
 };
 
 // 2: Program::batch/batch_stride and Task::core. Version 1 files read as batch 1 on core 0.
-constexpr uint32_t kProgramVersion = 2;
+// 3: Task::fused_lut/lut_addr. Older files read without fused lookup tables, which they never had.
+constexpr uint32_t kProgramVersion = 3;
 constexpr uint32_t kOldestReadableProgramVersion = 1;
 
 struct Program {

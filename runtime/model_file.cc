@@ -253,6 +253,8 @@ Off<fb::Task> WriteTask(Builder& b, const isa::Task& t) {
   tb.add_cpu_outputs(cpu_outputs);
   tb.add_convert_scale(t.convert_scale);
   tb.add_core(t.core);
+  tb.add_fused_lut(t.fused_lut);
+  tb.add_lut_addr(t.lut_addr);
   return tb.Finish();
 }
 
@@ -529,6 +531,8 @@ class Reader {
     out.weight_bytes = t->weight_bytes();
     out.weight_kernel_atom = t->weight_kernel_atom();
     out.dpu_table_addr = t->dpu_table_addr();
+    out.fused_lut = t->fused_lut();
+    out.lut_addr = t->lut_addr();
     out.input_zp = t->input_zp();
     out.input2_zp = t->input2_zp();
     out.output_zp = t->output_zp();
@@ -786,6 +790,7 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
       if (t.input.bytes() != t.output.bytes() || t.input.type != isa::ElemType::kInt8)
         r.Fail(at, who + " maps surfaces of different sizes or non-int8 data");
     }
+    if (t.fused_lut && t.op != isa::TaskOp::kConv) r.Fail(at, who + " fuses a lookup table but is not a conv task");
     if (t.op == isa::TaskOp::kCopy && (t.input.bytes() != t.output.bytes() || t.input.type != t.output.type))
       r.Fail(at, who + " copies between surfaces of different sizes or types");
     if (t.op == isa::TaskOp::kConvert) {
@@ -833,6 +838,9 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
     if (!RangeInside(t.dpu_table_addr, table_bytes, wbase, wbase + wsize))
       r.Fail(at, who + " DPU table " + Range(t.dpu_table_addr, table_bytes) + " lies outside the weight region " +
                      Range(wbase, wsize));
+    if (t.fused_lut && (t.output.type != isa::ElemType::kInt8 || !RangeInside(t.lut_addr, 256, wbase, wbase + wsize)))
+      r.Fail(at, who + " lookup table " + Range(t.lut_addr, 256) + " lies outside the weight region " +
+                     Range(wbase, wsize) + " or follows a non-int8 output");
   }
   for (const auto& [ios, at, kind] :
        {std::tuple{&p.inputs, &r.input_at, "input"}, std::tuple{&p.outputs, &r.output_at, "output"}})

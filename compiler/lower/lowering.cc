@@ -1,5 +1,6 @@
 #include "compiler/lower/lowering.h"
 
+#include <algorithm>
 #include <climits>
 #include <stdexcept>
 
@@ -35,6 +36,7 @@ class Lowerer {
   }
 
   isa::Program Run() {
+    FuseLookupTables();
     AssignStorage();
     PlaceStorage();
     for (size_t i = 0; i < g_.nodes().size(); ++i) EmitNode(g_.nodes()[i], static_cast<uint32_t>(i));
@@ -82,6 +84,32 @@ class Lowerer {
 
   bool IsActivation(int id) const { return !g_.tensor(id).is_constant; }
 
+  // An int8 convolution whose only reader is a lookup-table activation (Swish, Sigmoid, ...) runs
+  // it in its own DPU pass, as RKNN's ConvExSwish/ConvSigmoid layers do: one task, the
+  // pre-activation tensor never stored. The graph keeps both nodes (the reference executor runs
+  // them one after the other, which is the same arithmetic).
+  void FuseLookupTables() {
+    const std::vector<ir::Node>& nodes = g_.nodes();
+    fused_lut_.assign(nodes.size(), -1);
+    absorbed_.assign(nodes.size(), false);
+    const std::vector<int> consumers = g_.ConsumerCounts();
+    std::vector<int> reader(g_.tensors().size(), -1);
+    for (size_t i = 0; i < nodes.size(); ++i)
+      for (int in : nodes[i].inputs) reader[in] = static_cast<int>(i);
+    const auto& outputs = g_.outputs();
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const ir::Node& n = nodes[i];
+      if (n.on_cpu || n.op != ir::OpKind::kConv || !IsInt8(n.outputs[0])) continue;
+      const int pre = n.outputs[0];
+      if (consumers[pre] != 1 || std::find(outputs.begin(), outputs.end(), pre) != outputs.end()) continue;
+      const int j = reader[pre];
+      const ir::Node& act = nodes[j];
+      if (act.on_cpu || !IsLutActivation(g_, act) || !IsInt8(act.outputs[0])) continue;
+      fused_lut_[i] = j;
+      absorbed_[j] = true;
+    }
+  }
+
   // Every activation tensor gets a storage slot; Flatten/Reshape outputs share their input's slot
   // when the NC1HWC2 bytes are the same (H = W = 1), as the board does for classifier heads.
   // Graph inputs that are also outputs, or constant outputs, are not supported.
@@ -96,6 +124,13 @@ class Lowerer {
     for (size_t i = 0; i < g_.nodes().size(); ++i) {
       const ir::Node& n = g_.nodes()[i];
       const int step = static_cast<int>(i);
+      if (absorbed_[i]) continue;  // its conv writes its output
+      if (fused_lut_[i] >= 0) {
+        for (int in : n.inputs)
+          if (!g_.tensor(in).is_constant) slots_[storage_of_[in]].request.last_use = step;
+        new_slot(g_.nodes()[fused_lut_[i]].outputs[0], step);
+        continue;
+      }
       for (int in : n.inputs)
         if (!g_.tensor(in).is_constant) slots_[storage_of_[in]].request.last_use = step;
       if (!n.on_cpu && IsNpuAlias(g_, n)) {
@@ -174,12 +209,13 @@ class Lowerer {
   }
 
   void EmitNode(const ir::Node& n, uint32_t index) {
+    if (absorbed_[index]) return;  // emitted with its conv (FuseLookupTables)
     if (n.on_cpu) return EmitCpu(n, index);
     if (!IsNpuPlaceable(g_, n, p_))
       throw ops::NodeError(n, "is marked for the NPU but has no NPU lowering (run AssignPlacement first)");
     switch (n.op) {
       case ir::OpKind::kConv:
-      case ir::OpKind::kGemm: return EmitConv(n);
+      case ir::OpKind::kGemm: return EmitConv(n, fused_lut_[index] >= 0 ? &g_.nodes()[fused_lut_[index]] : nullptr);
       case ir::OpKind::kAdd: return EmitAdd(n);
       case ir::OpKind::kMaxPool:
       case ir::OpKind::kGlobalAveragePool:
@@ -336,7 +372,8 @@ class Lowerer {
     Push(t);
   }
 
-  void EmitConv(const ir::Node& n) {
+  // `lut`: the lookup-table activation fused into the conv's DPU pass (FuseLookupTables), or null.
+  void EmitConv(const ir::Node& n, const ir::Node* lut) {
     const bool is_gemm = n.op == ir::OpKind::kGemm;
     const bool depthwise = !is_gemm && IsDepthwise(g_, n);
     isa::Task t;
@@ -344,7 +381,7 @@ class Lowerer {
     t.conv_mode = depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
     t.enable_mask = isa::kUnitCna | isa::kUnitCore | isa::kUnitDpu;
     t.input = Placed(n.inputs[0]);
-    t.output = Placed(n.outputs[0]);
+    t.output = Placed(lut ? lut->outputs[0] : n.outputs[0]);
     const ir::Shape& ws = g_.tensor(n.inputs[1]).shape;
     if (!is_gemm) {
       const ir::Attributes& a = n.attrs;
@@ -365,6 +402,12 @@ class Lowerer {
     SetActivation(t, n);
     const uint64_t macs = uint64_t{t.output.height} * t.output.width * t.output.channels * ws[1] * t.kernel_h * t.kernel_w;
     t.layer = AddLayer(n, macs);
+    if (lut) {
+      t.fused_lut = true;
+      t.lut_addr = AddWeights(BuildLut(*lut));
+      // RKNN's name for a conv with SiLU is ConvExSwish; other tables append the op's own name.
+      program_.layers[t.layer].op_type += lut->op == ir::OpKind::kSwish ? "ExSwish" : ops::ReportOpType(*lut);
+    }
 
     ConvShape shape;
     shape.in_height = t.input.height, shape.in_width = t.input.width, shape.in_channels_aligned = in_aligned;
@@ -465,6 +508,8 @@ class Lowerer {
   uint32_t batch_;
   isa::Program program_;
   std::vector<int> storage_of_;
+  std::vector<int> fused_lut_;   // per node: the lookup-table node its conv task applies, or -1
+  std::vector<bool> absorbed_;   // per node: a lookup table fused into the conv before it
   std::vector<Slot> slots_;
   std::vector<uint64_t> offsets_;
 

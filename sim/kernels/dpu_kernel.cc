@@ -37,7 +37,8 @@ uint8_t* OutputAt(const isa::Task& t, const OutputTile& out, uint32_t k, uint32_
 
 }  // namespace
 
-void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t* dpu_table, const OutputTile& out) {
+void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t* dpu_table, const uint8_t* lut,
+                    const OutputTile& out) {
   const uint32_t c2 = t.output.c2, width = t.output.width;
   std::vector<int32_t> entries(size_t{t.kernels} * 3);  // {bias, scale, shift} per kernel
   std::memcpy(entries.data(), dpu_table + size_t{t.kernel_begin} * 3 * sizeof(int32_t), entries.size() * sizeof(int32_t));
@@ -69,6 +70,12 @@ void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t*
               row[size_t{x} * c2 + lane] =
                   static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * e[1], e[2]) + t.output_zp, t));
             }
+          if (lut)  // the row's atoms are still in cache; entry v + 128 for int8 value v
+            for (uint32_t x = 0; x < width; ++x)
+              for (uint32_t lane = 0; lane < lanes; ++lane) {
+                uint8_t& v = row[size_t{x} * c2 + lane];
+                v = lut[static_cast<uint8_t>(v ^ 0x80)];
+              }
         }
       }
     }

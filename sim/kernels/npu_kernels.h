@@ -60,8 +60,11 @@ void ConvAccumulateFp16(const isa::Task& task, const FeatureTile& in, const uint
 
 // DPU output converter for a conv task: bias, requantization/activation, conversion to the
 // output type, written into `out`. The lanes past the last kernel of a partial C2 atom are
-// written as zeros. The int8 converter takes its sums from CORE block by block, on the host's threads.
-void ConvOutputInt8(const isa::Task& task, const ConvRowsInt8& sums, const uint8_t* dpu_table, const OutputTile& out);
+// written as zeros. The int8 converter takes its sums from CORE block by block, on the host's
+// threads, and maps the requantized values through `lut` (256 entries, value + 128) when the
+// task fuses a lookup-table activation (Task::fused_lut; null otherwise).
+void ConvOutputInt8(const isa::Task& task, const ConvRowsInt8& sums, const uint8_t* dpu_table, const uint8_t* lut,
+                    const OutputTile& out);
 void ConvOutputFp16(const isa::Task& task, const float* acc, const uint8_t* dpu_table, const OutputTile& out);
 
 // A cube a DMA fetched for a task of Rockchip's program (Task::regcmd): C1 blocks of `rows`

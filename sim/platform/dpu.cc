@@ -25,6 +25,9 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   // The table is fetched for the task's kernels only; the kernel offsets index the whole layer.
   dma.Read(t.dpu_table_addr + t.kernel_begin * entry_bytes, functional ? table + t.kernel_begin * entry_bytes : nullptr,
            t.kernels * entry_bytes, *ext->timing);
+  // A fused activation's 256-entry table comes with the task's DPU table.
+  uint8_t* lut = t.fused_lut ? lut_.Take(256) : nullptr;
+  if (t.fused_lut) dma.Read(t.lut_addr, functional ? lut : nullptr, 256, *ext->timing);
   ext->timing->dpu_cycles += DpuCycles(t, platform_);
 
   // The output rows of the task's C1 surfaces, written where DDR keeps them: one burst per surface.
@@ -47,7 +50,7 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
     if (t.kernels % out.c2 != 0) std::fill(last, last + tile_surface, 0);
     auto& work = *reinterpret_cast<ConvWork*>(trans.get_data_ptr());
     if (is_int8)
-      ConvOutputInt8(t, *work.sums_int8, table, tile);
+      ConvOutputInt8(t, *work.sums_int8, table, lut, tile);
     else
       ConvOutputFp16(t, work.acc_fp16.data(), table, tile);
   }

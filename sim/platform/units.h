@@ -61,7 +61,7 @@ class Dpu : public sc_core::sc_module {
   void RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void RegcmdDpu(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
-  ScratchBuffer table_, operand_, second_, result_;
+  ScratchBuffer table_, lut_, operand_, second_, result_;
 };
 
 class Core : public sc_core::sc_module {

@@ -28,8 +28,10 @@ using testing_support::Target;
 using testing_support::Window;
 
 // Quantizes (or converts to fp16), lowers, simulates and compares with the reference.
-// `config`: quantized_algorithm / quantized_method (the default is normal / channel, min/max).
-void ExpectBitExact(ir::Graph g, bool fp16 = false, const quant::QuantConfig& config = {}) {
+// `config`: quantized_algorithm / quantized_method (the default is normal / channel, min/max);
+// `lowered` receives the program.
+void ExpectBitExact(ir::Graph g, bool fp16 = false, const quant::QuantConfig& config = {},
+                    isa::Program* lowered = nullptr) {
   const std::vector<quant::Sample> samples = testing_support::RandomSamples(g, 2);
   if (fp16)
     quant::ConvertToFp16(g);
@@ -41,6 +43,7 @@ void ExpectBitExact(ir::Graph g, bool fp16 = false, const quant::QuantConfig& co
   model.graph = g;
   model.program = lower::Lower(g, platform, Target());
   const isa::Program& program = model.program;
+  if (lowered) *lowered = program;
   const sim::CpuOpRunner cpu_runner = runtime::MakeCpuRunner(model);
   for (const quant::Sample& sample : samples) {
     std::vector<std::vector<uint8_t>> packed;
@@ -200,6 +203,47 @@ TEST(LutBitExact, Activations) {
       ExpectBitExact(b.graph(), fp16);
     }
   }
+}
+
+// A conv whose only reader is a lookup-table activation runs it in its own DPU pass (RKNN's
+// ConvExSwish, ConvSigmoid): one layer, no separate lookup task, every row and kernel tile mapped,
+// the same bytes as the two nodes in sequence. Odd channels leave a partial C2 atom.
+TEST(LutBitExact, FusedIntoTheConvolution) {
+  for (ir::OpKind op : {ir::OpKind::kSwish, ir::OpKind::kSigmoid, ir::OpKind::kLeakyRelu}) {
+    OneOpGraph b;
+    const int x = b.Input({1, 24, 160, 160});  // 600 KiB of input: row tiles on every platform's CBUF
+    const int w = b.Const({37, 24, 3, 3}, 0.3f);
+    const int bias = b.Const({37}, 0.5f);
+    const int conv = b.Node(ir::OpKind::kConv, {x, w, bias}, Window(3, 1, 1));
+    ir::Attributes a;
+    a.alpha = 0.1f;  // LeakyRelu slope
+    b.Node(op, {conv}, a);
+    SCOPED_TRACE(ops::GetOpDef(op).onnx_name);
+    isa::Program program;
+    ExpectBitExact(b.graph(), false, {}, &program);
+    ASSERT_EQ(program.layers.size(), 1u);
+    EXPECT_EQ(program.layers[0].op_type, op == ir::OpKind::kSwish ? "ConvExSwish" : "Conv" + std::string(
+                                                                         ops::GetOpDef(op).onnx_name));
+    EXPECT_GT(program.tasks.size(), 1u) << "the case should tile";
+    for (const isa::Task& t : program.tasks) {
+      EXPECT_EQ(t.op, isa::TaskOp::kConv);
+      EXPECT_TRUE(t.fused_lut);
+    }
+  }
+}
+
+// An activation that reads a graph output, or a conv with two readers, stays a task of its own.
+TEST(LutBitExact, NotFusedWhenThePreActivationIsRead) {
+  OneOpGraph b;
+  const int x = b.Input({1, 16, 12, 12});
+  const int conv = b.Node(ir::OpKind::kConv, {x, b.Const({16, 16, 1, 1}, 0.3f), b.Const({16}, 0.5f)}, Window(1, 1, 0));
+  const int act = b.Node(ir::OpKind::kSigmoid, {conv});
+  b.graph().outputs() = {conv, act};
+  isa::Program program;
+  ExpectBitExact(b.graph(), false, {}, &program);
+  ASSERT_EQ(program.tasks.size(), 2u);
+  EXPECT_FALSE(program.tasks[0].fused_lut);
+  EXPECT_EQ(program.tasks[1].op, isa::TaskOp::kLut);
 }
 
 // Channel concatenation as DPU copies into C2-aligned slices (48 = 16·3: aligned on every

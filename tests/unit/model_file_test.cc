@@ -244,6 +244,8 @@ void ExpectTaskEq(const isa::Task& a, const isa::Task& b) {
   EXPECT_EQ(a.act, b.act);
   EXPECT_EQ(a.clip_min, b.clip_min);
   EXPECT_EQ(a.clip_max, b.clip_max);
+  EXPECT_EQ(a.fused_lut, b.fused_lut);
+  EXPECT_EQ(a.lut_addr, b.lut_addr);
 }
 
 void ExpectIoEq(const isa::IoTensor& a, const isa::IoTensor& b) {
@@ -354,6 +356,24 @@ TEST(ModelFile, RoundTripsEveryField) {
   const CompiledModel back = DeserializeModel(bytes, "tiny.rksm");
   ExpectModelEq(m, back);
   EXPECT_EQ(SerializeModel(back), bytes);  // deterministic
+}
+
+// Version 3: a conv task's fused lookup table round-trips, and must lie in the weight image and
+// follow an int8 conv.
+TEST(ModelFile, FusedLookupTables) {
+  CompiledModel m = MakeModel();
+  m.program.weights.resize(0x158);  // a 256-byte table at 0x1058
+  m.program.memory.weight_bytes = m.program.weights.size();
+  m.program.tasks[1].fused_lut = true;
+  m.program.tasks[1].lut_addr = 0x1058;
+  ExpectModelEq(m, DeserializeModel(SerializeModel(m), "tiny.rksm"));
+  CompiledModel outside = m;
+  outside.program.tasks[1].lut_addr = 0x1060;
+  EXPECT_LOAD_ERROR(outside, "lookup table [0x1060, 0x1160) lies outside the weight region");
+  CompiledModel not_conv = m;
+  not_conv.program.tasks[1].op = isa::TaskOp::kCopy;
+  not_conv.program.tasks[1].input = not_conv.program.tasks[1].output;
+  EXPECT_LOAD_ERROR(not_conv, "fuses a lookup table but is not a conv task");
 }
 
 TEST(ModelFile, HeaderLayout) {
