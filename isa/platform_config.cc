@@ -146,10 +146,16 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
     p.cbuf_banks = r.Int("npu.cbuf.banks");
     p.cbuf_bank_bytes = r.Int("npu.cbuf.bank_kib") * 1024;
     p.dpu_elements_per_cycle = r.Number("npu.dpu_elements_per_cycle");
+    p.dpu_lut_elements_per_cycle = r.Number("npu.dpu_lut_elements_per_cycle");
+
     p.dpu_bs_operand_group = r.Int("npu.dpu_bs_operand_group");
     p.dpu_rdma_line_notch_in_atoms = r.Int("npu.dpu_rdma_line_notch_in_atoms") != 0;
     p.ppu_elements_per_cycle = r.Number("npu.ppu_elements_per_cycle");
     p.task_overhead_cycles = r.Int("npu.task_overhead_cycles");
+    p.layer_alone_overhead_us = r.Number("npu.layer_alone_overhead_us");
+    p.layer_alone_drain_cycles_per_atom_int8 = r.Number("npu.layer_alone_drain_cycles_per_atom_int8");
+    p.layer_alone_drain_cycles_per_atom_fp16 = r.Number("npu.layer_alone_drain_cycles_per_atom_fp16");
+    p.ddr_efficiency_layer_alone = r.Number("ddr.efficiency_layer_alone");
     p.ddr_bandwidth_gbps = r.Number("ddr.bandwidth_gbps");
     p.ddr_efficiency = r.Number("ddr.efficiency");
     p.ddr_latency_ns = r.Number("ddr.latency_ns");
@@ -166,12 +172,16 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
   Require(p.mac_int8.macs_per_cycle() > 0 && p.mac_fp16.macs_per_cycle() > 0, what, "MAC geometry must be positive");
   Require(p.c2_int8 > 0 && p.c2_fp16 > 0 && p.cbuf_banks > 1 && p.cbuf_bank_bytes > 0, what,
           "C2 and CBUF sizes must be positive (at least two banks)");
-  Require(p.dpu_elements_per_cycle > 0 && p.ppu_elements_per_cycle > 0, what, "unit throughputs must be positive");
+  Require(p.dpu_elements_per_cycle > 0 && p.dpu_lut_elements_per_cycle > 0 && p.ppu_elements_per_cycle > 0 && p.layer_alone_drain_cycles_per_atom_int8 > 0 &&
+              p.layer_alone_drain_cycles_per_atom_fp16 > 0, what,
+          "unit throughputs must be positive");
   Require(p.dpu_bs_operand_group > 0, what, "npu.dpu_bs_operand_group must be positive");
   Require(p.cpu_cores > 0 && p.cpu_gflops_per_core > 0 && p.cpu_op_overhead_us >= 0 && p.cpu_flops_per_element > 0,
           what, "the CPU cost model needs positive cores, throughput and work per element");
-  Require(p.ddr_bandwidth_gbps > 0 && p.ddr_efficiency > 0 && p.ddr_efficiency <= 1, what,
-          "DDR bandwidth must be positive and efficiency in (0, 1]");
+  Require(p.ddr_bandwidth_gbps > 0 && p.ddr_efficiency > 0 && p.ddr_efficiency <= 1 &&
+              p.ddr_efficiency_layer_alone > 0 && p.ddr_efficiency_layer_alone <= 1,
+          what, "DDR bandwidth must be positive and efficiencies in (0, 1]");
+  Require(p.layer_alone_overhead_us >= 0, what, "npu.layer_alone_overhead_us must not be negative");
   Require(p.ddr_max_bytes > 0, what, "ddr.max_gib must be positive");
   Require(p.max_tasks_per_submit > 0 && p.dma_address_bits >= 32 && p.dma_address_bits <= 64, what,
           "task limit and DMA address width out of range");

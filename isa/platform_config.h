@@ -29,10 +29,17 @@ struct PlatformConfig {
   int cbuf_banks = 0;
   int cbuf_bank_bytes = 0;
   double dpu_elements_per_cycle = 0;
+  double dpu_lut_elements_per_cycle = 0;  // the DPU's lookup-table stage (kLut tasks, fused tables)
   int dpu_bs_operand_group = 0;      // kernels per record group of the DPU's BS operand blob (.rknn programs)
   bool dpu_rdma_line_notch_in_atoms = false;  // how DPU_RDMA's notch registers space rows (.rknn programs)
   double ppu_elements_per_cycle = 0;
   int task_overhead_cycles = 0;
+  // A layer timed alone, as perf_debug times each layer (see sim/cost/cost_model.h): a fixed cost
+  // per layer and the DDR efficiency of one layer's traffic with nothing to overlap it.
+  double layer_alone_overhead_us = 0;
+  double ddr_efficiency_layer_alone = 0;
+  double layer_alone_drain_cycles_per_atom_int8 = 0;  // a conv task's DPU per output atom, after CORE
+  double layer_alone_drain_cycles_per_atom_fp16 = 0;
   double ddr_bandwidth_gbps = 0;
   double ddr_efficiency = 0;
   double ddr_latency_ns = 0;

@@ -38,7 +38,8 @@ struct OpTypeSummary {
 struct PerfReport {
   std::vector<LayerPerf> layers;
   std::vector<OpTypeSummary> op_types;
-  double total_time_us = 0;
+  double total_time_us = 0;  // the table's total: every layer timed alone (perf_debug=True)
+  double run_time_us = 0;    // one rknn_run, layers back to back (perf_debug=False)
   double total_rw_kb = 0;
 };
 

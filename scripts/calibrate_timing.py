@@ -9,13 +9,22 @@ What is fitted to what (scripts/timing_data.py holds the data and its sources):
      rows; the floor is the cycles per output pixel of the 1x1 conv whose channel product is
      below it (the other conv rows must follow the product formula exactly).
   2. ddr.efficiency (RK3588): the median of RW bytes / DDR cycles over the same rows, divided by
-     the DDR peak bytes per NPU cycle.
-  3. npu.task_overhead_cycles (each platform, except those in FIT_BANDWIDTH, which take RK3588's
+     the DDR peak bytes per NPU cycle (the rate of a normal run).
+  3. The layer timed alone, as perf_debug times it (RK3588): npu.layer_alone_overhead_us,
+     ddr.efficiency_layer_alone and npu.layer_alone_drain_cycles_per_atom_int8, fitted to the Time(us)
+     column of one public perf_debug table, FIT_LOG (scripts/perf_logs.py; the only one taken at a
+     fixed, known NPU and DDR frequency), each row rebuilt and timed by scripts/validate_layers.py:
+     the overhead and the DDR efficiency minimize the median |error| of its streaming rows (Add,
+     Concat, Split, Resize, MaxPool, ...), the DPU drain per output atom that of its INT8 conv rows,
+     in turn over a grid, twice. The other two tables are held out.
+  4. npu.task_overhead_cycles (each platform, except those in FIT_BANDWIDTH, which take RK3588's
      and have ddr.bandwidth_gbps fitted instead): bisection so that the simulated latency of the
      FIT_ROWS model equals the published latency, with 1 and 2 applied. The other whole-model
-     rows are not looked at: they are the held-out validation (scripts/validate_timing.py).
+     rows are not looked at: they are the held-out validation (scripts/validate_timing.py). The
+     latency is a normal run's (perf --json run_time_us), with 1-3 applied.
 RK3566/RK3568, RK3562 and RK3576 have no published per-layer rows: 1 and 2 are carried over from
-RK3588 (same NPU generation and DMA design) and marked `assumed` in their platform.yaml.
+RK3588 (same NPU generation and DMA design) and marked `assumed` in their platform.yaml; so are
+the per-layer parameters of 3.
 """
 import argparse
 import math
@@ -23,7 +32,19 @@ import os
 import re
 import statistics
 
+import perf_logs as pl
 import timing_data as td
+import validate_layers as vl
+
+# The per-layer table the per-layer parameters are fitted to: RKNN-Toolkit2 2.3.2 with the NPU fixed
+# at 1 GHz and DDR at 2112 MHz. The 1.5.0 yolov5s table (frequencies not given) and the FP16 U-Net
+# table are held out.
+FIT_LOG = "yolov8n_tk232"
+LAYER_GRIDS = {  # platform.yaml key -> (values tried, which rows' median |error| it minimizes)
+    "layer_alone_overhead_us": ([2.5 * i for i in range(17)], "other"),
+    "efficiency_layer_alone": ([round(0.20 + 0.02 * i, 2) for i in range(16)], "other"),
+    "layer_alone_drain_cycles_per_atom_int8": ([3 + 0.5 * i for i in range(15)], "conv"),
+}
 
 
 def yaml_value(platform_dir, key):
@@ -54,6 +75,30 @@ def fit_ddr_efficiency():
     return round(median / peak_per_cycle, 3), ratios, peak_per_cycle
 
 
+def fit_layer_rows(sim, work, fixed):
+    """The LAYER_GRIDS keys fitted on FIT_LOG in turn (twice), the other RK3588 values as in
+    `fixed`; returns ({key: value}, [(values, conv median, other median)] of every point tried)."""
+    dtype, rows = pl.all_logs()[FIT_LOG]
+    compiled, first, skipped = vl.compile_log(sim, work, FIT_LOG, dtype, rows)
+    cache = {}
+    values = {key: yaml_value("rk3588", key) for key in LAYER_GRIDS}
+
+    def medians(point):
+        key = tuple(sorted(point.items()))
+        if key not in cache:
+            with td.PlatformOverride({"rk3588": dict(fixed, **point)}) as d:
+                simulated = vl.time_rows(sim, compiled, rows, first, dict(skipped), d)
+            (conv, _), (other, _) = vl.summarize(rows, simulated)
+            cache[key] = {"conv": conv, "other": other}
+        return cache[key]
+
+    for _ in range(2):
+        for key, (grid, objective) in LAYER_GRIDS.items():
+            values[key] = min(grid, key=lambda v: medians(dict(values, **{key: v}))[objective])
+    trace = [(dict(k), m["conv"], m["other"]) for k, m in sorted(cache.items())]
+    return values, trace
+
+
 # The fitted keys: search range, tolerance, rounding of the result, and whether a larger value makes
 # the model slower (the overhead) or faster (the bandwidth).
 FITS = {"task_overhead_cycles": (0, 20000, 50, 50, True), "bandwidth_gbps": (2.0, 64.0, 0.05, 0.1, False)}
@@ -68,7 +113,7 @@ def fit_value(sim, compiled, platform, overrides, published_ms, key):
         o = {k: dict(v) for k, v in overrides.items()}
         o.setdefault(pdir, {})[key] = value
         with td.PlatformOverride(o) as d:
-            return td.perf(sim, compiled, d)["total_time_us"] / 1000.0
+            return td.perf(sim, compiled, d)["run_time_us"] / 1000.0
 
     trace = []
     while hi - lo > tolerance:
@@ -91,7 +136,11 @@ def main():
 
     floor, floor_rows, exact = fit_floor()
     eff, ratios, peak = fit_ddr_efficiency()
-    shared = {"min_cycles_per_output_pixel": floor, "efficiency": eff}
+    layer_fit, layer_trace = fit_layer_rows(
+        args.sim, os.path.join(args.cache, "layer-fit"),
+        {"min_cycles_per_output_pixel": floor, "efficiency": eff,
+         "task_overhead_cycles": int(yaml_value("rk3588", "task_overhead_cycles"))})
+    shared = dict({"min_cycles_per_output_pixel": floor, "efficiency": eff}, **layer_fit)
     # Platforms without per-layer rows take RK3588's floor and DDR efficiency.
     overrides = {td.PLATFORM_DIR[p]: dict(shared) for _, _, fps in td.PUBLISHED.values() for p in fps}
     compiled = td.compile_models(args.sim, args.cache)
@@ -127,10 +176,20 @@ def main():
                       f"Peak LPDDR4X bytes per NPU cycle: {peak:.1f}. Bytes moved per DDR cycle (RW KB * 1024 / DDR cycles):", "",
                       "| row | bytes/cycle |", "|---|---|"]
             lines += [f"| {d} | {r:.1f} |" for d, r in ratios]
-            lines += ["", f"Median {statistics.median(r for _, r in ratios):.1f} B/cycle -> efficiency **{eff}**.", ""]
+            lines += ["", f"Median {statistics.median(r for _, r in ratios):.1f} B/cycle -> efficiency **{eff}**.", "",
+                      f"## A layer timed alone: {', '.join(LAYER_GRIDS)} (per-layer rows of {FIT_LOG})", "",
+                      "Every row of the table rebuilt and timed (scripts/validate_layers.py); median |error| of "
+                      "its conv rows and of its other (streaming) rows at each point tried:", "",
+                      "| " + " | ".join(LAYER_GRIDS) + " | conv median | other median |",
+                      "|" + "---|" * (len(LAYER_GRIDS) + 2)]
+            lines += ["| " + " | ".join(f"{p[k]:g}" for k in LAYER_GRIDS) + f" | {c:.1f}% | {o:.1f}% |"
+                      for p, c, o in layer_trace]
+            lines += ["", "Chosen: " + ", ".join(f"`{k}` **{v:g}**" for k, v in layer_fit.items()) +
+                      ". The yolov5s (toolkit 1.5.0) and FP16 U-Net tables are held out (docs/layer_validation.md).", ""]
         else:
             lines += ["No published per-layer rows exist for this platform: `min_cycles_per_output_pixel` "
-                      f"({floor}) and `ddr.efficiency` ({eff}) are RK3588's calibrated values carried over "
+                      f"({floor}), `ddr.efficiency` ({eff}) and the per-layer values "
+                      + ", ".join(f"`{k}` ({v:g})" for k, v in layer_fit.items()) + " are RK3588's calibrated values carried over "
                       "(see models/rk3588/calibration.md).", ""]
         if key == "bandwidth_gbps":
             lines += [f"`npu.task_overhead_cycles` ({overrides[pdir]['task_overhead_cycles']}) is RK3588's fitted value "

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "common/error.h"
+#include "sim/cost/cost_model.h"
 #include "sim/platform/npu_platform.h"
 #include "sim/platform/program_run.h"
 
@@ -72,21 +73,27 @@ double UnionLength(std::vector<std::pair<double, double>> spans) {
   return any ? total + close - open : 0.0;
 }
 
-void SummarizeLayers(const isa::Program& program, uint32_t cores, SimulationResult& result) {
+void SummarizeLayers(const isa::Program& program, uint32_t cores, const isa::PlatformConfig& config,
+                     SimulationResult& result) {
   std::vector<std::vector<double>> work(program.layers.size(), std::vector<double>(cores, 0.0));
+  std::vector<std::vector<uint64_t>> alone(program.layers.size(), std::vector<uint64_t>(cores, 0));
   std::vector<std::vector<std::pair<double, double>>> spans(program.layers.size());
   std::vector<int> first_core(program.layers.size(), -1);
   for (const TaskTimingRecord& r : result.tasks) {
     const isa::Task& t = program.tasks[r.task];
     work[t.layer][r.core] += TaskWork(t);
+    alone[t.layer][r.core] += r.alone_cycles;
     spans[t.layer].emplace_back(r.start_us, r.end_us);
     if (first_core[t.layer] < 0) first_core[t.layer] = static_cast<int>(r.core);
   }
   result.layer_workload.assign(program.layers.size(), std::vector<double>(cores, 0.0));
   result.layer_time_us.assign(program.layers.size(), 0.0);
+  result.layer_alone_us.assign(program.layers.size(), 0.0);
   for (size_t l = 0; l < program.layers.size(); ++l) {
-    result.layer_time_us[l] = UnionLength(spans[l]);
+    result.layer_time_us[l] = result.layer_alone_us[l] = UnionLength(spans[l]);
     if (program.layers[l].target == "CPU" || first_core[l] < 0) continue;
+    const uint64_t busiest = *std::max_element(alone[l].begin(), alone[l].end());
+    result.layer_alone_us[l] = static_cast<double>(busiest) / config.clock_mhz + config.layer_alone_overhead_us;
     double total = 0;
     for (double w : work[l]) total += w;
     for (uint32_t c = 0; c < cores; ++c)
@@ -179,11 +186,15 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
       t.core_cycles = r.timing.core_cycles, t.dpu_cycles = r.timing.dpu_cycles, t.ppu_cycles = r.timing.ppu_cycles;
       t.total_cycles = static_cast<uint64_t>(std::llround((t.end_us - t.start_us) * config.clock_mhz));
       t.bytes_read = r.timing.bytes_read, t.bytes_written = r.timing.bytes_written;
+      t.alone_cycles = p.tasks[r.task].op == isa::TaskOp::kCpu
+                           ? t.total_cycles
+                           : AloneTaskCycles(p.tasks[r.task], t.core_cycles, t.dpu_cycles, t.ppu_cycles,
+                                             t.bytes_read + t.bytes_written, config);
       end_us = std::max(end_us, t.end_us);
       result.tasks.push_back(t);
     }
     result.total_time_us = end_us;
-    SummarizeLayers(p, npu.core_count(), result);
+    SummarizeLayers(p, npu.core_count(), config, result);
     for (size_t i = 0; !loads[k].inputs.empty() && i < p.outputs.size(); ++i) {
       const isa::Surface& s = p.outputs[i].surface;
       std::vector<uint8_t> image;

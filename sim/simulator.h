@@ -21,6 +21,7 @@ struct TaskTimingRecord {
   uint64_t compute_cycles = 0;  // busiest unit
   uint64_t core_cycles = 0, dpu_cycles = 0, ppu_cycles = 0;
   uint64_t total_cycles = 0;    // incl. per-task overhead
+  uint64_t alone_cycles = 0;    // the task in a layer timed alone (cost::AloneTaskCycles; CPU: total_cycles)
   uint64_t bytes_read = 0, bytes_written = 0;
 };
 
@@ -33,6 +34,9 @@ struct SimulationResult {
   // (sub-tasks on several cores overlap, so this is not the sum of task times).
   std::vector<std::vector<double>> layer_workload;
   std::vector<double> layer_time_us;
+  // Per program layer: the layer timed alone, as perf_debug times it (the busiest core's tasks
+  // plus npu.layer_alone_overhead_us; CPU layers: their time in this run).
+  std::vector<double> layer_alone_us;
 };
 
 // `inputs` holds one native surface image per program input (IoTensor::surface.bytes() each,

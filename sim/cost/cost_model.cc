@@ -34,7 +34,10 @@ uint64_t DpuCycles(const isa::Task& t, const isa::PlatformConfig& p) {
   if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kLut || t.op == isa::TaskOp::kCopy ||
       t.op == isa::TaskOp::kConvert)
     elements = t.output.bytes() / isa::ElemBytes(t.output.type);
-  return static_cast<uint64_t>(std::ceil(static_cast<double>(elements) / p.dpu_elements_per_cycle));
+  // A lookup table (its own task or fused after a conv's requantization) paces the DPU.
+  const bool lut = t.op == isa::TaskOp::kLut || t.fused_lut;
+  const double rate = lut ? std::min(p.dpu_elements_per_cycle, p.dpu_lut_elements_per_cycle) : p.dpu_elements_per_cycle;
+  return static_cast<uint64_t>(std::ceil(static_cast<double>(elements) / rate));
 }
 
 uint64_t PpuCycles(const isa::Task& t, const isa::PlatformConfig& p) {
@@ -74,6 +77,20 @@ double CpuTimeUs(const isa::Task& t, const isa::PlatformConfig& p) {
       if (s.channels != 0) elements += static_cast<double>(s.bytes() / isa::ElemBytes(s.type));  // 0: constant
   const double flops_per_us = p.cpu_gflops_per_core * p.cpu_cores * 1e3;
   return p.cpu_op_overhead_us + elements * p.cpu_flops_per_element / flops_per_us;
+}
+
+uint64_t AloneTaskCycles(const isa::Task& t, uint64_t core_cycles, uint64_t dpu_cycles, uint64_t ppu_cycles,
+                         uint64_t bytes, const isa::PlatformConfig& p) {
+  const double bytes_per_cycle = p.ddr_bandwidth_gbps * p.ddr_efficiency_layer_alone * 1e3 / p.clock_mhz;
+  const auto ddr = static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) / bytes_per_cycle));
+  uint64_t units = core_cycles + std::max(dpu_cycles, ppu_cycles);
+  if (t.op == isa::TaskOp::kConv) {
+    const uint64_t atoms = uint64_t{t.out_rows} * t.output.width * CeilDiv(t.kernels, std::max<uint32_t>(t.output.c2, 1));
+    const double per_atom = t.output.type == isa::ElemType::kInt8 ? p.layer_alone_drain_cycles_per_atom_int8
+                                                                  : p.layer_alone_drain_cycles_per_atom_fp16;
+    units = core_cycles + static_cast<uint64_t>(std::ceil(static_cast<double>(atoms) * per_atom));
+  }
+  return static_cast<uint64_t>(p.task_overhead_cycles) + std::max(units, ddr);
 }
 
 double DdrTransferCycles(uint64_t bytes, const isa::PlatformConfig& p) {

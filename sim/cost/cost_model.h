@@ -13,7 +13,8 @@ namespace rknnsim::sim {
 // published RK3588 3×3 formula (GROUND_TRUTH.md), floored at min_cycles_per_output_pixel.
 uint64_t CoreCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 
-// DPU: elements written (and, for element-wise tasks, combined) at dpu_elements_per_cycle.
+// DPU: elements written (and, for element-wise tasks, combined) at dpu_elements_per_cycle, or at
+// dpu_lut_elements_per_cycle where a lookup table maps them (kLut, conv tasks with fused_lut).
 uint64_t DpuCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 
 // PPU: input elements read at ppu_elements_per_cycle.
@@ -39,6 +40,16 @@ uint64_t PpuAvgPoolCycles(const isa::Task& task, const isa::PlatformConfig& plat
 double CpuTimeUs(const isa::Task& task, const isa::PlatformConfig& platform);
 
 // DDR: NPU cycles to move `bytes` at the sustained bandwidth, excluding latency.
+// A task of a layer timed alone, as perf_debug times every layer by itself: the units one after
+// the other (a conv task's CORE cycles, then its DPU draining each output atom — pixel × C1
+// surface — at npu.layer_alone_drain_cycles_per_atom_{int8,fp16}; other tasks their streaming
+// unit's cycles), the task's DDR traffic at ddr.efficiency_layer_alone, plus the per-task
+// overhead. A normal run (the simulation itself) overlaps the units and moves DDR at
+// ddr.efficiency: the public boards' perf_debug tables charge each layer more than a normal run
+// spends on it (docs/layer_validation.md).
+uint64_t AloneTaskCycles(const isa::Task& task, uint64_t core_cycles, uint64_t dpu_cycles, uint64_t ppu_cycles,
+                         uint64_t bytes, const isa::PlatformConfig& platform);
+
 double DdrTransferCycles(uint64_t bytes, const isa::PlatformConfig& platform);
 
 }  // namespace rknnsim::sim

@@ -173,7 +173,7 @@ def scenario_fp16():
         log = f.read()
     assert 'I load_onnx: ' in log and 'I compiled for rk3566' in log, log
     perf = rknn.eval_perf(is_print=False)  # perf_debug=False: totals only
-    assert perf.startswith('Total Operator Elapsed Per Frame Time(us): ') and 'ConvRelu' not in perf, perf
+    assert perf.startswith('Total Time(us): ') and '\nFPS: ' in perf and 'ConvRelu' not in perf, perf
     assert rknn.accuracy_analysis(inputs=[raw_npy], output_dir=os.path.join(d, 'snapshot')) == 0
     with open(os.path.join(d, 'snapshot', 'error_analysis.txt')) as f:
         rows = [line for line in f if line.startswith('[')]

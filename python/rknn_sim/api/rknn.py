@@ -502,10 +502,10 @@ class RKNN:
         if self._runtime['perf_debug']:
             text = table
         else:
+            # What the board prints without perf_debug: one normal rknn_run.
             _log('info', 'eval_perf: the per-layer table needs init_runtime(perf_debug=True)')
-            text = ('Total Operator Elapsed Per Frame Time(us): %.0f\n'
-                    'Total Memory Read/Write Per Frame Size(KB): %.0f\n' % (report['total_time_us'],
-                                                                           report['total_rw_kb']))
+            run_us = report['run_time_us']
+            text = 'Total Time(us): %.0f\nFPS: %.2f\n' % (run_us, 1e6 / run_us if run_us > 0 else 0.0)
         if is_print:
             print(text, end='', flush=True)
         return text
