@@ -39,7 +39,6 @@ uint64_t PpuAvgPoolCycles(const isa::Task& task, const isa::PlatformConfig& plat
 // and written at the cluster's throughput (cpu.* in platform.yaml).
 double CpuTimeUs(const isa::Task& task, const isa::PlatformConfig& platform);
 
-// DDR: NPU cycles to move `bytes` at the sustained bandwidth, excluding latency.
 // A task of a layer timed alone, as perf_debug times every layer by itself: the units one after
 // the other (a conv task's CORE cycles, then its DPU draining each output atom — pixel × C1
 // surface — at npu.layer_alone_drain_cycles_per_atom_{int8,fp16}; other tasks their streaming
@@ -50,6 +49,7 @@ double CpuTimeUs(const isa::Task& task, const isa::PlatformConfig& platform);
 uint64_t AloneTaskCycles(const isa::Task& task, uint64_t core_cycles, uint64_t dpu_cycles, uint64_t ppu_cycles,
                          uint64_t bytes, const isa::PlatformConfig& platform);
 
+// DDR: NPU cycles to move `bytes` at the sustained bandwidth, excluding latency.
 double DdrTransferCycles(uint64_t bytes, const isa::PlatformConfig& platform);
 
 }  // namespace rknnsim::sim

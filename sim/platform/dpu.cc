@@ -26,7 +26,7 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   dma.Read(t.dpu_table_addr + t.kernel_begin * entry_bytes, functional ? table + t.kernel_begin * entry_bytes : nullptr,
            t.kernels * entry_bytes, *ext->timing);
   // A fused activation's 256-entry table comes with the task's DPU table.
-  uint8_t* lut = t.fused_lut ? lut_.Take(256) : nullptr;
+  uint8_t* lut = t.fused_lut && functional ? lut_.Take(256) : nullptr;
   if (t.fused_lut) dma.Read(t.lut_addr, functional ? lut : nullptr, 256, *ext->timing);
   ext->timing->dpu_cycles += DpuCycles(t, platform_);
 

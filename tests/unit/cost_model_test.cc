@@ -2,6 +2,8 @@
 // formula, fp16 at half the int8 rate, full MAC usage for aligned 3x3 convolutions, monotonicity.
 #include "sim/cost/cost_model.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 namespace rknnsim::sim {
@@ -69,6 +71,20 @@ TEST(CostModel, ElementwiseAndDdrTimeScaleWithBytes) {
   EXPECT_EQ(DpuCycles(add, p), 2 * small);
   EXPECT_DOUBLE_EQ(DdrTransferCycles(2 << 20, p), 2 * DdrTransferCycles(1 << 20, p));
   EXPECT_GT(DdrTransferCycles(1 << 20, p), 0.0);
+}
+
+// A layer timed alone (perf_debug): a conv's CORE cycles, then its DPU draining every output atom,
+// unless its DDR traffic at a lone layer's rate takes longer; the per-task overhead on top.
+TEST(CostModel, AloneConvDrainsAfterTheArray) {
+  const isa::PlatformConfig p = isa::LoadPlatformForTarget("rk3588");
+  const isa::Task t = Conv3x3(64, 40, 20, 10, isa::ElemType::kInt8);  // 3 output atoms per pixel
+  const uint64_t core = CoreCycles(t, p);
+  const uint64_t drain = static_cast<uint64_t>(std::ceil(200 * 3 * p.layer_alone_drain_cycles_per_atom_int8));
+  EXPECT_EQ(AloneTaskCycles(t, core, DpuCycles(t, p), 0, 0, p), p.task_overhead_cycles + core + drain);
+  const double lone_bytes_per_cycle = p.ddr_bandwidth_gbps * p.ddr_efficiency_layer_alone * 1e3 / p.clock_mhz;
+  const uint64_t bytes = static_cast<uint64_t>(10 * (core + drain) * lone_bytes_per_cycle);
+  EXPECT_EQ(AloneTaskCycles(t, core, DpuCycles(t, p), 0, bytes, p),
+            p.task_overhead_cycles + static_cast<uint64_t>(std::ceil(bytes / lone_bytes_per_cycle)));
 }
 
 }  // namespace
