@@ -75,7 +75,7 @@ class Lowerer {
       surf.channels = static_cast<uint32_t>(t.num_elements());
       return surf;
     }
-    surf.c2 = C2(surf.type);
+    surf.c2 = IsPackedPixelInput(tensor_id) ? static_cast<uint32_t>(s[1]) : C2(surf.type);
     surf.channels = static_cast<uint32_t>(s[1]);
     surf.height = s.size() == 4 ? static_cast<uint32_t>(s[2]) : 1;
     surf.width = s.size() == 4 ? static_cast<uint32_t>(s[3]) : 1;
@@ -83,6 +83,24 @@ class Lowerer {
   }
 
   bool IsActivation(int id) const { return !g_.tensor(id).is_constant; }
+
+  // A model input of 1-4 channels read only by direct convolutions is stored with its pixels
+  // packed (C2 = C, e.g. 3 bytes per RGB pixel), as the CNA's 1-4-channel input mode for first
+  // layers reads it (CNA_CONV_CON1; HARDWARE.md): the board's yolov5s internal memory counts a
+  // 640x640x3 input as 1,228,800 bytes, not the 6,553,600 a 16-byte atom per pixel would take.
+  bool IsPackedPixelInput(int tensor_id) const {
+    const auto& inputs = g_.inputs();
+    const ir::Shape& s = g_.tensor(tensor_id).shape;
+    if (std::find(inputs.begin(), inputs.end(), tensor_id) == inputs.end() || s.size() != 4 || s[1] > 4) return false;
+    bool read = false;
+    for (const ir::Node& n : g_.nodes())
+      for (size_t k = 0; k < n.inputs.size(); ++k)
+        if (n.inputs[k] == tensor_id) {
+          if (k != 0 || n.on_cpu || n.op != ir::OpKind::kConv || IsDepthwise(g_, n)) return false;
+          read = true;
+        }
+    return read;
+  }
 
   // An int8 convolution whose only reader is a lookup-table activation (Swish, Sigmoid, ...) runs
   // it in its own DPU pass, as RKNN's ConvExSwish/ConvSigmoid layers do: one task, the
@@ -139,6 +157,10 @@ class Lowerer {
       }
       for (int out : n.outputs) new_slot(out, step);
     }
+    // Inputs stay: rknn_run may run again on the inputs set once (rknn_inputs_set), so no
+    // intermediate tensor may reuse their bytes; the board's yolov5s internal memory (6,144,000 B)
+    // is exactly its peak of intermediates plus the 640x640x3 input.
+    for (int id : g_.inputs()) slots_[storage_of_[id]].request.last_use = INT_MAX;
     for (int id : g_.outputs()) slots_[storage_of_[id]].request.last_use = INT_MAX;
   }
 

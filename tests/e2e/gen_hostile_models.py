@@ -35,7 +35,7 @@ def declared(name, dims, raw):
 def main():
     out = sys.argv[1]
     save(out, 'huge_dims', [1, 3, 100000, 100000])             # 320 GB input, rows wider than the CBUF
-    save(out, 'wide', [1, 3, 16, 8192])                       # one row window fills the CBUF
+    save(out, 'wide', [1, 3, 16, 32768])                      # one row window fills the CBUF
     save(out, 'huge_channels', [1, 70000, 8, 8], pads=(0, 0, 0, 0), weight_shape=(8, 70000, 1, 1))
     save(out, 'tall_huge', [1, 3, 60000000, 64])              # fits the CBUF row by row, not the boards' DDR
     save(out, 'zero_dim', [1, 3, 0, 64])
