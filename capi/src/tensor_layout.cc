@@ -27,6 +27,12 @@ bool HasNc1hwc2Surface(const isa::IoTensor& io) {
          s.width == io.shape[3];
 }
 
+// A 1-4-channel input the compiler packs pixel by pixel (C2 = C, docs/isa.md): its bytes are NHWC,
+// which is also how the board reports such a first-layer input natively.
+bool HasPackedPixels(const isa::IoTensor& io) {
+  return HasNc1hwc2Surface(io) && io.surface.c2 == io.surface.channels;
+}
+
 uint32_t TypeBytes(rknn_tensor_type type) {
   switch (type) {
     case RKNN_TENSOR_FLOAT32: return 4;
@@ -111,7 +117,7 @@ rknn_tensor_attr MakeAttr(const isa::IoTensor& io, uint32_t index, bool is_input
   a.scale = int8 ? io.scale : 1.0f;
   const uint32_t elem = isa::ElemBytes(io.surface.type);
   const isa::Surface& s = io.surface;
-  if (kind == AttrKind::kNative && HasNc1hwc2Surface(io)) {
+  if (kind == AttrKind::kNative && HasNc1hwc2Surface(io) && !HasPackedPixels(io)) {
     a.fmt = RKNN_TENSOR_NC1HWC2;
     a.n_dims = 5;
     const uint32_t dims[5] = {1, s.c1(), s.height, s.width, s.c2};
@@ -124,7 +130,8 @@ rknn_tensor_attr MakeAttr(const isa::IoTensor& io, uint32_t index, bool is_input
     return a;
   }
   // Inputs are NHWC on the board (and every native NHWC query); outputs NCHW.
-  const bool nhwc = Is4D(io) && (kind == AttrKind::kNativeNhwc || (is_input && kind == AttrKind::kUser));
+  const bool nhwc = Is4D(io) && (kind == AttrKind::kNativeNhwc || (is_input && kind == AttrKind::kUser) ||
+                                 (kind == AttrKind::kNative && HasPackedPixels(io)));
   a.n_dims = static_cast<uint32_t>(io.shape.size());
   for (uint32_t d = 0; d < a.n_dims; ++d) a.dims[d] = static_cast<uint32_t>(io.shape[d]);
   if (nhwc) {

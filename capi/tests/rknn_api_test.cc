@@ -132,11 +132,14 @@ TEST_F(RknnApi, QueriesDescribeTheModel) {
   EXPECT_EQ(in.qnt_type, RKNN_TENSOR_QNT_AFFINE_ASYMMETRIC);
   EXPECT_GT(in.scale, 0.0f);
 
+  // A 3-channel first-layer input is pixel-packed, and the board reports it natively as NHWC
+  // (rknn_model_zoo issue 156, RK3568 yolov5: "dims=[1, 640, 640, 3, 0], fmt=NHWC, type=INT8").
   const rknn_tensor_attr native = Query(RKNN_QUERY_NATIVE_INPUT_ATTR, 0);
-  EXPECT_EQ(native.fmt, RKNN_TENSOR_NC1HWC2);
-  ASSERT_EQ(native.n_dims, 5u);
-  EXPECT_EQ(native.dims[2], 64u);
-  EXPECT_EQ(native.size, native.dims[1] * native.dims[2] * native.dims[3] * native.dims[4]);
+  EXPECT_EQ(native.fmt, RKNN_TENSOR_NHWC);
+  ASSERT_EQ(native.n_dims, 4u);
+  EXPECT_EQ(native.dims[1], 64u);
+  EXPECT_EQ(native.dims[3], 3u);
+  EXPECT_EQ(native.size, 3u * 64 * 64);
   EXPECT_EQ(Query(RKNN_QUERY_NATIVE_NHWC_INPUT_ATTR, 0).fmt, RKNN_TENSOR_NHWC);
 
   const rknn_tensor_attr out = Query(RKNN_QUERY_OUTPUT_ATTR, 0);
@@ -263,14 +266,12 @@ TEST_F(RknnApi, PassThroughEqualsConvertedInput) {
   ASSERT_EQ(rknn_inputs_set(ctx_, 1, &in), RKNN_SUCC);
   EXPECT_EQ(RunFloat(ctx_), reference);
 
-  // NC1HWC2 as the native attr describes it: C1 planes of H x W atoms of C2 channels.
+  // The 3-channel input is pixel-packed (one C1 plane of 3-channel atoms), so its native form is
+  // NHWC and the same bytes pass as NC1HWC2.
   const rknn_tensor_attr native = Query(RKNN_QUERY_NATIVE_INPUT_ATTR, 0);
-  const uint32_t c2 = native.dims[4], h = native.dims[2], w = native.dims[3];
-  std::vector<int8_t> surface(native.size, 0);
-  for (uint32_t c = 0; c < 3; ++c)
-    for (uint32_t y = 0; y < h; ++y)
-      for (uint32_t x = 0; x < w; ++x) surface[((c / c2) * h * w + y * w + x) * c2 + c % c2] = codes[(c * h + y) * w + x];
-  in.buf = surface.data();
+  ASSERT_EQ(native.fmt, RKNN_TENSOR_NHWC);
+  ASSERT_EQ(native.size, nhwc.size());
+  in.buf = nhwc.data();
   in.size = native.size;
   in.fmt = RKNN_TENSOR_NC1HWC2;
   ASSERT_EQ(rknn_inputs_set(ctx_, 1, &in), RKNN_SUCC);
