@@ -87,7 +87,7 @@ def fit_layer_rows(sim, work, fixed):
         key = tuple(sorted(point.items()))
         if key not in cache:
             with td.PlatformOverride({"rk3588": dict(fixed, **point)}) as d:
-                simulated = vl.time_rows(sim, compiled, rows, first, dict(skipped), d)
+                simulated, _ = vl.time_rows(sim, compiled, rows, first, dict(skipped), d)
             (conv, _), (other, _) = vl.summarize(rows, simulated)
             cache[key] = {"conv": conv, "other": other}
         return cache[key]

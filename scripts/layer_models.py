@@ -37,8 +37,8 @@ class Builder:
         self.inputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, shape))
         return name
 
-    def _const(self, name, array):
-        self.inits.append(numpy_helper.from_array(array.astype(np.float32), name))
+    def _const(self, name, array, dtype=np.float32):
+        self.inits.append(numpy_helper.from_array(np.asarray(array).astype(dtype), name))
         return name
 
     def _activation(self, tag, x, act):
@@ -149,9 +149,7 @@ class Builder:
                 ph, pw = out[2] - row.inputs[0][2], out[3] - row.inputs[0][3]
                 if ph % 2 or pw % 2:
                     raise Unsupported("asymmetric Pad")
-                pads = self._const(f"{tag}/pads", np.array([0, 0, ph // 2, pw // 2, 0, 0, ph // 2, pw // 2]))
-                self.inits[-1] = numpy_helper.from_array(np.array([0, 0, ph // 2, pw // 2, 0, 0, ph // 2, pw // 2],
-                                                                  dtype=np.int64), pads)
+                pads = self._const(f"{tag}/pads", [0, 0, ph // 2, pw // 2, 0, 0, ph // 2, pw // 2], np.int64)
                 y = f"{tag}/pad"
                 self.nodes.append(helper.make_node("Pad", [x, pads], [y], name=y, mode="constant"))
             else:

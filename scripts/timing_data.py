@@ -84,14 +84,14 @@ def compile_models(sim, cache):
     return compiled
 
 
-def perf(sim, compiled, models_dir=None):
+def perf(sim, compiled, models_dir=None, args=()):
     """Timing-only `rknn-sim perf --json` of a compiled model; models_dir overrides the platform
-    descriptions (RKNN_SIM_MODELS_DIR)."""
+    descriptions (RKNN_SIM_MODELS_DIR); args are further perf flags (e.g. a core mask)."""
     env = dict(os.environ)
     if models_dir:
         env["RKNN_SIM_MODELS_DIR"] = models_dir
     out = compiled + ".perf.json"
-    run([sim, "-q", "perf", compiled, "--json", out], env=env)
+    run([sim, "-q", "perf", compiled, "--json", out, *args], env=env)
     with open(out) as f:
         return json.load(f)
 

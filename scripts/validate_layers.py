@@ -13,10 +13,8 @@ With --gate, exits 1 when a log's median |error| over its conv rows or over its 
 exceeds GATES, or a 3x3 convolution's NPU cycles differ from the board's (CTest timing.layers).
 """
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 
 import numpy as np
@@ -24,6 +22,7 @@ import onnx
 
 import layer_models as lm
 import perf_logs as pl
+import timing_data as td
 
 
 def compile_log(sim, work, short, dtype, rows):
@@ -55,7 +54,7 @@ def compile_log(sim, work, short, dtype, rows):
         convert += ["-d", os.path.join(work, short + "_dataset.txt")]
     else:
         convert += ["--no-quant"]
-    subprocess.run(convert, check=True)
+    td.run(convert)
     for r in rows:
         if first[r.id] in skipped:
             skipped[r.id] = skipped[first[r.id]]
@@ -63,17 +62,11 @@ def compile_log(sim, work, short, dtype, rows):
 
 
 def time_rows(sim, compiled, rows, first, skipped, models_dir=None):
-    """{row id: simulated us} from a timing-only `perf` of the compiled log model (rows that share
-    shapes take their first twin's figure); models_dir overrides the platform descriptions. Rows
-    rebuilt without a simulated layer are added to `skipped`."""
-    env = dict(os.environ)
-    if models_dir:
-        env["RKNN_SIM_MODELS_DIR"] = models_dir
-    report = compiled + ".perf.json"
-    subprocess.run([sim, "-q", "perf", compiled, "--core-mask", "0", "--json", report], check=True,
-                   stdout=subprocess.DEVNULL, env=env)
-    with open(report) as f:
-        layers = json.load(f)["layers"]
+    """({row id: simulated us}, {row id: the MAC array layer's NPU cycles}) from a timing-only
+    `perf` of the compiled log model on one core (rows that share shapes take their first twin's
+    figures); models_dir overrides the platform descriptions. Rows rebuilt without a simulated
+    layer are added to `skipped`."""
+    layers = td.perf(sim, compiled, models_dir, ["--core-mask", "0"])["layers"]
     by_row, npu_cycles = {}, {}
     for layer in layers:
         name = layer["name"].split(":", 1)[-1]
@@ -82,14 +75,14 @@ def time_rows(sim, compiled, rows, first, skipped, models_dir=None):
             by_row[rid] = by_row.get(rid, 0.0) + layer["time_us"]
             if layer["op_type"].startswith("Conv"):  # the MAC array's layer (ConvReluAdd: Conv + Add here)
                 npu_cycles[rid] = npu_cycles.get(rid, 0) + layer["cycles_npu"]
-    simulated = {}
+    simulated, cycles = {}, {}
     for r in rows:
         if first[r.id] in by_row:
             simulated[r.id] = by_row[first[r.id]]
-            r.sim_npu_cycles = npu_cycles.get(first[r.id], 0)
+            cycles[r.id] = npu_cycles.get(first[r.id], 0)
         elif r.id not in skipped:
             skipped[r.id] = "no simulated layer"
-    return simulated
+    return simulated, cycles
 
 
 def is_3x3(row):
@@ -203,7 +196,7 @@ def main():
     md, failures, points = [HEADER], [], {}
     for short, (dtype, rows) in pl.all_logs().items():
         compiled, first, skipped = compile_log(args.sim, args.work, short, dtype, rows)
-        simulated = time_rows(args.sim, compiled, rows, first, skipped)
+        simulated, npu_cycles = time_rows(args.sim, compiled, rows, first, skipped)
         (conv_med, n_conv), (other_med, n_other) = summarize(rows, simulated)
         board_total = sum(r.time_us for r in rows if r.id in simulated)
         sim_total = sum(simulated.values())
@@ -217,10 +210,10 @@ def main():
         for op, (n, s, b, med) in by_op_type(rows, simulated).items():
             md.append(f"| {op} | {n} | {b} | {s:.0f} | {med:.1f}% |")
         threes = [r for r in rows if r.id in simulated and is_3x3(r)]
-        differ = [r for r in threes if r.sim_npu_cycles != r.npu_cycles]
+        differ = [r for r in threes if npu_cycles[r.id] != r.npu_cycles]
         md += ["", f"3x3 convolutions: NPU cycles equal the board's on {len(threes) - len(differ)} of {len(threes)} rows"
                + ("" if not differ else " (differ: " + ", ".join(f"row {r.id} board {r.npu_cycles} rknn-sim "
-                                                              f"{r.sim_npu_cycles}" for r in differ) + ")") + "."]
+                                                              f"{npu_cycles[r.id]}" for r in differ) + ")") + "."]
         md += ["", "| row | layer | board us | rknn-sim us | error |", "|---:|---|---:|---:|---:|"]
         for r in rows:
             if r.id in simulated:

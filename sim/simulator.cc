@@ -87,10 +87,9 @@ void SummarizeLayers(const isa::Program& program, uint32_t cores, const isa::Pla
     if (first_core[t.layer] < 0) first_core[t.layer] = static_cast<int>(r.core);
   }
   result.layer_workload.assign(program.layers.size(), std::vector<double>(cores, 0.0));
-  result.layer_time_us.assign(program.layers.size(), 0.0);
   result.layer_alone_us.assign(program.layers.size(), 0.0);
   for (size_t l = 0; l < program.layers.size(); ++l) {
-    result.layer_time_us[l] = result.layer_alone_us[l] = UnionLength(spans[l]);
+    result.layer_alone_us[l] = UnionLength(spans[l]);
     if (program.layers[l].target == "CPU" || first_core[l] < 0) continue;
     const uint64_t busiest = *std::max_element(alone[l].begin(), alone[l].end());
     result.layer_alone_us[l] = static_cast<double>(busiest) / config.clock_mhz + config.layer_alone_overhead_us;

@@ -30,12 +30,10 @@ struct SimulationResult {
   std::vector<TaskTimingRecord> tasks;        // in program order
   double total_time_us = 0;
   // Per program layer: each NPU core's share of the layer's work in percent (perf_debug's
-  // WorkLoad(0/1/2) column; zeros for CPU layers), and the time during which any of its tasks ran
-  // (sub-tasks on several cores overlap, so this is not the sum of task times).
+  // WorkLoad(0/1/2) column; zeros for CPU layers).
   std::vector<std::vector<double>> layer_workload;
-  std::vector<double> layer_time_us;
   // Per program layer: the layer timed alone, as perf_debug times it (the busiest core's tasks
-  // plus npu.layer_alone_overhead_us; CPU layers: their time in this run).
+  // plus npu.layer_alone_overhead_us; CPU layers: the time during which any of their tasks ran).
   std::vector<double> layer_alone_us;
 };
 

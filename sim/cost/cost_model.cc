@@ -83,14 +83,14 @@ uint64_t AloneTaskCycles(const isa::Task& t, uint64_t core_cycles, uint64_t dpu_
                          uint64_t bytes, const isa::PlatformConfig& p) {
   const double bytes_per_cycle = p.ddr_bandwidth_gbps * p.ddr_efficiency_layer_alone * 1e3 / p.clock_mhz;
   const auto ddr = static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) / bytes_per_cycle));
-  uint64_t units = core_cycles + std::max(dpu_cycles, ppu_cycles);
+  uint64_t drain = std::max(dpu_cycles, ppu_cycles);  // a streaming task's one unit
   if (t.op == isa::TaskOp::kConv) {
     const uint64_t atoms = uint64_t{t.out_rows} * t.output.width * CeilDiv(t.kernels, std::max<uint32_t>(t.output.c2, 1));
     const double per_atom = t.output.type == isa::ElemType::kInt8 ? p.layer_alone_drain_cycles_per_atom_int8
                                                                   : p.layer_alone_drain_cycles_per_atom_fp16;
-    units = core_cycles + static_cast<uint64_t>(std::ceil(static_cast<double>(atoms) * per_atom));
+    drain = static_cast<uint64_t>(std::ceil(static_cast<double>(atoms) * per_atom));
   }
-  return static_cast<uint64_t>(p.task_overhead_cycles) + std::max(units, ddr);
+  return static_cast<uint64_t>(p.task_overhead_cycles) + std::max(core_cycles + drain, ddr);
 }
 
 double DdrTransferCycles(uint64_t bytes, const isa::PlatformConfig& p) {
