@@ -143,14 +143,12 @@ class Lowerer {
       const ir::Node& n = g_.nodes()[i];
       const int step = static_cast<int>(i);
       if (absorbed_[i]) continue;  // its conv writes its output
-      if (fused_lut_[i] >= 0) {
-        for (int in : n.inputs)
-          if (!g_.tensor(in).is_constant) slots_[storage_of_[in]].request.last_use = step;
+      for (int in : n.inputs)
+        if (!g_.tensor(in).is_constant) slots_[storage_of_[in]].request.last_use = step;
+      if (fused_lut_[i] >= 0) {  // the conv writes the activation's tensor; its own is never stored
         new_slot(g_.nodes()[fused_lut_[i]].outputs[0], step);
         continue;
       }
-      for (int in : n.inputs)
-        if (!g_.tensor(in).is_constant) slots_[storage_of_[in]].request.last_use = step;
       if (!n.on_cpu && IsNpuAlias(g_, n)) {
         storage_of_[n.outputs[0]] = storage_of_[n.inputs[0]];
         continue;
