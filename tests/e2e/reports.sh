@@ -27,6 +27,8 @@ assert len(npu) == 9, len(npu)  # 5 Conv+Relu/Conv, MaxPool, Add, GAP, Gemm (Rel
 for layer in perf["layers"]:
     assert keys <= set(layer), keys - set(layer)
 assert abs(sum(l["time_us"] for l in npu) - perf["total_time_us"]) < 1e-6 * perf["total_time_us"]
+# A normal run (perf_debug=False) overlaps what the table times layer by layer: faster, not free.
+assert 0 < perf["run_time_us"] < perf["total_time_us"], (perf["run_time_us"], perf["total_time_us"])
 for k in ("weight_bytes", "internal_bytes", "other_bytes", "total_bytes"):
     assert mem[k] >= 0
 assert mem["total_bytes"] == mem["weight_bytes"] + mem["internal_bytes"] + mem["other_bytes"]
