@@ -14,6 +14,7 @@
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/quant/arithmetic.h"
+#include "compiler/reference/cpu_op.h"
 #include "compiler/reference/quant_executor.h"
 
 namespace rknnsim::lower {
@@ -256,18 +257,8 @@ class Lowerer {
   // The table is what the reference computes for each of the 256 int8 inputs, so the DPU's
   // lookup reproduces the op exactly.
   std::vector<uint8_t> BuildLut(const ir::Node& n) const {
-    ir::Graph mini;
-    ir::Tensor in = g_.tensor(n.inputs[0]), out = g_.tensor(n.outputs[0]);
-    in.shape = out.shape = {1, 256};
-    in.is_constant = out.is_constant = false;
-    ir::Node node = n;
-    node.inputs = {mini.AddTensor(in)};
-    node.outputs = {mini.AddTensor(out)};
-    node.on_cpu = false;
-    std::vector<std::vector<int8_t>> values(2);
-    for (int q = -128; q < 128; ++q) values[0].push_back(static_cast<int8_t>(q));
-    reference::RunNodeInt8(mini, node, values);
-    return std::vector<uint8_t>(values[1].begin(), values[1].end());
+    const std::vector<int8_t> table = reference::Int8LookupTable(g_, n);
+    return std::vector<uint8_t>(table.begin(), table.end());
   }
 
   // A DPU task streaming `input` to `output` whole (flying mode: DPU_RDMA reads the operands).

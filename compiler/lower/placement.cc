@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "compiler/ops/elementwise.h"
 #include "compiler/ops/nn.h"
+#include "compiler/ops/op_def.h"
 #include "compiler/ops/tensor.h"
 
 namespace rknnsim::lower {
@@ -22,22 +23,11 @@ bool IsVector(const ir::Shape& s) { return IsNpuShape(s) && (s.size() == 2 || (s
 
 }  // namespace
 
-// Unary element-wise activations: with int8 input there are only 256 possible values, so the
-// DPU's lookup table computes them exactly as the CPU would.
+// Unary element-wise activations on int8: the DPU's lookup table computes them exactly as the
+// CPU would (ops::IsElementwiseUnary).
 bool IsLutActivation(const ir::Graph& g, const ir::Node& n) {
-  switch (n.op) {
-    case ir::OpKind::kSigmoid: case ir::OpKind::kTanh: case ir::OpKind::kHardSigmoid:
-    case ir::OpKind::kHardSwish: case ir::OpKind::kLeakyRelu: case ir::OpKind::kElu:
-    case ir::OpKind::kSoftplus: case ir::OpKind::kSwish: case ir::OpKind::kErf:
-    case ir::OpKind::kRelu: case ir::OpKind::kClip: case ir::OpKind::kExp: case ir::OpKind::kAbs:
-    case ir::OpKind::kNeg: case ir::OpKind::kGelu: case ir::OpKind::kMish: case ir::OpKind::kSelu:
-    case ir::OpKind::kCelu: case ir::OpKind::kSoftsign: case ir::OpKind::kThresholdedRelu:
-      break;
-    default:
-      return false;
-  }
-  return n.inputs.size() == 1 && IsActivation(g, n.inputs[0]) && g.tensor(n.inputs[0]).dtype == ir::DType::kInt8 &&
-         g.tensor(n.outputs[0]).shape == g.tensor(n.inputs[0]).shape;
+  return ops::IsElementwiseUnary(n.op) && n.inputs.size() == 1 && IsActivation(g, n.inputs[0]) &&
+         g.tensor(n.inputs[0]).dtype == ir::DType::kInt8 && g.tensor(n.outputs[0]).shape == g.tensor(n.inputs[0]).shape;
 }
 
 bool IsNpuShape(const ir::Shape& s) { return (s.size() == 4 || s.size() == 2) && s[0] == 1; }

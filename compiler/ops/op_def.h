@@ -79,6 +79,11 @@ const std::vector<const OpDef*>& AllOps();
 const OpDef* FindOnnxOp(const std::string& onnx_name);
 // The node's ONNX op_type (a custom operator's own, e.g. "cstDualResidual").
 std::string OnnxOpType(const ir::Node& node);
+// Unary ops whose every output element depends on the input element at the same place alone
+// (activations such as Sigmoid, Swish, Gelu). With an int8 input such an op has only 256 distinct
+// results, so a table of them computes it exactly: the DPU's lookup table, and the int8
+// reference's fast path for the ones it runs through float.
+bool IsElementwiseUnary(ir::OpKind kind);
 // The OpType the board's perf table prints, with fused activation (e.g. "ConvRelu").
 std::string ReportOpType(const ir::Node& node);
 

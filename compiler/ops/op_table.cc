@@ -37,6 +37,20 @@ std::string OnnxOpType(const ir::Node& node) {
   return node.op == ir::OpKind::kCustom ? node.attrs.mode : GetOpDef(node.op).onnx_name;
 }
 
+bool IsElementwiseUnary(ir::OpKind kind) {
+  switch (kind) {
+    case ir::OpKind::kSigmoid: case ir::OpKind::kTanh: case ir::OpKind::kHardSigmoid:
+    case ir::OpKind::kHardSwish: case ir::OpKind::kLeakyRelu: case ir::OpKind::kElu:
+    case ir::OpKind::kSoftplus: case ir::OpKind::kSwish: case ir::OpKind::kErf:
+    case ir::OpKind::kRelu: case ir::OpKind::kClip: case ir::OpKind::kExp: case ir::OpKind::kAbs:
+    case ir::OpKind::kNeg: case ir::OpKind::kGelu: case ir::OpKind::kMish: case ir::OpKind::kSelu:
+    case ir::OpKind::kCelu: case ir::OpKind::kSoftsign: case ir::OpKind::kThresholdedRelu:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string ReportOpType(const ir::Node& node) {
   std::string type = OnnxOpType(node);
   switch (node.attrs.activation) {

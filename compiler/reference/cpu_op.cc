@@ -3,6 +3,7 @@
 #include "common/fp16.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/quant/arithmetic.h"
+#include "compiler/reference/quant_executor.h"
 
 namespace rknnsim::reference {
 namespace {
@@ -17,10 +18,45 @@ std::vector<std::vector<float>> RunFloatKernel(const ir::Graph& g, const ir::Nod
   return outputs;
 }
 
+// Beyond this many elements a 256-entry table is cheaper than evaluating the op per element.
+constexpr size_t kTableWorthwhileElements = 1024;
+
+bool ByTable(const ir::Graph& g, const ir::Node& node, const std::vector<const std::vector<int8_t>*>& in) {
+  return ops::IsElementwiseUnary(node.op) && node.inputs.size() == 1 && node.outputs.size() == 1 &&
+         !g.tensor(node.inputs[0]).is_constant && in[0]->size() > kTableWorthwhileElements;
+}
+
+// `node` alone over one input holding each int8 code once, in order; `cpu` picks the CPU semantics
+// even where the op has an int8 kernel.
+std::vector<int8_t> OverEveryCode(const ir::Graph& g, const ir::Node& n, bool cpu) {
+  ir::Graph mini;
+  ir::Tensor in = g.tensor(n.inputs[0]), out = g.tensor(n.outputs[0]);
+  in.shape = out.shape = {1, 256};
+  in.is_constant = out.is_constant = false;
+  ir::Node node = n;
+  node.inputs = {mini.AddTensor(in)};
+  node.outputs = {mini.AddTensor(out)};
+  node.on_cpu = cpu;
+  std::vector<std::vector<int8_t>> values(2);
+  for (int q = -128; q < 128; ++q) values[0].push_back(static_cast<int8_t>(q));
+  RunNodeInt8(mini, node, values);
+  return values[1];
+}
+
 }  // namespace
+
+std::vector<int8_t> Int8LookupTable(const ir::Graph& g, const ir::Node& n) { return OverEveryCode(g, n, false); }
 
 void RunCpuOpInt8(const ir::Graph& g, const ir::Node& node, const std::vector<const std::vector<int8_t>*>& in,
                   const std::vector<std::vector<int8_t>*>& out) {
+  if (ByTable(g, node, in)) {
+    const std::vector<int8_t> table = OverEveryCode(g, node, true);
+    const std::vector<int8_t>& x = *in[0];
+    std::vector<int8_t>& y = *out[0];
+    y.resize(x.size());
+    for (size_t k = 0; k < x.size(); ++k) y[k] = table[static_cast<size_t>(x[k] + 128)];
+    return;
+  }
   std::vector<std::vector<float>> dequantized(node.inputs.size());
   std::vector<const std::vector<float>*> float_in;
   for (size_t i = 0; i < node.inputs.size(); ++i) {

@@ -15,6 +15,11 @@ namespace rknnsim::reference {
 void RunCpuOpInt8(const ir::Graph& graph, const ir::Node& node, const std::vector<const std::vector<int8_t>*>& in,
                   const std::vector<std::vector<int8_t>*>& out);
 
+// The int8 results of an element-wise unary op (ops::IsElementwiseUnary) for every input code:
+// entry q + 128 is what the op gives for input q, computed by the op's own int8 kernel or, without
+// one, by the CPU semantics above. The DPU's lookup tables are these.
+std::vector<int8_t> Int8LookupTable(const ir::Graph& graph, const ir::Node& node);
+
 // fp16 graphs: values are fp16 numbers held as float.
 void RunCpuOpFp16(const ir::Graph& graph, const ir::Node& node, const std::vector<const std::vector<float>*>& in,
                   const std::vector<std::vector<float>*>& out);
