@@ -1,5 +1,6 @@
 // Concat (opset 4-21) and Split (opset 2-21: sizes from the 'split' attribute before opset 13, from
 // a constant input since, or equal parts). Both copy contiguous inner blocks with memcpy.
+#include <algorithm>
 #include <cstring>
 
 #include "compiler/ops/op_util.h"
@@ -79,11 +80,10 @@ void RunConcatInt8(Int8Args& args) {
   std::vector<std::vector<int8_t>> rescaled(node.inputs.size());
   std::vector<const std::vector<int8_t>*> in;
   for (size_t i = 0; i < node.inputs.size(); ++i) {
-    const ir::Tensor& x = g.tensor(node.inputs[i]);
-    const quant::Requant rq = quant::MakeRequant(double(x.quant.scale[0]) / y.quant.scale[0]);
-    for (int8_t q : *args.in[i])
-      rescaled[i].push_back(quant::SaturateInt8(quant::ApplyRequant(int64_t{q} - x.quant.zero_point[0], rq) +
-                                                y.quant.zero_point[0]));
+    const quant::RescaleTable rescale(g.tensor(node.inputs[i]).quant, y.quant);
+    const std::vector<int8_t>& x = *args.in[i];
+    rescaled[i].resize(x.size());
+    std::transform(x.begin(), x.end(), rescaled[i].begin(), rescale);
     in.push_back(&rescaled[i]);
   }
   ConcatBlocks(g, node, in, args.out);
@@ -172,10 +172,9 @@ void RunSplitInt8(Int8Args& args) {
   SplitBlocks(g, node, *args.in[0], args.outputs);
   const ir::Tensor& x = g.tensor(node.inputs[0]);
   for (size_t k = 0; k < args.outputs.size(); ++k) {
-    const ir::Tensor& y = g.tensor(node.outputs[k]);
-    const quant::Requant rq = quant::MakeRequant(double(x.quant.scale[0]) / y.quant.scale[0]);
-    for (int8_t& q : *args.outputs[k])
-      q = quant::SaturateInt8(quant::ApplyRequant(int64_t{q} - x.quant.zero_point[0], rq) + y.quant.zero_point[0]);
+    const quant::RescaleTable rescale(x.quant, g.tensor(node.outputs[k]).quant);
+    std::vector<int8_t>& y = *args.outputs[k];
+    std::transform(y.begin(), y.end(), y.begin(), rescale);
   }
 }
 

@@ -34,6 +34,12 @@ Requant MakeRequant(double multiplier) {
   return r;
 }
 
+RescaleTable::RescaleTable(const ir::QuantParams& from, const ir::QuantParams& to) : codes{} {
+  const Requant rq = MakeRequant(double(from.scale[0]) / to.scale[0]);
+  for (int q = -128; q < 128; ++q)
+    codes[q + 128] = SaturateInt8(ApplyRequant(int64_t{q} - from.zero_point[0], rq) + to.zero_point[0]);
+}
+
 AddRequant MakeAddRequant(double multiplier_a, double multiplier_b) {
   AddRequant r;
   r.shift = std::min(ShiftFor(multiplier_a), ShiftFor(multiplier_b));

@@ -38,6 +38,15 @@ inline int64_t ApplyRequant(int64_t acc, const Requant& r) { return RoundingShif
 
 inline int8_t SaturateInt8(int64_t v) { return static_cast<int8_t>(std::clamp<int64_t>(v, -128, 127)); }
 
+// Moving an int8 value from one tensor's quantization to another's (Concat, Split):
+// clamp(requant(q - zp_from, s_from / s_to) + zp_to). Entry q + 128 holds the result for code q,
+// so a tensor rescales by one lookup per element.
+struct RescaleTable {
+  RescaleTable(const ir::QuantParams& from, const ir::QuantParams& to);
+  int8_t operator()(int8_t q) const { return codes[static_cast<size_t>(q + 128)]; }
+  int8_t codes[256];
+};
+
 // clamp(round_half_away_from_zero(x / scale) + zero_point, lo, hi), in float32; NaN maps to the
 // zero point.
 inline int64_t QuantizeClamped(float x, float scale, int32_t zero_point, int64_t lo, int64_t hi) {
