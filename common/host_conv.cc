@@ -48,6 +48,29 @@ size_t WeightElements(const ConvShape& s) {
   return size_t(s.kernels * s.kernel_h * s.kernel_w * (s.channels / s.groups));
 }
 
+// oneDNN's AMX kernels pay a fixed cost on every call (tile configuration, and CPUID queries that
+// trap to the hypervisor on a virtual machine) that a small convolution does not win back:
+// measured with ONEDNN_VERBOSE on mobilenet_v2's tiles, its 1x1 AMX kernel took 2-6x the time of the
+// AVX-512 VNNI one below ~6 M multiply-adds, while resnet18's 3x3 layers above it ran 2-3x faster on
+// AMX. Smaller convolutions take the first implementation that is neither AMX nor the reference
+// loop (both are exact: int32 sums).
+constexpr int64_t kAmxWorthwhileMacs = 6'000'000;
+
+int64_t MultiplyAdds(const ConvShape& s) { return int64_t(WeightElements(s)) * s.out_h * s.out_w; }
+
+void SkipAmxWhenSmall(dnnl::convolution_forward::primitive_desc& pd, const ConvShape& s) {
+  const auto name_of = [](const dnnl::convolution_forward::primitive_desc& d) { return std::string(d.impl_info_str()); };
+  if (MultiplyAdds(s) >= kAmxWorthwhileMacs || name_of(pd).find("amx") == std::string::npos) return;
+  dnnl::convolution_forward::primitive_desc other = pd;
+  while (other.next_impl()) {
+    const std::string name = name_of(other);
+    if (name.find("amx") == std::string::npos && name.rfind("ref", 0) != 0) {
+      pd = other;
+      return;
+    }
+  }
+}
+
 // oneDNN narrows int8 products to saturating 16-bit pairs on CPUs without a VNNI dot product (and
 // rescales s8 weights to avoid it), which would not be exact.
 bool ExactOnThisCpu() {
@@ -194,7 +217,8 @@ class Engine {
         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, out->src, any_weights, out->dst,
         {s.stride_h, s.stride_w}, {s.dilation_h - 1, s.dilation_w - 1}, {s.pad_top, s.pad_left},
         {pad_bottom, pad_right});
-    const dnnl::convolution_forward::primitive_desc pd(desc, attr, cpu_);
+    dnnl::convolution_forward::primitive_desc pd(desc, attr, cpu_);
+    if (int8) SkipAmxWhenSmall(pd, s);
     out->conv = dnnl::convolution_forward(pd);
     out->weights = pd.weights_desc();
     out->conv_scratch = pd.scratchpad_desc();
