@@ -15,6 +15,7 @@
 #include "runtime/batch_io.h"
 #include "runtime/reports.h"
 #include "runtime/tensor_io.h"
+#include "sim/platform_claim.h"
 #include "sim/simulator.h"
 
 namespace rknnsim::python {
@@ -25,12 +26,6 @@ std::vector<TensorInfo> Describe(const ir::Graph& graph, const std::vector<int>&
   std::vector<TensorInfo> out;
   for (int id : ids) out.push_back({graph.tensor(id).name, lower::WithBatch(graph.tensor(id).shape, batch)});
   return out;
-}
-
-// The platform every simulation of this process runs on (SystemC: one elaboration per process).
-std::string& ActivePlatform() {
-  static std::string platform;
-  return platform;
 }
 
 // Platform descriptions by target, parsed once per process (inference() asks on every call, and
@@ -44,9 +39,7 @@ const isa::PlatformConfig& CachedPlatform(const std::string& target) {
 
 const isa::PlatformConfig& PlatformFor(const std::string& target) {
   CheckPlatformAvailable(target);
-  const isa::PlatformConfig& platform = CachedPlatform(target);
-  ActivePlatform() = platform.platform;
-  return platform;
+  return CachedPlatform(target);
 }
 
 }  // namespace
@@ -89,12 +82,7 @@ std::shared_ptr<Model> LoadRockchipModel(const std::string& path) {
   model->rockchip_path = path;
   model->rockchip_exe = loaded.exe;
   model->rockchip_refusal = loaded.refusal;
-  const rknn::FileMemory memory = rknn::MemoryOf(loaded.file);
-  runtime::MemoryReport& report = model->rockchip_memory;
-  report.weight_bytes = memory.weight_bytes;
-  report.internal_bytes = memory.internal_bytes;
-  report.other_bytes = memory.other_bytes;
-  report.total_bytes = report.weight_bytes + report.internal_bytes + report.other_bytes;
+  model->rockchip_memory = loaded.memory;
   return model;
 }
 
@@ -106,13 +94,9 @@ void ExportModel(const Model& model, const std::string& path) {
 std::string PlatformOf(const std::string& target) { return CachedPlatform(target).platform; }
 
 void CheckPlatformAvailable(const std::string& target) {
-  const std::string wanted = PlatformOf(target);
-  const std::string& active = ActivePlatform();
-  if (!active.empty() && active != wanted)
-    throw Error("this process already simulates platform '" + active + "'; SystemC builds one platform per process, so '" +
-                    target + "' (platform '" + wanted + "') cannot run here",
-                "simulate each platform in its own Python process (e.g. subprocess, or multiprocessing with the "
-                "'spawn' start method)");
+  sim::CheckPlatformAvailable(PlatformOf(target), "'" + target + "'",
+                              "simulate each platform in its own Python process (e.g. subprocess, or "
+                              "multiprocessing with the 'spawn' start method)");
 }
 
 quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>& paths) {

@@ -36,9 +36,20 @@ void NormalizeInput(std::vector<float>& x, const rknn::InputNorm& norm, const st
     for (size_t k = 0; k < plane; ++k) x[c * plane + k] = (x[c * plane + k] - norm.mean[c]) / norm.std[c];
 }
 
+MemoryReport FileMemoryReport(const rknn::RknnModel& file) {
+  const rknn::FileMemory recorded = rknn::MemoryOf(file);
+  MemoryReport report;
+  report.weight_bytes = recorded.weight_bytes;
+  report.internal_bytes = recorded.internal_bytes;
+  report.other_bytes = recorded.other_bytes;
+  report.total_bytes = report.weight_bytes + report.internal_bytes + report.other_bytes;
+  return report;
+}
+
 LoadedRknn LoadRknn(rknn::RknnModel file, const std::string& what) {
   LoadedRknn l;
   l.file = file;
+  l.memory = FileMemoryReport(l.file);
   try {
     l.exe = std::make_shared<const RknnExecutable>(MakeRknnExecutable(std::move(file), what));
   } catch (const Error& e) {

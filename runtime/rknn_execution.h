@@ -16,6 +16,7 @@
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/regcmd_program.h"
 #include "isa/platform_config.h"
+#include "runtime/reports.h"
 #include "sim/platform/task_extension.h"
 
 namespace rknnsim::runtime {
@@ -48,7 +49,11 @@ struct LoadedRknn {
   ir::Graph graph;         // our import of the file's graph (empty when it does not import)
   std::shared_ptr<const RknnExecutable> exe;
   Error refusal{""};       // why exe is null
+  MemoryReport memory;     // what the file records (FileMemoryReport)
 };
+// The memory a .rknn records (what the board's eval_memory reports), laid out as our own reports.
+MemoryReport FileMemoryReport(const rknn::RknnModel& file);
+
 // Throws only when neither the file's own program nor our lowering of its graph can be simulated.
 LoadedRknn LoadRknn(rknn::RknnModel file, const std::string& what);
 

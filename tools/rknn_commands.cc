@@ -79,13 +79,7 @@ int RknnPerf(const CommandOptions& o) {
 // The figures the file records (what the board's eval_memory reports), in the same layout as
 // for our own model files.
 int RknnMemory(const CommandOptions& o) {
-  const rknn::RknnModel model = rknn::ReadRknnFile(o.model);
-  const rknn::FileMemory file = rknn::MemoryOf(model);
-  runtime::MemoryReport report;
-  report.weight_bytes = file.weight_bytes;
-  report.internal_bytes = file.internal_bytes;
-  report.other_bytes = file.other_bytes;
-  report.total_bytes = report.weight_bytes + report.internal_bytes + report.other_bytes;
+  const runtime::MemoryReport report = runtime::FileMemoryReport(rknn::ReadRknnFile(o.model));
   std::fputs(runtime::FormatMemoryReport(report).c_str(), stdout);
   if (!o.json.empty()) WriteJsonFile(o.json, runtime::MemoryToJson(report));
   return 0;

@@ -16,13 +16,20 @@
 #include "compiler/rknn/simulation.h"
 #include "rknn_api.h"
 #include "rknn_custom_op.h"
+#include "sim/platform_claim.h"
 
 namespace rknnsim::capi {
 namespace {
 
+// A live context holds its platform (sim/platform_claim.h) until it is destroyed.
+struct Entry {
+  std::shared_ptr<Context> context;
+  std::unique_ptr<sim::PlatformClaim> claim;
+};
+
 struct Registry {
   std::mutex lock;
-  std::map<rknn_context, std::shared_ptr<Context>> contexts;
+  std::map<rknn_context, Entry> contexts;
   rknn_context next = 1;
 };
 
@@ -59,38 +66,25 @@ std::shared_ptr<Context> Find(rknn_context ctx) {
   std::lock_guard<std::mutex> hold(r.lock);
   auto it = r.contexts.find(ctx);
   if (it == r.contexts.end()) throw ApiError(RKNN_ERR_CTX_INVALID, "context " + std::to_string(ctx) + " is invalid");
-  return it->second;
+  return it->second.context;
 }
 
-// SystemC elaborates one platform per process (sim/simulator.h). A context for another platform
-// is refused at init, while the first platform has live contexts or has already been elaborated.
-std::string& ElaboratedPlatform() {
-  static std::string platform;
-  return platform;
-}
-
+// A context for another platform than the one this process simulates, or than live contexts
+// hold, is refused at init (sim/platform_claim.h).
 rknn_context Register(std::shared_ptr<Context> context) {
-  Registry& r = Contexts();
-  std::lock_guard<std::mutex> hold(r.lock);
   const std::string& platform = context->loaded()->platform.platform;
-  std::string busy = ElaboratedPlatform();
-  for (const auto& [id, other] : r.contexts)
-    if (busy.empty()) busy = other->loaded()->platform.platform;
-  if (!busy.empty() && busy != platform)
-    throw ApiError(RKNN_ERR_DEVICE_UNAVAILABLE,
-                   "this process already simulates platform '" + busy + "'; SystemC allows one platform per process, "
-                   "so run the '" + context->loaded()->model.program.target + "' model (platform '" + platform +
-                   "') in another process");
-  const rknn_context id = r.next++;
-  r.contexts[id] = std::move(context);
-  return id;
-}
-
-// The process's platform is now elaborated (or about to be): later contexts must use it.
-void MarkElaborated(const Context& context) {
+  Entry entry{std::move(context), nullptr};
+  try {
+    entry.claim = std::make_unique<sim::PlatformClaim>(
+        platform, "the '" + entry.context->loaded()->model.program.target + "' model", "run it in another process");
+  } catch (const sim::PlatformBusy& e) {
+    throw ApiError(RKNN_ERR_DEVICE_UNAVAILABLE, e.what());
+  }
   Registry& r = Contexts();
   std::lock_guard<std::mutex> hold(r.lock);
-  ElaboratedPlatform() = context.loaded()->platform.platform;
+  const rknn_context id = r.next++;
+  r.contexts[id] = std::move(entry);
+  return id;
 }
 
 // A Rockchip .rknn, loaded as `rknn-sim perf` / `run` load it, with the memory figures the file records.
@@ -104,11 +98,7 @@ void LoadRockchip(rknn::RknnModel file, const std::string& source, LoadedModel& 
   loaded.rockchip_source = source;
   loaded.rockchip_exe = rknn.exe;
   loaded.rockchip_refusal = rknn.refusal;
-  const rknn::FileMemory memory = rknn::MemoryOf(rknn.file);
-  loaded.file_memory.weight_bytes = memory.weight_bytes;
-  loaded.file_memory.internal_bytes = memory.internal_bytes;
-  loaded.file_memory.other_bytes = memory.other_bytes;
-  loaded.file_memory.total_bytes = memory.weight_bytes + memory.internal_bytes + memory.other_bytes;
+  loaded.file_memory = rknn.memory;
 }
 
 std::shared_ptr<const LoadedModel> Load(void* model, uint32_t size) {
@@ -167,7 +157,7 @@ int rknn_dup_context(rknn_context* context_in, rknn_context* context_out) {
 int rknn_destroy(rknn_context context) {
   return Guarded(RKNN_ERR_FAIL, [&] {
     auto& r = rknnsim::capi::Contexts();
-    std::shared_ptr<rknnsim::capi::Context> doomed;
+    rknnsim::capi::Entry doomed;  // destroyed after the lock is released
     std::lock_guard<std::mutex> hold(r.lock);
     auto it = r.contexts.find(context);
     if (it == r.contexts.end())
@@ -179,12 +169,7 @@ int rknn_destroy(rknn_context context) {
 
 int rknn_query(rknn_context context, rknn_query_cmd cmd, void* info, uint32_t size) {
   return Guarded(RKNN_ERR_FAIL, [&] {
-    const auto ctx = Find(context);
-    const int raw = rknnsim::capi::RawEnum(cmd);
-    // The perf queries of a Rockchip .rknn run a timing-only simulation (it never runs).
-    if (ctx->loaded()->rockchip && (raw == RKNN_QUERY_PERF_DETAIL || raw == RKNN_QUERY_PERF_RUN))
-      rknnsim::capi::MarkElaborated(*ctx);
-    ctx->Query(raw, info, size);
+    Find(context)->Query(rknnsim::capi::RawEnum(cmd), info, size);
   });
 }
 
@@ -216,10 +201,7 @@ void rknn_custom_op_get_op_attr(rknn_custom_op_context* op_ctx, const char* attr
 int rknn_run(rknn_context context, rknn_run_extend* extend) {
   (void)extend;  // runs are synchronous: frame ids and fences have nothing to wait for
   return Guarded(RKNN_ERR_FAIL, [&] {
-    const auto ctx = Find(context);
-    // A Rockchip .rknn whose program does not decode never runs, so it claims no platform here.
-    if (!ctx->loaded()->rockchip || ctx->loaded()->rockchip_exe) rknnsim::capi::MarkElaborated(*ctx);
-    ctx->Run();
+    Find(context)->Run();
   });
 }
 
