@@ -5,9 +5,9 @@ For every `const OpDef kXxxOp{ir::OpKind::kXxx, "OnnxName", parse, infer, run_fl
 run_fp16, ...}` in compiler/ops/*.cc it lists the ONNX name; the model opsets it is accepted in
 (a `// opsets: A-B` comment directly above the definition, default the importer's range
 kMinOpset-kMaxOpset of compiler/frontend/onnx_importer.cc, and always clipped to it); where it runs
-in an int8 model (parsed from the case labels of IsNpuPlaceable / IsLutActivation in
-compiler/lower/placement.cc, and of the fusion passes in compiler/passes/*.cc; "CPU fallback" when
-those cannot be read); whether int8 / fp16 kernels exist (run_int8 / run_fp16 not nullptr); how many
+in an int8 model (parsed from the case labels of IsNpuPlaceable in compiler/lower/placement.cc,
+of IsElementwiseUnary in compiler/ops/op_table.cc for its lookup tables, and of the fusion passes
+in compiler/passes/*.cc; "CPU fallback" when those cannot be read); whether int8 / fp16 kernels exist (run_int8 / run_fp16 not nullptr); how many
 ONNX conformance cases tests/conformance/*.txt list for it (by case name: test_<lowercase or
 snake_case op>[_...], also test_operator_<op>, test_<op>2d and a few aliases such as batchnorm);
 and the text of a `// limits: ...` comment directly above the definition.
@@ -259,8 +259,9 @@ def read_placement():
                 default = statement
             elif not statement.startswith("return false"):
                 npu[label] = statement
-    if "IsLutActivation" in default:
-        for labels, statement in case_groups(function_body(code, "IsLutActivation")):
+    if "IsLutActivation" in default:  # the element-wise unary ops (compiler/ops/op_table.cc)
+        table = strip_comments(read_source(os.path.join("compiler", "ops", "op_table.cc")))
+        for labels, statement in case_groups(function_body(table, "IsElementwiseUnary")):
             if not statement.startswith("return false"):
                 lut.update(l for l in labels if l != "default")
     return {"npu": npu, "lut": lut - set(npu)}
