@@ -2,7 +2,7 @@
 // A Program is a list of tasks, each addressed to the units that run it (the bits of RK3588's
 // GLOBAL_OPERATION_ENABLE register), with the fields of the registers that configure them, plus
 // the weight image, the I/O tensor table and the DDR memory plan. Feature maps live in DDR in the
-// native NC1HWC2 layout (HARDWARE.md "Layout and alignment").
+// native NC1HWC2 layout (Mesa rocket driver, RK3588 TRM ch.36; docs/hardware_sources.md §2).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 
 namespace rknnsim::isa {
 
-// Unit enable bits, as in GLOBAL_OPERATION_ENABLE (HARDWARE.md, Mesa registers.xml).
+// Unit enable bits, as in GLOBAL_OPERATION_ENABLE (Mesa registers.xml).
 enum UnitBit : uint32_t {
   kUnitCna = 1u << 0,
   kUnitCore = 1u << 2,
@@ -45,7 +45,7 @@ inline uint32_t ElemBytes(ElemType t) { return t == ElemType::kInt8 ? 1 : 2; }
 
 enum class ActKind : uint8_t { kNone, kRelu, kClip };
 
-// CNA_CONV_CON1 conv mode (HARDWARE.md): direct convolution, or depthwise (one input channel per
+// CNA_CONV_CON1 conv mode (Mesa registers.xml): direct convolution, or depthwise (one input channel per
 // kernel). Deconvolution comes later.
 enum class ConvMode : uint8_t { kDirect, kDepthwise };
 

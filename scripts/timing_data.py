@@ -2,7 +2,7 @@
 that compile the stand-in networks and run `rknn-sim perf` on them (shared by
 scripts/calibrate_timing.py and scripts/validate_timing.py).
 
-Every number here is quoted with its source; see shared GROUND_TRUTH.md for the whole-model rows.
+Every number here is quoted with its source; see docs/hardware_sources.md §7 for the whole-model rows.
 """
 import json
 import os

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates docs/timing_validation.md: simulated whole-model latency of the GROUND_TRUTH.md
+"""Regenerates docs/timing_validation.md: simulated whole-model latency of the published
 models (rknn_model_zoo README, release 2025-04, batch 1, INT8, RK3588 on one core) against the
 published figures, marking which rows calibration was fitted to (scripts/calibrate_timing.py).
 
@@ -41,8 +41,8 @@ def main():
             role = "fit" if (zoo, platform) in td.FIT_ROWS else "held out"
             rows.append((name, platform, pub_ms, sim_ms, err, cpu_ms, role, note))
     # Memory: the board's runtime reports yolov5s (RK3588) at 7,315,840 B of weights and 6,144,000 B
-    # of internal tensors (GROUND_TRUTH.md); the same architecture compiled here must be within 2%
-    # and 10%.
+    # of internal tensors (airockchip/rknn-toolkit2 issue #129); the same architecture compiled
+    # here must be within 2% and 10%.
     memory_json = compiled[("yolov5s_relu", "rk3588")] + ".memory.json"
     td.run([args.sim, "-q", "memory", compiled[("yolov5s_relu", "rk3588")], "--json", memory_json])
     with open(memory_json) as f:
@@ -61,7 +61,7 @@ def main():
         "rows against the boards' perf_debug tables are in docs/layer_validation.md. It also fails when yolov5s's",
         "weights or internal memory stray from the board's by more than 2% or 10% (table below).",
         "Published: rknn_model_zoo README (release 2025-04), batch 1, INT8, `rknn_run` time, RK3588 and RK3576 on one core",
-        "(shared GROUND_TRUTH.md). Simulated: `rknn-sim perf` (timing-only) of the stand-in network with random",
+        "(docs/hardware_sources.md §7). Simulated: `rknn-sim perf` (timing-only) of the stand-in network with random",
         "weights, compiled with the current placement (ops without an NPU lowering run as CPU fallback).",
         "",
         "Calibration (scripts/calibrate_timing.py, evidence in models/<platform>/calibration.md): the conv",
@@ -77,7 +77,8 @@ def main():
     lines += ["", f"Median absolute error over all {len(rows)} rows: **{median:.1f}%**; "
               f"over the {len(held)} held-out rows: **{held_median:.1f}%**.", ""]
     lines += ["## Memory (eval_memory)", "",
-              "yolov5s on RK3588, board runtime figures from GROUND_TRUTH.md against `rknn-sim memory` of the stand-in:", "",
+              "yolov5s on RK3588, board runtime figures from airockchip/rknn-toolkit2 issue #129 "
+              "(docs/hardware_sources.md §7) against `rknn-sim memory` of the stand-in:", "",
               "| memory | board (B) | rknn-sim (B) | error | bound |", "|---|---|---|---|---|"]
     lines += [f"| {what} | {board} | {ours} | {100.0 * (ours - board) / board:+.1f}% | {bound:g}% |"
               for what, board, ours, bound in memory_rows]

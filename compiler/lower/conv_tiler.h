@@ -1,8 +1,8 @@
 // Splits a convolution into tasks whose working set fits the CBUF, following Mesa's approach
-// (HARDWARE.md "Tiling"): weights stay resident in as few banks as possible and the remaining
-// banks hold input rows; the layer is cut by output rows, and by kernel groups when the weights
-// alone need more than all but one bank or, for a depthwise layer, when one window of all its
-// channels does not fit (a depthwise chunk loads only its own channels).
+// (rkt_task.c; docs/hardware_sources.md §4): weights stay resident in as few banks as possible
+// and the remaining banks hold input rows; the layer is cut by output rows, and by kernel groups
+// when the weights alone need more than all but one bank or, for a depthwise layer, when one
+// window of all its channels does not fit (a depthwise chunk loads only its own channels).
 #pragma once
 
 #include <cstdint>

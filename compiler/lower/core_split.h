@@ -1,4 +1,4 @@
-// Multi-core placement (RK3588: three NPU cores, "alone, any two, or all three", HARDWARE.md).
+// Multi-core placement (RK3588: three NPU cores, used alone, in pairs or all three; RK3588 TRM ch.36).
 // The board's runtime takes one compiled model and a core mask (rknn_set_core_mask /
 // init_runtime(core_mask=...), RKNN_API.md); layers it can divide (DDR-bound element-wise Add
 // and the DPU copies of Concat/Split) are split into one sub-task per enabled core, everything

@@ -87,7 +87,7 @@ class Lowerer {
 
   // A model input of 1-4 channels read only by direct convolutions is stored with its pixels
   // packed (C2 = C, e.g. 3 bytes per RGB pixel), as the CNA's 1-4-channel input mode for first
-  // layers reads it (CNA_CONV_CON1; HARDWARE.md): the board's yolov5s internal memory counts a
+  // layers reads it (CNA_CONV_CON1, Mesa registers.xml): the board's yolov5s internal memory counts a
   // 640x640x3 input as 1,228,800 bytes, not the 6,553,600 a 16-byte atom per pixel would take.
   bool IsPackedPixelInput(int tensor_id) const {
     const auto& inputs = g_.inputs();

@@ -14,7 +14,7 @@
 namespace rknnsim::quant {
 
 // A real multiplier m ≈ scale · 2^-shift with a 16-bit unsigned scale normalized to
-// [2^14, 2^15), the width of the DPU output converter's scale field (HARDWARE.md).
+// [2^14, 2^15), the width of the DPU output converter's scale field (Mesa rkt_coefs.c).
 struct Requant {
   int32_t scale = 0;
   int32_t shift = 0;

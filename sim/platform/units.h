@@ -1,7 +1,7 @@
-// The NPU's functional units as SystemC modules (NVDLA names in HARDWARE.md): CNA fetches feature
-// rows and weights into the CBUF, CORE multiplies and accumulates, DPU converts/activates and
-// writes back (and runs element-wise tasks on its own), PPU pools. Each handles one task (or
-// tile) per transaction and calls the plain C++ kernels and cost model.
+// The NPU's functional units as SystemC modules (NVDLA names: docs/hardware_sources.md §1): CNA
+// fetches feature rows and weights into the CBUF, CORE multiplies and accumulates, DPU
+// converts/activates and writes back (and runs element-wise tasks on its own), PPU pools. Each
+// handles one task (or tile) per transaction and calls the plain C++ kernels and cost model.
 #pragma once
 
 #include <memory>

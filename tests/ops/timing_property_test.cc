@@ -2,7 +2,7 @@
 // work is never faster, DDR-bound element-wise and concat time scales with bytes moved, fp16
 // convolution costs the platform's int8/fp16 MAC-rate ratio, a 3x3 int8 convolution with
 // 32-aligned channels has the best MAC usage, and on RK3588 the per-layer CORE cycles of 3x3 int8
-// convolutions equal the published formula exactly (GROUND_TRUTH.md).
+// convolutions equal the published formula exactly (docs/hardware_sources.md §7).
 // Timing-only runs on RKNN_SIM_TEST_TARGET (one platform per process).
 #include <gtest/gtest.h>
 
@@ -129,7 +129,8 @@ TEST(TimingProperties, LargerElementwiseAndConcatAreNeverFaster) {
 TEST(TimingProperties, Fp16ConvolutionCostsTheDocumentedMacRateRatio) {
   // Channels aligned to every platform's int8 and fp16 atoms: the CORE cycles of fp16 are exactly
   // the int8/fp16 MACs-per-cycle ratio of platform.yaml times the int8 cycles (RK3588: 2x,
-  // GROUND_TRUTH.md "FP16 3x3 convolutions run at half that rate").
+  // published perf_debug tables: FP16 3x3 convolutions run at half the int8 rate,
+  // docs/hardware_sources.md §7).
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(Target());
   const ir::Graph g = Conv(64, 64, 40, 40);
   const uint64_t int8 = CoreCycles(g, false), fp16 = CoreCycles(g, true);
@@ -156,7 +157,8 @@ TEST(TimingProperties, AlignedThreeByThreeConvolutionHasTheBestMacUsage) {
 }
 
 TEST(TimingProperties, Rk3588ThreeByThreeInt8CyclesFollowThePublishedFormula) {
-  // GROUND_TRUTH.md: NPU cycles = Ho * Wo * 9 * ceil(Cin/32) * ceil(Cout/32) exactly, e.g.
+  // Published perf_debug tables (docs/hardware_sources.md §7): NPU cycles =
+  // Ho * Wo * 9 * ceil(Cin/32) * ceil(Cout/32) exactly, e.g.
   // 16 -> 16 channels at 480x480 output: 2,073,600 cycles; summed over the layer's row tiles.
   if (isa::LoadPlatformForTarget(Target()).platform != "rk3588") GTEST_SKIP() << "RK3588 formula";
   EXPECT_EQ(CoreCycles(Conv(16, 16, 480, 480)), 2073600u);

@@ -23,7 +23,8 @@ uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 TEST(CostModel, Rk3588ConvFollowsThePublishedFormula) {
   const isa::PlatformConfig p = isa::LoadPlatformForTarget("rk3588");
-  // GROUND_TRUTH.md: 16 -> 16 channels at 480x480 output takes 2,073,600 NPU cycles.
+  // Published perf_debug table (docs/hardware_sources.md §7): 16 -> 16 channels at 480x480 output
+  // takes 2,073,600 NPU cycles.
   EXPECT_EQ(CoreCycles(Conv3x3(16, 16, 480, 480, isa::ElemType::kInt8), p), 2073600u);
   for (uint32_t cin : {3u, 16u, 32u, 48u, 64u, 160u})
     for (uint32_t cout : {8u, 32u, 33u, 96u, 255u}) {

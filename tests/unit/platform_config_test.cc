@@ -25,7 +25,7 @@ TEST(PlatformConfig, EveryTargetLoadsItsPlatform) {
   }
   EXPECT_EQ(names, "rk3562 rk3566 rk3568 rk3576 rk3588 rv1103 rv1106 rv1126b ");
   EXPECT_EQ(TargetInfoOf("rk3576").cores, 2);
-  // RK3588: 1024 int8 MACs per cycle (32x32) and 12 x 32 KiB CBUF (HARDWARE.md).
+  // RK3588: 1024 int8 MACs per cycle (32x32) and 12 x 32 KiB CBUF (RK3588 TRM ch.36, Mesa).
   const PlatformConfig rk3588 = LoadPlatformForTarget("rk3588");
   EXPECT_EQ(rk3588.mac_int8.macs_per_cycle(), 1024);
   EXPECT_EQ(rk3588.CbufBytes(), 384 * 1024);
