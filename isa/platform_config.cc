@@ -1,5 +1,7 @@
 #include "isa/platform_config.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -116,9 +118,36 @@ TargetInfo TargetInfoOf(const std::string& target, const std::string& subject) {
 
 std::string PlatformForTarget(const std::string& target) { return TargetInfoOf(target).platform; }
 
+namespace {
+
+// <prefix>/share/rknn_sim/models of an installed rknn-sim, found by walking up from the file this
+// code was loaded from: <prefix>/bin/rknn-sim, <prefix>/lib/<arch>/librknn_api.so.0 or
+// <prefix>/lib/python3/dist-packages/rknn_sim/_core.so. Empty when that file is not installed.
+std::string InstalledModelsDirectory() {
+  namespace fs = std::filesystem;
+  Dl_info info{};
+  std::error_code ec;
+  fs::path origin;
+  if (dladdr(reinterpret_cast<void*>(&InstalledModelsDirectory), &info) && info.dli_fname)
+    origin = info.dli_fname;
+  if (!origin.is_absolute()) origin = fs::read_symlink("/proc/self/exe", ec);  // the executable's argv[0]
+  if (ec || origin.empty()) return {};
+  constexpr int kLevels = 5;  // lib/python3/dist-packages/rknn_sim/_core.so is the deepest
+  fs::path dir = origin.parent_path();
+  for (int up = 0; up < kLevels && dir.has_relative_path(); ++up, dir = dir.parent_path()) {
+    const fs::path candidate = dir / "share" / "rknn_sim" / "models";
+    if (fs::is_directory(candidate, ec)) return candidate.string();
+  }
+  return {};
+}
+
+}  // namespace
+
 std::string ModelsDirectory() {
   const char* env = std::getenv("RKNN_SIM_MODELS_DIR");
-  return env && *env ? env : RKNN_SIM_DEFAULT_MODELS_DIR;
+  if (env && *env) return env;
+  static const std::string installed = InstalledModelsDirectory();
+  return installed.empty() ? RKNN_SIM_DEFAULT_MODELS_DIR : installed;
 }
 
 PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string& what) {

@@ -70,7 +70,8 @@ TargetInfo TargetInfoOf(const std::string& target, const std::string& subject = 
 // The platform directory name of `target` (TargetInfoOf(target).platform).
 std::string PlatformForTarget(const std::string& target);
 
-// Directory holding models/<platform>/platform.yaml: $RKNN_SIM_MODELS_DIR or the build default.
+// Directory holding <platform>/platform.yaml: $RKNN_SIM_MODELS_DIR, else the installation's
+// share/rknn_sim/models when this code runs from one, else the source tree's models/.
 std::string ModelsDirectory();
 
 PlatformConfig LoadPlatformForTarget(const std::string& target);
