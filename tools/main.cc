@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "tools/commands.h"
 #include "tools/compare_command.h"
+#include "tools/report_command.h"
 #include "tools/rknn_commands.h"
 
 namespace {
@@ -142,6 +143,12 @@ int sc_main(int argc, char* argv[]) {
                 "register write it holds, decoded");
   disasm->add_option("model", o.model, "Compiled model file or .rknn file")->required();
 
+  CLI::App* report = app.add_subcommand(
+      "report", "One self-contained HTML page of a model's timing (per layer, by op type, unit timeline) and memory");
+  report->add_option("model", o.model, "Compiled model file or .rknn file")->required();
+  report->add_option("-o,--output", o.output, "HTML file to write")->required();
+  report->add_option("--core-mask", o.core_mask, "NPU cores, as for perf (rknn-sim model files)");
+
   rknnsim::tools::CompareOptions compare_options;
   rknnsim::tools::AddCompareCommand(app, compare_options);
 
@@ -168,6 +175,7 @@ int sc_main(int argc, char* argv[]) {
     if (name == "accuracy") return rknnsim::tools::Accuracy(o);
     if (name == "info") return rknnsim::tools::Info(o);
     if (name == "compare") return rknnsim::tools::Compare(compare_options);
+    if (name == "report") return rknnsim::tools::Report(o);
     // Rockchip .rknn files take their own path through run, perf and memory.
     if ((name == "run" || name == "perf" || name == "memory" || name == "disasm") &&
         rknnsim::tools::IsRknnFile(o.model)) {

@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""`rknn-sim report` pages rendered by Debian's headless Chromium.
+
+usage: check_report.py RKNN_SIM WORK_DIR MODEL [MODEL ...]
+For each model (an ONNX model, compiled here for rk3588 with the dataset.txt beside it, an rknn-sim
+model file or a Rockchip .rknn; missing files are skipped), writes the
+report, then checks that the page is self-contained (no scripts, links or fetched resources), that
+Chromium's DOM after rendering holds every chart and one table row per layer of `perf --json`,
+and that its screenshot is not blank (many colours, a good share of non-white pixels). Exit 77
+when chromium is not installed.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from PIL import Image
+
+CHARTS = ['layer-times', 'op-types', 'timeline', 'memory', 'layers', 'summary']
+
+
+def chromium(*args):
+    cmd = ['chromium', '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True).stdout
+
+
+def check(sim, work, model):
+    name = os.path.basename(model)
+    if model.endswith('.onnx'):
+        compiled = os.path.join(work, name + '.rknnsim')
+        dataset = os.path.join(os.path.dirname(model), 'dataset.txt')
+        subprocess.run([sim, 'convert', model, '-t', 'rk3588', '-d', dataset, '-o', compiled], check=True,
+                       capture_output=True)
+        model = compiled
+    page = os.path.join(work, name + '.html')
+    subprocess.run([sim, 'report', model, '-o', page], check=True, capture_output=True)
+    perf_json = os.path.join(work, name + '.perf.json')
+    subprocess.run([sim, 'perf', model, '--json', perf_json], check=True, capture_output=True)
+    layers = len(json.load(open(perf_json))['layers'])
+
+    html = open(page, encoding='utf-8').read()
+    assert not re.search(r'<script|<link|<img|<iframe|url\(|src=', html, re.I), f'{name}: not self-contained'
+    assert not re.findall(r'https?://(?!www\.w3\.org/2000/svg)', html), f'{name}: refers to the network'
+
+    dom = chromium('--dump-dom', 'file://' + page)
+    for chart in CHARTS:
+        assert f'id="{chart}"' in dom, f'{name}: rendered page lacks #{chart}'
+    rows = dom.count('<tr>') - 1  # the header row
+    assert rows == layers, f'{name}: {rows} table rows for {layers} layers'
+    bars = len(re.findall(r'<rect', dom.split('id="layer-times"')[1].split('</svg>')[0]))
+    assert bars == layers, f'{name}: {bars} layer bars for {layers} layers'
+
+    shot = os.path.join(work, name + '.png')
+    chromium('--window-size=1100,1400', '--screenshot=' + shot, 'file://' + page)
+    image = Image.open(shot).convert('RGB')
+    colours = image.getcolors(maxcolors=1 << 20)
+    inked = sum(count for count, rgb in colours if sum(rgb) < 720) / (image.width * image.height)
+    assert len(colours) > 50 and inked > 0.05, f'{name}: screenshot looks blank ({len(colours)} colours, {inked:.1%} ink)'
+    print(f'{name}: {layers} layers, rendered with every chart ({len(colours)} colours, {inked:.0%} ink): {shot}')
+
+
+def main():
+    sim, work, models = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if not shutil.which('chromium'):
+        print('chromium is not installed (apt install chromium): skipped')
+        sys.exit(77)
+    os.makedirs(work, exist_ok=True)
+    present = [m for m in models if os.path.exists(m)]
+    for model in present:
+        check(sim, work, model)
+    for model in sorted(set(models) - set(present)):
+        print(f'{model}: absent, skipped')
+
+
+if __name__ == '__main__':
+    main()
