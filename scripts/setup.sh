@@ -13,7 +13,7 @@ packages=(build-essential cmake ninja-build pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev python3-numpy libonnx-testdata
   python3-torch python3-torchvision python3-onnx
   pybind11-dev python3-dev python3-yaml python3-pil fonts-dejavu-core
-  python3-skimage python3-opencv opencv-data chromium)
+  python3-skimage python3-opencv opencv-data chromium python3-distributed)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
