@@ -2,7 +2,8 @@
 """`rknn-sim report` pages rendered by Debian's headless Chromium.
 
 usage: check_report.py RKNN_SIM WORK_DIR MODEL [MODEL ...]
-For each model (an ONNX model, compiled here for rk3588 with the dataset.txt beside it, an rknn-sim
+For each model (an ONNX model, compiled here for rk3588 with the dataset.txt beside it or, for a
+zoo model, its input_0.npy as the dataset; an rknn-sim
 model file or a Rockchip .rknn; missing files are skipped), writes the
 report, then checks that the page is self-contained (no scripts, links or fetched resources), that
 Chromium's DOM after rendering holds every chart and one table row per layer of `perf --json`,
@@ -27,10 +28,14 @@ def chromium(*args):
 
 
 def check(sim, work, model):
-    name = os.path.basename(model)
+    name = os.path.basename(os.path.dirname(model)) + '_' + os.path.basename(model)
     if model.endswith('.onnx'):
         compiled = os.path.join(work, name + '.rknnsim')
         dataset = os.path.join(os.path.dirname(model), 'dataset.txt')
+        if not os.path.exists(dataset):  # a zoo model: its own input calibrates
+            dataset = os.path.join(work, name + '.dataset.txt')
+            with open(dataset, 'w') as f:
+                f.write(os.path.join(os.path.dirname(model), 'input_0.npy') + '\n')
         subprocess.run([sim, 'convert', model, '-t', 'rk3588', '-d', dataset, '-o', compiled], check=True,
                        capture_output=True)
         model = compiled
