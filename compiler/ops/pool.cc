@@ -1,4 +1,4 @@
-// MaxPool (opset 1-21, 2-D, no indices output), GlobalAveragePool (opset 1-21), and the float-only
+// MaxPool (opset 1-21, 2-D; its Indices output in the float reference), GlobalAveragePool (opset 1-21), and the float-only
 // AveragePool (opset 7-21, 2-D) and GlobalMaxPool (opset 1-21, any rank >= 3). Pools accept
 // auto_pad (resolved to explicit pads at parse time).
 #include <algorithm>
@@ -17,8 +17,11 @@ void ParseMaxPool(const AttrReader& reader, const ir::Graph& g, ir::Node& node) 
   if (node.inputs.size() != 1) throw NodeError(node, "MaxPool takes one input");
   ParseWindow2d(reader, g, node, /*has_dilations=*/true);
   if (node.attrs.kernel.size() != 2) throw NodeError(node, "MaxPool needs a 2-D kernel_shape");
-  if (node.outputs.size() > 1) throw NodeError(node, "MaxPool with an Indices output is not supported");
-  if (reader.Int("storage_order", 0) != 0) throw NodeError(node, "MaxPool storage_order=1 is not supported");
+  if (node.outputs.size() > 2) throw NodeError(node, "MaxPool has at most two outputs (Y, Indices)");
+  // attrs.ints = {storage_order}: how Indices count, row (0) or column (1) major within a plane.
+  const int64_t storage_order = reader.Int("storage_order", 0);
+  if (storage_order != 0 && storage_order != 1) throw NodeError(node, "MaxPool storage_order must be 0 or 1");
+  node.attrs.ints = {storage_order};
 }
 
 std::vector<ir::Shape> InferMaxPool(const ir::Graph& g, const ir::Node& node) {
@@ -28,36 +31,57 @@ std::vector<ir::Shape> InferMaxPool(const ir::Graph& g, const ir::Node& node) {
   const int64_t ho = WindowOutput(x[2], a.kernel[0], a.strides[0], a.pads[0], a.pads[2], a.dilations[0], a.ceil_mode);
   const int64_t wo = WindowOutput(x[3], a.kernel[1], a.strides[1], a.pads[1], a.pads[3], a.dilations[1], a.ceil_mode);
   if (ho <= 0 || wo <= 0) throw NodeError(node, "pooling window larger than the padded input");
-  return {{x[0], x[1], ho, wo}};
+  const ir::Shape y = {x[0], x[1], ho, wo};
+  if (node.outputs.size() == 2) return {y, y};  // Indices: the same shape
+  return {y};
 }
 
-// Max over the in-bounds taps of each window; padding never wins (it is -infinity in ONNX).
+// Max over the in-bounds taps of each window; padding never wins (it is -infinity in ONNX). With
+// `indices`, also where the max is: ONNX's Indices output, the flat row-major (storage_order 0)
+// index into the whole input (plane by plane; within a plane row-major, or column-major with
+// storage_order 1), the first tap in window order on ties, held as float like ArgMax's.
 template <typename T>
-void MaxPoolPlanes(const ir::Graph& g, const ir::Node& node, const std::vector<T>& x, std::vector<T>& y) {
+void MaxPoolPlanes(const ir::Graph& g, const ir::Node& node, const std::vector<T>& x, std::vector<T>& y,
+                   std::vector<float>* indices = nullptr) {
   const ir::Shape& xs = InputShape(g, node, 0);
   const ir::Shape ys = InferMaxPool(g, node)[0];
   const ir::Attributes& a = node.attrs;
   y.resize(static_cast<size_t>(ir::NumElements(ys)));
+  if (indices) indices->resize(y.size());
+  const bool column_major = !a.ints.empty() && a.ints[0] == 1;
   for (int64_t plane = 0; plane < xs[0] * xs[1]; ++plane)
     for (int64_t oy = 0; oy < ys[2]; ++oy)
       for (int64_t ox = 0; ox < ys[3]; ++ox) {
         // -infinity for floats (ONNX pads with -inf), the lowest value for integers.
         T best = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
                                                       : std::numeric_limits<T>::lowest();
+        int64_t where = -1;
         for (int64_t ky = 0; ky < a.kernel[0]; ++ky) {
           const int64_t iy = oy * a.strides[0] - a.pads[0] + ky * a.dilations[0];
           if (iy < 0 || iy >= xs[2]) continue;
           for (int64_t kx = 0; kx < a.kernel[1]; ++kx) {
             const int64_t ix = ox * a.strides[1] - a.pads[1] + kx * a.dilations[1];
             if (ix < 0 || ix >= xs[3]) continue;
-            best = std::max(best, x[(plane * xs[2] + iy) * xs[3] + ix]);
+            const int64_t at = (plane * xs[2] + iy) * xs[3] + ix;
+            if (best < x[at])  // as std::max: the first of equal values stays
+              best = x[at], where = at;
+            else if (where < 0)
+              where = at;
           }
         }
-        y[(plane * ys[2] + oy) * ys[3] + ox] = best;
+        const int64_t out = (plane * ys[2] + oy) * ys[3] + ox;
+        y[out] = best;
+        if (indices) {
+          const int64_t in_plane = where % (xs[2] * xs[3]), row = in_plane / xs[3], col = in_plane % xs[3];
+          const int64_t position = column_major ? col * xs[2] + row : in_plane;
+          (*indices)[out] = static_cast<float>(where - in_plane + position);
+        }
       }
 }
 
-void MaxPoolFloat(FloatArgs& args) { MaxPoolPlanes(args.graph, args.node, *args.in[0], args.out); }
+void MaxPoolFloat(FloatArgs& args) {
+  MaxPoolPlanes(args.graph, args.node, *args.in[0], args.out, args.outputs.size() > 1 ? args.outputs[1] : nullptr);
+}
 void MaxPoolInt8(Int8Args& args) { MaxPoolPlanes(args.graph, args.node, *args.in[0], args.out); }
 
 void ParseGlobal(const AttrReader&, const ir::Graph&, ir::Node& node) {
@@ -253,7 +277,7 @@ const OpDef kAveragePoolOp{ir::OpKind::kAveragePool, "AveragePool", ParseAverage
 const OpDef kGlobalMaxPoolOp{ir::OpKind::kGlobalMaxPool, "GlobalMaxPool", ParseGlobalMax, InferGlobalMax,
                              GlobalMaxFloat, nullptr, nullptr, false};
 
-// limits: 1-D (lifted to 1 x k at import) and 2-D; no Indices output, no storage_order; ceil_mode keeps a last window starting in padding
+// limits: 1-D (lifted to 1 x k at import) and 2-D; the Indices output (exact to 2^24, either storage_order) in float models only; ceil_mode keeps a last window starting in padding
 const OpDef kMaxPoolOp{ir::OpKind::kMaxPool, "MaxPool", ParseMaxPool, InferMaxPool, MaxPoolFloat, MaxPoolInt8,
                        MaxPoolFloat, true};
 const OpDef kGlobalAveragePoolOp{ir::OpKind::kGlobalAveragePool, "GlobalAveragePool", ParseGlobal, InferGlobal,

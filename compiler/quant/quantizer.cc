@@ -127,14 +127,19 @@ std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vect
   return ranges;
 }
 
-// Parameters fed at run time (a Resize's scales, a Pad's value) would be quantized like
-// activations and lose the exact values the op needs.
+// What only the float32 reference runs. Parameters fed at run time (a Resize's scales, a Pad's
+// value) would be quantized like activations and lose the exact values the op needs; so would
+// MaxPool's Indices, which are positions, not values.
 void RefuseRunTimeParameters(const ir::Graph& graph) {
-  for (const ir::Node& node : graph.nodes())
+  for (const ir::Node& node : graph.nodes()) {
     if (ops::HasRunTimeParameters(node))
       throw ops::NodeError(node, "its parameter '" + graph.tensor(node.inputs[1]).name +
                                      "' is fed at run time, which only the float32 reference runs",
                            "make it a constant (an initializer) to build the model for the NPU");
+    if (node.op == ir::OpKind::kMaxPool && node.outputs.size() > 1)
+      throw ops::NodeError(node, "its Indices output is computed only by the float32 reference",
+                           "export the pooling without indices (return_indices=False) to build the model for the NPU");
+  }
 }
 
 void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges, const WeightQuantOptions& weights) {

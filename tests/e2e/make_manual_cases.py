@@ -27,6 +27,9 @@ save("topk", [flat, topk], [x], [y, h.make_tensor_value_info("idx", T.INT64, Non
 # NonZero
 nz = h.make_node("NonZero", ["x"], ["y"], name="nonzero0")
 save("nonzero", [nz], [x], [h.make_tensor_value_info("y", T.INT64, None)])
+# MaxPool with its Indices output (PyTorch return_indices=True)
+mp = h.make_node("MaxPool", ["x"], ["y", "idx"], kernel_shape=[2, 2], strides=[2, 2], name="pool0")
+save("maxpool_indices", [mp], [x], [y, h.make_tensor_value_info("idx", T.INT64, None)])
 # dynamic conv: weights are a graph input
 wi = h.make_tensor_value_info("w", T.FLOAT, [4, 3, 3, 3])
 save("dynamic_conv", [conv, relu], [x, wi], [y])

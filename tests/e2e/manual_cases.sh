@@ -58,6 +58,9 @@ print("dynamic conv vs PyTorch: max abs error %.5f (bound %.5f)" % (err, bound))
 sys.exit(0 if got.shape == want.shape and err <= bound else 1)
 PY
 then echo "ok: dynamic conv output matches PyTorch"; else echo "FAIL: dynamic conv output"; failures=$((failures + 1)); fi
+# MaxPool's Indices: the float reference computes them; a quantized build names the fix
+expect 0 "" 0 -- "$sim" -q run "$m/maxpool_indices.onnx" --reference float -i "$m/x.npy" -o "$dir/out_mp"
+expect 1 "Indices output is computed only by the float32 reference" 1 -- convert maxpool_indices -d "$dir/x.txt"
 # §7.11 float16 weights in the ONNX file
 expect 1 "float16" 1 -- convert float16_model --no-quant
 # §7.9 ops on tensors of more than 4 dimensions: converted, with a warning per op that leaves the NPU
