@@ -7,7 +7,8 @@
 //                       auto_pad/output_shape at parse time; an end pad may be negative: extra output rows
 //                       or columns that no input reaches), output_padding
 //   AveragePool         kernel, strides, pads, ceil_mode, count_include_pad
-//   BatchNormalization, InstanceNormalization  epsilon
+//   BatchNormalization  epsilon; floats = {momentum} in training mode (IsTrainingBatchNorm)
+//   InstanceNormalization  epsilon
 //   LayerNormalization  axis (as written, may be negative), epsilon; the optional Mean and InvStdDev
 //                       outputs are inferred and computed when the node lists them
 //   Softmax             axis (as written), ints = {1} when the graph's opset is < 13 (the input is
@@ -36,6 +37,11 @@ extern const OpDef kReduceMaxOp;
 extern const OpDef kReduceMinOp;
 extern const OpDef kReduceSumOp;
 extern const OpDef kArgMaxOp;
+
+// BatchNormalization with training_mode=1 (opset 14+): normalizes with the batch's own statistics
+// and outputs the updated running mean and variance. Only the float reference runs it; passes that
+// fold a BatchNormalization's constants leave it alone.
+bool IsTrainingBatchNorm(const ir::Node& node);
 
 // AveragePool whose every window divides by kh·kw (count_include_pad=1 with no window beyond the
 // pads, or every window inside the input): the form the PPU runs (docs/quantization.md §10).

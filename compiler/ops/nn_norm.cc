@@ -1,6 +1,8 @@
 // Normalizations, inference form:
 //   BatchNormalization (opset 9-15): y = (x - mean) / sqrt(var + epsilon) * scale + B per channel
-//     (axis 1) of an input [N, C, ...] of rank >= 2; training_mode=1 is refused.
+//     (axis 1) of an input [N, C, ...] of rank >= 2. With training_mode=1 (opset 14+) mean and var
+//     are the batch's (population variance over every axis but 1), and the optional outputs are
+//     running_mean = mean_in * momentum + batch_mean * (1 - momentum), likewise running_var.
 //   InstanceNormalization (opset 6-21): per (n, c) mean and variance over the spatial axes.
 //   LayerNormalization (opset 17-21): mean and variance over the axes [axis, rank); Scale and B
 //     broadcast to those axes. The optional outputs Mean and InvStdDev are produced when listed.
@@ -38,14 +40,16 @@ void ReadEpsilon(const AttrReader& reader, ir::Node& node) {
 
 void ParseBatchNorm(const AttrReader& reader, const ir::Graph&, ir::Node& node) {
   RequireInputs(node, 5, 5, "BatchNormalization");
-  if (reader.Int("training_mode", 0) != 0)
-    throw NodeError(node, "BatchNormalization with training_mode=1 is not supported",
-                    "export the model in eval mode (model.eval())");
   if (reader.Has("spatial") && reader.Int("spatial", 1) != 1)
     throw NodeError(node, "BatchNormalization with spatial=0 is not supported");
-  if (node.outputs.size() > 1)
-    throw NodeError(node, "BatchNormalization with running mean/var outputs is not supported",
+  if (reader.Int("training_mode", 0) != 0) {
+    if (node.outputs.size() != 1 && node.outputs.size() != 3)
+      throw NodeError(node, "BatchNormalization in training mode has 1 or 3 outputs (Y, running_mean, running_var)");
+    node.attrs.floats = {reader.Float("momentum", 0.9f)};
+  } else if (node.outputs.size() > 1) {  // opset < 14: the outputs of training
+    throw NodeError(node, "BatchNormalization with running mean/var outputs and no training_mode is not supported",
                     "export the model in eval mode (model.eval())");
+  }
   ReadEpsilon(reader, node);
 }
 
@@ -54,14 +58,34 @@ std::vector<ir::Shape> InferBatchNorm(const ir::Graph& g, const ir::Node& node) 
   if (x.size() < 2) throw NodeError(node, "expects an input [N, C, ...], got " + ir::ShapeToString(x));
   static const char* const kNames[] = {"scale", "B", "mean", "var"};
   for (size_t i = 1; i < 5; ++i) RequirePerChannel(g, node, i, x[1], kNames[i - 1]);
+  if (node.outputs.size() == 3) return {x, {x[1]}, {x[1]}};
   return {x};
 }
 
 void BatchNormFloat(FloatArgs& args) {
   const ir::Shape& x = InputShape(args.graph, args.node, 0);
   const int64_t n = x[0], c = x[1], inner = ir::NumElements(x) / std::max<int64_t>(n * c, 1);
-  const std::vector<float>&scale = *args.in[1], &bias = *args.in[2], &mean = *args.in[3], &var = *args.in[4];
+  const std::vector<float>&scale = *args.in[1], &bias = *args.in[2];
+  std::vector<float> mean = *args.in[3], var = *args.in[4];
   const float* src = args.in[0]->data();
+  if (IsTrainingBatchNorm(args.node)) {
+    const float momentum = args.node.attrs.floats[0];
+    for (int64_t ch = 0; ch < c; ++ch) {
+      double sum = 0, squares = 0;
+      for (int64_t img = 0; img < n; ++img)
+        for (int64_t i = 0; i < inner; ++i) {
+          const double v = src[(img * c + ch) * inner + i];
+          sum += v, squares += v * v;
+        }
+      const double count = double(n * inner), batch_mean = sum / count;
+      const double batch_var = std::max(0.0, squares / count - batch_mean * batch_mean);
+      if (args.outputs.size() == 3) {
+        args.outputs[1]->push_back(float(mean[ch] * momentum + batch_mean * (1 - momentum)));
+        args.outputs[2]->push_back(float(var[ch] * momentum + batch_var * (1 - momentum)));
+      }
+      mean[ch] = float(batch_mean), var[ch] = float(batch_var);
+    }
+  }
   args.out.resize(args.in[0]->size());
   float* dst = args.out.data();
   for (int64_t ch = 0; ch < c; ++ch) {
@@ -73,6 +97,14 @@ void BatchNormFloat(FloatArgs& args) {
     }
   }
 }
+
+}  // namespace
+
+bool IsTrainingBatchNorm(const ir::Node& node) {
+  return node.op == ir::OpKind::kBatchNormalization && !node.attrs.floats.empty();
+}
+
+namespace {
 
 // ---- InstanceNormalization ----
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <optional>
 
+#include "compiler/ops/nn.h"
 #include "compiler/passes/pass_util.h"
 
 namespace rknnsim::passes {
@@ -16,6 +17,7 @@ std::optional<Affine> AffineOf(const ir::Graph& g, const ir::Node& n, int& x) {
   if (n.inputs.empty()) return std::nullopt;
   const auto rank4 = [&](int id) { return g.tensor(id).shape.size() == 4 && !g.tensor(id).is_constant; };
   if (n.op == ir::OpKind::kBatchNormalization) {
+    if (ops::IsTrainingBatchNorm(n)) return std::nullopt;  // batch statistics, not constants
     x = n.inputs[0];
     if (!rank4(x)) return std::nullopt;
     const int64_t c = g.tensor(x).shape[1];

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "compiler/ops/nn.h"
 #include "compiler/passes/pass_util.h"
 
 namespace rknnsim::passes {
@@ -12,7 +13,9 @@ int FoldBatchNorm(ir::Graph& graph) {
   int folded = 0;
   for (size_t i = 0; i < graph.nodes().size(); ++i) {
     const ir::Node& bn = graph.nodes()[i];
-    if (bn.op != ir::OpKind::kBatchNormalization || bn.inputs.size() != 5 || bn.outputs.size() != 1) continue;
+    if (bn.op != ir::OpKind::kBatchNormalization || bn.inputs.size() != 5 || bn.outputs.size() != 1 ||
+        ops::IsTrainingBatchNorm(bn))
+      continue;
     const int x = bn.inputs[0];
     const int p = use.producer[static_cast<size_t>(x)];
     if (p < 0 || removed[static_cast<size_t>(p)] || !use.SoleInternalUse(x)) continue;

@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/fp16.h"
+#include "compiler/ops/nn.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
 #include "compiler/ops/tensor.h"
@@ -136,6 +137,9 @@ void RefuseRunTimeParameters(const ir::Graph& graph) {
       throw ops::NodeError(node, "its parameter '" + graph.tensor(node.inputs[1]).name +
                                      "' is fed at run time, which only the float32 reference runs",
                            "make it a constant (an initializer) to build the model for the NPU");
+    if (ops::IsTrainingBatchNorm(node))
+      throw ops::NodeError(node, "BatchNormalization in training mode is computed only by the float32 reference",
+                           "export the model in eval mode (model.eval())");
     if (node.op == ir::OpKind::kMaxPool && node.outputs.size() > 1)
       throw ops::NodeError(node, "its Indices output is computed only by the float32 reference",
                            "export the pooling without indices (return_indices=False) to build the model for the NPU");

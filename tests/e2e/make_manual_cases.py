@@ -30,6 +30,10 @@ save("nonzero", [nz], [x], [h.make_tensor_value_info("y", T.INT64, None)])
 # MaxPool with its Indices output (PyTorch return_indices=True)
 mp = h.make_node("MaxPool", ["x"], ["y", "idx"], kernel_shape=[2, 2], strides=[2, 2], name="pool0")
 save("maxpool_indices", [mp], [x], [y, h.make_tensor_value_info("idx", T.INT64, None)])
+# BatchNormalization in training mode (a model exported without model.eval())
+c3 = [nh.from_array(np.full(3, v, np.float32), n) for v, n in ((1.0, "s"), (0.0, "bb"), (0.0, "mu"), (1.0, "va"))]
+bn = h.make_node("BatchNormalization", ["x", "s", "bb", "mu", "va"], ["y"], training_mode=1, name="bn0")
+save("batchnorm_training", [bn], [x], [y], c3, opset=15)
 # dynamic conv: weights are a graph input
 wi = h.make_tensor_value_info("w", T.FLOAT, [4, 3, 3, 3])
 save("dynamic_conv", [conv, relu], [x, wi], [y])

@@ -61,6 +61,9 @@ then echo "ok: dynamic conv output matches PyTorch"; else echo "FAIL: dynamic co
 # MaxPool's Indices: the float reference computes them; a quantized build names the fix
 expect 0 "" 0 -- "$sim" -q run "$m/maxpool_indices.onnx" --reference float -i "$m/x.npy" -o "$dir/out_mp"
 expect 1 "Indices output is computed only by the float32 reference" 1 -- convert maxpool_indices -d "$dir/x.txt"
+# BatchNormalization in training mode: the float reference uses the batch's statistics; builds refuse
+expect 0 "" 0 -- "$sim" -q run "$m/batchnorm_training.onnx" --reference float -i "$m/x.npy" -o "$dir/out_bn"
+expect 1 "training mode is computed only by the float32 reference" 1 -- convert batchnorm_training --no-quant
 # §7.11 float16 weights in the ONNX file
 expect 1 "float16" 1 -- convert float16_model --no-quant
 # §7.9 ops on tensors of more than 4 dimensions: converted, with a warning per op that leaves the NPU
