@@ -55,23 +55,30 @@ void MaxPoolPlanes(const ir::Graph& g, const ir::Node& node, const std::vector<T
         // -infinity for floats (ONNX pads with -inf), the lowest value for integers.
         T best = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
                                                       : std::numeric_limits<T>::lowest();
-        int64_t where = -1;
-        for (int64_t ky = 0; ky < a.kernel[0]; ++ky) {
-          const int64_t iy = oy * a.strides[0] - a.pads[0] + ky * a.dilations[0];
-          if (iy < 0 || iy >= xs[2]) continue;
-          for (int64_t kx = 0; kx < a.kernel[1]; ++kx) {
-            const int64_t ix = ox * a.strides[1] - a.pads[1] + kx * a.dilations[1];
-            if (ix < 0 || ix >= xs[3]) continue;
-            const int64_t at = (plane * xs[2] + iy) * xs[3] + ix;
-            if (best < x[at])  // as std::max: the first of equal values stays
-              best = x[at], where = at;
-            else if (where < 0)
-              where = at;
+        int64_t first = -1, where = -1;  // the first in-bounds tap; the first tap holding the max
+        for (int pass = 0; pass < (indices ? 2 : 1); ++pass)  // the second pass only finds `where`
+          for (int64_t ky = 0; ky < a.kernel[0] && where < 0; ++ky) {
+            const int64_t iy = oy * a.strides[0] - a.pads[0] + ky * a.dilations[0];
+            if (iy < 0 || iy >= xs[2]) continue;
+            for (int64_t kx = 0; kx < a.kernel[1]; ++kx) {
+              const int64_t ix = ox * a.strides[1] - a.pads[1] + kx * a.dilations[1];
+              if (ix < 0 || ix >= xs[3]) continue;
+              const int64_t at = (plane * xs[2] + iy) * xs[3] + ix;
+              if (pass == 0) {
+                best = std::max(best, x[at]);
+              } else {
+                if (first < 0) first = at;
+                if (x[at] == best) {
+                  where = at;
+                  break;
+                }
+              }
+            }
           }
-        }
         const int64_t out = (plane * ys[2] + oy) * ys[3] + ox;
         y[out] = best;
         if (indices) {
+          if (where < 0) where = first;  // a NaN window
           const int64_t in_plane = where % (xs[2] * xs[3]), row = in_plane / xs[3], col = in_plane % xs[3];
           const int64_t position = column_major ? col * xs[2] + row : in_plane;
           (*indices)[out] = static_cast<float>(where - in_plane + position);
