@@ -52,7 +52,11 @@ cflags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags rknn_sim)
 cc demo.c $cflags -L"$prefix/lib" -lrknnrt -o demo
 LD_LIBRARY_PATH=$prefix/lib ./demo model.rknnsim | grep -q "inputs 1 outputs 1"
 
-python_dir=$prefix/lib/python3/dist-packages
+# /usr (the .deb): lib/python3/dist-packages; another prefix: lib/python3.X/dist-packages
+python_dir=$(dirname "$(ls -d "$prefix"/lib/python3*/dist-packages/rknn_sim 2>/dev/null | head -1)")
+if [ "$kind" = deb ] && [ "$python_dir" != "$prefix/lib/python3/dist-packages" ]; then
+  echo "FAIL: the .deb puts the Python package in $python_dir, not where Debian's python3 looks"; exit 1
+fi
 if [ -d "$python_dir/rknn_sim" ]; then
   PYTHONPATH=$python_dir /usr/bin/python3 - "$bundled/input.npy" <<'PY'
 import sys
