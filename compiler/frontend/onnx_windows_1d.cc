@@ -100,8 +100,13 @@ void LiftOneDimensionalWindows(onnx::ModelProto& model, int64_t opset) {
     WidenAttr(n, "output_padding", 0);
     WidenAttr(n, "pads", 0);
     n.set_output(0, y4);
+    // MaxPool's Indices too: the flat index of (n, c, 0, l) in N x C x 1 x L is that of (n, c, l).
+    std::vector<std::pair<std::string, std::string>> more;  // (lifted, original) of outputs 1..
+    for (int k = 1; k < n.output_size(); ++k)
+      if (!n.output(k).empty()) more.emplace_back(n.output(k) + "/as_2d", n.output(k)), n.set_output(k, more.back().first);
     nodes.push_back(std::move(n));
     nodes.push_back(AxisNode("Squeeze", y4, y, opset, g));
+    for (const auto& [lifted, original] : more) nodes.push_back(AxisNode("Squeeze", lifted, original, opset, g));
   }
   g.clear_node();
   for (onnx::NodeProto& n : nodes) *g.add_node() = std::move(n);

@@ -1,4 +1,4 @@
-// Normalizations, inference form:
+// Normalizations:
 //   BatchNormalization (opset 9-15): y = (x - mean) / sqrt(var + epsilon) * scale + B per channel
 //     (axis 1) of an input [N, C, ...] of rank >= 2. With training_mode=1 (opset 14+) mean and var
 //     are the batch's (population variance over every axis but 1), and the optional outputs are
@@ -43,9 +43,9 @@ void ParseBatchNorm(const AttrReader& reader, const ir::Graph&, ir::Node& node) 
   if (reader.Has("spatial") && reader.Int("spatial", 1) != 1)
     throw NodeError(node, "BatchNormalization with spatial=0 is not supported");
   if (reader.Int("training_mode", 0) != 0) {
-    if (node.outputs.size() != 1 && node.outputs.size() != 3)
-      throw NodeError(node, "BatchNormalization in training mode has 1 or 3 outputs (Y, running_mean, running_var)");
-    node.attrs.floats = {reader.Float("momentum", 0.9f)};
+    if (node.outputs.size() > 3)
+      throw NodeError(node, "BatchNormalization in training mode has at most 3 outputs (Y, running_mean, running_var)");
+    node.attrs.floats = {reader.Float("momentum", 0.9f)};  // its presence marks training mode
   } else if (node.outputs.size() > 1) {  // opset < 14: the outputs of training
     throw NodeError(node, "BatchNormalization with running mean/var outputs and no training_mode is not supported",
                     "export the model in eval mode (model.eval())");
@@ -58,8 +58,9 @@ std::vector<ir::Shape> InferBatchNorm(const ir::Graph& g, const ir::Node& node) 
   if (x.size() < 2) throw NodeError(node, "expects an input [N, C, ...], got " + ir::ShapeToString(x));
   static const char* const kNames[] = {"scale", "B", "mean", "var"};
   for (size_t i = 1; i < 5; ++i) RequirePerChannel(g, node, i, x[1], kNames[i - 1]);
-  if (node.outputs.size() == 3) return {x, {x[1]}, {x[1]}};
-  return {x};
+  std::vector<ir::Shape> shapes = {x};
+  shapes.resize(node.outputs.size(), {x[1]});  // running_mean, running_var
+  return shapes;
 }
 
 void BatchNormFloat(FloatArgs& args) {
@@ -79,9 +80,11 @@ void BatchNormFloat(FloatArgs& args) {
         }
       const double count = double(n * inner), batch_mean = sum / count;
       const double batch_var = std::max(0.0, squares / count - batch_mean * batch_mean);
-      if (args.outputs.size() == 3) {
-        args.outputs[1]->push_back(float(mean[ch] * momentum + batch_mean * (1 - momentum)));
-        args.outputs[2]->push_back(float(var[ch] * momentum + batch_var * (1 - momentum)));
+      const double running[2] = {mean[ch] * momentum + batch_mean * (1 - momentum),
+                                 var[ch] * momentum + batch_var * (1 - momentum)};
+      for (size_t k = 1; k < args.outputs.size(); ++k) {
+        args.outputs[k]->resize(static_cast<size_t>(c));
+        (*args.outputs[k])[static_cast<size_t>(ch)] = float(running[k - 1]);
       }
       mean[ch] = float(batch_mean), var[ch] = float(batch_var);
     }
@@ -246,7 +249,7 @@ void LayerNormFloat(FloatArgs& args) {
 
 }  // namespace
 
-// limits: inference only (no training_mode=1, no running mean/var outputs); spatial=1
+// limits: training_mode=1 (batch statistics, optional running mean/var outputs) in float models only; spatial=1
 const OpDef kBatchNormalizationOp{ir::OpKind::kBatchNormalization, "BatchNormalization", ParseBatchNorm,
                                   InferBatchNorm, BatchNormFloat, nullptr, nullptr, false};
 const OpDef kInstanceNormalizationOp{ir::OpKind::kInstanceNormalization, "InstanceNormalization", ParseInstanceNorm,

@@ -79,6 +79,10 @@ void MaxPoolPlanes(const ir::Graph& g, const ir::Node& node, const std::vector<T
         y[out] = best;
         if (indices) {
           if (where < 0) where = first;  // a NaN window
+          if (where < 0) {               // a window of padding only (ceil_mode): no position
+            (*indices)[out] = -1.0f;
+            continue;
+          }
           const int64_t in_plane = where % (xs[2] * xs[3]), row = in_plane / xs[3], col = in_plane % xs[3];
           const int64_t position = column_major ? col * xs[2] + row : in_plane;
           (*indices)[out] = static_cast<float>(where - in_plane + position);

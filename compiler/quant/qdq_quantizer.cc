@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/op_util.h"
+#include "compiler/quant/quantizer.h"
 
 namespace rknnsim::quant {
 namespace {
@@ -84,6 +85,7 @@ void QuantizeNodeWeights(ir::Graph& g, const ir::Node& node) {
 }  // namespace
 
 void QuantizeFromQdq(ir::Graph& graph, const std::vector<TensorRange>* ranges) {
+  RefuseFloatReferenceOnlyNodes(graph);
   for (int id : graph.inputs()) {
     ir::Tensor& t = graph.tensor(id);
     if (t.quant.empty()) t.quant = Calibrated(graph, id, ranges, "graph input '" + t.name + "'");

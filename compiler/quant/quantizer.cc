@@ -128,10 +128,7 @@ std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vect
   return ranges;
 }
 
-// What only the float32 reference runs. Parameters fed at run time (a Resize's scales, a Pad's
-// value) would be quantized like activations and lose the exact values the op needs; so would
-// MaxPool's Indices, which are positions, not values.
-void RefuseRunTimeParameters(const ir::Graph& graph) {
+void RefuseFloatReferenceOnlyNodes(const ir::Graph& graph) {
   for (const ir::Node& node : graph.nodes()) {
     if (ops::HasRunTimeParameters(node))
       throw ops::NodeError(node, "its parameter '" + graph.tensor(node.inputs[1]).name +
@@ -147,7 +144,7 @@ void RefuseRunTimeParameters(const ir::Graph& graph) {
 }
 
 void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges, const WeightQuantOptions& weights) {
-  RefuseRunTimeParameters(graph);
+  RefuseFloatReferenceOnlyNodes(graph);
   for (int id : graph.inputs()) {
     ir::Tensor& t = graph.tensor(id);
     t.quant = AsymmetricInt8(ranges[id].min, ranges[id].max);
@@ -176,7 +173,7 @@ void QuantizeInt8(ir::Graph& graph, const std::vector<TensorRange>& ranges, cons
 }
 
 void ConvertToFp16(ir::Graph& graph) {
-  RefuseRunTimeParameters(graph);
+  RefuseFloatReferenceOnlyNodes(graph);
   for (int id : graph.inputs()) graph.tensor(id).dtype = ir::DType::kFloat16;
   for (const ir::Node& node : graph.nodes()) {
     for (int id : node.outputs) graph.tensor(id).dtype = ir::DType::kFloat16;

@@ -19,6 +19,12 @@ struct TensorRange {
 };
 std::vector<TensorRange> CalibrateMinMax(const ir::Graph& graph, const std::vector<Sample>& samples);
 
+// Throws for nodes only the float32 reference runs: parameters fed at run time (a Resize's scales,
+// a Pad's value) would be quantized like activations and lose their exact values; MaxPool's Indices
+// are positions, not values; BatchNormalization in training mode uses the batch's statistics.
+// Every build for the NPU (int8, fp16, QDQ) calls it first.
+void RefuseFloatReferenceOnlyNodes(const ir::Graph& graph);
+
 // Asymmetric int8 parameters for a float range (widened to include 0).
 ir::QuantParams AsymmetricInt8(float min, float max);
 
