@@ -1,6 +1,7 @@
 """Sweeps of models x targets x settings x core masks on Dask distributed.
 
 usage: python3 -m rknn_sim.sweep JOBS.yml -o DIR [--scheduler ADDRESS] [--workers N] [--sim RKNN_SIM]
+                                   [--timeout SECONDS]
 
 One task per (model, target, settings, core mask): `rknn-sim convert`, `perf --json` and
 `memory --json` and, where the model lists inputs, `run` on the simulated NPU against the float
@@ -11,8 +12,10 @@ Without --scheduler a LocalCluster of --workers processes runs on this machine; 
 go to that existing Dask scheduler (its workers need rknn-sim and the files at the same paths).
 
 Results in DIR: jobs/<job>/result.json per job (plus its compiled model and outputs), results.csv
-with one row per job and summary.html. A failing job is reported with its error line and the
-others go on; a rerun skips jobs whose result.json says ok (delete it to run the job again).
+with one row per job and summary.html. A failing job (an rknn-sim error, a lost worker, a run past
+--timeout) is reported with its error line and the others go on; a rerun skips jobs whose
+result.json says ok for the same job: same settings, same rknn-sim binary, and model, dataset and
+input files of the same size and modification time (anything else runs again).
 Exit code: 0 when every job is ok, 1 when some failed, 2 for a bad JOBS.yml.
 
 JOBS.yml (paths relative to the file):
@@ -30,14 +33,17 @@ JOBS.yml (paths relative to the file):
 """
 import argparse
 import csv
+import hashlib
 import html
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+import uuid
 
 import numpy as np
 import yaml
@@ -89,6 +95,8 @@ def load_jobs(path):
                        'inputs': [resolve(p) for p in m.get('inputs') or []]})
     settings = spec.get('settings') or [{'name': 'default'}]
     for s in settings:
+        if not isinstance(s, dict):
+            raise SweepError(f"{path}: every settings entry is a mapping with a 'name', got {s!r}")
         extra = set(s) - set(CONVERT_FLAGS) - {'name', 'quantize'}
         if extra:
             raise SweepError(f"{path}: settings '{s.get('name')}' has unknown key(s) {sorted(extra)}; "
@@ -101,9 +109,27 @@ def load_jobs(path):
         job_id = f"{model['name']}__{target}__{setting['name']}__{mask}"
         jobs.append({'job': job_id, 'model': model, 'target': str(target), 'settings': setting, 'core_mask': str(mask)})
     names = [j['job'] for j in jobs]
+    bad = [n for n in names if not re.fullmatch(r'[A-Za-z0-9._+-]+', n) or n.startswith('.')]
+    if bad:
+        raise SweepError(f"{path}: job name '{bad[0]}' is not a plain file name; use letters, digits, '.', '_', "
+                         f"'+' and '-' in model and settings names, targets and core masks")
     if len(set(names)) != len(names):
         raise SweepError(f"{path}: two jobs share a name; give models and settings distinct names")
     return jobs
+
+
+def fingerprint(job, sim):
+    """What a result depends on: the job, the rknn-sim binary and the files it reads (size, mtime)."""
+    files = [job['model']['onnx'], job['model']['dataset'], *job['model']['inputs'], sim]
+    stats = []
+    for f in files:
+        try:
+            st = os.stat(f) if f else None
+            stats.append([f, st.st_size, st.st_mtime_ns] if st else [f])
+        except OSError:
+            stats.append([f, 'missing'])
+    blob = json.dumps([job, stats], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def find_sim(explicit=None):
@@ -123,8 +149,11 @@ class JobFailed(Exception):
     pass
 
 
-def _cli(sim, args, work):
-    done = subprocess.run([sim, *args], capture_output=True, text=True, cwd=work)
+def _cli(sim, args, work, timeout):
+    try:
+        done = subprocess.run([sim, *args], capture_output=True, text=True, cwd=work, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise JobFailed(f'rknn-sim {args[0]} ran past the --timeout of {timeout} s')
     if done.returncode != 0:
         lines = [l for l in done.stderr.splitlines() if l.startswith('E ')] or done.stderr.splitlines()[-1:]
         raise JobFailed(lines[-1] if lines else f'rknn-sim {args[0]} exited with {done.returncode}')
@@ -137,13 +166,13 @@ def _cosine(a, b):
     return float(a @ b / denominator) if denominator > 0 else float(np.array_equal(a, b))
 
 
-def run_job(job, sim, out_dir):
+def run_job(job, sim, out_dir, timeout=None):
     """Runs one job with the CLI and writes jobs/<job>/result.json; returns the result."""
     work = os.path.join(out_dir, 'jobs', job['job'])
     os.makedirs(work, exist_ok=True)
     model, setting = job['model'], job['settings']
     result = {'job': job['job'], 'model': model['name'], 'target': job['target'], 'settings': setting['name'],
-              'core_mask': job['core_mask'], 'status': 'ok', 'error': ''}
+              'core_mask': job['core_mask'], 'status': 'ok', 'error': '', 'fingerprint': fingerprint(job, sim)}
     try:
         args = ['convert', model['onnx'], '-t', job['target'], '-o', 'model.rknnsim']
         quantize = setting.get('quantize', model['dataset'] is not None)
@@ -155,18 +184,18 @@ def run_job(job, sim, out_dir):
                 value = setting[key]
                 args += [flag, json.dumps(value) if isinstance(value, list) else str(value)]
         start = time.time()
-        _cli(sim, args, work)
+        _cli(sim, args, work, timeout)
         result['convert_s'] = round(time.time() - start, 3)
-        _cli(sim, ['perf', 'model.rknnsim', '--core-mask', job['core_mask'], '--json', 'perf.json'], work)
-        _cli(sim, ['memory', 'model.rknnsim', '--json', 'memory.json'], work)
+        _cli(sim, ['perf', 'model.rknnsim', '--core-mask', job['core_mask'], '--json', 'perf.json'], work, timeout)
+        _cli(sim, ['memory', 'model.rknnsim', '--json', 'memory.json'], work, timeout)
         perf = json.load(open(os.path.join(work, 'perf.json')))
         memory = json.load(open(os.path.join(work, 'memory.json')))
         result.update({k: perf[k] for k in ('total_time_us', 'run_time_us', 'total_rw_kb')})
         result.update({k: memory[k] for k in ('weight_bytes', 'internal_bytes', 'total_bytes')})
         if model['inputs']:
             inputs = [a for p in model['inputs'] for a in ('-i', p)]
-            _cli(sim, ['run', 'model.rknnsim', '--core-mask', job['core_mask'], *inputs, '-o', 'sim'], work)
-            _cli(sim, ['run', model['onnx'], '--reference', 'float', *inputs, '-o', 'float'], work)
+            _cli(sim, ['run', 'model.rknnsim', '--core-mask', job['core_mask'], *inputs, '-o', 'sim'], work, timeout)
+            _cli(sim, ['run', model['onnx'], '--reference', 'float', *inputs, '-o', 'float'], work, timeout)
             cosines = {}
             for name in sorted(os.listdir(os.path.join(work, 'float'))):
                 cosines[name] = _cosine(np.load(os.path.join(work, 'sim', name)), np.load(os.path.join(work, 'float', name)))
@@ -181,14 +210,21 @@ def run_job(job, sim, out_dir):
     return result
 
 
-def _existing(out_dir, job):
+def _existing(out_dir, job, sim):
     path = os.path.join(out_dir, 'jobs', job['job'], 'result.json')
     try:
         with open(path) as f:
             result = json.load(f)
-        return result if result.get('status') == 'ok' else None
     except (OSError, ValueError):
         return None
+    return result if result.get('status') == 'ok' and result.get('fingerprint') == fingerprint(job, sim) else None
+
+
+def _lost(job, error):
+    """The result of a job whose task never returned (a lost worker, a cancelled task)."""
+    return {'job': job['job'], 'model': job['model']['name'], 'target': job['target'],
+            'settings': job['settings']['name'], 'core_mask': job['core_mask'], 'status': 'failed',
+            'error': f'the Dask task did not finish: {type(error).__name__}: {error}'}
 
 
 def write_summary(out_dir, results):
@@ -212,28 +248,34 @@ def write_summary(out_dir, results):
         f.write(page)
 
 
-def sweep(jobs, out_dir, sim, scheduler=None, workers=2, log=print):
+def sweep(jobs, out_dir, sim, scheduler=None, workers=2, timeout=None, log=print):
     """Runs the jobs without a result; returns every job's result (old and new)."""
     os.makedirs(out_dir, exist_ok=True)
     results, todo = [], []
     for job in jobs:
-        old = _existing(out_dir, job)
+        old = _existing(out_dir, job, sim)
         (results.append(old) if old else todo.append(job))
     log(f'{len(jobs)} jobs: {len(jobs) - len(todo)} done before, {len(todo)} to run')
     if todo:
         from dask.distributed import Client, LocalCluster, as_completed  # only when there is work
         cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                       dashboard_address=None)
-        with Client(scheduler or cluster) as client:
-            futures = [client.submit(run_job, job, sim, out_dir, key='rknn-sim-' + job['job'], pure=False)
-                       for job in todo]
-            for k, future in enumerate(as_completed(futures), 1):
-                r = future.result()
-                results.append(r)
-                detail = f"{r['run_time_us']:.0f} us" if r['status'] == 'ok' else r['error']
-                log(f"[{k}/{len(todo)}] {r['job']}: {r['status']} ({detail})")
-        if cluster is not None:
-            cluster.close()
+        try:
+            with Client(scheduler or cluster) as client:
+                token = uuid.uuid4().hex[:8]  # keys of this sweep only, on a shared scheduler too
+                futures = {client.submit(run_job, job, sim, out_dir, timeout, key=f'rknn-sim-{token}-{job["job"]}',
+                                         pure=False): job for job in todo}
+                for k, future in enumerate(as_completed(futures), 1):
+                    try:
+                        r = future.result()
+                    except Exception as e:  # a killed worker, a cancelled task: this job alone fails
+                        r = _lost(futures[future], e)
+                    results.append(r)
+                    detail = f"{r['run_time_us']:.0f} us" if r['status'] == 'ok' else r['error']
+                    log(f"[{k}/{len(todo)}] {r['job']}: {r['status']} ({detail})")
+        finally:
+            if cluster is not None:
+                cluster.close()
     write_summary(out_dir, results)
     return results
 
@@ -245,6 +287,7 @@ def main(argv=None):
     parser.add_argument('--scheduler', help='address of an existing Dask scheduler (default: a LocalCluster)')
     parser.add_argument('--workers', type=int, default=2, help='LocalCluster worker processes (default 2)')
     parser.add_argument('--sim', help='the rknn-sim CLI (default: found beside this package, or on PATH)')
+    parser.add_argument('--timeout', type=float, help='seconds one rknn-sim command of a job may take (default: none)')
     a = parser.parse_args(argv)
     try:
         jobs = load_jobs(a.jobs)
@@ -252,7 +295,7 @@ def main(argv=None):
     except SweepError as e:
         print(f'E sweep: {e}', file=sys.stderr)
         return 2
-    results = sweep(jobs, a.output, sim, a.scheduler, a.workers)
+    results = sweep(jobs, a.output, sim, a.scheduler, a.workers, a.timeout)
     failed = [r for r in results if r['status'] != 'ok']
     for r in failed:
         print(f"E sweep: {r['job']}: {r['error']}", file=sys.stderr)

@@ -3,7 +3,8 @@
 
 2 models (the bundled tiny_resnet with inputs, a small conv net built here with onnx's helpers)
 x 3 targets (rk3566, rk3588, rv1106): every job ok, results.csv and summary.html list them, the
-run/float cosines of tiny_resnet are high; a rerun runs nothing and touches no result; a broken
+run/float cosines of tiny_resnet are high; a rerun runs nothing and touches no result, while a
+changed model file reruns that model's jobs only; a broken
 model fails alone with the CLI's E line while the other job of that sweep succeeds; a bad JOBS.yml
 key is one `E sweep:` line, exit 2.
 
@@ -78,6 +79,10 @@ targets: [{', '.join(TARGETS)}]
     again = sweep(args, os.path.join(args.work, 'jobs.yml'), out, 0)
     assert '6 jobs: 6 done before, 0 to run' in again.stdout, again.stdout
     assert stamps == [os.stat(p).st_mtime_ns for p in results], 'a rerun rewrote results'
+    # A changed model file invalidates its jobs' results, and only those.
+    os.utime(os.path.join(args.work, 'small_net.onnx'), ns=(1, 1))
+    third = sweep(args, os.path.join(args.work, 'jobs.yml'), out, 0)
+    assert '6 jobs: 3 done before, 3 to run' in third.stdout, third.stdout
 
     with open(os.path.join(args.work, 'broken.onnx'), 'wb') as f:
         f.write(b'not an onnx model')
