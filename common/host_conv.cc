@@ -61,6 +61,8 @@ int64_t MultiplyAdds(const ConvShape& s) { return int64_t(WeightElements(s)) * s
 void SkipAmxWhenSmall(dnnl::convolution_forward::primitive_desc& pd, const ConvShape& s) {
   const auto name_of = [](const dnnl::convolution_forward::primitive_desc& d) { return std::string(d.impl_info_str()); };
   if (MultiplyAdds(s) >= kAmxWorthwhileMacs || name_of(pd).find("amx") == std::string::npos) return;
+  // A copy to iterate: oneDNN 2.x's next_impl leaves `pd` as it is when no implementation fits (the
+  // Debian package is 2.6; 3.x shares the iterator between copies and would need a fresh one).
   dnnl::convolution_forward::primitive_desc other = pd;
   while (other.next_impl()) {
     const std::string name = name_of(other);

@@ -107,6 +107,7 @@ quant::Sample LoadInputFiles(const Model& model, const std::vector<std::string>&
 Inference Simulate(const Model& model, const std::string& target, const quant::Sample& inputs, uint32_t core_mask) {
   if (!model.rockchip_path.empty()) {
     // The file's own program, through the path `rknn-sim run FILE.rknn` takes (same bytes out).
+    CheckPlatformAvailable(target);
     if (!model.rockchip_exe)
       throw Error("'" + model.rockchip_path + "' cannot be run yet: " + model.rockchip_refusal.message(),
                   "eval_perf and eval_memory work on it; docs/rknn-format.md §8 lists what runs");

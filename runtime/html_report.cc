@@ -22,6 +22,7 @@ std::string Escape(const std::string& text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
       default: out += c;
     }
   return out;
@@ -33,6 +34,14 @@ std::string Num(double v, int decimals = 1) {
   return buffer;
 }
 
+// `text` cut to at most `limit` bytes with "..." when longer, never inside a UTF-8 sequence.
+std::string Shortened(const std::string& text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t end = limit - 3;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // a continuation byte
+  return text.substr(0, end) + "...";
+}
+
 // A horizontal bar with its label on the left, value on the right and a tooltip.
 void Bar(std::ostringstream& svg, int row, const std::string& label, double value, double max_value,
          const std::string& color, const std::string& value_text, const std::string& tooltip) {
@@ -40,7 +49,7 @@ void Bar(std::ostringstream& svg, int row, const std::string& label, double valu
   const double span = kChartWidth - kLabelWidth - 150;  // room for the value text
   const double width = max_value > 0 ? std::max(1.0, value / max_value * span) : 1.0;
   svg << "<g><title>" << Escape(tooltip) << "</title><text x='" << kLabelWidth - 6 << "' y='" << y + 12
-      << "' text-anchor='end'>" << Escape(label.size() > 44 ? label.substr(0, 41) + "..." : label) << "</text><rect x='"
+      << "' text-anchor='end'>" << Escape(Shortened(label, 44)) << "</text><rect x='"
       << kLabelWidth << "' y='" << y + 2 << "' width='" << Num(width) << "' height='" << kRowHeight - 4 << "' fill='"
       << color << "'/><text x='" << Num(kLabelWidth + width + 4) << "' y='" << y + 12 << "'>" << Escape(value_text)
       << "</text></g>\n";

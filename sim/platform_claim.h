@@ -1,7 +1,8 @@
 // SystemC elaborates one platform per process (simulator.h): the first platform a process
-// simulates is the only one it can ever simulate. This is the one guard every front door uses, so
-// that a model for another platform is refused where it is set up (rknn_init, init_runtime) with
-// the same message, and not somewhere inside its first run.
+// simulates is the only one it can ever simulate. This is the one guard every front door uses:
+// the simulator marks the platform it elaborates, a C API context holds a claim from rknn_init to
+// rknn_destroy (a context for another platform is refused at init), and Python checks before each
+// run (init_runtime, inference, eval_perf), all with the same message.
 #pragma once
 
 #include <string>

@@ -15,6 +15,7 @@
 #include <systemc>
 
 #include "common/error.h"
+#include "isa/platform_config.h"
 #include "tools/commands.h"
 #include "tools/compare_command.h"
 #include "tools/report_command.h"
@@ -48,6 +49,11 @@ int sc_main(int argc, char* argv[]) {
   using rknnsim::tools::CommandOptions;
   CLI::App app{"rknn-sim: simulate Rockchip NPUs (RK3566/RK3568, RK3588, RV1103/RV1106, RK3562, RK3576, RV1126B) on x86"};
   app.require_subcommand(1);
+  // Where the platform descriptions come from: an installation's share/rknn_sim/models, the source
+  // tree's models/ or $RKNN_SIM_MODELS_DIR (isa::ModelsDirectory).
+  app.set_version_flag("--version", [] {
+    return std::string("rknn-sim ") + RKNN_SIM_VERSION + "\nplatform descriptions: " + rknnsim::isa::ModelsDirectory();
+  });
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "Debug logging");
   app.add_flag("-q,--quiet", quiet, "Only warnings and errors");
@@ -157,6 +163,8 @@ int sc_main(int argc, char* argv[]) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "E rknn-sim: %s (see --help)\n", e.what());

@@ -30,11 +30,15 @@ void WritePage(const std::string& path, const std::string& title, const std::str
 
 int Report(const CommandOptions& o) {
   if (IsRknnFile(o.model)) {
+    if (o.core_mask != "auto")
+      throw Error("--core-mask applies to rknn-sim model files", "a Rockchip .rknn runs its own single-core schedule");
     const runtime::LoadedRknn loaded = runtime::LoadRknn(rknn::ReadRknnFile(o.model), "'" + o.model + "'");
     const isa::PlatformConfig platform = isa::LoadPlatformForTarget(loaded.file.target);
     const std::string what = loaded.own_tasks ? "the file's own program" : "rknn-sim's lowering of the file's graph";
     WritePage(o.output, o.model,
-              "Rockchip .rknn (RKNN-Toolkit2 " + loaded.file.toolkit_version + ") on " + loaded.file.target + ", NPU " +
+              "Rockchip .rknn (RKNN-Toolkit2 " +
+                  (loaded.file.toolkit_version.empty() ? "version unknown" : loaded.file.toolkit_version) + ") on " +
+                  loaded.file.target + ", NPU " +
                   std::to_string(int(platform.clock_mhz)) + " MHz, timing-only simulation of " + what,
               loaded.timing_program, platform, loaded.memory);
     return 0;

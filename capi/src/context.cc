@@ -39,10 +39,20 @@ uint64_t MemRoom(const rknn_tensor_mem& mem) {
   return mem.size - static_cast<uint32_t>(mem.offset);
 }
 
+// The claim of `loaded`'s platform, refused as the board's runtime refuses a busy device.
+sim::PlatformClaim ClaimPlatform(const LoadedModel& loaded) {
+  try {
+    return sim::PlatformClaim(loaded.platform.platform, "the '" + loaded.model.program.target + "' model",
+                              "run it in another process");
+  } catch (const sim::PlatformBusy& e) {
+    throw ApiError(RKNN_ERR_DEVICE_UNAVAILABLE, e.what());
+  }
+}
+
 }  // namespace
 
 Context::Context(std::shared_ptr<const LoadedModel> loaded, uint32_t flag)
-    : loaded_(std::move(loaded)), flag_(flag) {
+    : loaded_(std::move(loaded)), claim_(ClaimPlatform(*loaded_)), flag_(flag) {
   inputs_.resize(program().inputs.size());
   input_mems_.resize(program().inputs.size());
   output_mems_.resize(program().outputs.size());

@@ -15,6 +15,7 @@
 #include "runtime/model_file.h"
 #include "runtime/reports.h"
 #include "runtime/rknn_execution.h"
+#include "sim/platform_claim.h"
 #include "sim/simulator.h"
 
 namespace rknnsim::capi {
@@ -37,7 +38,8 @@ struct LoadedModel {
 
 class Context {
  public:
-  // Throws ApiError. `flag` is rknn_init's flag word.
+  // Throws ApiError (RKNN_ERR_DEVICE_UNAVAILABLE when the process simulates or holds another
+  // platform). `flag` is rknn_init's flag word.
   Context(std::shared_ptr<const LoadedModel> loaded, uint32_t flag);
   ~Context();
 
@@ -82,6 +84,9 @@ class Context {
   };
 
   std::shared_ptr<const LoadedModel> loaded_;
+  // Holds the process's platform from rknn_init until the last reference to this context is gone
+  // (rknn_destroy while a run is in flight keeps it): sim/platform_claim.h.
+  sim::PlatformClaim claim_;
   uint32_t flag_ = 0;
   rknn_core_mask core_mask_ = RKNN_NPU_CORE_AUTO;
   std::vector<std::optional<std::vector<uint8_t>>> inputs_;  // native surfaces from rknn_inputs_set

@@ -16,20 +16,13 @@
 #include "compiler/rknn/simulation.h"
 #include "rknn_api.h"
 #include "rknn_custom_op.h"
-#include "sim/platform_claim.h"
 
 namespace rknnsim::capi {
 namespace {
 
-// A live context holds its platform (sim/platform_claim.h) until it is destroyed.
-struct Entry {
-  std::shared_ptr<Context> context;
-  std::unique_ptr<sim::PlatformClaim> claim;
-};
-
 struct Registry {
   std::mutex lock;
-  std::map<rknn_context, Entry> contexts;
+  std::map<rknn_context, std::shared_ptr<Context>> contexts;
   rknn_context next = 1;
 };
 
@@ -66,24 +59,16 @@ std::shared_ptr<Context> Find(rknn_context ctx) {
   std::lock_guard<std::mutex> hold(r.lock);
   auto it = r.contexts.find(ctx);
   if (it == r.contexts.end()) throw ApiError(RKNN_ERR_CTX_INVALID, "context " + std::to_string(ctx) + " is invalid");
-  return it->second.context;
+  return it->second;
 }
 
 // A context for another platform than the one this process simulates, or than live contexts
-// hold, is refused at init (sim/platform_claim.h).
+// hold, was refused when it was made (Context holds its platform claim).
 rknn_context Register(std::shared_ptr<Context> context) {
-  const std::string& platform = context->loaded()->platform.platform;
-  Entry entry{std::move(context), nullptr};
-  try {
-    entry.claim = std::make_unique<sim::PlatformClaim>(
-        platform, "the '" + entry.context->loaded()->model.program.target + "' model", "run it in another process");
-  } catch (const sim::PlatformBusy& e) {
-    throw ApiError(RKNN_ERR_DEVICE_UNAVAILABLE, e.what());
-  }
   Registry& r = Contexts();
   std::lock_guard<std::mutex> hold(r.lock);
   const rknn_context id = r.next++;
-  r.contexts[id] = std::move(entry);
+  r.contexts[id] = std::move(context);
   return id;
 }
 
@@ -157,7 +142,7 @@ int rknn_dup_context(rknn_context* context_in, rknn_context* context_out) {
 int rknn_destroy(rknn_context context) {
   return Guarded(RKNN_ERR_FAIL, [&] {
     auto& r = rknnsim::capi::Contexts();
-    rknnsim::capi::Entry doomed;  // destroyed after the lock is released
+    std::shared_ptr<rknnsim::capi::Context> doomed;  // destroyed after the lock is released
     std::lock_guard<std::mutex> hold(r.lock);
     auto it = r.contexts.find(context);
     if (it == r.contexts.end())

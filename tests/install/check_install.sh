@@ -29,10 +29,14 @@ fi
 bundled=$src/models/bundled
 cd "$work"  # nothing of the build tree on any path below
 sim=$prefix/bin/rknn-sim
+# The installed binary reads the installed platform descriptions, not the source tree's.
+"$sim" --version >version.txt
+grep -qx "platform descriptions: $prefix/share/rknn_sim/models" version.txt ||
+  { echo "FAIL: $(tail -1 version.txt), not $prefix/share/rknn_sim/models"; exit 1; }
 "$sim" convert "$bundled/tiny_resnet.onnx" -t rk3588 -d "$bundled/dataset.txt" -o model.rknnsim >/dev/null 2>&1
 "$sim" run model.rknnsim -i "$bundled/input.npy" -o out >/dev/null 2>&1
-"$sim" perf model.rknnsim --json perf.json | grep -q "Total Time"
-"$sim" memory model.rknnsim | grep -q "Total Memory"
+"$sim" perf model.rknnsim --json perf.json >perf.txt && grep -q "Total Time" perf.txt
+"$sim" memory model.rknnsim >memory.txt && grep -q "Total Memory" memory.txt
 "$build/tools/rknn-sim" run model.rknnsim -i "$bundled/input.npy" -o out_build >/dev/null 2>&1
 cmp out/0_output.npy out_build/0_output.npy
 
@@ -50,14 +54,19 @@ int main(int argc, char** argv) {
 C
 cflags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags rknn_sim)
 cc demo.c $cflags -L"$prefix/lib" -lrknnrt -o demo
-LD_LIBRARY_PATH=$prefix/lib ./demo model.rknnsim | grep -q "inputs 1 outputs 1"
+LD_LIBRARY_PATH=$prefix/lib ./demo model.rknnsim >demo.txt && grep -q "inputs 1 outputs 1" demo.txt
 
-# /usr (the .deb): lib/python3/dist-packages; another prefix: lib/python3.X/dist-packages
-python_dir=$(dirname "$(ls -d "$prefix"/lib/python3*/dist-packages/rknn_sim 2>/dev/null | head -1)")
-if [ "$kind" = deb ] && [ "$python_dir" != "$prefix/lib/python3/dist-packages" ]; then
+# /usr (the .deb): lib/python3/dist-packages; another prefix: lib/python3.X/dist-packages. The build
+# has the Python package unless it was configured without it (RKNN_SIM_PYTHON=OFF, no pybind11).
+package=$(ls -d "$prefix"/lib/python3*/dist-packages/rknn_sim 2>/dev/null | head -1 || true)
+if [ -d "$build/python/rknn_sim" ] && [ -z "$package" ]; then
+  echo "FAIL: the build has the Python package, the $kind install does not"; exit 1
+fi
+python_dir=$(dirname "${package:-/none/none}")
+if [ "$kind" = deb ] && [ -n "$package" ] && [ "$python_dir" != "$prefix/lib/python3/dist-packages" ]; then
   echo "FAIL: the .deb puts the Python package in $python_dir, not where Debian's python3 looks"; exit 1
 fi
-if [ -d "$python_dir/rknn_sim" ]; then
+if [ -n "$package" ]; then
   PYTHONPATH=$python_dir /usr/bin/python3 - "$bundled/input.npy" <<'PY'
 import sys
 import numpy as np

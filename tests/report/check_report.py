@@ -8,7 +8,7 @@ model file or a Rockchip .rknn; missing files are skipped), writes the
 report, then checks that the page is self-contained (no scripts, links or fetched resources), that
 Chromium's DOM after rendering holds every chart and one table row per layer of `perf --json`,
 and that its screenshot is not blank (many colours, a good share of non-white pixels). Exit 77
-when chromium is not installed.
+when chromium is not installed or no model is present.
 """
 import json
 import os
@@ -77,6 +77,9 @@ def main():
         check(sim, work, model)
     for model in sorted(set(models) - set(present)):
         print(f'{model}: absent, skipped')
+    if not present:
+        print('no model present: nothing was checked')
+        sys.exit(77)
 
 
 if __name__ == '__main__':
