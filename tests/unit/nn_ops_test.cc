@@ -400,9 +400,26 @@ TEST(NnOps, BatchNormalizationErrors) {
   const int p = r.Const({2}, {1, 1});
   const int p3 = r.Const({3}, {1, 1, 1});
   ExpectError([&] { r.Build("BatchNormalization", {x, p, p, p}, Attrs()); }, "takes 5");
-  ExpectError([&] { r.Build("BatchNormalization", {x, p, p, p, p}, Attrs().I("training_mode", 1)); }, "training_mode");
+  ExpectError([&] { r.Build("BatchNormalization", {x, p, p, p, p}, Attrs().I("training_mode", 1), 4); }, "at most 3");
   ExpectError([&] { r.Build("BatchNormalization", {x, p, p, p, p}, Attrs(), 3); }, "running mean");
   ExpectError([&] { r.Build("BatchNormalization", {x, p, p3, p, p}, Attrs()); }, "B must have shape (2)");
+}
+
+// training_mode=1 (ONNX's _batchnorm_training_mode): the batch's mean and population variance
+// normalize, and the running statistics move by momentum 0.9 towards them.
+TEST(NnOps, BatchNormalizationTrainingMode) {
+  OpRun r(15);
+  const int x = r.In({1, 2, 2, 2}, {1, 2, 3, 4, 0, 0, 0, 0});
+  const int one = r.Const({2}, {1, 1}), zero = r.Const({2}, {0, 0});
+  const std::vector<ir::Shape> shapes =
+      r.Build("BatchNormalization", {x, one, zero, one, one}, Attrs().I("training_mode", 1), 3);
+  ASSERT_EQ(shapes.size(), 3u);
+  EXPECT_EQ(shapes[1], (ir::Shape{2}));
+  const std::vector<std::vector<float>> out = r.Run();
+  const float sd = std::sqrt(1.25f + 1e-5f);  // channel 0: mean 2.5, variance 1.25
+  ExpectNear(out[0], {-1.5f / sd, -0.5f / sd, 0.5f / sd, 1.5f / sd, 0, 0, 0, 0}, 1e-6f);
+  ExpectNear(out[1], {1 * 0.9f + 2.5f * 0.1f, 1 * 0.9f + 0 * 0.1f}, 1e-6f);
+  ExpectNear(out[2], {1 * 0.9f + 1.25f * 0.1f, 1 * 0.9f + 0 * 0.1f}, 1e-6f);
 }
 
 TEST(NnOps, InstanceNormalization) {
