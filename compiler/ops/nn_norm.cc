@@ -59,7 +59,7 @@ std::vector<ir::Shape> InferBatchNorm(const ir::Graph& g, const ir::Node& node) 
   static const char* const kNames[] = {"scale", "B", "mean", "var"};
   for (size_t i = 1; i < 5; ++i) RequirePerChannel(g, node, i, x[1], kNames[i - 1]);
   std::vector<ir::Shape> shapes = {x};
-  shapes.resize(node.outputs.size(), {x[1]});  // running_mean, running_var
+  if (node.outputs.size() > 1) shapes.resize(node.outputs.size(), {x[1]});  // running_mean, running_var
   return shapes;
 }
 
