@@ -36,10 +36,31 @@ std::vector<ir::Shape> InferMaxPool(const ir::Graph& g, const ir::Node& node) {
   return {y};
 }
 
+// Calls visit(at) for the in-bounds taps of output (oy, ox) of `plane`, in window order, `at` the
+// tap's flat index into the input, until visit returns false.
+template <typename Visit>
+void ForEachTap(const ir::Shape& xs, const ir::Attributes& a, int64_t plane, int64_t oy, int64_t ox, Visit visit) {
+  for (int64_t ky = 0; ky < a.kernel[0]; ++ky) {
+    const int64_t iy = oy * a.strides[0] - a.pads[0] + ky * a.dilations[0];
+    if (iy < 0 || iy >= xs[2]) continue;
+    for (int64_t kx = 0; kx < a.kernel[1]; ++kx) {
+      const int64_t ix = ox * a.strides[1] - a.pads[1] + kx * a.dilations[1];
+      if (ix >= 0 && ix < xs[3] && !visit((plane * xs[2] + iy) * xs[3] + ix)) return;
+    }
+  }
+}
+
+// ONNX's Indices value of input element `at`: planes in order, within a plane row-major, or
+// column-major with storage_order 1; -1 for a window of padding only (ceil_mode).
+float OnnxIndex(int64_t at, const ir::Shape& xs, bool column_major) {
+  if (at < 0) return -1.0f;
+  const int64_t in_plane = at % (xs[2] * xs[3]), row = in_plane / xs[3], col = in_plane % xs[3];
+  return static_cast<float>(at - in_plane + (column_major ? col * xs[2] + row : in_plane));
+}
+
 // Max over the in-bounds taps of each window; padding never wins (it is -infinity in ONNX). With
-// `indices`, also where the max is: ONNX's Indices output, the flat row-major (storage_order 0)
-// index into the whole input (plane by plane; within a plane row-major, or column-major with
-// storage_order 1), the first tap in window order on ties, held as float like ArgMax's.
+// `indices`, also ONNX's Indices output: the first tap holding the max (the first tap of a NaN
+// window), found in a second pass so that the max itself stays a plain std::max loop.
 template <typename T>
 void MaxPoolPlanes(const ir::Graph& g, const ir::Node& node, const std::vector<T>& x, std::vector<T>& y,
                    std::vector<float>* indices = nullptr) {
@@ -55,38 +76,20 @@ void MaxPoolPlanes(const ir::Graph& g, const ir::Node& node, const std::vector<T
         // -infinity for floats (ONNX pads with -inf), the lowest value for integers.
         T best = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
                                                       : std::numeric_limits<T>::lowest();
-        int64_t first = -1, where = -1;  // the first in-bounds tap; the first tap holding the max
-        for (int pass = 0; pass < (indices ? 2 : 1); ++pass)  // the second pass only finds `where`
-          for (int64_t ky = 0; ky < a.kernel[0] && where < 0; ++ky) {
-            const int64_t iy = oy * a.strides[0] - a.pads[0] + ky * a.dilations[0];
-            if (iy < 0 || iy >= xs[2]) continue;
-            for (int64_t kx = 0; kx < a.kernel[1]; ++kx) {
-              const int64_t ix = ox * a.strides[1] - a.pads[1] + kx * a.dilations[1];
-              if (ix < 0 || ix >= xs[3]) continue;
-              const int64_t at = (plane * xs[2] + iy) * xs[3] + ix;
-              if (pass == 0) {
-                best = std::max(best, x[at]);
-              } else {
-                if (first < 0) first = at;
-                if (x[at] == best) {
-                  where = at;
-                  break;
-                }
-              }
-            }
-          }
+        ForEachTap(xs, a, plane, oy, ox, [&](int64_t at) {
+          best = std::max(best, x[at]);
+          return true;
+        });
         const int64_t out = (plane * ys[2] + oy) * ys[3] + ox;
         y[out] = best;
-        if (indices) {
-          if (where < 0) where = first;  // a NaN window
-          if (where < 0) {               // a window of padding only (ceil_mode): no position
-            (*indices)[out] = -1.0f;
-            continue;
-          }
-          const int64_t in_plane = where % (xs[2] * xs[3]), row = in_plane / xs[3], col = in_plane % xs[3];
-          const int64_t position = column_major ? col * xs[2] + row : in_plane;
-          (*indices)[out] = static_cast<float>(where - in_plane + position);
-        }
+        if (!indices) continue;
+        int64_t first = -1, where = -1;
+        ForEachTap(xs, a, plane, oy, ox, [&](int64_t at) {
+          if (first < 0) first = at;
+          if (x[at] == best) where = at;
+          return where < 0;
+        });
+        (*indices)[out] = OnnxIndex(where >= 0 ? where : first, xs, column_major);
       }
 }
 
