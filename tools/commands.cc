@@ -61,11 +61,6 @@ void WriteModelOutputs(const std::string& dir, const runtime::CompiledModel& mod
   }
 }
 
-// The program placed on the cores of a --core-mask value (compiler/lower/core_split.h).
-isa::Program OnCores(const isa::Program& program, const isa::PlatformConfig& platform, const std::string& mask) {
-  return lower::PlaceOnCores(program, lower::ParseCoreMask(mask), platform);
-}
-
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
   size_t start = 0;
@@ -150,6 +145,10 @@ runtime::ConvertOptions ToConvertOptions(const CommandOptions& o) {
   if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
   if (o.no_quant) options.dataset.clear();
   return options;
+}
+
+isa::Program OnCores(const isa::Program& program, const isa::PlatformConfig& platform, const std::string& mask) {
+  return lower::PlaceOnCores(program, lower::ParseCoreMask(mask), platform);
 }
 
 int Convert(const CommandOptions& flags) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "isa/platform_config.h"
+#include "isa/program.h"
 #include "runtime/converter.h"
 
 namespace rknnsim::tools {
@@ -43,6 +45,9 @@ struct CommandOptions {
 // Output files are named by output index and tensor name, e.g. "0_output.npy"; `compare` finds
 // board dumps by the same name (runtime/board_dump_dir.h).
 std::string OutputFileName(size_t index, const std::string& tensor_name);
+
+// The program placed on the cores of a --core-mask value (compiler/lower/core_split.h).
+isa::Program OnCores(const isa::Program& program, const isa::PlatformConfig& platform, const std::string& mask);
 
 int Convert(const CommandOptions& o);
 // accuracy_analysis() on the command line: build as convert does, then per-layer errors (accuracy_command.cc).

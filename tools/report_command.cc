@@ -4,7 +4,6 @@
 #include <fstream>
 
 #include "common/error.h"
-#include "compiler/lower/core_split.h"
 #include "compiler/rknn/model.h"
 #include "runtime/html_report.h"
 #include "runtime/model_file.h"
@@ -45,7 +44,7 @@ int Report(const CommandOptions& o) {
   }
   const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
-  const isa::Program program = lower::PlaceOnCores(model.program, lower::ParseCoreMask(o.core_mask), platform);
+  const isa::Program program = OnCores(model.program, platform, o.core_mask);
   WritePage(o.output, o.model,
             "rknn-sim model on " + model.program.target + ", NPU " + std::to_string(int(platform.clock_mhz)) +
                 " MHz, core mask " + o.core_mask + ", timing-only simulation",
