@@ -7,7 +7,8 @@ zoo model, its input_0.npy as the dataset; an rknn-sim
 model file or a Rockchip .rknn; missing files are skipped), writes the
 report, then checks that the page is self-contained (no scripts, links or fetched resources), that
 Chromium's DOM after rendering holds every chart and one table row per layer of `perf --json`,
-and that its screenshot is not blank (many colours, a good share of non-white pixels). Exit 77
+and that its screenshot is not blank (many colours, a good share of non-white pixels); then that an
+unwritable output and --core-mask on a .rknn give one error line each. Exit 77
 when chromium is not installed or no model is present.
 """
 import json
@@ -64,6 +65,7 @@ def check(sim, work, model):
     inked = sum(count for count, rgb in colours if sum(rgb) < 720) / (image.width * image.height)
     assert len(colours) > 50 and inked > 0.05, f'{name}: screenshot looks blank ({len(colours)} colours, {inked:.1%} ink)'
     print(f'{name}: {layers} layers, rendered with every chart ({len(colours)} colours, {inked:.0%} ink): {shot}')
+    return model
 
 
 def main():
@@ -73,13 +75,27 @@ def main():
         sys.exit(77)
     os.makedirs(work, exist_ok=True)
     present = [m for m in models if os.path.exists(m)]
-    for model in present:
-        check(sim, work, model)
+    checked = [check(sim, work, model) for model in present]
     for model in sorted(set(models) - set(present)):
         print(f'{model}: absent, skipped')
     if not present:
         print('no model present: nothing was checked')
         sys.exit(77)
+    check_errors(sim, work, checked)
+
+
+def check_errors(sim, work, models):
+    """Bad requests give one `E report:` line and exit 1."""
+    def expect(args, text):
+        done = subprocess.run([sim, 'report', *args], capture_output=True, text=True)
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith('E report:') and text in lines[0], \
+            (args, done.returncode, done.stderr)
+    expect([models[0], '-o', os.path.join(work, 'no_such_dir', 'r.html')], 'cannot write')
+    rknn = [m for m in models if m.endswith('.rknn')]
+    if rknn:
+        expect([rknn[0], '-o', os.path.join(work, 'r.html'), '--core-mask', '0'], '--core-mask applies')
+    print('bad requests: one E report line each')
 
 
 if __name__ == '__main__':
