@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
@@ -145,6 +147,19 @@ runtime::ConvertOptions ToConvertOptions(const CommandOptions& o) {
   if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
   if (o.no_quant) options.dataset.clear();
   return options;
+}
+
+void CheckOutputFile(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path file(path);
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  if (fs::is_directory(file, ec)) throw Error("cannot write '" + path + "': it is a directory", "give a file name");
+  if (!fs::is_directory(dir, ec))
+    throw Error("cannot write '" + path + "': directory '" + dir.string() + "' does not exist", "create it first");
+  if (access(dir.c_str(), W_OK) != 0)
+    throw Error("cannot write '" + path + "': directory '" + dir.string() + "' is not writable",
+                "choose a directory you can write to");
 }
 
 isa::Program OnCores(const isa::Program& program, const isa::PlatformConfig& platform, const std::string& mask) {

@@ -46,6 +46,10 @@ struct CommandOptions {
 // board dumps by the same name (runtime/board_dump_dir.h).
 std::string OutputFileName(size_t index, const std::string& tensor_name);
 
+// Throws Error (one line, with the fix) when `path` cannot be created or written: its directory is
+// missing or not writable, or it is a directory itself.
+void CheckOutputFile(const std::string& path);
+
 // The program placed on the cores of a --core-mask value (compiler/lower/core_split.h).
 isa::Program OnCores(const isa::Program& program, const isa::PlatformConfig& platform, const std::string& mask);
 

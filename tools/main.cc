@@ -179,6 +179,12 @@ int sc_main(int argc, char* argv[]) {
   for (const CLI::Option* opt : app.get_subcommands().front()->get_options())
     if (opt->count() > 0) o.given_flags.push_back(opt->get_name());
   try {
+    // Output files are checked before any work: a bad path is one line at once, not an error after
+    // a long simulation (which, thrown past SystemC's coroutines, also trips AddressSanitizer).
+    std::vector<std::string> output_files = {o.json, o.trace, o.csv, o.quant_report};
+    if (name == "report") output_files.push_back(o.output);
+    for (const std::string& path : output_files)
+      if (!path.empty()) rknnsim::tools::CheckOutputFile(path);
     if (name == "convert") return rknnsim::tools::Convert(o);
     if (name == "accuracy") return rknnsim::tools::Accuracy(o);
     if (name == "info") return rknnsim::tools::Info(o);

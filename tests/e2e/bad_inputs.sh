@@ -24,6 +24,10 @@ expect 1 "needs" -- "$sim" run "$dir/good.rknnsim" -i "$models/bundled/reference
 expect 1 "not a .npy" -- "$sim" run "$dir/good.rknnsim" -i "$onnx" -o "$dir/o"
 expect 1 "calibration dataset" -- "$sim" convert "$onnx" -t rk3588 -o "$dir/x"
 expect 2 "see --help" -- "$sim" convert "$onnx"
+# Output files are checked before the simulation: one line, nothing on stdout.
+expect 1 "directory '$dir/no_such_dir' does not exist" -- "$sim" perf "$dir/good.rknnsim" --json "$dir/no_such_dir/p.json"
+[ -s "$dir/out" ] && { echo "FAIL: perf printed its table before refusing the --json path"; failures=$((failures + 1)); }
+expect 1 "is a directory" -- "$sim" perf "$dir/good.rknnsim" --trace "$dir"
 expect 2 "see --help" -- "$sim" frobnicate
 
 # config(mean_values/std_values) and datasets of images and .npy of any dtype (new bad files are
