@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <mutex>
+
 #include "common/error.h"
 #include "compiler/frontend/onnx_importer.h"
 #include "compiler/lower/batch.h"
@@ -28,10 +31,19 @@ std::vector<TensorInfo> Describe(const ir::Graph& graph, const std::vector<int>&
   return out;
 }
 
+// Guards what inference() calls from several Python threads share with the GIL released: the
+// platform cache below and each Model's placed programs. The simulation itself is serialized on
+// the simulation thread (sim/simulation_thread.h).
+std::mutex& SharedStateLock() {
+  static std::mutex lock;
+  return lock;
+}
+
 // Platform descriptions by target, parsed once per process (inference() asks on every call, and
-// parsing the YAML costs milliseconds). Calls hold Python's GIL.
+// parsing the YAML costs milliseconds).
 const isa::PlatformConfig& CachedPlatform(const std::string& target) {
-  static std::map<std::string, isa::PlatformConfig> platforms;
+  static std::map<std::string, isa::PlatformConfig> platforms;  // entries never move or go away
+  std::lock_guard<std::mutex> hold(SharedStateLock());
   auto it = platforms.find(target);
   if (it == platforms.end()) it = platforms.emplace(target, isa::LoadPlatformForTarget(target)).first;
   return it->second;
@@ -127,8 +139,13 @@ Inference Simulate(const Model& model, const std::string& target, const quant::S
                   " elements, the model's input " + ir::ShapeToString(shapes[i].shape) + " has " +
                   std::to_string(ir::NumElements(shapes[i].shape)));
   const isa::PlatformConfig& platform = PlatformFor(target);
-  std::shared_ptr<const isa::Program>& placed = model.placed[core_mask];
-  if (!placed) placed = std::make_shared<const isa::Program>(lower::PlaceOnCores(m.program, core_mask, platform));
+  std::shared_ptr<const isa::Program> placed;
+  {
+    std::lock_guard<std::mutex> hold(SharedStateLock());
+    std::shared_ptr<const isa::Program>& cached = model.placed[core_mask];
+    if (!cached) cached = std::make_shared<const isa::Program>(lower::PlaceOnCores(m.program, core_mask, platform));
+    placed = cached;
+  }
   // As `rknn-sim run` does: a batch's images packed back to back, outputs stacked the same way.
   runtime::SimulatedRun run = runtime::SimulateModel(m, *placed, platform, inputs);
   spdlog::debug("simulated on {}: {:.1f} us", target, run.total_time_us);

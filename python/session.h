@@ -47,7 +47,7 @@ struct Model {
   Error rockchip_refusal{""};
 
   // The compiled program placed on a core mask, kept per mask (placing copies the program with its
-  // weight image). Calls hold Python's GIL, which serializes access.
+  // weight image). inference() runs with the GIL released: session.cc guards it with a lock.
   mutable std::map<uint32_t, std::shared_ptr<const isa::Program>> placed;
 
   std::string target() const { return compiled.program.target; }

@@ -13,15 +13,16 @@
 #include "sim/platform/npu_platform.h"
 #include "sim/platform/program_run.h"
 #include "sim/platform_claim.h"
+#include "sim/simulation_thread.h"
 
 namespace rknnsim::sim {
 namespace {
 
 constexpr uint64_t kRegionAlign = 4096;
 
+// The process's one platform, elaborated at its first run (Prepare's MarkElaborated refused any other).
 NpuPlatform& PlatformInstance(const isa::PlatformConfig& config) {
   static std::unique_ptr<NpuPlatform> instance;
-  MarkElaborated(config.platform);  // throws for a second platform, or one a front door holds
   if (!instance) {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
     instance = std::make_unique<NpuPlatform>("npu", config);
@@ -98,22 +99,21 @@ void SummarizeLayers(const isa::Program& program, uint32_t cores, const isa::Pla
   }
 }
 
-}  // namespace
-
-SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig& config,
-                          const std::vector<std::vector<uint8_t>>& inputs, const CpuOpRunner* cpu_runner) {
-  return SimulateConcurrent({{&program, inputs, cpu_runner}}, config).front();
-}
-
-std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>& loads,
-                                                 const isa::PlatformConfig& config) {
-  // Place each program in its own DDR region (4 KiB aligned) and check its inputs, its core
-  // assignment and that the regions fit the platform's boards, all before the platform is built:
-  // an exception thrown after SystemC has switched stacks confuses ASan. The first program stays
-  // where it is (no copy of its weight image); the others are relocated copies.
-  std::deque<isa::Program> relocated;
+// What SimulateConcurrent checks and lays out on the caller's thread, before any SystemC work:
+// each program in its own DDR region and the DDR image at the start of the run.
+struct PreparedRun {
+  std::deque<isa::Program> relocated;  // the programs after the first, moved up in DDR
   std::vector<const isa::Program*> programs;
-  uint64_t top = 0;
+  uint64_t top = 0;                    // DDR bytes all programs need
+  std::vector<DdrImage> images;        // weight images and inputs
+};
+
+// Place each program in its own DDR region (4 KiB aligned) and check its inputs, its core
+// assignment and that the regions fit the platform's boards. Everything that can be refused is
+// refused here, on the caller's thread: an exception thrown on the thread where SystemC has
+// switched stacks confuses ASan. The first program stays where it is (no copy of its weight
+// image); the others are relocated copies.
+void Prepare(const std::vector<ProgramLoad>& loads, const isa::PlatformConfig& config, PreparedRun& run) {
   for (const ProgramLoad& load : loads) {
     const isa::Program& p = *load.program;
     const bool functional = !load.inputs.empty();
@@ -127,16 +127,15 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
                     "choose a core mask the platform supports");
     if (p.memory.weight_base + p.weights.size() > p.DdrBytes())
       throw Error("the weight image does not fit the program's DDR plan", "the model file is corrupted");
-    programs.push_back(top == 0 ? &p : &relocated.emplace_back(Relocated(p, top)));
-    top += (p.DdrBytes() + kRegionAlign - 1) / kRegionAlign * kRegionAlign;
+    run.programs.push_back(run.top == 0 ? &p : &run.relocated.emplace_back(Relocated(p, run.top)));
+    run.top += (p.DdrBytes() + kRegionAlign - 1) / kRegionAlign * kRegionAlign;
   }
-  isa::CheckFitsBoardMemory(top, config, loads.size() == 1 ? "the model" : "the models together");
-  NpuPlatform& npu = PlatformInstance(config);
+  isa::CheckFitsBoardMemory(run.top, config, loads.size() == 1 ? "the model" : "the models together");
+  MarkElaborated(config.platform);  // throws for a second platform, or one a front door holds
   // DDR at the start of the run: each program's weight image and inputs, zeros elsewhere.
-  std::vector<DdrImage> images;
-  for (size_t k = 0; k < programs.size(); ++k) {
-    const isa::Program& p = *programs[k];
-    if (!p.weights.empty()) images.push_back({p.memory.weight_base, p.weights.data(), p.weights.size()});
+  for (size_t k = 0; k < run.programs.size(); ++k) {
+    const isa::Program& p = *run.programs[k];
+    if (!p.weights.empty()) run.images.push_back({p.memory.weight_base, p.weights.data(), p.weights.size()});
     for (size_t i = 0; i < loads[k].inputs.size(); ++i) {
       const isa::Surface& s = p.inputs[i].surface;
       const std::vector<uint8_t>& image = loads[k].inputs[i];
@@ -144,14 +143,20 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
         throw Error("input " + std::to_string(i) + " does not match its surface in the program");
       for (uint32_t b = 0; b < p.batch; ++b) {
         const uint64_t at = s.addr + b * p.batch_stride;
-        if (at + s.bytes() > top) throw Error("input " + std::to_string(i) + " lies outside DDR");
-        images.push_back({at, image.data() + b * s.bytes(), s.bytes()});
+        if (at + s.bytes() > run.top) throw Error("input " + std::to_string(i) + " lies outside DDR");
+        run.images.push_back({at, image.data() + b * s.bytes(), s.bytes()});
       }
     }
   }
-  npu.ddr.Load(top, std::move(images));
+}
 
-  // Hand every core its tasks, program by program.
+// The SystemC part, on the simulation thread: load DDR, hand every core its tasks, run, and read
+// the records and outputs back. A failure comes back as a message for the caller's thread to throw.
+std::string RunPrepared(PreparedRun& run, const std::vector<ProgramLoad>& loads, const isa::PlatformConfig& config,
+                        std::vector<SimulationResult>& results) {
+  NpuPlatform& npu = PlatformInstance(config);
+  npu.ddr.Load(run.top, std::move(run.images));
+  const std::vector<const isa::Program*>& programs = run.programs;
   std::vector<std::unique_ptr<ProgramRun>> runs;
   for (size_t k = 0; k < programs.size(); ++k) {
     runs.push_back(std::make_unique<ProgramRun>(*programs[k], !loads[k].inputs.empty(), loads[k].cpu_runner));
@@ -161,15 +166,13 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
   }
   const sc_core::sc_time begin = sc_core::sc_time_stamp();
   sc_core::sc_start();  // returns when every task chain is done and no event is pending
-  for (const auto& run : runs)
-    if (!run->error().empty()) throw Error(run->error());
-
-  std::vector<SimulationResult> results;
+  for (const auto& r : runs)
+    if (!r->error().empty()) return r->error();
   for (size_t k = 0; k < programs.size(); ++k) {
     const isa::Program& p = *programs[k];
     SimulationResult result;
     std::vector<TaskRecord> records = runs[k]->records();
-    if (records.size() != p.tasks.size()) throw Error("the simulation ended before every task ran");
+    if (records.size() != p.tasks.size()) return "the simulation ended before every task ran";
     std::sort(records.begin(), records.end(), [](const TaskRecord& a, const TaskRecord& b) { return a.task < b.task; });
     double end_us = 0;
     for (const TaskRecord& r : records) {
@@ -203,6 +206,25 @@ std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>&
     }
     results.push_back(std::move(result));
   }
+  return "";
+}
+
+
+}  // namespace
+
+SimulationResult Simulate(const isa::Program& program, const isa::PlatformConfig& config,
+                          const std::vector<std::vector<uint8_t>>& inputs, const CpuOpRunner* cpu_runner) {
+  return SimulateConcurrent({{&program, inputs, cpu_runner}}, config).front();
+}
+
+std::vector<SimulationResult> SimulateConcurrent(const std::vector<ProgramLoad>& loads,
+                                                 const isa::PlatformConfig& config) {
+  PreparedRun run;
+  Prepare(loads, config, run);
+  std::vector<SimulationResult> results;
+  std::string error;
+  RunOnSimulationThread([&] { error = RunPrepared(run, loads, config, results); });
+  if (!error.empty()) throw Error(error);
   return results;
 }
 

@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "capi/src/api_error.h"
-#include "capi/src/simulation_thread.h"
 #include "capi/src/tensor_layout.h"
 #include "compiler/lower/core_split.h"
 #include "runtime/cpu_runner.h"
@@ -92,13 +91,9 @@ const sim::SimulationResult* Context::Timing(const isa::Program** timed) {
   }
   if (!loaded_->rockchip) return nullptr;
   if (!timing_run_) {
-    sim::SimulationResult result;
-    RunOnSimulationThread([&] {
-      timing_program_ = std::make_shared<const isa::Program>(
-          lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform));
-      result = sim::Simulate(*timing_program_, loaded_->platform, {});  // no inputs: timing only
-    });
-    timing_run_ = std::move(result);
+    timing_program_ = std::make_shared<const isa::Program>(
+        lower::PlaceOnCores(program(), static_cast<uint32_t>(core_mask_), loaded_->platform));
+    timing_run_ = sim::Simulate(*timing_program_, loaded_->platform, {});  // no inputs: timing only
   }
   *timed = timing_program_.get();
   return &*timing_run_;
@@ -233,16 +228,15 @@ void Context::Run() {
                      "rknn_run: input " + std::to_string(i) + " is not set; call rknn_inputs_set or rknn_set_io_mem");
     }
   }
-  sim::SimulationResult result;
-  RunOnSimulationThread([&] {
-    // A Rockchip program's CPU nodes run through its own host-op runner (runtime/rknn_execution.h).
-    const sim::CpuOpRunner cpu_runner = loaded_->rockchip_exe ? runtime::HostOpRunner(loaded_->rockchip_exe->regcmd)
-                                                              : runtime::MakeCpuRunner(loaded_->model);
-    // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
-    // the same bytes for every mask. A Rockchip program runs its own single-core schedule.
-    last_program_ = Placed();
-    result = sim::Simulate(*last_program_, loaded_->platform, packed, &cpu_runner);
-  });
+  // A Rockchip program's CPU nodes run through its own host-op runner (runtime/rknn_execution.h).
+  const sim::CpuOpRunner cpu_runner = loaded_->rockchip_exe ? runtime::HostOpRunner(loaded_->rockchip_exe->regcmd)
+                                                            : runtime::MakeCpuRunner(loaded_->model);
+  // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
+  // the same bytes for every mask. A Rockchip program runs its own single-core schedule.
+  last_program_ = Placed();
+  // sim::Simulate runs on the process's simulation thread (sim/simulation_thread.h): runs of
+  // contexts in several threads are serialized there.
+  sim::SimulationResult result = sim::Simulate(*last_program_, loaded_->platform, packed, &cpu_runner);
   outputs_ = std::move(result.outputs);
   result.outputs.clear();
   last_run_ = std::move(result);

@@ -10,14 +10,16 @@ import sys
 import numpy as np
 
 
-def parse_test_args(child_option, **child_spec):
+def parse_test_args(child_option, flags=(), **child_spec):
     """The command line of a test: --sim, --bundled and --work (made absolute, so that a child may
-    change directory; --work is created), and `child_option` (argparse's `child_spec`), which the
-    parent passes to the child it starts with run_child_test."""
+    change directory; --work is created), `child_option` (argparse's `child_spec`), which the
+    parent passes to the child it starts with run_child_test, and the test's own on/off `flags`."""
     parser = argparse.ArgumentParser()
     for name in ('--sim', '--bundled', '--work'):
         parser.add_argument(name, required=True)
     parser.add_argument(child_option, **child_spec)
+    for flag in flags:
+        parser.add_argument(flag, action='store_true')
     args = parser.parse_args()
     args.sim, args.bundled, args.work = (os.path.abspath(p) for p in (args.sim, args.bundled, args.work))
     os.makedirs(args.work, exist_ok=True)

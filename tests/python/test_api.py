@@ -4,7 +4,9 @@ outputs / reports equal to the CLI's (`rknn-sim convert`, `run`, `perf`, `memory
 
 Each scenario runs in its own Python process (SystemC simulates one platform per process); the
 parent checks exit codes, E lines and that no traceback was printed.
-usage: test_api.py --sim RKNN_SIM --bundled MODELS/bundled --work DIR [--scenario NAME]
+usage: test_api.py --sim RKNN_SIM --bundled MODELS/bundled --work DIR [--rockchip] [--scenario NAME]
+--rockchip runs the scenarios on Rockchip's .rknn files (../shared beside the repository) instead:
+a test of its own, which skips, saying so, when that data is absent (tests/shared_data.py).
 """
 import json
 import os
@@ -16,12 +18,18 @@ import numpy as np
 import cli_check
 from cli_check import assert_bit_equal, cli_outputs, sections
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 ARGS = None
 
 
 # Rockchip's .rknn samples: ../shared beside the repository, wherever it is cloned.
 RKNN_DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared',
                                          'data', 'rknn'))
+RKNN_FILES = ['pp_human_segv2_rk3588.rknn', 'multiple_input_demo_rk3588.rknn', 'multiple_input_demo_rk3588_tk162.rknn',
+              'multiple_input_demo_rk3576.rknn', 'multiple_input_demo_image1_nchw.npy',
+              'multiple_input_demo_image2_nchw.npy']
 
 def cli(*args):
     """Runs rknn-sim; returns stdout, raises on failure."""
@@ -259,9 +267,6 @@ def scenario_rockchip():
     bytes `rknn-sim run FILE.rknn` writes, and refuses one that does not with an E line."""
     from rknn_sim.api import RKNN
     path = os.path.join(RKNN_DATA, 'pp_human_segv2_rk3588.rknn')
-    if not os.path.exists(path):
-        print('SKIP: %s is not on this machine' % path)
-        return
     rknn = RKNN()
     assert rknn.load_rknn(path) == 0
     assert rknn.init_runtime(target='rk3588', perf_debug=True, eval_mem=True) == 0
@@ -317,9 +322,6 @@ def scenario_rockchip_rk3576():
     """The RK3576 build of the demo (its own register program), in its own process (one platform
     per process)."""
     from rknn_sim.api import RKNN
-    if not os.path.exists(os.path.join(RKNN_DATA, 'multiple_input_demo_rk3576.rknn')):
-        print('SKIP: the RK3576 demo is not on this machine')
-        return
     check_demo_run('rk3576', 'rk3576', core_mask=RKNN.NPU_CORE_0)
 
 
@@ -378,9 +380,15 @@ def run_scenario(name):
 
 def main():
     global ARGS
-    ARGS = cli_check.parse_test_args('--scenario')
+    ARGS = cli_check.parse_test_args('--scenario', flags=['--rockchip'])
     if ARGS.scenario:
         globals()['scenario_' + ARGS.scenario]()
+        return
+    if ARGS.rockchip:
+        require(RKNN_DATA, *RKNN_FILES)
+        rockchip = run_scenario('rockchip')
+        assert 'cannot be run' in rockchip, rockchip
+        run_scenario('rockchip_rk3576')
         return
 
     stderr = run_scenario('flow_int8')
@@ -388,9 +396,6 @@ def main():
     assert 'E init_runtime: this process already simulates platform' in second and 'own Python process' in second, \
         second
     run_scenario('fp16')
-    rockchip = run_scenario('rockchip')
-    run_scenario('rockchip_rk3576')
-    assert 'cannot be run' in rockchip or not os.path.exists(RKNN_DATA), rockchip
     found = sections(run_scenario('errors'))
     cli_check.check_error_lines(found, [(label, api, text) for label, api, _, _, text in ERROR_CASES])
     print('all %d error cases give their E line' % len(ERROR_CASES))

@@ -1,11 +1,12 @@
-#include "capi/src/simulation_thread.h"
+#include "sim/simulation_thread.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
 
-namespace rknnsim::capi {
+namespace rknnsim::sim {
 namespace {
 
 class SimulationThread {
@@ -13,6 +14,10 @@ class SimulationThread {
   SimulationThread() : thread_([this] { Loop(); }) { thread_.detach(); }
 
   void Call(const std::function<void()>& work) {
+    if (std::this_thread::get_id() == id_.load()) {  // a nested call from `work`
+      work();
+      return;
+    }
     std::lock_guard<std::mutex> one_caller(call_lock_);
     std::unique_lock<std::mutex> hold(lock_);
     work_ = &work;
@@ -25,6 +30,7 @@ class SimulationThread {
  private:
   void Loop() {
     std::unique_lock<std::mutex> hold(lock_);
+    id_.store(std::this_thread::get_id());
     for (;;) {
       wake_.wait(hold, [this] { return work_ != nullptr; });
       try {
@@ -41,6 +47,7 @@ class SimulationThread {
   std::condition_variable wake_, done_;
   const std::function<void()>* work_ = nullptr;
   std::exception_ptr error_;
+  std::atomic<std::thread::id> id_{};  // the simulation thread's, set before it takes any work
   std::thread thread_;
 };
 
@@ -52,4 +59,4 @@ void RunOnSimulationThread(const std::function<void()>& work) {
   thread->Call(work);
 }
 
-}  // namespace rknnsim::capi
+}  // namespace rknnsim::sim
