@@ -189,9 +189,9 @@ def main():
     ap.add_argument("--svg", default=None, help="write the simulated-vs-board plot here")
     ap.add_argument("--gate", action="store_true", help="fail beyond GATES or on a 3x3 NPU-cycle mismatch")
     args = ap.parse_args()
-    if not os.path.isdir(pl.LOG_DIR):
-        print(f"skipped: no perf_debug tables at {pl.LOG_DIR} (the shared data beside the repository)")
-        return 77
+    sys.path.insert(0, os.path.join(pl.ROOT, "tests"))
+    from shared_data import require
+    require(pl.LOG_DIR, *pl.LOGS)
 
     md, failures, points = [HEADER], [], {}
     for short, (dtype, rows) in pl.all_logs().items():

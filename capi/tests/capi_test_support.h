@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -26,6 +27,20 @@ inline std::string Work() {
 inline std::vector<char> ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// tests/shared_data.py's rule for data from outside the repository: true when the directory that
+// holds `path` is absent (the caller skips, saying so); when the directory is present, a missing
+// or unreadable `path` fails the test instead.
+inline bool DataAbsent(const std::string& path) {
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return true;
+  std::ifstream in(path, std::ios::binary);
+  char first = 0;
+  EXPECT_TRUE(in.get(first)) << "the data directory " << dir << " is present but " << path
+                             << " is missing or unreadable";
+  return false;
 }
 
 // Runs `call` and expects `code` with exactly one "E RKNN: " line on stderr (none on success);

@@ -4,6 +4,7 @@
  * rknn_custom_op_get_op_attr; the outputs must match Rockchip's expected ones, init must run once
  * per node and destroy at rknn_destroy; bad registrations are refused with RKNN_ERR_PARAM_INVALID.
  * usage: custom_op_test MODEL IN0.bin IN1.bin OUT0.bin OUT1.bin (raw float32 NCHW) */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,9 +73,13 @@ int main(int argc, char** argv) {
   }
   static float x[N], y[N], want0[N], want1[N];
   FILE* model = fopen(argv[1], "rb");
-  if (!model) { /* python.custom_op skipped: the shared data is absent */
-    printf("SKIP: %s does not exist\n", argv[1]);
+  if (!model && errno == ENOENT) { /* python.custom_op skipped: the shared data is absent */
+    printf("SKIP: %s does not exist (python.custom_op makes it from the shared data)\n", argv[1]);
     return 77;
+  }
+  if (!model) {
+    fprintf(stderr, "%s is present but unreadable: %s\n", argv[1], strerror(errno));
+    return 1;
   }
   fclose(model);
   if (!read_floats(argv[2], x) || !read_floats(argv[3], y) || !read_floats(argv[4], want0) ||

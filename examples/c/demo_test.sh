@@ -16,10 +16,9 @@ if [ "$kind" = classification ]; then
   onnx=$src/bundled/tiny_resnet.onnx
 else
   dir=$src/models/yolov5s_relu
-  if [ ! -f "$dir/model.onnx" ]; then
-    echo "skipped: $dir/model.onnx not in the zoo cache (ctest -L zoo generates it)"
-    exit 77
-  fi
+  # The zoo cache's rule (tests/shared_data.sh): absent skips, present without the model fails.
+  . "$(dirname "$0")/../../tests/shared_data.sh"
+  require_data "$dir" model.onnx input_0.npy
   # yolov5 takes RGB in [0, 1]: mean 0, std 255 on raw pixels, calibrated on the test image.
   mean='[[0,0,0]]' std='[[255,255,255]]'
   $py image --unit-range "$dir/input_0.npy" "$work/image.ppm" "$work/pixels.npy"

@@ -16,6 +16,9 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 
@@ -31,9 +34,8 @@ def main():
     p.add_argument('--mean-values')
     p.add_argument('--std-values')
     a = p.parse_args()
-    if not os.path.isfile(a.model) or not os.path.isfile(a.input):
-        print('skipped: %s or %s is missing (generate the zoo first)' % (a.model, a.input))
-        sys.exit(77)
+    require(os.path.dirname(a.model), os.path.basename(a.model))
+    require(os.path.dirname(a.input), os.path.basename(a.input))
     os.makedirs(a.work, exist_ok=True)
     sample = a.input
     if a.image:

@@ -16,6 +16,9 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 from rknn_sim.api import RKNN
 from rknn_sim.api.custom_op import get_node_attr
 
@@ -71,10 +74,8 @@ def main():
     ap.add_argument('--work', required=True)
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
-    model = os.path.join(args.data, 'dual_residual.onnx')
-    if not os.path.isfile(model):  # the shared data beside the repository is absent
-        print('SKIP: %s does not exist' % model)
-        sys.exit(77)
+    arrays = ['dual_residual_%s_%d.npy' % (kind, i) for kind in ('input', 'output') for i in range(2)]
+    model = require(args.data, 'dual_residual.onnx', *arrays)[0]
     inputs = [np.load(os.path.join(args.data, 'dual_residual_input_%d.npy' % i)) for i in range(2)]
     expected = [np.load(os.path.join(args.data, 'dual_residual_output_%d.npy' % i)) for i in range(2)]
     with open(os.path.join(args.work, 'dataset.txt'), 'w') as f:

@@ -4,12 +4,11 @@
 usage: check_report.py RKNN_SIM WORK_DIR MODEL [MODEL ...]
 For each model (an ONNX model, compiled here for rk3588 with the dataset.txt beside it or, for a
 zoo model, its input_0.npy as the dataset; an rknn-sim
-model file or a Rockchip .rknn; missing files are skipped), writes the
-report, then checks that the page is self-contained (no scripts, links or fetched resources), that
+model file or a Rockchip .rknn), writes the report, then checks that the page is self-contained (no scripts, links or fetched resources), that
 Chromium's DOM after rendering holds every chart and one table row per layer of `perf --json`,
 and that its screenshot is not blank (many colours, a good share of non-white pixels); then that an
-unwritable output and --core-mask on a .rknn give one error line each. Exit 77
-when chromium is not installed or no model is present.
+unwritable output and --core-mask on a .rknn give one error line each. Exit 77 (skip, with a
+SKIP: line) when chromium is not installed or a model's directory is absent (tests/shared_data.py).
 """
 import json
 import os
@@ -17,6 +16,9 @@ import re
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require, skip  # noqa: E402
 
 from PIL import Image
 
@@ -71,17 +73,11 @@ def check(sim, work, model):
 def main():
     sim, work, models = sys.argv[1], sys.argv[2], sys.argv[3:]
     if not shutil.which('chromium'):
-        print('chromium is not installed (apt install chromium): skipped')
-        sys.exit(77)
+        skip('chromium is not installed (scripts/setup.sh installs it)')
+    for model in models:
+        require(os.path.dirname(model), os.path.basename(model))
     os.makedirs(work, exist_ok=True)
-    present = [m for m in models if os.path.exists(m)]
-    checked = [check(sim, work, model) for model in present]
-    for model in sorted(set(models) - set(present)):
-        print(f'{model}: absent, skipped')
-    if not present:
-        print('no model present: nothing was checked')
-        sys.exit(77)
-    check_errors(sim, work, checked)
+    check_errors(sim, work, [check(sim, work, model) for model in models])
 
 
 def check_errors(sim, work, models):

@@ -11,6 +11,9 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 
 def make_cases(data_dir):
     l_file = open(os.path.join(data_dir, "pp_human_segv2_rk3566_rk3568.rknn"), "rb").read()
@@ -49,9 +52,7 @@ def make_cases(data_dir):
 
 def main():
     sim, data_dir, work = sys.argv[1:4]
-    if not os.path.isdir(data_dir):
-        print("no sample .rknn files in %s" % data_dir)
-        return 77
+    require(data_dir)
     os.makedirs(work, exist_ok=True)
     failures = 0
     for name, (content, phrase) in make_cases(data_dir).items():

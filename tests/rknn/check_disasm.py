@@ -23,6 +23,9 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rknn_reader import Table  # noqa: E402
 
@@ -206,10 +209,11 @@ def check_bad(sim, data_dir, work):
 
 def main():
     sim, data_dir, work = sys.argv[1:4]
+    require(data_dir)
     files = sorted(glob.glob(os.path.join(data_dir, "*.rknn")) + glob.glob(os.path.join(data_dir, "*", "*.rknn")))
     if not files:
-        print("SKIP: no .rknn files in %s" % data_dir)
-        return 77
+        sys.exit("FAIL: the data directory %s holds no .rknn file" % data_dir)
+    require(data_dir, *(os.path.relpath(f, data_dir) for f in files))
     ok = True
     listings = {}
     for path in files:

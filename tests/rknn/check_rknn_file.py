@@ -11,6 +11,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 import rknn_reader
 
 
@@ -23,9 +26,7 @@ def run(*args):
 
 def main():
     sim, path, work = sys.argv[1:4]
-    if not os.path.exists(path):
-        print("SKIP: %s is not on this machine (set RKNN_SIM_RKNN_DATA)" % path)
-        sys.exit(77)
+    require(os.path.dirname(path), os.path.basename(path))
     os.makedirs(work, exist_ok=True)
     expected = rknn_reader.read(path)
     base = os.path.basename(path)

