@@ -9,6 +9,7 @@
 #include "compiler/lower/batch.h"
 #include "compiler/lower/board_fit.h"
 #include "compiler/lower/lowering.h"
+#include "compiler/lower/register_limits.h"
 #include "compiler/lower/placement.h"
 #include "compiler/passes/fold_qdq.h"
 #include "compiler/passes/normalize_inputs.h"
@@ -89,6 +90,7 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
   lower::LowerOptions lower_options;
   lower_options.batch = options.batch_size;
   model.program = lower::Lower(model.graph, platform, options.target, lower_options);
+  lower::CheckRegisterLimits(model.program);
   isa::CheckFitsBoardMemory(model.program.DdrBytes(), platform, "model '" + onnx_path + "'");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("compiled for {} ({}): {} layers, {} NPU tasks in {:.2f} s", options.target, platform.platform,

@@ -51,7 +51,7 @@ std::vector<ConvTile> TileConvolution(const ConvShape& s, const isa::PlatformCon
   const uint64_t row_bytes = row_bytes_for(groups_per_chunk);
   const uint32_t weight_banks = static_cast<uint32_t>(CeilDiv(groups_per_chunk * group_bytes, bank));
   const uint32_t data_banks = static_cast<uint32_t>(p.cbuf_banks) - weight_banks;
-  const uint64_t rows_fit = data_banks * bank / std::max<uint64_t>(row_bytes, 1);
+  const uint64_t rows_fit = std::min(data_banks * bank / std::max<uint64_t>(row_bytes, 1), s.max_task_input_rows);
   // The whole input fits: one tile of all rows (also when the input is shorter than the window).
   const uint64_t rows_by_window = rows_fit >= window ? (rows_fit - window) / s.stride_h + 1 : 1;
   const uint32_t rows_per_tile = static_cast<uint32_t>(

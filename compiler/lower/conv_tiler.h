@@ -2,7 +2,8 @@
 // (rkt_task.c; docs/hardware_sources.md §4): weights stay resident in as few banks as possible
 // and the remaining banks hold input rows; the layer is cut by output rows, and by kernel groups
 // when the weights alone need more than all but one bank or, for a depthwise layer, when one
-// window of all its channels does not fit (a depthwise chunk loads only its own channels).
+// window of all its channels does not fit (a depthwise chunk loads only its own channels). A tile
+// also fetches no more input rows than the CNA's rows field can hold.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,8 @@ struct ConvShape {
   uint32_t elem_bytes = 1;
   uint32_t kernel_atom = 1;  // kernels per weight block
   bool depthwise = false;    // a weight group holds one channel per kernel
+  // The most input rows one task may fetch: the CNA's rows field (lower::ConvTaskInputRowLimit).
+  uint64_t max_task_input_rows = UINT64_MAX;
 };
 
 struct ConvTile {

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "compiler/lower/batch.h"
 #include "compiler/lower/conv_tiler.h"
+#include "compiler/lower/register_limits.h"
 #include "compiler/lower/memory_planner.h"
 #include "compiler/lower/placement.h"
 #include "compiler/lower/weight_packer.h"
@@ -428,6 +429,7 @@ class Lowerer {
     shape.elem_bytes = isa::ElemBytes(t.input.type);
     shape.kernel_atom = t.weight_kernel_atom;
     shape.depthwise = depthwise;
+    shape.max_task_input_rows = ConvTaskInputRowLimit(program_.target);
     for (const ConvTile& tile : TileConvolution(shape, p_, n.name)) {
       isa::Task part = t;
       part.out_row_begin = tile.out_row_begin, part.out_rows = tile.out_rows;

@@ -38,6 +38,10 @@ def main():
     save(out, 'wide', [1, 3, 16, 32768])                      # one row window fills the CBUF
     save(out, 'huge_channels', [1, 70000, 8, 8], pads=(0, 0, 0, 0), weight_shape=(8, 70000, 1, 1))
     save(out, 'tall_huge', [1, 3, 60000000, 64])              # fits the CBUF row by row, not the boards' DDR
+    # Fit the CBUF and DDR, not the CNA's register fields (11 bits on RK3588): an input width of
+    # 3000 is refused; 5000 rows are cut into tasks of at most 2047.
+    save(out, 'wide_row', [1, 1, 4, 3000], weight_shape=(4, 1, 1, 1), pads=(0, 0, 0, 0))
+    save(out, 'tall_rows', [1, 1, 5000, 2], weight_shape=(4, 1, 1, 1), pads=(0, 0, 0, 0))
     save(out, 'zero_dim', [1, 3, 0, 64])
     save(out, 'negative_pads', [1, 3, 32, 32], pads=(-2, -2, -2, -2))
     cycle = [helper.make_node('Add', ['x', 'z'], ['y']), helper.make_node('Relu', ['y'], ['z'])]
