@@ -4,7 +4,8 @@
 # the fuzzer's report and the input that caused it (in the work directory).
 # usage: scripts/fuzz.sh [SECONDS] [BUILD_DIR]
 # FUZZ_RUNS=N stops each target after N inputs instead (SECONDS still caps it): the long runs of
-# docs/reliability.md are `FUZZ_RUNS=1000000 scripts/fuzz.sh 3600`.
+# docs/reliability.md are `FUZZ_RUNS=1000000 scripts/fuzz.sh 3600`. FUZZ_ONLY="npy image" runs only
+# the targets named (rknn regcmd regcmd_t npy image onnx model yaml hybrid).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
@@ -17,6 +18,7 @@ cmake --build "$build" --target rknn_fuzzer_build regcmd_fuzzer_build npy_fuzzer
 run() {  # name fuzzer seeds...
   local name=$1 fuzzer=$2
   shift 2
+  [ -z "${FUZZ_ONLY:-}" ] || [[ " $FUZZ_ONLY " == *" $name "* ]] || return 0
   printf '%-9s ' "$name"
   "$smoke" "$fuzzer" "$work/$name" "$seconds" "$@"
 }
