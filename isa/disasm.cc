@@ -50,6 +50,10 @@ std::string Line(const Program& p, size_t index) {
            " zp=" + std::to_string(t.input_zp) + "/" + std::to_string(t.output_zp) + " clamp=[" +
            std::to_string(t.clamp_lo) + "," + std::to_string(t.clamp_hi) + "]";
       if (t.fused_lut) s += " lut=" + Hex(t.lut_addr);
+      if (t.fused_add)
+        s += " add=" + Surf(t.input2) + " scale=" + std::to_string(t.scale_a) + "," + std::to_string(t.scale_b) + ">>" +
+             std::to_string(t.shift) + " zp=" + std::to_string(t.input2_zp) + "/" + std::to_string(t.add_zp) +
+             " clamp=[" + std::to_string(t.add_clamp_lo) + "," + std::to_string(t.add_clamp_hi) + "]";
       break;
     case TaskOp::kEltwiseAdd:
       s += "a=" + Surf(t.input) + " b=" + Surf(t.input2) + " out=" + Surf(t.output) + " scale=" +

@@ -44,7 +44,7 @@ void ShiftTaskAddresses(Task& t, uint64_t from, uint64_t delta) {
   };
   shift(t.input.addr);
   shift(t.output.addr);
-  if (t.op == TaskOp::kEltwiseAdd || t.op == TaskOp::kEltwiseMul) shift(t.input2.addr);
+  if (t.op == TaskOp::kEltwiseAdd || t.op == TaskOp::kEltwiseMul || t.fused_add) shift(t.input2.addr);
   if (t.op == TaskOp::kConv) shift(t.weight_addr);
   if (t.op == TaskOp::kConv || t.op == TaskOp::kLut) shift(t.dpu_table_addr);
   if (t.fused_lut) shift(t.lut_addr);

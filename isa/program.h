@@ -75,7 +75,7 @@ struct Task {
   TaskOp op = TaskOp::kConv;
   uint32_t enable_mask = 0;
   Surface input;
-  Surface input2;  // element-wise second operand (Add; Mul: same shape or [C, 1, 1])
+  Surface input2;  // element-wise second operand (Add; Mul: same shape or [C, 1, 1]; a conv's fused Add)
   Surface output;
   // Tile: output rows [out_row_begin, out_row_begin + out_rows) and output channels
   // [kernel_begin, kernel_begin + kernels) of the layer's output.
@@ -99,6 +99,13 @@ struct Task {
   // so the activation's tensor is written directly (RKNN's ConvExSwish, ConvSigmoid, ...).
   bool fused_lut = false;
   uint64_t lut_addr = 0;
+  // A conv task's residual Add (int8): after requantization (and the conv's clamp) the DPU adds
+  // the same pixel of `input2` as an element-wise add task would (scale_a for the conv's value,
+  // scale_b for input2's, shift; then add_zp and the add's clamp), so the Add's tensor is written
+  // directly (RKNN's ConvAdd, ConvReluAdd). output_zp and clamp_lo/hi stay the conv's own.
+  bool fused_add = false;
+  int32_t add_zp = 0;
+  int32_t add_clamp_lo = -128, add_clamp_hi = 127;
   // Output converter (int8).
   int32_t input_zp = 0, input2_zp = 0, output_zp = 0;
   int32_t clamp_lo = -128, clamp_hi = 127;
@@ -165,7 +172,8 @@ struct MemoryPlan {
 
 // 2: Program::batch/batch_stride and Task::core. Version 1 files read as batch 1 on core 0.
 // 3: Task::fused_lut/lut_addr. Older files read without fused lookup tables, which they never had.
-constexpr uint32_t kProgramVersion = 3;
+// 4: Task::fused_add/add_zp/add_clamp_lo/add_clamp_hi (a conv's residual Add); likewise.
+constexpr uint32_t kProgramVersion = 4;
 constexpr uint32_t kOldestReadableProgramVersion = 1;
 
 struct Program {

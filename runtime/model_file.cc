@@ -255,6 +255,10 @@ Off<fb::Task> WriteTask(Builder& b, const isa::Task& t) {
   tb.add_core(t.core);
   tb.add_fused_lut(t.fused_lut);
   tb.add_lut_addr(t.lut_addr);
+  tb.add_fused_add(t.fused_add);
+  tb.add_add_zp(t.add_zp);
+  tb.add_add_clamp_lo(t.add_clamp_lo);
+  tb.add_add_clamp_hi(t.add_clamp_hi);
   return tb.Finish();
 }
 
@@ -533,6 +537,10 @@ class Reader {
     out.dpu_table_addr = t->dpu_table_addr();
     out.fused_lut = t->fused_lut();
     out.lut_addr = t->lut_addr();
+    out.fused_add = t->fused_add();
+    out.add_zp = t->add_zp();
+    out.add_clamp_lo = t->add_clamp_lo();
+    out.add_clamp_hi = t->add_clamp_hi();
     out.input_zp = t->input_zp();
     out.input2_zp = t->input2_zp();
     out.output_zp = t->output_zp();
@@ -771,7 +779,7 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
       continue;
     }
     CheckSurface(r, at, who + " input surface", t.input, ddr);
-    if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kEltwiseMul)
+    if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kEltwiseMul || t.fused_add)
       CheckSurface(r, at, who + " second input surface", t.input2, ddr);
     CheckSurface(r, at, who + " output surface", t.output, ddr);
     if (t.kernel_h == 0 || t.kernel_w == 0 || t.stride_h == 0 || t.stride_w == 0 || t.dilation_h == 0 ||
@@ -791,6 +799,12 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
         r.Fail(at, who + " maps surfaces of different sizes or non-int8 data");
     }
     if (t.fused_lut && t.op != isa::TaskOp::kConv) r.Fail(at, who + " fuses a lookup table but is not a conv task");
+    // A fused Add reads its operand pixel for pixel like the output: same geometry and layout, int8.
+    if (t.fused_add &&
+        (t.op != isa::TaskOp::kConv || t.fused_lut || t.output.type != isa::ElemType::kInt8 ||
+         t.input2.type != t.output.type || t.input2.c2 != t.output.c2 || t.input2.channels != t.output.channels ||
+         t.input2.height != t.output.height || t.input2.width != t.output.width))
+      r.Fail(at, who + " fuses an Add whose operand is not an int8 surface of the conv output's shape");
     if (t.op == isa::TaskOp::kCopy && (t.input.bytes() != t.output.bytes() || t.input.type != t.output.type))
       r.Fail(at, who + " copies between surfaces of different sizes or types");
     if (t.op == isa::TaskOp::kConvert) {

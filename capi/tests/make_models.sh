@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Models for rknn_api_tests: the bundled model for rk3588 (int8, and fp16), for rk3566 (a second
-# platform, which one process cannot simulate next to rk3588) and for rk3576 (two cores), plus its
-# test input; and,
+# Models for rknn_api_tests: the bundled model for rk3588 (int8, and fp16) and for rk3566 (a second
+# platform, which one process cannot simulate next to rk3588), plus its test input; a model whose
+# Concat splits across cores for rk3588 and rk3576 (two cores); and,
 # when the Rockchip .rknn samples are present, `rknn-sim perf` of one (its table, without the
 # title line), its I/O as tests/rknn/rknn_reader.py reads it, and `rknn-sim run` of another for
 # rockchip_rknn_test.cc.
@@ -13,9 +13,13 @@ b=$models/bundled
 "$sim" -q convert "$b/tiny_resnet.onnx" -t rk3588 -d "$b/dataset.txt" -o "$work/int8_rk3588.rknnsim"
 "$sim" -q convert "$b/tiny_resnet.onnx" -t rk3588 --no-quant -o "$work/fp16_rk3588.rknnsim"
 "$sim" -q convert "$b/tiny_resnet.onnx" -t rk3566 -d "$b/dataset.txt" -o "$work/int8_rk3566.rknnsim"
-# RK3576 (two cores) for the core-mask test, and its CLI outputs.
-"$sim" -q convert "$b/tiny_resnet.onnx" -t rk3576 -d "$b/dataset.txt" -o "$work/int8_rk3576.rknnsim"
-"$sim" -q run "$work/int8_rk3576.rknnsim" -i "$b/input.npy" -o "$work/cli_int8_rk3576"
+# The core-mask tests: a model whose Concat splits across cores (tests/e2e/gen_split_model.py),
+# for RK3588 (three cores) and RK3576 (two), and its CLI outputs.
+/usr/bin/python3 "$(dirname "$0")/../../tests/e2e/gen_split_model.py" "$work/split"
+for target in rk3588 rk3576; do
+  "$sim" -q convert "$work/split/split.onnx" -t $target -d "$work/split/dataset.txt" -o "$work/split_$target.rknnsim"
+  "$sim" -q run "$work/split_$target.rknnsim" -i "$work/split/input.npy" -o "$work/cli_split_$target"
+done
 "$sim" -q run "$work/int8_rk3588.rknnsim" -i "$b/input.npy" -o "$work/cli_int8"
 "$sim" -q run "$work/fp16_rk3588.rknnsim" -i "$b/input.npy" -o "$work/cli_fp16"
 cp "$b/input.npy" "$work/input.npy"

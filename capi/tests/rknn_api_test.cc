@@ -57,15 +57,15 @@ std::vector<float> RunFloat(rknn_context ctx) {
   return values;
 }
 
-// The last run's perf detail shows the bundled model's Add with work on a core other than the
-// first (a WorkLoad share after the first that is not 0.0%).
-bool AddSplitAcrossCores(rknn_context ctx, std::string* table) {
+// The last run's perf detail shows the split model's Concat (tests/e2e/gen_split_model.py) with
+// work on a core other than the first (a WorkLoad share after the first that is not 0.0%).
+bool ConcatSplitAcrossCores(rknn_context ctx, std::string* table) {
   rknn_perf_detail detail{};
   EXPECT_EQ(rknn_query(ctx, RKNN_QUERY_PERF_DETAIL, &detail, sizeof(detail)), RKNN_SUCC);
   *table = detail.perf_data ? detail.perf_data : "";
   std::istringstream rows(*table);
   for (std::string row; std::getline(rows, row);) {
-    if (row.find("Add") == std::string::npos) continue;
+    if (row.find("Concat") == std::string::npos) continue;
     const size_t first = row.find("%/");
     if (first == std::string::npos) continue;
     std::istringstream shares(row.substr(first + 2));
@@ -448,24 +448,27 @@ TEST_F(RknnApi, CoreMask) {
   ExpectCode(RKNN_ERR_CTX_INVALID, [&] { return rknn_set_core_mask(99, RKNN_NPU_CORE_0); });
 }
 
-TEST_F(RknnApi, CoreMaskSplitsWorkWithoutChangingOutputs) {
-  // On three cores the bundled model's Add is split (WorkLoad shares on cores 1 and 2); the
-  // outputs stay the CLI's bytes.
-  ASSERT_EQ(rknn_set_core_mask(ctx_, RKNN_NPU_CORE_0_1_2), RKNN_SUCC);
-  std::vector<float> x = input_.data;
-  ASSERT_EQ(SetFloatInput(ctx_, x), RKNN_SUCC);
-  EXPECT_EQ(RunFloat(ctx_), expected_);
+// On three cores the split model's Concat is divided (WorkLoad shares on cores 1 and 2); the
+// outputs stay the CLI's bytes.
+TEST(RknnApiRk3588, CoreMaskSplitsWorkWithoutChangingOutputs) {
+  rknn_context ctx = 0;
+  ASSERT_EQ(rknn_init(&ctx, const_cast<char*>(ModelPath("split_rk3588").c_str()), 0, 0, nullptr), RKNN_SUCC);
+  rknnsim::NpyArray input = rknnsim::ReadNpy(Work() + "/split/input.npy");
+  ASSERT_EQ(rknn_set_core_mask(ctx, RKNN_NPU_CORE_0_1_2), RKNN_SUCC);
+  ASSERT_EQ(SetFloatInput(ctx, input.data), RKNN_SUCC);
+  EXPECT_EQ(RunFloat(ctx), rknnsim::ReadNpy(Work() + "/cli_split_rk3588/0_y.npy").data);
   std::string table;
-  EXPECT_TRUE(AddSplitAcrossCores(ctx_, &table)) << table;
+  EXPECT_TRUE(ConcatSplitAcrossCores(ctx, &table)) << table;
+  EXPECT_EQ(rknn_destroy(ctx), RKNN_SUCC);
 }
 
 // RK3576 has two cores: 0_1 splits work across both (WorkLoad shares on core 1) and keeps the
 // CLI's bytes; a third core is refused with the platform's core count.
 TEST(RknnApiRk3576, TwoCoreMaskSplitsWorkWithoutChangingOutputs) {
   rknn_context ctx = 0;
-  ASSERT_EQ(rknn_init(&ctx, const_cast<char*>(ModelPath("int8_rk3576").c_str()), 0, 0, nullptr), RKNN_SUCC);
-  rknnsim::NpyArray input = rknnsim::ReadNpy(Work() + "/input.npy");
-  const std::vector<float> expected = rknnsim::ReadNpy(Work() + "/cli_int8_rk3576/0_output.npy").data;
+  ASSERT_EQ(rknn_init(&ctx, const_cast<char*>(ModelPath("split_rk3576").c_str()), 0, 0, nullptr), RKNN_SUCC);
+  rknnsim::NpyArray input = rknnsim::ReadNpy(Work() + "/split/input.npy");
+  const std::vector<float> expected = rknnsim::ReadNpy(Work() + "/cli_split_rk3576/0_y.npy").data;
   auto run = [&] {
     EXPECT_EQ(SetFloatInput(ctx, input.data), RKNN_SUCC);
     return RunFloat(ctx);
@@ -476,7 +479,7 @@ TEST(RknnApiRk3576, TwoCoreMaskSplitsWorkWithoutChangingOutputs) {
   ASSERT_EQ(rknn_set_core_mask(ctx, RKNN_NPU_CORE_0_1), RKNN_SUCC);
   EXPECT_EQ(run(), expected);
   std::string table;
-  EXPECT_TRUE(AddSplitAcrossCores(ctx, &table)) << table;
+  EXPECT_TRUE(ConcatSplitAcrossCores(ctx, &table)) << table;
   ASSERT_EQ(rknn_set_core_mask(ctx, RKNN_NPU_CORE_1), RKNN_SUCC);
   EXPECT_EQ(run(), expected);
   EXPECT_EQ(rknn_destroy(ctx), RKNN_SUCC);

@@ -39,6 +39,7 @@ class Lowerer {
 
   isa::Program Run() {
     FuseLookupTables();
+    FuseResidualAdds();
     AssignStorage();
     PlaceStorage();
     for (size_t i = 0; i < g_.nodes().size(); ++i) EmitNode(g_.nodes()[i], static_cast<uint32_t>(i));
@@ -130,6 +131,42 @@ class Lowerer {
     }
   }
 
+  // An int8 convolution whose only reader is a same-shape Add, whose other operand exists before
+  // the conv runs, adds it in its own DPU pass, as RKNN's ConvAdd/ConvReluAdd layers do (the
+  // board's perf_debug tables list them as one row): one task, the conv's tensor never stored, the
+  // other operand read pixel for pixel beside the output. The graph keeps both nodes; the DPU
+  // computes the conv's int8 value exactly as the conv task would and adds it exactly as the Add's
+  // task would, so the reference executor's two steps are the same arithmetic.
+  void FuseResidualAdds() {
+    const std::vector<ir::Node>& nodes = g_.nodes();
+    fused_add_.assign(nodes.size(), -1);
+    const std::vector<int> consumers = g_.ConsumerCounts();
+    std::vector<int> reader(g_.tensors().size(), -1), producer(g_.tensors().size(), -1);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      for (int in : nodes[i].inputs) reader[in] = static_cast<int>(i);
+      for (int out : nodes[i].outputs) producer[out] = static_cast<int>(i);
+    }
+    const auto& outputs = g_.outputs();
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const ir::Node& n = nodes[i];
+      if (n.on_cpu || n.op != ir::OpKind::kConv || fused_lut_[i] >= 0 || !IsInt8(n.outputs[0])) continue;
+      const int pre = n.outputs[0];
+      if (consumers[pre] != 1 || std::find(outputs.begin(), outputs.end(), pre) != outputs.end()) continue;
+      const int j = reader[pre];
+      const ir::Node& add = nodes[j];
+      if (add.on_cpu || add.op != ir::OpKind::kAdd || add.inputs.size() != 2 || !IsInt8(add.outputs[0])) continue;
+      const int other = add.inputs[0] == pre ? add.inputs[1] : add.inputs[0];
+      if (!IsActivation(other) || !IsInt8(other) || producer[other] >= static_cast<int>(i)) continue;
+      const isa::Surface a = SurfaceOf(pre), b = SurfaceOf(other), out = SurfaceOf(add.outputs[0]);
+      const auto same = [](const isa::Surface& x, const isa::Surface& y) {
+        return x.channels == y.channels && x.height == y.height && x.width == y.width && x.c2 == y.c2;
+      };
+      if (!same(a, out) || !same(b, out)) continue;
+      fused_add_[i] = j;
+      absorbed_[j] = true;
+    }
+  }
+
   // Every activation tensor gets a storage slot; Flatten/Reshape outputs share their input's slot
   // when the NC1HWC2 bytes are the same (H = W = 1), as the board does for classifier heads.
   // Graph inputs that are also outputs, or constant outputs, are not supported.
@@ -149,6 +186,13 @@ class Lowerer {
         if (!g_.tensor(in).is_constant) slots_[storage_of_[in]].request.last_use = step;
       if (fused_lut_[i] >= 0) {  // the conv writes the activation's tensor; its own is never stored
         new_slot(g_.nodes()[fused_lut_[i]].outputs[0], step);
+        continue;
+      }
+      if (fused_add_[i] >= 0) {  // the conv reads the Add's other operand now and writes the Add's tensor
+        const ir::Node& add = g_.nodes()[fused_add_[i]];
+        for (int in : add.inputs)
+          if (in != n.outputs[0]) slots_[storage_of_[in]].request.last_use = step;
+        new_slot(add.outputs[0], step);
         continue;
       }
       if (!n.on_cpu && IsNpuAlias(g_, n)) {
@@ -231,13 +275,15 @@ class Lowerer {
   }
 
   void EmitNode(const ir::Node& n, uint32_t index) {
-    if (absorbed_[index]) return;  // emitted with its conv (FuseLookupTables)
+    if (absorbed_[index]) return;  // emitted with its conv (FuseLookupTables, FuseResidualAdds)
     if (n.on_cpu) return EmitCpu(n, index);
     if (!IsNpuPlaceable(g_, n, p_))
       throw ops::NodeError(n, "is marked for the NPU but has no NPU lowering (run AssignPlacement first)");
     switch (n.op) {
       case ir::OpKind::kConv:
-      case ir::OpKind::kGemm: return EmitConv(n, fused_lut_[index] >= 0 ? &g_.nodes()[fused_lut_[index]] : nullptr);
+      case ir::OpKind::kGemm:
+        return EmitConv(n, fused_lut_[index] >= 0 ? &g_.nodes()[fused_lut_[index]] : nullptr,
+                        fused_add_[index] >= 0 ? &g_.nodes()[fused_add_[index]] : nullptr);
       case ir::OpKind::kAdd: return EmitAdd(n);
       case ir::OpKind::kMaxPool:
       case ir::OpKind::kGlobalAveragePool:
@@ -384,8 +430,9 @@ class Lowerer {
     Push(t);
   }
 
-  // `lut`: the lookup-table activation fused into the conv's DPU pass (FuseLookupTables), or null.
-  void EmitConv(const ir::Node& n, const ir::Node* lut) {
+  // `lut`: the lookup-table activation fused into the conv's DPU pass (FuseLookupTables), or null;
+  // `add`: the residual Add fused into it (FuseResidualAdds), or null.
+  void EmitConv(const ir::Node& n, const ir::Node* lut, const ir::Node* add) {
     const bool is_gemm = n.op == ir::OpKind::kGemm;
     const bool depthwise = !is_gemm && IsDepthwise(g_, n);
     isa::Task t;
@@ -393,7 +440,7 @@ class Lowerer {
     t.conv_mode = depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
     t.enable_mask = isa::kUnitCna | isa::kUnitCore | isa::kUnitDpu;
     t.input = Placed(n.inputs[0]);
-    t.output = Placed(lut ? lut->outputs[0] : n.outputs[0]);
+    t.output = Placed(lut ? lut->outputs[0] : add ? add->outputs[0] : n.outputs[0]);
     const ir::Shape& ws = g_.tensor(n.inputs[1]).shape;
     if (!is_gemm) {
       const ir::Attributes& a = n.attrs;
@@ -420,6 +467,7 @@ class Lowerer {
       // RKNN's name for a conv with SiLU is ConvExSwish; other tables append the op's own name.
       program_.layers[t.layer].op_type += lut->op == ir::OpKind::kSwish ? "ExSwish" : ops::ReportOpType(*lut);
     }
+    if (add) FuseAdd(t, n, *add);
 
     ConvShape shape;
     shape.in_height = t.input.height, shape.in_width = t.input.width, shape.in_channels_aligned = in_aligned;
@@ -438,6 +486,30 @@ class Lowerer {
       if (part.kernels == 0) continue;
       Push(part);
     }
+  }
+
+  // The conv task `t` of `conv` also adds `add`'s other operand: the Add's requantization of its
+  // two inputs (MakeAddRequant is symmetric, so scale_a goes with the conv's value whichever input
+  // it is), the Add's zero point and clamp; the layer's row reads "ConvAdd"/"ConvReluAdd" and
+  // lists the operand's shape after the conv's inputs, as the board's perf_debug rows do.
+  void FuseAdd(isa::Task& t, const ir::Node& conv, const ir::Node& add) {
+    const int pre = conv.outputs[0];
+    const int other = add.inputs[0] == pre ? add.inputs[1] : add.inputs[0];
+    const int out = add.outputs[0];
+    const double so = g_.tensor(out).quant.scale[0];
+    const quant::AddRequant rq =
+        quant::MakeAddRequant(g_.tensor(pre).quant.scale[0] / so, g_.tensor(other).quant.scale[0] / so);
+    t.fused_add = true;
+    t.input2 = Placed(other);
+    t.input2_zp = Zp(other);
+    t.scale_a = rq.scale_a, t.scale_b = rq.scale_b, t.shift = rq.shift;
+    t.add_zp = Zp(out);
+    const quant::ClampRange r = quant::ActivationRange(add.attrs, g_.tensor(out).quant);
+    t.add_clamp_lo = r.lo, t.add_clamp_hi = r.hi;
+    isa::Layer& layer = program_.layers[t.layer];
+    layer.op_type += ops::ReportOpType(add);
+    layer.input_shapes.push_back(WithBatch(g_.tensor(other).shape, batch_));
+    layer.output_shapes = {WithBatch(g_.tensor(out).shape, batch_)};
   }
 
   void EmitAdd(const ir::Node& n) {
@@ -502,7 +574,8 @@ class Lowerer {
     for (isa::Task& t : program_.tasks) {
       t.input.addr += m.internal_base;
       t.output.addr += m.internal_base;
-      if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kEltwiseMul) t.input2.addr += m.internal_base;
+      if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kEltwiseMul || t.fused_add)
+        t.input2.addr += m.internal_base;
       for (isa::Surface& s : t.cpu_inputs)
         if (s.channels != 0) s.addr += m.internal_base;
       for (isa::Surface& s : t.cpu_outputs) s.addr += m.internal_base;
@@ -522,7 +595,8 @@ class Lowerer {
   isa::Program program_;
   std::vector<int> storage_of_;
   std::vector<int> fused_lut_;   // per node: the lookup-table node its conv task applies, or -1
-  std::vector<bool> absorbed_;   // per node: a lookup table fused into the conv before it
+  std::vector<int> fused_add_;   // per node: the Add node its conv task applies, or -1
+  std::vector<bool> absorbed_;   // per node: a lookup table or Add fused into the conv before it
   std::vector<Slot> slots_;
   std::vector<uint64_t> offsets_;
 

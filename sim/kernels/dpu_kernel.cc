@@ -35,10 +35,23 @@ uint8_t* OutputAt(const isa::Task& t, const OutputTile& out, uint32_t k, uint32_
   return out.data + size_t{k / c2} * out.surface_bytes + (size_t{r} * t.output.width * c2 + k % c2) * elem_bytes;
 }
 
+// A conv task's fused Add (Task::fused_add) over `count` int8 values: `row` holds the conv's
+// values and receives the sums, `operand` the same elements of input2; the element-wise add's
+// arithmetic (EltwiseAdd) with the conv's zero point for its input.
+void AddOperand(const isa::Task& t, const int8_t* operand, int8_t* row, size_t count) {
+  const size_t done = AddInt8Lanes(row, t.output_zp, t.scale_a, operand, t.input2_zp, t.scale_b, t.shift, t.add_zp,
+                                   t.add_clamp_lo, t.add_clamp_hi, row, count);
+  for (size_t i = done; i < count; ++i) {
+    const int64_t sum = (int64_t{row[i]} - t.output_zp) * t.scale_a + (int64_t{operand[i]} - t.input2_zp) * t.scale_b;
+    row[i] = static_cast<int8_t>(
+        std::clamp<int64_t>(ShiftRoundHalfUp(sum, t.shift) + t.add_zp, t.add_clamp_lo, t.add_clamp_hi));
+  }
+}
+
 }  // namespace
 
 void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t* dpu_table, const uint8_t* lut,
-                    const OutputTile& out) {
+                    const uint8_t* operand, const OutputTile& out) {
   const uint32_t c2 = t.output.c2, width = t.output.width;
   std::vector<int32_t> entries(size_t{t.kernels} * 3);  // {bias, scale, shift} per kernel
   std::memcpy(entries.data(), dpu_table + size_t{t.kernel_begin} * 3 * sizeof(int32_t), entries.size() * sizeof(int32_t));
@@ -76,6 +89,9 @@ void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t*
                 uint8_t& v = row[size_t{x} * c2 + lane];
                 v = lut[static_cast<uint8_t>(v ^ 0x80)];
               }
+          if (operand)  // the same place in input2's surfaces as in the output's
+            AddOperand(t, reinterpret_cast<const int8_t*>(operand + (row - out.data)), reinterpret_cast<int8_t*>(row),
+                       size_t{width} * c2);
         }
       }
     }

@@ -62,9 +62,12 @@ void ConvAccumulateFp16(const isa::Task& task, const FeatureTile& in, const uint
 // output type, written into `out`. The lanes past the last kernel of a partial C2 atom are
 // written as zeros. The int8 converter takes its sums from CORE block by block, on the host's
 // threads, and maps the requantized values through `lut` (256 entries, value + 128) when the
-// task fuses a lookup-table activation (Task::fused_lut; null otherwise).
+// task fuses a lookup-table activation (Task::fused_lut; null otherwise), or adds `operand` (the
+// same rows and C1 surfaces of Task::input2, laid out as `out`) when it fuses an Add
+// (Task::fused_add; null otherwise): whole C2 atoms, padding lanes included, as an element-wise
+// add task over the conv's tensor would.
 void ConvOutputInt8(const isa::Task& task, const ConvRowsInt8& sums, const uint8_t* dpu_table, const uint8_t* lut,
-                    const OutputTile& out);
+                    const uint8_t* operand, const OutputTile& out);
 void ConvOutputFp16(const isa::Task& task, const float* acc, const uint8_t* dpu_table, const OutputTile& out);
 
 // A cube a DMA fetched for a task of Rockchip's program (Task::regcmd): C1 blocks of `rows`

@@ -34,6 +34,19 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   const uint32_t c1_first = t.kernel_begin / out.c2;
   const uint32_t c1_count = (t.kernels + out.c2 - 1) / out.c2;
   const uint64_t tile_surface = uint64_t{t.out_rows} * out.line_stride();
+  // A fused Add's operand: the same rows of the same C1 surfaces of input2 (same geometry as the
+  // output), read through DPU_RDMA one burst per surface.
+  const uint8_t* operand = nullptr;
+  for (uint32_t c = 0; t.fused_add && c < c1_count; ++c) {
+    const uint64_t addr =
+        t.input2.addr + (c1_first + c) * t.input2.surface_stride() + t.out_row_begin * t.input2.line_stride();
+    if (!functional) {
+      dma.Read(addr, nullptr, tile_surface, *ext->timing);
+      continue;
+    }
+    const uint8_t* surface = dma.ReadInPlace(addr, tile_surface, *ext->timing);
+    if (c == 0) operand = surface;
+  }
   OutputTile tile{nullptr, out.surface_stride()};
   for (uint32_t c = 0; c < c1_count; ++c) {
     const uint64_t addr = out.addr + (c1_first + c) * out.surface_stride() + t.out_row_begin * out.line_stride();
@@ -50,7 +63,7 @@ void Dpu::ConvOutput(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
     if (t.kernels % out.c2 != 0) std::fill(last, last + tile_surface, 0);
     auto& work = *reinterpret_cast<ConvWork*>(trans.get_data_ptr());
     if (is_int8)
-      ConvOutputInt8(t, *work.sums_int8, table, lut, tile);
+      ConvOutputInt8(t, *work.sums_int8, table, lut, operand, tile);
     else
       ConvOutputFp16(t, work.acc_fp16.data(), table, tile);
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Core masks and batch through the CLI: `run` writes the same bytes as the int8 reference for every
-# --core-mask and for --batch-size 2; perf reports the split Add's WorkLoad; two models run on two
-# cores with one `perf`; bad masks and batch-fixed models give one-line errors.
+# --core-mask and for --batch-size 2; perf reports the split Concat's WorkLoad (gen_split_model.py:
+# the bundled model's Add runs fused into its conv, which stays on one core); two models run on
+# two cores with one `perf`; bad masks and batch-fixed models give one-line errors.
 # usage: multicore.sh RKNN_SIM MODELS_DIR WORK_DIR TARGET (rk3588: three cores, rk3576: two, others one)
 set -euo pipefail
 sim=$1 models=$2 work=$3 target=$4
@@ -11,6 +12,9 @@ rm -rf "$dir" && mkdir -p "$dir"
 py=/usr/bin/python3
 "$sim" -q convert "$bundled/tiny_resnet.onnx" -t "$target" -d "$bundled/dataset.txt" -o "$dir/m.rknnsim"
 "$sim" -q run "$dir/m.rknnsim" --reference int8 -i "$bundled/input.npy" -o "$dir/ref"
+$py "$(dirname "$0")/gen_split_model.py" "$dir/split"
+"$sim" -q convert "$dir/split/split.onnx" -t "$target" -d "$dir/split/dataset.txt" -o "$dir/s.rknnsim"
+"$sim" -q run "$dir/s.rknnsim" --reference int8 -i "$dir/split/input.npy" -o "$dir/split_ref"
 
 expect_error() {  # expect_error PATTERN COMMAND...: exit code 1, one line on stderr matching PATTERN
   local pattern=$1; shift
@@ -20,19 +24,21 @@ expect_error() {  # expect_error PATTERN COMMAND...: exit code 1, one line on st
 }
 
 if [ "$target" = rk3576 ]; then
-  # Two cores: every mask of them gives the reference's bytes, the Add splits in two, the table
+  # Two cores: every mask of them gives the reference's bytes, the Concat splits in two, the table
   # heads WorkLoad(0/1) as the user guide prints it for RK3576, and core 2 is refused.
   for mask in auto 0 1 0_1; do
     "$sim" -q run "$dir/m.rknnsim" -i "$bundled/input.npy" -o "$dir/sim_$mask" --core-mask "$mask"
     cmp "$dir/sim_$mask/0_output.npy" "$dir/ref/0_output.npy"
+    "$sim" -q run "$dir/s.rknnsim" -i "$dir/split/input.npy" -o "$dir/split_$mask" --core-mask "$mask"
+    cmp "$dir/split_$mask/0_y.npy" "$dir/split_ref/0_y.npy"
   done
-  "$sim" perf "$dir/m.rknnsim" --core-mask 0_1 --json "$dir/perf2.json" >"$dir/perf2.txt"
+  "$sim" perf "$dir/s.rknnsim" --core-mask 0_1 --json "$dir/perf2.json" >"$dir/perf2.txt"
   grep -q "WorkLoad(0/1) " "$dir/perf2.txt"
   $py - "$dir" <<'PY'
 import json, sys
 layers = json.load(open(sys.argv[1] + "/perf2.json"))["layers"]
-add = [l for l in layers if l["name"] == "Add:/Add"][0]
-assert len(add["workload"]) == 2 and all(w > 40 for w in add["workload"]), add["workload"]
+cat = [l for l in layers if l["name"] == "Concat:concat"][0]
+assert len(cat["workload"]) == 2 and all(w > 40 for w in cat["workload"]), cat["workload"]
 for l in layers:
     if l["op_type"].startswith("Conv"):
         assert l["workload"] == [100, 0], l
@@ -57,21 +63,23 @@ fi
 for mask in auto 0 1 2 0_1 0_1_2; do
   "$sim" -q run "$dir/m.rknnsim" -i "$bundled/input.npy" -o "$dir/sim_$mask" --core-mask "$mask"
   cmp "$dir/sim_$mask/0_output.npy" "$dir/ref/0_output.npy"
+  "$sim" -q run "$dir/s.rknnsim" -i "$dir/split/input.npy" -o "$dir/split_$mask" --core-mask "$mask"
+  cmp "$dir/split_$mask/0_y.npy" "$dir/split_ref/0_y.npy"
 done
 expect_error "unknown core mask" "$sim" -q run "$dir/m.rknnsim" -i "$bundled/input.npy" -o "$dir/x" --core-mask 3
 
-# WorkLoad: the Add splits over the enabled cores, convolutions stay on the first one.
-"$sim" perf "$dir/m.rknnsim" --core-mask 0_1_2 --json "$dir/perf3.json" >"$dir/perf3.txt"
-"$sim" perf "$dir/m.rknnsim" --core-mask 1 --json "$dir/perf1.json" >/dev/null
+# WorkLoad: the Concat splits over the enabled cores, convolutions stay on the first one.
+"$sim" perf "$dir/s.rknnsim" --core-mask 0_1_2 --json "$dir/perf3.json" >"$dir/perf3.txt"
+"$sim" perf "$dir/s.rknnsim" --core-mask 1 --json "$dir/perf1.json" >/dev/null
 "$sim" perf "$dir/m.rknnsim" "$dir/m.rknnsim" --core-mask 0,1 --json "$dir/perf2m.json" >"$dir/perf2m.txt"
 "$sim" perf "$dir/m.rknnsim" --json "$dir/perf_alone.json" >/dev/null
 $py - "$dir" <<'PY'
 import json, sys
 d = sys.argv[1]
 three = json.load(open(d + "/perf3.json"))["layers"]
-add = [l for l in three if l["name"] == "Add:/Add"][0]
-assert len(add["workload"]) == 3 and all(w > 25 for w in add["workload"]), add["workload"]
-assert abs(sum(add["workload"]) - 100) < 1e-6
+cat = [l for l in three if l["name"] == "Concat:concat"][0]
+assert len(cat["workload"]) == 3 and all(w > 25 for w in cat["workload"]), cat["workload"]
+assert abs(sum(cat["workload"]) - 100) < 1e-6
 for l in three:
     if l["op_type"].startswith("Conv"):
         assert l["workload"] == [100, 0, 0], l
@@ -84,7 +92,7 @@ assert len(two["models"]) == 2
 # The same model twice on two cores: at least as slow as alone (shared DDR), faster than serial.
 assert alone <= two["total_time_us"] < 2 * alone, (alone, two["total_time_us"])
 PY
-grep -q "34.4%/34.4%/31.2%.*Add:/Add" "$dir/perf3.txt"
+grep -q "34.4%/34.4%/31.2%.*Concat:concat" "$dir/perf3.txt"
 grep -q "All 2 models done after" "$dir/perf2m.txt"
 expect_error "one mask per model" "$sim" perf "$dir/m.rknnsim" "$dir/m.rknnsim" --core-mask 0_1_2
 

@@ -23,7 +23,7 @@ keys = {"id", "op_type", "data_type", "target", "input_shapes", "output_shapes",
         "cycles_total", "time_us", "mac_usage", "workload", "rw_kb", "name"}
 assert perf["total_time_us"] > 0 and perf["total_rw_kb"] > 0
 npu = [l for l in perf["layers"] if l["target"] == "NPU"]
-assert len(npu) == 9, len(npu)  # 5 Conv+Relu/Conv, MaxPool, Add, GAP, Gemm (Relu fused, Flatten free)
+assert len(npu) == 8, len(npu)  # 4 Conv+Relu, Conv+Add+Relu, MaxPool, GAP, Gemm (Relu and Add fused, Flatten free)
 for layer in perf["layers"]:
     assert keys <= set(layer), keys - set(layer)
 assert abs(sum(l["time_us"] for l in npu) - perf["total_time_us"]) < 1e-6 * perf["total_time_us"]
