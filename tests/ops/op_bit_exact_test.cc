@@ -246,6 +246,65 @@ TEST(LutBitExact, NotFusedWhenThePreActivationIsRead) {
   EXPECT_EQ(program.tasks[1].op, isa::TaskOp::kLut);
 }
 
+// A conv whose only reader is a same-shape Add runs it in its own DPU pass (RKNN's ConvAdd,
+// ConvReluAdd): one layer, no separate add task, every row and kernel tile adding the same pixels
+// of the other operand; the same bytes as the two nodes in sequence, with the conv as either
+// input of the Add, a ReLU on either, and a partial last C2 atom (37 channels).
+TEST(AddBitExact, FusedIntoTheConvolution) {
+  for (int conv_input : {0, 1})
+    for (bool relu_on_conv : {false, true}) {
+      OneOpGraph b;
+      const int x = b.Input({1, 24, 160, 160});  // row tiles on every platform's CBUF
+      const int skip = b.Input({1, 37, 160, 160});
+      ir::Attributes conv_attrs = Window(3, 1, 1), add_attrs;
+      (relu_on_conv ? conv_attrs : add_attrs).activation = ir::Activation::kRelu;
+      const int conv = b.Node(ir::OpKind::kConv, {x, b.Const({37, 24, 3, 3}, 0.3f), b.Const({37}, 0.5f)}, conv_attrs);
+      b.Node(ir::OpKind::kAdd, conv_input == 0 ? std::vector<int>{conv, skip} : std::vector<int>{skip, conv}, add_attrs);
+      SCOPED_TRACE("conv is input " + std::to_string(conv_input) + (relu_on_conv ? ", ConvRelu" : ", AddRelu"));
+      isa::Program program;
+      ExpectBitExact(b.graph(), false, {}, &program);
+      ASSERT_EQ(program.layers.size(), 1u);
+      EXPECT_EQ(program.layers[0].op_type, relu_on_conv ? "ConvReluAdd" : "ConvAddRelu");
+      EXPECT_EQ(program.layers[0].input_shapes.back(), (std::vector<int64_t>{1, 37, 160, 160}));
+      EXPECT_GT(program.tasks.size(), 1u) << "the case should tile";
+      for (const isa::Task& t : program.tasks) {
+        EXPECT_EQ(t.op, isa::TaskOp::kConv);
+        EXPECT_TRUE(t.fused_add);
+      }
+    }
+}
+
+// Add(conv_a(x), conv_b(x)): when conv_a runs, conv_b's tensor does not exist yet, so only conv_b
+// takes the Add (its operand, conv_a's tensor, is stored); an Add whose conv tensor has a second
+// reader stays a task of its own.
+TEST(AddBitExact, FusedOnlyWhereTheOperandExists) {
+  {
+    OneOpGraph b;
+    const int x = b.Input({1, 16, 12, 12});
+    const int a = b.Node(ir::OpKind::kConv, {x, b.Const({16, 16, 1, 1}, 0.3f), b.Const({16}, 0.5f)}, Window(1, 1, 0));
+    const int c = b.Node(ir::OpKind::kConv, {x, b.Const({16, 16, 3, 3}, 0.2f), b.Const({16}, 0.1f)}, Window(3, 1, 1));
+    b.Node(ir::OpKind::kAdd, {a, c});
+    isa::Program program;
+    ExpectBitExact(b.graph(), false, {}, &program);
+    ASSERT_EQ(program.tasks.size(), 2u);
+    EXPECT_FALSE(program.tasks[0].fused_add);
+    EXPECT_TRUE(program.tasks[1].fused_add);
+    EXPECT_EQ(program.tasks[1].input2.addr, program.tasks[0].output.addr);
+  }
+  {
+    OneOpGraph b;
+    const int x = b.Input({1, 16, 12, 12});
+    const int conv = b.Node(ir::OpKind::kConv, {x, b.Const({16, 16, 1, 1}, 0.3f), b.Const({16}, 0.5f)}, Window(1, 1, 0));
+    const int sum = b.Node(ir::OpKind::kAdd, {conv, x});
+    b.graph().outputs() = {conv, sum};
+    isa::Program program;
+    ExpectBitExact(b.graph(), false, {}, &program);
+    ASSERT_EQ(program.tasks.size(), 2u);
+    EXPECT_FALSE(program.tasks[0].fused_add);
+    EXPECT_EQ(program.tasks[1].op, isa::TaskOp::kEltwiseAdd);
+  }
+}
+
 // Channel concatenation as DPU copies into C2-aligned slices (48 = 16·3: aligned on every
 // platform's C2), with a ragged last input and per-input requantization in int8.
 TEST(ConcatBitExact, ChannelSlices) {
