@@ -41,7 +41,9 @@ uint64_t Le(const std::vector<uint8_t>& b, size_t at, int bytes) {
 // decoder busy for seconds (found by the image fuzz target). Checked from the header, before
 // decoding.
 void CheckBmpHoldsItsPixels(const std::vector<uint8_t>& bytes, int w, int h, const std::string& path) {
-  if (bytes.size() < 34 || bytes[0] != 'B' || bytes[1] != 'M') return;
+  // BITMAPINFOHEADER (40 bytes) and its successors hold bpp at 28 and compression at 30; the
+  // OS/2 12-byte header (stb reads it too) does not, and is left to stb.
+  if (bytes.size() < 34 || bytes[0] != 'B' || bytes[1] != 'M' || Le(bytes, 14, 4) < 40) return;
   const uint64_t offset = Le(bytes, 10, 4), bpp = Le(bytes, 28, 2), compression = Le(bytes, 30, 4);
   const uint64_t pixels = uint64_t(w) * uint64_t(h);
   const bool raw = compression == 0 || compression == 3;  // BI_RGB, BI_BITFIELDS

@@ -216,7 +216,13 @@ PYBIND11_MODULE(_core, m) {
     return py::make_tuple(outputs, result.time_us);
   });
   m.def("eval_perf", [](const Model& model, const std::string& target, uint32_t core_mask) {
-    const auto perf = rknnsim::python::EvalPerf(model, target, core_mask);
+    rknnsim::python::Perf perf;
+    {
+      // It simulates: while it waits for the simulation thread, another thread's run may need the
+      // GIL for a Python custom operator.
+      py::gil_scoped_release release;
+      perf = rknnsim::python::EvalPerf(model, target, core_mask);
+    }
     return py::make_tuple(perf.table, JsonToPython(perf.json));
   });
   m.def("eval_memory", [](const Model& model) {

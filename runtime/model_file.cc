@@ -805,6 +805,12 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
          t.input2.type != t.output.type || t.input2.c2 != t.output.c2 || t.input2.channels != t.output.channels ||
          t.input2.height != t.output.height || t.input2.width != t.output.width))
       r.Fail(at, who + " fuses an Add whose operand is not an int8 surface of the conv output's shape");
+    // The add's integer steps (docs/quantization.md §9) shift by `shift` and clamp to int8.
+    if ((t.fused_add || t.op == isa::TaskOp::kEltwiseAdd) && (t.shift < 0 || t.shift > 62))
+      r.Fail(at, who + " adds with a shift of " + std::to_string(t.shift) + " (0..62)");
+    if (t.fused_add && !(-128 <= t.add_clamp_lo && t.add_clamp_lo <= t.add_clamp_hi && t.add_clamp_hi <= 127))
+      r.Fail(at, who + " clamps its Add to [" + std::to_string(t.add_clamp_lo) + ", " + std::to_string(t.add_clamp_hi) +
+                     "], not a range inside int8");
     if (t.op == isa::TaskOp::kCopy && (t.input.bytes() != t.output.bytes() || t.input.type != t.output.type))
       r.Fail(at, who + " copies between surfaces of different sizes or types");
     if (t.op == isa::TaskOp::kConvert) {

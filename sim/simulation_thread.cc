@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "common/error.h"
+
 namespace rknnsim::sim {
 namespace {
 
@@ -14,10 +16,9 @@ class SimulationThread {
   SimulationThread() : thread_([this] { Loop(); }) { thread_.detach(); }
 
   void Call(const std::function<void()>& work) {
-    if (std::this_thread::get_id() == id_.load()) {  // a nested call from `work`
-      work();
-      return;
-    }
+    if (std::this_thread::get_id() == id_.load())  // a nested call from inside `work`
+      throw Error("a run was started from inside another run on the simulated platform",
+                  "a custom operator's compute callback must not call rknn_run or inference()");
     std::lock_guard<std::mutex> one_caller(call_lock_);
     std::unique_lock<std::mutex> hold(lock_);
     work_ = &work;

@@ -13,7 +13,8 @@
 namespace rknnsim::sim {
 
 // Runs `work` on the simulation thread and waits; rethrows what `work` threw. Called on the
-// simulation thread itself (from inside `work`), it runs `work` at once.
+// simulation thread itself (a custom operator's callback starting another run in the middle of
+// one), it throws rknnsim::Error instead: the platform is busy with the run that called it.
 void RunOnSimulationThread(const std::function<void()>& work);
 
 }  // namespace rknnsim::sim

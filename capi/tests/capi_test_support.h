@@ -33,7 +33,8 @@ inline std::vector<char> ReadBytes(const std::string& path) {
 // holds `path` is absent (the caller skips, saying so); when the directory is present, a missing
 // or unreadable `path` fails the test instead.
 inline bool DataAbsent(const std::string& path) {
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) return true;
   std::ifstream in(path, std::ios::binary);

@@ -29,16 +29,21 @@ struct FieldUse {
 // yolov8n perf_debug table runs an Add over a width of 8400, past the DPU's 13-bit cube width).
 bool UsesCna(const Task& t) { return t.op == TaskOp::kConv; }
 
-// Input rows a conv task fetches for its output rows.
+// Input rows a conv task fetches for its output rows: the rows of the input its windows reach,
+// without the padding rows (those are not fetched; lower::InputRowsFor counts the same way).
 uint64_t TaskInputRows(const Task& t) {
-  const uint64_t window = (uint64_t{t.out_rows} - 1) * t.stride_h + (uint64_t{t.kernel_h} - 1) * t.dilation_h + 1;
-  return std::min<uint64_t>(window, t.input.height + t.pad_top + t.pad_bottom);
+  const int64_t top = int64_t{t.out_row_begin} * t.stride_h - t.pad_top;
+  const int64_t bottom = (int64_t{t.out_row_begin} + t.out_rows - 1) * t.stride_h - t.pad_top +
+                         (int64_t{t.kernel_h} - 1) * t.dilation_h;
+  const int64_t first = std::max<int64_t>(top, 0), last = std::min<int64_t>(bottom, int64_t{t.input.height} - 1);
+  return last >= first ? static_cast<uint64_t>(last - first + 1) : 0;
 }
 
 const FieldUse kConvFields[] = {
     {"CNA", "DATA_SIZE0", "DATAIN_WIDTH", false, [](const Task& t) { return uint64_t{t.input.width}; }},
     {"CNA", "DATA_SIZE0", "DATAIN_HEIGHT", false, TaskInputRows},
-    {"CNA", "DATA_SIZE1", "DATAIN_CHANNEL", false, [](const Task& t) { return uint64_t{t.input.channels}; }},
+    {"CNA", "DATA_SIZE1", "DATAIN_CHANNEL", false,  // channels as laid out: whole C2 atoms
+     [](const Task& t) { return uint64_t{t.input.c1()} * t.input.c2; }},
     {"CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS", false, [](const Task& t) { return uint64_t{t.kernels}; }},
     {"CNA", "WEIGHT_SIZE2", "WEIGHT_WIDTH", false, [](const Task& t) { return uint64_t{t.kernel_w}; }},
     {"CNA", "WEIGHT_SIZE2", "WEIGHT_HEIGHT", false, [](const Task& t) { return uint64_t{t.kernel_h}; }},

@@ -246,6 +246,10 @@ void ExpectTaskEq(const isa::Task& a, const isa::Task& b) {
   EXPECT_EQ(a.clip_max, b.clip_max);
   EXPECT_EQ(a.fused_lut, b.fused_lut);
   EXPECT_EQ(a.lut_addr, b.lut_addr);
+  EXPECT_EQ(a.fused_add, b.fused_add);
+  EXPECT_EQ(a.add_zp, b.add_zp);
+  EXPECT_EQ(a.add_clamp_lo, b.add_clamp_lo);
+  EXPECT_EQ(a.add_clamp_hi, b.add_clamp_hi);
 }
 
 void ExpectIoEq(const isa::IoTensor& a, const isa::IoTensor& b) {
@@ -374,6 +378,27 @@ TEST(ModelFile, FusedLookupTables) {
   not_conv.program.tasks[1].op = isa::TaskOp::kCopy;
   not_conv.program.tasks[1].input = not_conv.program.tasks[1].output;
   EXPECT_LOAD_ERROR(not_conv, "fuses a lookup table but is not a conv task");
+}
+
+// Version 4: a conv task's fused Add round-trips; its operand must be an int8 surface of the
+// output's shape, its shift and clamp within what the add's arithmetic takes.
+TEST(ModelFile, FusedAdds) {
+  CompiledModel m = MakeModel();
+  isa::Task& t = m.program.tasks[1];
+  t.fused_add = true;
+  t.input2 = t.output;
+  t.input2_zp = 3, t.scale_a = 11489, t.scale_b = 25746, t.shift = 14;
+  t.add_zp = -7, t.add_clamp_lo = -7, t.add_clamp_hi = 127;
+  ExpectModelEq(m, DeserializeModel(SerializeModel(m), "tiny.rksm"));
+  CompiledModel layout = m;
+  layout.program.tasks[1].input2.c2 = 8;  // another layout of the same shape
+  EXPECT_LOAD_ERROR(layout, "fuses an Add whose operand is not an int8 surface");
+  CompiledModel shift = m;
+  shift.program.tasks[1].shift = 70;
+  EXPECT_LOAD_ERROR(shift, "adds with a shift of 70");
+  CompiledModel clamp = m;
+  clamp.program.tasks[1].add_clamp_lo = 100, clamp.program.tasks[1].add_clamp_hi = 50;
+  EXPECT_LOAD_ERROR(clamp, "clamps its Add to [100, 50]");
 }
 
 TEST(ModelFile, HeaderLayout) {
