@@ -61,6 +61,17 @@ std::string ExpectCode(int code, Call call) {
   return err;
 }
 
+// Sets input 0 of `ctx` to float32 NCHW (or `fmt`) values.
+inline int SetFloatInput(rknn_context ctx, std::vector<float>& data, rknn_tensor_format fmt = RKNN_TENSOR_NCHW) {
+  rknn_input in{};
+  in.index = 0;
+  in.buf = data.data();
+  in.size = static_cast<uint32_t>(data.size() * sizeof(float));
+  in.type = RKNN_TENSOR_FLOAT32;
+  in.fmt = fmt;
+  return rknn_inputs_set(ctx, 1, &in);
+}
+
 // A test whose SetUp opens ctx_; the context is destroyed after each test.
 class ContextTest : public testing::Test {
  protected:

@@ -25,6 +25,7 @@ namespace {
 
 using capi_test::ExpectCode;
 using capi_test::ReadBytes;
+using capi_test::SetFloatInput;
 using capi_test::Work;
 
 std::string ModelPath(const std::string& name) { return Work() + "/" + name + ".rknnsim"; }
@@ -34,16 +35,6 @@ std::string ModelPath(const std::string& name) { return Work() + "/" + name + ".
 template <typename Enum>
 void PokeEnum(Enum* field, int value) {
   std::memcpy(field, &value, sizeof(value));
-}
-
-int SetFloatInput(rknn_context ctx, std::vector<float>& data, rknn_tensor_format fmt = RKNN_TENSOR_NCHW) {
-  rknn_input in{};
-  in.index = 0;
-  in.buf = data.data();
-  in.size = static_cast<uint32_t>(data.size() * sizeof(float));
-  in.type = RKNN_TENSOR_FLOAT32;
-  in.fmt = fmt;
-  return rknn_inputs_set(ctx, 1, &in);
 }
 
 std::vector<float> RunFloat(rknn_context ctx) {

@@ -31,13 +31,7 @@ struct RunResult {
 
 RunResult RunOnce(rknn_context ctx, std::vector<float>& input) {
   RunResult r;
-  rknn_input in{};
-  in.index = 0;
-  in.buf = input.data();
-  in.size = static_cast<uint32_t>(input.size() * sizeof(float));
-  in.type = RKNN_TENSOR_FLOAT32;
-  in.fmt = RKNN_TENSOR_NCHW;
-  if (rknn_inputs_set(ctx, 1, &in) != RKNN_SUCC || rknn_run(ctx, nullptr) != RKNN_SUCC) return r;
+  if (capi_test::SetFloatInput(ctx, input) != RKNN_SUCC || rknn_run(ctx, nullptr) != RKNN_SUCC) return r;
   rknn_output out{};
   out.want_float = 1;
   if (rknn_outputs_get(ctx, 1, &out, nullptr) != RKNN_SUCC) return r;

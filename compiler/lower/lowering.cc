@@ -38,8 +38,7 @@ class Lowerer {
   }
 
   isa::Program Run() {
-    FuseLookupTables();
-    FuseResidualAdds();
+    FuseIntoConvs();
     AssignStorage();
     PlaceStorage();
     for (size_t i = 0; i < g_.nodes().size(); ++i) EmitNode(g_.nodes()[i], static_cast<uint32_t>(i));
@@ -105,16 +104,12 @@ class Lowerer {
     return read;
   }
 
-  // An int8 convolution whose only reader is a lookup-table activation (Swish, Sigmoid, ...) runs
-  // it in its own DPU pass, as RKNN's ConvExSwish/ConvSigmoid layers do: one task, the
-  // pre-activation tensor never stored. The graph keeps both nodes (the reference executor runs
-  // them one after the other, which is the same arithmetic).
-  void FuseLookupTables() {
+  // Per node: for an int8 NPU convolution whose tensor has exactly one reader and is not a graph
+  // output, that reader's node index; -1 otherwise. The convs a DPU pass may extend (below).
+  std::vector<int> SoleReadersOfConvs() const {
     const std::vector<ir::Node>& nodes = g_.nodes();
-    fused_lut_.assign(nodes.size(), -1);
-    absorbed_.assign(nodes.size(), false);
     const std::vector<int> consumers = g_.ConsumerCounts();
-    std::vector<int> reader(g_.tensors().size(), -1);
+    std::vector<int> reader(g_.tensors().size(), -1), sole(nodes.size(), -1);
     for (size_t i = 0; i < nodes.size(); ++i)
       for (int in : nodes[i].inputs) reader[in] = static_cast<int>(i);
     const auto& outputs = g_.outputs();
@@ -122,47 +117,51 @@ class Lowerer {
       const ir::Node& n = nodes[i];
       if (n.on_cpu || n.op != ir::OpKind::kConv || !IsInt8(n.outputs[0])) continue;
       const int pre = n.outputs[0];
-      if (consumers[pre] != 1 || std::find(outputs.begin(), outputs.end(), pre) != outputs.end()) continue;
-      const int j = reader[pre];
-      const ir::Node& act = nodes[j];
-      if (act.on_cpu || !IsLutActivation(g_, act) || !IsInt8(act.outputs[0])) continue;
-      fused_lut_[i] = j;
-      absorbed_[j] = true;
+      if (consumers[pre] == 1 && std::find(outputs.begin(), outputs.end(), pre) == outputs.end()) sole[i] = reader[pre];
     }
+    return sole;
   }
 
+  // An int8 convolution whose only reader is a lookup-table activation (Swish, Sigmoid, ...) runs
+  // it in its own DPU pass, as RKNN's ConvExSwish/ConvSigmoid layers do: one task, the
+  // pre-activation tensor never stored. The graph keeps both nodes (the reference executor runs
+  // them one after the other, which is the same arithmetic).
+  //
   // An int8 convolution whose only reader is a same-shape Add, whose other operand exists before
   // the conv runs, adds it in its own DPU pass, as RKNN's ConvAdd/ConvReluAdd layers do (the
   // board's perf_debug tables list them as one row): one task, the conv's tensor never stored, the
   // other operand read pixel for pixel beside the output. The graph keeps both nodes; the DPU
   // computes the conv's int8 value exactly as the conv task would and adds it exactly as the Add's
   // task would, so the reference executor's two steps are the same arithmetic.
-  void FuseResidualAdds() {
+  void FuseIntoConvs() {
     const std::vector<ir::Node>& nodes = g_.nodes();
+    fused_lut_.assign(nodes.size(), -1);
     fused_add_.assign(nodes.size(), -1);
-    const std::vector<int> consumers = g_.ConsumerCounts();
-    std::vector<int> reader(g_.tensors().size(), -1), producer(g_.tensors().size(), -1);
-    for (size_t i = 0; i < nodes.size(); ++i) {
-      for (int in : nodes[i].inputs) reader[in] = static_cast<int>(i);
+    absorbed_.assign(nodes.size(), false);
+    std::vector<int> producer(g_.tensors().size(), -1);
+    for (size_t i = 0; i < nodes.size(); ++i)
       for (int out : nodes[i].outputs) producer[out] = static_cast<int>(i);
-    }
-    const auto& outputs = g_.outputs();
+    const std::vector<int> sole = SoleReadersOfConvs();
+    const auto same = [](const isa::Surface& x, const isa::Surface& y) {
+      return x.channels == y.channels && x.height == y.height && x.width == y.width && x.c2 == y.c2;
+    };
     for (size_t i = 0; i < nodes.size(); ++i) {
-      const ir::Node& n = nodes[i];
-      if (n.on_cpu || n.op != ir::OpKind::kConv || fused_lut_[i] >= 0 || !IsInt8(n.outputs[0])) continue;
-      const int pre = n.outputs[0];
-      if (consumers[pre] != 1 || std::find(outputs.begin(), outputs.end(), pre) != outputs.end()) continue;
-      const int j = reader[pre];
-      const ir::Node& add = nodes[j];
-      if (add.on_cpu || add.op != ir::OpKind::kAdd || add.inputs.size() != 2 || !IsInt8(add.outputs[0])) continue;
-      const int other = add.inputs[0] == pre ? add.inputs[1] : add.inputs[0];
-      if (!IsActivation(other) || !IsInt8(other) || producer[other] >= static_cast<int>(i)) continue;
-      const isa::Surface a = SurfaceOf(pre), b = SurfaceOf(other), out = SurfaceOf(add.outputs[0]);
-      const auto same = [](const isa::Surface& x, const isa::Surface& y) {
-        return x.channels == y.channels && x.height == y.height && x.width == y.width && x.c2 == y.c2;
-      };
-      if (!same(a, out) || !same(b, out)) continue;
-      fused_add_[i] = j;
+      const int j = sole[i];
+      if (j < 0) continue;
+      const ir::Node& next = nodes[j];
+      if (next.on_cpu || !IsInt8(next.outputs[0])) continue;
+      if (IsLutActivation(g_, next)) {
+        fused_lut_[i] = j;
+      } else if (next.op == ir::OpKind::kAdd && next.inputs.size() == 2) {
+        const int pre = nodes[i].outputs[0];
+        const int other = next.inputs[0] == pre ? next.inputs[1] : next.inputs[0];
+        if (!IsActivation(other) || !IsInt8(other) || producer[other] >= static_cast<int>(i)) continue;
+        const isa::Surface out = SurfaceOf(next.outputs[0]);
+        if (!same(SurfaceOf(pre), out) || !same(SurfaceOf(other), out)) continue;
+        fused_add_[i] = j;
+      } else {
+        continue;
+      }
       absorbed_[j] = true;
     }
   }
@@ -275,7 +274,7 @@ class Lowerer {
   }
 
   void EmitNode(const ir::Node& n, uint32_t index) {
-    if (absorbed_[index]) return;  // emitted with its conv (FuseLookupTables, FuseResidualAdds)
+    if (absorbed_[index]) return;  // emitted with its conv (FuseIntoConvs)
     if (n.on_cpu) return EmitCpu(n, index);
     if (!IsNpuPlaceable(g_, n, p_))
       throw ops::NodeError(n, "is marked for the NPU but has no NPU lowering (run AssignPlacement first)");
@@ -430,8 +429,8 @@ class Lowerer {
     Push(t);
   }
 
-  // `lut`: the lookup-table activation fused into the conv's DPU pass (FuseLookupTables), or null;
-  // `add`: the residual Add fused into it (FuseResidualAdds), or null.
+  // `lut`: the lookup-table activation fused into the conv's DPU pass (FuseIntoConvs), or null;
+  // `add`: the residual Add fused into it (FuseIntoConvs), or null.
   void EmitConv(const ir::Node& n, const ir::Node* lut, const ir::Node* add) {
     const bool is_gemm = n.op == ir::OpKind::kGemm;
     const bool depthwise = !is_gemm && IsDepthwise(g_, n);
