@@ -14,7 +14,8 @@ bool IsImagePath(const std::string& path);
 
 // Decodes `path` and returns a [1, 3, height, width] float array of pixel values in RGB order,
 // or BGR when `rgb2bgr` is set. Grayscale, gray+alpha and RGBA images are refused with a clear
-// error (the toolkit reads images as 3-channel colour); so is anything stb_image cannot decode.
+// error (the toolkit reads images as 3-channel colour); so is anything the decoders refuse
+// (common/image_codecs.h: libjpeg-turbo, libpng, stb for BMP).
 // When the image size differs from height x width it is resized with a triangle (bilinear) filter,
 // clamped edges, no sRGB conversion, and rounded back to 8-bit pixels.
 std::vector<float> LoadImageNchw(const std::string& path, int64_t height, int64_t width, bool rgb2bgr);

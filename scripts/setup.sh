@@ -9,7 +9,7 @@ shift || true
 packages=(build-essential cmake ninja-build pkg-config
   libsystemc-dev libeigen3-dev libhwy-dev libdnnl-dev libyaml-cpp-dev libspdlog-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev nlohmann-json3-dev
-  flatbuffers-compiler libflatbuffers-dev zlib1g-dev libstb-dev
+  flatbuffers-compiler libflatbuffers-dev zlib1g-dev libstb-dev libjpeg-dev libpng-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3-numpy libonnx-testdata
   python3-torch python3-torchvision python3-onnx
   pybind11-dev python3-dev python3-yaml python3-pil fonts-dejavu-core

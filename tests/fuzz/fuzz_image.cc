@@ -1,6 +1,6 @@
 // libFuzzer target: arbitrary bytes through the image decoder of dataset samples and `-i` images
-// (common/image.h, stb_image with rknn-sim's size limits). Any input must decode or throw
-// rknnsim::Error.
+// (common/image.h: libjpeg-turbo, libpng and stb for BMP, with rknn-sim's size limits). Any input
+// must decode or throw rknnsim::Error.
 #include <cstdint>
 #include <vector>
 
