@@ -33,8 +33,9 @@ FUZZ_MAX_LEN=65536 run regcmd "$build/compiler/rknn/regcmd_fuzzer" "$data"/multi
 run regcmd_t "$build/compiler/rknn/regcmd_fuzzer" "$data/retinaface_rv1106.rknn"
 run npy "$build/tests/fuzz/npy_fuzzer" "$root/models/bundled/input.npy" "$data/multiple_input_demo_image1_nchw.npy"
 mkdir -p "$work"
-/usr/bin/python3 -c "from PIL import Image; im = Image.new('RGB', (7, 5), (9, 80, 200)); [im.save('$work/seed.' + e) for e in ('png', 'jpg', 'bmp')]"
-run image "$build/tests/fuzz/image_fuzzer" "$work/seed.png" "$work/seed.jpg" "$work/seed.bmp"
+/usr/bin/python3 -c "from PIL import Image; im = Image.new('RGB', (7, 5), (9, 80, 200)); [im.save('$work/seed.' + e) for e in ('png', 'jpg', 'bmp')]
+im.save('$work/seed_progressive.jpg', progressive=True); im.quantize(4).save('$work/seed_palette.png')"
+run image "$build/tests/fuzz/image_fuzzer" "$work"/seed.{png,jpg,bmp} "$work/seed_progressive.jpg" "$work/seed_palette.png"
 onnx_cases=/usr/share/libonnx-testdata/data/node
 run onnx "$build/tests/fuzz/onnx_fuzzer" "$root/models/bundled/tiny_resnet.onnx" "$data/multiple_input_demo.onnx" \
   "$data/custom_op/dual_residual.onnx" "$onnx_cases"/test_{conv,gemm,resize,reshape,slice,concat,maxpool,pad}*/model.onnx
