@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "compiler/rknn/regcmd_decoder.h"
 #include "compiler/rknn/regcmd_layout.h"
+#include "isa/program_invariants.h"
 #include "isa/register_db.h"
 #include "isa/register_file.h"
 
@@ -84,6 +85,23 @@ void SetStoredQuantization(isa::Program& p, const std::vector<uint32_t>& file_ta
       }
     }
   }
+}
+
+// The invariants every loader's program keeps (isa/program_invariants.h): the decoder has bound
+// each task to its tensors already, so a violation here is a file whose parts disagree.
+RegcmdProgram Checked(RegcmdProgram out, const std::string& what) {
+  std::vector<isa::NodeArity> nodes;
+  for (const isa::Task& t : out.program.tasks)
+    if (t.op == isa::TaskOp::kCpu) nodes.resize(std::max<size_t>(nodes.size(), t.cpu_node + 1), {1, 1});
+  try {
+    isa::CheckProgram(out.program, nodes);
+  } catch (const isa::ProgramInvariantError& e) {
+    const isa::ProgramLocus& at = e.locus();
+    const bool task = at.kind == isa::ProgramLocus::Kind::kTask && at.index < out.file_task.size();
+    throw Error(what + ": " + (task ? "task " + std::to_string(out.file_task[at.index]) + ": " : "") +
+                "the decoded program breaks an invariant the executors rely on: " + e.message());
+  }
+  return out;
 }
 
 }  // namespace
@@ -201,7 +219,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     SetStoredQuantization(p, out.file_task, what);
     p.outputs = {IoOf(model, ddr, until_tensor, what)};
     out.int64_outputs = {false};
-    return out;
+    return Checked(std::move(out), what);
   }
   // Nodes without tasks other than the I/O operators run on the CPU, after the NPU program (what
   // the shared files need: pp_human_segv2's ArgMax and Reshape). Their results are int8 arrays in
@@ -271,7 +289,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     p.outputs.push_back(made != host_made.end() ? made->second : IoOf(model, ddr, id, what));
     out.int64_outputs.push_back(model.tensors[static_cast<size_t>(id)].dtype == 7);
   }
-  return out;
+  return Checked(std::move(out), what);
 }
 
 void RunHostOp(const RegcmdProgram& program, const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,
