@@ -2,14 +2,10 @@
 
 #include <cstdio>
 
+#include "common/hex.h"
+
 namespace rknnsim::isa {
 namespace {
-
-std::string Hex(uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "0x%08llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // "CNA|CORE|DPU" from GLOBAL_OPERATION_ENABLE-style bits; "CPU" for fallback tasks.
 std::string Units(const Task& t) {
@@ -25,7 +21,7 @@ std::string Units(const Task& t) {
 
 std::string Surf(const Surface& s) {
   if (s.channels == 0) return "const";
-  return Hex(s.addr) + "[" + std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" +
+  return Hex(s.addr, 8) + "[" + std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" +
          std::to_string(s.width) + "/c2=" + std::to_string(s.c2) + (s.type == ElemType::kInt8 ? " i8" : " f16") + "]";
 }
 
@@ -45,11 +41,11 @@ std::string Line(const Program& p, size_t index) {
     case TaskOp::kConv:
       s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " rows=" + std::to_string(t.out_row_begin) + "+" +
            std::to_string(t.out_rows) + " kernels=" + std::to_string(t.kernel_begin) + "+" +
-           std::to_string(t.kernels) + " " + Window(t) + " w=" + Hex(t.weight_addr) + " atom=" +
-           std::to_string(t.weight_kernel_atom) + " dpu=" + Hex(t.dpu_table_addr) +
+           std::to_string(t.kernels) + " " + Window(t) + " w=" + Hex(t.weight_addr, 8) + " atom=" +
+           std::to_string(t.weight_kernel_atom) + " dpu=" + Hex(t.dpu_table_addr, 8) +
            " zp=" + std::to_string(t.input_zp) + "/" + std::to_string(t.output_zp) + " clamp=[" +
            std::to_string(t.clamp_lo) + "," + std::to_string(t.clamp_hi) + "]";
-      if (t.fused_lut) s += " lut=" + Hex(t.lut_addr);
+      if (t.fused_lut) s += " lut=" + Hex(t.lut_addr, 8);
       if (t.fused_add)
         s += " add=" + Surf(t.input2) + " scale=" + std::to_string(t.scale_a) + "," + std::to_string(t.scale_b) + ">>" +
              std::to_string(t.shift) + " zp=" + std::to_string(t.input2_zp) + "/" + std::to_string(t.add_zp) +
@@ -70,7 +66,7 @@ std::string Line(const Program& p, size_t index) {
              std::to_string(t.input_zp) + "/" + std::to_string(t.output_zp);
       break;
     case TaskOp::kLut:
-      s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " table=" + Hex(t.dpu_table_addr);
+      s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " table=" + Hex(t.dpu_table_addr, 8);
       break;
     case TaskOp::kCopy:
       s += "in=" + Surf(t.input) + " out=" + Surf(t.output) + " scale=" + std::to_string(t.scale_a) + ">>" +
@@ -117,8 +113,8 @@ std::string Disassemble(const Program& p) {
   std::string text = "; target " + p.target + " (" + p.platform + "), " +
                      (p.compute_type == ElemType::kInt8 ? "int8" : "fp16") + (hybrid ? "+fp16 hybrid" : "") + ", " + std::to_string(p.tasks.size()) +
                      " tasks, " + std::to_string(p.layers.size()) + " layers\n";
-  text += "; weights " + Hex(p.memory.weight_base) + " +" + std::to_string(p.memory.weight_bytes) + " B, internal " +
-          Hex(p.memory.internal_base) + " +" + std::to_string(p.memory.internal_bytes) + " B\n";
+  text += "; weights " + Hex(p.memory.weight_base, 8) + " +" + std::to_string(p.memory.weight_bytes) + " B, internal " +
+          Hex(p.memory.internal_base, 8) + " +" + std::to_string(p.memory.internal_bytes) + " B\n";
   for (const IoTensor& io : p.inputs) text += "; input  " + io.name + " " + Surf(io.surface) + "\n";
   for (const IoTensor& io : p.outputs) text += "; output " + io.name + " " + Surf(io.surface) + "\n";
   for (size_t i = 0; i < p.tasks.size(); ++i) text += Line(p, i);

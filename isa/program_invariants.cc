@@ -2,19 +2,14 @@
 
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <tuple>
+
+#include "common/hex.h"
 
 namespace rknnsim::isa {
 namespace {
 
 [[noreturn]] void Fail(const ProgramLocus& at, const std::string& message) { throw ProgramInvariantError(at, message); }
-
-std::string Hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
 
 std::string Quoted(const std::string& name) { return "'" + name + "'"; }
 

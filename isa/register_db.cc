@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.h"
+#include "common/hex.h"
 
 namespace rknnsim::isa {
 
@@ -13,12 +14,6 @@ namespace rknnsim::isa {
 extern const char* const kNpuRegistersYaml;
 
 namespace {
-
-std::string Hex(uint32_t v, int digits) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "0x%0*x", digits, v);
-  return buf;
-}
 
 template <typename T>
 T Get(const YAML::Node& node, const char* key, const std::string& who, T fallback, bool required) {

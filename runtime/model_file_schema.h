@@ -4,9 +4,9 @@
 #pragma once
 
 #include <cstddef>
-#include <sstream>
 #include <string>
 
+#include "common/hex.h"
 #include "compiler/ir/graph.h"
 #include "isa/program.h"
 #include "runtime/model_file_generated.h"
@@ -41,11 +41,5 @@ static_assert(int(fb::TaskOp::Conv) == int(isa::TaskOp::kConv) &&
 static_assert(int(fb::ElemType::Int8) == int(isa::ElemType::kInt8) && int(fb::ElemType::Fp16) == int(isa::ElemType::kFp16));
 static_assert(int(fb::ActKind::None) == int(isa::ActKind::kNone) && int(fb::ActKind::Relu) == int(isa::ActKind::kRelu) &&
               int(fb::ActKind::Clip) == int(isa::ActKind::kClip));
-
-inline std::string Hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
 
 }  // namespace rknnsim::runtime

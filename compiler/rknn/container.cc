@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/hex.h"
 
 namespace rknnsim::rknn {
 namespace {
@@ -18,12 +19,6 @@ uint32_t U32(const uint8_t* p) {
   uint32_t v;
   std::memcpy(&v, p, sizeof(v));
   return v;
-}
-
-std::string Hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 bool StartsWith(const uint8_t* bytes, size_t size, const char* magic) {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/error.h"
+#include "common/hex.h"
 
 namespace rknnsim::rknn {
 namespace {
@@ -19,12 +20,6 @@ const RTensor* OnlyTensorOfKind(const RknnModel& model, TensorKind kind, const s
     found = &t;
   }
   return found;
-}
-
-std::string Hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 std::string UnitNames(const isa::RegisterDb& db, uint32_t mask) {

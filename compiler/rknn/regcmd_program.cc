@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/hex.h"
 #include "compiler/rknn/regcmd_decoder.h"
 #include "compiler/rknn/regcmd_layout.h"
 #include "isa/program_invariants.h"
@@ -16,12 +17,6 @@
 
 namespace rknnsim::rknn {
 namespace {
-
-std::string Hex(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "0x%04x", v);
-  return buf;
-}
 
 isa::Layer LayerOf(const RknnModel& model, const RNode& node) {
   isa::Layer l;
@@ -188,7 +183,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     for (const isa::RegWrite& w : task.writes)
       if (!isa::RegisterDb::Builtin().Block(w.block, model.target))
         throw Error(what + ": task " + std::to_string(index) + " (node '" + node.name + "', " + node.type +
-                        ") writes register " + Hex(w.reg) + " of block " + Hex(w.block) +
+                        ") writes register " + Hex(w.reg, 4) + " of block " + Hex(w.block, 4) +
                         ", which the register database does not know for " + model.target,
                     "`rknn-sim disasm` lists the task; isa/npu_registers.yaml holds what is known");
     const uint32_t enable = task.record.enable_mask;
@@ -201,7 +196,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
       t = decoder.DpuOnly();
     } else {
       throw Error(what + ": task " + std::to_string(index) + " (node '" + node.name + "', " + node.type +
-                      ") runs units (enable " + Hex(enable) + ") rknn-sim does not execute yet",
+                      ") runs units (enable " + Hex(enable, 4) + ") rknn-sim does not execute yet",
                   "`rknn-sim disasm` lists its registers; `perf` and `memory` work on the file");
     }
     const auto [it, fresh] = layer_of_node.emplace(task.record.op_idx, static_cast<uint32_t>(p.layers.size()));
