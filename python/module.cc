@@ -58,6 +58,8 @@ rknnsim::runtime::ConvertOptions MakeOptions(const py::dict& d) {
   o.batch_size = d["batch_size"].cast<uint32_t>();
   o.hybrid.step1_path = d["hybrid_step1"].cast<std::string>();
   o.hybrid.cfg_path = d["hybrid_cfg"].cast<std::string>();
+  if (d.contains("dynamic_input"))
+    o.dynamic_input = d["dynamic_input"].cast<std::vector<std::vector<rknnsim::ir::Shape>>>();
   return o;
 }
 
@@ -164,7 +166,8 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("inputs", [](const Model& x) { return Describe(x.Inputs()); })
       .def_property_readonly("outputs", [](const Model& x) { return Describe(x.Outputs()); })
       .def_property_readonly("image_inputs", [](const Model& x) { return Describe(x.ImageInputs()); })
-      .def_property_readonly("batch", [](const Model& x) { return x.compiled.program.batch; });
+      .def_property_readonly("batch", [](const Model& x) { return x.compiled.program.batch; })
+      .def_property_readonly("shape_sets", [](const std::shared_ptr<Model>& x) { return rknnsim::python::ShapeSetModels(x); });
 
   m.def("register_custom_op", &RegisterCustomOp);
   m.def("inspect_onnx", [](const std::string& path, const py::dict& options) {

@@ -16,6 +16,7 @@
 #include "isa/platform_config.h"
 #include "runtime/accuracy_analysis.h"
 #include "runtime/batch_io.h"
+#include "runtime/dynamic_shapes.h"
 #include "runtime/reports.h"
 #include "runtime/tensor_io.h"
 #include "sim/platform_claim.h"
@@ -102,6 +103,21 @@ void ExportModel(const Model& model, const std::string& path) {
   if (!model.rockchip_path.empty())
     throw Error("'" + model.rockchip_path + "' was made by RKNN-Toolkit2; rknn-sim exports only its own model files",
                 "load_onnx and build the source model to export an rknn-sim model"); runtime::SaveModelFile(path, model.compiled); }
+
+std::vector<std::shared_ptr<Model>> ShapeSetModels(const std::shared_ptr<Model>& model) {
+  if (model->compiled.dynamic_shapes.empty()) return {model};
+  std::vector<std::shared_ptr<Model>> sets;
+  for (runtime::CompiledModel& one : runtime::ShapeSetModels(model->compiled)) {
+    auto set = std::make_shared<Model>();
+    set->options = model->options;
+    set->options.dynamic_input.clear();
+    set->options.load.input_size_list = runtime::InputShapeSets(one)[0];
+    set->onnx_path = model->onnx_path;
+    set->compiled = std::move(one);
+    sets.push_back(std::move(set));
+  }
+  return sets;
+}
 
 std::string PlatformOf(const std::string& target) { return CachedPlatform(target).platform; }
 

@@ -64,6 +64,9 @@ std::shared_ptr<Model> LoadModel(const std::string& path);
 // A .rknn made by RKNN-Toolkit2: imported and lowered for its target (compiler/rknn/simulation.h).
 std::shared_ptr<Model> LoadRockchipModel(const std::string& path);
 void ExportModel(const Model& model, const std::string& path);
+// A model built with dynamic_input as one Model per input shape set, the first set first (one
+// element, the model itself, otherwise): inference() runs the set its arrays' shapes pick.
+std::vector<std::shared_ptr<Model>> ShapeSetModels(const std::shared_ptr<Model>& model);
 
 // The platform description name of a target ("rk356x" for rk3566 and rk3568).
 std::string PlatformOf(const std::string& target);

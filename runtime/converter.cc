@@ -18,10 +18,35 @@
 #include "compiler/quant/qdq_quantizer.h"
 #include "compiler/quant/calibration.h"
 #include "compiler/quant/quantizer.h"
+#include "runtime/dynamic_shapes.h"
 
 namespace rknnsim::runtime {
+namespace {
 
-CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options) {
+// Activation ranges by tensor name: what the first shape set of a dynamic_input build calibrated,
+// for the other sets to quantize with.
+using RangesByName = std::map<std::string, quant::TensorRange>;
+
+// The first set's ranges for `graph`'s tensors: constants need none, every other tensor must have
+// one (a tensor only this shape set has cannot be quantized like the others).
+std::vector<quant::TensorRange> RangesFor(const ir::Graph& graph, const RangesByName& known, const std::string& set) {
+  std::vector<quant::TensorRange> ranges(graph.tensors().size());
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    const ir::Tensor& t = graph.tensors()[i];
+    const auto it = known.find(t.name);
+    if (it != known.end()) {
+      ranges[i] = it->second;
+    } else if (!t.is_constant) {
+      throw Error("dynamic_input: tensor '" + t.name + "' of the input shapes " + set +
+                      " is not in the graph of the first shapes, whose calibration the other sets share",
+                  "list input shapes that give the model the same graph, or build each shape as a model of its own");
+    }
+  }
+  return ranges;
+}
+
+CompiledModel ConvertOneShapeSet(const std::string& onnx_path, const ConvertOptions& options,
+                                 RangesByName* calibrated, const RangesByName* shared) {
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(options.target);
   const quant::QuantConfig& config = options.config;
   quant::CheckAlgorithmAndMethod(config);
@@ -62,14 +87,21 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     const std::vector<quant::TensorRange> ranges = quant::CalibrateMinMax(model.graph, samples);
     quant::QuantizeFromQdq(model.graph, samples.empty() ? nullptr : &ranges);
   } else if (options.do_quantization) {
-    samples = quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
-    spdlog::info("calibrating with {} sample(s) ({}, per-{} int8 weights)", samples.size(),
-                 config.quantized_algorithm, config.quantized_method);
-    const auto calibration_start = std::chrono::steady_clock::now();
-    const std::vector<quant::TensorRange> ranges = quant::Calibrate(model.graph, samples, config);
+    std::vector<quant::TensorRange> ranges;
+    if (shared) {
+      ranges = RangesFor(model.graph, *shared, ShapeSetText(options.load.input_size_list));
+    } else {
+      samples = quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
+      spdlog::info("calibrating with {} sample(s) ({}, per-{} int8 weights)", samples.size(),
+                   config.quantized_algorithm, config.quantized_method);
+      const auto calibration_start = std::chrono::steady_clock::now();
+      ranges = quant::Calibrate(model.graph, samples, config);
+      spdlog::info("calibrated in {:.2f} s",
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - calibration_start).count());
+    }
+    if (calibrated)
+      for (size_t i = 0; i < ranges.size(); ++i) (*calibrated)[model.graph.tensors()[i].name] = ranges[i];
     quant::QuantizeInt8(model.graph, ranges, quant::WeightOptionsFor(config));
-    spdlog::info("calibrated and quantized in {:.2f} s",
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - calibration_start).count());
     quant::ApplyHybrid(model.graph, ranges, options.hybrid, hybrid, onnx_path);
   } else {
     quant::ConvertToFp16(model.graph);
@@ -101,6 +133,39 @@ CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& op
     *options.quality = quant::MeasureQuality(float_graph, model.graph, samples);
     spdlog::info("quality report over {} sample(s) in {:.2f} s", samples.size(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - quality_start).count());
+  }
+  return model;
+}
+
+}  // namespace
+
+CompiledModel ConvertOnnx(const std::string& onnx_path, const ConvertOptions& options) {
+  const std::vector<std::vector<ir::Shape>>& sets = options.dynamic_input;
+  if (sets.empty()) return ConvertOneShapeSet(onnx_path, options, nullptr, nullptr);
+  if (!options.load.input_size_list.empty())
+    throw Error("dynamic_input and input_size_list both fix the input shapes", "give the shapes in dynamic_input only");
+  if (options.batch_size > 1) throw Error("dynamic_input with rknn_batch_size > 1 is not supported", "build batch 1");
+  if (!options.hybrid.step1_path.empty() || !options.hybrid.cfg_path.empty())
+    throw Error("dynamic_input with hybrid quantization is not supported", "build the shape sets as separate models");
+  for (size_t k = 0; k < sets.size(); ++k)
+    for (size_t j = 0; j < k; ++j)
+      if (sets[j] == sets[k])
+        throw Error("dynamic_input lists the input shapes " + ShapeSetText(sets[k]) + " twice (sets " +
+                    std::to_string(j) + " and " + std::to_string(k) + ")");
+  RangesByName ranges;
+  CompiledModel model;
+  for (size_t k = 0; k < sets.size(); ++k) {
+    ConvertOptions one = options;
+    one.dynamic_input.clear();
+    one.load.input_size_list = sets[k];
+    if (k > 0) one.quality = nullptr;  // measured on the calibrated set
+    spdlog::info("dynamic_input: building input shapes {} ({} of {})", ShapeSetText(sets[k]), k + 1, sets.size());
+    CompiledModel built = ConvertOneShapeSet(onnx_path, one, k == 0 ? &ranges : nullptr, k == 0 ? nullptr : &ranges);
+    if (k == 0) {
+      model = std::move(built);
+    } else {
+      model.dynamic_shapes.push_back({std::move(built.graph), std::move(built.program)});
+    }
   }
   return model;
 }

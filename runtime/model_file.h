@@ -11,10 +11,19 @@
 
 namespace rknnsim::runtime {
 
+// The graph and program of one input-shape set of a model built with dynamic_input.
+struct ShapeVariant {
+  ir::Graph graph;
+  isa::Program program;
+};
+
 struct CompiledModel {
   std::string source_name;  // the model file it was compiled from (for `info`)
   ir::Graph graph;          // quantized (int8) or fp16 reference graph
   isa::Program program;     // NPU tasks, weights, I/O table and memory plan
+  // Built with dynamic_input: the other input-shape sets (graph and program above are the first),
+  // in the order config(dynamic_input=) lists them. Empty for a model of one shape.
+  std::vector<ShapeVariant> dynamic_shapes;
 };
 
 void SaveModelFile(const std::string& path, const CompiledModel& model);

@@ -146,6 +146,7 @@ class Reader {
 
   ir::Graph Graph(const fb::Graph* g) {
     ChargeTable(g);
+    tensor_at.clear(), node_at.clear();  // a file with dynamic shapes holds several graphs
     ir::Graph out;
     if (const auto* tensors = g->tensors()) {
       out.tensors().reserve(tensors->size());
@@ -285,6 +286,7 @@ class Reader {
   isa::Program Program(const fb::Program* p) {
     ChargeTable(p);
     program_at = p;
+    task_at.clear(), input_at.clear(), output_at.clear();
     isa::Program out;
     out.target = String(p->target());
     out.platform = String(p->platform());
@@ -412,10 +414,23 @@ CompiledModel ReadModelPayload(const uint8_t* payload, size_t size, const std::s
   Reader reader(payload, size, what);
   CompiledModel model;
   model.source_name = reader.String(root->source_name());
-  model.graph = reader.Graph(root->graph());
-  model.program = reader.Program(root->program());
-  ValidateGraph(model.graph, reader);
-  ValidateProgram(model.program, model.graph, reader);
+  // Each shape set is checked right after it is read, while the reader still knows where its
+  // parts lie (the offsets of the messages).
+  auto read_set = [&](const fb::Graph* graph, const fb::Program* program, ir::Graph& g, isa::Program& p) {
+    g = reader.Graph(graph);
+    p = reader.Program(program);
+    ValidateGraph(g, reader);
+    ValidateProgram(p, g, reader);
+  };
+  read_set(root->graph(), root->program(), model.graph, model.program);
+  if (const auto* sets = root->dynamic_shapes()) {
+    for (const fb::ShapeVariant* v : *sets) {
+      reader.ChargeTable(v);
+      ShapeVariant variant;
+      read_set(v->graph(), v->program(), variant.graph, variant.program);
+      model.dynamic_shapes.push_back(std::move(variant));
+    }
+  }
   return model;
 }
 

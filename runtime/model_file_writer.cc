@@ -224,20 +224,19 @@ Off<fb::Program> WriteProgram(Builder& b, const isa::Program& p) {
 
 // A generous upper bound of the FlatBuffer size, to refuse models beyond the format's 2 GiB limit
 // with an Error instead of tripping the builder's assertion.
-uint64_t SizeBound(const CompiledModel& m) {
+uint64_t SizeBound(const ir::Graph& g, const isa::Program& p) {
   constexpr uint64_t kPerObject = 1024;  // table + vtable + offsets + padding, generously
-  uint64_t bytes = m.source_name.size() + kPerObject;
+  uint64_t bytes = kPerObject;
   const auto longs = [](const std::vector<int64_t>& v) { return v.size() * 8 + 16; };
-  for (const ir::Tensor& t : m.graph.tensors())
+  for (const ir::Tensor& t : g.tensors())
     bytes += kPerObject + t.name.size() + longs(t.shape) + t.quant.scale.size() * 4 + t.quant.zero_point.size() * 4 +
              t.float_data.size() * 4 + t.bytes.size() + 64;
-  for (const ir::Node& n : m.graph.nodes()) {
+  for (const ir::Node& n : g.nodes()) {
     const ir::Attributes& a = n.attrs;
     bytes += 2 * kPerObject + n.name.size() + (n.inputs.size() + n.outputs.size()) * 4 + longs(a.kernel) +
              longs(a.strides) + longs(a.pads) + longs(a.dilations) + longs(a.target_shape);
   }
-  bytes += (m.graph.inputs().size() + m.graph.outputs().size()) * 4 + kPerObject;
-  const isa::Program& p = m.program;
+  bytes += (g.inputs().size() + g.outputs().size()) * 4 + kPerObject;
   bytes += p.target.size() + p.platform.size() + p.weights.size() + kPerObject + p.tasks.size() * kPerObject;
   for (const isa::Layer& l : p.layers) {
     bytes += kPerObject + l.name.size() + l.op_type.size() + l.data_type.size() + l.target.size();
@@ -246,6 +245,12 @@ uint64_t SizeBound(const CompiledModel& m) {
   }
   for (const auto* ios : {&p.inputs, &p.outputs})
     for (const isa::IoTensor& io : *ios) bytes += kPerObject + io.name.size() + longs(io.shape);
+  return bytes;
+}
+
+uint64_t SizeBound(const CompiledModel& m) {
+  uint64_t bytes = m.source_name.size() + SizeBound(m.graph, m.program);
+  for (const ShapeVariant& v : m.dynamic_shapes) bytes += SizeBound(v.graph, v.program);
   return bytes;
 }
 
@@ -258,7 +263,14 @@ void BuildModelPayload(flatbuffers::FlatBufferBuilder& b, const CompiledModel& m
   const auto source_name = b.CreateString(model.source_name);
   const auto graph = WriteGraph(b, model.graph);
   const auto program = WriteProgram(b, model.program);
-  fb::FinishModelFileBuffer(b, fb::CreateModelFile(b, source_name, graph, program));
+  std::vector<Off<fb::ShapeVariant>> sets;
+  for (const ShapeVariant& v : model.dynamic_shapes) {
+    const auto set_graph = WriteGraph(b, v.graph);
+    const auto set_program = WriteProgram(b, v.program);
+    sets.push_back(fb::CreateShapeVariant(b, set_graph, set_program));
+  }
+  const auto dynamic_shapes = sets.empty() ? 0 : b.CreateVector(sets);
+  fb::FinishModelFileBuffer(b, fb::CreateModelFile(b, source_name, graph, program, dynamic_shapes));
 }
 
 }  // namespace rknnsim::runtime

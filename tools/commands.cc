@@ -22,6 +22,7 @@
 #include "runtime/batch_io.h"
 #include "runtime/board_dump_dir.h"
 #include "runtime/converter.h"
+#include "runtime/dynamic_shapes.h"
 #include "runtime/model_file.h"
 #include "runtime/quality_report.h"
 #include "runtime/reports.h"
@@ -78,26 +79,40 @@ void WriteJson(const std::string& path, const nlohmann::json& json) {
   out << json.dump(2) << "\n";
 }
 
+// A JSON list of shapes (one per input), or with `sets` a list of such lists (dynamic_input).
+std::vector<std::vector<ir::Shape>> ShapeLists(const std::string& flag, const std::string& text, bool sets) {
+  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  auto bad = [&] {
+    return Error(flag + " '" + text + "' is not a list of " + (sets ? "shape lists" : "shapes"),
+                 sets ? "write it like Python, one list of input shapes per set: '[[[1,3,224,224]],[[1,3,320,320]]]'"
+                      : "write it like Python: '[[1,3,224,224],[1,10]]'");
+  };
+  auto shape_list = [&](const nlohmann::json& shapes) {
+    if (!shapes.is_array() || shapes.empty()) throw bad();
+    std::vector<ir::Shape> out;
+    for (const auto& shape : shapes) {
+      if (!shape.is_array() || shape.empty()) throw bad();
+      ir::Shape dims;
+      for (const auto& d : shape) {
+        if (!d.is_number_integer() || d.get<int64_t>() <= 0) throw bad();
+        dims.push_back(d.get<int64_t>());
+      }
+      out.push_back(dims);
+    }
+    return out;
+  };
+  if (!sets) return {shape_list(parsed)};
+  if (!parsed.is_array() || parsed.empty()) throw bad();
+  std::vector<std::vector<ir::Shape>> out;
+  for (const auto& set : parsed) out.push_back(shape_list(set));
+  return out;
+}
+
 frontend::OnnxLoadOptions LoadOptions(const CommandOptions& o) {
   frontend::OnnxLoadOptions load;
   load.inputs = o.cut_inputs;
   load.outputs = o.cut_outputs;
-  if (o.input_size_list.empty()) return load;
-  const nlohmann::json shapes = nlohmann::json::parse(o.input_size_list, nullptr, false);
-  auto bad = [&] {
-    return Error("--input-size-list '" + o.input_size_list + "' is not a list of shapes",
-                 "write it like Python: '[[1,3,224,224],[1,10]]'");
-  };
-  if (!shapes.is_array()) throw bad();
-  for (const auto& shape : shapes) {
-    if (!shape.is_array() || shape.empty()) throw bad();
-    ir::Shape dims;
-    for (const auto& d : shape) {
-      if (!d.is_number_integer() || d.get<int64_t>() <= 0) throw bad();
-      dims.push_back(d.get<int64_t>());
-    }
-    load.input_size_list.push_back(dims);
-  }
+  if (!o.input_size_list.empty()) load.input_size_list = ShapeLists("--input-size-list", o.input_size_list, false)[0];
   return load;
 }
 
@@ -144,6 +159,7 @@ runtime::ConvertOptions ToConvertOptions(const CommandOptions& o) {
   options.hybrid.step1_path = o.hybrid_step1;
   options.hybrid.cfg_path = o.hybrid_cfg;
   options.batch_size = o.batch_size;
+  if (!o.dynamic_input.empty()) options.dynamic_input = ShapeLists("--dynamic-input", o.dynamic_input, true);
   if (o.no_quant && !o.dataset.empty()) spdlog::warn("--no-quant given: the dataset is not used");
   if (o.no_quant) options.dataset.clear();
   return options;
@@ -217,7 +233,8 @@ int Run(const CommandOptions& o) {
     WriteOutputs(o.output, graph, reference::RunFloat(graph, inputs));
     return 0;
   }
-  const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
+  // A model built with dynamic_input runs the shape set its inputs have.
+  const runtime::CompiledModel model = runtime::ForInputFiles(runtime::LoadModelFile(o.model), o.inputs);
   const quant::Sample inputs = runtime::LoadModelInputs(o.inputs, model);
   if (o.reference == "int8") {
     const std::vector<std::vector<float>> outputs = runtime::RunReferenceModel(model, inputs);
@@ -232,6 +249,36 @@ int Run(const CommandOptions& o) {
                run.total_time_us);
   WarnFp16Overflow(model, inputs, run.outputs);
   WriteModelOutputs(o.output, model, run.outputs);
+  return 0;
+}
+
+// A model built with dynamic_input: one perf_debug table per input shape set, each set simulated
+// alone. JSON: the first set's report under the keys a one-shape model has, the others in a list
+// under "dynamic_shapes", each with its "input_shapes".
+int PerfShapeSets(const CommandOptions& o, const runtime::CompiledModel& model, const std::string& mask) {
+  if (!o.csv.empty() || !o.trace.empty())
+    throw Error("--csv and --trace write one shape set's results, and '" + o.model + "' holds " +
+                    std::to_string(model.dynamic_shapes.size() + 1),
+                "run perf without them, or on a model built for one input shape");
+  const isa::PlatformConfig platform = isa::LoadPlatformForTarget(model.program.target);
+  nlohmann::json json, others = nlohmann::json::array();
+  const std::vector<runtime::CompiledModel> sets = runtime::ShapeSetModels(model);
+  for (size_t k = 0; k < sets.size(); ++k) {
+    const isa::Program program = OnCores(sets[k].program, platform, mask);
+    const std::vector<sim::ProgramLoad> loads = {{&program, {}, nullptr}};
+    const sim::SimulationResult result = sim::SimulateConcurrent(loads, platform)[0];
+    const runtime::PerfReport report = runtime::BuildPerfReport(program, platform, result);
+    const std::string shapes = runtime::ShapeSetText(runtime::InputShapeSets(sets[k])[0]);
+    std::printf("%sInput shapes %s (set %zu of %zu, dynamic_input)\n", k ? "\n" : "", shapes.c_str(), k + 1, sets.size());
+    std::printf("Target: %s (%s), NPU %.0f MHz, timing-only simulation\n", program.target.c_str(),
+                platform.platform.c_str(), platform.clock_mhz);
+    std::fputs(runtime::FormatPerfTable(report).c_str(), stdout);
+    nlohmann::json one = runtime::PerfToJson(report);
+    one["input_shapes"] = runtime::InputShapeSets(sets[k])[0];
+    (k == 0 ? json : others.emplace_back()) = std::move(one);
+  }
+  json["dynamic_shapes"] = std::move(others);
+  if (!o.json.empty()) WriteJson(o.json, json);
   return 0;
 }
 
@@ -250,6 +297,11 @@ int Perf(const CommandOptions& o) {
   }
   std::vector<runtime::CompiledModel> models;
   for (const std::string& path : paths) models.push_back(runtime::LoadModelFile(path));
+  if (models.size() == 1 && !models[0].dynamic_shapes.empty()) return PerfShapeSets(o, models[0], masks[0]);
+  for (size_t k = 0; k < models.size(); ++k)
+    if (!models[k].dynamic_shapes.empty())
+      spdlog::info("'{}' holds {} input shape sets; simulated together with other models, its first set runs",
+                   paths[k], models[k].dynamic_shapes.size() + 1);
   const isa::PlatformConfig platform = isa::LoadPlatformForTarget(models[0].program.target);
   std::vector<isa::Program> programs;
   for (size_t k = 0; k < models.size(); ++k) {
@@ -294,11 +346,24 @@ int Disasm(const CommandOptions& o) {
   return 0;
 }
 
+// A model built with dynamic_input: one report per input shape set, as `perf` gives them (the
+// toolkit reports only the largest set).
 int Memory(const CommandOptions& o) {
   const runtime::CompiledModel model = runtime::LoadModelFile(o.model);
-  const runtime::MemoryReport report = runtime::BuildMemoryReport(model.program);
-  std::fputs(runtime::FormatMemoryReport(report).c_str(), stdout);
-  if (!o.json.empty()) WriteJson(o.json, runtime::MemoryToJson(report));
+  const std::vector<runtime::CompiledModel> sets = runtime::ShapeSetModels(model);
+  nlohmann::json json, others = nlohmann::json::array();
+  for (size_t k = 0; k < sets.size(); ++k) {
+    const runtime::MemoryReport report = runtime::BuildMemoryReport(sets[k].program);
+    if (sets.size() > 1)
+      std::printf("%sInput shapes %s (set %zu of %zu, dynamic_input)\n", k ? "\n" : "",
+                  runtime::ShapeSetText(runtime::InputShapeSets(sets[k])[0]).c_str(), k + 1, sets.size());
+    std::fputs(runtime::FormatMemoryReport(report).c_str(), stdout);
+    nlohmann::json one = runtime::MemoryToJson(report);
+    if (sets.size() > 1) one["input_shapes"] = runtime::InputShapeSets(sets[k])[0];
+    (k == 0 ? json : others.emplace_back()) = std::move(one);
+  }
+  if (sets.size() > 1) json["dynamic_shapes"] = std::move(others);
+  if (!o.json.empty()) WriteJson(o.json, json);
   return 0;
 }
 

@@ -37,6 +37,7 @@ struct CommandOptions {
   std::string hybrid_step1;              // --hybrid-step1 FILE.quantization.cfg
   std::string hybrid_cfg;                // --hybrid-cfg FILE.quantization.cfg
   uint32_t batch_size = 1;               // --batch-size (build's rknn_batch_size)
+  std::string dynamic_input;             // --dynamic-input, JSON like [[[1,3,224,224]],[[1,3,320,320]]]
   std::string core_mask = "auto";        // --core-mask of run/perf; perf: one per model, comma-separated
   std::vector<std::string> more_models;  // perf: models simulated together with `model`
   std::string quant_report;              // --quant-report FILE.json

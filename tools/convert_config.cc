@@ -314,6 +314,16 @@ class Reader {
         Choice(v, key, {"asymmetric_quantized-8", "w8a8"});  // the only scheme; no flag to set
       } else if (leaf == "float_dtype") {
         Choice(v, key, {"float16"});
+      } else if (leaf == "dynamic_input") {
+        // One list of input shapes per set, each shape as input_size_list writes it.
+        if (!v.IsSequence() || v.size() == 0)
+          throw KeyError(config_.path, key, "must be a list of input shape sets",
+                         "one entry per set, each a list of input shapes: - [[1,3,224,224]]");
+        nlohmann::json sets = nlohmann::json::array();
+        for (size_t i = 0; i < v.size(); ++i)
+          sets.push_back(nlohmann::json::parse(ShapeList(v[i], key + "[" + std::to_string(i) + "]")));
+        o.dynamic_input = sets.dump();
+        Set(key, "--dynamic-input");
       } else if (leaf == "model_pruning" || leaf == "quantize_weight" || leaf == "single_core_mode" ||
                  leaf == "remove_weight" || leaf == "compress_weight") {
         // Toolkit switches that shrink the .rknn file; off is their default and changes nothing.
@@ -322,7 +332,8 @@ class Reader {
       } else {
         throw KeyError(config_.path, key, "unknown or unsupported rknn.config() key",
                        "configs: takes mean_values, std_values, quant_img_RGB2BGR, quantized_dtype, "
-                       "quantized_algorithm, quantized_method, float_dtype, optimization_level, target_platform "
+                       "quantized_algorithm, quantized_method, float_dtype, optimization_level, target_platform, "
+                       "dynamic_input "
                        "(and model_pruning, quantize_weight, single_core_mode, remove_weight, compress_weight: false)");
       }
     }
@@ -390,6 +401,8 @@ const std::vector<Setting>& Settings() {
        [](O& d, const O& s) { d.quantized_method = s.quantized_method; }},
       {"--optimization-level", [](const O& o) { return std::to_string(o.optimization_level); },
        [](O& d, const O& s) { d.optimization_level = s.optimization_level; }},
+      {"--dynamic-input", [](const O& o) { return SameJson(o.dynamic_input); },
+       [](O& d, const O& s) { d.dynamic_input = s.dynamic_input; }},
   };
   return settings;
 }

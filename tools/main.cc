@@ -88,6 +88,10 @@ int sc_main(int argc, char* argv[]) {
                       "path a directory, created, that takes <name>.rknnsim, as rknn_convert's -o)");
   convert->add_option("--hybrid-step1", o.hybrid_step1,
                       "Also write the hybrid quantization config (YAML, hybrid_quantization_step1) to this file");
+  convert->add_option("--dynamic-input", o.dynamic_input,
+                      "Input shape sets as JSON, one list of input shapes per set, e.g. "
+                      "'[[[1,3,224,224]],[[1,3,320,320]]]' (config(dynamic_input=)): one model holding a program per "
+                      "set; run picks by the inputs' shapes, perf and memory report every set");
   convert->add_option("--batch-size", o.batch_size,
                       "Images per inference, stacked on the batch dim (build(rknn_batch_size=)); the model has batch 1")
       ->check(CLI::Range(1, 4096));

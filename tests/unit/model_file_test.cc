@@ -401,6 +401,26 @@ TEST(ModelFile, FusedAdds) {
   EXPECT_LOAD_ERROR(clamp, "clamps its Add to [100, 50]");
 }
 
+// Version 5: a model built with dynamic_input keeps a graph and program per input shape set; each
+// set is checked as the first one is, and the message locates the bad part.
+TEST(ModelFile, DynamicShapeSets) {
+  CompiledModel m = MakeModel();
+  CompiledModel second = MakeModel();
+  second.program.tasks[0].out_rows = 2;  // something that differs from the first set
+  m.dynamic_shapes.push_back({second.graph, second.program});
+  const CompiledModel back = DeserializeModel(SerializeModel(m), "dynamic.rksm");
+  ExpectModelEq(m, back);
+  ASSERT_EQ(back.dynamic_shapes.size(), 1u);
+  CompiledModel as_first;
+  as_first.source_name = second.source_name;
+  as_first.graph = back.dynamic_shapes[0].graph;
+  as_first.program = back.dynamic_shapes[0].program;
+  ExpectModelEq(second, as_first);
+  CompiledModel bad = m;
+  bad.dynamic_shapes[0].program.tasks[1].layer = 5;
+  EXPECT_LOAD_ERROR(bad, "refers to layer 5");
+}
+
 TEST(ModelFile, HeaderLayout) {
   const std::vector<uint8_t> b = SerializeModel(MakeModel());
   auto le = [&](size_t at, int n) {

@@ -102,6 +102,28 @@ def _size_list(value):
     return shapes
 
 
+def _dynamic_input(value):
+    """config(dynamic_input=): a list of input shape sets, each one shape per model input."""
+    if value is None:
+        return []
+    bad = _UserError('dynamic_input=%r is not a list of input shape sets' % (value,),
+                     'one list of input shapes per set, e.g. dynamic_input=[[[1, 3, 224, 224]], [[1, 3, 320, 320]]]')
+    if not isinstance(value, (list, tuple)) or not value:
+        raise bad
+    sets = []
+    for shapes in value:
+        if not isinstance(shapes, (list, tuple)) or not shapes:
+            raise bad
+        one = []
+        for shape in shapes:
+            if not isinstance(shape, (list, tuple)) or not shape or \
+                    not all(isinstance(d, (int, np.integer)) and d > 0 for d in shape):
+                raise bad
+            one.append([int(d) for d in shape])
+        sets.append(one)
+    return sets
+
+
 def _check_choice(name, value, choices):
     if value not in choices:
         raise _UserError('%s=%r is invalid' % (name, value), 'use one of %s' % ', '.join(repr(c) for c in choices))
@@ -186,7 +208,6 @@ class RKNN:
                                      ('remove_weight', remove_weight, False),
                                      ('compress_weight', compress_weight, False),
                                      ('inputs_yuv_fmt', inputs_yuv_fmt, None),
-                                     ('dynamic_input', dynamic_input, None),
                                      ('model_pruning', model_pruning, False),
                                      ('op_target', op_target, None)):
             if value != default:
@@ -215,6 +236,7 @@ class RKNN:
             'target': target,
             'custom_string': custom_string,
             'single_core_mode': bool(single_core_mode),
+            'dynamic_input': _dynamic_input(dynamic_input),
         }
         return 0
 
@@ -248,7 +270,10 @@ class RKNN:
         self._load = None
         self._model = None
         self._runtime = None
-        model_inputs, model_outputs = _core.inspect_onnx(load['model'], self._options(load, '', True))
+        inspect = dict(load)
+        if self._config['dynamic_input'] and not load['input_size_list']:
+            inspect['input_size_list'] = self._config['dynamic_input'][0]  # shapes as the first set fixes them
+        model_inputs, model_outputs = _core.inspect_onnx(load['model'], self._options(inspect, '', True))
         load['io'] = (model_inputs, model_outputs)
         self._load = load
         _log('info', 'load_onnx: %s: inputs %s, outputs %s' % (
@@ -480,6 +505,42 @@ class RKNN:
             arrays.append(np.ascontiguousarray(a.reshape(shape), dtype=np.float32))
         return arrays
 
+    def _shape_sets(self):
+        """The models of each input shape set (dynamic_input), made once per built or loaded model."""
+        if getattr(self, '_sets_of', None) is not self._model:
+            self._sets = self._model.shape_sets
+            self._sets_of = self._model
+        return self._sets
+
+    def _shape_set_for(self, inputs, data_format):
+        """The model of the input shape set the arrays have; the model itself when it has one set."""
+        sets = self._shape_sets()
+        if len(sets) == 1:
+            return self._model
+        arrays = [inputs] if isinstance(inputs, np.ndarray) else inputs
+        if not isinstance(arrays, (list, tuple)):
+            return self._model  # _model_inputs names the error
+        formats = data_format if isinstance(data_format, (list, tuple)) else [data_format] * len(arrays)
+        for model in sets:
+            specs = model.inputs
+            if len(specs) != len(arrays) or len(formats) != len(arrays):
+                continue
+            fits = True
+            for a, fmt, (_, shape) in zip(arrays, formats, specs):
+                shape = tuple(shape)
+                nhwc = (shape[0], shape[2], shape[3], shape[1]) if len(shape) == 4 else shape
+                fmt = fmt.lower() if isinstance(fmt, str) else None
+                accepted = [shape] if fmt == 'nchw' else [nhwc] if fmt == 'nhwc' else [shape, nhwc]
+                if len(shape) == 4 and shape[0] == 1:
+                    accepted += [s[1:] for s in accepted]  # one image without its batch dimension
+                fits = fits and tuple(np.shape(a)) in accepted
+            if fits:
+                return model
+        raise _UserError('inputs of shape %s match none of the input shape sets the model was built for: %s' % (
+            ' '.join(_shape_text(np.shape(a)) for a in arrays),
+            ', '.join(' '.join(_shape_text(s) for _, s in m.inputs) for m in sets)),
+            'the model was built with config(dynamic_input=...): pass arrays of one of these shapes')
+
     @_api(None)
     def inference(self, inputs, data_format=None, inputs_pass_through=None, get_frame_id=False):
         if self._runtime is None:
@@ -488,9 +549,9 @@ class RKNN:
             raise _UserError('inputs_pass_through is not supported by rknn-sim yet', 'leave it None')
         if get_frame_id:
             raise _UserError('get_frame_id needs async_mode on a board', 'leave it False')
-        arrays = self._model_inputs(inputs, data_format, 'inference')
-        outputs, time_us = _core.simulate(self._model, self._runtime['target'], arrays,
-                                         self._runtime['core_mask'])
+        model = self._shape_set_for(inputs, data_format)
+        arrays = self._model_inputs(inputs, data_format, 'inference', model.inputs)
+        outputs, time_us = _core.simulate(model, self._runtime['target'], arrays, self._runtime['core_mask'])
         self._runtime['last_time_us'] = time_us
         return list(outputs)
 
@@ -498,14 +559,21 @@ class RKNN:
     def eval_perf(self, is_print=True, fix_freq=True):
         if self._runtime is None:
             raise _UserError(_NO_RUNTIME)
-        table, report = _core.eval_perf(self._model, self._runtime['target'], self._runtime['core_mask'])
-        if self._runtime['perf_debug']:
-            text = table
-        else:
-            # What the board prints without perf_debug: one normal rknn_run.
+        sets = self._shape_sets()
+        if not self._runtime['perf_debug']:
             _log('info', 'eval_perf: the per-layer table needs init_runtime(perf_debug=True)')
-            run_us = report['run_time_us']
-            text = 'Total Time(us): %.0f\nFPS: %.2f\n' % (run_us, 1e6 / run_us if run_us > 0 else 0.0)
+        text = ''
+        for k, model in enumerate(sets):  # a model built with dynamic_input: every shape set
+            table, report = _core.eval_perf(model, self._runtime['target'], self._runtime['core_mask'])
+            if len(sets) > 1:
+                text += '%sInput shapes %s (set %d of %d, dynamic_input)\n' % (
+                    '\n' if k else '', ' '.join(_shape_text(s) for _, s in model.inputs), k + 1, len(sets))
+            if self._runtime['perf_debug']:
+                text += table
+            else:
+                # What the board prints without perf_debug: one normal rknn_run.
+                run_us = report['run_time_us']
+                text += 'Total Time(us): %.0f\nFPS: %.2f\n' % (run_us, 1e6 / run_us if run_us > 0 else 0.0)
         if is_print:
             print(text, end='', flush=True)
         return text
@@ -516,7 +584,18 @@ class RKNN:
             raise _UserError(_NO_RUNTIME)
         if not self._runtime['eval_mem']:
             raise _UserError('eval_mem is not enabled', 'call init_runtime(eval_mem=True) before eval_memory')
-        text, report = _core.eval_memory(self._model)
+        sets = self._shape_sets()
+        text, report = _core.eval_memory(sets[0])
+        if len(sets) > 1:  # a model built with dynamic_input: every shape set, the first one's keys on top
+            text = 'Input shapes %s (set 1 of %d, dynamic_input)\n%s' % (
+                ' '.join(_shape_text(s) for _, s in sets[0].inputs), len(sets), text)
+            report['dynamic_shapes'] = []
+            for k, model in enumerate(sets[1:], 2):
+                more, one = _core.eval_memory(model)
+                one['input_shapes'] = [list(s) for _, s in model.inputs]
+                report['dynamic_shapes'].append(one)
+                text += '\nInput shapes %s (set %d of %d, dynamic_input)\n%s' % (
+                    ' '.join(_shape_text(s) for _, s in model.inputs), k, len(sets), more)
         if is_print:
             bar = '=' * 54
             print('%s\n%s\n%s\nNPU model memory detail(bytes):\n%s%s' % (

@@ -1,0 +1,73 @@
+#include "runtime/dynamic_shapes.h"
+
+#include "common/error.h"
+#include "common/image.h"
+#include "common/npy.h"
+
+namespace rknnsim::runtime {
+namespace {
+
+std::vector<ir::Shape> InputShapes(const ir::Graph& g) {
+  std::vector<ir::Shape> shapes;
+  for (int id : g.inputs()) shapes.push_back(g.tensor(id).shape);
+  return shapes;
+}
+
+CompiledModel OneSet(const CompiledModel& model, const ir::Graph& graph, const isa::Program& program) {
+  CompiledModel out;
+  out.source_name = model.source_name;
+  out.graph = graph;
+  out.program = program;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<ir::Shape>> InputShapeSets(const CompiledModel& model) {
+  std::vector<std::vector<ir::Shape>> sets = {InputShapes(model.graph)};
+  for (const ShapeVariant& v : model.dynamic_shapes) sets.push_back(InputShapes(v.graph));
+  return sets;
+}
+
+std::string ShapeSetText(const std::vector<ir::Shape>& shapes) {
+  std::string text;
+  for (const ir::Shape& s : shapes) {
+    text += text.empty() ? "[" : " [";
+    for (size_t i = 0; i < s.size(); ++i) text += (i ? "," : "") + std::to_string(s[i]);
+    text += "]";
+  }
+  return text;
+}
+
+CompiledModel ForInputShapes(const CompiledModel& model, const std::vector<ir::Shape>& shapes) {
+  if (model.dynamic_shapes.empty()) return model;  // the loaders check a single set's shapes themselves
+  if (InputShapes(model.graph) == shapes) return OneSet(model, model.graph, model.program);
+  for (const ShapeVariant& v : model.dynamic_shapes)
+    if (InputShapes(v.graph) == shapes) return OneSet(model, v.graph, v.program);
+  std::string sets;
+  for (const std::vector<ir::Shape>& set : InputShapeSets(model)) sets += (sets.empty() ? "" : ", ") + ShapeSetText(set);
+  throw Error("inputs of shape " + ShapeSetText(shapes) + " match none of the model's input shapes (" + sets + ")",
+              "the model was built with dynamic_input: give inputs of one of these shapes, or rebuild with this one");
+}
+
+CompiledModel ForInputFiles(const CompiledModel& model, const std::vector<std::string>& paths) {
+  if (model.dynamic_shapes.empty()) return model;
+  std::vector<ir::Shape> shapes;
+  for (const std::string& path : paths) {
+    if (IsImagePath(path)) {
+      const DecodedImage image = DecodeImage(path);
+      shapes.push_back({1, image.channels, image.height, image.width});
+    } else {
+      shapes.push_back(ReadNpy(path).shape);
+    }
+  }
+  return ForInputShapes(model, shapes);
+}
+
+std::vector<CompiledModel> ShapeSetModels(const CompiledModel& model) {
+  std::vector<CompiledModel> models = {OneSet(model, model.graph, model.program)};
+  for (const ShapeVariant& v : model.dynamic_shapes) models.push_back(OneSet(model, v.graph, v.program));
+  return models;
+}
+
+}  // namespace rknnsim::runtime
