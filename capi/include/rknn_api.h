@@ -261,6 +261,9 @@ int rknn_query(rknn_context context, rknn_query_cmd cmd, void* info, uint32_t si
 int rknn_inputs_set(rknn_context context, uint32_t n_inputs, rknn_input inputs[]);
 int rknn_set_batch_core_num(rknn_context context, int core_num);
 int rknn_set_core_mask(rknn_context context, rknn_core_mask core_mask);
+/* A model built with dynamic_input: the input shape set the next runs use (attr[i].index names the
+   input, dims in attr[i].fmt). RKNN_QUERY_INPUT_DYNAMIC_RANGE lists the sets. */
+int rknn_set_input_shapes(rknn_context context, uint32_t n_inputs, rknn_tensor_attr attr[]);
 int rknn_run(rknn_context context, rknn_run_extend* extend);
 int rknn_wait(rknn_context context, rknn_run_extend* extend);
 int rknn_outputs_get(rknn_context context, uint32_t n_outputs, rknn_output outputs[], rknn_output_extend* extend);

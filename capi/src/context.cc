@@ -7,6 +7,7 @@
 #include "capi/src/tensor_layout.h"
 #include "compiler/lower/core_split.h"
 #include "runtime/cpu_runner.h"
+#include "runtime/dynamic_shapes.h"
 #include "runtime/reports.h"
 
 namespace rknnsim::capi {
@@ -51,10 +52,88 @@ sim::PlatformClaim ClaimPlatform(const LoadedModel& loaded) {
 }  // namespace
 
 Context::Context(std::shared_ptr<const LoadedModel> loaded, uint32_t flag)
-    : loaded_(std::move(loaded)), claim_(ClaimPlatform(*loaded_)), flag_(flag) {
-  inputs_.resize(program().inputs.size());
-  input_mems_.resize(program().inputs.size());
-  output_mems_.resize(program().outputs.size());
+    : base_(std::move(loaded)),
+      loaded_(base_->shape_sets.empty() ? base_ : base_->shape_sets.front()),
+      claim_(ClaimPlatform(*loaded_)),
+      flag_(flag) {
+  ResetForShapeSet();
+}
+
+void Context::ResetForShapeSet() {
+  inputs_.assign(program().inputs.size(), std::nullopt);
+  input_mems_.assign(program().inputs.size(), std::nullopt);
+  output_mems_.assign(program().outputs.size(), std::nullopt);
+  outputs_.clear();
+  last_run_.reset();
+  last_program_.reset();
+  timing_run_.reset();
+  placed_.clear();
+}
+
+void Context::SetInputShapes(uint32_t n, const rknn_tensor_attr* attrs) {
+  if (attrs == nullptr) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_input_shapes: attr is NULL");
+  if (n != program().inputs.size())
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_input_shapes: n_inputs = " + std::to_string(n) +
+                                               ", but the model has " + std::to_string(program().inputs.size()));
+  // Each attr names its input by index; its dims are in its fmt (NHWC dims of a 4-D input are
+  // turned to the NCHW order the model's shapes use).
+  std::vector<ir::Shape> shapes(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const rknn_tensor_attr& a = attrs[i];
+    if (a.index >= n || !shapes[a.index].empty() || a.n_dims == 0 || a.n_dims > RKNN_MAX_DIMS)
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_set_input_shapes: attr " + std::to_string(i) + " has index " +
+                                                 std::to_string(a.index) + " and " + std::to_string(a.n_dims) +
+                                                 " dims; give each input once, with 1.." +
+                                                 std::to_string(RKNN_MAX_DIMS) + " dims");
+    ir::Shape& s = shapes[a.index];
+    for (uint32_t d = 0; d < a.n_dims; ++d) s.push_back(a.dims[d]);
+    if (a.fmt == RKNN_TENSOR_NHWC && s.size() == 4) s = {s[0], s[3], s[1], s[2]};
+  }
+  std::vector<ir::Shape> current;
+  for (const isa::IoTensor& io : program().inputs) current.push_back(io.shape);
+  if (shapes == current) return;
+  const std::vector<std::shared_ptr<const LoadedModel>>& sets = base_->shape_sets;
+  for (const std::shared_ptr<const LoadedModel>& set : sets) {
+    std::vector<ir::Shape> theirs;
+    for (const isa::IoTensor& io : set->model.program.inputs) theirs.push_back(io.shape);
+    if (theirs != shapes) continue;
+    loaded_ = set;
+    ResetForShapeSet();
+    return;
+  }
+  std::string have;
+  for (const std::shared_ptr<const LoadedModel>& set : sets)
+    have += (have.empty() ? "" : ", ") + runtime::ShapeSetText(runtime::InputShapeSets(set->model)[0]);
+  throw ApiError(RKNN_ERR_PARAM_INVALID,
+                 "rknn_set_input_shapes: input shapes " + runtime::ShapeSetText(shapes) +
+                     (sets.empty() ? " differ from the model's " + runtime::ShapeSetText(current) +
+                                         ", and it was not built with dynamic_input"
+                                   : " are none of the model's shape sets (" + have + ")"));
+}
+
+// RKNN_QUERY_INPUT_DYNAMIC_RANGE: the shapes input range->index takes in each set, in the order
+// and layout RKNN_QUERY_INPUT_ATTR reports its dims.
+void Context::QueryInputRange(rknn_input_range* range) const {
+  const uint32_t index = range->index;
+  if (index >= program().inputs.size())
+    throw ApiError(RKNN_ERR_PARAM_INVALID, "RKNN_QUERY_INPUT_DYNAMIC_RANGE: input index " + std::to_string(index) +
+                                               " is out of range: the model has " +
+                                               std::to_string(program().inputs.size()));
+  std::vector<std::shared_ptr<const LoadedModel>> sets = base_->shape_sets;
+  if (sets.empty()) sets = {base_};
+  if (sets.size() > RKNN_MAX_DYNAMIC_SHAPE_NUM)
+    throw ApiError(RKNN_ERR_FAIL, "RKNN_QUERY_INPUT_DYNAMIC_RANGE: the model has more than " +
+                                      std::to_string(RKNN_MAX_DYNAMIC_SHAPE_NUM) + " shape sets");
+  std::memset(range, 0, sizeof(*range));
+  range->index = index;
+  range->shape_number = static_cast<uint32_t>(sets.size());
+  for (size_t k = 0; k < sets.size(); ++k) {
+    const rknn_tensor_attr a = MakeAttr(sets[k]->model.program.inputs[index], index, true, AttrKind::kUser);
+    range->fmt = a.fmt;
+    range->n_dims = a.n_dims;
+    CopyText(range->name, a.name, sizeof(range->name));
+    for (uint32_t d = 0; d < a.n_dims; ++d) range->dyn_range[k][d] = a.dims[d];
+  }
 }
 
 Context::~Context() {
@@ -169,6 +248,9 @@ void Context::Query(int raw_cmd, void* info, uint32_t size) {
       mem->total_dma_allocated_size = report.total_bytes;
       return;
     }
+    case RKNN_QUERY_INPUT_DYNAMIC_RANGE:
+      QueryInputRange(InfoAs<rknn_input_range>(info, size, "RKNN_QUERY_INPUT_DYNAMIC_RANGE"));
+      return;
     case RKNN_QUERY_CUSTOM_STRING: {
       auto* custom = InfoAs<rknn_custom_string>(info, size, "RKNN_QUERY_CUSTOM_STRING");
       custom->string[0] = '\0';  // the converter stores no custom string

@@ -34,6 +34,9 @@ struct LoadedModel {
   runtime::MemoryReport file_memory;  // the memory the file records (RKNN_QUERY_MEM_SIZE)
   std::shared_ptr<const runtime::RknnExecutable> rockchip_exe;
   Error rockchip_refusal{""};
+  // A model built with dynamic_input: each input shape set as a model of its own, the first set
+  // first (runtime/dynamic_shapes.h); rknn_set_input_shapes picks one. Empty otherwise.
+  std::vector<std::shared_ptr<const LoadedModel>> shape_sets;
 };
 
 class Context {
@@ -43,7 +46,8 @@ class Context {
   Context(std::shared_ptr<const LoadedModel> loaded, uint32_t flag);
   ~Context();
 
-  std::shared_ptr<const LoadedModel> loaded() const { return loaded_; }
+  // The model as rknn_init loaded it, every input shape set included (rknn_dup_context's source).
+  std::shared_ptr<const LoadedModel> loaded() const { return base_; }
   uint32_t flag() const { return flag_; }
 
   // Enum arguments arrive as raw ints (see RawEnum in tensor_layout.h).
@@ -53,6 +57,8 @@ class Context {
   void GetOutputs(uint32_t n, rknn_output* outputs);
   void ReleaseOutputs(uint32_t n, rknn_output* outputs);
   void SetCoreMask(int mask);
+  // rknn_set_input_shapes: the input shape set of a dynamic_input model the next runs use.
+  void SetInputShapes(uint32_t n, const rknn_tensor_attr* attrs);
 
   // rknn_register_custom_ops: the operators stay registered until the context is destroyed.
   void RegisterCustomOps(const rknn_custom_op* ops, uint32_t count);
@@ -69,6 +75,9 @@ class Context {
                                                                                : nullptr;
   }
   rknn_tensor_attr Attr(bool is_input, uint32_t index, int kind) const;
+  void QueryInputRange(rknn_input_range* range) const;
+  // Bindings, inputs, outputs and timings that belong to the previous shape set.
+  void ResetForShapeSet();
   // The timing the perf queries report: the last rknn_run's, or for a Rockchip .rknn (which never
   // runs) a timing-only simulation on the cores of core_mask_, as `rknn-sim perf` does. Null when
   // neither exists; `program` is set to the program it timed.
@@ -83,7 +92,9 @@ class Context {
     rknn_tensor_attr attr{};
   };
 
-  std::shared_ptr<const LoadedModel> loaded_;
+  // Queries, inputs and runs use `loaded_`: the model itself, or the input shape set of a
+  // dynamic_input model that rknn_set_input_shapes chose (the first set until then).
+  std::shared_ptr<const LoadedModel> base_, loaded_;
   // Holds the process's platform from rknn_init until the last reference to this context is gone
   // (rknn_destroy while a run is in flight keeps it): sim/platform_claim.h.
   sim::PlatformClaim claim_;

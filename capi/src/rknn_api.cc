@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/simulation.h"
+#include "runtime/dynamic_shapes.h"
 #include "rknn_api.h"
 #include "rknn_custom_op.h"
 
@@ -107,6 +108,13 @@ std::shared_ptr<const LoadedModel> Load(void* model, uint32_t size) {
     throw ApiError(RKNN_ERR_MODEL_INVALID, e.what());
   }
   loaded->platform = isa::LoadPlatformForTarget(loaded->model.program.target);
+  if (!loaded->model.dynamic_shapes.empty())
+    for (runtime::CompiledModel& set : runtime::ShapeSetModels(loaded->model)) {
+      auto one = std::make_shared<LoadedModel>();
+      one->model = std::move(set);
+      one->platform = loaded->platform;
+      loaded->shape_sets.push_back(std::move(one));
+    }
   return loaded;
 }
 
@@ -173,6 +181,10 @@ int rknn_set_batch_core_num(rknn_context context, int core_num) {
 
 int rknn_set_core_mask(rknn_context context, rknn_core_mask core_mask) {
   return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->SetCoreMask(rknnsim::capi::RawEnum(core_mask)); });
+}
+
+int rknn_set_input_shapes(rknn_context context, uint32_t n_inputs, rknn_tensor_attr attr[]) {
+  return Guarded(RKNN_ERR_FAIL, [&] { Find(context)->SetInputShapes(n_inputs, attr); });
 }
 
 int rknn_register_custom_ops(rknn_context ctx, rknn_custom_op* op, uint32_t custom_op_num) {

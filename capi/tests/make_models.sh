@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Models for rknn_api_tests: the bundled model for rk3588 (int8, and fp16) and for rk3566 (a second
-# platform, which one process cannot simulate next to rk3588), plus its test input; a model whose
+# platform, which one process cannot simulate next to rk3588), plus its test input; the fp16 model
+# built for two input shape sets (dynamic_input) with the CLI's outputs on each; a model whose
 # Concat splits across cores for rk3588 and rk3576 (two cores); and,
 # when the Rockchip .rknn samples are present, `rknn-sim perf` of one (its table, without the
 # title line), its I/O as tests/rknn/rknn_reader.py reads it, and `rknn-sim run` of another for
@@ -23,6 +24,13 @@ done
 "$sim" -q run "$work/int8_rk3588.rknnsim" -i "$b/input.npy" -o "$work/cli_int8"
 "$sim" -q run "$work/fp16_rk3588.rknnsim" -i "$b/input.npy" -o "$work/cli_fp16"
 cp "$b/input.npy" "$work/input.npy"
+# rknn_set_input_shapes: the bundled model built fp16 for two input shape sets (dynamic_input), a
+# 96x96 input and the CLI's outputs on it.
+"$sim" -q convert "$b/tiny_resnet.onnx" -t rk3588 --no-quant --dynamic-input '[[[1,3,64,64]],[[1,3,96,96]]]' \
+  -o "$work/dynamic_rk3588.rknnsim"
+/usr/bin/python3 -c "import numpy as np; np.save('$work/input_96.npy', np.random.default_rng(5).uniform(-2, 2, (1, 3, 96, 96)).astype(np.float32))"
+"$sim" -q run "$work/dynamic_rk3588.rknnsim" -i "$work/input_96.npy" -o "$work/cli_dynamic_96"
+"$sim" -q run "$work/dynamic_rk3588.rknnsim" -i "$b/input.npy" -o "$work/cli_dynamic_64"
 demo=multiple_input_demo_rk3588
 if [ -n "$rknn_data" ] && [ -f "$rknn_data/$demo.rknn" ]; then
   "$sim" -q perf "$rknn_data/$demo.rknn" | tail -n +2 >"$work/$demo.perf.txt"

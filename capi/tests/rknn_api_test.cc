@@ -431,6 +431,65 @@ TEST_F(RknnApi, DupContextSharesTheModel) {
   ExpectCode(RKNN_ERR_CTX_INVALID, [&] { return rknn_dup_context(&stale, &dup); });
 }
 
+// A model built with dynamic_input (make_models.sh: 64x64 and 96x96): RKNN_QUERY_INPUT_DYNAMIC_RANGE
+// lists both sets, runs use the first set until rknn_set_input_shapes picks another, and each set's
+// outputs are the CLI's on an input of that shape.
+TEST(RknnApiDynamic, SetInputShapesPicksTheShapeSet) {
+  rknn_context ctx = 0;
+  ASSERT_EQ(rknn_init(&ctx, const_cast<char*>(ModelPath("dynamic_rk3588").c_str()), 0, 0, nullptr), RKNN_SUCC);
+  rknn_input_range range{};
+  range.index = 0;
+  ASSERT_EQ(rknn_query(ctx, RKNN_QUERY_INPUT_DYNAMIC_RANGE, &range, sizeof(range)), RKNN_SUCC);
+  ASSERT_EQ(range.shape_number, 2u);
+  rknn_tensor_attr attr{};
+  attr.index = 0;
+  ASSERT_EQ(rknn_query(ctx, RKNN_QUERY_CURRENT_INPUT_ATTR, &attr, sizeof(attr)), RKNN_SUCC);
+  ASSERT_EQ(range.n_dims, attr.n_dims);
+  EXPECT_TRUE(std::equal(attr.dims, attr.dims + attr.n_dims, range.dyn_range[0]));  // the first set is current
+  EXPECT_EQ(range.fmt, attr.fmt);
+
+  std::vector<float> x64 = rknnsim::ReadNpy(Work() + "/input.npy").data;
+  ASSERT_EQ(SetFloatInput(ctx, x64), RKNN_SUCC);
+  EXPECT_EQ(RunFloat(ctx), rknnsim::ReadNpy(Work() + "/cli_dynamic_64/0_output.npy").data);
+
+  rknn_tensor_attr shape{};
+  shape.index = 0;
+  shape.n_dims = 4;
+  shape.fmt = RKNN_TENSOR_NCHW;
+  const uint32_t dims96[4] = {1, 3, 96, 96};
+  std::copy(dims96, dims96 + 4, shape.dims);
+  ExpectCode(RKNN_SUCC, [&] { return rknn_set_input_shapes(ctx, 1, &shape); });
+  ASSERT_EQ(rknn_query(ctx, RKNN_QUERY_CURRENT_INPUT_ATTR, &attr, sizeof(attr)), RKNN_SUCC);
+  EXPECT_TRUE(std::equal(attr.dims, attr.dims + attr.n_dims, range.dyn_range[1]));
+  ExpectCode(RKNN_ERR_INPUT_INVALID, [&] { return rknn_run(ctx, nullptr); });  // the 64x64 input belonged to the old set
+  std::vector<float> x96 = rknnsim::ReadNpy(Work() + "/input_96.npy").data;
+  ASSERT_EQ(SetFloatInput(ctx, x96), RKNN_SUCC);
+  EXPECT_EQ(RunFloat(ctx), rknnsim::ReadNpy(Work() + "/cli_dynamic_96/0_output.npy").data);
+
+  // The same set in NHWC dims; a shape no set has; a wrong input count.
+  shape.fmt = RKNN_TENSOR_NHWC;
+  const uint32_t nhwc96[4] = {1, 96, 96, 3};
+  std::copy(nhwc96, nhwc96 + 4, shape.dims);
+  ExpectCode(RKNN_SUCC, [&] { return rknn_set_input_shapes(ctx, 1, &shape); });
+  shape.dims[1] = shape.dims[2] = 80;
+  const std::string err = ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_input_shapes(ctx, 1, &shape); });
+  EXPECT_NE(err.find("[1,3,64,64], [1,3,96,96]"), std::string::npos) << err;
+  ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_input_shapes(ctx, 2, &shape); });
+  EXPECT_EQ(rknn_destroy(ctx), RKNN_SUCC);
+}
+
+// A model of one shape takes its own shapes and refuses others.
+TEST_F(RknnApi, SetInputShapesOnAModelOfOneShape) {
+  rknn_tensor_attr shape = Query(RKNN_QUERY_INPUT_ATTR, 0);
+  ExpectCode(RKNN_SUCC, [&] { return rknn_set_input_shapes(ctx_, 1, &shape); });
+  shape.dims[1] += 1;
+  const std::string err = ExpectCode(RKNN_ERR_PARAM_INVALID, [&] { return rknn_set_input_shapes(ctx_, 1, &shape); });
+  EXPECT_NE(err.find("not built with dynamic_input"), std::string::npos) << err;
+  rknn_input_range range{};
+  ASSERT_EQ(rknn_query(ctx_, RKNN_QUERY_INPUT_DYNAMIC_RANGE, &range, sizeof(range)), RKNN_SUCC);
+  EXPECT_EQ(range.shape_number, 1u);
+}
+
 TEST_F(RknnApi, CoreMask) {
   ExpectCode(RKNN_SUCC, [&] { return rknn_set_core_mask(ctx_, RKNN_NPU_CORE_0_1_2); });
   ExpectCode(RKNN_SUCC, [&] { return rknn_set_core_mask(ctx_, RKNN_NPU_CORE_AUTO); });
