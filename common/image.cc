@@ -51,7 +51,7 @@ void ThrowUndecodable(const std::string& path, const std::string& why) {
 void CheckImageSize(int64_t width, int64_t height, const std::string& path) {
   if (width * height > kMaxImagePixels)
     throw Error(path + ": image too large (" + std::to_string(width) + "x" + std::to_string(height) + ")",
-                "images up to 16384x16384 pixels are read; resize it first");
+                "images up to 8192x8192 pixels are read; resize it first");
 }
 
 // The format is told by the file's signature, not its extension (a .jpg that is really a PNG

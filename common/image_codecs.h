@@ -12,8 +12,9 @@
 
 namespace rknnsim {
 
-// Largest image any decoder accepts (16384 x 16384): refused before the pixels are allocated.
-constexpr int64_t kMaxImagePixels = int64_t{1} << 28;
+// Largest image any decoder accepts (8192 x 8192, 192 MiB of RGB pixels; a progressive JPEG's
+// coefficients take twice that): refused before anything is allocated for the pixels.
+constexpr int64_t kMaxImagePixels = int64_t{1} << 26;
 
 DecodedImage DecodeJpeg(const std::vector<uint8_t>& bytes, const std::string& path);
 DecodedImage DecodePng(const std::vector<uint8_t>& bytes, const std::string& path);

@@ -4,6 +4,7 @@
 #include <csetjmp>
 #include <cstdio>  // jpeglib.h needs FILE
 #include <cstring>
+#include <new>
 
 #include <jerror.h>
 #include <jpeglib.h>
@@ -30,10 +31,12 @@ struct JpegErrors {
 }
 
 // Warnings stay silent (real photos carry harmless ones, e.g. extraneous bytes before a marker),
-// except running out of data: libjpeg would pad the rest of the image with grey, PIL refuses a
-// truncated file, and so do we.
+// except the image data ending early, at the end of the file or at a marker: libjpeg would fill
+// the rest of the image with grey (so a forged header over a few bytes would make it produce every
+// pixel it declares); PIL refuses a truncated file, and so do we.
 void OnMessage(j_common_ptr cinfo, int level) {
-  if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) JumpOnError(cinfo);
+  if (level < 0 && (cinfo->err->msg_code == JWRN_JPEG_EOF || cinfo->err->msg_code == JWRN_HIT_MARKER))
+    JumpOnError(cinfo);
 }
 
 // Decodes into `out`; on failure returns false with libjpeg's (or our) reason in `why`.
@@ -54,7 +57,7 @@ bool DecodeJpegInto(const std::vector<uint8_t>& bytes, DecodedImage* out, char (
   jpeg_mem_src(&cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
   jpeg_read_header(&cinfo, TRUE);
   const int64_t pixels = int64_t{cinfo.image_width} * cinfo.image_height;
-  const char* refusal = pixels > kMaxImagePixels ? "larger than 16384x16384 pixels"
+  const char* refusal = pixels > kMaxImagePixels ? "larger than 8192x8192 pixels"
                         : cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK
                             ? "CMYK JPEG; save it as RGB"
                             : nullptr;
@@ -72,7 +75,13 @@ bool DecodeJpegInto(const std::vector<uint8_t>& bytes, DecodedImage* out, char (
   // Rows are appended as they decode, so a forged header over a few bytes of data fails before
   // its pixels are allocated.
   while (cinfo.output_scanline < cinfo.output_height) {
-    out->pixels.resize(out->pixels.size() + stride);
+    try {
+      out->pixels.resize(out->pixels.size() + stride);
+    } catch (const std::bad_alloc&) {  // caught here: no exception may cross libjpeg's frames
+      jpeg_destroy_decompress(&cinfo);
+      std::snprintf(why, sizeof why, "out of memory for its %ux%u pixels", cinfo.output_width, cinfo.output_height);
+      return false;
+    }
     JSAMPROW row = out->pixels.data() + out->pixels.size() - stride;
     jpeg_read_scanlines(&cinfo, &row, 1);
   }

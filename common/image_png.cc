@@ -4,6 +4,7 @@
 // (see image_jpeg.cc).
 #include <csetjmp>
 #include <cstring>
+#include <new>
 
 #include <png.h>
 
@@ -36,6 +37,18 @@ void ReadFromMemory(png_structp png, png_bytep into, size_t length) {
   source->at += length;
 }
 
+// Resizes the pixels; on bad_alloc says why and returns false (no exception may cross libpng's
+// frames, so it is caught here).
+bool Grow(PngSource* source, std::vector<uint8_t>& pixels, size_t bytes) {
+  try {
+    pixels.resize(bytes);
+    return true;
+  } catch (const std::bad_alloc&) {
+    std::strcpy(source->message, "out of memory for its pixels");
+    return false;
+  }
+}
+
 bool DecodePngInto(PngSource* source, DecodedImage* out) {
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, source, JumpOnError, IgnoreWarning);
   if (!png) return std::strcpy(source->message, "libpng could not start"), false;
@@ -52,7 +65,14 @@ bool DecodePngInto(PngSource* source, DecodedImage* out) {
   png_set_chunk_malloc_max(png, 64 << 20);  // ancillary chunks (text, ICC) beyond this are an error
   png_read_info(png, info);
   const int64_t pixels = int64_t{png_get_image_width(png, info)} * png_get_image_height(png, info);
-  if (pixels > kMaxImagePixels) png_error(png, "larger than 16384x16384 pixels");
+  if (pixels > kMaxImagePixels) png_error(png, "larger than 8192x8192 pixels");
+  // Deflate expands at most 1032-fold: a file whose remaining bytes cannot hold its rows as stored
+  // (a filter byte and the row's samples each) is truncated or forged. Checked before anything is
+  // allocated for the pixels.
+  const uint64_t row_bytes =
+      (uint64_t{png_get_image_width(png, info)} * png_get_bit_depth(png, info) * png_get_channels(png, info) + 7) / 8;
+  if ((source->bytes->size() - source->at) * 1032 < uint64_t{png_get_image_height(png, info)} * (row_bytes + 1))
+    png_error(png, "the file holds too little image data for its pixels");
   png_set_expand(png);  // palette -> RGB, gray < 8 bit -> 8 bit, tRNS -> alpha
   png_set_strip_16(png);
   const int passes = png_set_interlace_handling(png);
@@ -65,16 +85,16 @@ bool DecodePngInto(PngSource* source, DecodedImage* out) {
     // Rows are appended as they decode, so a forged header over a few bytes of data fails before
     // its pixels are allocated.
     for (int y = 0; y < out->height; ++y) {
-      out->pixels.resize(out->pixels.size() + stride);
+      if (!Grow(source, out->pixels, out->pixels.size() + stride)) break;
       png_read_row(png, out->pixels.data() + out->pixels.size() - stride, nullptr);
     }
-  } else {  // interlaced: every pass revisits the whole image
-    out->pixels.resize(stride * static_cast<size_t>(out->height));
+  } else if (Grow(source, out->pixels, stride * static_cast<size_t>(out->height))) {
+    // Interlaced: every pass revisits the whole image.
     for (int pass = 0; pass < passes; ++pass)
       for (int y = 0; y < out->height; ++y) png_read_row(png, out->pixels.data() + stride * size_t(y), nullptr);
   }
   png_destroy_read_struct(&png, &info, nullptr);
-  return true;
+  return source->message[0] == '\0';  // Grow said why it stopped
 }
 
 }  // namespace
