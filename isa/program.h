@@ -173,6 +173,8 @@ struct MemoryPlan {
 // 2: Program::batch/batch_stride and Task::core. Version 1 files read as batch 1 on core 0.
 // 3: Task::fused_lut/lut_addr. Older files read without fused lookup tables, which they never had.
 // 4: Task::fused_add/add_zp/add_clamp_lo/add_clamp_hi (a conv's residual Add); likewise.
+// 5: the model file's dynamic_shapes (a graph and program per further input shape set of a model
+//    built with dynamic_input, runtime/model_file.fbs); older files hold one set.
 constexpr uint32_t kProgramVersion = 5;
 constexpr uint32_t kOldestReadableProgramVersion = 1;
 

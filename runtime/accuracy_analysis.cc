@@ -177,8 +177,11 @@ std::string Label(const LayerAccuracy& l) { return "[" + l.op_type + "] " + l.te
 }  // namespace
 
 ir::Graph BuildFloatGraph(const std::string& onnx_path, const ConvertOptions& options) {
-  // Keep in step with the float steps of ConvertOnnx (runtime/converter.cc).
-  ir::Graph graph = frontend::ImportOnnxFile(onnx_path, options.load);
+  // Keep in step with the float steps of ConvertOnnx (runtime/converter.cc). A dynamic_input
+  // model is analysed at its first input shape set, the one its graph and program hold.
+  frontend::OnnxLoadOptions load = options.load;
+  if (load.input_size_list.empty() && !options.dynamic_input.empty()) load.input_size_list = options.dynamic_input[0];
+  ir::Graph graph = frontend::ImportOnnxFile(onnx_path, load);
   passes::RunGraphPasses(graph);
   passes::NormalizeInputs(graph, options.config.mean_values, options.config.std_values);
   return graph;

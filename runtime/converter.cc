@@ -80,12 +80,19 @@ CompiledModel ConvertOneShapeSet(const std::string& onnx_path, const ConvertOpti
   if (measure_quality) passes::NormalizeInputs(float_graph, config.mean_values, config.std_values);
   std::vector<quant::Sample> samples;
   if (qdq) {
-    // Tensors the file leaves without parameters are calibrated on the dataset when one is given.
-    const std::vector<quant::Sample> samples =
-        options.dataset.empty() ? std::vector<quant::Sample>{}
-                                : quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr);
-    const std::vector<quant::TensorRange> ranges = quant::CalibrateMinMax(model.graph, samples);
-    quant::QuantizeFromQdq(model.graph, samples.empty() ? nullptr : &ranges);
+    // Tensors the file leaves without parameters are calibrated on the dataset when one is given
+    // (the first set's ranges, for the other sets of a dynamic_input build).
+    std::vector<quant::TensorRange> ranges;
+    const bool calibrate = shared ? !shared->empty() : !options.dataset.empty();
+    if (shared && calibrate) {
+      ranges = RangesFor(model.graph, *shared, ShapeSetText(options.load.input_size_list));
+    } else if (calibrate) {
+      ranges = quant::CalibrateMinMax(model.graph,
+                                      quant::LoadDataset(options.dataset, model.graph, config.quant_img_rgb2bgr));
+      if (calibrated)
+        for (size_t i = 0; i < ranges.size(); ++i) (*calibrated)[model.graph.tensors()[i].name] = ranges[i];
+    }
+    quant::QuantizeFromQdq(model.graph, calibrate ? &ranges : nullptr);
   } else if (options.do_quantization) {
     std::vector<quant::TensorRange> ranges;
     if (shared) {

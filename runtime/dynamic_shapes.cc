@@ -41,9 +41,24 @@ std::string ShapeSetText(const std::vector<ir::Shape>& shapes) {
 
 CompiledModel ForInputShapes(const CompiledModel& model, const std::vector<ir::Shape>& shapes) {
   if (model.dynamic_shapes.empty()) return model;  // the loaders check a single set's shapes themselves
-  if (InputShapes(model.graph) == shapes) return OneSet(model, model.graph, model.program);
-  for (const ShapeVariant& v : model.dynamic_shapes)
-    if (InputShapes(v.graph) == shapes) return OneSet(model, v.graph, v.program);
+  const std::vector<std::vector<ir::Shape>> sets_shapes = InputShapeSets(model);
+  auto set_model = [&](size_t k) {
+    return k == 0 ? OneSet(model, model.graph, model.program)
+                  : OneSet(model, model.dynamic_shapes[k - 1].graph, model.dynamic_shapes[k - 1].program);
+  };
+  for (size_t k = 0; k < sets_shapes.size(); ++k)
+    if (sets_shapes[k] == shapes) return set_model(k);
+  // As a model of one shape takes any array of its element count (e.g. without the batch
+  // dimension): the one set whose inputs have the arrays' element counts.
+  auto counts = [](const std::vector<ir::Shape>& s) {
+    std::vector<int64_t> n;
+    for (const ir::Shape& shape : s) n.push_back(ir::NumElements(shape));
+    return n;
+  };
+  size_t found = sets_shapes.size(), matches = 0;
+  for (size_t k = 0; k < sets_shapes.size(); ++k)
+    if (counts(sets_shapes[k]) == counts(shapes)) found = k, ++matches;
+  if (matches == 1) return set_model(found);
   std::string sets;
   for (const std::vector<ir::Shape>& set : InputShapeSets(model)) sets += (sets.empty() ? "" : ", ") + ShapeSetText(set);
   throw Error("inputs of shape " + ShapeSetText(shapes) + " match none of the model's input shapes (" + sets + ")",

@@ -407,6 +407,20 @@ void ValidateProgram(const isa::Program& p, const ir::Graph& g, const Reader& r)
   }
 }
 
+// Every shape set is the same model at other input shapes: one target, one type, the same inputs
+// and outputs by name (the front doors index a set's tensors by the first set's).
+void CheckSameModel(const isa::Program& first, const isa::Program& set, const Reader& r, const void* at) {
+  auto names = [](const std::vector<isa::IoTensor>& ios) {
+    std::vector<std::string> out;
+    for (const isa::IoTensor& io : ios) out.push_back(io.name);
+    return out;
+  };
+  if (set.target != first.target || set.platform != first.platform || set.compute_type != first.compute_type ||
+      names(set.inputs) != names(first.inputs) || names(set.outputs) != names(first.outputs) || set.batch != first.batch)
+    r.Fail(at, "an input shape set of the model differs from the first in its target, type, batch, or input or "
+               "output names");
+}
+
 }  // namespace
 
 CompiledModel ReadModelPayload(const uint8_t* payload, size_t size, const std::string& what) {
@@ -428,6 +442,7 @@ CompiledModel ReadModelPayload(const uint8_t* payload, size_t size, const std::s
       reader.ChargeTable(v);
       ShapeVariant variant;
       read_set(v->graph(), v->program(), variant.graph, variant.program);
+      CheckSameModel(model.program, variant.program, reader, v);
       model.dynamic_shapes.push_back(std::move(variant));
     }
   }

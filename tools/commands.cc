@@ -101,7 +101,7 @@ std::vector<std::vector<ir::Shape>> ShapeLists(const std::string& flag, const st
     }
     return out;
   };
-  if (!sets) return {shape_list(parsed)};
+  if (!sets) return {parsed.is_array() && parsed.empty() ? std::vector<ir::Shape>{} : shape_list(parsed)};
   if (!parsed.is_array() || parsed.empty()) throw bad();
   std::vector<std::vector<ir::Shape>> out;
   for (const auto& set : parsed) out.push_back(shape_list(set));

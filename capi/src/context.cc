@@ -53,7 +53,7 @@ sim::PlatformClaim ClaimPlatform(const LoadedModel& loaded) {
 
 Context::Context(std::shared_ptr<const LoadedModel> loaded, uint32_t flag)
     : base_(std::move(loaded)),
-      loaded_(base_->shape_sets.empty() ? base_ : base_->shape_sets.front()),
+      loaded_(base_),
       claim_(ClaimPlatform(*loaded_)),
       flag_(flag) {
   ResetForShapeSet();
@@ -68,6 +68,12 @@ void Context::ResetForShapeSet() {
   last_program_.reset();
   timing_run_.reset();
   placed_.clear();
+}
+
+std::vector<std::shared_ptr<const LoadedModel>> Context::ShapeSets() const {
+  std::vector<std::shared_ptr<const LoadedModel>> sets = {base_};
+  sets.insert(sets.end(), base_->more_shape_sets.begin(), base_->more_shape_sets.end());
+  return sets;
 }
 
 void Context::SetInputShapes(uint32_t n, const rknn_tensor_attr* attrs) {
@@ -92,7 +98,7 @@ void Context::SetInputShapes(uint32_t n, const rknn_tensor_attr* attrs) {
   std::vector<ir::Shape> current;
   for (const isa::IoTensor& io : program().inputs) current.push_back(io.shape);
   if (shapes == current) return;
-  const std::vector<std::shared_ptr<const LoadedModel>>& sets = base_->shape_sets;
+  const std::vector<std::shared_ptr<const LoadedModel>> sets = ShapeSets();
   for (const std::shared_ptr<const LoadedModel>& set : sets) {
     std::vector<ir::Shape> theirs;
     for (const isa::IoTensor& io : set->model.program.inputs) theirs.push_back(io.shape);
@@ -106,7 +112,7 @@ void Context::SetInputShapes(uint32_t n, const rknn_tensor_attr* attrs) {
     have += (have.empty() ? "" : ", ") + runtime::ShapeSetText(runtime::InputShapeSets(set->model)[0]);
   throw ApiError(RKNN_ERR_PARAM_INVALID,
                  "rknn_set_input_shapes: input shapes " + runtime::ShapeSetText(shapes) +
-                     (sets.empty() ? " differ from the model's " + runtime::ShapeSetText(current) +
+                     (sets.size() == 1 ? " differ from the model's " + runtime::ShapeSetText(current) +
                                          ", and it was not built with dynamic_input"
                                    : " are none of the model's shape sets (" + have + ")"));
 }
@@ -119,8 +125,7 @@ void Context::QueryInputRange(rknn_input_range* range) const {
     throw ApiError(RKNN_ERR_PARAM_INVALID, "RKNN_QUERY_INPUT_DYNAMIC_RANGE: input index " + std::to_string(index) +
                                                " is out of range: the model has " +
                                                std::to_string(program().inputs.size()));
-  std::vector<std::shared_ptr<const LoadedModel>> sets = base_->shape_sets;
-  if (sets.empty()) sets = {base_};
+  const std::vector<std::shared_ptr<const LoadedModel>> sets = ShapeSets();
   if (sets.size() > RKNN_MAX_DYNAMIC_SHAPE_NUM)
     throw ApiError(RKNN_ERR_FAIL, "RKNN_QUERY_INPUT_DYNAMIC_RANGE: the model has more than " +
                                       std::to_string(RKNN_MAX_DYNAMIC_SHAPE_NUM) + " shape sets");

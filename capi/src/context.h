@@ -34,9 +34,9 @@ struct LoadedModel {
   runtime::MemoryReport file_memory;  // the memory the file records (RKNN_QUERY_MEM_SIZE)
   std::shared_ptr<const runtime::RknnExecutable> rockchip_exe;
   Error rockchip_refusal{""};
-  // A model built with dynamic_input: each input shape set as a model of its own, the first set
-  // first (runtime/dynamic_shapes.h); rknn_set_input_shapes picks one. Empty otherwise.
-  std::vector<std::shared_ptr<const LoadedModel>> shape_sets;
+  // A model built with dynamic_input: its further input shape sets (the first is this model
+  // itself), each as a model of its own; rknn_set_input_shapes picks one. Empty otherwise.
+  std::vector<std::shared_ptr<const LoadedModel>> more_shape_sets;
 };
 
 class Context {
@@ -76,6 +76,8 @@ class Context {
   }
   rknn_tensor_attr Attr(bool is_input, uint32_t index, int kind) const;
   void QueryInputRange(rknn_input_range* range) const;
+  // Every input shape set of the model, the first (the model itself) first.
+  std::vector<std::shared_ptr<const LoadedModel>> ShapeSets() const;
   // Bindings, inputs, outputs and timings that belong to the previous shape set.
   void ResetForShapeSet();
   // The timing the perf queries report: the last rknn_run's, or for a Rockchip .rknn (which never

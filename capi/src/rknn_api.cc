@@ -14,7 +14,6 @@
 #include "common/error.h"
 #include "compiler/rknn/model.h"
 #include "compiler/rknn/simulation.h"
-#include "runtime/dynamic_shapes.h"
 #include "rknn_api.h"
 #include "rknn_custom_op.h"
 
@@ -108,13 +107,17 @@ std::shared_ptr<const LoadedModel> Load(void* model, uint32_t size) {
     throw ApiError(RKNN_ERR_MODEL_INVALID, e.what());
   }
   loaded->platform = isa::LoadPlatformForTarget(loaded->model.program.target);
-  if (!loaded->model.dynamic_shapes.empty())
-    for (runtime::CompiledModel& set : runtime::ShapeSetModels(loaded->model)) {
-      auto one = std::make_shared<LoadedModel>();
-      one->model = std::move(set);
-      one->platform = loaded->platform;
-      loaded->shape_sets.push_back(std::move(one));
-    }
+  // The further input shape sets of a dynamic_input model become models of their own, moved out
+  // (the weights are held once); the reader checked that they share the first set's target.
+  for (runtime::ShapeVariant& set : loaded->model.dynamic_shapes) {
+    auto one = std::make_shared<LoadedModel>();
+    one->model.source_name = loaded->model.source_name;
+    one->model.graph = std::move(set.graph);
+    one->model.program = std::move(set.program);
+    one->platform = loaded->platform;
+    loaded->more_shape_sets.push_back(std::move(one));
+  }
+  loaded->model.dynamic_shapes.clear();
   return loaded;
 }
 

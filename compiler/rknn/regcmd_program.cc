@@ -85,9 +85,8 @@ void SetStoredQuantization(isa::Program& p, const std::vector<uint32_t>& file_ta
 // The invariants every loader's program keeps (isa/program_invariants.h): the decoder has bound
 // each task to its tensors already, so a violation here is a file whose parts disagree.
 RegcmdProgram Checked(RegcmdProgram out, const std::string& what) {
-  std::vector<isa::NodeArity> nodes;
-  for (const isa::Task& t : out.program.tasks)
-    if (t.op == isa::TaskOp::kCpu) nodes.resize(std::max<size_t>(nodes.size(), t.cpu_node + 1), {1, 1});
+  // CPU tasks index the host ops (Task::cpu_node), each of one input and one output.
+  const std::vector<isa::NodeArity> nodes(out.host_ops.size(), isa::NodeArity{1, 1});
   try {
     isa::CheckProgram(out.program, nodes);
   } catch (const isa::ProgramInvariantError& e) {

@@ -136,7 +136,7 @@ def main():
            '(1,3,48,64)' in table)
     memory = rknn.eval_memory(is_print=False)
     expect('eval_memory reports every set', memory is not None and len(memory.get('dynamic_shapes', [])) == 1 and
-           memory['dynamic_shapes'][0]['input_shapes'] == SETS[1])
+           memory['dynamic_shapes'][0]['input_shapes'] == SETS[1] and memory.get('input_shapes') == SETS[0])
     exported = os.path.join(work, 'py.rknnsim')
     expect('export_rknn', rknn.export_rknn(exported) == 0)
     rknn.release()

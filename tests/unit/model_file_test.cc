@@ -419,6 +419,9 @@ TEST(ModelFile, DynamicShapeSets) {
   CompiledModel bad = m;
   bad.dynamic_shapes[0].program.tasks[1].layer = 5;
   EXPECT_LOAD_ERROR(bad, "refers to layer 5");
+  CompiledModel other_target = m;  // every set is the same model: one target, the same I/O names
+  other_target.dynamic_shapes[0].program.target = "rv1106";
+  EXPECT_LOAD_ERROR(other_target, "differs from the first");
 }
 
 TEST(ModelFile, HeaderLayout) {

@@ -587,6 +587,7 @@ class RKNN:
         sets = self._shape_sets()
         text, report = _core.eval_memory(sets[0])
         if len(sets) > 1:  # a model built with dynamic_input: every shape set, the first one's keys on top
+            report['input_shapes'] = [list(s) for _, s in sets[0].inputs]
             text = 'Input shapes %s (set 1 of %d, dynamic_input)\n%s' % (
                 ' '.join(_shape_text(s) for _, s in sets[0].inputs), len(sets), text)
             report['dynamic_shapes'] = []
@@ -649,4 +650,5 @@ class RKNN:
 
     def release(self):
         self._config = self._load = self._model = self._runtime = None
+        self._sets = self._sets_of = None  # the per-shape-set models hold their own weights
         self._released = True
