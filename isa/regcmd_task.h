@@ -12,19 +12,21 @@
 
 namespace rknnsim::isa {
 
-// A cube in DDR as a DMA of the DPU walks it: element (c, y, x) lies at
-// addr + (c / c2) · surface + y · line + x · pixel + c % c2 (bytes, int8 elements).
+// A cube in DDR as a DMA of the DPU walks it: element (c, y, x) lies at byte
+// addr + (c / c2) · surface + y · line + x · pixel + (c % c2) · elem_bytes (strides in bytes;
+// elements of 1 byte, int8, or 2, float16).
 struct StridedCube {
   uint64_t addr = 0;
   uint64_t surface = 0, line = 0, pixel = 0;
   uint32_t c2 = 0;
+  uint32_t elem_bytes = 1;
 
   uint64_t Offset(uint32_t c, uint32_t y, uint32_t x) const {
-    return (c / c2) * surface + uint64_t{y} * line + uint64_t{x} * pixel + c % c2;
+    return (c / c2) * surface + uint64_t{y} * line + uint64_t{x} * pixel + uint64_t{c % c2} * elem_bytes;
   }
   // One past the last byte a cube of `channels` × `rows` × `width` touches, from addr.
   uint64_t Span(uint32_t channels, uint32_t rows, uint32_t width) const {
-    return Offset(channels - 1, rows - 1, width - 1) + 1;
+    return Offset(channels - 1, rows - 1, width - 1) + elem_bytes;
   }
 };
 
@@ -38,6 +40,12 @@ enum class BsOperands : uint8_t {
 
 struct RegcmdTask {
   bool on = false;  // the task is Rockchip's; the fields below apply
+  // A float16 convolution (CNA, CORE and DPU precision 2): input, weights and output are IEEE
+  // halves, the cubes' elem_bytes 2. Each output is the float32 sum of its window's products in
+  // the order (ky, kx, c), each product exact in float32, converted to half rounding to nearest,
+  // ties to even (the DPU's FP32TOFP16). BS, BN and EW are bypassed and the output converter is
+  // the identity (the decoder refuses anything else); pad_value is a half's bits.
+  bool fp16 = false;
   // Conv tasks (CNA + CORE). Weights of weight_kernels kernels × weight_channels (padded) input
   // channels in blocks of weight_ob kernels × weight_ib channels, the last block of each smaller
   // when the count is not a multiple: block (o1, i1) after all blocks before it, laid out

@@ -19,6 +19,8 @@ enum class TensorKind : uint8_t {
 };
 
 const char* DTypeName(uint8_t dtype);  // "int8", "int32", ... (netron's numbering)
+// The dtype codes the executed programs use (DTypeName's numbering).
+constexpr uint8_t kInt8DType = 3, kInt64DType = 7, kFloat16DType = 10;
 size_t DTypeBytes(uint8_t dtype);      // 0 when unknown
 const char* KindName(uint8_t kind);
 

@@ -11,9 +11,13 @@ namespace rknnsim::rknn {
 void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const {
   isa::RegcmdTask& r = t.regcmd;
   // RV110x files set FP32TOFP16_EN (and DPU_RDMA's FP16TOFP32) on int8 reshapes; with int8 in and
-  // out these conversions of floating-point data are taken to change nothing.
-  Require(F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0 && F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0,
-          "the DPU works on a type other than int8, which is not executed yet");
+  // out these conversions of floating-point data are taken to change nothing. A float16
+  // convolution's DPU works in precision 2 throughout.
+  const int64_t precision = r.fp16 ? 2 : 0;
+  Require(F("DPU", "DATA_FORMAT", "OUT_PRECISION") == precision && F("DPU", "DATA_FORMAT", "IN_PRECISION") == precision &&
+              (!r.fp16 || F("DPU", "DATA_FORMAT", "PROC_PRECISION") == 2),
+          r.fp16 ? "DPU.DATA_FORMAT does not work in float16 throughout a float16 convolution, which is not decoded"
+                 : "the DPU works on a type other than int8, which is not executed yet");
   t.out_rows = rows;
   t.kernels = channels;
 
@@ -104,7 +108,7 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
                           ? "RDMA_SRC_BASE_ADDR" : "RDMA_EW_BASE_ADDR";
     const Geometry g = GeometryAt("DPU_RDMA", reg);
     isa::StridedCube strides{0, conv ? g.surface() : Units16("DPU_RDMA", "RDMA_EW_SURF_STRIDE", "EW_SURF_STRIDE"),
-                             g.line(), g.c2, g.c2};
+                             g.line(), g.pixel(), g.c2, g.elem_bytes};
     r.ew_source = Cube("DPU_RDMA", reg, strides, t.kernels, t.out_rows, width);
   }
   r.out_scale = static_cast<int32_t>(F("DPU", "OUT_CVT_SCALE", "OUT_CVT_SCALE"));
@@ -117,6 +121,12 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
     Require(F("DPU", lo.c_str(), lo.c_str()) == INT32_MIN && F("DPU", hi.c_str(), hi.c_str()) == INT32_MAX,
             "DPU." + lo + "/" + hi + " clamp to a narrower range than int32, which is not decoded");
   }
+  // A float16 convolution's sum goes straight to the half converter (isa/regcmd_task.h).
+  Require(!r.fp16 || (!bs && !bn && !r.ew && r.out_scale == 1 && r.out_shift == 0 && r.out_offset == 0 &&
+                      regs_.HasField("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN") &&
+                      F("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN") == 1),
+          "a float16 convolution with a BS, BN or EW stage or an output converter other than FP32TOFP16 is not "
+          "executed yet");
   Require(r.out_shift <= 40 && r.bs_mul_shift <= 40 && r.bn_mul_shift <= 40 && r.bn_prelu_neg_shift <= 40 &&
               r.ew_shift <= 40,
           "a DPU shift exceeds 40 bits");
@@ -131,14 +141,17 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   const uint64_t notch = static_cast<uint64_t>(F("DPU", "DATA_CUBE_NOTCH_ADDR", "NOTCH_ADDR_0"));
   // Both strides count 16-byte units (RK3588's fields sit at bits 31..4 of byte values, RK3576's
   // at bit 0).
-  isa::StridedCube dst{0, Units16("DPU", "DST_SURF_STRIDE", "DST_SURF_STRIDE"), (width + notch) * g.c2, g.c2, g.c2};
+  Require((g.elem_bytes == 2) == r.fp16, "DPU.DST_BASE_ADDR points at a " + std::string(g.elem_bytes == 2 ? "float16" : "int8") +
+                                           " tensor, and the DPU writes " + (r.fp16 ? "float16" : "int8"));
+  isa::StridedCube dst{0, Units16("DPU", "DST_SURF_STRIDE", "DST_SURF_STRIDE"), (width + notch) * g.pixel(),
+                       g.pixel(), g.c2, g.elem_bytes};
   if (write_width == 1 && width > 1) {
-    dst.pixel = (1 + notch) * g.c2;
+    dst.pixel = (1 + notch) * g.pixel();
     dst.line = Units16("DPU", "SURFACE_ADD", "SURF_ADD");
   }
   Require(dst.surface > 0 || t.kernels <= g.c2, "DPU.DST_SURF_STRIDE is 0 for a cube of several surfaces");
   r.destination = Cube("DPU", "DST_BASE_ADDR", dst, t.kernels, t.out_rows, width);
-  t.output = isa::Surface{r.destination.addr, t.kernels, t.out_rows, width, g.c2, isa::ElemType::kInt8};
+  t.output = isa::Surface{r.destination.addr, t.kernels, t.out_rows, width, g.c2, g.type()};
 }
 
 // RK3576's word has bits 5..0 for non-negative products and 13..8 for negative ones.
@@ -264,8 +277,14 @@ isa::Task TaskDecoder::Conv() const {
   const int64_t depthwise_bytes = depthwise ? F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS") : 1;
   Require(depthwise_bytes == 1 || depthwise_bytes == 2,
           "CNA.WEIGHT_SIZE2 WEIGHT_KERNELS=" + std::to_string(depthwise_bytes) + " on a depthwise task is not decoded");
-  Require(F("CNA", "CONV_CON1", "IN_PRECISION") == 0 && F("CNA", "CONV_CON1", "PROC_PRECISION") == 0,
-          "CNA.CONV_CON1 asks for a precision other than int8, which is not executed yet");
+  // Precision 0 is int8, 2 float16 (Mesa's map); CORE must agree where its map has the field.
+  const int64_t in_precision = F("CNA", "CONV_CON1", "IN_PRECISION");
+  const bool fp16 = in_precision == 2;
+  Require((in_precision == 0 || fp16) && F("CNA", "CONV_CON1", "PROC_PRECISION") == in_precision &&
+              (!regs_.HasField("CORE", "MISC_CFG", "PROC_PRECISION") ||
+               F("CORE", "MISC_CFG", "PROC_PRECISION") == in_precision),
+          "CNA.CONV_CON1 asks for a precision other than int8 or float16, which is not executed yet");
+  Require(!fp16 || !depthwise, "a float16 depthwise convolution is not executed yet");
   Require(F("CNA", "CONV_CON3", "ATROUS_X_DILATION") <= 1 && F("CNA", "CONV_CON3", "ATROUS_Y_DILATION") <= 1,
           "CNA.CONV_CON3 asks for a dilated convolution, which is not executed yet");
   Require(!regs_.Written("CORE", "CLIP_TRUNCATE") || F("CORE", "CLIP_TRUNCATE", "CLIP_TRUNCATE") == 0,
@@ -275,6 +294,7 @@ isa::Task TaskDecoder::Conv() const {
   isa::Task t = NewTask(isa::TaskOp::kConv);
   isa::RegcmdTask& r = t.regcmd;
   r.depthwise = depthwise;
+  r.fp16 = fp16;
   t.conv_mode = r.depthwise ? isa::ConvMode::kDepthwise : isa::ConvMode::kDirect;
 
   // The tile as the registers give it: the rows CNA fetches from FEATURE_DATA_ADDR, its own
@@ -320,16 +340,21 @@ isa::Task TaskDecoder::Conv() const {
           "CNA.DATA_SIZE1 reads " + std::to_string(channels) + " channels of '" + input.name + "'");
   Require(uint64_t{channels} * in_rows * in_w <= static_cast<uint64_t>(std::max<int64_t>(input.size, 0)),
           "CNA.DATA_SIZE0/1 fetch more elements than input '" + input.name + "' holds");
-  isa::StridedCube source{0, g.surface(), g.line(), g.c2, g.c2};
+  Require((g.elem_bytes == 2) == fp16, "CNA.FEATURE_DATA_ADDR points at " + std::string(DTypeName(input.dtype)) +
+                                         " tensor '" + input.name + "' for a convolution in " + (fp16 ? "float16" : "int8"));
+  const isa::StridedCube source = g.Cube();
   r.source = source;
   r.source.addr = Address("CNA", "FEATURE_DATA_ADDR", in, source.Span(channels, in_rows, in_w));
-  t.input = isa::Surface{r.source.addr, channels, in_rows, in_w, g.c2, isa::ElemType::kInt8};
+  t.input = isa::Surface{r.source.addr, channels, in_rows, in_w, g.c2, g.type()};
 
   // Weights: WEIGHT_KERNELS kernels × DATAIN_CHANNEL (padded) channels in the weight tensor's
   // native blocks, from the offset DCOMP_ADDR0 gives (a task may cover a range of kernels).
   const Target w = Relocated("CNA", "DCOMP_ADDR0");
   const RTensor& weight = TensorOf(w);
-  Require(weight.dtype == 3 && weight.is_constant(), "CNA.DCOMP_ADDR0 points at '" + weight.name + "', not int8 weights");
+  const uint8_t weight_type = fp16 ? kFloat16DType : kInt8DType;
+  const uint64_t weight_bytes = fp16 ? 2 : 1;
+  Require(weight.dtype == weight_type && weight.is_constant(), "CNA.DCOMP_ADDR0 points at '" + weight.name + "', not " +
+                                                                  DTypeName(weight_type) + " weights");
   const uint64_t kernel_taps = uint64_t{t.kernel_h} * t.kernel_w;
   r.weight_kernels = static_cast<uint32_t>(F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS"));
   if (r.depthwise) {
@@ -339,7 +364,7 @@ isa::Task TaskDecoder::Conv() const {
   } else {
     // Channels per kernel as stored: DATAIN_CHANNEL in RK356x/RK3588 files, 4 (one pixel lane
     // each) where RV110x files convert 3-channel pixels while DATAIN_CHANNEL says 16.
-    const int64_t per_kernel = F("CNA", "WEIGHT_SIZE1", "WEIGHT_BYTES_PER_KERNEL");
+    const int64_t per_kernel = F("CNA", "WEIGHT_SIZE1", "WEIGHT_BYTES_PER_KERNEL") / static_cast<int64_t>(weight_bytes);
     Require(per_kernel > 0 && (packed_rows || per_kernel % static_cast<int64_t>(kernel_taps) == 0),
             "CNA.WEIGHT_SIZE1 (" + std::to_string(per_kernel) + " bytes per kernel) is not a whole number of " +
                 std::to_string(t.kernel_h) + "x" + std::to_string(t.kernel_w) + " channels");
@@ -381,6 +406,7 @@ isa::Task TaskDecoder::Conv() const {
       bytes = std::max(bytes, r.WeightIndex(k, k, t.kernel_h - 1, t.kernel_w - 1, t.kernel_h, t.kernel_w) + 1);
     bytes *= static_cast<uint64_t>(depthwise_bytes);
   }
+  bytes *= weight_bytes;
   Require(r.depthwise || F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES") == static_cast<int64_t>(bytes),
           "CNA.WEIGHT_SIZE0 (" + std::to_string(F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES")) + " bytes) is not " +
               std::to_string(r.weight_kernels) + " kernels of " + std::to_string(r.weight_channels) + " channels");
@@ -407,6 +433,7 @@ isa::Task TaskDecoder::DpuOnly() const {
   // The read: rows W·C2 apart plus the notch, surfaces H rows apart (RK3588); RK356x counts the
   // line notch in atoms and puts the surface notch after the last row (docs/rknn-format.md §8).
   const Geometry g = GeometryAt("DPU_RDMA", "RDMA_SRC_BASE_ADDR");
+  Require(g.elem_bytes == 1, "a DPU task reads float16 tensor data, which is not executed yet");
   const uint64_t surface_notch = Raw("DPU_RDMA", "RDMA_SURF_NOTCH");
   isa::StridedCube src{0, 0, uint64_t{width} * g.c2, g.c2, g.c2};
   if (platform_.dpu_rdma_line_notch_in_atoms) {

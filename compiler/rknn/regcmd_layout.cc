@@ -65,16 +65,17 @@ Relocations RelocationsOf(const RknnModel& model, const std::vector<isa::NpuTask
 }
 
 Geometry GeometryOf(const RTensor& t, const std::string& who, uint32_t linear_c2) {
-  if (linear_c2 > 0 && t.dtype == 3 && t.native_shape.size() == 2 && t.native_shape[0] == 1 && t.native_shape[1] > 0)
+  if (linear_c2 > 0 && t.dtype == kInt8DType && t.native_shape.size() == 2 && t.native_shape[0] == 1 && t.native_shape[1] > 0)
     return {1, 1, linear_c2};
   if (t.native_shape.size() != 5 || t.native_shape[0] != 1 || t.native_shape[4] <= 0 || t.native_shape[2] <= 0 ||
       t.native_shape[3] <= 0)
     throw Error(who + ": tensor '" + t.name + "' is not a batch-1 NC1HWC2 feature map (native shape of " +
                 std::to_string(t.native_shape.size()) + " dims)");
-  if (t.dtype != 3)
-    throw Error(who + ": tensor '" + t.name + "' is " + DTypeName(t.dtype) + "; only int8 feature maps are executed");
+  if (t.dtype != kInt8DType && t.dtype != kFloat16DType)
+    throw Error(who + ": tensor '" + t.name + "' is " + DTypeName(t.dtype) +
+                "; only int8 and float16 feature maps are executed");
   return {static_cast<uint32_t>(t.native_shape[2]), static_cast<uint32_t>(t.native_shape[3]),
-          static_cast<uint32_t>(t.native_shape[4])};
+          static_cast<uint32_t>(t.native_shape[4]), t.dtype == kFloat16DType ? 2u : 1u};
 }
 
 isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who, uint32_t linear_c2) {
@@ -85,7 +86,7 @@ isa::Surface SurfaceOf(const RTensor& t, int64_t addr, const std::string& who, u
   s.channels = t.shape.size() >= 2 ? static_cast<uint32_t>(t.shape[1]) : g.c2;
   s.height = g.height;
   s.width = g.width;
-  s.type = isa::ElemType::kInt8;
+  s.type = g.type();
   const bool linear = t.native_shape.size() == 2;
   if (addr < 0 || (!linear && s.c1() > static_cast<uint32_t>(t.native_shape[1])) || s.bytes() > static_cast<uint64_t>(t.size))
     throw Error(who + ": tensor '" + t.name + "' has an inconsistent native shape for its " + std::to_string(t.size) +

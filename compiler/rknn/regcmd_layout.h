@@ -38,11 +38,17 @@ struct Relocations {
 };
 Relocations RelocationsOf(const RknnModel& model, const std::vector<isa::NpuTask>& tasks, const std::string& what);
 
-// The native layout of a feature map: [N, C1, H, W, C2] int8 (graph inputs: C2 = channels).
+// The native layout of a feature map: [N, C1, H, W, C2] of int8 or float16 elements (graph
+// inputs: C2 = channels). Strides in bytes.
 struct Geometry {
   uint32_t height = 0, width = 0, c2 = 0;
-  uint64_t line() const { return uint64_t{width} * c2; }
+  uint32_t elem_bytes = 1;  // 2 for float16 tensors
+  uint64_t pixel() const { return uint64_t{c2} * elem_bytes; }
+  uint64_t line() const { return uint64_t{width} * pixel(); }
   uint64_t surface() const { return line() * height; }
+  isa::ElemType type() const { return elem_bytes == 2 ? isa::ElemType::kFp16 : isa::ElemType::kInt8; }
+  // The cube at this layout (addr filled in by the caller).
+  isa::StridedCube Cube() const { return {0, surface(), line(), pixel(), c2, elem_bytes}; }
 };
 // A linear int8 vector (native [1, N], e.g. mobilefacenet's embedding) lies as a one-pixel map
 // of `linear_c2`-byte atoms, which is how the DPU writes it; 0 refuses such tensors.

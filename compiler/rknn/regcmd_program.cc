@@ -38,10 +38,15 @@ isa::IoTensor IoOf(const RknnModel& model, const DdrLayout& ddr, int32_t id, con
   isa::IoTensor io;
   io.name = t.name;
   io.shape.assign(t.shape.begin(), t.shape.end());
-  if (t.scale.size() != 1 || t.zero_point.size() != 1)
+  // float16 tensors carry their values; int8 ones a per-tensor scale and zero point.
+  if (t.dtype == kFloat16DType) {
+    io.scale = 1.0f, io.zero_point = 0;
+  } else if (t.scale.size() != 1 || t.zero_point.size() != 1) {
     throw Error(what + ": graph input/output '" + t.name + "' has no per-tensor int8 quantization");
-  io.scale = t.scale[0];
-  io.zero_point = t.zero_point[0];
+  } else {
+    io.scale = t.scale[0];
+    io.zero_point = t.zero_point[0];
+  }
   io.surface = SurfaceOf(t, ddr.addr[static_cast<size_t>(id)], what + ": graph input/output", ddr.linear_c2);
   return io;
 }
@@ -281,7 +286,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
   for (int32_t id : model.outputs) {
     const auto made = host_made.find(id);
     p.outputs.push_back(made != host_made.end() ? made->second : IoOf(model, ddr, id, what));
-    out.int64_outputs.push_back(model.tensors[static_cast<size_t>(id)].dtype == 7);
+    out.int64_outputs.push_back(model.tensors[static_cast<size_t>(id)].dtype == kInt64DType);
   }
   return Checked(std::move(out), what);
 }

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/fp16.h"
 
 namespace rknnsim::rknn {
 namespace {
@@ -97,8 +98,42 @@ int64_t Input(Ddr& ddr, const isa::RegcmdTask& r, uint32_t c, uint32_t y, uint32
   return Saturated(Rounded(u * r.cvt_scale[c] + r.cvt_offset[c], r.cvt_truncate[c]));
 }
 
+// A float16 convolution (isa/regcmd_task.h): float32 sums of exact products in the order
+// (ky, kx, c), converted to half.
+void ConvFp16(Ddr& ddr, const isa::Task& t) {
+  const isa::RegcmdTask& r = t.regcmd;
+  auto half_at = [&](uint64_t addr) {
+    const uint8_t* p = ddr.At(addr, 2);
+    return HalfBitsToFloat(static_cast<uint16_t>(p[0] | p[1] << 8));
+  };
+  for (uint32_t k = 0; k < t.kernels; ++k)
+    for (uint32_t y = 0; y < t.out_rows; ++y)
+      for (uint32_t x = 0; x < t.output.width; ++x) {
+        float v = 0.0f;
+        for (uint32_t ky = 0; ky < t.kernel_h; ++ky)
+          for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
+            const int64_t iy = int64_t{y} * t.stride_h + ky - t.pad_top;
+            const int64_t ix = int64_t{x} * t.stride_w + kx - t.pad_left;
+            const bool inside = iy >= 0 && iy < t.input.height && ix >= 0 && ix < t.input.width;
+            for (uint32_t c = 0; c < t.input.channels; ++c) {
+              const float in = inside ? half_at(r.source.addr + r.source.Offset(c, static_cast<uint32_t>(iy),
+                                                                                 static_cast<uint32_t>(ix)))
+                                      : HalfBitsToFloat(static_cast<uint16_t>(r.pad_value));
+              const float weight =
+                  k < r.weight_kernels ? half_at(t.weight_addr + 2 * r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w))
+                                       : 0.0f;
+              v += in * weight;
+            }
+          }
+        const uint16_t bits = FloatToHalfBits(v);
+        uint8_t* out = ddr.At(r.destination.addr + r.destination.Offset(k, y, x), 2);
+        out[0] = static_cast<uint8_t>(bits), out[1] = static_cast<uint8_t>(bits >> 8);
+      }
+}
+
 void Conv(Ddr& ddr, const isa::Task& t) {
   const isa::RegcmdTask& r = t.regcmd;
+  if (r.fp16) return ConvFp16(ddr, t);
   for (uint32_t k = 0; k < t.kernels; ++k) {
     const int64_t ow = BsOperand(ddr, t, k, 1);
     for (uint32_t y = 0; y < t.out_rows; ++y)

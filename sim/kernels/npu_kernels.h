@@ -71,15 +71,17 @@ void ConvOutputInt8(const isa::Task& task, const ConvRowsInt8& sums, const uint8
 void ConvOutputFp16(const isa::Task& task, const float* acc, const uint8_t* dpu_table, const OutputTile& out);
 
 // A cube a DMA fetched for a task of Rockchip's program (Task::regcmd): C1 blocks of `rows`
-// rows, each row `line` bytes, pixels `pixel` bytes apart, as they lie in DDR.
+// rows, each row `line` bytes, pixels `pixel` bytes apart, elements of `elem_bytes`, as they lie
+// in DDR.
 struct RegcmdTile {
   const uint8_t* data = nullptr;
   uint32_t rows = 0;
   uint64_t line = 0, pixel = 0;
   uint32_t c2 = 0;
+  uint32_t elem_bytes = 1;
   uint64_t block() const { return uint64_t{rows} * line; }
   uint64_t Offset(uint32_t c, uint32_t y, uint32_t x) const {
-    return (c / c2) * block() + uint64_t{y} * line + uint64_t{x} * pixel + c % c2;
+    return (c / c2) * block() + uint64_t{y} * line + uint64_t{x} * pixel + uint64_t{c % c2} * elem_bytes;
   }
 };
 
@@ -88,6 +90,9 @@ struct RegcmdTile {
 // depthwise), through which the DPU applies the per-kernel weight offset.
 void RegcmdConvAccumulate(const isa::Task& task, const RegcmdTile& in, const uint8_t* weights, int32_t* acc,
                           int32_t* window_sums);
+// The same for a float16 task (RegcmdTask::fp16): each output the float32 sum of its window's
+// products in the order (ky, kx, c), acc laid out [out_rows][width][task.kernels].
+void RegcmdConvAccumulateFp16(const isa::Task& task, const RegcmdTile& in, const uint8_t* weights, float* acc);
 
 // The DPU's per-channel operands of such a task: from the BS stream `blob` (nullptr when the
 // task reads none) or the registers.

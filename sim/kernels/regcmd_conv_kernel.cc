@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/fp16.h"
 #include "sim/kernels/npu_kernels.h"
 
 namespace rknnsim::sim {
@@ -91,6 +92,39 @@ void RegcmdConvAccumulate(const isa::Task& t, const RegcmdTile& in, const uint8_
             sum[0] += xv;
             const int32_t* wk = wt + size_t{c} * kernels;
             for (uint32_t k = 0; k < kernels; ++k) a[k] += xv * wk[k];
+          }
+        }
+    }
+}
+
+void RegcmdConvAccumulateFp16(const isa::Task& t, const RegcmdTile& in, const uint8_t* weights, float* acc) {
+  const isa::RegcmdTask& r = t.regcmd;
+  const uint32_t channels = t.input.channels, kernels = t.kernels;
+  auto half = [](const uint8_t* p) { return HalfBitsToFloat(static_cast<uint16_t>(p[0] | p[1] << 8)); };
+  // Weights as [ky][kx][c][k] floats; kernels past weight_kernels weigh 0.
+  const size_t taps = size_t{t.kernel_h} * t.kernel_w;
+  std::vector<float> w(taps * channels * kernels, 0.0f);
+  for (uint32_t ky = 0; ky < t.kernel_h; ++ky)
+    for (uint32_t kx = 0; kx < t.kernel_w; ++kx)
+      for (uint32_t c = 0; c < channels; ++c)
+        for (uint32_t k = 0; k < std::min(kernels, r.weight_kernels); ++k)
+          w[((size_t{ky} * t.kernel_w + kx) * channels + c) * kernels + k] =
+              half(weights + 2 * r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w));
+  const float pad = HalfBitsToFloat(static_cast<uint16_t>(r.pad_value));
+  for (uint32_t oy = 0; oy < t.out_rows; ++oy)
+    for (uint32_t ox = 0; ox < t.output.width; ++ox) {
+      float* a = acc + (size_t{oy} * t.output.width + ox) * kernels;
+      std::fill(a, a + kernels, 0.0f);
+      for (uint32_t ky = 0; ky < t.kernel_h; ++ky)
+        for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
+          const int64_t iy = int64_t{oy} * t.stride_h - t.pad_top + ky;
+          const int64_t ix = int64_t{ox} * t.stride_w - t.pad_left + kx;
+          const bool inside = iy >= 0 && iy < t.input.height && ix >= 0 && ix < t.input.width;
+          const float* wt = w.data() + (size_t{ky} * t.kernel_w + kx) * channels * kernels;
+          for (uint32_t c = 0; c < channels; ++c) {
+            const float xv =
+                inside ? half(in.data + in.Offset(c, static_cast<uint32_t>(iy), static_cast<uint32_t>(ix))) : pad;
+            for (uint32_t k = 0; k < kernels; ++k) a[k] += xv * wt[size_t{c} * kernels + k];
           }
         }
     }

@@ -17,7 +17,10 @@ void Core::Compute(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   ext->timing->core_cycles += CoreCycles(t, platform_);
   if (ext->functional) {
     const size_t count = size_t{t.out_rows} * t.output.width * t.kernels;
-    if (t.regcmd.on) {
+    if (t.regcmd.on && t.regcmd.fp16) {
+      work.acc_fp16.assign(count, 0.0f);
+      RegcmdConvAccumulateFp16(t, work.regcmd_input, work.weights, work.acc_fp16.data());
+    } else if (t.regcmd.on) {
       work.acc_int8.assign(count, 0);
       work.window_sums.assign(size_t{t.out_rows} * t.output.width * (t.regcmd.depthwise ? t.kernels : 1), 0);
       RegcmdConvAccumulate(t, work.regcmd_input, work.weights, work.acc_int8.data(), work.window_sums.data());

@@ -1,6 +1,7 @@
 // DPU: output conversion of conv tiles (bias, requantization, activation, write-back through the
 // DPU's write DMA) and element-wise tasks that read both operands through DPU_RDMA.
 #include "sim/cost/cost_model.h"
+#include "common/fp16.h"
 #include "sim/platform/regcmd_dma.h"
 #include "sim/platform/units.h"
 
@@ -94,6 +95,19 @@ void Dpu::RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext) 
   const RegcmdTile ew = r.ew ? ReadCube(dma, r.ew_source, kernels, rows, width, ew_buffer, functional, *ext.timing)
                              : RegcmdTile{};
   ext.timing->dpu_cycles += DpuCycles(t, platform_);
+  if (r.fp16) {  // the sum straight through FP32TOFP16 (isa/regcmd_task.h)
+    std::vector<uint16_t> halves(functional ? size_t{kernels} * rows * width : 0);
+    if (functional) {
+      const auto& work = *reinterpret_cast<const ConvWork*>(trans.get_data_ptr());
+      for (uint32_t k = 0; k < kernels; ++k)
+        for (uint32_t p = 0; p < rows * width; ++p)
+          halves[size_t{k} * rows * width + p] = FloatToHalfBits(work.acc_fp16[size_t{p} * kernels + k]);
+    }
+    WriteCube(dma, r.destination, kernels, rows, width,
+              functional ? reinterpret_cast<const uint8_t*>(halves.data()) : nullptr, *ext.timing);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   std::vector<int8_t> out(functional ? size_t{kernels} * rows * width : 0);
   if (functional) {
     const auto& work = *reinterpret_cast<const ConvWork*>(trans.get_data_ptr());
@@ -107,7 +121,8 @@ void Dpu::RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext) 
           out[(size_t{k} * rows + y) * width + x] = RegcmdDpuPipeline(r, ops, k, v, operand);
         }
   }
-  WriteCube(dma, r.destination, kernels, rows, width, out, *ext.timing);
+  WriteCube(dma, r.destination, kernels, rows, width,
+            functional ? reinterpret_cast<const uint8_t*>(out.data()) : nullptr, *ext.timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -132,7 +147,8 @@ void Dpu::RegcmdDpu(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
           const int8_t* operand = r.ew ? reinterpret_cast<const int8_t*>(ew.data + ew.Offset(c, y, x)) : nullptr;
           out[(size_t{c} * rows + y) * width + x] = RegcmdDpuPipeline(r, ops, c, v, operand);
         }
-  WriteCube(dma, r.destination, channels, rows, width, out, *ext.timing);
+  WriteCube(dma, r.destination, channels, rows, width,
+            functional ? reinterpret_cast<const uint8_t*>(out.data()) : nullptr, *ext.timing);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -16,13 +16,13 @@ namespace rknnsim::sim {
 inline uint64_t CubeBlockSpan(const isa::StridedCube& cube, uint32_t channels, uint32_t rows, uint32_t width,
                               uint32_t b) {
   const uint32_t lanes = std::min(cube.c2, channels - b * cube.c2);
-  return uint64_t{rows - 1} * cube.line + uint64_t{width - 1} * cube.pixel + lanes;
+  return uint64_t{rows - 1} * cube.line + uint64_t{width - 1} * cube.pixel + uint64_t{lanes} * cube.elem_bytes;
 }
 
 template <typename Port>
 RegcmdTile ReadCube(Port& dma, const isa::StridedCube& cube, uint32_t channels, uint32_t rows, uint32_t width,
                     std::vector<uint8_t>& buffer, bool functional, TaskTiming& timing) {
-  RegcmdTile tile{nullptr, rows, cube.line, cube.pixel, cube.c2};
+  RegcmdTile tile{nullptr, rows, cube.line, cube.pixel, cube.c2, cube.elem_bytes};
   const uint32_t blocks = (channels + cube.c2 - 1) / cube.c2;
   if (functional) buffer.assign(blocks * tile.block(), 0);
   for (uint32_t b = 0; b < blocks; ++b)
@@ -32,25 +32,29 @@ RegcmdTile ReadCube(Port& dma, const isa::StridedCube& cube, uint32_t channels, 
   return tile;
 }
 
-// `values` in [c][y][x] order (empty for timing-only runs).
+// `values`: the cube's elements (cube.elem_bytes each, little-endian) in [c][y][x] order; null for
+// timing-only runs.
 template <typename Port>
 void WriteCube(Port& dma, const isa::StridedCube& cube, uint32_t channels, uint32_t rows, uint32_t width,
-               const std::vector<int8_t>& values, TaskTiming& timing) {
+               const uint8_t* values, TaskTiming& timing) {
   const uint32_t blocks = (channels + cube.c2 - 1) / cube.c2;
+  const uint32_t e = cube.elem_bytes;
   for (uint32_t b = 0; b < blocks; ++b) {
     const uint64_t span = CubeBlockSpan(cube, channels, rows, width, b);
     const uint32_t lanes = std::min(cube.c2, channels - b * cube.c2);
-    std::vector<uint8_t> data(values.empty() ? 0 : span), enables(span, TLM_BYTE_DISABLED);
+    std::vector<uint8_t> data(values ? span : 0), enables(span, TLM_BYTE_DISABLED);
     for (uint32_t l = 0; l < lanes; ++l)
       for (uint32_t y = 0; y < rows; ++y)
         for (uint32_t x = 0; x < width; ++x) {
-          const uint64_t at = uint64_t{y} * cube.line + uint64_t{x} * cube.pixel + l;
-          enables[at] = TLM_BYTE_ENABLED;
-          if (!values.empty())
-            data[at] = static_cast<uint8_t>(values[(size_t{b * cube.c2 + l} * rows + y) * width + x]);
+          const uint64_t at = uint64_t{y} * cube.line + uint64_t{x} * cube.pixel + uint64_t{l} * e;
+          const size_t element = (size_t{b * cube.c2 + l} * rows + y) * width + x;
+          for (uint32_t i = 0; i < e; ++i) {
+            enables[at + i] = TLM_BYTE_ENABLED;
+            if (values) data[at + i] = values[element * e + i];
+          }
         }
-    dma.WriteMasked(cube.addr + b * cube.surface, values.empty() ? nullptr : data.data(), enables.data(), span,
-                    uint64_t{lanes} * rows * width, timing);
+    dma.WriteMasked(cube.addr + b * cube.surface, values ? data.data() : nullptr, enables.data(), span,
+                    uint64_t{lanes} * rows * width * e, timing);
   }
 }
 
