@@ -63,10 +63,24 @@ OnnxInfo InspectOnnx(const std::string& onnx_path, const runtime::ConvertOptions
   return {Describe(graph, graph.inputs()), Describe(graph, graph.outputs())};
 }
 
+namespace {
+
+// A Rockchip file's program I/O (when its graph could not be imported for timing, the decoded
+// program still names and shapes its tensors).
+std::vector<TensorInfo> DescribeIo(const std::vector<isa::IoTensor>& ios) {
+  std::vector<TensorInfo> out;
+  for (const isa::IoTensor& io : ios) out.push_back({io.name, io.shape});
+  return out;
+}
+
+}  // namespace
+
 std::vector<TensorInfo> Model::Inputs() const {
+  if (rockchip_exe) return DescribeIo(rockchip_exe->regcmd.program.inputs);
   return Describe(compiled.graph, compiled.graph.inputs(), compiled.program.batch);
 }
 std::vector<TensorInfo> Model::Outputs() const {
+  if (rockchip_exe) return DescribeIo(rockchip_exe->regcmd.program.outputs);
   return Describe(compiled.graph, compiled.graph.outputs(), compiled.program.batch);
 }
 std::vector<TensorInfo> Model::ImageInputs() const { return Describe(compiled.graph, compiled.graph.inputs()); }

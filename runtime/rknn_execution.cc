@@ -111,6 +111,7 @@ namespace {
 RknnRun RunRegcmd(const RknnExecutable& exe, const rknn::RegcmdProgram& regcmd, const quant::Sample& raw_inputs,
                   bool reference) {
   const isa::Program& p = regcmd.program;
+  rknn::CheckHostOpsRegistered(regcmd, exe.what);  // before the run: nothing may throw out of one
   const std::vector<std::vector<uint8_t>> surfaces = PackRknnInputs(exe, p, raw_inputs);
   RknnRun run;
   std::vector<std::vector<uint8_t>> raw;

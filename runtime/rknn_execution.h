@@ -14,6 +14,7 @@
 #include "compiler/ir/graph.h"
 #include "compiler/quant/dataset.h"
 #include "compiler/rknn/model.h"
+#include "compiler/rknn/host_ops.h"
 #include "compiler/rknn/regcmd_program.h"
 #include "isa/platform_config.h"
 #include "runtime/reports.h"

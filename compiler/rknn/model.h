@@ -54,6 +54,10 @@ struct RNode {
   uint8_t executor = 0;
   std::vector<int32_t> inputs, outputs;
   RAttrs attrs;
+  // A custom operator's attributes as a JSON object of name -> number, string or list (the ONNX
+  // node's, as the toolkit stores them: a BSON document of {dtype, value} per name, Node field 9
+  // of compiler/rknn/rknn_model.fbs); empty when the node has none.
+  std::string custom_attrs;
 };
 
 // One address the runtime patches into the register commands: the DDR address of tensor

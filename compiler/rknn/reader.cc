@@ -41,6 +41,26 @@ RTensor CommonTensor(const FbTensor& t) {
   return r;
 }
 
+// A custom operator node's attributes: the toolkit keeps the ONNX node's attributes as a BSON
+// document of name -> {dtype, value} (dual_residual's `alpha`: {"dtype": "f", "value": 0.5}),
+// parsed by nlohmann::json, which checks every size in it. Only numbers, strings and lists of
+// numbers are kept; anything else, or bytes that are not BSON, leave no attributes.
+std::string CustomAttrs(const uint8_t* data, size_t size) {
+  const nlohmann::json doc = nlohmann::json::from_bson(data, data + size, /*strict=*/true, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) return {};
+  nlohmann::json attrs = nlohmann::json::object();
+  for (const auto& [name, entry] : doc.items()) {
+    if (!entry.is_object() || !entry.contains("value")) continue;
+    const nlohmann::json& value = entry["value"];
+    const bool numbers = value.is_array() && std::all_of(value.begin(), value.end(), [](const nlohmann::json& v) {
+      return v.is_number();
+    });
+    if (value.is_number() || value.is_string() || numbers) attrs[name] = value;
+  }
+  // Names and strings from the file need not be UTF-8 (the rknn fuzz target's find): replaced, not thrown.
+  return attrs.empty() ? std::string() : attrs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 template <typename FbNode>
 RNode CommonNode(const FbNode& n) {
   RNode r;
@@ -135,6 +155,7 @@ void DecodeL(const Container& c, RknnModel& m, const std::string& what) {
     for (const fb::Node* n : *g.nodes()) {
       RNode r = CommonNode(*n);
       r.attrs = DecodeAttrs(*n);
+      if (n->custom_attrs()) r.custom_attrs = CustomAttrs(n->custom_attrs()->data(), n->custom_attrs()->size());
       m.nodes.push_back(std::move(r));
     }
   m.inputs = Vec(g.inputs()), m.outputs = Vec(g.outputs());

@@ -39,7 +39,7 @@ struct Relocations {
 Relocations RelocationsOf(const RknnModel& model, const std::vector<isa::NpuTask>& tasks, const std::string& what);
 
 // The native layout of a feature map: [N, C1, H, W, C2] of int8 or float16 elements (graph
-// inputs: C2 = channels). Strides in bytes.
+// inputs: C2 = channels; a native NCHW tensor: C2 = 1). Strides in bytes.
 struct Geometry {
   uint32_t height = 0, width = 0, c2 = 0;
   uint32_t elem_bytes = 1;  // 2 for float16 tensors

@@ -90,8 +90,10 @@ void SetStoredQuantization(isa::Program& p, const std::vector<uint32_t>& file_ta
 // The invariants every loader's program keeps (isa/program_invariants.h): the decoder has bound
 // each task to its tensors already, so a violation here is a file whose parts disagree.
 RegcmdProgram Checked(RegcmdProgram out, const std::string& what) {
-  // CPU tasks index the host ops (Task::cpu_node), each of one input and one output.
-  const std::vector<isa::NodeArity> nodes(out.host_ops.size(), isa::NodeArity{1, 1});
+  // CPU tasks index the host ops (Task::cpu_node).
+  std::vector<isa::NodeArity> nodes;
+  for (const HostOp& op : out.host_ops)
+    nodes.push_back(op.custom ? isa::NodeArity{op.custom_inputs.size(), op.custom_outputs.size()} : isa::NodeArity{1, 1});
   try {
     isa::CheckProgram(out.program, nodes);
   } catch (const isa::ProgramInvariantError& e) {
@@ -234,9 +236,44 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     if (i < last_npu_node)
       throw Error(who + " has no NPU task and runs before the NPU program ends; CPU nodes between NPU tasks are not "
                         "executed yet");
+    if (node.type != "ArgMax" && node.type != "Reshape" && !node.custom_attrs.empty()) {
+      // A custom operator (a node the toolkit kept the ONNX attributes of): its kernel is the
+      // caller's, registered before the run.
+      HostOp op;
+      op.type = node.type, op.custom = true;
+      op.node.name = node.name;
+      op.node.op = ir::OpKind::kCustom;
+      op.node.attrs.mode = node.type;
+      op.node.attrs.custom_attrs = node.custom_attrs;
+      isa::Task t;
+      t.op = isa::TaskOp::kCpu;
+      t.cpu_node = static_cast<uint32_t>(out.host_ops.size());
+      for (int32_t id : node.inputs) {
+        const auto made = host_made.find(id);
+        op.custom_inputs.push_back(made != host_made.end() ? made->second : IoOf(model, ddr, id, what));
+        t.cpu_inputs.push_back(op.custom_inputs.back().surface);
+      }
+      for (int32_t id : node.outputs) {
+        op.custom_outputs.push_back(IoOf(model, ddr, id, what));
+        t.cpu_outputs.push_back(op.custom_outputs.back().surface);
+        host_made[id] = op.custom_outputs.back();
+      }
+      if (t.cpu_inputs.empty() || t.cpu_outputs.empty()) throw Error(who + ": a custom operator without inputs or outputs");
+      t.input = t.cpu_inputs[0], t.output = t.cpu_outputs[0];
+      t.layer = static_cast<uint32_t>(p.layers.size());
+      isa::Layer layer = LayerOf(model, node);
+      layer.target = "CPU";
+      layer.data_type = t.output.type == isa::ElemType::kFp16 ? "FLOAT16" : "INT8";
+      p.layers.push_back(std::move(layer));
+      out.layer_node.push_back(static_cast<int32_t>(i));
+      p.tasks.push_back(std::move(t));
+      out.host_ops.push_back(std::move(op));
+      continue;
+    }
     if ((node.type != "ArgMax" && node.type != "Reshape") || node.inputs.empty() || node.outputs.size() != 1)
       throw Error(who + " runs on the CPU, which rknn-sim executes for ArgMax and Reshape only so far");
-    HostOp op{node.type, node.inputs[0], node.outputs[0]};
+    HostOp op;
+    op.type = node.type, op.input = node.inputs[0], op.output = node.outputs[0];
     const auto made = host_made.find(op.input);
     isa::IoTensor in = made != host_made.end() ? made->second : IoOf(model, ddr, op.input, what);
     const RTensor& out_tensor = model.tensors[static_cast<size_t>(op.output)];
@@ -289,32 +326,6 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     out.int64_outputs.push_back(model.tensors[static_cast<size_t>(id)].dtype == kInt64DType);
   }
   return Checked(std::move(out), what);
-}
-
-void RunHostOp(const RegcmdProgram& program, const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,
-               std::vector<std::vector<uint8_t>>& outputs) {
-  const HostOp& op = program.host_ops.at(task.cpu_node);
-  const isa::Surface& in = task.cpu_inputs.at(0);
-  const isa::Surface& out = task.cpu_outputs.at(0);
-  const std::vector<uint8_t>& image = inputs.at(0);
-  outputs.assign(1, std::vector<uint8_t>(out.bytes(), 0));
-  if (op.type == "Reshape") {
-    // The elements in NCHW order (linear surfaces are that order already).
-    uint64_t i = 0;
-    for (uint32_t c = 0; c < in.channels; ++c)
-      for (uint32_t y = 0; y < in.height; ++y)
-        for (uint32_t x = 0; x < in.width; ++x) outputs[0][i++] = image[in.Offset(c, y, x)];
-    return;
-  }
-  // ArgMax over the channels of the int8 codes (scale > 0 keeps the order of the values): the
-  // first maximum, as numpy and the board's CPU op pick it.
-  for (uint32_t y = 0; y < in.height; ++y)
-    for (uint32_t x = 0; x < in.width; ++x) {
-      uint32_t best = 0;
-      for (uint32_t c = 1; c < in.channels; ++c)
-        if (static_cast<int8_t>(image[in.Offset(c, y, x)]) > static_cast<int8_t>(image[in.Offset(best, y, x)])) best = c;
-      outputs[0][uint64_t{y} * in.width + x] = static_cast<uint8_t>(best);
-    }
 }
 
 std::vector<InputNorm> InputNorms(const RknnModel& model, const std::string& what) {

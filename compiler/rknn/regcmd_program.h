@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/ir/graph.h"
 #include "compiler/rknn/model.h"
 #include "isa/platform_config.h"
 #include "isa/program.h"
@@ -16,12 +17,19 @@
 namespace rknnsim::rknn {
 
 // A node the file runs on the CPU after its NPU program (executor 0, no tasks): ArgMax over the
-// channels (indices as int8 codes) and Reshape so far. Each is a kCpu task of the program
-// (Task::cpu_node indexes host_ops), its result an int8 array in NCHW order past the file's
-// internal memory.
+// channels (indices as int8 codes), Reshape, and custom operators. Each is a kCpu task of the
+// program (Task::cpu_node indexes host_ops). ArgMax and Reshape write an int8 array in NCHW order
+// past the file's internal memory; a custom operator reads and writes its tensors where the file
+// keeps them.
 struct HostOp {
-  std::string type;  // "ArgMax" or "Reshape"
-  int32_t input = 0, output = 0;  // tensor indices
+  std::string type;  // "ArgMax", "Reshape", or a custom operator's op_type
+  int32_t input = 0, output = 0;  // ArgMax and Reshape: tensor indices
+  // A custom operator (a node with attributes, RNode::custom_attrs): the node as its registered
+  // kernel sees it (compiler/ops/custom_op.h: op_type in attrs.mode, attributes in
+  // attrs.custom_attrs), and its tensors, which it takes and gives as float32 NCHW arrays.
+  bool custom = false;
+  ir::Node node;
+  std::vector<isa::IoTensor> custom_inputs, custom_outputs;
 };
 
 struct RegcmdProgram {
@@ -34,11 +42,6 @@ struct RegcmdProgram {
   std::vector<int32_t> layer_node;   // per program layer: the file node it stands for
 };
 
-
-// The CPU runner of the platform for a program's host ops (the shape of sim::CpuOpRunner):
-// `inputs` and `outputs` are the task's surface images.
-void RunHostOp(const RegcmdProgram& program, const isa::Task& task, const std::vector<std::vector<uint8_t>>& inputs,
-               std::vector<std::vector<uint8_t>>& outputs);
 
 // The tasks of the first schedule: the PC chain that starts at task 0 (files for several cores
 // hold one schedule per core count, one chain per core, one after the other).

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/fp16.h"
+#include "compiler/rknn/host_ops.h"
 
 namespace rknnsim::rknn {
 namespace {
@@ -215,6 +216,19 @@ std::vector<std::vector<uint8_t>> RunRegcmdReference(const RegcmdProgram& regcmd
     std::memcpy(ddr.At(s.addr, s.bytes()), inputs[i].data(), s.bytes());
   }
   for (const isa::Task& t : program.tasks) {
+    if (t.op == isa::TaskOp::kCpu && regcmd.host_ops.at(t.cpu_node).custom) {
+      // A custom operator is the caller's code, the same for both executors: its surfaces in and
+      // out of this DDR around the registered kernel.
+      std::vector<std::vector<uint8_t>> in, out;
+      for (const isa::Surface& s : t.cpu_inputs) {
+        const uint8_t* p = ddr.At(s.addr, s.bytes());
+        in.emplace_back(p, p + s.bytes());
+      }
+      RunHostOp(regcmd, t, in, out);
+      for (size_t k = 0; k < out.size(); ++k)
+        std::memcpy(ddr.At(t.cpu_outputs.at(k).addr, out[k].size()), out[k].data(), out[k].size());
+      continue;
+    }
     if (t.op == isa::TaskOp::kCpu) {
       RunHost(ddr, regcmd.host_ops.at(t.cpu_node), t);
       continue;

@@ -5,6 +5,8 @@ r2 = y*alpha - x) with the inputs and expected outputs Rockchip ships with it.
 - float (do_quantization=False, fp16) and int8 builds: inference matches Rockchip's outputs (fp16
   within 1e-2, int8 within a few quantization steps), eval_perf lists the op on the CPU by its
   op_type, and export_rknn / load_rknn / inference give the same outputs;
+- Rockchip's compiled .rknn of the same example (RK3588) runs with the operator registered
+  (reg_custom_op, load_rknn, inference) and gives the expected outputs within float16 precision;
 - misuse gives E lines and -1: an unregistered op (load_onnx names it), an object without
   compute, reg_custom_op after load_onnx, a compute that returns the wrong shape.
 It leaves dual_residual_fp16.rknn and raw inputs/expected outputs in DIR for capi.custom_op.
@@ -75,7 +77,7 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     arrays = ['dual_residual_%s_%d.npy' % (kind, i) for kind in ('input', 'output') for i in range(2)]
-    model = require(args.data, 'dual_residual.onnx', *arrays)[0]
+    model = require(args.data, 'dual_residual.onnx', 'dual_residual_custom_rk3588.rknn', *arrays)[0]
     inputs = [np.load(os.path.join(args.data, 'dual_residual_input_%d.npy' % i)) for i in range(2)]
     expected = [np.load(os.path.join(args.data, 'dual_residual_output_%d.npy' % i)) for i in range(2)]
     with open(os.path.join(args.work, 'dataset.txt'), 'w') as f:
@@ -111,6 +113,20 @@ def main():
         outs2 = again.inference(inputs=inputs, data_format='nchw')
         expect('%s load_rknn + inference gives the same outputs' % label,
                all(np.array_equal(a, b) for a, b in zip(outs, outs2)))
+
+    # Rockchip's own compiled file of the example (RK3588, toolkit 1.6.1): its float16 layout
+    # conversions run from their register commands, then the registered operator on the simulated
+    # CPU, with the attribute `alpha` the file keeps; the result is Rockchip's expected output.
+    rockchip = os.path.join(args.data, 'dual_residual_custom_rk3588.rknn')
+    rknn = RKNN()
+    ok = rknn.reg_custom_op(cstDualResidual()) == 0 and rknn.load_rknn(rockchip) == 0 and \
+        rknn.init_runtime(target='rk3588') == 0
+    outs = rknn.inference(inputs=inputs, data_format='nchw') if ok else None
+    errors = [float(np.abs(o.reshape(e.shape) - e).max()) for o, e in zip(outs, expected)] if outs else [np.inf]
+    # float16 inputs and outputs: within 2 units in the last place of the largest output (2^-9 * 4)
+    expect('the .rknn with its custom operator equals Rockchip\'s expected outputs', max(errors) <= 2 ** -9 * 4 * 2,
+           'max abs error %s' % max(errors))
+    rknn.release()
 
     # Misuse: one E line and -1 each.
     rknn = RKNN()

@@ -29,8 +29,8 @@ RknnModel ConvAddModel(const std::string& type) {
   b.dtype = 6, b.kind = 4, b.name = "b", b.shape = {8};
   m.tensors.push_back(b);
   m.tensors.push_back(Activation("y", {1, 8, 4, 4}, 2));
-  RNode in{"InputOperator", "InputOperator:x", 0, {}, {1}, {}};
-  RNode conv{type, "Conv:conv_0", 2, {1, 2, 3, 1}, {4}, {}};
+  RNode in{"InputOperator", "InputOperator:x", 0, {}, {1}, {}, {}};
+  RNode conv{type, "Conv:conv_0", 2, {1, 2, 3, 1}, {4}, {}, {}};
   m.nodes = {in, conv};
   m.inputs = {1}, m.outputs = {4};
   return m;
