@@ -31,6 +31,9 @@ rknnsim::quant::Sample ToSample(const std::vector<FloatArray>& arrays) {
 }
 
 FloatArray ToArray(const std::vector<float>& data, const rknnsim::ir::Shape& shape) {
+  if (static_cast<int64_t>(data.size()) != rknnsim::ir::NumElements(shape))
+    throw rknnsim::Error("an output holds " + std::to_string(data.size()) + " values for the shape " +
+                         rknnsim::ir::ShapeToString(shape));
   std::vector<py::ssize_t> dims(shape.begin(), shape.end());
   FloatArray out(dims);
   std::copy(data.begin(), data.end(), out.mutable_data());

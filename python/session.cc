@@ -83,7 +83,10 @@ std::vector<TensorInfo> Model::Outputs() const {
   if (rockchip_exe) return DescribeIo(rockchip_exe->regcmd.program.outputs);
   return Describe(compiled.graph, compiled.graph.outputs(), compiled.program.batch);
 }
-std::vector<TensorInfo> Model::ImageInputs() const { return Describe(compiled.graph, compiled.graph.inputs()); }
+std::vector<TensorInfo> Model::ImageInputs() const {
+  if (rockchip_exe) return DescribeIo(rockchip_exe->regcmd.program.inputs);
+  return Describe(compiled.graph, compiled.graph.inputs());
+}
 bool Model::is_fp16() const { return reference::IsFp16Graph(compiled.graph); }
 
 std::shared_ptr<Model> BuildModel(const std::string& onnx_path, const runtime::ConvertOptions& options) {

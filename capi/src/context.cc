@@ -315,7 +315,15 @@ void Context::Run() {
                      "rknn_run: input " + std::to_string(i) + " is not set; call rknn_inputs_set or rknn_set_io_mem");
     }
   }
-  // A Rockchip program's CPU nodes run through its own host-op runner (runtime/rknn_execution.h).
+  // A Rockchip program's CPU nodes run through its own host-op runner (runtime/rknn_execution.h);
+  // its custom operators must be registered before the run starts (nothing may throw out of one).
+  if (loaded_->rockchip_exe) {
+    try {
+      rknn::CheckHostOpsRegistered(loaded_->rockchip_exe->regcmd, "rknn_run: " + loaded_->rockchip_source);
+    } catch (const Error& e) {
+      throw ApiError(RKNN_ERR_PARAM_INVALID, e.what());
+    }
+  }
   const sim::CpuOpRunner cpu_runner = loaded_->rockchip_exe ? runtime::HostOpRunner(loaded_->rockchip_exe->regcmd)
                                                             : runtime::MakeCpuRunner(loaded_->model);
   // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are

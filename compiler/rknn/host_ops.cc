@@ -75,7 +75,8 @@ void RunCustomOp(const HostOp& op, const std::vector<std::vector<uint8_t>>& inpu
 void CheckHostOpsRegistered(const RegcmdProgram& program, const std::string& what) {
   for (const HostOp& op : program.host_ops)
     if (op.custom && !ops::FindCustomOp(op.type))
-      throw Error(what + ": node '" + op.node.name + "' is custom operator '" + op.type + "', which is not registered",
+      throw Error(what + ": node '" + op.node.name + "' runs on the CPU with attributes, as a custom operator does, and no "
+                         "custom operator '" + op.type + "' is registered",
                   "register its implementation first: Python rknn.reg_custom_op(obj) before load_rknn, C "
                   "rknn_register_custom_ops(ctx, ...) before rknn_run; `rknn-sim run` cannot run custom operators");
 }

@@ -46,6 +46,10 @@ RTensor CommonTensor(const FbTensor& t) {
 // parsed by nlohmann::json, which checks every size in it. Only numbers, strings and lists of
 // numbers are kept; anything else, or bytes that are not BSON, leave no attributes.
 std::string CustomAttrs(const uint8_t* data, size_t size) {
+  // The parser recurses into nested documents: a cap on the size bounds the depth (at least 5
+  // bytes a level, so at most about 3,300 levels; 20,000 parse on an 8 MB stack).
+  constexpr size_t kMaxAttributeBytes = 16 << 10;
+  if (size > kMaxAttributeBytes) return {};
   const nlohmann::json doc = nlohmann::json::from_bson(data, data + size, /*strict=*/true, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) return {};
   nlohmann::json attrs = nlohmann::json::object();

@@ -107,6 +107,7 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
     const char* reg = conv && relocations_.by_word.count(regs_.WordOf("DPU_RDMA", "RDMA_SRC_BASE_ADDR"))
                           ? "RDMA_SRC_BASE_ADDR" : "RDMA_EW_BASE_ADDR";
     const Geometry g = GeometryAt("DPU_RDMA", reg);
+    Require(g.elem_bytes == 1, "the DPU's EW stage reads float16 data, which is not executed yet");
     isa::StridedCube strides{0, conv ? g.surface() : Units16("DPU_RDMA", "RDMA_EW_SURF_STRIDE", "EW_SURF_STRIDE"),
                              g.line(), g.pixel(), g.c2, g.elem_bytes};
     r.ew_source = Cube("DPU_RDMA", reg, strides, t.kernels, t.out_rows, width);
@@ -364,6 +365,8 @@ isa::Task TaskDecoder::Conv() const {
   } else {
     // Channels per kernel as stored: DATAIN_CHANNEL in RK356x/RK3588 files, 4 (one pixel lane
     // each) where RV110x files convert 3-channel pixels while DATAIN_CHANNEL says 16.
+    Require(F("CNA", "WEIGHT_SIZE1", "WEIGHT_BYTES_PER_KERNEL") % static_cast<int64_t>(weight_bytes) == 0,
+            "CNA.WEIGHT_SIZE1 gives an odd number of bytes per kernel of float16 weights");
     const int64_t per_kernel = F("CNA", "WEIGHT_SIZE1", "WEIGHT_BYTES_PER_KERNEL") / static_cast<int64_t>(weight_bytes);
     Require(per_kernel > 0 && (packed_rows || per_kernel % static_cast<int64_t>(kernel_taps) == 0),
             "CNA.WEIGHT_SIZE1 (" + std::to_string(per_kernel) + " bytes per kernel) is not a whole number of " +

@@ -48,6 +48,16 @@ isa::IoTensor IoOf(const RknnModel& model, const DdrLayout& ddr, int32_t id, con
     io.zero_point = t.zero_point[0];
   }
   io.surface = SurfaceOf(t, ddr.addr[static_cast<size_t>(id)], what + ": graph input/output", ddr.linear_c2);
+  // Everything that copies a tensor's values trusts its shape: it must count the surface's elements.
+  const isa::Surface& s = io.surface;
+  uint64_t count = 1;
+  for (int64_t d : io.shape)
+    if (d < 0 || __builtin_mul_overflow(count, static_cast<uint64_t>(d), &count)) count = UINT64_MAX;
+  std::string dims;
+  for (int64_t d : io.shape) dims += (dims.empty() ? "" : "x") + std::to_string(d);
+  if (count != uint64_t{s.channels} * s.height * s.width)
+    throw Error(what + ": tensor '" + t.name + "' has shape " + dims + " but a native layout of " +
+                std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" + std::to_string(s.width));
   return io;
 }
 
@@ -236,6 +246,8 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     if (i < last_npu_node)
       throw Error(who + " has no NPU task and runs before the NPU program ends; CPU nodes between NPU tasks are not "
                         "executed yet");
+    // The file does not say which of its CPU nodes are custom: one with attributes is taken to be,
+    // and its refusal says so when no kernel is registered for its type.
     if (node.type != "ArgMax" && node.type != "Reshape" && !node.custom_attrs.empty()) {
       // A custom operator (a node the toolkit kept the ONNX attributes of): its kernel is the
       // caller's, registered before the run.
@@ -249,6 +261,8 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
       t.op = isa::TaskOp::kCpu;
       t.cpu_node = static_cast<uint32_t>(out.host_ops.size());
       for (int32_t id : node.inputs) {
+        if (std::find(model.inputs.begin(), model.inputs.end(), id) != model.inputs.end())
+          throw Error(who + ": a custom operator reading a graph input directly is not executed yet");
         const auto made = host_made.find(id);
         op.custom_inputs.push_back(made != host_made.end() ? made->second : IoOf(model, ddr, id, what));
         t.cpu_inputs.push_back(op.custom_inputs.back().surface);
@@ -276,6 +290,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     op.type = node.type, op.input = node.inputs[0], op.output = node.outputs[0];
     const auto made = host_made.find(op.input);
     isa::IoTensor in = made != host_made.end() ? made->second : IoOf(model, ddr, op.input, what);
+    if (in.surface.type != isa::ElemType::kInt8) throw Error(who + " on float16 data is not executed yet");
     const RTensor& out_tensor = model.tensors[static_cast<size_t>(op.output)];
     isa::IoTensor result;
     result.name = out_tensor.name;

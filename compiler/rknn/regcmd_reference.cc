@@ -99,6 +99,19 @@ int64_t Input(Ddr& ddr, const isa::RegcmdTask& r, uint32_t c, uint32_t y, uint32
   return Saturated(Rounded(u * r.cvt_scale[c] + r.cvt_offset[c], r.cvt_truncate[c]));
 }
 
+// Calls tap(c, iy, ix, inside, ky, kx) for the window of output (y, x) over channels [first,
+// last), in the order (ky, kx, c) the sums take.
+template <typename Tap>
+void ForEachTap(const isa::Task& t, uint32_t y, uint32_t x, uint32_t first, uint32_t last, Tap tap) {
+  for (uint32_t ky = 0; ky < t.kernel_h; ++ky)
+    for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
+      const int64_t iy = int64_t{y} * t.stride_h + ky - t.pad_top;
+      const int64_t ix = int64_t{x} * t.stride_w + kx - t.pad_left;
+      const bool inside = iy >= 0 && iy < t.input.height && ix >= 0 && ix < t.input.width;
+      for (uint32_t c = first; c < last; ++c) tap(c, static_cast<uint32_t>(iy), static_cast<uint32_t>(ix), inside, ky, kx);
+    }
+}
+
 // A float16 convolution (isa/regcmd_task.h): float32 sums of exact products in the order
 // (ky, kx, c), converted to half.
 void ConvFp16(Ddr& ddr, const isa::Task& t) {
@@ -111,21 +124,13 @@ void ConvFp16(Ddr& ddr, const isa::Task& t) {
     for (uint32_t y = 0; y < t.out_rows; ++y)
       for (uint32_t x = 0; x < t.output.width; ++x) {
         float v = 0.0f;
-        for (uint32_t ky = 0; ky < t.kernel_h; ++ky)
-          for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
-            const int64_t iy = int64_t{y} * t.stride_h + ky - t.pad_top;
-            const int64_t ix = int64_t{x} * t.stride_w + kx - t.pad_left;
-            const bool inside = iy >= 0 && iy < t.input.height && ix >= 0 && ix < t.input.width;
-            for (uint32_t c = 0; c < t.input.channels; ++c) {
-              const float in = inside ? half_at(r.source.addr + r.source.Offset(c, static_cast<uint32_t>(iy),
-                                                                                 static_cast<uint32_t>(ix)))
-                                      : HalfBitsToFloat(static_cast<uint16_t>(r.pad_value));
-              const float weight =
-                  k < r.weight_kernels ? half_at(t.weight_addr + 2 * r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w))
-                                       : 0.0f;
-              v += in * weight;
-            }
-          }
+        ForEachTap(t, y, x, 0, t.input.channels, [&](uint32_t c, uint32_t iy, uint32_t ix, bool inside, uint32_t ky, uint32_t kx) {
+          const float in = inside ? half_at(r.source.addr + r.source.Offset(c, iy, ix))
+                                  : HalfBitsToFloat(static_cast<uint16_t>(r.pad_value));
+          const float weight =
+              k < r.weight_kernels ? half_at(t.weight_addr + 2 * r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w)) : 0.0f;
+          v += in * weight;
+        });
         const uint16_t bits = FloatToHalfBits(v);
         uint8_t* out = ddr.At(r.destination.addr + r.destination.Offset(k, y, x), 2);
         out[0] = static_cast<uint8_t>(bits), out[1] = static_cast<uint8_t>(bits >> 8);
@@ -140,26 +145,19 @@ void Conv(Ddr& ddr, const isa::Task& t) {
     for (uint32_t y = 0; y < t.out_rows; ++y)
       for (uint32_t x = 0; x < t.output.width; ++x) {
         int64_t v = 0;
-        for (uint32_t ky = 0; ky < t.kernel_h; ++ky)
-          for (uint32_t kx = 0; kx < t.kernel_w; ++kx) {
-            const int64_t iy = int64_t{y} * t.stride_h + ky - t.pad_top;
-            const int64_t ix = int64_t{x} * t.stride_w + kx - t.pad_left;
-            const bool inside = iy >= 0 && iy < t.input.height && ix >= 0 && ix < t.input.width;
-            const uint32_t first = r.depthwise ? k : 0, last = r.depthwise ? k + 1 : t.input.channels;
-            for (uint32_t c = first; c < last; ++c) {
-              const int64_t in = inside ? Input(ddr, r, c, static_cast<uint32_t>(iy), static_cast<uint32_t>(ix))
-                                        : r.pad_value;
-              const uint64_t index = r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w);
-              int64_t code = 0;
-              if (k < r.weight_kernels && r.weight_pairs) {  // (code, -zero point mod 256) pairs
-                const int64_t negated = *ddr.At(t.weight_addr + 2 * index + 1, 1);
-                code = int64_t{ddr.Get(t.weight_addr + 2 * index)} + (negated == 0x80 ? 128 : static_cast<int8_t>(negated));
-              }
-              else if (k < r.weight_kernels)
-                code = ddr.Get(t.weight_addr + index);
-              v += in * (code + ow);
-            }
+        const uint32_t first = r.depthwise ? k : 0, last = r.depthwise ? k + 1 : t.input.channels;
+        ForEachTap(t, y, x, first, last, [&](uint32_t c, uint32_t iy, uint32_t ix, bool inside, uint32_t ky, uint32_t kx) {
+          const int64_t in = inside ? Input(ddr, r, c, iy, ix) : r.pad_value;
+          const uint64_t index = r.WeightIndex(k, c, ky, kx, t.kernel_h, t.kernel_w);
+          int64_t code = 0;
+          if (k < r.weight_kernels && r.weight_pairs) {  // (code, -zero point mod 256) pairs
+            const int64_t negated = *ddr.At(t.weight_addr + 2 * index + 1, 1);
+            code = int64_t{ddr.Get(t.weight_addr + 2 * index)} + (negated == 0x80 ? 128 : static_cast<int8_t>(negated));
+          } else if (k < r.weight_kernels) {
+            code = ddr.Get(t.weight_addr + index);
           }
+          v += in * (code + ow);
+        });
         ddr.Put(r.destination.addr + r.destination.Offset(k, y, x), Stages(ddr, t, k, y, x, v));
       }
   }

@@ -85,14 +85,10 @@ def _name_list(api, name, value):
     return list(value)
 
 
-def _size_list(value):
-    if value is None:
-        return []
-    bad = _UserError('input_size_list=%r is not a list of shapes' % (value,), 'e.g. input_size_list=[[1, 3, 224, 224]]')
+def _shapes(value, bad):
+    """A list of shapes of positive ints, or `bad` raised."""
     if not isinstance(value, (list, tuple)) or not value:
         raise bad
-    if all(isinstance(d, (int, np.integer)) for d in value):
-        value = [value]
     shapes = []
     for shape in value:
         if not isinstance(shape, (list, tuple)) or not shape or \
@@ -100,6 +96,15 @@ def _size_list(value):
             raise bad
         shapes.append([int(d) for d in shape])
     return shapes
+
+
+def _size_list(value):
+    if value is None:
+        return []
+    bad = _UserError('input_size_list=%r is not a list of shapes' % (value,), 'e.g. input_size_list=[[1, 3, 224, 224]]')
+    if isinstance(value, (list, tuple)) and value and all(isinstance(d, (int, np.integer)) for d in value):
+        value = [value]
+    return _shapes(value, bad)
 
 
 def _dynamic_input(value):
@@ -110,18 +115,7 @@ def _dynamic_input(value):
                      'one list of input shapes per set, e.g. dynamic_input=[[[1, 3, 224, 224]], [[1, 3, 320, 320]]]')
     if not isinstance(value, (list, tuple)) or not value:
         raise bad
-    sets = []
-    for shapes in value:
-        if not isinstance(shapes, (list, tuple)) or not shapes:
-            raise bad
-        one = []
-        for shape in shapes:
-            if not isinstance(shape, (list, tuple)) or not shape or \
-                    not all(isinstance(d, (int, np.integer)) and d > 0 for d in shape):
-                raise bad
-            one.append([int(d) for d in shape])
-        sets.append(one)
-    return sets
+    return [_shapes(shapes, bad) for shapes in value]
 
 
 def _check_choice(name, value, choices):
