@@ -50,6 +50,8 @@ isa::IoTensor IoOf(const RknnModel& model, const DdrLayout& ddr, int32_t id, con
   io.surface = SurfaceOf(t, ddr.addr[static_cast<size_t>(id)], what + ": graph input/output", ddr.linear_c2);
   // Everything that copies a tensor's values trusts its shape: it must count the surface's elements.
   const isa::Surface& s = io.surface;
+  // Counted here rather than by ir::NumElements: the file's dims may be hostile, so the product
+  // saturates instead of overflowing.
   uint64_t count = 1;
   for (int64_t d : io.shape)
     if (d < 0 || __builtin_mul_overflow(count, static_cast<uint64_t>(d), &count)) count = UINT64_MAX;
