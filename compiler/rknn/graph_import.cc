@@ -235,9 +235,9 @@ class Importer {
     return out_.graph.AddTensor(std::move(t));
   }
 
-  int BiasTensor(int32_t id, int64_t kernels) {
+  int BiasTensor(const std::string& name, int64_t kernels) {
     ir::Tensor t;
-    t.name = m_.tensors[id].name;
+    t.name = name;
     t.shape = {kernels};
     t.dtype = ir::DType::kInt32;
     t.is_constant = true;
@@ -252,7 +252,9 @@ class Importer {
     for (int32_t id : n.inputs)
       if (m_.tensors[id].is_constant() && m_.tensors[id].shape.size() == 4) weights.push_back(id);
     const std::vector<int32_t> data = DataInputs(n);
-    if (data.empty() || weights.empty() || n.inputs.size() < 3 || n.inputs[1] != weights[0])
+    // The bias is optional: the float16 layout conversions of the toolkit's custom-op example
+    // (dual_residual_custom_*) are 1x1 convolutions of [data, weight] alone.
+    if (data.empty() || weights.empty() || n.inputs.size() < 2 || n.inputs[1] != weights[0])
       Unmapped(n, "expected inputs [data, weight, bias, ...]");
     const ir::Shape in = ToShape(m_.tensors[data[0]].shape);
     const ir::Shape out = ToShape(m_.tensors[n.outputs[0]].shape);
@@ -266,7 +268,8 @@ class Importer {
     const ir::Shape wir = out_.graph.tensor(conv.inputs[1]).shape;  // a copy: AddTensor may reallocate
     if (!depthwise && wir[1] != in[1]) Unmapped(n, "grouped convolution other than depthwise");
     conv.attrs.group = depthwise ? in[1] : 1;
-    conv.inputs.push_back(BiasTensor(n.inputs[2], wir[0]));
+    const bool has_bias = n.inputs.size() > 2 && !m_.tensors[n.inputs[2]].is_activation();
+    conv.inputs.push_back(BiasTensor(has_bias ? m_.tensors[n.inputs[2]].name : "bias_of_node_" + std::to_string(index), wir[0]));
     ConvAttrs(n, in, wir, out, conv.attrs);
     size_t next = 1;
     next = FuseActivation(parts, next, conv.attrs);

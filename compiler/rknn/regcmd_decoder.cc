@@ -13,8 +13,9 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   // RV110x files set FP32TOFP16_EN (and DPU_RDMA's FP16TOFP32) on int8 reshapes; with int8 in and
   // out these conversions of floating-point data are taken to change nothing. A float16
   // convolution's DPU works in precision 2 throughout.
-  const int64_t precision = r.fp16 ? 2 : 0;
-  Require(F("DPU", "DATA_FORMAT", "OUT_PRECISION") == precision && F("DPU", "DATA_FORMAT", "IN_PRECISION") == precision &&
+  const Fp16Codes codes = Fp16CodesOfMap();
+  Require(F("DPU", "DATA_FORMAT", "OUT_PRECISION") == (r.fp16 ? 2 : 0) &&
+              F("DPU", "DATA_FORMAT", "IN_PRECISION") == (r.fp16 ? codes.dpu_in : 0) &&
               (!r.fp16 || F("DPU", "DATA_FORMAT", "PROC_PRECISION") == 2),
           r.fp16 ? "DPU.DATA_FORMAT does not work in float16 throughout a float16 convolution, which is not decoded"
                  : "the DPU works on a type other than int8, which is not executed yet");
@@ -50,9 +51,11 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   r.bs_mul_shift = static_cast<uint32_t>(mul_shift + cfg_shift);
   // The weight offsets come from the stream only when it holds them (RV110x depthwise tasks set
   // OW_SRC but carry the offsets inside their weights).
-  r.ow_from_blob = t.op == isa::TaskOp::kConv && F("DPU", "BS_OW_CFG", "OW_SRC") == 1 && use != 5;
+  // Weight offsets correct int8 sums for the input's zero point; a float16 sum has none (the
+  // float16 tasks of RK3576 and RV1126B files set OW_SRC with the BS stage bypassed and no stream).
+  r.ow_from_blob = t.op == isa::TaskOp::kConv && !r.fp16 && F("DPU", "BS_OW_CFG", "OW_SRC") == 1 && use != 5;
   // RK3576 files never write BS_OW_OP (its map has no such register listed).
-  r.ow_value = t.op == isa::TaskOp::kConv && regs_.Known("DPU", "BS_OW_OP")
+  r.ow_value = t.op == isa::TaskOp::kConv && !r.fp16 && regs_.Known("DPU", "BS_OW_OP")
                    ? static_cast<int32_t>(F("DPU", "BS_OW_OP", "OW_OP")) : 0;
   if (alu_memory || mul_memory || r.ow_from_blob) {
     Require(use == 1 || use == 7 || (use == 5 && rv110x_bs),
@@ -123,11 +126,13 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
             "DPU." + lo + "/" + hi + " clamp to a narrower range than int32, which is not decoded");
   }
   // A float16 convolution's sum goes straight to the half converter (isa/regcmd_task.h).
+  const bool converter_as_map = regs_.HasField("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN")
+                                   ? F("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN") == int64_t{codes.fp32tofp16}
+                                   : !codes.fp32tofp16;
   Require(!r.fp16 || (!bs && !bn && !r.ew && r.out_scale == 1 && r.out_shift == 0 && r.out_offset == 0 &&
-                      regs_.HasField("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN") &&
-                      F("DPU", "OUT_CVT_SCALE", "FP32TOFP16_EN") == 1),
-          "a float16 convolution with a BS, BN or EW stage or an output converter other than FP32TOFP16 is not "
-          "executed yet");
+                      converter_as_map),
+          "a float16 convolution with a BS, BN or EW stage or an output converter other than the half converter "
+          "is not executed yet");
   Require(r.out_shift <= 40 && r.bs_mul_shift <= 40 && r.bn_mul_shift <= 40 && r.bn_prelu_neg_shift <= 40 &&
               r.ew_shift <= 40,
           "a DPU shift exceeds 40 bits");
@@ -256,6 +261,15 @@ void TaskDecoder::DepthwiseBlocks(isa::Task& t, const RTensor& weight, uint64_t 
   r.weight_channels = static_cast<uint32_t>(whole - first + tail);
 }
 
+bool TaskDecoder::CorePrecisionAgrees(bool fp16) const {
+  if (regs_.HasField("CNA", "CONV_CON1", "FLOAT_EN") && F("CNA", "CONV_CON1", "FLOAT_EN") != int64_t{fp16}) return false;
+  if (!regs_.HasField("CORE", "MISC_CFG", "PROC_PRECISION")) return true;
+  const int64_t core = F("CORE", "MISC_CFG", "PROC_PRECISION");
+  if (!Rk356xMap()) return core == (fp16 ? 2 : 0);
+  constexpr uint32_t kRk356xFloatBit = 1u << 13;  // set by RK356x files' float16 convolutions only
+  return core == 0 && ((Raw("CORE", "MISC_CFG") & kRk356xFloatBit) != 0) == fp16;
+}
+
 isa::Task TaskDecoder::Conv() const {
   // Depthwise is CONV_MODE 3 in RK356x/RK3588 files and 7 in RV110x files, with CORE's DW_EN in both.
   // RK3562, RK3576 and RV1126B files write 2 on their direct convolutions of image input
@@ -278,12 +292,12 @@ isa::Task TaskDecoder::Conv() const {
   const int64_t depthwise_bytes = depthwise ? F("CNA", "WEIGHT_SIZE2", "WEIGHT_KERNELS") : 1;
   Require(depthwise_bytes == 1 || depthwise_bytes == 2,
           "CNA.WEIGHT_SIZE2 WEIGHT_KERNELS=" + std::to_string(depthwise_bytes) + " on a depthwise task is not decoded");
-  // Precision 0 is int8, 2 float16 (Mesa's map); CORE must agree where its map has the field.
+  // Input precision 0 is int8, 2 float16; the processing precision is the map's (Fp16CodesOfMap).
   const int64_t in_precision = F("CNA", "CONV_CON1", "IN_PRECISION");
   const bool fp16 = in_precision == 2;
-  Require((in_precision == 0 || fp16) && F("CNA", "CONV_CON1", "PROC_PRECISION") == in_precision &&
-              (!regs_.HasField("CORE", "MISC_CFG", "PROC_PRECISION") ||
-               F("CORE", "MISC_CFG", "PROC_PRECISION") == in_precision),
+  Require((in_precision == 0 || fp16) &&
+              F("CNA", "CONV_CON1", "PROC_PRECISION") == (fp16 ? Fp16CodesOfMap().cna_proc : 0) &&
+              CorePrecisionAgrees(fp16),
           "CNA.CONV_CON1 asks for a precision other than int8 or float16, which is not executed yet");
   Require(!fp16 || !depthwise, "a float16 depthwise convolution is not executed yet");
   Require(F("CNA", "CONV_CON3", "ATROUS_X_DILATION") <= 1 && F("CNA", "CONV_CON3", "ATROUS_Y_DILATION") <= 1,
@@ -410,9 +424,17 @@ isa::Task TaskDecoder::Conv() const {
     bytes *= static_cast<uint64_t>(depthwise_bytes);
   }
   bytes *= weight_bytes;
-  Require(r.depthwise || F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES") == static_cast<int64_t>(bytes),
-          "CNA.WEIGHT_SIZE0 (" + std::to_string(F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES")) + " bytes) is not " +
-              std::to_string(r.weight_kernels) + " kernels of " + std::to_string(r.weight_channels) + " channels");
+  if (!r.depthwise) {
+    // RK3562 files count the last weight block whole (float16 there: 3 kernels read as one block
+    // of 4); the DMA fetches what WEIGHT_BYTES says.
+    const uint64_t blocks = (uint64_t{r.weight_kernels} + r.weight_ob - 1) / r.weight_ob;
+    const uint64_t whole_blocks = bytes / r.weight_kernels * blocks * r.weight_ob;
+    const int64_t said = F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES");
+    Require(said == static_cast<int64_t>(bytes) || said == static_cast<int64_t>(whole_blocks),
+            "CNA.WEIGHT_SIZE0 (" + std::to_string(said) + " bytes) is not " + std::to_string(r.weight_kernels) +
+                " kernels of " + std::to_string(r.weight_channels) + " channels");
+    bytes = static_cast<uint64_t>(said);
+  }
   t.weight_bytes = static_cast<uint32_t>(bytes);
   t.weight_addr = Address("CNA", "DCOMP_ADDR0", w, bytes);
   t.weight_kernel_atom = r.depthwise ? 1 : r.weight_ob;

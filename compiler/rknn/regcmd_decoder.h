@@ -41,6 +41,27 @@ class TaskDecoder {
   // The map of RK3562, RK3576 and RV1126B, the one with a clamp pair on the DPU's output
   // (isa/npu_registers.yaml).
   bool NewGenerationMap() const { return regs_.Known("DPU", "OUT_CLAMP_MIN"); }
+  // What a float16 convolution writes into the precision fields of this task's register map (an
+  // int8 one writes 0 into all of them). The codes were read off the float16 convolutions of
+  // ../shared/data/rknn/custom_op/dual_residual_custom_*.rknn, one file per map, whose outputs
+  // match the toolkit example's expected ones (docs/rknn-format.md §8):
+  // - RK3588 (Mesa's map): 2 throughout, and the DPU's FP32TOFP16 converter on;
+  // - RK3566/RK3568: CNA processes in code 4 and CORE sets bit 13 of MISC_CFG (its PROC_PRECISION
+  //   field stays 0); the DPU reads and writes 2 with FP32TOFP16 off;
+  // - RK3562, RK3576, RV1126B: CNA (FLOAT_EN set) and CORE 2; the DPU's input precision stays 0.
+  struct Fp16Codes {
+    int64_t cna_proc;  // CNA.CONV_CON1 PROC_PRECISION
+    int64_t dpu_in;    // DPU.DATA_FORMAT IN_PRECISION
+    bool fp32tofp16;   // DPU.OUT_CVT_SCALE FP32TOFP16_EN, where the map has the field
+  };
+  bool Rk356xMap() const { return platform_.platform == "rk356x"; }
+  Fp16Codes Fp16CodesOfMap() const {
+    if (Rk356xMap()) return {4, 2, false};
+    if (NewGenerationMap()) return {2, 0, false};
+    return {2, 2, true};
+  }
+  // CORE agrees with CNA on a convolution's precision, as its map can say it.
+  bool CorePrecisionAgrees(bool fp16) const;
   // The BS multiplier's shift beyond BS_MUL_CFG's: RK3562's BS_MUL_SHIFT register, or RK3576's
   // word in memory at DPU_RDMA.RDMA_BS_CFG_ADDR.
   int64_t ExtraBsShift(bool multiplier_on) const;

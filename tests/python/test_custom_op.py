@@ -5,8 +5,9 @@ r2 = y*alpha - x) with the inputs and expected outputs Rockchip ships with it.
 - float (do_quantization=False, fp16) and int8 builds: inference matches Rockchip's outputs (fp16
   within 1e-2, int8 within a few quantization steps), eval_perf lists the op on the CPU by its
   op_type, and export_rknn / load_rknn / inference give the same outputs;
-- Rockchip's compiled .rknn of the same example (RK3588) runs with the operator registered
-  (reg_custom_op, load_rknn, inference) and gives the expected outputs within float16 precision;
+- Rockchip's compiled .rknn files of the same example (RK3588, RK3566, RK3562, RK3576, RV1126B) run
+  with the operator registered (reg_custom_op, load_rknn, inference), each in a process of its own,
+  and give the expected outputs within float16 precision;
 - misuse gives E lines and -1: an unregistered op (load_onnx names it), an object without
   compute, reg_custom_op after load_onnx, a compute that returns the wrong shape.
 It leaves dual_residual_fp16.rknn and raw inputs/expected outputs in DIR for capi.custom_op.
@@ -14,6 +15,7 @@ usage: test_custom_op.py --data SHARED/data/rknn/custom_op --work DIR
 """
 import argparse
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -70,14 +72,38 @@ def build(model, op, work, quantize):
     return rknn, rknn.build(do_quantization=quantize, dataset=dataset)
 
 
+ROCKCHIP_FILES = [('dual_residual_custom_rk3588.rknn', 'rk3588'), ('dual_residual_custom_rk3566_rk3568.rknn', 'rk3566'),
+                  ('dual_residual_custom_rk3562.rknn', 'rk3562'), ('dual_residual_custom_rk3576.rknn', 'rk3576'),
+                  ('dual_residual_custom_rv1126b.rknn', 'rv1126b')]
+
+
+def run_rockchip_file(data, name, target):
+    """reg_custom_op, load_rknn, init_runtime, inference on one Rockchip file: prints the largest
+    absolute difference from the expected outputs (last line), exits 1 on any failure."""
+    inputs = [np.load(os.path.join(data, 'dual_residual_input_%d.npy' % i)) for i in range(2)]
+    expected = [np.load(os.path.join(data, 'dual_residual_output_%d.npy' % i)) for i in range(2)]
+    rknn = RKNN()
+    ok = rknn.reg_custom_op(cstDualResidual()) == 0 and rknn.load_rknn(os.path.join(data, name)) == 0 and \
+        rknn.init_runtime(target=target) == 0
+    outs = rknn.inference(inputs=inputs, data_format='nchw') if ok else None
+    rknn.release()
+    if not outs or len(outs) != len(expected):
+        sys.exit('FAIL: %s gave no outputs' % name)
+    print(max(float(np.abs(o.reshape(e.shape) - e).max()) for o, e in zip(outs, expected)))
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument('--rockchip', help='run only this Rockchip file (in its own process)')
+    ap.add_argument('--target', help='with --rockchip: the target to simulate')
     ap.add_argument('--data', required=True)
     ap.add_argument('--work', required=True)
     args = ap.parse_args()
+    if args.rockchip:
+        return run_rockchip_file(args.data, args.rockchip, args.target)
     os.makedirs(args.work, exist_ok=True)
     arrays = ['dual_residual_%s_%d.npy' % (kind, i) for kind in ('input', 'output') for i in range(2)]
-    model = require(args.data, 'dual_residual.onnx', 'dual_residual_custom_rk3588.rknn', *arrays)[0]
+    model = require(args.data, 'dual_residual.onnx', *[name for name, _ in ROCKCHIP_FILES], *arrays)[0]
     inputs = [np.load(os.path.join(args.data, 'dual_residual_input_%d.npy' % i)) for i in range(2)]
     expected = [np.load(os.path.join(args.data, 'dual_residual_output_%d.npy' % i)) for i in range(2)]
     with open(os.path.join(args.work, 'dataset.txt'), 'w') as f:
@@ -114,20 +140,18 @@ def main():
         expect('%s load_rknn + inference gives the same outputs' % label,
                all(np.array_equal(a, b) for a, b in zip(outs, outs2)))
 
-    # Rockchip's own compiled file of the example (RK3588, toolkit 1.6.1): its float16 layout
-    # conversions run from their register commands, then the registered operator on the simulated
-    # CPU, with the attribute `alpha` the file keeps; the result is Rockchip's expected output.
-    rockchip = os.path.join(args.data, 'dual_residual_custom_rk3588.rknn')
-    rknn = RKNN()
-    ok = rknn.reg_custom_op(cstDualResidual()) == 0 and rknn.load_rknn(rockchip) == 0 and \
-        rknn.init_runtime(target='rk3588') == 0
-    outs = rknn.inference(inputs=inputs, data_format='nchw') if ok else None
-    errors = [float(np.abs(o.reshape(e.shape) - e).max()) for o, e in zip(outs, expected)] \
-        if outs and len(outs) == len(expected) else [np.inf]
-    # float16 inputs and outputs: within 2 units in the last place at the outputs' magnitude (< 4)
-    expect('the .rknn with its custom operator equals Rockchip\'s expected outputs', max(errors) <= 2 * 2 ** -9,
-           'max abs error %s' % max(errors))
-    rknn.release()
+    # Rockchip's own compiled files of the example (toolkit 1.6.1, one per platform): their float16
+    # layout conversions run from their register commands, then the registered operator on the
+    # simulated CPU, with the attribute `alpha` the file keeps; the result is Rockchip's expected
+    # output. SystemC simulates one platform per process: each file runs in a process of its own.
+    for name, target in ROCKCHIP_FILES:
+        p = subprocess.run([sys.executable, os.path.abspath(__file__), '--data', args.data, '--work', args.work,
+                            '--rockchip', name, '--target', target], capture_output=True, text=True)
+        errors = p.stdout.strip().splitlines()[-1] if p.returncode == 0 and p.stdout.strip() else 'inf'
+        # float16 inputs and outputs: within 2 units in the last place at the outputs' magnitude (< 4)
+        expect('%s with its custom operator equals the expected outputs' % name,
+               p.returncode == 0 and float(errors) <= 2 * 2 ** -9,
+               'max abs error %s%s' % (errors, '' if p.returncode == 0 else ': ' + p.stderr.strip()[-300:]))
 
     # Misuse: one E line and -1 each.
     rknn = RKNN()
