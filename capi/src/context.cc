@@ -146,8 +146,10 @@ Context::~Context() {
 }
 
 void Context::RegisterCustomOps(const rknn_custom_op* ops, uint32_t count) {
-  std::vector<std::shared_ptr<CustomOpBinding>> added = capi::RegisterCustomOps(ops, count);
+  auto kernels = std::make_shared<ops::CustomOpSet>(*custom_kernels_);
+  std::vector<std::shared_ptr<CustomOpBinding>> added = capi::RegisterCustomOps(ops, count, *kernels);
   custom_ops_.insert(custom_ops_.end(), added.begin(), added.end());
+  custom_kernels_ = std::move(kernels);
 }
 
 rknn_tensor_attr Context::Attr(bool is_input, uint32_t index, int kind) const {
@@ -317,6 +319,9 @@ void Context::Run() {
   }
   // A Rockchip program's CPU nodes run through its own host-op runner (runtime/rknn_execution.h);
   // its custom operators must be registered before the run starts (nothing may throw out of one).
+  // The context's own custom operators come first, wherever its CPU nodes run.
+  const std::shared_ptr<const ops::CustomOpSet> kernels = custom_kernels_;
+  const ops::CustomOpScope scope(kernels.get());
   if (loaded_->rockchip_exe) {
     try {
       rknn::CheckHostOpsRegistered(loaded_->rockchip_exe->regcmd, "rknn_run: " + loaded_->rockchip_source);
@@ -324,8 +329,15 @@ void Context::Run() {
       throw ApiError(RKNN_ERR_PARAM_INVALID, e.what());
     }
   }
-  const sim::CpuOpRunner cpu_runner = loaded_->rockchip_exe ? runtime::HostOpRunner(loaded_->rockchip_exe->regcmd)
-                                                            : runtime::MakeCpuRunner(loaded_->model);
+  const sim::CpuOpRunner runner = loaded_->rockchip_exe ? runtime::HostOpRunner(loaded_->rockchip_exe->regcmd)
+                                                        : runtime::MakeCpuRunner(loaded_->model);
+  // CPU tasks run on the simulation thread: the scope goes with each call.
+  const sim::CpuOpRunner cpu_runner = [&runner, kernels](const isa::Task& task,
+                                                         const std::vector<std::vector<uint8_t>>& inputs,
+                                                         std::vector<std::vector<uint8_t>>& outputs) {
+    const ops::CustomOpScope on_this_thread(kernels.get());
+    runner(task, inputs, outputs);
+  };
   // The core mask places and splits the tasks as `rknn-sim run --core-mask` does; outputs are
   // the same bytes for every mask. A Rockchip program runs its own single-core schedule.
   last_program_ = Placed();

@@ -60,7 +60,8 @@ class Context {
   // rknn_set_input_shapes: the input shape set of a dynamic_input model the next runs use.
   void SetInputShapes(uint32_t n, const rknn_tensor_attr* attrs);
 
-  // rknn_register_custom_ops: the operators stay registered until the context is destroyed.
+  // rknn_register_custom_ops: the operators stay registered with this context (its runs only)
+  // until it is destroyed.
   void RegisterCustomOps(const rknn_custom_op* ops, uint32_t count);
   rknn_tensor_mem* CreateMem(uint64_t size);
   void DestroyMem(rknn_tensor_mem* mem);
@@ -115,6 +116,8 @@ class Context {
   std::vector<std::unique_ptr<rknn_tensor_mem>> mems_;
   std::vector<std::unique_ptr<std::vector<uint8_t>>> mem_storage_;
   std::vector<std::shared_ptr<CustomOpBinding>> custom_ops_;
+  // This context's custom kernels by op_type; replaced, never changed, so a run keeps its own.
+  std::shared_ptr<const ops::CustomOpSet> custom_kernels_ = std::make_shared<const ops::CustomOpSet>();
 };
 
 }  // namespace rknnsim::capi

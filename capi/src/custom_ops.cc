@@ -103,7 +103,8 @@ class CustomOpBinding {
   std::map<std::string, std::unique_ptr<CustomNodeState>> nodes_;  // by node name
 };
 
-std::vector<std::shared_ptr<CustomOpBinding>> RegisterCustomOps(const rknn_custom_op* ops, uint32_t count) {
+std::vector<std::shared_ptr<CustomOpBinding>> RegisterCustomOps(const rknn_custom_op* ops, uint32_t count,
+                                                                ops::CustomOpSet& kernels) {
   if (!ops || count == 0) throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_register_custom_ops: no operators given");
   std::vector<std::shared_ptr<CustomOpBinding>> bindings;
   for (uint32_t i = 0; i < count; ++i) {
@@ -128,7 +129,7 @@ std::vector<std::shared_ptr<CustomOpBinding>> RegisterCustomOps(const rknn_custo
                   "convert the model with the Python API (rknn.reg_custom_op)");
     };
     kernel.compute = [binding](ops::CustomOpCall& call) { binding->Compute(call); };
-    ops::RegisterCustomOp(op_type, std::move(kernel));
+    kernels[op_type] = std::make_shared<const ops::CustomOpKernel>(std::move(kernel));
   }
   return bindings;
 }

@@ -66,7 +66,19 @@ void RegisterCustomOp(const std::string& op_type, CustomOpKernel kernel) {
   Registry()[op_type] = std::make_shared<const CustomOpKernel>(std::move(kernel));
 }
 
+namespace {
+thread_local const CustomOpScope* innermost_scope = nullptr;
+}  // namespace
+
+CustomOpScope::CustomOpScope(const CustomOpSet* set) : set_(set), outer_(innermost_scope) { innermost_scope = this; }
+CustomOpScope::~CustomOpScope() { innermost_scope = outer_; }
+
 std::shared_ptr<const CustomOpKernel> FindCustomOp(const std::string& op_type) {
+  for (const CustomOpScope* scope = innermost_scope; scope; scope = scope->outer_) {
+    if (!scope->set_) continue;
+    const auto it = scope->set_->find(op_type);
+    if (it != scope->set_->end()) return it->second;
+  }
   std::lock_guard<std::mutex> lock(registry_mutex);
   auto it = Registry().find(op_type);
   return it == Registry().end() ? nullptr : it->second;

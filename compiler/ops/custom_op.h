@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,8 +34,28 @@ struct CustomOpKernel {
 
 // Registers (or replaces) the kernel of `op_type`, process-wide; thread-safe.
 void RegisterCustomOp(const std::string& op_type, CustomOpKernel kernel);
-// The kernel registered for `op_type`, or null.
+// The kernel for `op_type`: the innermost CustomOpScope's of this thread that has one, else the
+// process-wide one, else null.
 std::shared_ptr<const CustomOpKernel> FindCustomOp(const std::string& op_type);
+
+// Kernels by op_type that one owner registered for itself (a C API context: RKNPU2 registers
+// custom operators per context, so two contexts may bind one op_type to different kernels).
+using CustomOpSet = std::map<std::string, std::shared_ptr<const CustomOpKernel>>;
+
+// While it lives, FindCustomOp on this thread looks in `set` first. Scopes nest; the set must
+// outlive the scope. Not copyable: it restores the thread's previous scope when destroyed.
+class CustomOpScope {
+ public:
+  explicit CustomOpScope(const CustomOpSet* set);
+  ~CustomOpScope();
+  CustomOpScope(const CustomOpScope&) = delete;
+  CustomOpScope& operator=(const CustomOpScope&) = delete;
+
+ private:
+  const CustomOpSet* set_;
+  const CustomOpScope* outer_;
+  friend std::shared_ptr<const CustomOpKernel> FindCustomOp(const std::string& op_type);
+};
 
 extern const OpDef kCustomOp;
 
