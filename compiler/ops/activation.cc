@@ -40,7 +40,7 @@ void ParseClip(const AttrReader& reader, const ir::Graph& g, ir::Node& node) {
 void RunFloat(FloatArgs& args) {
   const std::vector<float>& x = *args.in[0];
   args.out.resize(x.size());
-  for (size_t i = 0; i < x.size(); ++i) args.out[i] = ApplyActivation(args.node.attrs, x[i]);
+  ApplyActivation(args.node.attrs, x.data(), args.out.data(), x.size());
 }
 
 void RunInt8(Int8Args& args) {

@@ -37,7 +37,8 @@ void RunFloat(FloatArgs& args) {
   const ir::Shape& sb = InputShape(args.graph, args.node, 1);
   if (sa == sb) {
     args.out.resize(a.size());
-    for (size_t i = 0; i < a.size(); ++i) args.out[i] = ApplyActivation(attrs, a[i] + b[i]);
+    for (size_t i = 0; i < a.size(); ++i) args.out[i] = a[i] + b[i];
+    ApplyActivation(attrs, args.out.data(), args.out.data(), args.out.size());
     return;
   }
   const ir::Shape out = BroadcastShape(sa, sb);

@@ -91,7 +91,7 @@ void RunFloat(FloatArgs& args) {
   const ConvWeights weights{"OIHW float32", w.data(), w.size() * sizeof(float),
                             [&](void* ohwi) { OihwToOhwi(w.data(), k, static_cast<float*>(ohwi)); }};
   std::vector<float> nhwc(static_cast<size_t>(plane * k.c)), y(static_cast<size_t>(pixels * k.m));
-  args.out.assign(static_cast<size_t>(k.n * k.m * pixels), 0.0f);
+  args.out.resize(static_cast<size_t>(k.n * k.m * pixels));  // every value is written below
   for (int64_t n = 0; n < k.n; ++n) {
     Transpose(x.data() + n * k.c * plane, size_t(k.c), size_t(plane), nhwc.data());
     FloatConv(HostShape(k), nhwc.data(), weights, y.data());
@@ -100,7 +100,7 @@ void RunFloat(FloatArgs& args) {
     for (int64_t m = 0; m < k.m; ++m) {
       float* out = image + m * pixels;
       const float bias = b ? (*b)[static_cast<size_t>(m)] : 0.0f;
-      for (int64_t i = 0; i < pixels; ++i) out[i] = ApplyActivation(args.node.attrs, out[i] + bias);
+      ApplyBiasActivation(args.node.attrs, bias, out, static_cast<size_t>(pixels));
     }
   }
 }

@@ -1,6 +1,7 @@
 // Small helpers shared by operator descriptions.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,44 @@ inline float ApplyActivation(const ir::Attributes& a, float v) {
     case ir::Activation::kNone: return v;
   }
   return v;
+}
+
+// out[i] = the fused activation of in[i], for n values (in may equal out). The bounds are taken
+// out of the attributes first: read through the reference inside the loop they would be reloaded
+// after every store (the output might alias them), and the loop would not vectorize. Bit for bit
+// ApplyActivation's: std::max(v, lo) is (v < lo ? lo : v), NaN passing through.
+inline void ApplyActivation(const ir::Attributes& a, const float* in, float* out, size_t n) {
+  switch (a.activation) {
+    case ir::Activation::kRelu:
+      for (size_t i = 0; i < n; ++i) out[i] = std::max(in[i], 0.0f);
+      return;
+    case ir::Activation::kClip: {
+      const float lo = a.clip_min, hi = a.clip_max;
+      for (size_t i = 0; i < n; ++i) out[i] = std::min(std::max(in[i], lo), hi);
+      return;
+    }
+    case ir::Activation::kNone:
+      if (in != out) std::copy(in, in + n, out);
+      return;
+  }
+}
+
+// data[i] = the fused activation of data[i] + bias, in one pass (a convolution's epilogue),
+// bit for bit ApplyActivation(a, data[i] + bias).
+inline void ApplyBiasActivation(const ir::Attributes& a, float bias, float* data, size_t n) {
+  switch (a.activation) {
+    case ir::Activation::kRelu:
+      for (size_t i = 0; i < n; ++i) data[i] = std::max(data[i] + bias, 0.0f);
+      return;
+    case ir::Activation::kClip: {
+      const float lo = a.clip_min, hi = a.clip_max;
+      for (size_t i = 0; i < n; ++i) data[i] = std::min(std::max(data[i] + bias, lo), hi);
+      return;
+    }
+    case ir::Activation::kNone:
+      for (size_t i = 0; i < n; ++i) data[i] += bias;
+      return;
+  }
 }
 
 }  // namespace rknnsim::ops
