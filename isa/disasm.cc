@@ -3,13 +3,14 @@
 #include <cstdio>
 
 #include "common/hex.h"
+#include "isa/task_kinds.h"
 
 namespace rknnsim::isa {
 namespace {
 
 // "CNA|CORE|DPU" from GLOBAL_OPERATION_ENABLE-style bits; "CPU" for fallback tasks.
 std::string Units(const Task& t) {
-  if (t.op == TaskOp::kCpu) return "CPU";
+  if (KindOf(t.op).unit == TaskUnit::kCpu) return "CPU";
   static const std::pair<uint32_t, const char*> kNames[] = {{kUnitCna, "CNA"}, {kUnitCore, "CORE"},
                                                             {kUnitDpu, "DPU"}, {kUnitDpuRdma, "DPU_RDMA"},
                                                             {kUnitPpu, "PPU"}, {kUnitPpuRdma, "PPU_RDMA"}};

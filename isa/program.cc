@@ -1,27 +1,15 @@
 #include "isa/program.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+
+#include "isa/task_kinds.h"
 
 namespace rknnsim::isa {
 
 const char* TaskOpName(TaskOp op) {
-  switch (op) {
-    case TaskOp::kConv: return "conv";
-    case TaskOp::kEltwiseAdd: return "ew_add";
-    case TaskOp::kMaxPool: return "maxpool";
-    case TaskOp::kGlobalAvgPool: return "gap";
-    case TaskOp::kCpu: return "cpu";
-    case TaskOp::kLut: return "lut";
-    case TaskOp::kCopy: return "copy";
-    case TaskOp::kConvert: return "convert";
-    case TaskOp::kUpsample: return "upsample";
-    case TaskOp::kEltwiseMul: return "ew_mul";
-    case TaskOp::kAvgPool: return "avgpool";
-    case TaskOp::kZeroInsert: return "zero_insert";
-    case TaskOp::kRegcmdDpu: return "regcmd_dpu";
-  }
-  return "?";
+  return static_cast<size_t>(op) < kTaskKindCount ? KindOf(op).name : "?";
 }
 
 namespace {
@@ -44,9 +32,10 @@ void ShiftTaskAddresses(Task& t, uint64_t from, uint64_t delta) {
   };
   shift(t.input.addr);
   shift(t.output.addr);
-  if (t.op == TaskOp::kEltwiseAdd || t.op == TaskOp::kEltwiseMul || t.fused_add) shift(t.input2.addr);
-  if (t.op == TaskOp::kConv) shift(t.weight_addr);
-  if (t.op == TaskOp::kConv || t.op == TaskOp::kLut) shift(t.dpu_table_addr);
+  const TaskKind& kind = KindOf(t.op);
+  if (ReadsInput2(t)) shift(t.input2.addr);
+  if (kind.reads_weights) shift(t.weight_addr);
+  if (kind.reads_dpu_table) shift(t.dpu_table_addr);
   if (t.fused_lut) shift(t.lut_addr);
   for (Surface& s : t.cpu_inputs)
     if (s.channels != 0) shift(s.addr);  // channels 0: a constant from the graph, not in DDR

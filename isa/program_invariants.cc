@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "common/hex.h"
+#include "isa/task_kinds.h"
 
 namespace rknnsim::isa {
 namespace {
@@ -84,8 +85,7 @@ void CheckProgram(const Program& p, const std::vector<NodeArity>& nodes) {
       continue;
     }
     CheckSurface(at, who + " input surface", t.input, ddr);
-    if (t.op == TaskOp::kEltwiseAdd || t.op == TaskOp::kEltwiseMul || t.fused_add)
-      CheckSurface(at, who + " second input surface", t.input2, ddr);
+    if (ReadsInput2(t)) CheckSurface(at, who + " second input surface", t.input2, ddr);
     CheckSurface(at, who + " output surface", t.output, ddr);
     if (t.kernel_h == 0 || t.kernel_w == 0 || t.stride_h == 0 || t.stride_w == 0 || t.dilation_h == 0 ||
         t.dilation_w == 0)

@@ -9,6 +9,7 @@
 #include "common/hex.h"
 #include "compiler/ir/graph.h"
 #include "isa/program.h"
+#include "isa/task_kinds.h"
 #include "runtime/model_file_generated.h"
 
 namespace rknnsim::runtime {
@@ -28,16 +29,15 @@ static_assert(int(fb::OpKind::Conv) == int(ir::OpKind::kConv) && int(fb::OpKind:
 static_assert(int(fb::Activation::None) == int(ir::Activation::kNone) &&
               int(fb::Activation::Relu) == int(ir::Activation::kRelu) &&
               int(fb::Activation::Clip) == int(ir::Activation::kClip));
-static_assert(int(fb::TaskOp::Conv) == int(isa::TaskOp::kConv) &&
-              int(fb::TaskOp::EltwiseAdd) == int(isa::TaskOp::kEltwiseAdd) &&
-              int(fb::TaskOp::MaxPool) == int(isa::TaskOp::kMaxPool) &&
-              int(fb::TaskOp::GlobalAvgPool) == int(isa::TaskOp::kGlobalAvgPool) &&
-              int(fb::TaskOp::Cpu) == int(isa::TaskOp::kCpu) && int(fb::TaskOp::Lut) == int(isa::TaskOp::kLut) &&
-              int(fb::TaskOp::Copy) == int(isa::TaskOp::kCopy) && int(fb::TaskOp::Convert) == int(isa::TaskOp::kConvert) &&
-              int(fb::TaskOp::Upsample) == int(isa::TaskOp::kUpsample) &&
-              int(fb::TaskOp::EltwiseMul) == int(isa::TaskOp::kEltwiseMul) &&
-              int(fb::TaskOp::AvgPool) == int(isa::TaskOp::kAvgPool) &&
-              int(fb::TaskOp::ZeroInsert) == int(isa::TaskOp::kZeroInsert));
+// The stored task kinds are isa/task_kinds.h's rows with a file name, a prefix of the table in
+// TaskOp order (ModelFile.TaskKindsMatchTheSchema checks the names against the schema's enum).
+constexpr size_t StoredTaskKinds() {
+  size_t n = 0;
+  while (n < isa::kTaskKindCount && isa::kTaskKinds[n].file_name) ++n;
+  return n;
+}
+static_assert(size_t(fb::TaskOp::MAX) + 1 == StoredTaskKinds(),
+              "runtime/model_file.fbs TaskOp must list the stored kinds of isa/task_kinds.h, in order");
 static_assert(int(fb::ElemType::Int8) == int(isa::ElemType::kInt8) && int(fb::ElemType::Fp16) == int(isa::ElemType::kFp16));
 static_assert(int(fb::ActKind::None) == int(isa::ActKind::kNone) && int(fb::ActKind::Relu) == int(isa::ActKind::kRelu) &&
               int(fb::ActKind::Clip) == int(isa::ActKind::kClip));

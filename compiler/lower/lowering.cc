@@ -17,6 +17,7 @@
 #include "compiler/quant/arithmetic.h"
 #include "compiler/reference/cpu_op.h"
 #include "compiler/reference/quant_executor.h"
+#include "isa/task_kinds.h"
 
 namespace rknnsim::lower {
 namespace {
@@ -573,8 +574,7 @@ class Lowerer {
     for (isa::Task& t : program_.tasks) {
       t.input.addr += m.internal_base;
       t.output.addr += m.internal_base;
-      if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kEltwiseMul || t.fused_add)
-        t.input2.addr += m.internal_base;
+      if (isa::ReadsInput2(t)) t.input2.addr += m.internal_base;
       for (isa::Surface& s : t.cpu_inputs)
         if (s.channels != 0) s.addr += m.internal_base;
       for (isa::Surface& s : t.cpu_outputs) s.addr += m.internal_base;

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "isa/register_db.h"
+#include "isa/task_kinds.h"
 
 namespace rknnsim::lower {
 namespace {
@@ -27,7 +28,7 @@ struct FieldUse {
 // Conv tasks only: CNA and the DPU behind it take the task's cube as it is. Element-wise and
 // pooling tasks are not checked: Rockchip's compiler reshapes or splits them (the board's own
 // yolov8n perf_debug table runs an Add over a width of 8400, past the DPU's 13-bit cube width).
-bool UsesCna(const Task& t) { return t.op == TaskOp::kConv; }
+bool UsesCna(const Task& t) { return isa::KindOf(t.op).unit == isa::TaskUnit::kCna; }
 
 // Input rows a conv task fetches for its output rows: the rows of the input its windows reach,
 // without the padding rows (those are not fetched; lower::InputRowsFor counts the same way).

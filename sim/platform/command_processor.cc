@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "isa/task_kinds.h"
+
 namespace rknnsim::sim {
 
 CommandProcessor::CommandProcessor(sc_core::sc_module_name name, const isa::PlatformConfig& platform,
@@ -45,25 +47,15 @@ void CommandProcessor::Run() {
   }
 }
 
-// Hands the task to the unit that starts it (CNA for conv, DPU for element-wise and lookup, PPU
-// for pooling, the CPU for fallback ops).
+// Hands the task to the unit that starts it (isa/task_kinds.h).
 void CommandProcessor::Dispatch(isa::TaskOp op, tlm::tlm_generic_payload& trans, TaskExtension* ext,
                                 sc_core::sc_time& delay) {
   const ScopedExtension attached(trans, ext);
-  switch (op) {
-    case isa::TaskOp::kConv: return to_cna->b_transport(trans, delay);
-    case isa::TaskOp::kEltwiseAdd:
-    case isa::TaskOp::kLut:
-    case isa::TaskOp::kCopy:
-    case isa::TaskOp::kConvert:
-    case isa::TaskOp::kUpsample:
-    case isa::TaskOp::kZeroInsert:
-    case isa::TaskOp::kRegcmdDpu:
-    case isa::TaskOp::kEltwiseMul: return to_dpu->b_transport(trans, delay);
-    case isa::TaskOp::kMaxPool:
-    case isa::TaskOp::kGlobalAvgPool:
-    case isa::TaskOp::kAvgPool: return to_ppu->b_transport(trans, delay);
-    case isa::TaskOp::kCpu: return to_cpu->b_transport(trans, delay);
+  switch (isa::KindOf(op).unit) {
+    case isa::TaskUnit::kCna: return to_cna->b_transport(trans, delay);
+    case isa::TaskUnit::kDpu: return to_dpu->b_transport(trans, delay);
+    case isa::TaskUnit::kPpu: return to_ppu->b_transport(trans, delay);
+    case isa::TaskUnit::kCpu: return to_cpu->b_transport(trans, delay);
   }
 }
 

@@ -14,6 +14,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include "common/error.h"
+#include "isa/task_kinds.h"
 #include "runtime/model_file_generated.h"
 
 namespace rknnsim::runtime {
@@ -399,6 +400,19 @@ TEST(ModelFile, FusedAdds) {
   CompiledModel clamp = m;
   clamp.program.tasks[1].add_clamp_lo = 100, clamp.program.tasks[1].add_clamp_hi = 50;
   EXPECT_LOAD_ERROR(clamp, "clamps its Add to [100, 50]");
+}
+
+// Every kind of isa/task_kinds.h that compiled programs store has its row's name in the schema's
+// TaskOp enum at its value; the kinds never stored (decoded from Rockchip files) come last.
+TEST(ModelFile, TaskKindsMatchTheSchema) {
+  size_t stored = 0;
+  for (const isa::TaskKind& kind : isa::kTaskKinds) {
+    if (!kind.file_name) continue;
+    EXPECT_EQ(static_cast<size_t>(kind.op), stored) << kind.name << " is stored after a kind that is not";
+    EXPECT_STREQ(fb::EnumNameTaskOp(static_cast<fb::TaskOp>(kind.op)), kind.file_name) << kind.name;
+    ++stored;
+  }
+  EXPECT_EQ(stored, static_cast<size_t>(fb::TaskOp::MAX) + 1);
 }
 
 // Version 5: a model built with dynamic_input keeps a graph and program per input shape set; each
