@@ -208,9 +208,16 @@ ConvRowsInt8::ConvRowsInt8(const isa::Task& t, const FeatureTile& in, const uint
   s.pad_left = t.pad_left;
   s.out_h = t.out_rows, s.out_w = t.output.width;
 
-  nhwc.resize(std::max(nhwc.size(), size_t(s.height * s.width * s.channels)));  // growing only: no zero-fill per task
-  UnpackTile(t, in, depthwise ? t.kernel_begin - in.first_c1 * t.input.c2 : 0, uint32_t(s.channels), nhwc.data());
-  x_ = nhwc.data();
+  const uint32_t first_channel = depthwise ? t.kernel_begin - in.first_c1 * t.input.c2 : 0;
+  if (s.channels == t.input.c2 && first_channel % t.input.c2 == 0) {
+    // The task reads one whole C1 surface: its atoms are already NHWC rows (a depthwise task of
+    // C2 kernels, or C2 input channels), and the sums read the tile in place.
+    x_ = reinterpret_cast<const int8_t*>(in.data) + size_t{first_channel / t.input.c2} * in.surface_bytes;
+  } else {
+    nhwc.resize(std::max(nhwc.size(), size_t(s.height * s.width * s.channels)));  // growing only: no zero-fill per task
+    UnpackTile(t, in, first_channel, uint32_t(s.channels), nhwc.data());
+    x_ = nhwc.data();
+  }
   const uint32_t atom = t.weight_kernel_atom;
   ConvWeights w;
   w.layout = "CBUF atom=" + std::to_string(atom) + " cin_aligned=" + std::to_string(t.input.c1() * t.input.c2);
