@@ -114,6 +114,10 @@ class Reader {
     out.activation = Enum<ir::Activation>(a->activation(), fb::Activation::MAX, "activation", a);
     out.clip_min = a->clip_min();
     out.clip_max = a->clip_max();
+    // As ParseClip refuses at import (the activation helpers assume lo <= hi).
+    if (out.activation == ir::Activation::kClip && out.clip_min > out.clip_max)
+      Fail(a, "a Clip activation's min " + std::to_string(out.clip_min) + " is not at most its max " +
+                  std::to_string(out.clip_max));
     out.target_shape = Scalars(a->target_shape());
     out.axes = Scalars(a->axes());
     out.ints = Scalars(a->ints());

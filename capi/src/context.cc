@@ -322,6 +322,12 @@ void Context::Run() {
   // The context's own custom operators come first, wherever its CPU nodes run.
   const std::shared_ptr<const ops::CustomOpSet> kernels = custom_kernels_;
   const ops::CustomOpScope scope(kernels.get());
+  // Refused before the run starts (nothing may throw out of a simulated task).
+  for (const ir::Node& node : loaded_->model.graph.nodes())
+    if (node.op == ir::OpKind::kCustom && !ops::FindCustomOp(node.attrs.mode))
+      throw ApiError(RKNN_ERR_PARAM_INVALID, "rknn_run: node '" + node.name + "' is custom operator '" +
+                                                 node.attrs.mode + "', which this context has not registered "
+                                                 "(call rknn_register_custom_ops(ctx, ...) before rknn_run)");
   if (loaded_->rockchip_exe) {
     try {
       rknn::CheckHostOpsRegistered(loaded_->rockchip_exe->regcmd, "rknn_run: " + loaded_->rockchip_source);

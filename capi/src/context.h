@@ -116,7 +116,9 @@ class Context {
   std::vector<std::unique_ptr<rknn_tensor_mem>> mems_;
   std::vector<std::unique_ptr<std::vector<uint8_t>>> mem_storage_;
   std::vector<std::shared_ptr<CustomOpBinding>> custom_ops_;
-  // This context's custom kernels by op_type; replaced, never changed, so a run keeps its own.
+  // This context's custom kernels by op_type; a registration replaces the set, never changes it,
+  // so a run keeps the set it started with (calls on one context come from one thread at a time,
+  // as RKNPU2 requires).
   std::shared_ptr<const ops::CustomOpSet> custom_kernels_ = std::make_shared<const ops::CustomOpSet>();
 };
 

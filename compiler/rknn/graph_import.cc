@@ -255,7 +255,7 @@ class Importer {
     // The bias is optional: the float16 layout conversions of the toolkit's custom-op example
     // (dual_residual_custom_*) are 1x1 convolutions of [data, weight] alone.
     if (data.empty() || weights.empty() || n.inputs.size() < 2 || n.inputs[1] != weights[0])
-      Unmapped(n, "expected inputs [data, weight, bias, ...]");
+      Unmapped(n, "expected inputs [data, weight, (bias), ...]");
     const ir::Shape in = ToShape(m_.tensors[data[0]].shape);
     const ir::Shape out = ToShape(m_.tensors[n.outputs[0]].shape);
     ir::Shape w = ToShape(m_.tensors[weights[0]].shape);

@@ -430,7 +430,7 @@ isa::Task TaskDecoder::Conv() const {
     const uint64_t blocks = (uint64_t{r.weight_kernels} + r.weight_ob - 1) / r.weight_ob;
     const uint64_t whole_blocks = bytes / r.weight_kernels * blocks * r.weight_ob;
     const int64_t said = F("CNA", "WEIGHT_SIZE0", "WEIGHT_BYTES");
-    Require(said == static_cast<int64_t>(bytes) || said == static_cast<int64_t>(whole_blocks),
+    Require(said == static_cast<int64_t>(bytes) || (NewGenerationMap() && said == static_cast<int64_t>(whole_blocks)),
             "CNA.WEIGHT_SIZE0 (" + std::to_string(said) + " bytes) is not " + std::to_string(r.weight_kernels) +
                 " kernels of " + std::to_string(r.weight_channels) + " channels");
     bytes = static_cast<uint64_t>(said);

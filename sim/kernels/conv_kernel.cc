@@ -1,5 +1,6 @@
 // CORE: the MAC array. int8 tasks: the tile and the task's kernel groups are unpacked from the
-// CBUF layouts into plain NHWC/OHWI, and the exact integer sums run on common/host_conv (integer
+// CBUF layouts into plain NHWC/OHWI (a tile of one whole C1 surface is NHWC already and is read in
+// place), and the exact integer sums run on common/host_conv (integer
 // sums do not depend on their order). fp16 tasks: each output pixel accumulates its taps in
 // (ky, kx, ci) order (the order decides fp32 rounding), with the lanes of a SIMD vector holding
 // neighbouring kernels of a weight group, just as one row of the MAC array broadcasts an input

@@ -44,7 +44,10 @@ InputSurfaces ConvInputSurfaces(const isa::Task& task);
 // outlive the object. Rows may run on several threads at once.
 class ConvRowsInt8 {
  public:
-  // Unpacks the tile into `nhwc` (the caller's buffer, kept from task to task).
+  // Unpacks the tile into `nhwc` (the caller's buffer, kept from task to task), or reads it in
+  // place when the task's channels are one whole C1 surface (then the tile's bytes must outlive
+  // the object and stay unchanged while Rows runs: compiled programs never write a conv's output
+  // over its input).
   ConvRowsInt8(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, std::vector<int8_t>& nhwc);
   // acc: rows [first, first + count) of the task's output, [count][out_width][task.kernels].
   void Rows(uint32_t first, uint32_t count, int32_t* acc) const;
