@@ -9,6 +9,7 @@
 //   reference is held to PyTorch within a tolerance, not to bits).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -41,9 +42,20 @@ struct ConvWeights {
 };
 
 // Int32 sums a caller takes from Int8RowConv at a time (256 KiB: they stay in a core's L2 until
-// converted), and the fewest sums worth a chunk of their own on another thread (ParallelChunks).
+// converted).
 constexpr size_t kRowBlockSums = size_t{1} << 16;
-constexpr size_t kMinChunkSums = size_t{1} << 14;
+
+// The fewest output rows of a convolution worth a chunk of their own on another thread
+// (ParallelChunks). A chunk's work is its sums' multiply-adds plus their conversion, which costs
+// about kSumCostInMacs multiply-adds per sum; waking a thread pays off from kMinChunkWork on.
+// Counting sums alone split a depthwise layer (9 multiply-adds a sum) as eagerly as a 3x3x256 one
+// (2,304): on mobilenet_v2 the platform ran slower on two threads than on one.
+constexpr size_t kSumCostInMacs = 64;
+constexpr size_t kMinChunkWork = size_t{1} << 24;  // 16.8 M: about 0.2 ms of one core
+inline size_t MinChunkRows(size_t sums_per_row, size_t macs_per_sum) {
+  const size_t row_work = sums_per_row * (macs_per_sum + kSumCostInMacs);
+  return kMinChunkWork / std::max<size_t>(row_work, 1) + 1;
+}
 
 // An int8 convolution whose output rows are computed in blocks, so that a caller can convert each
 // block while its int32 sums are still in cache (a whole layer's sums are 4 bytes per output and

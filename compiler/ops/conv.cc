@@ -165,7 +165,7 @@ void RunInt8(Int8Args& args) {
   const size_t block_rows = std::max<size_t>(kRowBlockSums / row_outputs, 1);
   for (int64_t n = 0; n < k.n; ++n) {
     Transpose(x.data() + n * k.c * plane, size_t(k.c), size_t(plane), nhwc.data());
-    ParallelChunks(size_t(k.ho), kMinChunkSums / row_outputs + 1, [&](size_t first, size_t end) {
+    ParallelChunks(size_t(k.ho), MinChunkRows(row_outputs, size_t(taps * k.cg)), [&](size_t first, size_t end) {
       thread_local std::vector<int32_t> acc;  // growing only: no zero-fill per block
       for (size_t r = first; r < end; r += block_rows) {
         const size_t rows = std::min(block_rows, end - r);

@@ -62,7 +62,9 @@ void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t*
   // that both the sums (pixel-major) and the tile ([C1][rows][W][C2]) are read and written in order.
   const size_t row_outputs = size_t{width} * t.kernels;
   const uint32_t block_rows = static_cast<uint32_t>(std::max<size_t>(kRowBlockSums / row_outputs, 1));
-  ParallelChunks(t.out_rows, kMinChunkSums / row_outputs + 1, [&](size_t chunk_begin, size_t chunk_end) {
+  const size_t macs_per_sum = size_t{t.kernel_h} * t.kernel_w *
+                              (t.conv_mode == isa::ConvMode::kDepthwise ? 1 : t.input.channels);
+  ParallelChunks(t.out_rows, MinChunkRows(row_outputs, macs_per_sum), [&](size_t chunk_begin, size_t chunk_end) {
     thread_local std::vector<int32_t> block;  // growing only: no zero-fill per block
     for (uint32_t r0 = uint32_t(chunk_begin); r0 < chunk_end; r0 += block_rows) {
       const uint32_t rows = std::min<uint32_t>(block_rows, uint32_t(chunk_end) - r0);
