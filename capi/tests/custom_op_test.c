@@ -144,19 +144,13 @@ int main(int argc, char** argv) {
     fprintf(stderr, "rknn_init failed\n");
     return 1;
   }
-  rknn_custom_op op;
-  memset(&op, 0, sizeof(op));
-  op.version = 1;
+  rknn_custom_op op = dual_op(dual_compute);
   op.target = RKNN_TARGET_TYPE_GPU;
-  strcpy(op.op_type, "cstDualResidual");
-  op.compute = dual_compute;
   expect(rknn_register_custom_ops(ctx, &op, 1) == RKNN_ERR_PARAM_INVALID, "a GPU operator is refused");
   op.target = RKNN_TARGET_TYPE_CPU;
   op.compute = NULL;
   expect(rknn_register_custom_ops(ctx, &op, 1) == RKNN_ERR_PARAM_INVALID, "an operator without compute is refused");
-  op.init = dual_init;
   op.compute = dual_compute;
-  op.destroy = dual_destroy;
   expect(rknn_register_custom_ops(ctx, &op, 1) == RKNN_SUCC, "rknn_register_custom_ops");
 
   for (int run = 0; run < 2; ++run) {
