@@ -1,6 +1,7 @@
 #include "sim/kernels/dpu_requant.h"
 
 #include <climits>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -19,14 +20,18 @@ size_t RequantizePixelsSimd(const RequantLanes& r, size_t first_lane, size_t lan
                             size_t acc_stride, size_t pixels, int8_t* out, size_t out_stride) {
   const hn::ScalableTag<double> dd;
   const hn::Rebind<int32_t, decltype(dd)> di;
-  const hn::Rebind<int8_t, decltype(dd)> d8;
+  const hn::Rebind<uint8_t, decltype(dd)> d8;
   const size_t n = hn::Lanes(dd);
-  const auto lo = hn::Set(dd, r.lo), hi = hn::Set(dd, r.hi);
+  const auto top8 = hn::Set(d8, uint8_t{0x80});
+  // The values are computed 128 above the code (RequantLanes::offset), clamped to [lo, hi] + 128,
+  // i.e. into [0, 255]: there the conversion's truncation is the floor, and the code is the
+  // byte's top bit flipped.
+  const auto lo = hn::Set(dd, r.lo + kCodeBias), hi = hn::Set(dd, r.hi + kCodeBias);
   const double* scale = r.scale.data() + first_lane;
   const double* offset = r.offset.data() + first_lane;
   // One value: floor(acc · scale + offset), clamped; exact (see PrepareRequantLanes).
   const auto convert = [&](auto sc, auto of, const int32_t* a) {
-    const auto v = hn::Floor(hn::MulAdd(hn::PromoteTo(dd, hn::LoadU(di, a)), sc, of));
+    const auto v = hn::MulAdd(hn::PromoteTo(dd, hn::LoadU(di, a)), sc, of);
     return hn::DemoteTo(di, hn::Min(hn::Max(v, lo), hi));
   };
   // Lane blocks outside, pixels inside: a block's constants are loaded once per call. Two vectors
@@ -34,21 +39,23 @@ size_t RequantizePixelsSimd(const RequantLanes& r, size_t first_lane, size_t lan
   size_t l = 0;
 #if HWY_TARGET != HWY_SCALAR  // one lane per vector: nothing to pair
   const hn::Twice<decltype(di)> di2;
-  const hn::Rebind<int8_t, decltype(di2)> d8x2;
+  const hn::Rebind<uint8_t, decltype(di2)> d8x2;
+  const auto top16 = hn::Set(d8x2, uint8_t{0x80});
   for (; l + 2 * n <= lanes; l += 2 * n) {
     const auto sc0 = hn::LoadU(dd, scale + l), of0 = hn::LoadU(dd, offset + l);
     const auto sc1 = hn::LoadU(dd, scale + l + n), of1 = hn::LoadU(dd, offset + l + n);
     for (size_t p = 0; p < pixels; ++p) {
       const int32_t* a = acc + p * acc_stride + l;
       const auto both = hn::Combine(di2, convert(sc1, of1, a + n), convert(sc0, of0, a));
-      hn::StoreU(hn::DemoteTo(d8x2, both), d8x2, out + p * out_stride + l);
+      hn::StoreU(hn::Xor(hn::DemoteTo(d8x2, both), top16), d8x2, reinterpret_cast<uint8_t*>(out + p * out_stride + l));
     }
   }
 #endif
   for (; l + n <= lanes; l += n) {
     const auto sc = hn::LoadU(dd, scale + l), of = hn::LoadU(dd, offset + l);
     for (size_t p = 0; p < pixels; ++p)
-      hn::StoreU(hn::DemoteTo(d8, convert(sc, of, acc + p * acc_stride + l)), d8, out + p * out_stride + l);
+      hn::StoreU(hn::Xor(hn::DemoteTo(d8, convert(sc, of, acc + p * acc_stride + l)), top8), d8,
+                 reinterpret_cast<uint8_t*>(out + p * out_stride + l));
   }
   return l;
 }
@@ -79,6 +86,17 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace rknnsim::sim {
+namespace {
+
+// 2^0 .. 2^40, the DPU's shifts.
+constexpr auto kPowersOfTwo = [] {
+  std::array<double, 41> p{};
+  double v = 1.0;
+  for (double& e : p) e = v, v *= 2.0;
+  return p;
+}();
+
+}  // namespace
 
 HWY_EXPORT(RequantizePixelsSimd);
 HWY_EXPORT(AddInt8Simd);
@@ -92,10 +110,12 @@ bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_po
     // |acc · scale|, |bias · scale| < 2^51 and the rounding half <= 2^39: every partial sum below
     // stays under 2^53.
     if (std::llabs(scale) >= (int64_t{1} << 20) || shift > 40) return false;
-    const double half = shift > 0 ? std::ldexp(1.0, shift - 1) : 0.0;
-    const int exponent = shift > 0 ? -shift : 0;
-    out.scale[k] = std::ldexp(double(scale), exponent);
-    out.offset[k] = std::ldexp(double(bias) * scale + half, exponent) + zero_point;
+    // Scaling by a power of two is exact: a table of them instead of ldexp (a libm call per
+    // kernel per task showed in profiles).
+    const double half = shift > 0 ? kPowersOfTwo[shift - 1] : 0.0;
+    const double unit = shift > 0 ? 1.0 / kPowersOfTwo[shift] : 1.0;
+    out.scale[k] = double(scale) * unit;
+    out.offset[k] = (double(bias) * scale + half) * unit + zero_point + kCodeBias;
   }
   return true;
 }

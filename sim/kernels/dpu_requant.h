@@ -14,10 +14,14 @@
 
 namespace rknnsim::sim {
 
+// The SIMD lanes compute each value kCodeBias above its code (offset' below plus kCodeBias):
+// clamped, it lies in [0, 255], where truncation toward zero is the floor.
+constexpr int32_t kCodeBias = 128;
+
 // Per-kernel constants of one run of output lanes (one C2 atom), prepared once per task.
 struct RequantLanes {
-  std::vector<double> scale, offset;  // scale', offset' above
-  double lo = 0, hi = 0;
+  std::vector<double> scale, offset;  // scale', offset' + kCodeBias above
+  double lo = 0, hi = 0;              // the clamp, in codes
 };
 
 // False when some kernel's scale is too large for the exact double path (the caller then uses
