@@ -130,6 +130,10 @@ struct RegcmdTask {
   // The DPU's cube: Task::kernels channels × Task::out_rows rows × Task::output.width pixels, read
   // from `source` (DPU-only tasks) or the MAC array (conv), written to `destination`.
   StridedCube source, ew_source, destination;
+  // A DPU-only task that moves data unchanged (an RV110x Transpose's two passes): every element
+  // (c, y, x) of the cube, source.elem_bytes bytes of it, is copied from `source` to
+  // `destination` (both read before either is written); no stage applies.
+  bool move = false;
 
   uint64_t BsOperandBytes(uint32_t channels) const {
     if (bs_operands == BsOperands::kBias) return uint64_t{channels} * 4;

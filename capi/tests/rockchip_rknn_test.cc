@@ -192,25 +192,38 @@ TEST_F(RockchipRknn, InitFromABufferAndDamagedFiles) {
   ExpectCode(RKNN_ERR_MODEL_INVALID, [&] { return rknn_init(&bad, const_cast<char*>(truncated.c_str()), 0, 0, nullptr); });
 }
 
-// RV1106 users get no per-layer perf on the board (RKNN_API.md): the simulator gives it. The
-// process simulates one platform, so this runs in a fresh copy of the test binary.
-void Rv1106PerfDetail(const std::string& path) {
+// RV1106 users get no per-layer perf on the board (RKNN_API.md): the simulator gives it; and the
+// file runs, its Transposes included, into its three linear outputs. The process simulates one
+// platform, so this runs in a fresh copy of the test binary.
+void Rv1106PerfDetailAndRun(const std::string& path) {
   rknn_context ctx = 0;
   if (rknn_init(&ctx, const_cast<char*>(path.c_str()), 0, 0, nullptr) != RKNN_SUCC) std::exit(1);
   rknn_perf_detail detail{};
   if (rknn_query(ctx, RKNN_QUERY_PERF_DETAIL, &detail, sizeof(detail)) != RKNN_SUCC) std::exit(2);
   const std::string table(detail.perf_data, detail.data_len);
   if (table.find("Total Operator Elapsed Per Frame Time(us): ") == std::string::npos) std::exit(3);
-  if (rknn_run(ctx, nullptr) != RKNN_ERR_MODEL_INVALID) std::exit(4);
+  std::vector<uint8_t> gray(640 * 640 * 3, 128);
+  rknn_input in{};
+  in.index = 0, in.buf = gray.data(), in.size = static_cast<uint32_t>(gray.size());
+  in.type = RKNN_TENSOR_UINT8, in.fmt = RKNN_TENSOR_NHWC;
+  if (rknn_inputs_set(ctx, 1, &in) != RKNN_SUCC || rknn_run(ctx, nullptr) != RKNN_SUCC) std::exit(4);
+  rknn_output out[3]{};
+  for (uint32_t k = 0; k < 3; ++k) out[k].index = k, out[k].want_float = 1;
+  if (rknn_outputs_get(ctx, 3, out, nullptr) != RKNN_SUCC) std::exit(5);
+  const uint32_t values[3] = {16800 * 4, 16800 * 2, 16800 * 10};  // boxes, class scores, landmarks
+  for (int k = 0; k < 3; ++k)
+    if (out[k].size != values[k] * sizeof(float)) std::exit(6 + k);
+  rknn_outputs_release(ctx, 3, out);
   rknn_destroy(ctx);
+  std::fputs("ran", stderr);
   std::exit(0);
 }
 
-TEST(RockchipRknnRv1106, PerfDetailWithoutABoard) {
+TEST(RockchipRknnRv1106, PerfDetailWithoutABoardAndARun) {
   const std::string path = SamplePath("retinaface_rv1106");
   if (capi_test::DataAbsent(path)) GTEST_SKIP() << "the directory of " << path << " is not on this machine";
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(Rv1106PerfDetail(path), testing::ExitedWithCode(0), "E RKNN: rknn_run: '.*retinaface_rv1106.rknn' is a");
+  EXPECT_EXIT(Rv1106PerfDetailAndRun(path), testing::ExitedWithCode(0), "ran");
 }
 
 }  // namespace

@@ -76,7 +76,7 @@ std::string FormatInfo(const RknnModel& m) {
     ++histogram[n.type];
     std::string out;
     for (int32_t id : n.outputs) out += (out.empty() ? "" : ",") + Dims(m.tensors[id].shape);
-    std::snprintf(buf, sizeof(buf), "%-5zu%-20s%-9s%-36s", i, n.type.c_str(), n.executor == 2 ? "NPU" : "CPU",
+    std::snprintf(buf, sizeof(buf), "%-5zu%-20s%-9s%-36s", i, n.type.c_str(), n.executor == kNpuExecutor ? "NPU" : "CPU",
                   out.c_str());
     s += buf + n.name + "\n";
   }

@@ -48,10 +48,13 @@ struct RAttrs {
   bool has_axis = false;
 };
 
+// RNode::executor of the nodes the file runs on the NPU.
+constexpr uint8_t kNpuExecutor = 2;
+
 struct RNode {
   std::string type;  // after fusion: ConvAddRelu, Resize, InputOperator, ...
   std::string name;  // "<source op>:<source node name>"
-  uint8_t executor = 0;
+  uint8_t executor = 0;  // kNpuExecutor, or the CPU
   std::vector<int32_t> inputs, outputs;
   RAttrs attrs;
   // A custom operator's attributes as a JSON object of name -> number, string or list (the ONNX

@@ -140,7 +140,8 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   // WDMA: rows (W + NOTCH_ADDR_0)·C2 apart and surfaces DST_SURF_STRIDE apart; or, when the write
   // width is one pixel but the cube is wider (the phases of a resize), pixels (1 + NOTCH_ADDR_0)·C2
   // apart and rows SURFACE_ADD apart (docs/rknn-format.md §8).
-  const Geometry g = GeometryAt("DPU", "DST_BASE_ADDR");
+  const bool dpu_only = t.op == isa::TaskOp::kRegcmdDpu;
+  const Geometry g = dpu_only ? DpuOnlyGeometryAt("DPU", "DST_BASE_ADDR") : GeometryAt("DPU", "DST_BASE_ADDR");
   const uint32_t write_width = regs_.Written("DPU", "WDMA_SIZE_1")
                                    ? static_cast<uint32_t>(F("DPU", "WDMA_SIZE_1", "WIDTH_WDMA")) + 1
                                    : static_cast<uint32_t>(F("DPU", "DATA_CUBE_WIDTH", "WIDTH")) + 1;
@@ -441,8 +442,119 @@ isa::Task TaskDecoder::Conv() const {
   return t;
 }
 
+// DPU_RDMA's read of a cube of `channels` × `rows` × `width` elements of `elem_bytes`, `c2` to
+// an atom: rows W atoms apart plus the notch, surfaces H rows apart (RK3588); RK356x and RV110x
+// count the line notch in atoms and put the (signed) surface notch after the last row of a
+// surface (docs/rknn-format.md §8).
+isa::StridedCube TaskDecoder::RdmaSource(uint32_t channels, uint32_t rows, uint32_t width, uint32_t c2,
+                                         uint32_t elem_bytes) const {
+  const uint64_t atom = uint64_t{c2} * elem_bytes;
+  // SURF_NOTCH_ADDR fills bits 31..4 of a byte count, negative in two's complement.
+  const int64_t surface_notch = static_cast<int32_t>(Raw("DPU_RDMA", "RDMA_SURF_NOTCH"));
+  isa::StridedCube src{0, 0, uint64_t{width} * atom, atom, c2, elem_bytes};
+  int64_t surface = 0;
+  if (platform_.dpu_rdma_line_notch_in_atoms) {
+    const uint64_t line_notch = static_cast<uint64_t>(F("DPU_RDMA", "RDMA_SRC_DMA_CFG", "LINE_NOTCH_ADDR")) * atom;
+    src.line += line_notch;
+    surface = static_cast<int64_t>(rows * src.line - line_notch) + surface_notch;
+  } else {
+    Require(surface_notch >= 0, "DPU_RDMA.RDMA_SURF_NOTCH is negative, which the RK3588 reading does not decode");
+    src.line += static_cast<uint64_t>(surface_notch);
+    surface = static_cast<int64_t>(rows * src.line);
+  }
+  Require(surface >= 0 && (surface > 0 || channels <= c2),
+          "DPU_RDMA's surface notch puts the surfaces of its cube " + std::to_string(surface) + " bytes apart");
+  src.surface = static_cast<uint64_t>(surface);
+  return Cube("DPU_RDMA", "RDMA_SRC_BASE_ADDR", src, channels, rows, width);
+}
+
+// The stages a task that only moves data leaves out: BS, BN and EW bypassed, no input offset, the
+// output converter the identity.
+bool TaskDecoder::StagesBypassed() const {
+  return F("DPU", "BS_CFG", "BS_BYPASS") == 1 && F("DPU", "BN_CFG", "BN_BYPASS") == 1 &&
+         F("DPU", "EW_CFG", "EW_BYPASS") == 1 && (!regs_.Known("DPU", "IN_OFFSET") || F("DPU", "IN_OFFSET", "IN_OFFSET") == 0) &&
+         F("DPU", "OUT_CVT_SCALE", "OUT_CVT_SCALE") == 1 && F("DPU", "OUT_CVT_SHIFT", "OUT_CVT_SHIFT") == 0 &&
+         F("DPU", "OUT_CVT_OFFSET", "OUT_CVT_OFFSET") == 0;
+}
+
+// The first pass of an RV110x Transpose (BS_OW_CFG TP_ORG_EN, precision 4: 4-byte elements, four
+// to an atom): DPU_RDMA reads C1 surfaces × H rows × W atoms, and each atom moves whole to
+// DST + 16·(s·SURF_ADD + w·DST_SURF_STRIDE + h), the rows of the source interleaved atom by atom
+// (docs/rknn-format.md §8; read off retinaface_rv1106's nine heads).
+isa::Task TaskDecoder::AtomTranspose() const {
+  constexpr uint32_t kAtom = 16, kElemBytes = 4;
+  Require(F("DPU_RDMA", "RDMA_FEATURE_MODE_CFG", "IN_PRECISION") == 4 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 4 &&
+              F("DPU", "DATA_FORMAT", "PROC_PRECISION") == 4,
+          "a transpose (DPU.BS_OW_CFG TP_ORG_EN) in a precision other than 4 (32-bit) is not decoded");
+  Require(StagesBypassed(), "a transpose (DPU.BS_OW_CFG TP_ORG_EN) through a BS, BN or EW stage or an output "
+                            "converter other than the identity is not decoded");
+  const uint32_t width = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_WIDTH", "WIDTH")) + 1;
+  const uint32_t rows = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_HEIGHT", "HEIGHT")) + 1;
+  const uint32_t channels = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1;
+  Require(channels % (kAtom / kElemBytes) == 0, "a transpose (DPU.BS_OW_CFG TP_ORG_EN) of " + std::to_string(channels) +
+                                                  " 32-bit channels, not whole atoms, is not decoded");
+  const uint32_t surfaces = channels / (kAtom / kElemBytes);
+  // The WDMA walks surfaces (HEIGHT_WDMA), source rows (WIDTH_WDMA) and atoms per row (SIZE_E):
+  // every shared file gives them as the read cube's.
+  Require(F("DPU", "WDMA_SIZE_1", "HEIGHT_WDMA") + 1 == surfaces && F("DPU", "WDMA_SIZE_1", "WIDTH_WDMA") + 1 == rows &&
+              F("DPU", "BS_OW_CFG", "SIZE_E_0") + 1 == width,
+          "a transpose whose DPU.WDMA_SIZE_1 / BS_OW_CFG SIZE_E do not walk the read cube is not decoded");
+  isa::Task t = NewTask(isa::TaskOp::kRegcmdDpu);
+  isa::RegcmdTask& r = t.regcmd;
+  r.move = true;
+  // The source as a cube of whole atoms: surface s, row h, atom w.
+  const isa::StridedCube read = RdmaSource(channels, rows, width, kAtom / kElemBytes, kElemBytes);
+  r.source = isa::StridedCube{read.addr, read.surface, read.line, kAtom, 1, kAtom};
+  const isa::StridedCube write{0, Units16("DPU", "SURFACE_ADD", "SURF_ADD"), kAtom,
+                               Units16("DPU", "DST_SURF_STRIDE", "DST_SURF_STRIDE"), 1, kAtom};
+  r.destination = Cube("DPU", "DST_BASE_ADDR", write, surfaces, rows, width);
+  t.kernels = surfaces, t.out_rows = rows;
+  t.input = isa::Surface{r.source.addr, surfaces * kAtom, rows, width, kAtom, isa::ElemType::kInt8};
+  t.output = isa::Surface{r.destination.addr, surfaces * kAtom, rows, width, kAtom, isa::ElemType::kInt8};
+  return t;
+}
+
+// The second pass (FEATURE_MODE_CFG NONALIGN): DPU_RDMA reads C1 surfaces × H rows × W atoms of
+// int8, each row one pixel's atoms, and the WDMA writes the first K bytes of every row back to
+// back, SURF_LEN atoms in all (K = SURF_LEN·16 / rows: the pixel's real channels, a multiple of
+// RGP_TYPE).
+isa::Task TaskDecoder::Regroup() const {
+  constexpr uint32_t kAtom = 16;
+  Require(F("DPU_RDMA", "RDMA_FEATURE_MODE_CFG", "IN_PRECISION") == 0 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0,
+          "a regroup (DPU.FEATURE_MODE_CFG NONALIGN) of other than int8 data is not decoded");
+  Require(StagesBypassed(), "a regroup (DPU.FEATURE_MODE_CFG NONALIGN) through a BS, BN or EW stage or an output "
+                            "converter other than the identity is not decoded");
+  const uint32_t width = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_WIDTH", "WIDTH")) + 1;
+  const uint32_t rows = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_HEIGHT", "HEIGHT")) + 1;
+  const uint32_t channels = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1;
+  const uint32_t surfaces = (channels + kAtom - 1) / kAtom;
+  const uint64_t pixels = uint64_t{surfaces} * rows;
+  const uint64_t written = static_cast<uint64_t>(F("DPU", "FEATURE_MODE_CFG", "SURF_LEN")) * kAtom;
+  const uint64_t unit = static_cast<uint64_t>(F("DPU", "FEATURE_MODE_CFG", "RGP_TYPE"));
+  Require(written > 0 && written % pixels == 0 && written / pixels <= uint64_t{width} * kAtom &&
+              (unit == 0 || (written / pixels) % unit == 0),
+          "DPU.FEATURE_MODE_CFG SURF_LEN=" + std::to_string(written / kAtom) + " does not keep a whole number of RGP_TYPE=" +
+              std::to_string(unit) + " byte groups of each of " + std::to_string(pixels) + " rows of " +
+              std::to_string(width) + " atoms");
+  const auto kept = static_cast<uint32_t>(written / pixels);
+  isa::Task t = NewTask(isa::TaskOp::kRegcmdDpu);
+  isa::RegcmdTask& r = t.regcmd;
+  r.move = true;
+  // Byte b of row (s, h): the row's atoms lie side by side.
+  const isa::StridedCube read = RdmaSource(channels, rows, width, kAtom, 1);
+  r.source = isa::StridedCube{read.addr, read.surface, read.line, 1, 1, 1};
+  const isa::StridedCube write{0, uint64_t{rows} * kept, kept, 1, 1, 1};
+  r.destination = Cube("DPU", "DST_BASE_ADDR", write, surfaces, rows, kept);
+  t.kernels = surfaces, t.out_rows = rows;
+  t.input = isa::Surface{r.source.addr, surfaces * kAtom, rows, width, kAtom, isa::ElemType::kInt8};
+  t.output = isa::Surface{r.destination.addr, surfaces, rows, kept, 1, isa::ElemType::kInt8};
+  return t;
+}
+
 isa::Task TaskDecoder::DpuOnly() const {
   Require(F("DPU", "FEATURE_MODE_CFG", "FLYING_MODE") == 1, "a DPU task without flying mode has no input");
+  if (F("DPU", "BS_OW_CFG", "TP_ORG_EN") == 1) return AtomTranspose();
+  if (F("DPU", "FEATURE_MODE_CFG", "NONALIGN") == 1) return Regroup();
   isa::Task t = NewTask(isa::TaskOp::kRegcmdDpu);
   isa::RegcmdTask& r = t.regcmd;
   // The cube is the one DPU_RDMA reads (the DPU's own cube registers may hold another task's
@@ -455,21 +567,9 @@ isa::Task TaskDecoder::DpuOnly() const {
                static_cast<uint32_t>(F("DPU", "DATA_CUBE_CHANNEL", "ORIG_CHANNEL")) + 1);
   DecodeDpu(t, channels, rows, width);
   if (regs_.Known("DPU", "IN_OFFSET")) r.in_offset = static_cast<int32_t>(F("DPU", "IN_OFFSET", "IN_OFFSET"));
-  // The read: rows W·C2 apart plus the notch, surfaces H rows apart (RK3588); RK356x counts the
-  // line notch in atoms and puts the surface notch after the last row (docs/rknn-format.md §8).
-  const Geometry g = GeometryAt("DPU_RDMA", "RDMA_SRC_BASE_ADDR");
+  const Geometry g = DpuOnlyGeometryAt("DPU_RDMA", "RDMA_SRC_BASE_ADDR");
   Require(g.elem_bytes == 1, "a DPU task reads float16 tensor data, which is not executed yet");
-  const uint64_t surface_notch = Raw("DPU_RDMA", "RDMA_SURF_NOTCH");
-  isa::StridedCube src{0, 0, uint64_t{width} * g.c2, g.c2, g.c2};
-  if (platform_.dpu_rdma_line_notch_in_atoms) {
-    const uint64_t line_notch = static_cast<uint64_t>(F("DPU_RDMA", "RDMA_SRC_DMA_CFG", "LINE_NOTCH_ADDR")) * g.c2;
-    src.line += line_notch;
-    src.surface = rows * src.line - line_notch + surface_notch;
-  } else {
-    src.line += surface_notch;
-    src.surface = rows * src.line;
-  }
-  r.source = Cube("DPU_RDMA", "RDMA_SRC_BASE_ADDR", src, t.kernels, rows, width);
+  r.source = RdmaSource(t.kernels, rows, width, g.c2, 1);
   t.input = isa::Surface{r.source.addr, t.kernels, rows, width, g.c2, isa::ElemType::kInt8};
   if (r.ew) t.input2 = isa::Surface{r.ew_source.addr, t.kernels, rows, width, r.ew_source.c2, isa::ElemType::kInt8};
   return t;

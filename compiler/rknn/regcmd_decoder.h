@@ -129,8 +129,21 @@ class TaskDecoder {
   Geometry GeometryAt(const char* block, const char* reg) const {
     return GeometryOf(TensorOf(Relocated(block, reg)), who_, ddr_.linear_c2);
   }
+  // The layout a DPU-only task sees at an address register: an int8 tensor in any plain layout
+  // (RV110x Transposes write packed NCHW maps, their Reshapes the linear graph outputs) is a run of
+  // the platform's int8 atoms to the DPU, as every int8 map is (docs/rknn-format.md §8).
+  Geometry DpuOnlyGeometryAt(const char* block, const char* reg) const {
+    const RTensor& t = TensorOf(Relocated(block, reg));
+    if (t.dtype == kInt8DType && t.native_shape.size() != 5 && ddr_.linear_c2 > 0) return {1, 1, ddr_.linear_c2, 1};
+    return GeometryAt(block, reg);
+  }
 
   void DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const;
+  isa::StridedCube RdmaSource(uint32_t channels, uint32_t rows, uint32_t width, uint32_t c2, uint32_t elem_bytes) const;
+  bool StagesBypassed() const;
+  // DPU-only tasks that move data unchanged (RegcmdTask::move): an RV110x Transpose's two passes.
+  isa::Task AtomTranspose() const;
+  isa::Task Regroup() const;
   isa::Task NewTask(isa::TaskOp op) const {
     isa::Task t;
     t.op = op;

@@ -67,11 +67,13 @@ Relocations RelocationsOf(const RknnModel& model, const std::vector<isa::NpuTask
 Geometry GeometryOf(const RTensor& t, const std::string& who, uint32_t linear_c2) {
   if (linear_c2 > 0 && t.dtype == kInt8DType && t.native_shape.size() == 2 && t.native_shape[0] == 1 && t.native_shape[1] > 0)
     return {1, 1, linear_c2};
-  // A native [1, C, H, W] tensor (a custom operator's NCHW outputs) is a map of C2 = 1.
+  // A native [1, C, H, W] tensor (a custom operator's NCHW outputs) is a map of C2 = 1; so is a
+  // [1, C, W] one (retinaface's linear graph outputs), one row high.
   const std::vector<int32_t>& n = t.native_shape;
-  if (n.size() == 4 && n == t.shape && n[0] == 1 && n[1] > 0 && n[2] > 0 && n[3] > 0 &&
-      (t.dtype == kInt8DType || t.dtype == kFloat16DType))
-    return {static_cast<uint32_t>(n[2]), static_cast<uint32_t>(n[3]), 1, t.dtype == kFloat16DType ? 2u : 1u};
+  if ((n.size() == 4 || n.size() == 3) && n == t.shape && n[0] == 1 && n[1] > 0 && n[2] > 0 &&
+      (n.size() == 3 || n[3] > 0) && (t.dtype == kInt8DType || t.dtype == kFloat16DType))
+    return {n.size() == 4 ? static_cast<uint32_t>(n[2]) : 1u, static_cast<uint32_t>(n.back()), 1,
+            t.dtype == kFloat16DType ? 2u : 1u};
   if (t.native_shape.size() != 5 || t.native_shape[0] != 1 || t.native_shape[4] <= 0 || t.native_shape[2] <= 0 ||
       t.native_shape[3] <= 0)
     throw Error(who + ": tensor '" + t.name + "' is not a batch-1 NC1HWC2 feature map (native shape of " +

@@ -99,6 +99,25 @@ void SetStoredQuantization(isa::Program& p, const std::vector<uint32_t>& file_ta
   }
 }
 
+// The program's layers in the file's node order (perf lists one row per file node, as the board
+// does): a node's layer sits where its first task, its CPU step or its view (a zero row) is.
+void InFileOrder(RegcmdProgram& out) {
+  std::vector<uint32_t> order(out.program.layers.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return out.layer_node[a] < out.layer_node[b]; });
+  std::vector<uint32_t> new_index(order.size());
+  std::vector<isa::Layer> layers;
+  std::vector<int32_t> nodes;
+  for (uint32_t k = 0; k < order.size(); ++k) {
+    new_index[order[k]] = k;
+    layers.push_back(std::move(out.program.layers[order[k]]));
+    nodes.push_back(out.layer_node[order[k]]);
+  }
+  for (isa::Task& t : out.program.tasks) t.layer = new_index[t.layer];
+  out.program.layers = std::move(layers);
+  out.layer_node = std::move(nodes);
+}
+
 // The invariants every loader's program keeps (isa/program_invariants.h): the decoder has bound
 // each task to its tensors already, so a violation here is a file whose parts disagree.
 RegcmdProgram Checked(RegcmdProgram out, const std::string& what) {
@@ -245,6 +264,17 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     const RNode& node = model.nodes[i];
     if (IsIoOperator(node.type) || layer_of_node.count(i)) continue;
     const std::string who = what + ": node '" + node.name + "' (" + node.type + ")";
+    // An NPU node without tasks whose output lies where its input does is a view of it (RV110x
+    // Reshapes between a Transpose and a Concat): nothing to run.
+    if (node.executor == kNpuExecutor && !node.inputs.empty() && !node.outputs.empty() &&
+        std::all_of(node.outputs.begin(), node.outputs.end(), [&](int32_t id) {
+          return ddr.addr.at(static_cast<size_t>(id)) >= 0 &&
+                 ddr.addr.at(static_cast<size_t>(id)) == ddr.addr.at(static_cast<size_t>(node.inputs[0]));
+        })) {
+      p.layers.push_back(LayerOf(model, node));  // a zero row, as the board lists it
+      out.layer_node.push_back(static_cast<int32_t>(i));
+      continue;
+    }
     if (i < last_npu_node)
       throw Error(who + " has no NPU task and runs before the NPU program ends; CPU nodes between NPU tasks are not "
                         "executed yet");
@@ -333,6 +363,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     out.host_ops.push_back(op);
     host_made[op.output] = result;
   }
+  InFileOrder(out);
   p.memory.internal_bytes = scratch - ddr.internal_base;
   out.tensor_addr = ddr.addr;
   for (int32_t id : model.inputs) p.inputs.push_back(IoOf(model, ddr, id, what));

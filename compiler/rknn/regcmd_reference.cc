@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "common/error.h"
 #include "common/fp16.h"
@@ -163,8 +164,27 @@ void Conv(Ddr& ddr, const isa::Task& t) {
   }
 }
 
+// RegcmdTask::move: every byte of every element from source to destination, all read first.
+void Move(Ddr& ddr, const isa::Task& t) {
+  const isa::RegcmdTask& r = t.regcmd;
+  std::vector<int8_t> bytes;
+  for (int pass = 0; pass < 2; ++pass) {
+    size_t n = 0;
+    for (uint32_t c = 0; c < t.kernels; ++c)
+      for (uint32_t y = 0; y < t.out_rows; ++y)
+        for (uint32_t x = 0; x < t.output.width; ++x)
+          for (uint32_t i = 0; i < r.source.elem_bytes; ++i, ++n) {
+            if (pass == 0)
+              bytes.push_back(ddr.Get(r.source.addr + r.source.Offset(c, y, x) + i));
+            else
+              ddr.Put(r.destination.addr + r.destination.Offset(c, y, x) + i, bytes[n]);
+          }
+  }
+}
+
 void DpuOnly(Ddr& ddr, const isa::Task& t) {
   const isa::RegcmdTask& r = t.regcmd;
+  if (r.move) return Move(ddr, t);
   for (uint32_t c = 0; c < t.kernels; ++c)
     for (uint32_t y = 0; y < t.out_rows; ++y)
       for (uint32_t x = 0; x < t.output.width; ++x)

@@ -31,6 +31,8 @@ uint64_t DpuCycles(const isa::Task& t, const isa::PlatformConfig& p) {
   uint64_t elements = 0;
   if (t.op == isa::TaskOp::kConv || t.op == isa::TaskOp::kRegcmdDpu)
     elements = uint64_t{t.out_rows} * t.output.width * t.kernels;
+  // A move streams its elements' bytes as int8 lanes (RegcmdTask::move).
+  if (t.op == isa::TaskOp::kRegcmdDpu && t.regcmd.move) elements *= t.regcmd.source.elem_bytes;
   if (t.op == isa::TaskOp::kEltwiseAdd || t.op == isa::TaskOp::kLut || t.op == isa::TaskOp::kCopy ||
       t.op == isa::TaskOp::kConvert)
     elements = t.output.bytes() / isa::ElemBytes(t.output.type);

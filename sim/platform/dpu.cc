@@ -1,6 +1,8 @@
 // DPU: output conversion of conv tiles (bias, requantization, activation, write-back through the
 // DPU's write DMA) and element-wise tasks that read both operands through DPU_RDMA.
 #include "sim/cost/cost_model.h"
+
+#include <cstring>
 #include "common/fp16.h"
 #include "sim/platform/regcmd_dma.h"
 #include "sim/platform/units.h"
@@ -126,10 +128,37 @@ void Dpu::RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext) 
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+// A task that moves data unchanged (RegcmdTask::move): DPU_RDMA fetches the source's span, the
+// DPU streams the elements through and the WDMA writes the destination's span; every element is
+// gathered before any is written.
+void Dpu::RegcmdMove(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
+  const isa::Task& t = *ext.task;
+  const isa::RegcmdTask& r = t.regcmd;
+  const uint32_t channels = t.kernels, rows = t.out_rows, width = t.output.width, e = r.source.elem_bytes;
+  const uint8_t* src = dma.ReadInPlace(r.source.addr, r.source.Span(channels, rows, width), *ext.timing);
+  std::vector<uint8_t> moved(ext.functional ? uint64_t{channels} * rows * width * e : 0);
+  if (ext.functional) {
+    uint8_t* to = moved.data();
+    for (uint32_t c = 0; c < channels; ++c)
+      for (uint32_t y = 0; y < rows; ++y)
+        for (uint32_t x = 0; x < width; ++x, to += e) std::memcpy(to, src + r.source.Offset(c, y, x), e);
+  }
+  ext.timing->dpu_cycles += DpuCycles(t, platform_);
+  uint8_t* dst = dma.WriteInPlace(r.destination.addr, r.destination.Span(channels, rows, width), *ext.timing);
+  if (ext.functional) {
+    const uint8_t* from = moved.data();
+    for (uint32_t c = 0; c < channels; ++c)
+      for (uint32_t y = 0; y < rows; ++y)
+        for (uint32_t x = 0; x < width; ++x, from += e) std::memcpy(dst + r.destination.Offset(c, y, x), from, e);
+  }
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
 // A DPU-only task of a Rockchip program (flying mode): the source cube through the same stages.
 void Dpu::RegcmdDpu(tlm::tlm_generic_payload& trans, TaskExtension& ext) {
   const isa::Task& t = *ext.task;
   const isa::RegcmdTask& r = t.regcmd;
+  if (r.move) return RegcmdMove(trans, ext);
   const bool functional = ext.functional;
   const uint32_t rows = t.out_rows, width = t.output.width, channels = t.kernels;
   std::vector<uint8_t> in_buffer, ew_buffer;

@@ -60,6 +60,7 @@ class Dpu : public sc_core::sc_module {
   void Multiply(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void RegcmdConvOutput(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   void RegcmdDpu(tlm::tlm_generic_payload& trans, TaskExtension& ext);
+  void RegcmdMove(tlm::tlm_generic_payload& trans, TaskExtension& ext);
   const isa::PlatformConfig& platform_;
   ScratchBuffer table_, lut_, operand_, second_, result_;
 };

@@ -4,9 +4,12 @@ checked against an oracle nobody here wrote:
 
 - the photo is Debian python3-skimage's astronaut, OpenCV's Haar face cascade (Debian opencv-data)
   finds her face;
-- `run --outputs` reads the class and box heads' convolutions (the tensors before the heads'
-  Transposes, which rknn-sim does not execute yet) after their last writer on the SystemC platform;
-  `--reference int8` must write the same bytes for the stride-16 heads;
+- the whole file runs on the SystemC platform and on `--reference int8`, byte for byte the same
+  outputs (the box, class and landmark tensors, 16800 priors each);
+- each output is the source network's Concat of Reshape(Transpose(head)) over the three levels:
+  its codes equal those of the nine head convolutions (read by `run --outputs` after their last
+  writer) transposed, concatenated and requantized to the output's scale (RV110x Transposes run as
+  two DPU passes, the Concats requantize, the Reshapes copy into the linear outputs);
 - decoded with RetinaFace's own priors (min sizes 16/32, 64/128, 256/512 at strides 8/16/32,
   variances 0.1/0.2), the most confident face has a score of at least 0.9, lies on the Haar box
   (IoU at least 0.4: RetinaFace's boxes reach from forehead to chin, the cascade's are square), and
@@ -40,23 +43,43 @@ def iou(a, b):
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
-def detections(outputs):
-    """(score, box x0 y0 x1 y1 in pixels of the 640x640 input) for every prior of the three heads."""
+OUTPUTS = [("515", "BboxHead", 4), ("553", "ClassHead", 2), ("592", "LandmarkHead", 10)]
+
+
+def priors():
+    """(cx, cy, size) of every prior in the outputs' row order: level, then y, x, then min size."""
+    rows = []
+    for stride, sizes in HEADS:
+        n = SIZE // stride
+        for y in range(n):
+            for x in range(n):
+                rows += [((x + 0.5) * stride, (y + 0.5) * stride, size) for size in sizes]
+    return np.array(rows)
+
+
+def detections(box, cls):
+    """(score, box x0 y0 x1 y1 in pixels of the 640x640 input) of every prior scoring 0.05 or more."""
+    p = priors()
+    score = 1.0 / (1.0 + np.exp(-(cls[:, 1] - cls[:, 0])))
     found = []
-    for level, (stride, sizes) in enumerate(HEADS):
-        cls, box = outputs["/ClassHead.%d/conv1x1/Conv_output_0" % level][0], \
-            outputs["/BboxHead.%d/conv1x1/Conv_output_0" % level][0]
-        for a, size in enumerate(sizes):
-            logits = cls[2 * a + 1] - cls[2 * a]
-            score = 1.0 / (1.0 + np.exp(-logits))
-            ys, xs = np.nonzero(score >= 0.05)
-            for y, x in zip(ys, xs):
-                d = box[4 * a:4 * a + 4, y, x]
-                cx = (x + 0.5) * stride + d[0] * 0.1 * size
-                cy = (y + 0.5) * stride + d[1] * 0.1 * size
-                w, h = size * np.exp(d[2] * 0.2), size * np.exp(d[3] * 0.2)
-                found.append((float(score[y, x]), (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)))
+    for i in np.nonzero(score >= 0.05)[0]:
+        cx, cy, size = p[i]
+        d = box[i]
+        cx, cy = cx + d[0] * 0.1 * size, cy + d[1] * 0.1 * size
+        w, h = size * np.exp(d[2] * 0.2), size * np.exp(d[3] * 0.2)
+        found.append((float(score[i]), (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)))
     return sorted(found, key=lambda f: -f[0])
+
+
+def codes(values, scale, zero_point):
+    return np.clip(np.round(values / scale) + zero_point, -128, 127)
+
+
+def expected_codes(heads, head, k, scale, zero_point):
+    """The output's codes from the heads: Transpose (0, 2, 3, 1), Reshape (1, -1, k), Concat."""
+    levels = [np.transpose(heads["/%s.%d/conv1x1/Conv_output_0" % (head, level)], (0, 2, 3, 1)).reshape(1, -1, k)
+              for level in range(len(HEADS))]
+    return codes(np.concatenate(levels, axis=1), scale, zero_point)
 
 
 def main():
@@ -68,25 +91,37 @@ def main():
         print("FAIL: %s" % e)
         return 1
     from PIL import Image, ImageDraw
-    names = ["/%s.%d/conv1x1/Conv_output_0" % (head, level) for level in range(3) for head in ("ClassHead", "BboxHead")]
-    # The reference's scalar loops take seconds per prefix: it checks the stride-16 heads, where
-    # the face is.
+    heads = ["/%s.%d/conv1x1/Conv_output_0" % (head, level) for level in range(len(HEADS)) for _, head, _ in OUTPUTS]
     runs = {}
-    for mode, extra, wanted in (("platform", [], names), ("reference", ["--reference", "int8"], names[2:4])):
+    for mode, extra in (("platform", []), ("reference", ["--reference", "int8"]), ("heads", ["--outputs", ",".join(heads)])):
         out = os.path.join(work, mode)
-        p = subprocess.run([sim, "run", path, "-i", photo_path, "-o", out, "--outputs", ",".join(wanted)] + extra,
-                           capture_output=True, text=True)
+        p = subprocess.run([sim, "run", path, "-i", photo_path, "-o", out] + extra, capture_output=True, text=True)
         if p.returncode:
             print("FAIL %s: %s" % (mode, p.stderr.strip()))
             return 1
-        files = [os.path.join(out, "%d_%s.npy" % (i, n.replace("/", "_"))) for i, n in enumerate(wanted)]
-        runs[mode] = {n: np.load(f) for n, f in zip(wanted, files)}
-    same = all(np.array_equal(runs["platform"][n], runs["reference"][n]) for n in names[2:4])
-    print("%-4s platform == reference on the stride-16 heads" % ("ok" if same else "FAIL"))
+        wanted = heads if mode == "heads" else [name for name, _, _ in OUTPUTS]
+        runs[mode] = {n: np.load(os.path.join(out, "%d_%s.npy" % (i, n.replace("/", "_")))) for i, n in enumerate(wanted)}
+    same = all(np.array_equal(runs["platform"][n], runs["reference"][n]) for n, _, _ in OUTPUTS)
+    print("%-4s platform == reference on the three outputs" % ("ok" if same else "FAIL"))
+
+    quant = {}
+    for line in subprocess.run([sim, "info", path], capture_output=True, text=True, check=True).stdout.splitlines():
+        f = line.split()  # "  515  (1,16800,4)  int8  linear  scale=1.95141149 zp=-125  67200 B"
+        fields = dict(v.split("=", 1) for v in f if "=" in v)
+        if f and f[0] in {n for n, _, _ in OUTPUTS} and "scale" in fields:
+            quant[f[0]] = (float(fields["scale"]), int(fields["zp"]))
+    transposed = True
+    for name, head, k in OUTPUTS:
+        scale, zero_point = quant[name]
+        got, want = codes(runs["platform"][name], scale, zero_point), expected_codes(runs["heads"], head, k, scale, zero_point)
+        equal = int(np.sum(got == want))
+        print("%-4s output %s %s: %d of %d codes equal the heads' transposed and concatenated" %
+              ("ok" if equal == want.size else "FAIL", name, tuple(got.shape), equal, want.size))
+        transposed = transposed and equal == want.size
 
     scale = SIZE / photo.shape[0]
     haar = tuple(v * scale for v in (face[0], face[1], face[0] + face[2], face[1] + face[3]))
-    found = detections(runs["platform"])
+    found = detections(runs["platform"]["515"][0], runs["platform"]["553"][0])
     if not found:
         print("FAIL: no prior scores a face at 0.05 or more")
         return 1
@@ -102,7 +137,7 @@ def main():
     draw.rectangle(haar, outline=(0, 255, 0), width=2)
     draw.rectangle(best_box, outline=(255, 0, 0), width=2)
     view.save(os.path.join(work, FILE + "_overlay.png"))
-    return 0 if same and good else 1
+    return 0 if same and transposed and good else 1
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
   for byte, and each output's cosine with the source ONNX model, computed here by PyTorch from the
   ONNX file's own weights (no rknn-sim code involved), is at least 0.999;
 - files whose program uses what is not executed yet fail with one `E run:` line naming the task,
-  its node and the register (or the missing task array);
+  its node and the register (or the missing task array); retinaface's Transposes with a write
+  that does not walk their read, or a regroup that cuts a pixel's byte groups, likewise;
 - `compare FILE.rknn` against board-style dumps: `run`'s own outputs pass (exit 0), the same dump
   with one element moved by 10 LSB fails (exit 3) naming the output;
 - corrupted programs (a relocated address that disagrees with its relocation, a tile reaching past
@@ -31,8 +32,6 @@ DEMO_FILES = ["multiple_input_demo_rk3566_rk3568", "multiple_input_demo_rk3588_t
 DEMO_INPUTS = ["multiple_input_demo_image1_nchw.npy", "multiple_input_demo_image2_nchw.npy"]
 REFUSED = {
     "multiple_input_demo_rk3588": "holds no task array",
-    "retinaface_rv1106": "task 125 (node 'Transpose:/BboxHead.2/Transpose', Transpose): "
-                         "the DPU works on a type other than int8",
 }
 
 
@@ -102,7 +101,38 @@ def corrupted_cases(data):
          "fetch more elements than input 'input' holds"),
         ("unknown_block", patched(0x0201, 0x1020, (0x0003 << 48) | (size0 & 0xFFFFFFFFFFFF)), "block 0x0003"),
         ("truncated", raw[:len(raw) // 3], "truncated .rknn file"),
-    ] + rk3576_cases(data)
+    ] + rk3576_cases(data) + rv1106_transpose_cases(data)
+
+
+def rv1106_transpose_cases(data):
+    """retinaface's first Transpose (tasks 125, 126): a first pass whose write does not walk its read
+    cube, and a second pass keeping a part of a byte group of each pixel, are refused."""
+    from check_disasm import program_of
+    path = os.path.join(data, "retinaface_rv1106.rknn")
+    raw, tasks, regcmd, _ = program_of(path)
+    at = raw.find(regcmd)
+
+    def patched(task, block, reg, change):
+        amount, first = struct.unpack_from("<I", tasks, 40 * task + 24)[0], struct.unpack_from("<Q", tasks, 40 * task + 32)[0]
+        for k in range(first // 8, first // 8 + amount):
+            w = struct.unpack_from("<Q", regcmd, 8 * k)[0]
+            if w >> 48 == block and w & 0xFFFF == reg:
+                b = bytearray(raw)
+                struct.pack_into("<Q", b, at + 8 * k, change(w))
+                return bytes(b)
+        raise SystemExit("no register %#x in task %d of %s" % (reg, task, path))
+
+    def with_field(lo, hi, v):  # the word with bits lo..hi of its 32-bit value set to v
+        def change(w):
+            mask = ((1 << (hi - lo + 1)) - 1) << lo
+            value = (((w >> 16) & 0xFFFFFFFF) & ~mask) | (v << lo)
+            return (w & ~(0xFFFFFFFF << 16)) | (value << 16)
+        return change
+
+    short = patched(125, 0x1001, 0x405C, with_field(16, 28, 48))  # WDMA_SIZE_1 HEIGHT_WDMA: 49 surfaces, not 50
+    odd = patched(126, 0x1001, 0x400C, with_field(9, 24, 201))  # FEATURE_MODE_CFG SURF_LEN: 200 atoms, not 201
+    return [("rv1106_transpose_write", short, "do not walk the read cube"),
+            ("rv1106_regroup_surf_len", odd, "SURF_LEN=201 does not keep a whole number")]
 
 
 def rk3576_cases(data):
