@@ -1,9 +1,9 @@
 // DPU: output conversion of conv tiles (bias, requantization, activation, write-back through the
 // DPU's write DMA) and element-wise tasks that read both operands through DPU_RDMA.
-#include "sim/cost/cost_model.h"
-
 #include <cstring>
+
 #include "common/fp16.h"
+#include "sim/cost/cost_model.h"
 #include "sim/platform/regcmd_dma.h"
 #include "sim/platform/units.h"
 
