@@ -29,7 +29,7 @@ ARGS = None
 RKNN_DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared',
                                          'data', 'rknn'))
 RKNN_FILES = ['pp_human_segv2_rk3588.rknn', 'multiple_input_demo_rk3588.rknn', 'multiple_input_demo_rk3588_tk162.rknn',
-              'multiple_input_demo_rk3576.rknn', 'multiple_input_demo_image1_nchw.npy',
+              'multiple_input_demo_rk3576.rknn', 'retinaface_rv1106.rknn', 'multiple_input_demo_image1_nchw.npy',
               'multiple_input_demo_image2_nchw.npy']
 
 def cli(*args):
@@ -334,6 +334,24 @@ def scenario_rockchip_rk3576():
     check_demo_run('rk3576', 'rk3576', core_mask=RKNN.NPU_CORE_0)
 
 
+def scenario_rockchip_rv1106():
+    """retinaface (RV1106), its heads' Transposes included, in its own process: inference gives the
+    bytes `rknn-sim run FILE.rknn` writes for each of its three outputs."""
+    from rknn_sim.api import RKNN
+    path = os.path.join(RKNN_DATA, 'retinaface_rv1106.rknn')
+    rknn = RKNN()
+    assert rknn.load_rknn(path) == 0 and rknn.init_runtime(target='rv1106') == 0
+    x = np.random.RandomState(1).randint(0, 256, (1, 3, 640, 640)).astype(np.float32)
+    np.save(os.path.join(work('rockchip_rv1106'), 'x.npy'), x)
+    outputs = rknn.inference(inputs=[x], data_format='nchw')
+    cli('run', path, '-i', os.path.join(work('rockchip_rv1106'), 'x.npy'), '-o', work('rockchip_rv1106_cli'))
+    for k, name in enumerate(['515', '553', '592']):
+        expected = np.load(os.path.join(work('rockchip_rv1106_cli'), '%d_%s.npy' % (k, name)))
+        assert outputs is not None and np.array_equal(outputs[k], expected), 'inference != rknn-sim run on ' + name
+    print('retinaface_rv1106: inference == rknn-sim run on its 3 outputs')
+    rknn.release()
+
+
 def scenario_errors():
     """Every ERROR_CASES entry in turn; stderr gets a MARK line before each for the parent."""
     from rknn_sim.api import RKNN  # noqa: F401 (used by the cases)
@@ -398,6 +416,7 @@ def main():
         rockchip = run_scenario('rockchip')
         assert 'cannot be run' in rockchip, rockchip
         run_scenario('rockchip_rk3576')
+        run_scenario('rockchip_rv1106')
         return
 
     stderr = run_scenario('flow_int8')
