@@ -85,12 +85,10 @@ void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t*
               row[size_t{x} * c2 + lane] =
                   static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * e[1], e[2]) + t.output_zp, t));
             }
-          if (lut)  // the row's atoms are still in cache; entry v + 128 for int8 value v
-            for (uint32_t x = 0; x < width; ++x)
-              for (uint32_t lane = 0; lane < lanes; ++lane) {
-                uint8_t& v = row[size_t{x} * c2 + lane];
-                v = lut[static_cast<uint8_t>(v ^ 0x80)];
-              }
+          if (lut && lanes == c2)  // the row's atoms are still in cache, whole: one run
+            LookupInt8(lut, row, size_t{width} * c2);
+          else if (lut)  // a partial atom: its padding lanes keep their zeros
+            for (uint32_t x = 0; x < width; ++x) LookupInt8(lut, row + size_t{x} * c2, lanes);
           if (operand)  // the same place in input2's surfaces as in the output's
             AddOperand(t, reinterpret_cast<const int8_t*>(operand + (row - out.data)), reinterpret_cast<int8_t*>(row),
                        size_t{width} * c2);
