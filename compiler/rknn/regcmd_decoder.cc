@@ -35,7 +35,7 @@ void TaskDecoder::DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint
   Require(!r.bs_alu || bs_algo == 0 || bs_algo == 2,
           "DPU.BS_CFG BS_ALU_ALGO=" + std::to_string(bs_algo) + " is not an addition, which is not decoded");
   // RV110x's BS_CFG adds a shift after the multiplier (bits 9..13, isa/npu_registers.yaml).
-  const bool rv110x_bs = regs_.HasField("DPU", "BS_CFG", "BS_MUL_SHIFT");
+  const bool rv110x_bs = Rv110xMap();
   const int64_t cfg_shift = rv110x_bs && bs ? F("DPU", "BS_CFG", "BS_MUL_SHIFT") : 0;
   const int64_t use =
       regs_.Written("DPU_RDMA", "RDMA_BRDMA_CFG") ? F("DPU_RDMA", "RDMA_BRDMA_CFG", "BRDMA_DATA_USE") : 0;
@@ -462,7 +462,8 @@ isa::StridedCube TaskDecoder::RdmaSource(uint32_t channels, uint32_t rows, uint3
     src.line += static_cast<uint64_t>(surface_notch);
     surface = static_cast<int64_t>(rows * src.line);
   }
-  Require(surface >= 0 && (surface > 0 || channels <= c2),
+  // Surfaces closer than an atom would overlap (and read past what Span() bounds).
+  Require(channels <= c2 || surface >= static_cast<int64_t>(atom),
           "DPU_RDMA's surface notch puts the surfaces of its cube " + std::to_string(surface) + " bytes apart");
   src.surface = static_cast<uint64_t>(surface);
   return Cube("DPU_RDMA", "RDMA_SRC_BASE_ADDR", src, channels, rows, width);
@@ -483,8 +484,9 @@ bool TaskDecoder::StagesBypassed() const {
 // (docs/rknn-format.md §8; read off retinaface_rv1106's nine heads).
 isa::Task TaskDecoder::AtomTranspose() const {
   constexpr uint32_t kAtom = 16, kElemBytes = 4;
+  // The codes retinaface_rv1106's nine first passes write (the DPU's IN_PRECISION stays 0).
   Require(F("DPU_RDMA", "RDMA_FEATURE_MODE_CFG", "IN_PRECISION") == 4 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 4 &&
-              F("DPU", "DATA_FORMAT", "PROC_PRECISION") == 4,
+              F("DPU", "DATA_FORMAT", "PROC_PRECISION") == 4 && F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0,
           "a transpose (DPU.BS_OW_CFG TP_ORG_EN) in a precision other than 4 (32-bit) is not decoded");
   Require(StagesBypassed(), "a transpose (DPU.BS_OW_CFG TP_ORG_EN) through a BS, BN or EW stage or an output "
                             "converter other than the identity is not decoded");
@@ -515,12 +517,13 @@ isa::Task TaskDecoder::AtomTranspose() const {
 }
 
 // The second pass (FEATURE_MODE_CFG NONALIGN): DPU_RDMA reads C1 surfaces × H rows × W atoms of
-// int8, each row one pixel's atoms, and the WDMA writes the first K bytes of every row back to
-// back, SURF_LEN atoms in all (K = SURF_LEN·16 / rows: the pixel's real channels, a multiple of
-// RGP_TYPE).
+// int8, each of the C1·H rows one pixel's atoms, and the WDMA writes the first K bytes of every
+// row back to back, SURF_LEN atoms in all (K = SURF_LEN·16 / (C1·H): the pixel's real channels, a
+// multiple of RGP_TYPE).
 isa::Task TaskDecoder::Regroup() const {
   constexpr uint32_t kAtom = 16;
-  Require(F("DPU_RDMA", "RDMA_FEATURE_MODE_CFG", "IN_PRECISION") == 0 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0,
+  Require(F("DPU_RDMA", "RDMA_FEATURE_MODE_CFG", "IN_PRECISION") == 0 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0 &&
+              F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0 && F("DPU", "DATA_FORMAT", "PROC_PRECISION") == 0,
           "a regroup (DPU.FEATURE_MODE_CFG NONALIGN) of other than int8 data is not decoded");
   Require(StagesBypassed(), "a regroup (DPU.FEATURE_MODE_CFG NONALIGN) through a BS, BN or EW stage or an output "
                             "converter other than the identity is not decoded");
@@ -540,8 +543,9 @@ isa::Task TaskDecoder::Regroup() const {
   isa::Task t = NewTask(isa::TaskOp::kRegcmdDpu);
   isa::RegcmdTask& r = t.regcmd;
   r.move = true;
-  // Byte b of row (s, h): the row's atoms lie side by side.
-  const isa::StridedCube read = RdmaSource(channels, rows, width, kAtom, 1);
+  // Byte b of row (s, h): the row's atoms lie side by side (whole surfaces checked: K may reach
+  // lanes past the last channel).
+  const isa::StridedCube read = RdmaSource(surfaces * kAtom, rows, width, kAtom, 1);
   r.source = isa::StridedCube{read.addr, read.surface, read.line, 1, 1, 1};
   const isa::StridedCube write{0, uint64_t{rows} * kept, kept, 1, 1, 1};
   r.destination = Cube("DPU", "DST_BASE_ADDR", write, surfaces, rows, kept);
@@ -553,8 +557,14 @@ isa::Task TaskDecoder::Regroup() const {
 
 isa::Task TaskDecoder::DpuOnly() const {
   Require(F("DPU", "FEATURE_MODE_CFG", "FLYING_MODE") == 1, "a DPU task without flying mode has no input");
-  if (F("DPU", "BS_OW_CFG", "TP_ORG_EN") == 1) return AtomTranspose();
-  if (F("DPU", "FEATURE_MODE_CFG", "NONALIGN") == 1) return Regroup();
+  // The transpose's two passes, read off RV110x files only: on other maps they are refused.
+  const bool transpose = FieldIfWritten("DPU", "BS_OW_CFG", "TP_ORG_EN") == 1;
+  const bool regroup = FieldIfWritten("DPU", "FEATURE_MODE_CFG", "NONALIGN") == 1;
+  Require(!(transpose || regroup) || (Rv110xMap() && !(transpose && regroup)),
+          std::string("a DPU task with ") + (transpose ? "BS_OW_CFG TP_ORG_EN" : "") + (transpose && regroup ? " and " : "") +
+              (regroup ? "FEATURE_MODE_CFG NONALIGN" : "") + " is decoded in RV110x files' transposes only");
+  if (transpose) return AtomTranspose();
+  if (regroup) return Regroup();
   isa::Task t = NewTask(isa::TaskOp::kRegcmdDpu);
   isa::RegcmdTask& r = t.regcmd;
   // The cube is the one DPU_RDMA reads (the DPU's own cube registers may hold another task's

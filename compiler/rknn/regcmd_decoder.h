@@ -55,6 +55,12 @@ class TaskDecoder {
     bool fp32tofp16;   // DPU.OUT_CVT_SCALE FP32TOFP16_EN, where the map has the field
   };
   bool Rk356xMap() const { return platform_.platform == "rk356x"; }
+  // RV1103/RV1106's map, the one whose BS_CFG carries a multiplier shift (isa/npu_registers.yaml).
+  bool Rv110xMap() const { return regs_.HasField("DPU", "BS_CFG", "BS_MUL_SHIFT"); }
+  // A field's value, or 0 where the map lacks it or the task's register group never wrote it.
+  int64_t FieldIfWritten(const char* block, const char* reg, const char* field) const {
+    return regs_.HasField(block, reg, field) && regs_.Written(block, reg) ? F(block, reg, field) : 0;
+  }
   Fp16Codes Fp16CodesOfMap() const {
     if (Rk356xMap()) return {4, 2, false};
     if (NewGenerationMap()) return {2, 0, false};
@@ -120,7 +126,7 @@ class TaskDecoder {
     // allocates, whatever strides a corrupted file gives.
     const uint64_t elements = uint64_t{channels} * rows * width;
     const RTensor& tensor = TensorOf(t);
-    Require(elements <= static_cast<uint64_t>(std::max<int64_t>(tensor.size, 0)),
+    Require(elements * strides.elem_bytes <= static_cast<uint64_t>(std::max<int64_t>(tensor.size, 0)),
             std::string(block) + "." + reg + " addresses a " + std::to_string(channels) + "x" + std::to_string(rows) +
                 "x" + std::to_string(width) + " cube, more elements than tensor '" + tensor.name + "' holds");
     strides.addr = Address(block, reg, t, strides.Span(channels, rows, width));
@@ -134,7 +140,10 @@ class TaskDecoder {
   // the platform's int8 atoms to the DPU, as every int8 map is (docs/rknn-format.md §8).
   Geometry DpuOnlyGeometryAt(const char* block, const char* reg) const {
     const RTensor& t = TensorOf(Relocated(block, reg));
-    if (t.dtype == kInt8DType && t.native_shape.size() != 5 && ddr_.linear_c2 > 0) return {1, 1, ddr_.linear_c2, 1};
+    const size_t rank = t.native_shape.size();
+    if (t.dtype == kInt8DType && rank >= 2 && rank <= 4 && t.native_shape == t.shape && t.native_shape[0] == 1 &&
+        ddr_.linear_c2 > 0)
+      return {1, 1, ddr_.linear_c2, 1};
     return GeometryAt(block, reg);
   }
 

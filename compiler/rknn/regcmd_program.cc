@@ -99,6 +99,22 @@ void SetStoredQuantization(isa::Program& p, const std::vector<uint32_t>& file_ta
   }
 }
 
+// An NPU node the file gives no task because its output is its input's bytes: a Reshape-like node
+// whose one output lies where its input does, both int8 tensors in plain row-major layout (native
+// shape = shape) of the same size (RV110x Reshapes between a Transpose and a Concat).
+bool IsView(const RknnModel& model, const DdrLayout& ddr, const RNode& node) {
+  static const std::set<std::string> kReshapes = {"Reshape", "Flatten", "Squeeze", "Unsqueeze"};
+  if (node.executor != kNpuExecutor || !kReshapes.count(node.type) || node.inputs.empty() || node.outputs.size() != 1)
+    return false;
+  const auto plain = [&](int32_t id) {
+    const RTensor& t = model.tensors.at(static_cast<size_t>(id));
+    return t.is_activation() && t.dtype == kInt8DType && t.native_shape == t.shape;
+  };
+  const size_t in = static_cast<size_t>(node.inputs[0]), out = static_cast<size_t>(node.outputs[0]);
+  return plain(node.inputs[0]) && plain(node.outputs[0]) && ddr.addr.at(in) >= 0 && ddr.addr.at(out) == ddr.addr.at(in) &&
+         model.tensors.at(in).size == model.tensors.at(out).size;
+}
+
 // The program's layers in the file's node order (perf lists one row per file node, as the board
 // does): a node's layer sits where its first task, its CPU step or its view (a zero row) is.
 void InFileOrder(RegcmdProgram& out) {
@@ -264,13 +280,7 @@ RegcmdProgram LowerRegcmdProgram(const RknnModel& model, const std::vector<isa::
     const RNode& node = model.nodes[i];
     if (IsIoOperator(node.type) || layer_of_node.count(i)) continue;
     const std::string who = what + ": node '" + node.name + "' (" + node.type + ")";
-    // An NPU node without tasks whose output lies where its input does is a view of it (RV110x
-    // Reshapes between a Transpose and a Concat): nothing to run.
-    if (node.executor == kNpuExecutor && !node.inputs.empty() && !node.outputs.empty() &&
-        std::all_of(node.outputs.begin(), node.outputs.end(), [&](int32_t id) {
-          return ddr.addr.at(static_cast<size_t>(id)) >= 0 &&
-                 ddr.addr.at(static_cast<size_t>(id)) == ddr.addr.at(static_cast<size_t>(node.inputs[0]));
-        })) {
+    if (IsView(model, ddr, node) && !host_made.count(node.inputs[0])) {
       p.layers.push_back(LayerOf(model, node));  // a zero row, as the board lists it
       out.layer_node.push_back(static_cast<int32_t>(i));
       continue;

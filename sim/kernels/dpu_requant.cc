@@ -29,7 +29,7 @@ size_t RequantizePixelsSimd(const RequantLanes& r, size_t first_lane, size_t lan
   const auto lo = hn::Set(dd, r.lo + kCodeBias), hi = hn::Set(dd, r.hi + kCodeBias);
   const double* scale = r.scale.data() + first_lane;
   const double* offset = r.offset.data() + first_lane;
-  // One value: floor(acc · scale + offset), clamped; exact (see PrepareRequantLanes).
+  // One value: acc · scale + offset (exact, see PrepareRequantLanes) clamped, then truncated.
   const auto convert = [&](auto sc, auto of, const int32_t* a) {
     const auto v = hn::MulAdd(hn::PromoteTo(dd, hn::LoadU(di, a)), sc, of);
     return hn::DemoteTo(di, hn::Min(hn::Max(v, lo), hi));
@@ -124,6 +124,8 @@ HWY_EXPORT(LookupInt8Simd);
 
 bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_point, int32_t lo, int32_t hi,
                          RequantLanes& out) {
+  // The exactness argument holds for int8 clamps and zero points (the compiler's always are).
+  if (lo < -128 || hi > 127 || lo > hi || zero_point < -128 || zero_point > 127) return false;
   out.scale.resize(kernels), out.offset.resize(kernels);
   out.lo = lo, out.hi = hi;
   for (size_t k = 0; k < kernels; ++k) {

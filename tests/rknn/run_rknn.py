@@ -108,7 +108,7 @@ def rv1106_transpose_cases(data):
     """retinaface's first Transpose (tasks 125, 126): a first pass whose write does not walk its read
     cube, and a second pass keeping a part of a byte group of each pixel, are refused."""
     from check_disasm import program_of
-    path = os.path.join(data, "retinaface_rv1106.rknn")
+    path, = require(data, "retinaface_rv1106.rknn")
     raw, tasks, regcmd, _ = program_of(path)
     at = raw.find(regcmd)
 
