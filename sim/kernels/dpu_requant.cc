@@ -6,6 +6,11 @@
 #include <cstdint>
 #include <cstdlib>
 
+// Highway compiles the AVX3_DL target (Ice Lake and later: VBMI's byte permutes for LookupInt8)
+// only when asked.
+#ifndef HWY_WANT_AVX3_DL
+#define HWY_WANT_AVX3_DL
+#endif
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "sim/kernels/dpu_requant.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep

@@ -9,10 +9,24 @@
 #include <random>
 #include <vector>
 
+#include <hwy/targets.h>
+
 #include "sim/kernels/dpu_requant.h"
 
 namespace rknnsim::sim {
 namespace {
+
+// Runs `check` once on each SIMD target this CPU supports (the kernels dispatch at run time).
+template <typename Check>
+void OnEveryTarget(Check check) {
+  for (int64_t targets = hwy::SupportedTargets(); targets != 0; targets &= targets - 1) {
+    const int64_t target = targets & ~(targets - 1);
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(hwy::TargetName(target));
+    check();
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
 
 int8_t Integer(int32_t acc, int32_t bias, int32_t scale, int32_t shift, int32_t zp, int32_t lo, int32_t hi) {
   const int64_t product = (int64_t{acc} + bias) * scale;
@@ -20,7 +34,7 @@ int8_t Integer(int32_t acc, int32_t bias, int32_t scale, int32_t shift, int32_t 
   return static_cast<int8_t>(std::clamp<int64_t>(shifted + zp, lo, hi));
 }
 
-TEST(DpuRequant, SimdLanesEqualTheIntegerDefinition) {
+TEST(DpuRequant, SimdLanesEqualTheIntegerDefinition) { OnEveryTarget([] {
   std::mt19937 rng(7);
   constexpr size_t kKernels = 48, kPixels = 64;
   const int32_t extremes[] = {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 0, -1, 1};
@@ -53,7 +67,7 @@ TEST(DpuRequant, SimdLanesEqualTheIntegerDefinition) {
         }
     }
   }
-}
+}); }
 
 // Exact ties (the product's low `shift` bits 1000...) of both signs round up, as R does.
 TEST(DpuRequant, TiesRoundHalfUpInBothSigns) {
@@ -83,7 +97,7 @@ TEST(DpuRequant, ClampsOrZeroPointsOutsideInt8TakeTheIntegerPath) {
   EXPECT_FALSE(PrepareRequantLanes(entries, 1, 0, 10, 5, lanes));
 }
 
-TEST(DpuRequant, LookupTableOnCodesOfAnyCount) {
+TEST(DpuRequant, LookupTableOnCodesOfAnyCount) { OnEveryTarget([] {
   std::mt19937 rng(11);
   std::uniform_int_distribution<int> byte(0, 255);
   uint8_t table[256];
@@ -97,7 +111,7 @@ TEST(DpuRequant, LookupTableOnCodesOfAnyCount) {
     LookupInt8(table, data.data(), count);
     EXPECT_EQ(data, expected) << count << " bytes";
   }
-}
+}); }
 
 }  // namespace
 }  // namespace rknnsim::sim
