@@ -1,6 +1,7 @@
 #include "compiler/reference/cpu_op.h"
 
 #include "common/fp16.h"
+#include "common/int8_table.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/quant/arithmetic.h"
 #include "compiler/reference/quant_executor.h"
@@ -51,10 +52,9 @@ void RunCpuOpInt8(const ir::Graph& g, const ir::Node& node, const std::vector<co
                   const std::vector<std::vector<int8_t>*>& out) {
   if (ByTable(g, node, in)) {
     const std::vector<int8_t> table = OverEveryCode(g, node, true);
-    const std::vector<int8_t>& x = *in[0];
     std::vector<int8_t>& y = *out[0];
-    y.resize(x.size());
-    for (size_t k = 0; k < x.size(); ++k) y[k] = table[static_cast<size_t>(x[k] + 128)];
+    y = *in[0];
+    ApplyInt8Table(reinterpret_cast<const uint8_t*>(table.data()), reinterpret_cast<uint8_t*>(y.data()), y.size());
     return;
   }
   std::vector<std::vector<float>> dequantized(node.inputs.size());

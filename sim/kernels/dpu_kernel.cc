@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/fp16.h"
+#include "common/int8_table.h"
 #include "common/parallel.h"
 #include "sim/kernels/dpu_requant.h"
 #include "sim/kernels/npu_kernels.h"
@@ -86,9 +87,9 @@ void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t*
                   static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * e[1], e[2]) + t.output_zp, t));
             }
           if (lut && lanes == c2)  // the row's atoms are still in cache, whole: one run
-            LookupInt8(lut, row, size_t{width} * c2);
+            ApplyInt8Table(lut, row, size_t{width} * c2);
           else if (lut)  // a partial atom: its padding lanes keep their zeros
-            for (uint32_t x = 0; x < width; ++x) LookupInt8(lut, row + size_t{x} * c2, lanes);
+            for (uint32_t x = 0; x < width; ++x) ApplyInt8Table(lut, row + size_t{x} * c2, lanes);
           if (operand)  // the same place in input2's surfaces as in the output's
             AddOperand(t, reinterpret_cast<const int8_t*>(operand + (row - out.data)), reinterpret_cast<int8_t*>(row),
                        size_t{width} * c2);
@@ -153,7 +154,8 @@ void RescaleCopy(const isa::Task& t, const uint8_t* in, uint8_t* out, uint64_t b
 }
 
 void LookupInt8(const uint8_t* in, const uint8_t* table, uint8_t* out, uint64_t bytes) {
-  for (uint64_t i = 0; i < bytes; ++i) out[i] = table[static_cast<uint8_t>(static_cast<int8_t>(in[i]) + 128)];
+  if (out != in) std::memmove(out, in, bytes);
+  ApplyInt8Table(table, out, bytes);
 }
 
 }  // namespace rknnsim::sim

@@ -6,11 +6,6 @@
 #include <cstdint>
 #include <cstdlib>
 
-// Highway compiles the AVX3_DL target (Ice Lake and later: VBMI's byte permutes for LookupInt8)
-// only when asked.
-#ifndef HWY_WANT_AVX3_DL
-#define HWY_WANT_AVX3_DL
-#endif
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "sim/kernels/dpu_requant.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -85,26 +80,6 @@ size_t AddInt8Simd(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int
   return i;
 }
 
-// data[i] = table[data[i] ^ 0x80] for the leading whole vectors: on AVX-512 VBMI two 128-entry
-// byte permutes and a select on the index's top bit; other targets leave it to the caller's loop.
-size_t LookupInt8Simd(const uint8_t* table, uint8_t* data, size_t count) {
-  size_t i = 0;
-#if HWY_TARGET == HWY_AVX3_DL
-  const __m512i low0 = _mm512_loadu_si512(table), low1 = _mm512_loadu_si512(table + 64);
-  const __m512i high0 = _mm512_loadu_si512(table + 128), high1 = _mm512_loadu_si512(table + 192);
-  const __m512i top = _mm512_set1_epi8(static_cast<char>(0x80));
-  for (; i + 64 <= count; i += 64) {
-    const __m512i index = _mm512_xor_si512(_mm512_loadu_si512(data + i), top);
-    const __m512i low = _mm512_permutex2var_epi8(low0, index, low1);
-    const __m512i high = _mm512_permutex2var_epi8(high0, index, high1);
-    _mm512_storeu_si512(data + i, _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), low, high));
-  }
-#else
-  (void)table, (void)data, (void)count;
-#endif
-  return i;
-}
-
 }  // namespace HWY_NAMESPACE
 }  // namespace rknnsim::sim
 HWY_AFTER_NAMESPACE();
@@ -125,7 +100,6 @@ constexpr auto kPowersOfTwo = [] {
 
 HWY_EXPORT(RequantizePixelsSimd);
 HWY_EXPORT(AddInt8Simd);
-HWY_EXPORT(LookupInt8Simd);
 
 bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_point, int32_t lo, int32_t hi,
                          RequantLanes& out) {
@@ -151,11 +125,6 @@ bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_po
 size_t RequantizePixels(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc, size_t acc_stride,
                         size_t pixels, int8_t* out, size_t out_stride) {
   return HWY_DYNAMIC_DISPATCH(RequantizePixelsSimd)(r, first_lane, lanes, acc, acc_stride, pixels, out, out_stride);
-}
-
-void LookupInt8(const uint8_t* table, uint8_t* data, size_t count) {
-  size_t i = HWY_DYNAMIC_DISPATCH(LookupInt8Simd)(table, data, count);
-  for (; i < count; ++i) data[i] = table[static_cast<uint8_t>(data[i] ^ 0x80)];
 }
 
 size_t AddInt8Lanes(const int8_t* a, int32_t za, int32_t sa, const int8_t* b, int32_t zb, int32_t sb, int32_t shift,

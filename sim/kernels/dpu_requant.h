@@ -36,9 +36,6 @@ bool PrepareRequantLanes(const int32_t* entries, size_t kernels, int32_t zero_po
 size_t RequantizePixels(const RequantLanes& r, size_t first_lane, size_t lanes, const int32_t* acc, size_t acc_stride,
                         size_t pixels, int8_t* out, size_t out_stride);
 
-// A lookup table on int8 codes: data[i] = table[code + 128] for each of `count` bytes.
-void LookupInt8(const uint8_t* table, uint8_t* data, size_t count);
-
 // Element-wise add of two int8 streams: clamp(R((a - za) · sa + (b - zb) · sb, shift) + zo, lo, hi)
 // on int32 lanes, for the leading elements that fill whole SIMD vectors. Returns how many were
 // written: none when the scales could take a sum past int32. The caller's integer loop does the rest.

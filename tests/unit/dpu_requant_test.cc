@@ -9,24 +9,13 @@
 #include <random>
 #include <vector>
 
-#include <hwy/targets.h>
-
 #include "sim/kernels/dpu_requant.h"
+#include "unit_test_support.h"
 
 namespace rknnsim::sim {
 namespace {
 
-// Runs `check` once on each SIMD target this CPU supports (the kernels dispatch at run time).
-template <typename Check>
-void OnEveryTarget(Check check) {
-  for (int64_t targets = hwy::SupportedTargets(); targets != 0; targets &= targets - 1) {
-    const int64_t target = targets & ~(targets - 1);
-    hwy::SetSupportedTargetsForTest(target);
-    SCOPED_TRACE(hwy::TargetName(target));
-    check();
-  }
-  hwy::SetSupportedTargetsForTest(0);
-}
+using testing_support::OnEverySimdTarget;
 
 int8_t Integer(int32_t acc, int32_t bias, int32_t scale, int32_t shift, int32_t zp, int32_t lo, int32_t hi) {
   const int64_t product = (int64_t{acc} + bias) * scale;
@@ -34,7 +23,7 @@ int8_t Integer(int32_t acc, int32_t bias, int32_t scale, int32_t shift, int32_t 
   return static_cast<int8_t>(std::clamp<int64_t>(shifted + zp, lo, hi));
 }
 
-TEST(DpuRequant, SimdLanesEqualTheIntegerDefinition) { OnEveryTarget([] {
+TEST(DpuRequant, SimdLanesEqualTheIntegerDefinition) { OnEverySimdTarget([] {
   std::mt19937 rng(7);
   constexpr size_t kKernels = 48, kPixels = 64;
   const int32_t extremes[] = {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 0, -1, 1};
@@ -96,22 +85,6 @@ TEST(DpuRequant, ClampsOrZeroPointsOutsideInt8TakeTheIntegerPath) {
   EXPECT_FALSE(PrepareRequantLanes(entries, 1, 200, -128, 127, lanes));
   EXPECT_FALSE(PrepareRequantLanes(entries, 1, 0, 10, 5, lanes));
 }
-
-TEST(DpuRequant, LookupTableOnCodesOfAnyCount) { OnEveryTarget([] {
-  std::mt19937 rng(11);
-  std::uniform_int_distribution<int> byte(0, 255);
-  uint8_t table[256];
-  for (uint8_t& e : table) e = static_cast<uint8_t>(byte(rng));
-  for (size_t count : {0, 1, 63, 64, 65, 127, 200, 1000}) {
-    std::vector<uint8_t> data(count), expected(count);
-    for (size_t i = 0; i < count; ++i) {
-      data[i] = static_cast<uint8_t>(byte(rng));
-      expected[i] = table[static_cast<uint8_t>(static_cast<int8_t>(data[i]) + 128)];  // entry code + 128
-    }
-    LookupInt8(table, data.data(), count);
-    EXPECT_EQ(data, expected) << count << " bytes";
-  }
-}); }
 
 }  // namespace
 }  // namespace rknnsim::sim

@@ -1,8 +1,10 @@
-// Small helpers several unit tests share: the text of the error a call throws, and a fresh
-// directory of the current test's own under GoogleTest's temporary directory.
+// Small helpers several unit tests share: the text of the error a call throws, a fresh directory
+// of the current test's own under GoogleTest's temporary directory, and a check run on every SIMD
+// target.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <hwy/targets.h>
 
 #include <filesystem>
 #include <functional>
@@ -21,6 +23,19 @@ inline std::string ErrorOf(const std::function<void()>& fn) {
     return e.what();
   }
   return "(no error)";
+}
+
+// Runs `check` once on each SIMD target this CPU supports: the Highway kernels dispatch at run
+// time, so each target's code is a path of its own.
+template <typename Check>
+void OnEverySimdTarget(Check check) {
+  for (int64_t targets = hwy::SupportedTargets(); targets != 0; targets &= targets - 1) {
+    const int64_t target = targets & ~(targets - 1);
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(hwy::TargetName(target));
+    check();
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 // TempDir()/<prefix><test name>, emptied: each test starts clean and tests do not share files.

@@ -1,0 +1,32 @@
+// common/int8_table against its definition, on every SIMD target and for counts around the
+// vector width.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "common/int8_table.h"
+#include "unit_test_support.h"
+
+namespace rknnsim {
+namespace {
+
+TEST(Int8Table, EqualsTheByteLoopForAnyCount) { testing_support::OnEverySimdTarget([] {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> byte(0, 255);
+  uint8_t table[256];
+  for (uint8_t& e : table) e = static_cast<uint8_t>(byte(rng));
+  for (size_t count : {0, 1, 63, 64, 65, 127, 200, 1000}) {
+    std::vector<uint8_t> data(count), expected(count);
+    for (size_t i = 0; i < count; ++i) {
+      data[i] = static_cast<uint8_t>(byte(rng));
+      expected[i] = table[static_cast<uint8_t>(static_cast<int8_t>(data[i]) + 128)];  // entry code + 128
+    }
+    ApplyInt8Table(table, data.data(), count);
+    EXPECT_EQ(data, expected) << count << " bytes";
+  }
+}); }
+
+}  // namespace
+}  // namespace rknnsim
