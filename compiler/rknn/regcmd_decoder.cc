@@ -469,6 +469,13 @@ isa::StridedCube TaskDecoder::RdmaSource(uint32_t channels, uint32_t rows, uint3
   return Cube("DPU_RDMA", "RDMA_SRC_BASE_ADDR", src, channels, rows, width);
 }
 
+// The cube DPU_RDMA reads: width, rows and channels (each register holds the count minus 1).
+TaskDecoder::CubeSize TaskDecoder::RdmaCubeSize() const {
+  return {static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_WIDTH", "WIDTH")) + 1,
+          static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_HEIGHT", "HEIGHT")) + 1,
+          static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1};
+}
+
 // The stages a task that only moves data leaves out: BS, BN and EW bypassed, no input offset, the
 // output converter the identity.
 bool TaskDecoder::StagesBypassed() const {
@@ -490,9 +497,7 @@ isa::Task TaskDecoder::AtomTranspose() const {
           "a transpose (DPU.BS_OW_CFG TP_ORG_EN) in a precision other than 4 (32-bit) is not decoded");
   Require(StagesBypassed(), "a transpose (DPU.BS_OW_CFG TP_ORG_EN) through a BS, BN or EW stage or an output "
                             "converter other than the identity is not decoded");
-  const uint32_t width = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_WIDTH", "WIDTH")) + 1;
-  const uint32_t rows = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_HEIGHT", "HEIGHT")) + 1;
-  const uint32_t channels = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1;
+  const auto [width, rows, channels] = RdmaCubeSize();
   Require(channels % (kAtom / kElemBytes) == 0, "a transpose (DPU.BS_OW_CFG TP_ORG_EN) of " + std::to_string(channels) +
                                                   " 32-bit channels, not whole atoms, is not decoded");
   const uint32_t surfaces = channels / (kAtom / kElemBytes);
@@ -527,9 +532,7 @@ isa::Task TaskDecoder::Regroup() const {
           "a regroup (DPU.FEATURE_MODE_CFG NONALIGN) of other than int8 data is not decoded");
   Require(StagesBypassed(), "a regroup (DPU.FEATURE_MODE_CFG NONALIGN) through a BS, BN or EW stage or an output "
                             "converter other than the identity is not decoded");
-  const uint32_t width = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_WIDTH", "WIDTH")) + 1;
-  const uint32_t rows = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_HEIGHT", "HEIGHT")) + 1;
-  const uint32_t channels = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1;
+  const auto [width, rows, channels] = RdmaCubeSize();
   const uint32_t surfaces = (channels + kAtom - 1) / kAtom;
   const uint64_t pixels = uint64_t{surfaces} * rows;
   const uint64_t written = static_cast<uint64_t>(F("DPU", "FEATURE_MODE_CFG", "SURF_LEN")) * kAtom;
@@ -570,11 +573,9 @@ isa::Task TaskDecoder::DpuOnly() const {
   // The cube is the one DPU_RDMA reads (the DPU's own cube registers may hold another task's
   // values: pp_human_segv2's edge-row copies read one row under a 26-row DPU cube), at most the
   // DPU's real channels.
-  const uint32_t width = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_WIDTH", "WIDTH")) + 1;
-  const uint32_t rows = static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_HEIGHT", "HEIGHT")) + 1;
+  const auto [width, rows, read_channels] = RdmaCubeSize();
   const uint32_t channels =
-      std::min(static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1,
-               static_cast<uint32_t>(F("DPU", "DATA_CUBE_CHANNEL", "ORIG_CHANNEL")) + 1);
+      std::min(read_channels, static_cast<uint32_t>(F("DPU", "DATA_CUBE_CHANNEL", "ORIG_CHANNEL")) + 1);
   DecodeDpu(t, channels, rows, width);
   if (regs_.Known("DPU", "IN_OFFSET")) r.in_offset = static_cast<int32_t>(F("DPU", "IN_OFFSET", "IN_OFFSET"));
   const Geometry g = DpuOnlyGeometryAt("DPU_RDMA", "RDMA_SRC_BASE_ADDR");

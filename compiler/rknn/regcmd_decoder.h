@@ -149,6 +149,10 @@ class TaskDecoder {
 
   void DecodeDpu(isa::Task& t, uint32_t channels, uint32_t rows, uint32_t width) const;
   isa::StridedCube RdmaSource(uint32_t channels, uint32_t rows, uint32_t width, uint32_t c2, uint32_t elem_bytes) const;
+  struct CubeSize {
+    uint32_t width, rows, channels;
+  };
+  CubeSize RdmaCubeSize() const;
   bool StagesBypassed() const;
   // DPU-only tasks that move data unchanged (RegcmdTask::move): an RV110x Transpose's two passes.
   isa::Task AtomTranspose() const;
