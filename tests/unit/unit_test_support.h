@@ -27,15 +27,18 @@ inline std::string ErrorOf(const std::function<void()>& fn) {
 
 // Runs `check` once on each SIMD target this CPU supports: the Highway kernels dispatch at run
 // time, so each target's code is a path of its own.
+// Targets a kernel's file was not compiled for run its fallback under that target's name.
 template <typename Check>
 void OnEverySimdTarget(Check check) {
+  struct Restore {  // the real targets again, whatever `check` does
+    ~Restore() { hwy::SetSupportedTargetsForTest(0); }
+  } restore;
   for (int64_t targets = hwy::SupportedTargets(); targets != 0; targets &= targets - 1) {
     const int64_t target = targets & ~(targets - 1);
     hwy::SetSupportedTargetsForTest(target);
     SCOPED_TRACE(hwy::TargetName(target));
     check();
   }
-  hwy::SetSupportedTargetsForTest(0);
 }
 
 // TempDir()/<prefix><test name>, emptied: each test starts clean and tests do not share files.
