@@ -52,9 +52,11 @@ void RunCpuOpInt8(const ir::Graph& g, const ir::Node& node, const std::vector<co
                   const std::vector<std::vector<int8_t>*>& out) {
   if (ByTable(g, node, in)) {
     const std::vector<int8_t> table = OverEveryCode(g, node, true);
+    const std::vector<int8_t>& x = *in[0];
     std::vector<int8_t>& y = *out[0];
-    y = *in[0];
-    ApplyInt8Table(reinterpret_cast<const uint8_t*>(table.data()), reinterpret_cast<uint8_t*>(y.data()), y.size());
+    y.resize(x.size());
+    ApplyInt8Table(reinterpret_cast<const uint8_t*>(table.data()), reinterpret_cast<const uint8_t*>(x.data()),
+                   reinterpret_cast<uint8_t*>(y.data()), x.size());
     return;
   }
   std::vector<std::vector<float>> dequantized(node.inputs.size());

@@ -476,13 +476,21 @@ TaskDecoder::CubeSize TaskDecoder::RdmaCubeSize() const {
           static_cast<uint32_t>(F("DPU_RDMA", "RDMA_DATA_CUBE_CHANNEL", "CHANNEL")) + 1};
 }
 
-// The stages a task that only moves data leaves out: BS, BN and EW bypassed, no input offset, the
-// output converter the identity.
-bool TaskDecoder::StagesBypassed() const {
-  return F("DPU", "BS_CFG", "BS_BYPASS") == 1 && F("DPU", "BN_CFG", "BN_BYPASS") == 1 &&
-         F("DPU", "EW_CFG", "EW_BYPASS") == 1 && (!regs_.Known("DPU", "IN_OFFSET") || F("DPU", "IN_OFFSET", "IN_OFFSET") == 0) &&
-         F("DPU", "OUT_CVT_SCALE", "OUT_CVT_SCALE") == 1 && F("DPU", "OUT_CVT_SHIFT", "OUT_CVT_SHIFT") == 0 &&
-         F("DPU", "OUT_CVT_OFFSET", "OUT_CVT_OFFSET") == 0;
+// What a task that moves data unchanged (`what`) must say: DPU_RDMA, the DPU's output and its
+// processing in `precision` (the DPU's IN_PRECISION stays 0 in both of retinaface_rv1106's passes),
+// and no stage on the way: BS, BN and EW bypassed, no input offset, the output converter the
+// identity.
+void TaskDecoder::RequireMove(const std::string& what, int64_t precision) const {
+  Require(F("DPU_RDMA", "RDMA_FEATURE_MODE_CFG", "IN_PRECISION") == precision &&
+              F("DPU", "DATA_FORMAT", "OUT_PRECISION") == precision &&
+              F("DPU", "DATA_FORMAT", "PROC_PRECISION") == precision && F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0,
+          what + " in a precision other than " + std::to_string(precision) + " is not decoded");
+  Require(F("DPU", "BS_CFG", "BS_BYPASS") == 1 && F("DPU", "BN_CFG", "BN_BYPASS") == 1 &&
+              F("DPU", "EW_CFG", "EW_BYPASS") == 1 &&
+              (!regs_.Known("DPU", "IN_OFFSET") || F("DPU", "IN_OFFSET", "IN_OFFSET") == 0) &&
+              F("DPU", "OUT_CVT_SCALE", "OUT_CVT_SCALE") == 1 && F("DPU", "OUT_CVT_SHIFT", "OUT_CVT_SHIFT") == 0 &&
+              F("DPU", "OUT_CVT_OFFSET", "OUT_CVT_OFFSET") == 0,
+          what + " through a BS, BN or EW stage or an output converter other than the identity is not decoded");
 }
 
 // The first pass of an RV110x Transpose (BS_OW_CFG TP_ORG_EN, precision 4: 4-byte elements, four
@@ -491,12 +499,7 @@ bool TaskDecoder::StagesBypassed() const {
 // (docs/rknn-format.md §8; read off retinaface_rv1106's nine heads).
 isa::Task TaskDecoder::AtomTranspose() const {
   constexpr uint32_t kAtom = 16, kElemBytes = 4;
-  // The codes retinaface_rv1106's nine first passes write (the DPU's IN_PRECISION stays 0).
-  Require(F("DPU_RDMA", "RDMA_FEATURE_MODE_CFG", "IN_PRECISION") == 4 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 4 &&
-              F("DPU", "DATA_FORMAT", "PROC_PRECISION") == 4 && F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0,
-          "a transpose (DPU.BS_OW_CFG TP_ORG_EN) in a precision other than 4 (32-bit) is not decoded");
-  Require(StagesBypassed(), "a transpose (DPU.BS_OW_CFG TP_ORG_EN) through a BS, BN or EW stage or an output "
-                            "converter other than the identity is not decoded");
+  RequireMove("a transpose (DPU.BS_OW_CFG TP_ORG_EN)", 4);  // 32-bit elements
   const auto [width, rows, channels] = RdmaCubeSize();
   Require(channels % (kAtom / kElemBytes) == 0, "a transpose (DPU.BS_OW_CFG TP_ORG_EN) of " + std::to_string(channels) +
                                                   " 32-bit channels, not whole atoms, is not decoded");
@@ -527,11 +530,7 @@ isa::Task TaskDecoder::AtomTranspose() const {
 // multiple of RGP_TYPE).
 isa::Task TaskDecoder::Regroup() const {
   constexpr uint32_t kAtom = 16;
-  Require(F("DPU_RDMA", "RDMA_FEATURE_MODE_CFG", "IN_PRECISION") == 0 && F("DPU", "DATA_FORMAT", "OUT_PRECISION") == 0 &&
-              F("DPU", "DATA_FORMAT", "IN_PRECISION") == 0 && F("DPU", "DATA_FORMAT", "PROC_PRECISION") == 0,
-          "a regroup (DPU.FEATURE_MODE_CFG NONALIGN) of other than int8 data is not decoded");
-  Require(StagesBypassed(), "a regroup (DPU.FEATURE_MODE_CFG NONALIGN) through a BS, BN or EW stage or an output "
-                            "converter other than the identity is not decoded");
+  RequireMove("a regroup (DPU.FEATURE_MODE_CFG NONALIGN)", 0);  // int8
   const auto [width, rows, channels] = RdmaCubeSize();
   const uint32_t surfaces = (channels + kAtom - 1) / kAtom;
   const uint64_t pixels = uint64_t{surfaces} * rows;

@@ -153,7 +153,7 @@ class TaskDecoder {
     uint32_t width, rows, channels;
   };
   CubeSize RdmaCubeSize() const;
-  bool StagesBypassed() const;
+  void RequireMove(const std::string& what, int64_t precision) const;
   // DPU-only tasks that move data unchanged (RegcmdTask::move): an RV110x Transpose's two passes.
   isa::Task AtomTranspose() const;
   isa::Task Regroup() const;

@@ -167,19 +167,21 @@ void Conv(Ddr& ddr, const isa::Task& t) {
 // RegcmdTask::move: every byte of every element from source to destination, all read first.
 void Move(Ddr& ddr, const isa::Task& t) {
   const isa::RegcmdTask& r = t.regcmd;
-  std::vector<int8_t> bytes;
-  for (int pass = 0; pass < 2; ++pass) {
-    size_t n = 0;
+  // fn(byte i of element (c, y, x)) over the cube, in [c][y][x][i] order.
+  const auto each_byte = [&](auto fn) {
     for (uint32_t c = 0; c < t.kernels; ++c)
       for (uint32_t y = 0; y < t.out_rows; ++y)
         for (uint32_t x = 0; x < t.output.width; ++x)
-          for (uint32_t i = 0; i < r.source.elem_bytes; ++i, ++n) {
-            if (pass == 0)
-              bytes.push_back(ddr.Get(r.source.addr + r.source.Offset(c, y, x) + i));
-            else
-              ddr.Put(r.destination.addr + r.destination.Offset(c, y, x) + i, bytes[n]);
-          }
-  }
+          for (uint32_t i = 0; i < r.source.elem_bytes; ++i) fn(c, y, x, i);
+  };
+  std::vector<int8_t> bytes;
+  each_byte([&](uint32_t c, uint32_t y, uint32_t x, uint32_t i) {
+    bytes.push_back(ddr.Get(r.source.addr + r.source.Offset(c, y, x) + i));
+  });
+  size_t n = 0;
+  each_byte([&](uint32_t c, uint32_t y, uint32_t x, uint32_t i) {
+    ddr.Put(r.destination.addr + r.destination.Offset(c, y, x) + i, bytes[n++]);
+  });
 }
 
 void DpuOnly(Ddr& ddr, const isa::Task& t) {

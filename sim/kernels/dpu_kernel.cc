@@ -87,9 +87,9 @@ void ConvOutputInt8(const isa::Task& t, const ConvRowsInt8& sums, const uint8_t*
                   static_cast<uint8_t>(Clamp(ShiftRoundHalfUp(sum * e[1], e[2]) + t.output_zp, t));
             }
           if (lut && lanes == c2)  // the row's atoms are still in cache, whole: one run
-            ApplyInt8Table(lut, row, size_t{width} * c2);
+            ApplyInt8Table(lut, row, row, size_t{width} * c2);
           else if (lut)  // a partial atom: its padding lanes keep their zeros
-            for (uint32_t x = 0; x < width; ++x) ApplyInt8Table(lut, row + size_t{x} * c2, lanes);
+            for (uint32_t x = 0; x < width; ++x) ApplyInt8Table(lut, row + size_t{x} * c2, row + size_t{x} * c2, lanes);
           if (operand)  // the same place in input2's surfaces as in the output's
             AddOperand(t, reinterpret_cast<const int8_t*>(operand + (row - out.data)), reinterpret_cast<int8_t*>(row),
                        size_t{width} * c2);
@@ -151,11 +151,6 @@ void RescaleCopy(const isa::Task& t, const uint8_t* in, uint8_t* out, uint64_t b
     const int64_t v = ShiftRoundHalfUp((int64_t{static_cast<int8_t>(in[i])} - t.input_zp) * t.scale_a, t.shift);
     out[i] = static_cast<uint8_t>(static_cast<int8_t>(std::clamp<int64_t>(v + t.output_zp, -128, 127)));
   }
-}
-
-void LookupInt8(const uint8_t* in, const uint8_t* table, uint8_t* out, uint64_t bytes) {
-  if (out != in) std::memmove(out, in, bytes);
-  ApplyInt8Table(table, out, bytes);
 }
 
 }  // namespace rknnsim::sim

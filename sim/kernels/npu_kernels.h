@@ -110,9 +110,6 @@ int8_t RegcmdDpuPipeline(const isa::RegcmdTask& r, const RegcmdOperands& ops, ui
 // DPU element-wise add over whole surfaces (same layout for a, b and out).
 void EltwiseAdd(const isa::Task& task, const uint8_t* a, const uint8_t* b, uint8_t* out, uint64_t bytes);
 
-// DPU lookup table: out[i] = table[in[i] + 128] over int8 surfaces.
-void LookupInt8(const uint8_t* in, const uint8_t* table, uint8_t* out, uint64_t bytes);
-
 // DPU copy (Concat slices): int8 values are requantized with the task's scale/shift and zero
 // points, fp16 values copied.
 void RescaleCopy(const isa::Task& task, const uint8_t* in, uint8_t* out, uint64_t bytes);

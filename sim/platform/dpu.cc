@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "common/fp16.h"
+#include "common/int8_table.h"
 #include "sim/cost/cost_model.h"
 #include "sim/platform/regcmd_dma.h"
 #include "sim/platform/units.h"
@@ -214,7 +215,7 @@ void Dpu::Eltwise(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
   ext->timing->dpu_cycles += DpuCycles(t, platform_);
   if (functional) {
     if (t.op == isa::TaskOp::kLut)
-      LookupInt8(a, second, y, bytes);
+      ApplyInt8Table(second, a, y, bytes);  // the table is the task's second stream
     else if (t.op == isa::TaskOp::kCopy)
       RescaleCopy(t, a, y, bytes);
     else

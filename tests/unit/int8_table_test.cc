@@ -26,7 +26,7 @@ TEST(Int8Table, EqualsTheByteLoopForAnyCount) { testing_support::OnEverySimdTarg
       data[i] = static_cast<uint8_t>(count == kSweep ? i / 64 + i % 64 : byte(rng));
       expected[i] = table[static_cast<uint8_t>(static_cast<int8_t>(data[i]) + 128)];  // entry code + 128
     }
-    ApplyInt8Table(table, data.data(), count);
+    ApplyInt8Table(table, data.data(), data.data(), count);
     EXPECT_EQ(data, expected) << count << " bytes";
   }
 }); }
