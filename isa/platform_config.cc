@@ -167,8 +167,10 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
     p.clock_mhz = r.Number("npu.clock_mhz");
     p.max_tasks_per_submit = r.Int("npu.max_tasks_per_submit");
     p.dma_address_bits = r.Int("npu.dma_address_bits");
-    p.mac_int8 = {r.Int("npu.mac.int8.input_channels_per_cycle"), r.Int("npu.mac.int8.kernels_per_cycle")};
-    p.mac_fp16 = {r.Int("npu.mac.fp16.input_channels_per_cycle"), r.Int("npu.mac.fp16.kernels_per_cycle")};
+    p.mac_int8 = {r.Int("npu.mac.int8.input_channels_per_cycle"), r.Int("npu.mac.int8.kernels_per_cycle"),
+                  r.Int("npu.mac.int8.depthwise_channels_per_cycle")};
+    p.mac_fp16 = {r.Int("npu.mac.fp16.input_channels_per_cycle"), r.Int("npu.mac.fp16.kernels_per_cycle"),
+                  r.Int("npu.mac.fp16.depthwise_channels_per_cycle")};
     p.min_cycles_per_output_pixel = r.Int("npu.mac.min_cycles_per_output_pixel");
     p.c2_int8 = r.Int("npu.feature_c2.int8");
     p.c2_fp16 = r.Int("npu.feature_c2.fp16");
@@ -198,7 +200,9 @@ PlatformConfig ParsePlatformYaml(const std::string& yaml_text, const std::string
     throw Error(what + ": " + e.msg);
   }
   Require(p.cores >= 1 && p.clock_mhz > 0, what, "cores and clock_mhz must be positive");
-  Require(p.mac_int8.macs_per_cycle() > 0 && p.mac_fp16.macs_per_cycle() > 0, what, "MAC geometry must be positive");
+  Require(p.mac_int8.macs_per_cycle() > 0 && p.mac_fp16.macs_per_cycle() > 0 &&
+              p.mac_int8.depthwise_channels_per_cycle > 0 && p.mac_fp16.depthwise_channels_per_cycle > 0,
+          what, "MAC geometry must be positive");
   Require(p.c2_int8 > 0 && p.c2_fp16 > 0 && p.cbuf_banks > 1 && p.cbuf_bank_bytes > 0, what,
           "C2 and CBUF sizes must be positive (at least two banks)");
   Require(p.dpu_elements_per_cycle > 0 && p.dpu_lut_elements_per_cycle > 0 && p.ppu_elements_per_cycle > 0 && p.layer_alone_drain_cycles_per_atom_int8 > 0 &&

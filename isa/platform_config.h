@@ -11,6 +11,7 @@ namespace rknnsim::isa {
 struct MacGeometry {
   int input_channels_per_cycle = 0;  // Cin atom consumed per cycle
   int kernels_per_cycle = 0;         // Cout atom produced per cycle
+  int depthwise_channels_per_cycle = 0;  // channels a depthwise conv advances per cycle and tap
   int macs_per_cycle() const { return input_channels_per_cycle * kernels_per_cycle; }
 };
 

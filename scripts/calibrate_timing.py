@@ -8,6 +8,9 @@ What is fitted to what (scripts/timing_data.py holds the data and its sources):
   1. npu.min_cycles_per_output_pixel (RK3588): the NPU-cycle column of the published per-layer
      rows; the floor is the cycles per output pixel of the 1x1 conv whose channel product is
      below it (the other conv rows must follow the product formula exactly).
+  1b. npu.mac.int8.depthwise_channels_per_cycle (RK3588): the NPU cycles of the same table's
+     depthwise rows are out pixels x taps x ceil(C / g); g is the one power of two that gives
+     every row. Other platforms scale it by their MAC count (assumed, in their platform.yaml).
   2. ddr.efficiency (RK3588): the median of RW bytes / DDR cycles over the same rows, divided by
      the DDR peak bytes per NPU cycle (the rate of a normal run).
   3. The layer timed alone, as perf_debug times it (RK3588): npu.layer_alone_overhead_us,
@@ -65,6 +68,17 @@ def fit_floor():
             floor = max(floor, observed)
     exact = all(obs == max(prod, floor) for _, prod, obs in rows)
     return int(floor), rows, exact
+
+
+def fit_depthwise():
+    """The channels a depthwise conv advances per cycle and tap: the power of two g for which every
+    published depthwise row's NPU cycles equal out pixels x taps x ceil(C / g)."""
+    rows = [(desc, npu / pixels / taps, cin) for desc, _, npu, _, pixels, taps, cin, cout in td.RK3588_LAYER_ROWS
+            if cout is None and taps > 1 and pixels]
+    fits = [g for g in (2 ** i for i in range(3, 9)) if all(per_tap == math.ceil(c / g) for _, per_tap, c in rows)]
+    if len(fits) != 1:
+        raise SystemExit(f"depthwise rows fit channel groups {fits}, not exactly one")
+    return fits[0], rows
 
 
 def fit_ddr_efficiency():
@@ -135,6 +149,7 @@ def main():
     args = ap.parse_args()
 
     floor, floor_rows, exact = fit_floor()
+    depthwise, depthwise_rows = fit_depthwise()
     eff, ratios, peak = fit_ddr_efficiency()
     layer_fit, layer_trace = fit_layer_rows(
         args.sim, os.path.join(args.cache, "layer-fit"),
@@ -156,6 +171,8 @@ def main():
                 assert "rk3588" in fitted, "RK3588's overhead is fitted first (its row comes first in PUBLISHED)"
                 overrides[pdir]["task_overhead_cycles"] = fitted["rk3588"][2]
                 key = "bandwidth_gbps"
+            if platform == "rk3588":
+                overrides[pdir]["depthwise_channels_per_cycle"] = depthwise  # the int8 key comes first
             value, ms, trace = fit_value(args.sim, compiled[(zoo, platform)], platform, overrides, pub, key)
             fitted[platform] = (name, pub, value, ms, trace, key)
 
@@ -170,8 +187,13 @@ def main():
                       "| row | formula | observed |", "|---|---|---|"]
             lines += [f"| {d} | {p} | {o:g} |" for d, p, o in floor_rows]
             lines += ["", f"Fitted floor: **{floor}** cycles per output pixel; every conv row equals "
-                      f"max(formula, floor): **{'yes' if exact else 'NO'}**. (Depthwise rows are listed for "
-                      "reference: the board needs 9*ceil(C/64), half of rknn-sim's 9*ceil(C/32).)", "",
+                      f"max(formula, floor): **{'yes' if exact else 'NO'}**.", "",
+                      "## npu.mac.int8.depthwise_channels_per_cycle (per-layer rows)", "",
+                      "Published depthwise rows, NPU cycles per output pixel and tap against channels:", "",
+                      "| row | cycles per pixel and tap | channels |", "|---|---|---|"]
+            lines += [f"| {d} | {t:g} | {c} |" for d, t, c in depthwise_rows]
+            lines += ["", f"`ceil(C / g)` gives every row for one power of two only: **{depthwise}** channels per "
+                      "cycle and tap.", "",
                       "## ddr.efficiency (per-layer rows)", "",
                       f"Peak LPDDR4X bytes per NPU cycle: {peak:.1f}. Bytes moved per DDR cycle (RW KB * 1024 / DDR cycles):", "",
                       "| row | bytes/cycle |", "|---|---|"]

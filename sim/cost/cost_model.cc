@@ -15,10 +15,10 @@ uint64_t CoreCycles(const isa::Task& t, const isa::PlatformConfig& p) {
   const isa::MacGeometry& mac = t.input.type == isa::ElemType::kInt8 ? p.mac_int8 : p.mac_fp16;
   const uint64_t pixels = uint64_t{t.out_rows} * t.output.width;
   if (t.conv_mode == isa::ConvMode::kDepthwise) {
-    // One input-channel atom of kernels per cycle: the array's kernel rows idle (assumed; the
-    // board's depthwise efficiency is a calibration target).
+    // Each kernel reads only its own channel: the array advances depthwise_channels_per_cycle
+    // channels per tap (the published depthwise rows' NPU cycles).
     const uint64_t per_pixel = uint64_t{t.kernel_h} * t.kernel_w *
-                               CeilDiv(t.kernels, static_cast<uint64_t>(mac.input_channels_per_cycle));
+                               CeilDiv(t.kernels, static_cast<uint64_t>(mac.depthwise_channels_per_cycle));
     return pixels * std::max<uint64_t>(per_pixel, static_cast<uint64_t>(p.min_cycles_per_output_pixel));
   }
   const uint64_t per_pixel = uint64_t{t.kernel_h} * t.kernel_w *

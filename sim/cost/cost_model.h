@@ -10,7 +10,8 @@
 namespace rknnsim::sim {
 
 // CORE: out pixels × taps × ceil(Cin / Cin-atom) × ceil(kernels / kernel-atom), which is the
-// published RK3588 3×3 formula (docs/hardware_sources.md §7), floored at min_cycles_per_output_pixel.
+// published RK3588 3×3 formula (docs/hardware_sources.md §7); depthwise: out pixels × taps ×
+// ceil(kernels / depthwise_channels_per_cycle); both floored at min_cycles_per_output_pixel.
 uint64_t CoreCycles(const isa::Task& task, const isa::PlatformConfig& platform);
 
 // DPU: elements written (and, for element-wise tasks, combined) at dpu_elements_per_cycle, or at

@@ -33,6 +33,21 @@ TEST(CostModel, Rk3588ConvFollowsThePublishedFormula) {
     }
 }
 
+// Published RK3588 perf_debug rows (github.com/THU-MIG/yolov10 issue 115, rows 119-120):
+// depthwise 3x3 over 256 channels at 20x20 takes 14,400 NPU cycles and over 128 at 40x40 28,800,
+// i.e. 9 x ceil(C/64) per output pixel: twice the channels of the array's input atom.
+TEST(CostModel, Rk3588DepthwiseFollowsThePublishedRows) {
+  const isa::PlatformConfig p = isa::LoadPlatformForTarget("rk3588");
+  const auto depthwise = [](uint32_t c, uint32_t size) {
+    isa::Task t = Conv3x3(c, c, size, size, isa::ElemType::kInt8);
+    t.conv_mode = isa::ConvMode::kDepthwise;
+    return t;
+  };
+  EXPECT_EQ(CoreCycles(depthwise(256, 20), p), 14400u);
+  EXPECT_EQ(CoreCycles(depthwise(128, 40), p), 28800u);
+  EXPECT_EQ(CoreCycles(depthwise(65, 10), p), CoreCycles(depthwise(128, 10), p));
+}
+
 TEST(CostModel, Fp16ConvRunsAtHalfTheInt8Rate) {
   const isa::PlatformConfig p = isa::LoadPlatformForTarget("rk3588");
   for (uint32_t cout : {32u, 64u, 256u})
