@@ -17,9 +17,8 @@ What is fitted to what (scripts/timing_data.py holds the data and its sources):
      ddr.efficiency_layer_alone and npu.layer_alone_drain_cycles_per_atom_int8, fitted to the Time(us)
      column of one public perf_debug table, FIT_LOG (scripts/perf_logs.py; the only one taken at a
      fixed, known NPU and DDR frequency), each row rebuilt and timed by scripts/validate_layers.py:
-     the overhead and the DDR efficiency minimize the median |error| of its streaming rows (Add,
-     Concat, Split, Resize, MaxPool, ...), the DPU drain per output atom that of its INT8 conv rows,
-     in turn over a grid, twice. The other two tables are held out.
+     every combination of a grid of the three is timed, and the one with the lowest median |error|
+     over all the table's rows is chosen. The other two tables are held out.
   4. npu.task_overhead_cycles (each platform, except those in FIT_BANDWIDTH, which take RK3588's
      and have ddr.bandwidth_gbps fitted instead): bisection so that the simulated latency of the
      FIT_ROWS model equals the published latency, with 1 and 2 applied. The other whole-model
@@ -30,6 +29,7 @@ RK3588 (same NPU generation and DMA design) and marked `assumed` in their platfo
 the per-layer parameters of 3.
 """
 import argparse
+import itertools
 import math
 import os
 import re
@@ -43,11 +43,12 @@ import validate_layers as vl
 # at 1 GHz and DDR at 2112 MHz. The 1.5.0 yolov5s table (frequencies not given) and the FP16 U-Net
 # table are held out.
 FIT_LOG = "yolov8n_tk232"
-LAYER_GRIDS = {  # platform.yaml key -> (values tried, which rows' median |error| it minimizes)
-    "layer_alone_overhead_us": ([2.5 * i for i in range(17)], "other"),
-    "efficiency_layer_alone": ([round(0.20 + 0.02 * i, 2) for i in range(16)], "other"),
-    "layer_alone_drain_cycles_per_atom_int8": ([3 + 0.5 * i for i in range(15)], "conv"),
+LAYER_GRIDS = {  # platform.yaml key -> values tried; every combination is timed
+    "layer_alone_overhead_us": [20 + 2.5 * i for i in range(13)],
+    "efficiency_layer_alone": [round(0.28 + 0.02 * i, 2) for i in range(12)],
+    "layer_alone_drain_cycles_per_atom_int8": [2 + 0.5 * i for i in range(11)],
 }
+TRACE_POINTS = 15  # the best points calibration.md lists
 
 
 def yaml_value(platform_dir, key):
@@ -90,27 +91,24 @@ def fit_ddr_efficiency():
 
 
 def fit_layer_rows(sim, work, fixed):
-    """The LAYER_GRIDS keys fitted on FIT_LOG in turn (twice), the other RK3588 values as in
-    `fixed`; returns ({key: value}, [(values, conv median, other median)] of every point tried)."""
+    """The LAYER_GRIDS point, all combinations tried, with the lowest median |error| over every
+    compared row of FIT_LOG (ties: the lower sum of its conv and other medians), the other RK3588
+    values as in `fixed`. One objective over the whole grid: fitting the keys in turn, each on its
+    own rows, stopped wherever it started on these flat medians. Returns ({key: value},
+    [(values, all median, conv median, other median)] of the TRACE_POINTS best points)."""
     dtype, rows = pl.all_logs()[FIT_LOG]
     compiled, first, skipped = vl.compile_log(sim, work, FIT_LOG, dtype, rows)
-    cache = {}
-    values = {key: yaml_value("rk3588", key) for key in LAYER_GRIDS}
-
-    def medians(point):
-        key = tuple(sorted(point.items()))
-        if key not in cache:
-            with td.PlatformOverride({"rk3588": dict(fixed, **point)}) as d:
-                simulated, _ = vl.time_rows(sim, compiled, rows, first, dict(skipped), d)
-            (conv, _), (other, _) = vl.summarize(rows, simulated)
-            cache[key] = {"conv": conv, "other": other}
-        return cache[key]
-
-    for _ in range(2):
-        for key, (grid, objective) in LAYER_GRIDS.items():
-            values[key] = min(grid, key=lambda v: medians(dict(values, **{key: v}))[objective])
-    trace = [(dict(k), m["conv"], m["other"]) for k, m in sorted(cache.items())]
-    return values, trace
+    scored = []
+    for combination in itertools.product(*LAYER_GRIDS.values()):
+        point = dict(zip(LAYER_GRIDS, combination))
+        with td.PlatformOverride({"rk3588": dict(fixed, **point)}) as d:
+            simulated, _ = vl.time_rows(sim, compiled, rows, first, dict(skipped), d)
+        (conv, _), (other, _) = vl.summarize(rows, simulated)
+        every = statistics.median(abs(vl.error_pct(simulated[r.id], r.time_us)) for r in rows if r.id in simulated)
+        scored.append(((every, conv + other), point, conv, other))
+    scored.sort(key=lambda s: s[0])
+    trace = [(point, score[0], conv, other) for score, point, conv, other in scored[:TRACE_POINTS]]
+    return scored[0][1], trace
 
 
 # The fitted keys: search range, tolerance, rounding of the result, and whether a larger value makes
@@ -200,12 +198,14 @@ def main():
             lines += [f"| {d} | {r:.1f} |" for d, r in ratios]
             lines += ["", f"Median {statistics.median(r for _, r in ratios):.1f} B/cycle -> efficiency **{eff}**.", "",
                       f"## A layer timed alone: {', '.join(LAYER_GRIDS)} (per-layer rows of {FIT_LOG})", "",
-                      "Every row of the table rebuilt and timed (scripts/validate_layers.py); median |error| of "
-                      "its conv rows and of its other (streaming) rows at each point tried:", "",
-                      "| " + " | ".join(LAYER_GRIDS) + " | conv median | other median |",
-                      "|" + "---|" * (len(LAYER_GRIDS) + 2)]
-            lines += ["| " + " | ".join(f"{p[k]:g}" for k in LAYER_GRIDS) + f" | {c:.1f}% | {o:.1f}% |"
-                      for p, c, o in layer_trace]
+                      "Every row of the table rebuilt and timed (scripts/validate_layers.py) at every combination of "
+                      + "; ".join(f"`{k}` {v[0]:g}..{v[-1]:g} ({len(v)} values)" for k, v in LAYER_GRIDS.items())
+                      + ". Chosen: the lowest median |error| over all its rows (ties: the lower sum of the conv and "
+                      f"other medians). The {TRACE_POINTS} best points:", "",
+                      "| " + " | ".join(LAYER_GRIDS) + " | all rows median | conv median | other median |",
+                      "|" + "---|" * (len(LAYER_GRIDS) + 3)]
+            lines += ["| " + " | ".join(f"{p[k]:g}" for k in LAYER_GRIDS) + f" | {a:.1f}% | {c:.1f}% | {o:.1f}% |"
+                      for p, a, c, o in layer_trace]
             lines += ["", "Chosen: " + ", ".join(f"`{k}` **{v:g}**" for k, v in layer_fit.items()) +
                       ". The yolov5s (toolkit 1.5.0) and FP16 U-Net tables are held out (docs/layer_validation.md).", ""]
         else:
@@ -237,6 +237,17 @@ def main():
             with open(path) as f:
                 text = f.read()
             for k, v in dict(overrides[pdir], **{key: value}).items():
+                text = td.set_value(text, k, v)
+            with open(path, "w") as f:
+                f.write(text)
+    if args.apply:
+        # Platforms without a whole-model row take RK3588's per-layer values too (their
+        # platform.yaml says so); their other values are their own assumptions.
+        for pdir in sorted(set(td.PLATFORM_DIR.values()) - set(overrides)):
+            path = os.path.join(td.ROOT, "models", pdir, "platform.yaml")
+            with open(path) as f:
+                text = f.read()
+            for k, v in layer_fit.items():
                 text = td.set_value(text, k, v)
             with open(path, "w") as f:
                 f.write(text)
