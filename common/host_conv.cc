@@ -107,6 +107,7 @@ struct Prepared {
   std::string layout;
   memory::desc desc;
   std::vector<uint8_t> stored, weights;
+  StoredEpoch since;  // the last caller's vouch for `stored` (guarded by the engine's mutex)
 };
 
 // Bound on the prepared weights kept (stored + rearranged bytes). Past it the cache starts over:
@@ -141,15 +142,20 @@ class Engine {
     const size_t fingerprint = std::hash<std::string_view>()(head) ^ w.stored_bytes;
     std::lock_guard<std::mutex> lock(mutex_);
     auto [first, last] = prepared_.equal_range(fingerprint);
+    const bool vouched = w.since.epoch != 0;
     for (auto it = first; it != last; ++it) {
-      const Prepared& p = *it->second;
-      if (p.desc == c.weights && p.layout == w.layout && p.stored.size() == w.stored_bytes &&
-          std::memcmp(p.stored.data(), bytes, w.stored_bytes) == 0)
+      Prepared& p = *it->second;
+      if (p.desc != c.weights || p.layout != w.layout || p.stored.size() != w.stored_bytes) continue;
+      if (vouched && p.since.epoch == w.since.epoch && p.since.offset == w.since.offset) return it->second;
+      if (std::memcmp(p.stored.data(), bytes, w.stored_bytes) == 0) {
+        p.since = w.since;  // the next call from the same region skips the comparison
         return it->second;
+      }
     }
     auto p = std::make_shared<Prepared>();
     p->desc = c.weights;
     p->layout = w.layout;
+    p->since = w.since;
     p->stored.assign(bytes, bytes + w.stored_bytes);
     std::vector<uint8_t> ohwi(c.user_weights.get_size());
     w.unpack(ohwi.data());
@@ -236,7 +242,7 @@ class Engine {
   std::mutex mutex_;
   std::map<Key, std::unique_ptr<Compiled>> compiled_;
   std::map<std::array<int64_t, 4>, std::unique_ptr<dnnl::reorder>> transposers_;
-  std::unordered_multimap<size_t, std::shared_ptr<const Prepared>> prepared_;
+  std::unordered_multimap<size_t, std::shared_ptr<Prepared>> prepared_;
   size_t prepared_bytes_ = 0;
 };
 
@@ -328,7 +334,7 @@ void Int8ConvAccumulate(const ConvShape& s, const int8_t* x, int32_t x_zero_poin
 void Int8ConvAccumulate(const ConvShape& s, const int8_t* x, int32_t x_zero_point, const int8_t* w,
                         int32_t* acc) {
   const size_t bytes = WeightElements(s);
-  Int8ConvAccumulate(s, x, x_zero_point, ConvWeights{"OHWI", w, bytes, [&](void* ohwi) { std::memcpy(ohwi, w, bytes); }},
+  Int8ConvAccumulate(s, x, x_zero_point, ConvWeights{"OHWI", w, bytes, [&](void* ohwi) { std::memcpy(ohwi, w, bytes); }, {}},
                      acc);
 }
 

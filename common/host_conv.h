@@ -28,10 +28,19 @@ struct ConvShape {
   int64_t out_h = 0, out_w = 0;
 };
 
+// Where stored weights come from, when their owner can vouch for them: bytes of a region that has
+// not changed since it was filled in `epoch` (a number never reused), `offset` bytes into it. Two
+// ConvWeights with the same nonzero epoch and offset (and size) hold the same bytes.
+struct StoredEpoch {
+  uint64_t epoch = 0;  // 0: no one vouches, the bytes are compared
+  uint64_t offset = 0;
+};
+
 // A convolution's weights as the caller stores them. oneDNN wants them in its own blocked layout,
 // and rearranging them costs more than the convolution itself, so the rearranged weights are kept
 // (up to a bounded total) and found again by their stored bytes and the name of their layout:
-// the same bytes in the same layout are the same weights.
+// the same bytes in the same layout are the same weights. Comparing the bytes costs a pass over
+// them per call, which `since` spares when it vouches for them.
 struct ConvWeights {
   std::string layout;  // names the stored form completely, e.g. "OHWI" or "CBUF atom=32 cin=64"
   const void* stored = nullptr;
@@ -39,6 +48,7 @@ struct ConvWeights {
   // Writes the weights as [kernels][kernel_h][kernel_w][channels / groups] elements (int8 or
   // float), the kernels of one group consecutive. Called only when the stored bytes are new.
   std::function<void(void* ohwi)> unpack;
+  StoredEpoch since;
 };
 
 // Int32 sums a caller takes from Int8RowConv at a time (256 KiB: they stay in a core's L2 until

@@ -135,7 +135,7 @@ void Prepare(const std::vector<ProgramLoad>& loads, const isa::PlatformConfig& c
   // DDR at the start of the run: each program's weight image and inputs, zeros elsewhere.
   for (size_t k = 0; k < run.programs.size(); ++k) {
     const isa::Program& p = *run.programs[k];
-    if (!p.weights.empty()) run.images.push_back({p.memory.weight_base, p.weights.data(), p.weights.size()});
+    if (!p.weights.empty()) run.images.push_back({p.memory.weight_base, p.weights.data(), p.weights.size(), true});
     for (size_t i = 0; i < loads[k].inputs.size(); ++i) {
       const isa::Surface& s = p.inputs[i].surface;
       const std::vector<uint8_t>& image = loads[k].inputs[i];

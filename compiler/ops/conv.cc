@@ -89,7 +89,7 @@ void RunFloat(FloatArgs& args) {
   const std::vector<float>* b = args.in.size() > 2 ? args.in[2] : nullptr;
   const int64_t pixels = k.ho * k.wo, plane = k.h * k.w;
   const ConvWeights weights{"OIHW float32", w.data(), w.size() * sizeof(float),
-                            [&](void* ohwi) { OihwToOhwi(w.data(), k, static_cast<float*>(ohwi)); }};
+                            [&](void* ohwi) { OihwToOhwi(w.data(), k, static_cast<float*>(ohwi)); }, {}};
   std::vector<float> nhwc(static_cast<size_t>(plane * k.c)), y(static_cast<size_t>(pixels * k.m));
   args.out.resize(static_cast<size_t>(k.n * k.m * pixels));  // every value is written below
   for (int64_t n = 0; n < k.n; ++n) {
@@ -155,7 +155,7 @@ void RunInt8(Int8Args& args) {
   const quant::RowRequantizer requant(rq, bias, zy, range, taps * k.cg * 255 * 128);
   const Int8RowConv conv(HostShape(k), zx,
                          ConvWeights{"OIHW int8", w, static_cast<size_t>(k.m * k.cg * taps),
-                                     [&](void* ohwi) { OihwToOhwi(w, k, static_cast<int8_t*>(ohwi)); }});
+                                     [&](void* ohwi) { OihwToOhwi(w, k, static_cast<int8_t*>(ohwi)); }, {}});
   const std::vector<int8_t>& x = *args.in[0];
   std::vector<int8_t> nhwc(static_cast<size_t>(plane * k.c)), y(static_cast<size_t>(pixels * k.m));
   args.out.resize(static_cast<size_t>(k.n * k.m * pixels));

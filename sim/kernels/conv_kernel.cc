@@ -194,7 +194,8 @@ void UnpackWeights(const isa::Task& t, const uint8_t* weights, int8_t* ohwi) {
 
 }  // namespace
 
-ConvRowsInt8::ConvRowsInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, std::vector<int8_t>& nhwc)
+ConvRowsInt8::ConvRowsInt8(const isa::Task& t, const FeatureTile& in, const uint8_t* weights, StoredEpoch since,
+                           std::vector<int8_t>& nhwc)
     : task_(t), x_(nullptr) {
   if (in.rows == 0) return;  // every row of every window is padding
   const bool depthwise = t.conv_mode == isa::ConvMode::kDepthwise;
@@ -224,6 +225,7 @@ ConvRowsInt8::ConvRowsInt8(const isa::Task& t, const FeatureTile& in, const uint
   w.layout = "CBUF atom=" + std::to_string(atom) + " cin_aligned=" + std::to_string(t.input.c1() * t.input.c2);
   w.stored = weights;
   w.stored_bytes = size_t{(t.kernels + atom - 1) / atom} * isa::WeightGroupBytes(t);
+  w.since = since;
   w.unpack = [&t, weights](void* ohwi) { UnpackWeights(t, weights, static_cast<int8_t*>(ohwi)); };
   conv_ = std::make_unique<Int8RowConv>(s, t.input_zp, std::move(w));
 }

@@ -48,7 +48,9 @@ class ConvRowsInt8 {
   // place when the task's channels are one whole C1 surface (then the tile's bytes must outlive
   // the object and stay unchanged while Rows runs: compiled programs never write a conv's output
   // over its input).
-  ConvRowsInt8(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, std::vector<int8_t>& nhwc);
+  // `since`: the weights' vouch, when their owner has one (ConvWeights::since).
+  ConvRowsInt8(const isa::Task& task, const FeatureTile& in, const uint8_t* weights, StoredEpoch since,
+               std::vector<int8_t>& nhwc);
   // acc: rows [first, first + count) of the task's output, [count][out_width][task.kernels].
   void Rows(uint32_t first, uint32_t count, int32_t* acc) const;
 

@@ -74,6 +74,7 @@ void Cna::Load(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
                                     : dma.ReadInPlace(weight_addr, weight_bytes, *ext->timing);
   else if (!weights_resident)
     dma.Read(weight_addr, nullptr, weight_bytes, *ext->timing);
+  work.weights_since = functional ? dma.UnchangedSince(weight_addr, weight_bytes) : StoredEpoch{};
   work.input = {features, first, rows, surfaces.first, in.surface_stride()};
   Forward(to_core, trans, &work, delay);
 }
@@ -86,6 +87,7 @@ void Cna::LoadRegcmd(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, T
   const bool functional = ext.functional;
   ConvWork& work = work_;
   work.weights = nullptr;
+  work.weights_since = {};
   work.regcmd_input = ReadCube(dma, t.regcmd.source, t.input.channels, t.input.height, t.input.width, cbuf_features_,
                                functional, *ext.timing);
   if (functional)

@@ -25,7 +25,7 @@ void Core::Compute(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
       work.window_sums.assign(size_t{t.out_rows} * t.output.width * (t.regcmd.depthwise ? t.kernels : 1), 0);
       RegcmdConvAccumulate(t, work.regcmd_input, work.weights, work.acc_int8.data(), work.window_sums.data());
     } else if (t.input.type == isa::ElemType::kInt8) {
-      work.sums_int8 = std::make_unique<ConvRowsInt8>(t, work.input, work.weights, work.nhwc);
+      work.sums_int8 = std::make_unique<ConvRowsInt8>(t, work.input, work.weights, work.weights_since, work.nhwc);
     } else {
       work.acc_fp16.assign(count, 0.0f);
       ConvAccumulateFp16(t, work.input, work.weights, work.acc_fp16.data());

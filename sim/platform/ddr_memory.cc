@@ -1,8 +1,11 @@
 #include "sim/platform/ddr_memory.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <iterator>
+
+#include "sim/platform/stored_epoch_query.h"
 
 namespace rknnsim::sim {
 
@@ -29,16 +32,51 @@ bool DdrMemory::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tl
   return true;
 }
 
+namespace {
+
+// Epochs are never reused, across every DDR of the process (prepared weights outlive a platform).
+uint64_t NewEpoch() {
+  static std::atomic<uint64_t> last{0};
+  return ++last;
+}
+
+}  // namespace
+
 void DdrMemory::Load(uint64_t bytes, std::vector<DdrImage> images) {
-  storage_.resize(bytes);
+  storage_.resize(bytes);  // keeps the bytes below the new size
   std::sort(images.begin(), images.end(), [](const DdrImage& a, const DdrImage& b) { return a.addr < b.addr; });
+  std::vector<ConstantRegion> constants;
   uint64_t cleared = 0;  // [0, cleared) holds its final bytes
   for (const DdrImage& image : images) {
     if (image.addr > cleared) std::fill(storage_.begin() + cleared, storage_.begin() + image.addr, 0);
-    std::memcpy(storage_.data() + image.addr, image.data, image.bytes);
+    uint8_t* at = storage_.data() + image.addr;
+    if (image.constant) {
+      // Comparing costs what copying does; what it buys is the epoch, which spares the weight
+      // cache its own comparison on every task.
+      const auto held = std::find_if(constants_.begin(), constants_.end(), [&](const ConstantRegion& r) {
+        return r.addr == image.addr && r.bytes == image.bytes && !r.written;
+      });
+      const bool same = held != constants_.end() && std::memcmp(at, image.data, image.bytes) == 0;
+      if (!same) std::memcpy(at, image.data, image.bytes);
+      constants.push_back({image.addr, image.bytes, same ? held->epoch : NewEpoch(), false});
+    } else {
+      std::memcpy(at, image.data, image.bytes);
+    }
     cleared = std::max(cleared, image.addr + image.bytes);
   }
   if (cleared < bytes) std::fill(storage_.begin() + cleared, storage_.end(), 0);
+  constants_ = std::move(constants);
+}
+
+void DdrMemory::NoteWrite(uint64_t addr, uint64_t len) {
+  for (ConstantRegion& r : constants_)
+    if (addr < r.addr + r.bytes && r.addr < addr + len) r.written = true;
+}
+
+StoredEpoch DdrMemory::EpochOf(uint64_t addr, uint64_t len) const {
+  for (const ConstantRegion& r : constants_)
+    if (!r.written && addr >= r.addr && len <= r.bytes && addr - r.addr <= r.bytes - len) return {r.epoch, addr - r.addr};
+  return {};
 }
 
 sc_time DdrMemory::Reserve(sc_time issue, sc_time duration) {
@@ -83,6 +121,16 @@ void DdrMemory::b_transport(int, tlm::tlm_generic_payload& trans, sc_time& delay
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {  // a question, no data, no time
+    StoredEpochQuery* query = nullptr;
+    trans.get_extension(query);
+    if (query) query->answer = EpochOf(addr, len);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  // Every write passes here, in-place ones for their timing: a constant image it touches is no
+  // longer vouched for.
+  if (trans.is_write()) NoteWrite(addr, len);
   // Byte enables (strided writes of Rockchip programs): only enabled bytes move, and only they
   // occupy the channel.
   const unsigned char* enables = trans.get_byte_enable_ptr();

@@ -17,6 +17,7 @@
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
+#include "common/host_conv.h"
 #include "isa/platform_config.h"
 
 namespace rknnsim::sim {
@@ -26,6 +27,7 @@ struct DdrImage {
   uint64_t addr;
   const uint8_t* data;
   uint64_t bytes;
+  bool constant = false;  // a weight image: no task is meant to write it
 };
 
 class DdrMemory : public sc_core::sc_module {
@@ -36,7 +38,8 @@ class DdrMemory : public sc_core::sc_module {
 
   // Starts a run: `bytes` of DDR holding the images (each inside [0, bytes)) and zeros elsewhere.
   // Only the bytes no image covers are cleared, so a network's weights are written once, not
-  // zeroed first.
+  // zeroed first. A constant image that DDR already holds, untouched since the last Load, keeps
+  // its epoch (see StoredEpochQuery); any other gets a new one.
   void Load(uint64_t bytes, std::vector<DdrImage> images);
   uint8_t* data() { return storage_.data(); }
   uint64_t size() const { return storage_.size(); }
@@ -52,6 +55,16 @@ class DdrMemory : public sc_core::sc_module {
   sc_core::sc_time Reserve(sc_core::sc_time issue, sc_core::sc_time duration);
 
   std::map<sc_core::sc_time, sc_core::sc_time> busy_;  // disjoint busy intervals: start -> end
+
+  // The constant images of the last Load: where, since which epoch, and whether a write has
+  // touched them since (then they are reloaded, and vouched for no more).
+  struct ConstantRegion {
+    uint64_t addr, bytes, epoch;
+    bool written;
+  };
+  std::vector<ConstantRegion> constants_;
+  void NoteWrite(uint64_t addr, uint64_t len);
+  StoredEpoch EpochOf(uint64_t addr, uint64_t len) const;
 };
 
 }  // namespace rknnsim::sim

@@ -7,6 +7,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "common/error.h"
+#include "sim/platform/stored_epoch_query.h"
 #include "sim/platform/task_extension.h"
 
 namespace rknnsim::sim {
@@ -40,6 +41,21 @@ class DmaPort {
   uint8_t* WriteInPlace(uint64_t addr, uint64_t len, TaskTiming& timing) {
     Write(addr, nullptr, len, timing);  // timing only; throws if the range is outside DDR
     return Direct(tlm::TLM_WRITE_COMMAND, addr, len);
+  }
+  // Since which load DDR has held [addr, addr + len) unchanged, when it can vouch for that (a
+  // constant image no write has touched): a question without data or time (StoredEpochQuery).
+  StoredEpoch UnchangedSince(uint64_t addr, uint64_t len) {
+    StoredEpochQuery query;
+    tlm::tlm_generic_payload trans;
+    trans.set_command(tlm::TLM_IGNORE_COMMAND);
+    trans.set_address(addr);
+    trans.set_data_length(static_cast<unsigned int>(len));
+    trans.set_streaming_width(static_cast<unsigned int>(len));
+    trans.set_extension(&query);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    socket->b_transport(trans, delay);
+    trans.clear_extension(&query);
+    return query.answer;
   }
   // A write of the bytes of [addr, addr + len) whose `enables` entry is TLM_BYTE_ENABLED (TLM
   // byte enables): one transaction for a strided write, charged for the enabled bytes.

@@ -22,6 +22,7 @@ namespace rknnsim::sim {
 struct ConvWork {
   FeatureTile input;
   const uint8_t* weights = nullptr;
+  StoredEpoch weights_since;                // DDR's vouch for the weights (DmaPort::UnchangedSince)
   std::vector<int8_t> nhwc;                 // the int8 tile unpacked for the MAC array (unless read in place)
   std::unique_ptr<ConvRowsInt8> sums_int8;  // int8: CORE's sums, taken by the DPU block by block
   std::vector<int32_t> acc_int8;            // Rockchip's conv tasks (Task::regcmd)

@@ -102,13 +102,37 @@ TEST_P(HostConvTest, RowBlocksEqualTheDefinition) {
   const size_t row = size_t(s.out_w * s.kernels);
   const Int8RowConv conv(s, c.zero_point, ConvWeights{"OHWI", w.data(), w.size(), [&](void* ohwi) {
                            std::memcpy(ohwi, w.data(), w.size());
-                         }});
+                         }, {}});
   for (int64_t block = 1; block <= s.out_h; ++block) {
     std::vector<int32_t> acc(expected.size(), -1);
     for (int64_t first = 0; first < s.out_h; first += block)
       conv.Rows(x.data(), first, std::min(block, s.out_h - first), acc.data() + size_t(first) * row);
     EXPECT_EQ(acc, expected) << "blocks of " << block << " rows";
   }
+}
+
+// Weights vouched for by an epoch are found again without a comparison; new bytes at the same
+// place come with a new epoch and are rearranged anew, and an unvouched call compares them.
+TEST_P(HostConvTest, VouchedWeightsFollowTheirEpoch) {
+  const Case& c = GetParam();
+  const ConvShape& s = c.shape;
+  std::vector<int8_t> x, w;
+  RandomData(s, 21, x, w);
+  static uint64_t epoch = 1000;  // epochs a DDR would hand out: never reused
+  const auto run = [&](StoredEpoch since) {
+    std::vector<int32_t> acc(size_t(s.out_h * s.out_w * s.kernels));
+    Int8RowConv(s, c.zero_point, ConvWeights{"vouched OHWI", w.data(), w.size(),
+                                             [&](void* ohwi) { std::memcpy(ohwi, w.data(), w.size()); }, since})
+        .Rows(x.data(), 0, s.out_h, acc.data());
+    return acc;
+  };
+  const StoredEpoch first{++epoch, 64};
+  EXPECT_EQ(run(first), Definition(s, x, c.zero_point, w));
+  EXPECT_EQ(run(first), Definition(s, x, c.zero_point, w));
+  for (int8_t& v : w) v = static_cast<int8_t>(v ^ 0x5a);
+  EXPECT_EQ(run({++epoch, 64}), Definition(s, x, c.zero_point, w));
+  for (int8_t& v : w) v = static_cast<int8_t>(v ^ 0x0f);
+  EXPECT_EQ(run({}), Definition(s, x, c.zero_point, w));
 }
 
 TEST_P(HostConvTest, FloatConvIsTheSumWithinRounding) {
@@ -121,7 +145,7 @@ TEST_P(HostConvTest, FloatConvIsTheSumWithinRounding) {
   for (float& v : w) v = uniform(rng);
   std::vector<float> y(size_t(s.out_h * s.out_w * s.kernels));
   FloatConv(s, x.data(), ConvWeights{"test OHWI", w.data(), w.size() * sizeof(float),
-                                     [&](void* ohwi) { std::memcpy(ohwi, w.data(), w.size() * sizeof(float)); }},
+                                     [&](void* ohwi) { std::memcpy(ohwi, w.data(), w.size() * sizeof(float)); }, {}},
             y.data());
   const int64_t cg = s.channels / s.groups, kg = s.kernels / s.groups;
   for (int64_t k = 0; k < s.kernels; ++k)
@@ -178,7 +202,7 @@ TEST(HostConvThreads, ConcurrentCallersGetTheBitsOfALoneCaller) {
     Int8ConvAccumulate(s, d.x8.data(), -5, d.w8.data(), acc.data());
     FloatConv(s, d.xf.data(),
               ConvWeights{"test OHWI", d.wf.data(), d.wf.size() * sizeof(float),
-                          [&](void* ohwi) { std::memcpy(ohwi, d.wf.data(), d.wf.size() * sizeof(float)); }},
+                          [&](void* ohwi) { std::memcpy(ohwi, d.wf.data(), d.wf.size() * sizeof(float)); }, {}},
               y.data());
   };
   for (size_t i = 0; i < shapes.size(); ++i) {
