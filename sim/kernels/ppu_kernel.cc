@@ -50,12 +50,13 @@ void MaxPoolTyped(const isa::Task& t, const uint8_t* in, uint8_t* out, T lowest,
 }
 
 // int8 with the same C2 on both sides: int8 values compare as they decode and -128 is the
-// lowest, so each output line is the lane-wise max of its taps' C2 atoms, seeded with -128
-// (the compiler vectorizes the lane loop).
+// lowest, so each output line is the lane-wise max of its taps' C2 atoms, seeded with -128.
+// kC2 is the atom's lanes when known at compile time (one vector max per tap), else 0.
+template <uint32_t kC2>
 void MaxPoolInt8Atoms(const isa::Task& t, const uint8_t* in, uint8_t* out) {
   const isa::Surface& is = t.input;
   const isa::Surface& os = t.output;
-  const uint32_t c2 = os.c2;
+  const uint32_t c2 = kC2 != 0 ? kC2 : os.c2;
   for (uint32_t c1 = 0; c1 < os.c1(); ++c1)
     for (uint32_t oy = 0; oy < os.height; ++oy) {
       auto* line = reinterpret_cast<int8_t*>(out + os.Offset(c1 * c2, oy, 0));
@@ -70,7 +71,20 @@ void MaxPoolInt8Atoms(const isa::Task& t, const uint8_t* in, uint8_t* out) {
             if (ix < 0 || ix >= is.width) continue;
             const int8_t* tap = row + ix * c2;
             int8_t* best = line + size_t{ox} * c2;
-            for (uint32_t c = 0; c < c2; ++c) best[c] = std::max(best[c], tap[c]);
+            if constexpr (kC2 != 0) {
+              // One vector max per tap: through a local atom (the compiler cannot prove `best`
+              // and `tap` apart), as unsigned bytes with the sign bit flipped (the build's
+              // baseline x86-64 has an unsigned byte max, the signed one is SSE4.1), which
+              // orders them as the signed values.
+              uint8_t atom[kC2], other[kC2];
+              std::memcpy(atom, best, kC2);
+              std::memcpy(other, tap, kC2);
+              for (uint32_t c = 0; c < kC2; ++c)
+                atom[c] = static_cast<uint8_t>(std::max<uint8_t>(atom[c] ^ 0x80, other[c] ^ 0x80) ^ 0x80);
+              std::memcpy(best, atom, kC2);
+            } else {
+              for (uint32_t c = 0; c < c2; ++c) best[c] = std::max(best[c], tap[c]);
+            }
           }
       }
     }
@@ -79,8 +93,10 @@ void MaxPoolInt8Atoms(const isa::Task& t, const uint8_t* in, uint8_t* out) {
 }  // namespace
 
 void MaxPool(const isa::Task& t, const uint8_t* in, uint8_t* out) {
-  if (t.input.type == isa::ElemType::kInt8 && t.input.c2 == t.output.c2)
-    MaxPoolInt8Atoms(t, in, out);
+  if (t.input.type == isa::ElemType::kInt8 && t.input.c2 == t.output.c2 && t.output.c2 == 16)
+    MaxPoolInt8Atoms<16>(t, in, out);
+  else if (t.input.type == isa::ElemType::kInt8 && t.input.c2 == t.output.c2)
+    MaxPoolInt8Atoms<0>(t, in, out);
   else if (t.input.type == isa::ElemType::kInt8)
     MaxPoolTyped<int8_t>(t, in, out, int8_t{-128}, [](int8_t v) { return static_cast<float>(v); });
   else
