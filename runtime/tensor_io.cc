@@ -9,13 +9,17 @@
 namespace rknnsim::runtime {
 namespace {
 
-// Calls fn(nchw_index, surface_byte_offset) for every element of a batch-1 tensor.
+// Calls fn(nchw_index, surface_byte_offset) for every element of a batch-1 tensor. Along a row
+// the offset steps by one atom (Surface::Offset's x term), computed once per row.
 template <typename Fn>
 void ForEachElement(const isa::Surface& s, Fn fn) {
+  const uint64_t step = uint64_t{s.c2} * isa::ElemBytes(s.type);
   size_t i = 0;
   for (uint32_t c = 0; c < s.channels; ++c)
-    for (uint32_t y = 0; y < s.height; ++y)
-      for (uint32_t x = 0; x < s.width; ++x) fn(i++, s.Offset(c, y, x));
+    for (uint32_t y = 0; y < s.height; ++y) {
+      uint64_t offset = s.Offset(c, y, 0);
+      for (uint32_t x = 0; x < s.width; ++x, offset += step) fn(i++, offset);
+    }
 }
 
 }  // namespace

@@ -48,11 +48,17 @@ struct RescaleTable {
 };
 
 // clamp(round_half_away_from_zero(x / scale) + zero_point, lo, hi), in float32; NaN maps to the
-// zero point.
+// zero point. Quotients beyond ±1e6 saturate whatever the zero point, so they are clamped first;
+// below 2^24 a float's distance to its truncation is exact, which rounds half away from zero
+// without a libm call per element (the inputs of every inference pass here).
 inline int64_t QuantizeClamped(float x, float scale, int32_t zero_point, int64_t lo, int64_t hi) {
-  const float r = std::round(x / scale);
-  if (!(r == r)) return std::clamp<int64_t>(zero_point, lo, hi);
-  return std::clamp<int64_t>(static_cast<int64_t>(std::clamp(r, -1e6f, 1e6f)) + zero_point, lo, hi);
+  const float q = x / scale;
+  if (!(q == q)) return std::clamp<int64_t>(zero_point, lo, hi);
+  const float c = std::clamp(q, -1e6f, 1e6f);
+  const int32_t t = static_cast<int32_t>(c);  // toward zero
+  const float frac = c - static_cast<float>(t);
+  const int32_t r = t + (frac >= 0.5f) - (frac <= -0.5f);
+  return std::clamp<int64_t>(int64_t{r} + zero_point, lo, hi);
 }
 inline int8_t QuantizeValue(float x, float scale, int32_t zero_point) {
   return static_cast<int8_t>(QuantizeClamped(x, scale, zero_point, -128, 127));

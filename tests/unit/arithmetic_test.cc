@@ -1,6 +1,10 @@
 #include "compiler/quant/arithmetic.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -38,6 +42,31 @@ TEST(Quantize, RoundsHalfAwayFromZeroAndSaturates) {
   EXPECT_EQ(QuantizeValue(1000.0f, 1.0f, 0), 127);
   EXPECT_EQ(QuantizeValue(-1000.0f, 1.0f, 10), -128);
   EXPECT_EQ(QuantizeValue(std::nanf(""), 1.0f, 7), 7);
+}
+
+// The definition, std::round of the quotient, against the implementation on halves, their
+// neighbours, the saturation edges, infinities, NaN and random values over every magnitude.
+TEST(Quantize, EqualsRoundHalfAwayFromZeroOfTheQuotient) {
+  const auto definition = [](float x, float scale, int32_t zp, int64_t lo, int64_t hi) -> int64_t {
+    const float r = std::round(x / scale);
+    if (!(r == r)) return std::clamp<int64_t>(zp, lo, hi);
+    return std::clamp<int64_t>(static_cast<int64_t>(std::clamp(r, -1e6f, 1e6f)) + zp, lo, hi);
+  };
+  std::vector<float> xs = {0.0f, -0.0f, 1e6f, -1e6f, 1e6f + 64, -1e6f - 64, 999999.5f, -999999.5f, 1e30f, -1e30f,
+                           std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                           std::numeric_limits<float>::denorm_min(), std::nanf("")};
+  for (int i = -300; i <= 300; ++i)
+    for (float half : {i + 0.5f, static_cast<float>(i)})
+      xs.insert(xs.end(), {half, std::nextafter(half, 1e9f), std::nextafter(half, -1e9f)});
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> exponent(-30.0f, 30.0f), sign(-1.0f, 1.0f);
+  for (int i = 0; i < 200000; ++i) xs.push_back(std::copysign(std::exp2(exponent(rng)), sign(rng)));
+  for (float scale : {1.0f, 0.5f, 0.0078125f, 0.0123f, 3.7f})
+    for (int32_t zp : {0, -128, 17, 255})
+      for (float x : xs) {
+        ASSERT_EQ(QuantizeClamped(x, scale, zp, -128, 127), definition(x, scale, zp, -128, 127)) << x << " " << scale;
+        ASSERT_EQ(QuantizeClamped(x, scale, zp, 0, 255), definition(x, scale, zp, 0, 255)) << x << " " << scale;
+      }
 }
 
 TEST(Quantize, AsymmetricRangeIncludesZero) {
