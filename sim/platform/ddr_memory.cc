@@ -52,13 +52,18 @@ void DdrMemory::Load(uint64_t bytes, std::vector<DdrImage> images) {
     uint8_t* at = storage_.data() + image.addr;
     if (image.constant) {
       // Comparing costs what copying does; what it buys is the epoch, which spares the weight
-      // cache its own comparison on every task.
+      // cache its own comparison on every task. An image another one overlaps (a corrupted
+      // program's input over its weights) is never vouched for: its final bytes depend on the
+      // order of the copies.
       const auto held = std::find_if(constants_.begin(), constants_.end(), [&](const ConstantRegion& r) {
         return r.addr == image.addr && r.bytes == image.bytes && !r.written;
       });
-      const bool same = held != constants_.end() && std::memcmp(at, image.data, image.bytes) == 0;
+      const bool overlapped = std::any_of(images.begin(), images.end(), [&](const DdrImage& other) {
+        return &other != &image && other.addr < image.addr + image.bytes && image.addr < other.addr + other.bytes;
+      });
+      const bool same = held != constants_.end() && !overlapped && std::memcmp(at, image.data, image.bytes) == 0;
       if (!same) std::memcpy(at, image.data, image.bytes);
-      constants.push_back({image.addr, image.bytes, same ? held->epoch : NewEpoch(), false});
+      constants.push_back({image.addr, image.bytes, same ? held->epoch : NewEpoch(), overlapped});
     } else {
       std::memcpy(at, image.data, image.bytes);
     }

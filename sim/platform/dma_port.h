@@ -51,10 +51,13 @@ class DmaPort {
     trans.set_address(addr);
     trans.set_data_length(static_cast<unsigned int>(len));
     trans.set_streaming_width(static_cast<unsigned int>(len));
+    struct Detach {  // the payload would delete an extension still attached when it is destroyed
+      tlm::tlm_generic_payload& t;
+      ~Detach() { t.clear_extension(static_cast<StoredEpochQuery*>(nullptr)); }
+    } detach{trans};
     trans.set_extension(&query);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     socket->b_transport(trans, delay);
-    trans.clear_extension(&query);
     return query.answer;
   }
   // A write of the bytes of [addr, addr + len) whose `enables` entry is TLM_BYTE_ENABLED (TLM
