@@ -49,6 +49,8 @@ LAYER_GRIDS = {  # platform.yaml key -> values tried; every combination is timed
     "layer_alone_drain_cycles_per_atom_int8": [2 + 0.5 * i for i in range(11)],
 }
 TRACE_POINTS = 15  # the best points calibration.md lists
+# Platforms without a whole-model row whose platform.yaml takes these RK3588 values as they are.
+CARRIED_FROM_RK3588 = {"rv1126b": ("min_cycles_per_output_pixel", "efficiency", "task_overhead_cycles")}
 
 
 def yaml_value(platform_dir, key):
@@ -151,7 +153,7 @@ def main():
     eff, ratios, peak = fit_ddr_efficiency()
     layer_fit, layer_trace = fit_layer_rows(
         args.sim, os.path.join(args.cache, "layer-fit"),
-        {"min_cycles_per_output_pixel": floor, "efficiency": eff,
+        {"min_cycles_per_output_pixel": floor, "efficiency": eff, "depthwise_channels_per_cycle": depthwise,
          "task_overhead_cycles": int(yaml_value("rk3588", "task_overhead_cycles"))})
     shared = dict({"min_cycles_per_output_pixel": floor, "efficiency": eff}, **layer_fit)
     # Platforms without per-layer rows take RK3588's floor and DDR efficiency.
@@ -241,13 +243,16 @@ def main():
             with open(path, "w") as f:
                 f.write(text)
     if args.apply:
-        # Platforms without a whole-model row take RK3588's per-layer values too (their
-        # platform.yaml says so); their other values are their own assumptions.
+        # Platforms without a whole-model row take RK3588's per-layer values, and those of
+        # CARRIED_FROM_RK3588 (their platform.yaml says so); their other values are their own.
+        rk3588 = {"min_cycles_per_output_pixel": floor, "efficiency": eff,
+                  "task_overhead_cycles": fitted["rk3588"][2]}
         for pdir in sorted(set(td.PLATFORM_DIR.values()) - set(overrides)):
             path = os.path.join(td.ROOT, "models", pdir, "platform.yaml")
             with open(path) as f:
                 text = f.read()
-            for k, v in layer_fit.items():
+            carried = {k: rk3588[k] for k in CARRIED_FROM_RK3588.get(pdir, ())}
+            for k, v in dict(layer_fit, **carried).items():
                 text = td.set_value(text, k, v)
             with open(path, "w") as f:
                 f.write(text)
