@@ -16,6 +16,8 @@
 #include <memory>
 #include <string>
 
+#include "common/stored_epoch.h"
+
 namespace rknnsim {
 
 struct ConvShape {
@@ -26,14 +28,6 @@ struct ConvShape {
   int64_t dilation_h = 1, dilation_w = 1;      // 1 = dense window
   int64_t pad_top = 0, pad_left = 0;           // taps above/left of the input (bottom/right follow from out_*)
   int64_t out_h = 0, out_w = 0;
-};
-
-// Where stored weights come from, when their owner can vouch for them: bytes of a region that has
-// not changed since it was filled in `epoch` (a number never reused), `offset` bytes into it. Two
-// ConvWeights with the same nonzero epoch and offset (and size) hold the same bytes.
-struct StoredEpoch {
-  uint64_t epoch = 0;  // 0: no one vouches, the bytes are compared
-  uint64_t offset = 0;
 };
 
 // A convolution's weights as the caller stores them. oneDNN wants them in its own blocked layout,

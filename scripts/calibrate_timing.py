@@ -10,7 +10,8 @@ What is fitted to what (scripts/timing_data.py holds the data and its sources):
      below it (the other conv rows must follow the product formula exactly).
   1b. npu.mac.int8.depthwise_channels_per_cycle (RK3588): the NPU cycles of the same table's
      depthwise rows are out pixels x taps x ceil(C / g); g is the one power of two that gives
-     every row. Other platforms scale it by their MAC count (assumed, in their platform.yaml).
+     every row. Other platforms state theirs in their platform.yaml (RK3576/RV1126B share the
+     array; elsewhere the array's input atom, assumed).
   2. ddr.efficiency (RK3588): the median of RW bytes / DDR cycles over the same rows, divided by
      the DDR peak bytes per NPU cycle (the rate of a normal run).
   3. The layer timed alone, as perf_debug times it (RK3588): npu.layer_alone_overhead_us,
@@ -57,6 +58,17 @@ def yaml_value(platform_dir, key):
     with open(os.path.join(td.ROOT, "models", platform_dir, "platform.yaml")) as f:
         m = re.search(r"\n\s*%s:\s*\{value: ([^,]+)" % re.escape(key), f.read())
     return float(m.group(1))
+
+
+def write_values(platform_dir, values):
+    """Replaces the `{value: ...}` of each key in models/<platform_dir>/platform.yaml."""
+    path = os.path.join(td.ROOT, "models", platform_dir, "platform.yaml")
+    with open(path) as f:
+        text = f.read()
+    for k, v in values.items():
+        text = td.set_value(text, k, v)
+    with open(path, "w") as f:
+        f.write(text)
 
 
 def fit_floor():
@@ -158,6 +170,7 @@ def main():
     shared = dict({"min_cycles_per_output_pixel": floor, "efficiency": eff}, **layer_fit)
     # Platforms without per-layer rows take RK3588's floor and DDR efficiency.
     overrides = {td.PLATFORM_DIR[p]: dict(shared) for _, _, fps in td.PUBLISHED.values() for p in fps}
+    overrides["rk3588"]["depthwise_channels_per_cycle"] = depthwise  # the int8 key comes first
     compiled = td.compile_models(args.sim, args.cache)
     fitted = {}
     for name, (zoo, _, fps) in td.PUBLISHED.items():
@@ -171,8 +184,6 @@ def main():
                 assert "rk3588" in fitted, "RK3588's overhead is fitted first (its row comes first in PUBLISHED)"
                 overrides[pdir]["task_overhead_cycles"] = fitted["rk3588"][2]
                 key = "bandwidth_gbps"
-            if platform == "rk3588":
-                overrides[pdir]["depthwise_channels_per_cycle"] = depthwise  # the int8 key comes first
             value, ms, trace = fit_value(args.sim, compiled[(zoo, platform)], platform, overrides, pub, key)
             fitted[platform] = (name, pub, value, ms, trace, key)
 
@@ -235,27 +246,14 @@ def main():
             f.write("\n".join(lines))
         print("\n".join(lines))
         if args.apply:
-            path = os.path.join(td.ROOT, "models", pdir, "platform.yaml")
-            with open(path) as f:
-                text = f.read()
-            for k, v in dict(overrides[pdir], **{key: value}).items():
-                text = td.set_value(text, k, v)
-            with open(path, "w") as f:
-                f.write(text)
+            write_values(pdir, dict(overrides[pdir], **{key: value}))
     if args.apply:
         # Platforms without a whole-model row take RK3588's per-layer values, and those of
         # CARRIED_FROM_RK3588 (their platform.yaml says so); their other values are their own.
         rk3588 = {"min_cycles_per_output_pixel": floor, "efficiency": eff,
                   "task_overhead_cycles": fitted["rk3588"][2]}
         for pdir in sorted(set(td.PLATFORM_DIR.values()) - set(overrides)):
-            path = os.path.join(td.ROOT, "models", pdir, "platform.yaml")
-            with open(path) as f:
-                text = f.read()
-            carried = {k: rk3588[k] for k in CARRIED_FROM_RK3588.get(pdir, ())}
-            for k, v in dict(layer_fit, **carried).items():
-                text = td.set_value(text, k, v)
-            with open(path, "w") as f:
-                f.write(text)
+            write_values(pdir, dict(layer_fit, **{k: rk3588[k] for k in CARRIED_FROM_RK3588.get(pdir, ())}))
 
 
 if __name__ == "__main__":

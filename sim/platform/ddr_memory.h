@@ -17,7 +17,7 @@
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
-#include "common/host_conv.h"
+#include "common/stored_epoch.h"
 #include "isa/platform_config.h"
 
 namespace rknnsim::sim {

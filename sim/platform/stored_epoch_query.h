@@ -9,7 +9,7 @@
 
 #include <tlm>
 
-#include "common/host_conv.h"
+#include "common/stored_epoch.h"
 
 namespace rknnsim::sim {
 
